@@ -1,0 +1,37 @@
+# Two commands: `make run` and `make test`. Both set up everything they need first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements.txt
+PORT ?= 8501
+export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup demo lint bench clean
+
+# Reinstall only when requirements.txt differs from what was installed last time.
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(PY) -m assist seed-demo
+
+run: demo
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: setup lint
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy assist
+
+bench: setup
+	$(PY) -m assist bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,8 @@
+"""Assist Console entry point: page setup and navigation."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Assist Console", page_icon="🎧", layout="wide")
+
+pages = [st.Page("pages/inbox.py", title="Inbox", icon="📥", default=True)]
+st.navigation(pages).run()

@@ -1,0 +1,62 @@
+"""Settings: the only place that reads the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of Assist Console. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Storage
+    database_url: str = Field(
+        default="sqlite:///data/assist.db",
+        description="SQLAlchemy URL; a SQLite file by default, postgresql://... for a team.",
+    )
+    chroma_path: Path = Field(default=Path("data/chroma"), description="Embedded chroma folder.")
+    chroma_host: str | None = Field(default=None, description="Chroma server host; overrides CHROMA_PATH.")
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+
+    # LLM drafting (optional)
+    openai_api_key: SecretStr | None = Field(default=None, description="Enables LLM drafts.")
+    openai_base_url: str | None = Field(default=None, description="OpenAI-compatible server, e.g. vLLM or Ollama.")
+    openai_model: str = Field(default="gpt-4o-mini", description="Chat model name.")
+    llm_timeout_s: float = Field(default=20.0, description="Per-request LLM timeout before falling back.")
+
+    # Models
+    sentiment_model: str | None = Field(
+        default=None, description="Local Hugging Face sentiment model directory; default: the shipped one."
+    )
+
+    # Security
+    secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
+    demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")
+
+    # Workspace behaviour
+    page_size: int = Field(default=25, ge=5, le=200, description="Tickets per inbox page.")
+    max_message_chars: int = Field(default=20_000, ge=100, description="Longest accepted message body.")
+    kb_upload_max_mb: int = Field(default=10, ge=1, description="Largest accepted KB upload.")
+
+    # Escalation thresholds
+    escalation_min_confidence: float = Field(
+        default=0.45, ge=0, le=1, description="Drafts below this confidence suggest escalation."
+    )
+    escalation_frustration: float = Field(
+        default=0.7, ge=0, le=1, description="Frustration at or above this counts as high."
+    )
+    escalation_priority: int = Field(default=8, ge=1, le=10, description="Priority at or above this escalates.")
+    escalation_repeat_contacts: int = Field(
+        default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,42 @@
+"""Errors the product raises on purpose. Pages catch `AssistError` and show its message.
+
+Every message says what happened and what to do next.
+
+    AssistError
+    ├── ConfigError            settings are missing or inconsistent
+    ├── NotFoundError          a ticket, customer, user or article does not exist
+    ├── ValidationError        input was rejected (empty, too long, malformed)
+    ├── InvalidTransitionError      a ticket cannot move from its status to the requested one
+    ├── ConcurrencyError       the record changed since it was loaded: reload and retry
+    └── DatabaseError          the database cannot be reached or is not at the expected schema
+"""
+
+from __future__ import annotations
+
+
+class AssistError(Exception):
+    """Base class for every error Assist Console raises deliberately."""
+
+
+class ConfigError(AssistError):
+    """Settings are missing or inconsistent."""
+
+
+class NotFoundError(AssistError):
+    """A requested record does not exist."""
+
+
+class ValidationError(AssistError):
+    """Input was rejected; the message names the field and the rule."""
+
+
+class InvalidTransitionError(AssistError):
+    """A ticket cannot move from its current status to the requested one."""
+
+
+class ConcurrencyError(AssistError):
+    """Someone else changed the record first."""
+
+
+class DatabaseError(AssistError):
+    """The database is unreachable or its schema is not the expected one."""

@@ -1,0 +1,122 @@
+"""The ticket state machine: allowed transitions, the audit they leave, and time spent in each status.
+
+new ──► processing ──► awaiting_customer ──► processing (customer replied)
+ │          │    ╲                 ╲
+ │          │     ╲► escalated ─────╲──► awaiting_customer (lead replied) / processing (returned)
+ ▼          ▼                        ▼
+resolved ◄──────────────────────── (any open status)
+ │
+ ▼
+reopened ──► processing | escalated | resolved
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from assist.domain import TicketStatus as S
+from assist.errors import ConcurrencyError, InvalidTransitionError, NotFoundError
+from assist.store import audit
+from assist.store.db import session_scope
+from assist.store.models import StatusChangeRow, TicketRow, utcnow
+
+TRANSITIONS: dict[S, frozenset[S]] = {
+    S.NEW: frozenset({S.PROCESSING, S.AWAITING_CUSTOMER, S.ESCALATED, S.RESOLVED}),
+    S.PROCESSING: frozenset({S.AWAITING_CUSTOMER, S.ESCALATED, S.RESOLVED}),
+    S.AWAITING_CUSTOMER: frozenset({S.PROCESSING, S.ESCALATED, S.RESOLVED}),
+    S.ESCALATED: frozenset({S.PROCESSING, S.AWAITING_CUSTOMER, S.RESOLVED}),
+    S.RESOLVED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.PROCESSING, S.AWAITING_CUSTOMER, S.ESCALATED, S.RESOLVED}),
+}
+
+
+def allowed_next(status: S) -> frozenset[S]:
+    return TRANSITIONS[status]
+
+
+def transition(
+    session: Session,
+    *,
+    ticket: TicketRow,
+    to: S,
+    actor: str,
+    reason: str = "",
+    at: datetime | None = None,
+) -> StatusChangeRow:
+    """Move `ticket` to `to` inside the caller's unit of work, recording the change and an audit event.
+
+    Raises:
+        InvalidTransitionError: the move is not allowed from the ticket's current status.
+    """
+    current = S(ticket.status)
+    if to not in TRANSITIONS[current]:
+        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
+        raise InvalidTransitionError(
+            f"Ticket #{ticket.id} is {current.value} and cannot move to {to.value}. Allowed next: {allowed}."
+        )
+    when = at or utcnow()
+    ticket.status = to.value
+    ticket.status_changed_at = when
+    ticket.updated_at = when
+    ticket.resolved_at = when if to is S.RESOLVED else None
+    change = StatusChangeRow(
+        ticket_id=ticket.id, from_status=current.value, to_status=to.value, actor=actor, reason=reason, changed_at=when
+    )
+    session.add(change)
+    audit.record(
+        session,
+        actor=actor,
+        action="ticket.status",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        detail={"from": current.value, "to": to.value, "reason": reason},
+        at=when,
+    )
+    return change
+
+
+def change_status(engine: Engine, *, ticket_id: int, to: S, actor: str, expected_version: int, reason: str = "") -> int:
+    """Transition one ticket in its own transaction; returns the ticket's new version.
+
+    Raises:
+        NotFoundError: no such ticket.
+        ConcurrencyError: the ticket changed since `expected_version` was read.
+        InvalidTransitionError: see `transition`.
+    """
+    try:
+        with session_scope(engine) as session:
+            ticket = session.get(TicketRow, ticket_id)
+            if ticket is None:
+                raise NotFoundError(f"Ticket #{ticket_id} does not exist; it may have been deleted. Reload the inbox.")
+            if ticket.version != expected_version:
+                raise _changed(ticket_id)
+            transition(session, ticket=ticket, to=to, actor=actor, reason=reason)
+            session.flush()
+            return ticket.version
+    except StaleDataError as e:
+        raise _changed(ticket_id) from e
+
+
+def _changed(ticket_id: int) -> ConcurrencyError:
+    return ConcurrencyError(f"Ticket #{ticket_id} changed since you opened it — reload to see the latest version.")
+
+
+def time_in_status(session: Session, *, ticket_id: int, now: datetime | None = None) -> dict[S, timedelta]:
+    """Total time the ticket has spent in each status so far (the current one counts up to `now`)."""
+    changes = session.scalars(
+        select(StatusChangeRow)
+        .where(StatusChangeRow.ticket_id == ticket_id)
+        .order_by(StatusChangeRow.changed_at, StatusChangeRow.id)
+    ).all()
+    if not changes:
+        raise NotFoundError(f"Ticket #{ticket_id} has no status history.")
+    totals: defaultdict[S, timedelta] = defaultdict(timedelta)
+    ends = [c.changed_at for c in changes[1:]] + [now or utcnow()]
+    for change, end in zip(changes, ends, strict=True):
+        totals[S(change.to_status)] += max(end - change.changed_at, timedelta(0))
+    return dict(totals)

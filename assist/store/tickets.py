@@ -1,0 +1,283 @@
+"""Ticket repository: create tickets, add messages, list and load them."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
+
+from assist.domain import (
+    AuthorRole,
+    Category,
+    Channel,
+    Message,
+    TicketDetail,
+    TicketPage,
+    TicketQuery,
+    TicketRow,
+    TicketSort,
+    TicketStatus,
+)
+from assist.errors import NotFoundError, ValidationError
+from assist.store import audit
+from assist.store.customers import customer_profile
+from assist.store.models import CustomerRow, MessageRow, StatusChangeRow, UserRow, utcnow
+from assist.store.models import TicketRow as Ticket
+
+PREVIEW_CHARS = 300
+
+
+def clean_body(body: str, *, max_chars: int) -> str:
+    """Validate a message body; returns it stripped.
+
+    Raises:
+        ValidationError: empty, or longer than `max_chars`.
+    """
+    text = body.strip()
+    if not text:
+        raise ValidationError("The message is empty: write something before saving.")
+    if len(text) > max_chars:
+        raise ValidationError(
+            f"The message is {len(text):,} characters; the limit is {max_chars:,}. Shorten it or attach a file instead."
+        )
+    return text
+
+
+def create_ticket(
+    session: Session,
+    *,
+    customer: CustomerRow,
+    subject: str,
+    body: str,
+    actor: str,
+    channel: Channel = Channel.EMAIL,
+    category: Category | None = None,
+    priority: int = 3,
+    external_id: str | None = None,
+    created_at: datetime | None = None,
+    max_chars: int = 20_000,
+) -> Ticket:
+    """Open a ticket with its first customer message, a `new` status record and an audit event."""
+    text = clean_body(body, max_chars=max_chars)
+    subject = subject.strip()[:300] or text.splitlines()[0][:120]
+    when = created_at or utcnow()
+    ticket = Ticket(
+        customer=customer,
+        subject=subject,
+        preview=text[:PREVIEW_CHARS],
+        channel=channel.value,
+        status=TicketStatus.NEW.value,
+        priority=max(1, min(10, priority)),
+        category=category.value if category else None,
+        external_id=external_id,
+        created_at=when,
+        updated_at=when,
+        status_changed_at=when,
+    )
+    session.add(ticket)
+    session.flush()
+    session.add(MessageRow(ticket_id=ticket.id, author_role=AuthorRole.CUSTOMER.value, body=text, created_at=when))
+    session.add(StatusChangeRow(ticket_id=ticket.id, from_status=None, to_status="new", actor=actor, changed_at=when))
+    audit.record(
+        session,
+        actor=actor,
+        action="ticket.create",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        at=when,
+        detail={"subject": subject, "customer_id": customer.id, "channel": channel.value},
+    )
+    return ticket
+
+
+def add_message(
+    session: Session,
+    *,
+    ticket: Ticket,
+    role: AuthorRole,
+    body: str,
+    actor: str,
+    author: UserRow | None = None,
+    at: datetime | None = None,
+    max_chars: int = 20_000,
+) -> MessageRow:
+    """Append a message; customer messages refresh the preview, the first agent reply sets first response."""
+    text = clean_body(body, max_chars=max_chars)
+    when = at or utcnow()
+    message = MessageRow(
+        ticket_id=ticket.id,
+        author_role=role.value,
+        author_user_id=author.id if author else None,
+        body=text,
+        created_at=when,
+    )
+    session.add(message)
+    ticket.updated_at = when
+    if role is AuthorRole.CUSTOMER:
+        ticket.preview = text[:PREVIEW_CHARS]
+    if role is AuthorRole.AGENT and ticket.first_response_at is None:
+        ticket.first_response_at = when
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"message.{role.value}",
+        entity_type="ticket",
+        entity_id=ticket.id,
+        at=when,
+        detail={"message_id": message.id, "chars": len(text)},
+    )
+    return message
+
+
+MAX_CUSTOMER_MATCHES = 500
+
+
+def _contains(
+    session: Session, column: ColumnElement[str] | InstrumentedAttribute[str], term: str
+) -> ColumnElement[bool]:
+    # SQLite's LIKE is already case-insensitive (ASCII) and lower() would double the scan cost.
+    if session.get_bind().dialect.name == "sqlite":
+        return column.contains(term, autoescape=True)
+    return column.icontains(term, autoescape=True)
+
+
+def _search(session: Session, term: str) -> ColumnElement[bool]:
+    if term.lstrip("#").isdigit():
+        return or_(Ticket.id == int(term.lstrip("#")), Ticket.external_id == term)
+    # Resolve matching customers first: a short id list beats a correlated subquery per ticket.
+    customer_ids = session.scalars(
+        select(CustomerRow.id)
+        .where(or_(_contains(session, CustomerRow.name, term), _contains(session, CustomerRow.email, term)))
+        .limit(MAX_CUSTOMER_MATCHES)
+    ).all()
+    return or_(
+        _contains(session, Ticket.subject, term),
+        _contains(session, Ticket.preview, term),
+        Ticket.external_id == term,
+        Ticket.customer_id.in_(customer_ids),
+    )
+
+
+def _filters(session: Session, query: TicketQuery) -> list[ColumnElement[bool]]:
+    """Every filter except status, which `list_tickets` applies separately to share the count query."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.min_priority > 1:
+        conditions.append(Ticket.priority >= query.min_priority)
+    if query.categories:
+        conditions.append(Ticket.category.in_([c.value for c in query.categories]))
+    if query.unassigned_only:
+        conditions.append(Ticket.assignee_id.is_(None))
+    elif query.assignee_id is not None:
+        conditions.append(Ticket.assignee_id == query.assignee_id)
+    term = query.search.strip()
+    if term:
+        conditions.append(_search(session, term))
+    return conditions
+
+
+_ORDER = {
+    TicketSort.PRIORITY: (Ticket.priority.desc(), Ticket.created_at.asc(), Ticket.id.asc()),
+    TicketSort.NEWEST: (Ticket.created_at.desc(), Ticket.id.desc()),
+    TicketSort.OLDEST: (Ticket.created_at.asc(), Ticket.id.asc()),
+    TicketSort.UPDATED: (Ticket.updated_at.desc(), Ticket.id.desc()),
+}
+
+
+def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
+    """One page of tickets for the inbox, the total, and counts per status under the other filters."""
+    filters = _filters(session, query)
+    # One pass with FILTER clauses: a GROUP BY would walk the status index with a table lookup per row.
+    statuses = tuple(TicketStatus)
+    counts_stmt = select(*[func.count().filter(Ticket.status == s.value) for s in statuses]).where(
+        and_(true(), *filters)
+    )
+    counts = dict(zip(statuses, session.execute(counts_stmt).one(), strict=True))
+    selected = query.statuses or tuple(TicketStatus)
+    total = sum(counts.get(s, 0) for s in selected)
+    page_count = max(1, math.ceil(total / query.page_size))
+    page = min(query.page, page_count)
+    if query.statuses:
+        filters.append(Ticket.status.in_([s.value for s in query.statuses]))
+    stmt: Select[Ticket] = (
+        select(Ticket)
+        .where(and_(true(), *filters))
+        .options(joinedload(Ticket.customer), joinedload(Ticket.assignee))
+        .order_by(*_ORDER[query.sort])
+        .limit(query.page_size)
+        .offset((page - 1) * query.page_size)
+    )
+    rows = tuple(_row(t) for t in session.scalars(stmt))
+    return TicketPage(
+        rows=rows,
+        total=total,
+        page=page,
+        page_count=page_count,
+        status_counts=counts,
+    )
+
+
+def _row(t: Ticket) -> TicketRow:
+    return TicketRow(
+        id=t.id,
+        subject=t.subject,
+        preview=t.preview,
+        status=TicketStatus(t.status),
+        priority=t.priority,
+        category=Category(t.category) if t.category else None,
+        channel=Channel(t.channel),
+        customer_name=t.customer.name,
+        customer_vip=t.customer.is_vip,
+        assignee_name=t.assignee.name if t.assignee else None,
+        created_at=t.created_at,
+        updated_at=t.updated_at,
+    )
+
+
+def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
+    """The whole ticket: thread, customer profile and the customer's earlier tickets."""
+    ticket = session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .options(
+            joinedload(Ticket.customer),
+            joinedload(Ticket.assignee),
+            selectinload(Ticket.messages).joinedload(MessageRow.author),
+        )
+    )
+    if ticket is None:
+        raise NotFoundError(f"Ticket #{ticket_id} does not exist. Pick another ticket from the inbox.")
+    messages = tuple(
+        Message(
+            id=m.id,
+            author_role=AuthorRole(m.author_role),
+            author_name=_author_name(m, ticket.customer.name),
+            body=m.body,
+            created_at=m.created_at,
+        )
+        for m in ticket.messages
+    )
+    return TicketDetail(
+        id=ticket.id,
+        external_id=ticket.external_id,
+        subject=ticket.subject,
+        status=TicketStatus(ticket.status),
+        priority=ticket.priority,
+        category=Category(ticket.category) if ticket.category else None,
+        channel=Channel(ticket.channel),
+        assignee_name=ticket.assignee.name if ticket.assignee else None,
+        version=ticket.version,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        first_response_at=ticket.first_response_at,
+        messages=messages,
+        customer=customer_profile(session, customer=ticket.customer, exclude_ticket_id=ticket.id),
+    )
+
+
+def _author_name(message: MessageRow, customer_name: str) -> str:
+    if message.author is not None:
+        return message.author.name
+    return customer_name if message.author_role == AuthorRole.CUSTOMER.value else message.author_role.title()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, func, inspect, select
+
+from assist.errors import DatabaseError
+from assist.store import downgrade, has_schema, make_engine, normalize_url, session_scope, upgrade
+from assist.store.models import Base, CustomerRow
+from tests.factories import make_customer
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///data/x.db", "sqlite:///data/x.db"),
+    ],
+)
+def test_normalize_url_uses_the_installed_driver(given: str, expected: str) -> None:
+    assert normalize_url(given) == expected
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diff == []
+
+
+def test_upgrade_is_idempotent_and_keeps_data(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        make_customer(session, email="kept@example.com")
+    upgrade(engine)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CustomerRow)) == 1
+
+
+def test_downgrade_to_base_removes_the_schema_and_upgrade_restores_it(sqlite_engine: Engine) -> None:
+    downgrade(sqlite_engine, "base")
+    assert not has_schema(sqlite_engine)
+    upgrade(sqlite_engine)
+    assert set(inspect(sqlite_engine).get_table_names()) >= {"tickets", "messages", "audit_events"}
+
+
+def test_sqlite_file_gets_its_folder_created(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'nested' / 'deeper' / 'a.db'}")
+    upgrade(engine)
+    assert (tmp_path / "nested" / "deeper" / "a.db").exists()
+
+
+def test_unreachable_database_raises_a_clear_error() -> None:
+    engine = make_engine("postgresql://nobody@127.0.0.1:1/nothing", connect_args={"connect_timeout": 2})
+    with pytest.raises(DatabaseError, match="check DATABASE_URL"):
+        upgrade(engine)
+
+
+def test_session_scope_rolls_back_on_error(engine: Engine) -> None:
+    def failing_unit_of_work() -> None:
+        with session_scope(engine) as session:
+            make_customer(session)
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_unit_of_work()
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CustomerRow)) == 0

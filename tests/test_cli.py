@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assist.cli import main
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def test_seed_demo_twice_reports_the_same_workspace(db_url: str) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["seed-demo"])
+    second = runner.invoke(main, ["seed-demo"])
+    assert first.exit_code == 0 and first.output.startswith("Created demo workspace")
+    assert second.exit_code == 0 and "Already present" in second.output
+    assert first.output.split(":")[-1] == second.output.split(":")[-1]
+
+
+def test_reset_asks_for_confirmation(db_url: str) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["seed-demo"])
+    refused = runner.invoke(main, ["seed-demo", "--reset"], input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    accepted = runner.invoke(main, ["seed-demo", "--reset"], input="y\n")
+    assert accepted.exit_code == 0 and "Created demo workspace" in accepted.output
+
+
+def test_unreachable_database_is_a_friendly_error() -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade", "--url", "postgresql://x@127.0.0.1:1/none"])
+    assert result.exit_code == 1
+    assert "Error: Cannot reach the database" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bench_prints_one_json_line_per_benchmark(db_url: str) -> None:
+    result = CliRunner().invoke(main, ["bench", "inbox", "--tickets", "500"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.strip().splitlines()
+    figures = json.loads(line)
+    assert figures["bench"] == "inbox" and figures["tickets"] == 500
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"]
+
+
+def test_unknown_benchmark_is_refused() -> None:
+    result = CliRunner().invoke(main, ["bench", "nope"])
+    assert result.exit_code == 2 and "unknown benchmark nope" in result.output

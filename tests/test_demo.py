@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from assist.demo import seed_demo
+from assist.store import make_engine, session_scope, upgrade
+from assist.store.models import CsatRow, CustomerRow, EscalationRow, MessageRow, ReplyRow, TicketRow
+from tests.conftest import NOW
+
+
+def _fingerprint(engine: Engine) -> str:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(TicketRow.subject, TicketRow.status, TicketRow.priority, TicketRow.created_at, MessageRow.body)
+            .join(MessageRow)
+            .order_by(TicketRow.id, MessageRow.id)
+        ).all()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_same_seed_and_clock_give_the_same_workspace(tmp_path: Path) -> None:
+    prints = []
+    for name in ("a", "b"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        upgrade(engine)
+        seed_demo(engine, now=NOW)
+        prints.append(_fingerprint(engine))
+    assert prints[0] == prints[1]
+
+
+def test_seeding_twice_keeps_the_same_counts(engine: Engine) -> None:
+    first = seed_demo(engine, now=NOW)
+    second = seed_demo(engine, now=NOW)
+    assert first.created and not second.created
+    assert (first.tickets, first.customers, first.users) == (second.tickets, second.customers, second.users)
+    assert first.tickets >= 300 and first.customers >= 60
+
+
+@pytest.fixture
+def demo(sqlite_engine: Engine) -> Engine:
+    seed_demo(sqlite_engine, now=NOW)
+    return sqlite_engine
+
+
+def test_demo_has_a_realistic_mix_of_statuses_and_customers(demo: Engine) -> None:
+    with session_scope(demo) as session:
+        statuses = Counter(session.scalars(select(TicketRow.status)).all())
+        assert all(statuses[s] >= 5 for s in ("new", "awaiting_customer", "escalated", "resolved"))
+        assert session.scalar(select(func.count()).where(CustomerRow.is_vip)) >= 5
+        returning = session.scalar(
+            select(func.count()).select_from(
+                select(TicketRow.customer_id).group_by(TicketRow.customer_id).having(func.count() > 1).subquery()
+            )
+        )
+        assert returning >= 30
+        assert session.scalar(select(func.count()).select_from(ReplyRow)) >= 100
+        assert session.scalar(select(func.count()).select_from(CsatRow)) >= 50
+        assert session.scalar(select(func.count()).select_from(EscalationRow)) >= 5
+        times = session.scalars(select(TicketRow.created_at)).all()
+        assert (NOW - min(times)).days <= 90 and max(times) <= NOW
+
+
+def test_demo_threads_cover_every_mood_of_customer(demo: Engine) -> None:
+    with session_scope(demo) as session:
+        bodies = " ".join(session.scalars(select(MessageRow.body).where(MessageRow.author_role == "customer")).all())
+    for phrase in ("lawyer", "third time", "manager", "alternatives", "URGENT", "unacceptable", "I'm a bit lost"):
+        assert phrase.lower() in bodies.lower(), phrase
+
+
+def test_walkthrough_tickets_are_newest_and_new(demo: Engine) -> None:
+    with session_scope(demo) as session:
+        newest = session.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(4)).all()
+        assert {t.status for t in newest} == {"new"}
+        repeat = next(t for t in newest if "third time" in t.messages[0].body)
+        earlier = session.scalars(
+            select(TicketRow.status).where(TicketRow.customer_id == repeat.customer_id, TicketRow.id != repeat.id)
+        ).all()
+        assert earlier == ["resolved", "resolved"]
+        assert any("lawyer" in t.messages[0].body for t in newest)

@@ -1,0 +1,48 @@
+"""Formatting for display. Customer text goes through `escape_markdown` so it shows as typed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from assist.domain import TicketStatus
+
+# Every character CommonMark, GitHub-flavoured markdown or Streamlit (LaTeX `$`, `:emoji:`) gives meaning.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
+
+STATUS_LABELS = {
+    TicketStatus.NEW: "🆕 New",
+    TicketStatus.PROCESSING: "🔧 Processing",
+    TicketStatus.AWAITING_CUSTOMER: "⏳ Awaiting customer",
+    TicketStatus.ESCALATED: "🚨 Escalated",
+    TicketStatus.RESOLVED: "✅ Resolved",
+    TicketStatus.REOPENED: "↩️ Reopened",
+}
+
+
+def escape_markdown(text: str) -> str:
+    """Make arbitrary text render literally in `st.markdown`: no links, HTML, formatting or math."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\n", "  \n")  # keep the writer's line breaks
+
+
+def ago(when: datetime, *, now: datetime | None = None) -> str:
+    """'5 min ago', '3 h ago', '2 d ago'."""
+    seconds = max(0, int(((now or datetime.now(UTC)) - when).total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86_400} d ago"
+
+
+def money(cents: int, currency: str) -> str:
+    return f"{cents / 100:,.2f} {currency}"
+
+
+def priority_label(priority: int) -> str:
+    if priority >= 8:
+        return f"🔴 {priority}"
+    if priority >= 5:
+        return f"🟠 {priority}"
+    return f"⚪ {priority}"
