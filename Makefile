@@ -17,8 +17,11 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP)
 
+# Demo workspace when the database is empty, and the shipped articles in the KB index
+# (unchanged articles are skipped, so this is quick after the first time).
 demo: setup
 	$(PY) -m assist seed-demo
+	$(PY) -m assist kb ingest kb_docs
 
 run: demo
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

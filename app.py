@@ -4,5 +4,8 @@ import streamlit as st
 
 st.set_page_config(page_title="Assist Console", page_icon="🎧", layout="wide")
 
-pages = [st.Page("pages/inbox.py", title="Inbox", icon="📥", default=True)]
+pages = [
+    st.Page("pages/inbox.py", title="Inbox", icon="📥", default=True),
+    st.Page("pages/knowledge_base.py", title="Knowledge base", icon="📚"),
+]
 st.navigation(pages).run()

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 from sqlalchemy import Engine
 
 from assist.config import get_settings
+from assist.domain import IngestReport, SearchMode
 from assist.errors import AssistError
+
+if TYPE_CHECKING:
+    from assist.kb import KnowledgeBase
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,6 +33,42 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise click.ClickException(str(e)) from e
 
     return wrapper
+
+
+def _knowledge_base() -> KnowledgeBase:
+    from assist.resources import build_embedder, build_engine, build_knowledge_base
+
+    settings = get_settings()
+    return build_knowledge_base(settings, engine=build_engine(settings), embedder=build_embedder(settings))
+
+
+class _ProgressBar:
+    """Adapts the core's progress callback to a terminal progress bar."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        from tqdm import tqdm
+
+        if self._bar is None and total:
+            self._bar = tqdm(total=total, unit="passage", desc="Embedding")
+        if self._bar is not None:
+            self._bar.n = done
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _print_report(report: IngestReport) -> None:
+    click.echo(
+        f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
+        f"removed {len(report.removed)}, failed {len(report.failed)}; {report.chunks_embedded} passages embedded"
+    )
+    for failure in report.failed:
+        click.echo(f"  failed: {failure.error}", err=True)
 
 
 def _engine(url: str | None) -> Engine:
@@ -89,3 +130,96 @@ def bench(names: tuple[str, ...], tickets: int | None) -> None:
     for name in names or tuple(BENCHMARKS):
         options: dict[str, Any] = {"tickets": tickets} if tickets else {}
         click.echo(json.dumps({"bench": name, **BENCHMARKS[name](**options)}))
+
+
+@main.group()
+def kb() -> None:
+    """Knowledge base: ingest, search, list, delete, re-index."""
+
+
+@kb.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--sync", is_flag=True, help="Also delete articles that are not among PATHS.")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_ingest(paths: tuple[Path, ...], sync: bool, actor: str) -> None:
+    """Ingest files or folders (md, txt, html, pdf). Unchanged articles are skipped."""
+    bar = _ProgressBar()
+    try:
+        report = _knowledge_base().ingest_paths(list(paths), actor=actor, remove_missing=sync, progress=bar)
+    finally:
+        bar.close()
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(1)
+
+
+@kb.command("search")
+@click.argument("text")
+@click.option("--category", help="Only articles of this category.")
+@click.option("--product", help="Only articles of this product (and 'all').")
+@click.option("--k", default=5, show_default=True, help="How many articles.")
+@click.option("--mode", type=click.Choice([m.value for m in SearchMode]), default="hybrid", show_default=True)
+@friendly_errors
+def kb_search(text: str, category: str | None, product: str | None, k: int, mode: str) -> None:
+    """Search the knowledge base and show articles with their best passages."""
+    hits = _knowledge_base().search(text, k=k, category=category, product=product, mode=SearchMode(mode))
+    if not hits:
+        click.echo("No matching articles.")
+    for n, hit in enumerate(hits, start=1):
+        click.echo(f"{n}. [{hit.score:.2f}] {hit.title} ({hit.article_id}, {hit.category})")
+        for passage in hit.passages:
+            click.echo(f"     {passage.heading or hit.title}: {passage.text[:160].replace(chr(10), ' ')}")
+
+
+@kb.command("list")
+@friendly_errors
+def kb_list() -> None:
+    """List ingested articles with chunk counts."""
+    articles = _knowledge_base().list_articles()
+    for a in articles:
+        click.echo(f"{a.id:32} {a.category:10} {a.chunk_count:3} chunks  updated {a.updated}  {a.title}")
+    click.echo(f"{len(articles)} articles")
+
+
+@kb.command("delete")
+@click.argument("article_id")
+@click.option("--actor", default="cli", show_default=True)
+@friendly_errors
+def kb_delete(article_id: str, actor: str) -> None:
+    """Delete one article and its passages."""
+    _knowledge_base().delete(article_id, actor=actor)
+    click.echo(f"Deleted {article_id}")
+
+
+@kb.command("reindex")
+@click.option("--actor", default="cli", show_default=True)
+@friendly_errors
+def kb_reindex(actor: str) -> None:
+    """Re-chunk and re-embed every article from its stored text."""
+    bar = _ProgressBar()
+    try:
+        report = _knowledge_base().reindex(actor=actor, progress=bar)
+    finally:
+        bar.close()
+    _print_report(report)
+
+
+@main.group("eval")
+def evaluate() -> None:
+    """Quality evaluations; each prints JSON lines."""
+
+
+@evaluate.command("retrieval")
+@click.option("--kb", "kb_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice([*(m.value for m in SearchMode), "all"]), default="hybrid", show_default=True)
+@click.option("--k", default=10, show_default=True)
+@friendly_errors
+def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
+    """Ingest KB_DIR into a fresh temporary index and score labelled questions."""
+    from assist.evaluation.retrieval import evaluate as run
+
+    modes = list(SearchMode) if mode == "all" else [SearchMode(mode)]
+    for result in run(kb_dir=kb_dir, queries_file=queries, modes=modes, k=k):
+        click.echo(json.dumps({"eval": "retrieval", **result}))

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None, description="Local Hugging Face sentiment model directory; default: the shipped one."
     )
 
+    torch_threads: int | None = Field(
+        default=None, ge=1, description="CPU threads for model inference; default: torch's choice."
+    )
+
     # Security
     secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")

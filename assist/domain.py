@@ -164,3 +164,64 @@ class User(_Model):
     name: str
     role: Role
     active: bool
+
+
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"
+    BM25 = "bm25"
+    DENSE = "dense"
+
+
+class Passage(_Model):
+    chunk_id: str
+    heading: str
+    text: str
+    dense_score: float  # cosine similarity of the passage (with its title/heading) to the query
+    bm25_score: float
+
+
+class Hit(_Model):
+    """One article that answers the query, with its best passages as evidence."""
+
+    article_id: str
+    title: str
+    category: str
+    product: str
+    updated: str
+    source: str
+    score: float = Field(ge=0, le=1)  # article relevance, comparable across queries
+    dense_score: float
+    bm25_score: float
+    dense_rank: int | None  # 1-based rank of the article in each retriever, None when it missed
+    bm25_rank: int | None
+    passages: tuple[Passage, ...]
+
+
+class ArticleSummary(_Model):
+    id: str
+    title: str
+    category: str
+    product: str
+    updated: str
+    source: str
+    chunk_count: int
+    ingested_at: datetime
+    ingested_by: str
+
+
+class ArticleDetail(ArticleSummary):
+    body: str
+
+
+class IngestFailure(_Model):
+    source: str
+    error: str
+
+
+class IngestReport(_Model):
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    failed: tuple[IngestFailure, ...] = ()
+    chunks_embedded: int = 0

@@ -8,9 +8,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import chromadb
 import pytest
 from sqlalchemy import Engine, text
 
+from assist.embeddings import Embedder
+from assist.kb import KnowledgeBase, chunk_collection
+from assist.kb.vectors import chroma_settings
 from assist.store import make_engine, upgrade
 
 # A fixed clock for tests that build histories.
@@ -54,3 +58,29 @@ def postgres_engine() -> Iterator[Engine]:
 def engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on SQLite and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The real packaged MiniLM, loaded once per test session."""
+    return Embedder()
+
+
+@pytest.fixture
+def knowledge_base(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> KnowledgeBase:
+    """A real knowledge base: a temp SQLite file and a temp on-disk chroma."""
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    return KnowledgeBase(
+        engine=sqlite_engine,
+        collection=chunk_collection(client, embedder),
+        embedder=embedder,
+        max_upload_bytes=1_000_000,
+    )
+
+
+def article(article_id: str, title: str, body: str, *, category: str = "billing", product: str = "all") -> bytes:
+    """A small markdown article with front matter."""
+    return (
+        f"---\nid: {article_id}\ntitle: {title}\ncategory: {category}\nproduct: {product}\nupdated: 2026-10-01\n---\n"
+        f"# {title}\n\n{body}\n"
+    ).encode()

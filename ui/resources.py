@@ -1,4 +1,4 @@
-"""Process-wide resources, built once by `assist` factories and cached by Streamlit.
+"""Process-wide resources, built once by the `assist.resources` factories and cached by Streamlit.
 
 Cache the Engine (it owns the connection pool), never a Session or a connection.
 """
@@ -8,8 +8,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
+from assist import resources as factories
 from assist.config import Settings
-from assist.store import make_engine, upgrade
+from assist.embeddings import Embedder
+from assist.kb import KnowledgeBase
 
 
 @st.cache_resource
@@ -19,6 +21,14 @@ def settings() -> Settings:
 
 @st.cache_resource
 def engine() -> Engine:
-    db = make_engine(settings().database_url)
-    upgrade(db)  # a fresh or older database is brought to the current schema before first use
-    return db
+    return factories.build_engine(settings())
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def embedder() -> Embedder:
+    return factories.build_embedder(settings())
+
+
+@st.cache_resource
+def knowledge_base() -> KnowledgeBase:
+    return factories.build_knowledge_base(settings(), engine=engine(), embedder=embedder())

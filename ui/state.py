@@ -25,3 +25,8 @@ def open_ticket(ticket_id: int | None) -> None:
         st.query_params.pop("ticket", None)
     else:
         st.query_params["ticket"] = str(ticket_id)
+
+
+def actor() -> str:
+    """Who is acting, for the audit log (the signed-in user once sign-in exists)."""
+    return str(st.session_state.get("user_email") or "console")

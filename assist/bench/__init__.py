@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assist.bench import inbox
+from assist.bench import inbox, kb
 
 Benchmark = Callable[..., dict[str, Any]]
 
 BENCHMARKS: dict[str, Benchmark] = {
     "inbox": inbox.run,
+    "kb": kb.run,
 }
 
 __all__ = ["BENCHMARKS", "Benchmark"]

@@ -217,3 +217,47 @@ class AuditEventRow(Base):
     entity_id: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ArticleRow(Base):
+    """A knowledge-base article as ingested. SQL is the source of truth for what is searchable:
+    a chunk vector in chroma only counts while its id is listed in `kb_chunks`."""
+
+    __tablename__ = "kb_articles"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    product: Mapped[str] = mapped_column(String(60), default="all")
+    updated: Mapped[str] = mapped_column(String(10))  # ISO date from the article itself
+    source: Mapped[str] = mapped_column(String(260))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ingested_by: Mapped[str] = mapped_column(String(320))
+
+    chunks: Mapped[list[ChunkRow]] = relationship(
+        back_populates="article", order_by="ChunkRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ChunkRow(Base):
+    __tablename__ = "kb_chunks"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)  # "<article>:<hash12>:<n>", also the chroma id
+    article_id: Mapped[str] = mapped_column(ForeignKey("kb_articles.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+    article: Mapped[ArticleRow] = relationship(back_populates="chunks")
+
+
+class KbStateRow(Base):
+    """One row; `generation` goes up with every change so each process knows when to rebuild BM25."""
+
+    __tablename__ = "kb_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

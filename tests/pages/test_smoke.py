@@ -18,8 +18,7 @@ def test_page_runs_without_error(workspace: Engine, script: str) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def test_app_starts_on_an_empty_database(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+def test_app_starts_on_an_empty_database() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert any("Nothing here" in i.value for i in at.info)

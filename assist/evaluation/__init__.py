@@ -1,0 +1,1 @@
+"""Quality evaluations behind `python -m assist eval ...`; each returns a flat dict of figures."""

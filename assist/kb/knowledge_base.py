@@ -1,0 +1,351 @@
+"""The knowledge base: ingest, list, delete, re-index and search articles.
+
+SQL (`kb_articles`, `kb_chunks`) says what is searchable; chroma holds the chunk vectors. An ingest
+embeds and upserts the new vectors first (ids carry the content hash), then swaps the article's
+rows in one SQL transaction, then drops the old vectors. A failure at any step leaves the
+searchable index exactly as it was; stray vectors are ignored and removed by the next ingest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from chromadb.api.models.Collection import Collection
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from assist.domain import ArticleDetail, ArticleSummary, Hit, IngestFailure, IngestReport, SearchMode
+from assist.embeddings import Embedder
+from assist.errors import NotFoundError, ValidationError
+from assist.kb.chunking import Chunk, chunk_article
+from assist.kb.lexical import LexicalIndex
+from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
+from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
+from assist.store import audit
+from assist.store.db import session_scope
+from assist.store.models import ArticleRow, ChunkRow, KbStateRow
+
+Progress = Callable[[int, int, str], None]  # done, total, what is happening
+EMBED_BATCH = 32
+EMBED_GROUP = 256  # texts per progress step; encode() sorts each group by length to minimise padding
+CHROMA_BATCH = 1000
+MAX_QUERY_CHARS = 2000
+
+
+def _no_progress(done: int, total: int, message: str) -> None:
+    return None
+
+
+@dataclass
+class _Live:
+    generation: int
+    chunks: dict[str, LiveChunk]
+    articles: dict[str, LiveArticle]
+    lexical: LexicalIndex
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    article: ParsedArticle
+    chunks: list[Chunk]
+
+    def chunk_id(self, chunk: Chunk) -> str:
+        return f"{self.article.article_id}:{self.article.content_hash[:12]}:{chunk.index}"
+
+
+class KnowledgeBase:
+    def __init__(self, *, engine: Engine, collection: Collection, embedder: Embedder, max_upload_bytes: int) -> None:
+        self.engine = engine
+        self.collection = collection
+        self.embedder = embedder
+        self.max_upload_bytes = max_upload_bytes
+        self._live: _Live | None = None
+        self._lock = threading.Lock()
+
+    # ---- ingest -------------------------------------------------------------------------------
+
+    def ingest_files(
+        self,
+        files: Iterable[tuple[str, bytes]],
+        *,
+        actor: str,
+        category: str | None = None,
+        product: str | None = None,
+        remove_missing: bool = False,
+        progress: Progress = _no_progress,
+    ) -> IngestReport:
+        """Parse, chunk, embed and index uploads. Bad files are reported, the rest are ingested.
+
+        With `remove_missing`, articles not in `files` are deleted (a full sync of a folder).
+        """
+        parsed: dict[str, ParsedArticle] = {}
+        failures: list[IngestFailure] = []
+        for name, data in files:
+            try:
+                article = parse_file(name, data, category=category, product=product, max_bytes=self.max_upload_bytes)
+            except ValidationError as e:
+                failures.append(IngestFailure(source=name, error=str(e)))
+                continue
+            if article.article_id in parsed:
+                failures.append(
+                    IngestFailure(
+                        source=name,
+                        error=f"{name}: article id '{article.article_id}' is already used by "
+                        f"{parsed[article.article_id].source} in this upload; give one of them another id.",
+                    )
+                )
+                continue
+            parsed[article.article_id] = article
+        report = self._apply(list(parsed.values()), actor=actor, remove_missing=remove_missing, progress=progress)
+        return report.model_copy(update={"failed": tuple(failures)})
+
+    def ingest_paths(
+        self, paths: Sequence[Path], *, actor: str, remove_missing: bool = False, progress: Progress = _no_progress
+    ) -> IngestReport:
+        """Ingest files and folders (folders: every supported file inside, recursively)."""
+        files: list[Path] = []
+        for path in paths:
+            if path.is_dir():
+                files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED and p.is_file()))
+            elif path.is_file():
+                files.append(path)
+            else:
+                raise NotFoundError(f"{path} does not exist. Check the path and try again.")
+        return self.ingest_files(
+            ((p.name, p.read_bytes()) for p in files), actor=actor, remove_missing=remove_missing, progress=progress
+        )
+
+    def reindex(self, *, actor: str, progress: Progress = _no_progress) -> IngestReport:
+        """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
+        with session_scope(self.engine) as session:
+            articles = [
+                ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body)
+                for a in session.scalars(select(ArticleRow))
+            ]
+        return self._apply(articles, actor=actor, remove_missing=False, progress=progress, force=True)
+
+    def delete(self, article_id: str, *, actor: str) -> None:
+        with session_scope(self.engine) as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"Article '{article_id}' is not in the knowledge base. Reload the list.")
+            old_ids = [c.id for c in row.chunks]
+            session.delete(row)
+            self._bump(session)
+            audit.record(
+                session,
+                actor=actor,
+                action="kb.delete",
+                entity_type="article",
+                entity_id=article_id,
+                detail={"title": row.title},
+            )
+        self._drop_vectors(old_ids)
+
+    def _apply(
+        self,
+        articles: list[ParsedArticle],
+        *,
+        actor: str,
+        remove_missing: bool,
+        progress: Progress,
+        force: bool = False,
+    ) -> IngestReport:
+        self.collect_garbage()
+        with session_scope(self.engine) as session:
+            existing = dict(session.execute(select(ArticleRow.id, ArticleRow.content_hash)).all())
+        changed = [a for a in articles if force or existing.get(a.article_id) != a.content_hash]
+        unchanged = tuple(sorted(a.article_id for a in articles if a not in changed))
+        removed = tuple(sorted(set(existing) - {a.article_id for a in articles})) if remove_missing else ()
+        prepared = [_Prepared(a, chunk_article(a)) for a in changed]
+        vectors = self._embed(prepared, progress)
+        self._upsert_vectors(prepared, vectors)
+        stale = self._swap_rows(prepared, removed, actor=actor)
+        self._drop_vectors(stale)
+        return IngestReport(
+            added=tuple(sorted(p.article.article_id for p in prepared if p.article.article_id not in existing)),
+            updated=tuple(sorted(p.article.article_id for p in prepared if p.article.article_id in existing)),
+            unchanged=unchanged,
+            removed=removed,
+            chunks_embedded=len(vectors),
+        )
+
+    def _embed(self, prepared: list[_Prepared], progress: Progress) -> npt.NDArray[np.float32]:
+        texts = [c.embed_text(p.article.title) for p in prepared for c in p.chunks]
+        progress(0, len(texts), f"Embedding {len(texts)} passages from {len(prepared)} articles")
+        parts = []
+        for start in range(0, len(texts), EMBED_GROUP):
+            parts.append(self.embedder.encode(texts[start : start + EMBED_GROUP], batch_size=EMBED_BATCH))
+            done = min(len(texts), start + EMBED_GROUP)
+            progress(done, len(texts), f"Embedded {done} of {len(texts)} passages")
+        return np.concatenate(parts) if parts else np.zeros((0, self.embedder.dimensions), dtype=np.float32)
+
+    def _upsert_vectors(self, prepared: list[_Prepared], vectors: npt.NDArray[np.float32]) -> None:
+        ids, docs, metas = [], [], []
+        for p in prepared:
+            a = p.article
+            for c in p.chunks:
+                ids.append(p.chunk_id(c))
+                docs.append(c.embed_text(a.title))
+                metas.append(
+                    {
+                        "article_id": a.article_id,
+                        "title": a.title,
+                        "category": a.category,
+                        "product": a.product,
+                        "updated": a.updated,
+                        "source": a.source,
+                        "chunk_index": c.index,
+                        "heading": c.heading,
+                        "content_hash": a.content_hash,
+                    }
+                )
+        for start in range(0, len(ids), CHROMA_BATCH):
+            end = start + CHROMA_BATCH
+            self.collection.upsert(
+                ids=ids[start:end],
+                embeddings=vectors[start:end],
+                documents=docs[start:end],
+                metadatas=metas[start:end],  # type: ignore[arg-type]
+            )
+
+    def _swap_rows(self, prepared: list[_Prepared], removed: Sequence[str], *, actor: str) -> list[str]:
+        """Replace the articles' rows in one transaction; returns the chunk ids that are no longer live."""
+        if not prepared and not removed:
+            return []
+        ids = [p.article.article_id for p in prepared] + list(removed)
+        with session_scope(self.engine) as session:
+            stale = list(session.scalars(select(ChunkRow.id).where(ChunkRow.article_id.in_(ids))))
+            session.execute(delete(ChunkRow).where(ChunkRow.article_id.in_(ids)))
+            session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids)))
+            for p in prepared:
+                a = p.article
+                session.add(
+                    ArticleRow(
+                        id=a.article_id,
+                        title=a.title,
+                        category=a.category,
+                        product=a.product,
+                        updated=a.updated,
+                        source=a.source,
+                        content_hash=a.content_hash,
+                        body=a.text,
+                        chunk_count=len(p.chunks),
+                        ingested_by=actor,
+                        chunks=[
+                            ChunkRow(id=p.chunk_id(c), position=c.index, heading=c.heading[:500], text=c.text)
+                            for c in p.chunks
+                        ],
+                    )
+                )
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="kb.ingest",
+                    entity_type="article",
+                    entity_id=a.article_id,
+                    detail={"title": a.title, "source": a.source, "chunks": len(p.chunks)},
+                )
+            for article_id in removed:
+                audit.record(session, actor=actor, action="kb.delete", entity_type="article", entity_id=article_id)
+            self._bump(session)
+        live = {p.chunk_id(c) for p in prepared for c in p.chunks}
+        return [cid for cid in stale if cid not in live]
+
+    @staticmethod
+    def _bump(session: Session) -> None:
+        state = session.get(KbStateRow, 1, with_for_update=True)
+        if state is None:
+            session.add(KbStateRow(id=1, generation=1))
+        else:
+            state.generation += 1
+
+    def _drop_vectors(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), CHROMA_BATCH):
+            try:
+                self.collection.delete(ids=list(ids[start : start + CHROMA_BATCH]))
+            except Exception:
+                return
+
+    def collect_garbage(self) -> int:
+        """Delete vectors whose chunk is not live (left by an interrupted ingest). Returns how many."""
+        with session_scope(self.engine) as session:
+            live = set(session.scalars(select(ChunkRow.id)))
+        stray = [cid for cid in self.collection.get(include=[])["ids"] if cid not in live]
+        self._drop_vectors(stray)
+        return len(stray)
+
+    # ---- read ---------------------------------------------------------------------------------
+
+    def list_articles(self) -> list[ArticleSummary]:
+        with session_scope(self.engine) as session:
+            rows = session.scalars(select(ArticleRow).order_by(ArticleRow.category, ArticleRow.title)).all()
+            return [ArticleSummary.model_validate(r) for r in rows]
+
+    def get_article(self, article_id: str) -> ArticleDetail:
+        with session_scope(self.engine) as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"Article '{article_id}' is not in the knowledge base.")
+            return ArticleDetail.model_validate(row)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        category: str | None = None,
+        product: str | None = None,
+        mode: SearchMode = SearchMode.HYBRID,
+        min_score: float = 0.0,
+        query_vector: npt.NDArray[np.float32] | None = None,
+    ) -> list[Hit]:
+        """Articles that answer `query`, best first, each with its best passages.
+
+        `query_vector` lets a caller that already embedded the text (the assist pipeline) skip a second pass.
+        """
+        text = query.strip()[:MAX_QUERY_CHARS]
+        if not text:
+            raise ValidationError("The search text is empty: type a question or a few keywords.")
+        live = self._current()
+        if not live.chunks:
+            return []
+        filters = Filters(category=category or None, product=product or None)
+        dense: dict[str, float] = {}
+        if mode is not SearchMode.BM25:
+            vector = query_vector if query_vector is not None else self.embedder.encode_one(text)
+            dense = dense_candidates(self.collection, vector, live=live.chunks, filters=filters)
+        bm25 = (
+            bm25_candidates(live.lexical, text, live=live.chunks, filters=filters)
+            if mode is not SearchMode.DENSE
+            else {}
+        )
+        return rank(
+            dense=dense, bm25=bm25, live=live.chunks, articles=live.articles, mode=mode, k=k, min_score=min_score
+        )
+
+    def _current(self) -> _Live:
+        """The live chunk set and BM25 index, rebuilt only when another writer changed the KB."""
+        with session_scope(self.engine) as session:
+            generation = session.scalar(select(KbStateRow.generation).where(KbStateRow.id == 1)) or 0
+        with self._lock:
+            if self._live is not None and self._live.generation == generation:
+                return self._live
+            with session_scope(self.engine) as session:
+                rows = session.execute(
+                    select(ChunkRow, ArticleRow).join(ArticleRow).order_by(ChunkRow.article_id, ChunkRow.position)
+                ).all()
+                articles = {
+                    a.id: LiveArticle(a.id, a.title, a.category, a.product, a.updated, a.source) for _, a in rows
+                }
+                chunks = {
+                    c.id: LiveChunk(c.id, c.article_id, c.heading, c.text, a.category, a.product) for c, a in rows
+                }
+                texts = [Chunk(c.article_id, c.position, c.heading, c.text).embed_text(a.title) for c, a in rows]
+            self._live = _Live(generation, chunks, articles, LexicalIndex(list(chunks), texts))
+            return self._live

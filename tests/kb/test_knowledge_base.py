@@ -1,0 +1,225 @@
+"""Ingest and search against real chromadb and the real MiniLM model."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assist.domain import SearchMode
+from assist.errors import NotFoundError, ValidationError
+from assist.kb import KnowledgeBase
+from assist.store import session_scope
+from assist.store.models import AuditEventRow
+from tests.conftest import article
+
+pytestmark = pytest.mark.model
+
+REFUNDS = article(
+    "refunds",
+    "Refund policy",
+    "## Annual plans\nAnnual plans are refunded in full within 30 days of renewal.\n\n"
+    "## Card refunds\nCard refunds take 5 to 10 business days to appear on the statement.",
+)
+PASSWORD = article(
+    "password-reset",
+    "Reset your password",
+    "Click Forgot password on the sign-in page. The reset link is valid for 60 minutes.",
+    category="account",
+)
+WEBHOOKS = article(
+    "webhooks",
+    "Set up webhooks",
+    "Add an HTTPS endpoint under Settings, Developers. Failed deliveries are retried for 3 days.",
+    category="technical",
+    product="api",
+)
+
+
+def _ingest(kb: KnowledgeBase, *files: tuple[str, bytes], **kwargs: object) -> object:
+    return kb.ingest_files(list(files), actor="admin@lumen.app", **kwargs)  # type: ignore[arg-type]
+
+
+def _top(kb: KnowledgeBase, query: str, **kwargs: object) -> str | None:
+    hits = kb.search(query, k=3, **kwargs)  # type: ignore[arg-type]
+    return hits[0].article_id if hits else None
+
+
+def test_ingest_then_search_finds_the_answering_article(knowledge_base: KnowledgeBase) -> None:
+    report = _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD), ("hooks.md", WEBHOOKS))
+    assert report.added == ("password-reset", "refunds", "webhooks")
+    assert _top(knowledge_base, "when will my money be back on my card?") == "refunds"
+    assert _top(knowledge_base, "i forgot my login") == "password-reset"
+    hit = knowledge_base.search("my money back on my card", k=1)[0]
+    assert 0 <= hit.score <= 1
+    assert hit.passages[0].heading == "Card refunds"
+
+
+def test_chunks_in_chroma_carry_the_article_metadata(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    stored = knowledge_base.collection.get(include=["metadatas", "documents"])
+    metas = sorted(stored["metadatas"] or [], key=lambda m: int(m["chunk_index"]))
+    assert [m["chunk_index"] for m in metas] == list(range(len(metas)))
+    first = metas[0]
+    assert {k: first[k] for k in ("article_id", "title", "category", "product", "updated", "source")} == {
+        "article_id": "refunds",
+        "title": "Refund policy",
+        "category": "billing",
+        "product": "all",
+        "updated": "2026-10-01",
+        "source": "refunds.md",
+    }
+    assert all(doc.startswith("Refund policy") for doc in stored["documents"] or [])
+
+
+def test_reingesting_unchanged_articles_embeds_nothing(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    before = knowledge_base.collection.count()
+    again = _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    assert again.unchanged == ("password-reset", "refunds") and again.chunks_embedded == 0
+    assert knowledge_base.collection.count() == before
+
+
+def test_changed_article_replaces_its_chunks(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    changed = article("refunds", "Refund policy", "Refunds are no longer offered; we give account credit instead.")
+    report = _ingest(knowledge_base, ("refunds.md", changed))
+    assert report.updated == ("refunds",)
+    docs = knowledge_base.collection.get(include=["documents"])["documents"] or []
+    assert docs and all("account credit" in d for d in docs)
+    assert "account credit" in knowledge_base.search("refund", k=1)[0].passages[0].text
+
+
+def test_sync_removes_articles_that_disappeared(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    report = _ingest(knowledge_base, ("refunds.md", REFUNDS), remove_missing=True)
+    assert report.removed == ("password-reset",)
+    assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]
+    metas = knowledge_base.collection.get(include=["metadatas"])["metadatas"] or []
+    assert {m["article_id"] for m in metas} == {"refunds"}
+
+
+def test_delete_removes_article_vectors_and_is_audited(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    knowledge_base.delete("password-reset", actor="admin@lumen.app")
+    assert _top(knowledge_base, "forgot password reset link") == "refunds"
+    with session_scope(knowledge_base.engine) as session:
+        actions = session.scalars(select(AuditEventRow.action).where(AuditEventRow.entity_type == "article")).all()
+    assert sorted(actions) == ["kb.delete", "kb.ingest", "kb.ingest"]
+    with pytest.raises(NotFoundError):
+        knowledge_base.delete("password-reset", actor="admin@lumen.app")
+
+
+class _FailingEmbedder:
+    """Wraps the real model and fails on the Nth batch, like a crash halfway through an ingest."""
+
+    def __init__(self, real: object, fail_on_call: int) -> None:
+        self.real, self.calls, self.fail_on_call = real, 0, fail_on_call
+        self.dimensions = 384
+
+    def encode(self, texts: list[str], *, batch_size: int = 32) -> object:
+        self.calls += 1
+        if self.calls >= self.fail_on_call:
+            raise RuntimeError("out of memory")
+        return self.real.encode(texts, batch_size=batch_size)  # type: ignore[attr-defined]
+
+
+def _snapshot(kb: KnowledgeBase) -> list[tuple[str, float, tuple[str, ...]]]:
+    return [(h.article_id, h.score, tuple(p.text for p in h.passages)) for h in kb.search("refund on my card", k=5)]
+
+
+def test_failed_embedding_leaves_the_index_as_it_was(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    before, listed = _snapshot(knowledge_base), knowledge_base.list_articles()
+    real = knowledge_base.embedder
+    knowledge_base.embedder = _FailingEmbedder(real, fail_on_call=1)  # type: ignore[assignment]
+    changed = article("refunds", "Refund policy", "Completely different text about gift cards.")
+    with pytest.raises(RuntimeError):
+        _ingest(knowledge_base, ("refunds.md", changed), ("hooks.md", WEBHOOKS))
+    knowledge_base.embedder = real
+    assert _snapshot(knowledge_base) == before
+    assert knowledge_base.list_articles() == listed
+
+
+def test_failure_after_vectors_were_written_hides_them_and_cleans_up(
+    knowledge_base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    before = _snapshot(knowledge_base)
+
+    def database_down(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr("assist.kb.knowledge_base.audit.record", database_down)
+    changed = article("refunds", "Refund policy", "Completely different text about gift cards.")
+    with pytest.raises(ConnectionError):
+        _ingest(knowledge_base, ("refunds.md", changed))
+    monkeypatch.undo()
+    assert _snapshot(knowledge_base) == before  # the new vectors exist but are not searchable
+    assert knowledge_base.collect_garbage() > 0
+    assert _snapshot(knowledge_base) == before
+
+
+def test_category_and_product_filters(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD), ("hooks.md", WEBHOOKS))
+    assert {h.article_id for h in knowledge_base.search("refund password webhook", k=5, category="account")} == {
+        "password-reset"
+    }
+    assert {h.category for h in knowledge_base.search("retries", k=5, product="api")} <= {
+        "technical",
+        "billing",
+        "account",
+    }
+    assert "webhooks" not in {h.article_id for h in knowledge_base.search("webhook", k=5, product="web")}
+    assert "webhooks" in {h.article_id for h in knowledge_base.search("webhook", k=5, product="api")}
+
+
+def test_min_score_drops_weak_matches(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    assert knowledge_base.search("quantum chromodynamics lecture notes", k=5, min_score=0.35) == []
+    assert knowledge_base.search("refund annual plan", k=5, min_score=0.35)
+
+
+@pytest.mark.parametrize("mode", list(SearchMode))
+def test_every_mode_finds_an_exact_keyword_question(knowledge_base: KnowledgeBase, mode: SearchMode) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD), ("hooks.md", WEBHOOKS))
+    assert _top(knowledge_base, "webhook deliveries retried", mode=mode) == "webhooks"
+
+
+def test_empty_knowledge_base_returns_no_hits_and_empty_query_is_refused(knowledge_base: KnowledgeBase) -> None:
+    assert knowledge_base.search("anything") == []
+    with pytest.raises(ValidationError, match="empty"):
+        knowledge_base.search("   ")
+
+
+def test_hostile_query_text_is_just_text(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    for query in ["'; DROP TABLE kb_chunks; --", '{"$ne": null}', "<script>alert(1)</script>", "x" * 50_000]:
+        knowledge_base.search(query, k=3)
+    assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]
+
+
+def test_bad_files_are_reported_and_good_ones_still_ingested(knowledge_base: KnowledgeBase) -> None:
+    report = _ingest(knowledge_base, ("refunds.md", REFUNDS), ("x.pdf", b"not a pdf"), ("dup.md", REFUNDS))
+    assert report.added == ("refunds",)
+    assert [f.source for f in report.failed] == ["x.pdf", "dup.md"]
+    assert "already used by refunds.md" in report.failed[1].error
+
+
+def test_reindex_reembeds_every_article(knowledge_base: KnowledgeBase) -> None:
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
+    report = knowledge_base.reindex(actor="admin")
+    assert report.updated == ("password-reset", "refunds") and report.chunks_embedded > 0
+    assert _top(knowledge_base, "forgot my password") == "password-reset"
+
+
+def test_a_second_process_sees_changes_made_by_another(knowledge_base: KnowledgeBase) -> None:
+    other = KnowledgeBase(
+        engine=knowledge_base.engine,
+        collection=knowledge_base.collection,
+        embedder=knowledge_base.embedder,
+        max_upload_bytes=1_000_000,
+    )
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    assert _top(other, "refund annual plan") == "refunds"
+    _ingest(knowledge_base, ("pw.md", PASSWORD))
+    assert _top(other, "forgot my password reset link", mode=SearchMode.BM25) == "password-reset"

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import article
+from tests.pages.conftest import ROOT
+
+pytestmark = pytest.mark.model
+
+PAGE = str(ROOT / "pages" / "knowledge_base.py")
+
+
+def _page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=120).run()
+
+
+def test_empty_state_explains_how_to_add_articles() -> None:
+    at = _page()
+    assert any("knowledge base is empty" in i.value for i in at.info)
+
+
+def test_upload_ingests_good_files_and_reports_bad_ones() -> None:
+    at = _page()
+    at.file_uploader(key="kb_files").set_value(
+        [
+            (
+                "refunds.md",
+                article("refunds", "Refund policy", "Card refunds take 5 to 10 business days."),
+                "text/markdown",
+            ),
+            ("scan.pdf", b"%PDF-1.4 garbage", "application/pdf"),
+            ("empty.txt", b"", "text/plain"),
+        ]
+    )
+    at.button(key="kb_ingest").click().run()
+    assert not at.exception
+    assert any("Indexed 1 article(s): 1 new" in s.value for s in at.success)
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("scan.pdf: the PDF cannot be read") for e in errors)
+    assert any(e.startswith("empty.txt: the file is empty") for e in errors)
+    assert list(at.dataframe[0].value["Article"]) == ["refunds"]
+
+    at.text_input(key="kb_search_query").input("when do I get my money back")
+    at.button(key="kb_search_button").click().run()
+    assert at.expander[0].label.startswith("1. Refund policy — score")
+
+
+def test_delete_needs_confirmation() -> None:
+    at = _page()
+    at.file_uploader(key="kb_files").set_value([("a.md", article("a", "Alpha", "Alpha text here."), "text/markdown")])
+    at.button(key="kb_ingest").click().run()
+    at.button(key="kb_delete_button").click().run()
+    assert any("Tick the confirmation box" in w.value for w in at.warning)
+    at.checkbox(key="kb_delete_confirm").check()
+    at.button(key="kb_delete_button").click().run()
+    assert any("knowledge base is empty" in i.value for i in at.info)
+
+
+def test_submitting_without_files_asks_for_one() -> None:
+    at = _page()
+    at.button(key="kb_ingest").click().run()
+    assert any("Choose at least one file" in w.value for w in at.warning)

