@@ -223,3 +223,165 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
     modes = list(SearchMode) if mode == "all" else [SearchMode(mode)]
     for result in run(kb_dir=kb_dir, queries_file=queries, modes=modes, k=k):
         click.echo(json.dumps({"eval": "retrieval", **result}))
+
+
+@evaluate.command("sentiment")
+@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--baseline", type=click.Choice(["vader"]), help="Also score a lexicon baseline on the same data.")
+@friendly_errors
+def eval_sentiment(data: Path, baseline: str | None) -> None:
+    """Score the sentiment model on a text,label CSV (3-class or binary)."""
+    from assist.evaluation.sentiment import evaluate as run
+    from assist.resources import build_sentiment_model
+
+    result = run(data=data, model=build_sentiment_model(get_settings()), baseline=baseline)
+    click.echo(json.dumps({"eval": "sentiment", **result}))
+
+
+@main.group()
+def train() -> None:
+    """Train the models the product ships (scripts, not tests)."""
+
+
+@train.command("sentiment")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="text,label CSV; repeat for several files. Part of each is held out.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("assist/sentiment/model"),
+    show_default=True,
+    help="Where the artifact goes (the shipped model by default).",
+)
+@click.option(
+    "--holdout-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/eval"),
+    show_default=True,
+    help="Where the held-out rows are written for `eval sentiment`.",
+)
+@click.option("--epochs", default=2, show_default=True)
+@click.option("--seed", default=13, show_default=True)
+@click.option("--threads", type=int, help="torch CPU threads.")
+@friendly_errors
+def train_sentiment(
+    data: tuple[Path, ...], out: Path, holdout_dir: Path, epochs: int, seed: int, threads: int | None
+) -> None:
+    """Fine-tune the packaged MiniLM into the 3-class sentiment model (about 20 min per epoch on 2 cores)."""
+    from assist.sentiment.training import TrainingOptions
+    from assist.sentiment.training import train as run
+
+    options = TrainingOptions(data=data, out=out, holdout_dir=holdout_dir, epochs=epochs, seed=seed, threads=threads)
+    report = run(options, log=click.echo)
+    click.echo(json.dumps({"train": "sentiment", "held_out": report["held_out"], "out": str(out)}))
+
+
+@train.command("triage")
+@click.option("--from-db", "from_db", is_flag=True, help="Learn from the workspace's resolved tickets.")
+@click.option(
+    "--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="text,label[,category] CSV instead."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: TRIAGE_MODEL_PATH.")
+@friendly_errors
+def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
+    """Train the triage classifier (category and intent)."""
+    from assist.resources import build_embedder, build_engine
+    from assist.triage import examples_from_csv, examples_from_store
+    from assist.triage import train as run
+
+    if from_db == (data is not None):
+        raise click.UsageError("Give exactly one of --from-db or --data FILE.csv.")
+    settings = get_settings()
+    examples = examples_from_store(build_engine(settings)) if from_db else examples_from_csv(data)  # type: ignore[arg-type]
+    target = out or settings.triage_model_path
+    summary = run(examples, embedder=build_embedder(settings), target=target)
+    click.echo(json.dumps({"train": "triage", **summary, "out": str(target)}))
+
+
+@evaluate.command("triage")
+@click.option("--train", "train_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--test",
+    "test_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Held-out CSV; without it, --holdout of TRAIN is held out.",
+)
+@click.option("--holdout", default=0.2, show_default=True, help="Stratified share of TRAIN to test on.")
+@click.option("--baseline", type=click.Choice(["tfidf"]))
+@click.option("--seed", default=13, show_default=True)
+@friendly_errors
+def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseline: str | None, seed: int) -> None:
+    """Accuracy and macro-F1 of the triage classifier (and a TF-IDF baseline)."""
+    from assist.evaluation.triage import evaluate as run
+    from assist.evaluation.triage import read_examples, split
+    from assist.resources import build_embedder
+
+    frame = read_examples(train_file)
+    if test_file is None:
+        train_rows, test_rows = split(frame, test_fraction=holdout, seed=seed)
+    else:
+        train_rows, test_rows = frame, read_examples(test_file)
+    result = run(train=train_rows, test=test_rows, embedder=build_embedder(get_settings()), baseline=baseline)
+    click.echo(json.dumps({"eval": "triage", "data": train_file.name, **result}))
+
+
+@train.command("confidence")
+@friendly_errors
+def train_confidence() -> None:
+    """Fit the draft-confidence model on demo-topic questions (writes assist/drafting/confidence.json)."""
+    from assist.evaluation.calibration import fit
+
+    click.echo(json.dumps({"train": "confidence", **fit()}))
+
+
+@main.command("assist")
+@click.argument("ticket_ids", nargs=-1, type=int)
+@click.option("--open", "open_only", is_flag=True, help="All open tickets instead of TICKET_IDS.")
+@friendly_errors
+def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
+    """Compute (and store) assistance for tickets; prints one JSON summary per ticket."""
+    from sqlalchemy import select
+
+    from assist.domain import OPEN_STATUSES, Assistance
+    from assist.pipeline import assist_many
+    from assist.resources import build_assistant
+    from assist.store.db import session_scope
+    from assist.store.models import TicketRow
+
+    assistant = build_assistant(get_settings())
+    ids = list(ticket_ids)
+    if open_only:
+        with session_scope(assistant.engine) as session:
+            ids = list(
+                session.scalars(select(TicketRow.id).where(TicketRow.status.in_([s.value for s in OPEN_STATUSES])))
+            )
+    bar = _ProgressBar()
+    try:
+        results = assist_many(assistant, ticket_ids=ids, progress=bar)
+    finally:
+        bar.close()
+    for ticket_id, result in results.items():
+        if isinstance(result, Assistance):
+            click.echo(
+                json.dumps(
+                    {
+                        "ticket": ticket_id,
+                        "category": result.triage.category.value,
+                        "priority": result.priority,
+                        "sentiment": result.sentiment.level.value,
+                        "confidence": result.draft.confidence,
+                        "escalate": result.escalation.suggest,
+                        "queue": result.escalation.queue.value,
+                        "articles": [h.article_id for h in result.hits[:3]],
+                        "ms": result.timings_ms.get("total"),
+                    }
+                )
+            )
+        else:
+            click.echo(json.dumps({"ticket": ticket_id, "error": result}), err=True)

@@ -28,12 +28,23 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, description="OpenAI-compatible server, e.g. vLLM or Ollama.")
     openai_model: str = Field(default="gpt-4o-mini", description="Chat model name.")
     llm_timeout_s: float = Field(default=20.0, description="Per-request LLM timeout before falling back.")
+    llm_max_retries: int = Field(default=1, ge=0, le=5, description="Retries of a failed LLM request.")
+    llm_usd_per_1k_input: float = Field(default=0.00015, ge=0, description="Price of 1,000 prompt tokens.")
+    llm_usd_per_1k_output: float = Field(default=0.0006, ge=0, description="Price of 1,000 completion tokens.")
+    otlp_endpoint: str | None = Field(default=None, description="OpenTelemetry collector; enables per-step spans.")
 
     # Models
-    sentiment_model: str | None = Field(
+    sentiment_model: Path | None = Field(
         default=None, description="Local Hugging Face sentiment model directory; default: the shipped one."
     )
+    sentiment_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description='Model label -> negative/neutral/positive, e.g. {"LABEL_0": "negative", "LABEL_1": "positive"}.',
+    )
 
+    triage_model_path: Path = Field(
+        default=Path("data/models/triage.skops"), description="Learned triage model (python -m assist train triage)."
+    )
     torch_threads: int | None = Field(
         default=None, ge=1, description="CPU threads for model inference; default: torch's choice."
     )

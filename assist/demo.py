@@ -171,6 +171,7 @@ class _Seeder:
             actor=SYSTEM,
             channel=rng.choices(list(Channel), [60, 25, 12, 3])[0],
             category=Category(topic.category),
+            intent=topic.key,
             priority=min(priority, 10),
             external_id=f"LUM-{10000 + n}",
             created_at=created_at,

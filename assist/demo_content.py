@@ -18,6 +18,7 @@ class Topic:
     problems: tuple[str, ...]  # the customer's own description, several wordings
     follow_ups: tuple[str, ...]  # what they write when it is still not solved
     agent_reply: str  # what a good agent answered (grounded in `article`)
+    also: tuple[str, ...] = ()  # other articles that answer it as well (used when scoring retrieval)
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -97,6 +98,7 @@ TOPICS: tuple[Topic, ...] = (
         ("It's been more than an hour and it's still locked.",),
         "After 10 failed attempts the account locks for 30 minutes as a safety measure; resetting the password doesn't "
         "shorten it. After that you can sign in or use Forgot password, and I'd recommend turning on two-factor authentication.",
+        also=("login-troubleshooting",),
     ),
     Topic(
         "lost-email-access",
@@ -124,6 +126,7 @@ TOPICS: tuple[Topic, ...] = (
         ("They checked spam, still nothing.",),
         "Invitations can land in spam or be held by strict mail filters. You can copy the invite link from "
         "Settings → Members → ⋯ → Copy invite link and send it yourself; invitations are valid for 7 days.",
+        also=("proration",),
     ),
     Topic(
         "data-export",
@@ -152,6 +155,10 @@ TOPICS: tuple[Topic, ...] = (
         ("Can you confirm when it will be done?",),
         "A deleted workspace can be restored by an owner through support for 30 days; after that it's permanently "
         "deleted. Please confirm you're an owner and the workspace name and we'll take it from there.",
+        also=(
+            "data-retention",
+            "privacy-gdpr",
+        ),
     ),
     Topic(
         "refund-annual",
@@ -170,6 +177,7 @@ TOPICS: tuple[Topic, ...] = (
         "Annual plans can be refunded in full within 30 days of a renewal, and charges after a confirmed cancellation "
         "are always refunded. Please send the invoice number (INV-…) and we'll confirm within one business day; card "
         "refunds take 5–10 business days to appear.",
+        also=("cancel-subscription",),
     ),
     Topic(
         "refund-missing",
@@ -199,6 +207,10 @@ TOPICS: tuple[Topic, ...] = (
         ("The second charge is still there.",),
         "A failed attempt can leave a temporary hold that your bank releases in 3–7 business days; you're only charged "
         "once. If both charges completed, send both dates and amounts and the duplicate is refunded in full.",
+        also=(
+            "chargebacks",
+            "refund-policy",
+        ),
     ),
     Topic(
         "payment-failed",
@@ -213,6 +225,7 @@ TOPICS: tuple[Topic, ...] = (
         ("I updated the card and it's still read-only.",),
         "After updating the card under Settings → Billing → Payment method, open invoices aren't retried automatically: "
         "click Pay now on the open invoice and access is restored within a few minutes.",
+        also=("payment-method",),
     ),
     Topic(
         "update-card",
@@ -240,6 +253,7 @@ TOPICS: tuple[Topic, ...] = (
         ("We need the corrected invoice by Friday for our books.",),
         "We can't edit an issued invoice, but we can reissue it: send the invoice number and the corrected details "
         "and we'll void the original and send a corrected one within one business day.",
+        also=("vat-tax",),
     ),
     Topic(
         "vat-charged",
@@ -253,6 +267,7 @@ TOPICS: tuple[Topic, ...] = (
         ("So will we get the VAT back?",),
         "If the VAT number was added after the invoice was issued, we reissue it without VAT and refund the tax within "
         "5–10 business days, for invoices from the last 3 months.",
+        also=("invoices",),
     ),
     Topic(
         "downgrade",
@@ -267,6 +282,7 @@ TOPICS: tuple[Topic, ...] = (
         ("And what happens to our API keys after the downgrade?",),
         "Downgrades take effect at the end of the current billing period, so you keep Pro until then. Pro-only features "
         "such as API keys stop working when the downgrade takes effect.",
+        also=("proration",),
     ),
     Topic(
         "unexpected-charge",
@@ -280,6 +296,7 @@ TOPICS: tuple[Topic, ...] = (
         ("We still think this charge is wrong.",),
         "Each member added mid-period adds a prorated charge for the rest of the period, shown as 'Seat added (prorated)'. "
         "Upgrades and tax can also raise a bill; removed seats are credited on the next invoice.",
+        also=("plan-changes",),
     ),
     Topic(
         "cancel",
@@ -320,6 +337,7 @@ TOPICS: tuple[Topic, ...] = (
         ("We generated a new key and still get 401.",),
         "401 invalid_api_key means the key is wrong, revoked, or missing the 'Bearer ' prefix in the Authorization "
         "header. Keys are created under Settings → Developers → API keys and are shown only once.",
+        also=("api-errors",),
     ),
     Topic(
         "rate-limit",
@@ -333,6 +351,7 @@ TOPICS: tuple[Topic, ...] = (
         ("We added backoff and still get 429s.",),
         "Pro allows 120 requests per minute per workspace. On a 429, wait for the Retry-After header and retry with "
         "exponential backoff; webhooks and updated_since filters cut polling a lot.",
+        also=("api-errors",),
     ),
     Topic(
         "api-500",
@@ -412,6 +431,7 @@ TOPICS: tuple[Topic, ...] = (
         ("Tried a private window, same thing.",),
         "Please try a private window first: if it works there, an extension such as an ad blocker is interfering. "
         "For large reports, narrow the date range to 12 months or less.",
+        also=("login-troubleshooting",),
     ),
     Topic(
         "outage",
@@ -465,6 +485,7 @@ TOPICS: tuple[Topic, ...] = (
         ("Our procurement deadline is next week.",),
         "Owners can sign the standard DPA, including the EU Standard Contractual Clauses, under "
         "Settings → Security → Compliance. Data is stored in the EU (Frankfurt) by default.",
+        also=("security-compliance",),
     ),
     Topic(
         "client-invoice",

@@ -225,3 +225,140 @@ class IngestReport(_Model):
     removed: tuple[str, ...] = ()
     failed: tuple[IngestFailure, ...] = ()
     chunks_embedded: int = 0
+
+
+class SentimentLevel(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    FRUSTRATED = "frustrated"
+    ANGRY = "angry"
+    URGENT = "urgent"
+
+
+class Signal(StrEnum):
+    LEGAL_THREAT = "legal_threat"
+    CHURN_THREAT = "churn_threat"
+    REPEAT_CONTACT = "repeat_contact"
+    LONG_WAIT = "long_wait"
+    HUMAN_REQUEST = "human_request"
+    PROFANITY = "profanity"
+    ALL_CAPS = "all_caps"
+    EXCLAMATIONS = "exclamations"
+    BILLING_DISPUTE = "billing_dispute"
+    TIME_PRESSURE = "time_pressure"
+    PREVIOUS_ESCALATION = "previous_escalation"
+
+
+class ContactHistory(_Model):
+    """What the customer's history says about this ticket (computed from the store)."""
+
+    earlier_contacts_same_issue: int = Field(default=0, ge=0)
+    hours_waiting: float = Field(default=0.0, ge=0)  # since the oldest unanswered customer message
+    previously_escalated: bool = False
+    is_vip: bool = False
+
+
+class Sentiment(_Model):
+    level: SentimentLevel
+    score: float = Field(ge=-1, le=1)  # P(positive) - P(negative)
+    probabilities: dict[str, float]  # negative / neutral / positive
+    frustration: float = Field(ge=0, le=1)
+    signals: tuple[Signal, ...]
+    evidence: dict[str, str]  # signal -> the words that triggered it
+    model: str
+
+
+class EscalationPriority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Queue(StrEnum):
+    AUTO = "auto"  # no escalation: tier-1 handles it as usual
+    TIER1 = "tier1"
+    TIER2 = "tier2"
+    MANAGER = "manager"
+
+
+class Escalation(_Model):
+    suggest: bool
+    reasons: tuple[str, ...]
+    priority: EscalationPriority
+    queue: Queue
+    suggested_action: str
+
+
+class DraftMode(StrEnum):
+    LLM = "llm"
+    OFFLINE = "offline"
+
+
+class Draft(_Model):
+    text: str
+    confidence: float = Field(ge=0, le=1)
+    sources: tuple[str, ...]  # article ids, in citation order
+    mode: DraftMode
+    model: str
+    tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+class MessageSentiment(_Model):
+    message_id: int
+    created_at: datetime
+    level: SentimentLevel
+    score: float
+
+
+class HandoffPackage(_Model):
+    """Everything a lead needs to take a ticket over without reading the whole history."""
+
+    ticket_id: int
+    subject: str
+    customer_summary: str
+    sentiment_trend: tuple[MessageSentiment, ...]
+    conversation: tuple[Message, ...]
+    draft: Draft | None
+    articles: tuple[Hit, ...]
+    reasons: tuple[str, ...]
+    priority: EscalationPriority
+    queue: Queue
+    suggested_action: str
+
+
+class TriageMethod(StrEnum):
+    LEARNED = "learned"
+    ZERO_SHOT = "zero-shot"
+    LLM = "llm"
+
+
+class Triage(_Model):
+    category: Category
+    category_confidence: float = Field(ge=0, le=1)
+    intent: str | None
+    intent_confidence: float = Field(ge=0, le=1)
+    alternatives: tuple[tuple[str, float], ...]  # the next most likely intents (or categories)
+    method: TriageMethod
+
+
+class Assistance(_Model):
+    """Everything the workspace shows beside a ticket, computed for one ticket version."""
+
+    ticket_id: int
+    ticket_version: int
+    run_id: int
+    draft_id: int
+    query: str
+    history: ContactHistory
+    triage: Triage
+    hits: tuple[Hit, ...]
+    sentiment: Sentiment
+    priority: int = Field(ge=1, le=10)
+    draft: Draft
+    escalation: Escalation
+    timings_ms: dict[str, float]
+    created_at: datetime

@@ -8,7 +8,8 @@ Every message says what happened and what to do next.
     ├── ValidationError        input was rejected (empty, too long, malformed)
     ├── InvalidTransitionError      a ticket cannot move from its status to the requested one
     ├── ConcurrencyError       the record changed since it was loaded: reload and retry
-    └── DatabaseError          the database cannot be reached or is not at the expected schema
+    ├── DatabaseError          the database cannot be reached or is not at the expected schema
+    └── DraftingError          the LLM gave no usable draft (assist.drafting.llm; callers fall back)
 """
 
 from __future__ import annotations

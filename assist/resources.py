@@ -6,12 +6,22 @@ per command; tests build them with temporary locations.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
+if TYPE_CHECKING:
+    from assist.pipeline import Assistant
+
 from assist.config import Settings
+from assist.drafting import ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
 from assist.embeddings import Embedder
 from assist.kb import KnowledgeBase, chunk_collection, make_chroma_client
+from assist.sentiment import SentimentModel
 from assist.store import make_engine, upgrade
+from assist.triage import Triager
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -25,6 +35,10 @@ def build_embedder(settings: Settings) -> Embedder:
     return Embedder(threads=settings.torch_threads)
 
 
+def build_sentiment_model(settings: Settings) -> SentimentModel:
+    return SentimentModel(settings.sentiment_model, label_map=settings.sentiment_labels)
+
+
 def build_knowledge_base(settings: Settings, *, engine: Engine, embedder: Embedder) -> KnowledgeBase:
     client = make_chroma_client(settings)
     return KnowledgeBase(
@@ -32,4 +46,58 @@ def build_knowledge_base(settings: Settings, *, engine: Engine, embedder: Embedd
         collection=chunk_collection(client, embedder),
         embedder=embedder,
         max_upload_bytes=settings.kb_upload_max_mb * 1_000_000,
+    )
+
+
+def build_chat_model(settings: Settings) -> BaseChatModel | None:
+    """ChatOpenAI when a key or an OpenAI-compatible base URL is configured, else None (offline drafts)."""
+    if settings.openai_api_key is None and not settings.openai_base_url:
+        return None
+    from langchain_openai import ChatOpenAI
+
+    # Local OpenAI-compatible servers (vLLM, Ollama) accept any key; the client insists on one.
+    key = settings.openai_api_key or SecretStr("not-needed")
+    return ChatOpenAI(
+        model=settings.openai_model,
+        api_key=key,
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=0.2,
+    )
+
+
+def build_drafter(settings: Settings, *, embedder: Embedder, chat_model: BaseChatModel | None) -> Drafter:
+    llm = None
+    if chat_model is not None:
+        llm = LlmDrafter(
+            chat_model,
+            name=settings.openai_model,
+            usd_per_1k_input=settings.llm_usd_per_1k_input,
+            usd_per_1k_output=settings.llm_usd_per_1k_output,
+        )
+    return Drafter(offline=OfflineDrafter(embedder), llm=llm)
+
+
+def build_triager(settings: Settings, *, embedder: Embedder) -> Triager:
+    return Triager(embedder=embedder, model_path=settings.triage_model_path)
+
+
+def build_assistant(settings: Settings, *, engine: Engine | None = None, embedder: Embedder | None = None) -> Assistant:
+    """Everything `assist.pipeline.assist` needs, each built once."""
+    from assist.pipeline import Assistant
+    from assist.telemetry import configure
+
+    configure(settings)
+    engine = engine or build_engine(settings)
+    embedder = embedder or build_embedder(settings)
+    return Assistant(
+        engine=engine,
+        settings=settings,
+        embedder=embedder,
+        knowledge_base=build_knowledge_base(settings, engine=engine, embedder=embedder),
+        sentiment=build_sentiment_model(settings),
+        triager=build_triager(settings, embedder=embedder),
+        drafter=build_drafter(settings, embedder=embedder, chat_model=build_chat_model(settings)),
+        confidence=ConfidenceModel.load(),
     )

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from assist.domain import Category, Channel
+from assist.domain import (
+    AuthorRole,
+    Category,
+    Channel,
+    CustomerProfile,
+    Hit,
+    Message,
+    Passage,
+    PreviousTicket,
+    TicketDetail,
+    TicketStatus,
+)
 from assist.store.models import CustomerRow, TicketRow, UserRow
 from assist.store.tickets import create_ticket
 
@@ -59,3 +70,88 @@ def make_ticket(
         setattr(ticket, key, value)
     session.flush()
     return ticket
+
+
+def detail(
+    *,
+    body: str = "My refund never arrived.",
+    subject: str = "Refund missing",
+    name: str = "Dana Reyes",
+    previous: int = 0,
+    messages: list[tuple[str, str]] | None = None,
+) -> TicketDetail:
+    """A TicketDetail built in memory, for tests that need no database."""
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    thread = messages or [("customer", body)]
+    return TicketDetail(
+        id=42,
+        external_id=None,
+        subject=subject,
+        status=TicketStatus.NEW,
+        priority=3,
+        category=Category.BILLING,
+        channel=Channel.EMAIL,
+        assignee_name=None,
+        version=1,
+        created_at=now,
+        updated_at=now,
+        first_response_at=None,
+        messages=tuple(
+            Message(
+                id=i,
+                author_role=AuthorRole(role),
+                author_name=name if role == "customer" else "Agent",
+                body=text,
+                created_at=now + timedelta(minutes=i),
+            )
+            for i, (role, text) in enumerate(thread, start=1)
+        ),
+        customer=CustomerProfile(
+            id=7,
+            name=name,
+            email="dana@acme.example",
+            company="Acme",
+            plan="pro",
+            is_vip=False,
+            account_status="active",
+            billing_status="current",
+            customer_since=now - timedelta(days=400),
+            invoices=(),
+            previous_tickets=tuple(
+                PreviousTicket(
+                    id=100 + i,
+                    subject="Refund missing",
+                    status=TicketStatus.RESOLVED,
+                    category=Category.BILLING,
+                    created_at=now - timedelta(days=20 + i),
+                    csat_score=None,
+                )
+                for i in range(previous)
+            ),
+            contact_count=previous + 1,
+        ),
+    )
+
+
+def hit(
+    article_id: str = "refund-policy",
+    *,
+    title: str = "Refund policy",
+    text: str = "Refunds take 5-10 days.",
+    score: float = 0.6,
+    category: str = "billing",
+) -> Hit:
+    return Hit(
+        article_id=article_id,
+        title=title,
+        category=category,
+        product="all",
+        updated="2026-10-01",
+        source=f"{article_id}.md",
+        score=score,
+        dense_score=score,
+        bm25_score=5.0,
+        dense_rank=1,
+        bm25_rank=1,
+        passages=(Passage(chunk_id=f"{article_id}:0", heading="", text=text, dense_score=score, bm25_score=5.0),),
+    )

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assist.bench import inbox, kb
+from assist.bench import assist, inbox, kb, sentiment
 
 Benchmark = Callable[..., dict[str, Any]]
 
 BENCHMARKS: dict[str, Benchmark] = {
     "inbox": inbox.run,
     "kb": kb.run,
+    "sentiment": sentiment.run,
+    "assist": assist.run,
 }
 
 __all__ = ["BENCHMARKS", "Benchmark"]

@@ -12,16 +12,19 @@ from typing import Any
 from assist.bench.timing import summary_ms
 from assist.config import Settings
 from assist.domain import Hit, SearchMode
+from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
 from assist.kb import KnowledgeBase
 from assist.resources import build_engine, build_knowledge_base
+from assist.triage import Triager
 
 
 @dataclass(frozen=True)
 class LabelledQuery:
     query: str
     gold: str
+    accepted: frozenset[str] = frozenset()  # other answers that count as right (calibration only)
 
 
 def load_queries(path: Path) -> list[LabelledQuery]:
@@ -52,14 +55,20 @@ def temporary_knowledge_base(kb_dir: Path, workdir: Path, *, embedder: Embedder)
     return kb
 
 
-def score(kb: KnowledgeBase, queries: list[LabelledQuery], *, mode: SearchMode, k: int) -> dict[str, Any]:
+def score(
+    kb: KnowledgeBase, queries: list[LabelledQuery], *, mode: SearchMode, k: int, triager: Triager | None = None
+) -> dict[str, Any]:
     ranks: list[int | None] = []
     latencies: list[float] = []
+    confidences: list[float] = []
+    model = ConfidenceModel.load()
     for q in queries:
         started = time.perf_counter()
         hits = kb.search(q.query, k=k, mode=mode)
         latencies.append(time.perf_counter() - started)
         ranks.append(_rank_of(q.gold, hits))
+        if triager is not None:
+            confidences.append(model.probability(hits, triager.classify(q.query).category))
     n = len(queries)
 
     def recall(at: int) -> float:
@@ -73,6 +82,7 @@ def score(kb: KnowledgeBase, queries: list[LabelledQuery], *, mode: SearchMode, 
         "mrr": round(sum(1 / r for r in ranks if r is not None) / n, 4),
         "n": n,
         **summary_ms(latencies),
+        **({"ece": expected_calibration_error(confidences, [r == 1 for r in ranks])} if triager else {}),
     }
 
 
@@ -84,7 +94,8 @@ def evaluate(
     with tempfile.TemporaryDirectory() as tmp:
         kb = temporary_knowledge_base(kb_dir, Path(tmp), embedder=embedder)
         kb.search("warm up", k=1)  # first call builds the BM25 index; keep it out of the latency figures
-        results = [score(kb, queries, mode=mode, k=k) for mode in modes]
+        triager = Triager(embedder=embedder)  # zero-shot categories, as the confidence model was fitted with
+        results = [score(kb, queries, mode=mode, k=k, triager=triager) for mode in modes]
         kb.engine.dispose()
     return results
 

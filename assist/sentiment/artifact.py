@@ -42,7 +42,7 @@ def load_model(path: Path | None = None) -> tuple[Any, Any, str]:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    hf_logging.set_verbosity_error()  # the base has no classifier yet; the delta supplies it
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # the delta supplies the classifier
     directory = path or SHIPPED
     if not (directory / "config.json").exists():
         raise ConfigError(
@@ -58,8 +58,11 @@ def load_model(path: Path | None = None) -> tuple[Any, Any, str]:
     base = packaged_model_path()
     config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(config["id2label"]), id2label={int(k): v for k, v in config["id2label"].items()},
-        label2id=config["label2id"], local_files_only=True,
+        base,
+        num_labels=len(config["id2label"]),
+        id2label={int(k): v for k, v in config["id2label"].items()},
+        label2id=config["label2id"],
+        local_files_only=True,
     )
     delta = {name: tensor.to(torch.float32) for name, tensor in load_file(str(directory / DELTA)).items()}
     missing = set(delta) - set(dict(model.named_parameters()))

@@ -90,13 +90,16 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     base = packaged_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={l: i for i, l in enumerate(LABELS)},
+        base,
+        num_labels=3,
+        id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
         local_files_only=True,
     )
     for param in model.bert.embeddings.parameters():
         param.requires_grad = False  # keeps the artifact small; the vocabulary is shared with the base
 
-    label_ids = train_frame["label"].map({l: i for i, l in enumerate(LABELS)}).to_numpy()
+    label_ids = train_frame["label"].map({label: i for i, label in enumerate(LABELS)}).to_numpy()
     counts = np.bincount(label_ids, minlength=3)
     weights = torch.tensor(len(label_ids) / (3 * np.maximum(counts, 1)), dtype=torch.float32)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
@@ -104,7 +107,9 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=options.learning_rate, weight_decay=0.01)
     total_steps = len(batches) * options.epochs
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(0.06 * total_steps), total_steps)
+    scheduler = get_linear_schedule_with_warmup(  # type: ignore[no-untyped-call]
+        optimizer, int(0.06 * total_steps), total_steps
+    )
     history = []
     started = time.perf_counter()
     for epoch in range(1, options.epochs + 1):
@@ -121,8 +126,10 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
             scheduler.step()
             optimizer.zero_grad()
             if step % 100 == 0:
-                log(f"epoch {epoch} step {step}/{len(batches)} loss {loss.item():.3f} "
-                    f"{time.perf_counter() - started:.0f}s")
+                log(
+                    f"epoch {epoch} step {step}/{len(batches)} loss {loss.item():.3f} "
+                    f"{time.perf_counter() - started:.0f}s"
+                )
         model.eval()
         scores = {name: score_frame(model, tokenizer, frame, options.max_tokens) for name, frame in held_out.items()}
         history.append({"epoch": epoch, **scores})
@@ -158,8 +165,9 @@ def predict_proba(model: Any, tokenizer: Any, texts: list[str], max_tokens: int 
     out = []
     with torch.inference_mode():
         for start in range(0, len(texts), batch):
-            tokens = tokenizer(texts[start : start + batch], padding=True, truncation=True, max_length=max_tokens,
-                               return_tensors="pt")
+            tokens = tokenizer(
+                texts[start : start + batch], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+            )
             out.append(torch.softmax(model(**tokens).logits, dim=-1).numpy())
     return np.concatenate(out) if out else np.zeros((0, 3))
 

@@ -100,6 +100,7 @@ class TicketRow(Base):
     status: Mapped[str] = mapped_column(String(30), default="new")
     priority: Mapped[int] = mapped_column(Integer, default=3)
     category: Mapped[str | None] = mapped_column(String(40))
+    intent: Mapped[str | None] = mapped_column(String(60))  # a finer label than category, when known
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -261,3 +262,35 @@ class KbStateRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AssistRunRow(Base):
+    """One run of the assist pipeline for a ticket version: what it suggested and what it cost."""
+
+    __tablename__ = "assist_runs"
+    __table_args__ = (Index("ix_assist_runs_ticket_version", "ticket_id", "ticket_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    ticket_version: Mapped[int] = mapped_column(Integer)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"))
+    mode: Mapped[str] = mapped_column(String(20))
+    model: Mapped[str] = mapped_column(String(200))
+    confidence: Mapped[float] = mapped_column(Float)
+    top_score: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str] = mapped_column(String(40))
+    category_confidence: Mapped[float] = mapped_column(Float)
+    intent: Mapped[str | None] = mapped_column(String(60))
+    sentiment_level: Mapped[str] = mapped_column(String(20))
+    sentiment_score: Mapped[float] = mapped_column(Float)
+    frustration: Mapped[float] = mapped_column(Float)
+    priority: Mapped[int] = mapped_column(Integer)
+    escalate: Mapped[bool] = mapped_column(Boolean)
+    queue: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    steps_ms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the whole Assistance, for instant re-open
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

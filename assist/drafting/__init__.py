@@ -1,0 +1,19 @@
+"""Draft replies: prompt + LangChain chat model, offline grounded drafter, calibrated confidence."""
+
+from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
+from assist.drafting.llm import DraftingError, LlmDrafter, parse_reply
+from assist.drafting.offline import ArticleText, OfflineDrafter
+from assist.drafting.redaction import Redaction
+from assist.drafting.service import Drafter
+
+__all__ = [
+    "ArticleText",
+    "ConfidenceModel",
+    "Drafter",
+    "DraftingError",
+    "LlmDrafter",
+    "OfflineDrafter",
+    "Redaction",
+    "expected_calibration_error",
+    "parse_reply",
+]

@@ -1,0 +1,87 @@
+"""Drafts from any LangChain chat model (langchain-openai's ChatOpenAI in the product).
+
+Every failure (timeout, connection, HTTP error, rate limit, unparsable output) raises
+`DraftingError`; the drafting service then falls back to the offline draft with a notice.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Sequence
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field, ValidationError
+
+from assist.domain import Draft, DraftMode, Hit, SentimentLevel, TicketDetail
+from assist.drafting.prompt import build_messages
+from assist.drafting.redaction import Redaction
+from assist.errors import AssistError
+
+_JSON_BLOCK = re.compile(r"\{.*\}", re.S)
+
+
+class DraftingError(AssistError):
+    """The LLM could not produce a usable draft."""
+
+
+class LlmReply(BaseModel):
+    reply: str = Field(min_length=1)
+    confidence: float = Field(ge=0, le=1)
+    sources: list[int] = Field(default_factory=list)
+
+
+class LlmDrafter:
+    def __init__(
+        self, model: BaseChatModel, *, name: str, usd_per_1k_input: float = 0.0, usd_per_1k_output: float = 0.0
+    ) -> None:
+        self.model = model
+        self.name = name
+        self.prices = (usd_per_1k_input, usd_per_1k_output)
+
+    def draft(
+        self,
+        *,
+        ticket: TicketDetail,
+        hits: Sequence[Hit],
+        level: SentimentLevel,
+        customer_summary: str,
+        retrieval_confidence: float,
+    ) -> Draft:
+        redaction = Redaction()
+        messages = build_messages(
+            ticket=ticket, hits=hits, level=level, customer_summary=customer_summary, redact=redaction.redact
+        )
+        started = time.perf_counter()
+        try:
+            response = self.model.invoke(messages)
+        except Exception as e:
+            raise DraftingError(f"The language model failed ({type(e).__name__}: {str(e)[:200]}).") from e
+        latency_ms = (time.perf_counter() - started) * 1000
+        parsed = parse_reply(str(response.content))
+        usage = getattr(response, "usage_metadata", None) or {}
+        tokens_in, tokens_out = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+        cited = [hits[n - 1].article_id for n in parsed.sources if 1 <= n <= len(hits)]
+        return Draft(
+            text=redaction.restore(parsed.reply).strip(),
+            # The model's own estimate is blended in, never trusted alone: retrieval evidence dominates.
+            confidence=round(0.7 * retrieval_confidence + 0.3 * parsed.confidence, 4),
+            sources=tuple(dict.fromkeys(cited)),
+            mode=DraftMode.LLM,
+            model=self.name,
+            tokens=tokens_in + tokens_out,
+            cost_usd=round(tokens_in / 1000 * self.prices[0] + tokens_out / 1000 * self.prices[1], 6),
+            latency_ms=round(latency_ms, 1),
+        )
+
+
+def parse_reply(content: str) -> LlmReply:
+    """The JSON object in the model's answer (code fences and chatter around it are tolerated)."""
+    match = _JSON_BLOCK.search(content)
+    if match is None:
+        raise DraftingError("The language model did not answer with JSON.")
+    try:
+        return LlmReply.model_validate(json.loads(match.group(0)))
+    except (json.JSONDecodeError, ValidationError) as e:
+        raise DraftingError(f"The language model's JSON was not a valid draft ({str(e)[:200]}).") from e

@@ -1,0 +1,142 @@
+"""The escalation policy: one table of rules, read top to bottom.
+
+    rule                                              queue     priority
+    legal threat                                      manager   critical
+    customer is urgent                                tier2     critical
+    customer is angry                                 tier2     high
+    3+ contacts about the same issue                  tier2     high
+    high frustration and low draft confidence         tier1     high
+    draft confidence below threshold                  tier1     medium
+    ticket priority at or above threshold             tier2     high
+    customer asked for a human or a manager           tier1     medium
+    none of the above                                 auto      low (no escalation)
+
+Every matching rule adds its reason; the escalation goes to the most senior queue and the highest
+priority among them. Thresholds come from Settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assist.config import Settings
+from assist.domain import (
+    ContactHistory,
+    Escalation,
+    EscalationPriority,
+    Queue,
+    Sentiment,
+    SentimentLevel,
+    Signal,
+)
+
+QUEUE_ORDER = [Queue.AUTO, Queue.TIER1, Queue.TIER2, Queue.MANAGER]
+PRIORITY_ORDER = list(EscalationPriority)  # declared low to critical
+
+
+@dataclass(frozen=True)
+class Facts:
+    sentiment: Sentiment
+    history: ContactHistory
+    priority: int
+    draft_confidence: float | None  # None: no draft yet
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    queue: Queue
+    priority: EscalationPriority
+    action: str
+    applies: Callable[[Facts, Settings], bool]
+
+
+def _low_confidence(f: Facts, s: Settings) -> bool:
+    return f.draft_confidence is not None and f.draft_confidence < s.escalation_min_confidence
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "Legal threat",
+        Queue.MANAGER,
+        EscalationPriority.CRITICAL,
+        "Review with legal before replying; do not admit fault or promise compensation.",
+        lambda f, s: Signal.LEGAL_THREAT in f.sentiment.signals,
+    ),
+    Rule(
+        "Customer is urgent and blocked",
+        Queue.TIER2,
+        EscalationPriority.CRITICAL,
+        "Call or reply within the hour; confirm the business impact and a workaround.",
+        lambda f, s: f.sentiment.level is SentimentLevel.URGENT,
+    ),
+    Rule(
+        "Customer is angry",
+        Queue.TIER2,
+        EscalationPriority.HIGH,
+        "Take over personally: acknowledge the frustration first, then the fix.",
+        lambda f, s: f.sentiment.level is SentimentLevel.ANGRY,
+    ),
+    Rule(
+        "Repeat contact about the same issue",
+        Queue.TIER2,
+        EscalationPriority.HIGH,
+        "Own the issue end to end: review the earlier tickets and fix the root cause.",
+        lambda f, s: f.history.earlier_contacts_same_issue + 1 >= s.escalation_repeat_contacts,
+    ),
+    Rule(
+        "High frustration and a low-confidence draft",
+        Queue.TIER1,
+        EscalationPriority.HIGH,
+        "Have a senior agent write the reply; the suggested articles may not fit.",
+        lambda f, s: f.sentiment.frustration >= s.escalation_frustration and _low_confidence(f, s),
+    ),
+    Rule(
+        "Draft confidence below threshold",
+        Queue.TIER1,
+        EscalationPriority.MEDIUM,
+        "Check the articles before sending; write the answer by hand if none fits.",
+        _low_confidence,
+    ),
+    Rule(
+        "High priority",
+        Queue.TIER2,
+        EscalationPriority.HIGH,
+        "Handle before other tickets in the queue.",
+        lambda f, s: f.priority >= s.escalation_priority,
+    ),
+    Rule(
+        "Customer asked for a human or a manager",
+        Queue.TIER1,
+        EscalationPriority.MEDIUM,
+        "Reply personally and name the person who now owns the ticket.",
+        lambda f, s: Signal.HUMAN_REQUEST in f.sentiment.signals,
+    ),
+)
+
+
+def evaluate(
+    *, sentiment: Sentiment, history: ContactHistory, priority: int, draft_confidence: float | None, settings: Settings
+) -> Escalation:
+    """Apply the policy. Nothing in the customer's text can change the rules themselves."""
+    facts = Facts(sentiment, history, priority, draft_confidence)
+    matched = [rule for rule in RULES if rule.applies(facts, settings)]
+    if not matched:
+        return Escalation(
+            suggest=False,
+            reasons=(),
+            priority=EscalationPriority.LOW,
+            queue=Queue.AUTO,
+            suggested_action="Reply with the draft after checking it.",
+        )
+    queue = max((r.queue for r in matched), key=QUEUE_ORDER.index)
+    level = max((r.priority for r in matched), key=PRIORITY_ORDER.index)
+    lead = next(r for r in matched if r.queue is queue)
+    return Escalation(
+        suggest=True,
+        reasons=tuple(r.reason for r in matched),
+        priority=level,
+        queue=queue,
+        suggested_action=lead.action,
+    )

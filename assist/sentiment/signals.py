@@ -1,0 +1,149 @@
+"""Support signals: the things in a message (and its history) that a lead would want flagged.
+
+Text signals use whole-word patterns, so look-alikes do not fire ("pursue" is not "sue", "Scunthorpe"
+is not profanity), and threats are ignored when negated just before ("I'm not going to sue").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assist.domain import ContactHistory, Signal
+
+LONG_WAIT_HOURS = 24.0
+_NEGATION = re.compile(r"\b(not|never|no|don't|dont|won't|wont|wouldn't|isn't|am not|i'm not|without)\b", re.I)
+
+_PATTERNS: dict[Signal, re.Pattern[str]] = {
+    Signal.LEGAL_THREAT: re.compile(
+        r"\b(sue|suing|sued|lawsuit|lawyers?|attorneys?|solicitors?|legal action|legal proceedings|litigation|"
+        r"small claims|take (you|this|the matter) to court|consumer protection|ombudsman)\b",
+        re.I,
+    ),
+    Signal.CHURN_THREAT: re.compile(
+        r"\b(cancel (my|our) (account|subscription|plan|contract)|(switch|switching|move|moving|go|going) to "
+        r"(a |an )?(competitor|another (provider|tool|service|vendor)|different (provider|tool|service))|"
+        r"evaluating alternatives|looking at alternatives|take (my|our) business elsewhere|leave lumen|"
+        r"won't renew|will not renew|not renewing)\b",
+        re.I,
+    ),
+    Signal.HUMAN_REQUEST: re.compile(
+        r"\b((speak|talk|chat) (to|with) (a |an |your )?(human|real person|person|manager|supervisor|someone senior)|"
+        r"real (human|person)|(your|a) (manager|supervisor)|escalate (this|it|my)|someone senior|not a bot)\b",
+        re.I,
+    ),
+    Signal.PROFANITY: re.compile(
+        r"\b(fuck\w*|f\*+k\w*|shit\w*|bullshit|crap|crappy|damn|goddamn|wtf|bastards?|bloody hell|piss(ed)? off|"
+        r"asshole|dickheads?|screw you|sucks)\b",
+        re.I,
+    ),
+    Signal.BILLING_DISPUTE: re.compile(
+        r"\b(chargebacks?|charge ?back|disput(e|ed|ing)|charged (me )?twice|double[- ]?charged|double charge|"
+        r"unauthori[sz]ed (charge|payment|transaction)|fraudulent (charge|payment)|overcharged)\b",
+        re.I,
+    ),
+    Signal.TIME_PRESSURE: re.compile(
+        r"\b(urgent(ly)?|asap|as soon as possible|immediately|right away|right now|within the hour|time[- ]critical|"
+        r"emergency|deadline|can't wait|cannot wait|(whole|entire) team is blocked|we are blocked|we're blocked|"
+        r"by (the )?end of (the )?day|by (tomorrow|tonight|monday|tuesday|wednesday|thursday|friday)|"
+        r"\beod\b|payroll closes)\b",
+        re.I,
+    ),
+}
+_REPEAT_TEXT = re.compile(
+    r"\b((second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|"
+    r"already (wrote|written|contacted|reported|asked|emailed)|"
+    r"(reported|asked|contacted you about) this (twice|before|already)|again and again|"
+    r"still (not|no|hasn't|haven't))\b",
+    re.I,
+)
+_ACRONYMS = {
+    "API",
+    "VAT",
+    "SSO",
+    "SAML",
+    "CSV",
+    "PDF",
+    "URL",
+    "ID",
+    "IBAN",
+    "SEPA",
+    "ACH",
+    "GDPR",
+    "DPA",
+    "SOC",
+    "HTTP",
+    "HTTPS",
+    "EU",
+    "US",
+    "UK",
+    "USD",
+    "EUR",
+    "GBP",
+    "INV",
+    "OK",
+    "FAQ",
+    "IT",
+    "CEO",
+    "CTO",
+    "HR",
+}
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+")
+
+
+@dataclass(frozen=True)
+class Detected:
+    signals: tuple[Signal, ...]
+    evidence: dict[str, str]
+
+
+def detect(text: str, history: ContactHistory | None = None) -> Detected:
+    """Every signal in `text` and `history`, with the words (or facts) that triggered each."""
+    history = history or ContactHistory()
+    found: dict[Signal, str] = {}
+    for signal, pattern in _PATTERNS.items():
+        match = _first_unnegated(pattern, text)
+        if match:
+            found[signal] = match
+    repeat = _first_unnegated(_REPEAT_TEXT, text)
+    if history.earlier_contacts_same_issue > 0:
+        found[Signal.REPEAT_CONTACT] = f"{history.earlier_contacts_same_issue + 1} contacts about this issue"
+    elif repeat:
+        found[Signal.REPEAT_CONTACT] = repeat
+    if history.hours_waiting >= LONG_WAIT_HOURS:
+        found[Signal.LONG_WAIT] = f"waiting {history.hours_waiting:.0f} h for a reply"
+    if history.previously_escalated:
+        found[Signal.PREVIOUS_ESCALATION] = "an earlier ticket was escalated"
+    shouting = _shouting(text)
+    if shouting:
+        found[Signal.ALL_CAPS] = shouting
+    bangs = re.search(r"!{2,}|(?:![^!]*){3,}", text)
+    if bangs:
+        found[Signal.EXCLAMATIONS] = bangs.group(0)[:20]
+    ordered = tuple(s for s in Signal if s in found)
+    return Detected(signals=ordered, evidence={s.value: found[s] for s in ordered})
+
+
+def _first_unnegated(pattern: re.Pattern[str], text: str) -> str | None:
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 25) : match.start()]
+        if not _NEGATION.search(before):
+            return match.group(0)
+    return None
+
+
+def _shouting(text: str) -> str | None:
+    """Three or more capitalised words in a row, or a mostly capitalised message (acronyms excluded)."""
+    words = [w for w in _WORD.findall(text) if w.upper() not in _ACRONYMS]
+    caps = [w for w in words if len(w) >= 2 and w.isupper()]
+    if len(words) >= 4 and len(caps) / len(words) >= 0.6:
+        return " ".join(caps[:5])
+    run: list[str] = []
+    for word in words:
+        if len(word) >= 2 and word.isupper():
+            run.append(word)
+            if len(run) >= 3:
+                return " ".join(run)
+        else:
+            run = []
+    return None

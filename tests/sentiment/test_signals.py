@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from assist.domain import ContactHistory, Signal
+from assist.sentiment.signals import detect
+
+FIRES = [
+    (Signal.LEGAL_THREAT, "If this isn't fixed by Friday I will hand it to our lawyer."),
+    (Signal.LEGAL_THREAT, "We are considering legal action over these charges."),
+    (Signal.LEGAL_THREAT, "I'll sue you for this."),
+    (Signal.CHURN_THREAT, "Frankly we're evaluating alternatives."),
+    (Signal.CHURN_THREAT, "We are moving to another provider next month."),
+    (Signal.CHURN_THREAT, "Please cancel our subscription, we're done."),
+    (Signal.HUMAN_REQUEST, "I'd like to speak to a manager about this."),
+    (Signal.HUMAN_REQUEST, "Can I talk to a real person please?"),
+    (Signal.PROFANITY, "This is bullshit."),
+    (Signal.PROFANITY, "wtf happened to my invoices"),
+    (Signal.ALL_CAPS, "WHY IS THIS STILL BROKEN"),
+    (Signal.ALL_CAPS, "Hello, I NEED THIS FIXED NOW please"),
+    (Signal.EXCLAMATIONS, "Fix it!!"),
+    (Signal.EXCLAMATIONS, "Hello! Anyone there! Please answer!"),
+    (Signal.BILLING_DISPUTE, "I was charged twice this month."),
+    (Signal.BILLING_DISPUTE, "I've opened a chargeback with my bank."),
+    (Signal.TIME_PRESSURE, "URGENT: our whole team is blocked."),
+    (Signal.TIME_PRESSURE, "We need this by Friday for the audit."),
+    (Signal.REPEAT_CONTACT, "This is the third time I'm writing about this."),
+    (Signal.REPEAT_CONTACT, "I already reported this and nothing happened."),
+]
+
+DOES_NOT_FIRE = [
+    (Signal.LEGAL_THREAT, "We pursue every lead our sales team finds."),
+    (Signal.LEGAL_THREAT, "Our legal team needs a signed DPA."),
+    (Signal.LEGAL_THREAT, "I'm not going to sue anyone, I just want it fixed."),
+    (Signal.LEGAL_THREAT, "Please issue the refund to my account."),
+    (Signal.CHURN_THREAT, "How do I cancel an invoice I sent by mistake?"),
+    (Signal.CHURN_THREAT, "We won't switch to another provider, we love Lumen."),
+    (Signal.HUMAN_REQUEST, "Our project manager needs access."),
+    (Signal.PROFANITY, "We are based in Scunthorpe and Essex."),
+    (Signal.PROFANITY, "The assessment is due; Dickens would be proud."),
+    (Signal.ALL_CAPS, "Our API returns 401 on the SSO and VAT endpoints."),
+    (Signal.ALL_CAPS, "I'm not angry, just asking."),
+    (Signal.EXCLAMATIONS, "Thanks! That worked."),
+    (Signal.BILLING_DISPUTE, "Where can I download my invoice?"),
+    (Signal.TIME_PRESSURE, "I tried again today and it worked."),
+    (Signal.TIME_PRESSURE, "It's not urgent, whenever you have time."),
+    (Signal.REPEAT_CONTACT, "First time contacting support, hi!"),
+    (Signal.REPEAT_CONTACT, "I'm not angry, just asking."),
+]
+
+
+@pytest.mark.parametrize(("signal", "text"), FIRES)
+def test_signal_fires(signal: Signal, text: str) -> None:
+    assert signal in detect(text).signals
+
+
+@pytest.mark.parametrize(("signal", "text"), DOES_NOT_FIRE)
+def test_signal_does_not_fire_on_look_alikes_or_negations(signal: Signal, text: str) -> None:
+    assert signal not in detect(text).signals
+
+
+def test_polite_question_has_no_signals() -> None:
+    assert detect("I'm not angry, just asking: where do I find my API key?").signals == ()
+
+
+def test_history_signals_come_from_the_history() -> None:
+    history = ContactHistory(earlier_contacts_same_issue=2, hours_waiting=30, previously_escalated=True)
+    detected = detect("Hello, any news?", history)
+    assert set(detected.signals) == {Signal.REPEAT_CONTACT, Signal.LONG_WAIT, Signal.PREVIOUS_ESCALATION}
+    assert detected.evidence["repeat_contact"] == "3 contacts about this issue"
+    assert Signal.LONG_WAIT not in detect("Hello", ContactHistory(hours_waiting=3)).signals
+
+
+def test_evidence_quotes_the_triggering_words() -> None:
+    assert detect("I will contact my attorney.").evidence == {"legal_threat": "attorney"}
