@@ -165,3 +165,40 @@ def test_assist_many_reports_failures_per_ticket(assistant: Assistant) -> None:
     assert results[ticket_id].ticket_id == ticket_id  # type: ignore[union-attr]
     assert "does not exist" in results[999_999]  # type: ignore[operator]
     assert calls == [(1, 2), (2, 2)]
+
+
+def test_confidence_is_higher_for_an_answerable_question_than_an_unrelated_one(assistant: Assistant) -> None:
+    with session_scope(assistant.engine) as session:
+        answerable = make_ticket(
+            session,
+            subject="Password reset email",
+            category=None,
+            body="The password reset email never arrives, I checked spam.",
+        ).id
+        unrelated = make_ticket(
+            session,
+            subject="Question",
+            category=None,
+            body="What is the best recipe for sourdough bread with rye flour?",
+        ).id
+    high = assist(assistant, ticket_id=answerable).draft.confidence
+    low = assist(assistant, ticket_id=unrelated).draft.confidence
+    assert high - low >= 0.2, (high, low)
+
+
+def test_each_step_is_a_span_when_tracing_is_on(assistant: Assistant) -> None:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    with session_scope(assistant.engine) as session:
+        ticket_id = make_ticket(session, body="How do I export my data?").id
+    assist(assistant, ticket_id=ticket_id)
+    names = [span.name for span in exporter.get_finished_spans()]
+    assert names[-1] == "assist"
+    assert {"embed", "triage", "retrieve", "sentiment", "draft", "escalate", "store"} <= set(names)
