@@ -22,6 +22,8 @@ setup: $(STAMP)
 demo: setup
 	$(PY) -m assist seed-demo
 	$(PY) -m assist kb ingest kb_docs
+	test -f data/models/triage.skops || $(PY) -m assist train triage --from-db
+	$(PY) -m assist assist --open > /dev/null
 
 run: demo
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

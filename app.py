@@ -6,6 +6,7 @@ st.set_page_config(page_title="Assist Console", page_icon="🎧", layout="wide")
 
 pages = [
     st.Page("pages/inbox.py", title="Inbox", icon="📥", default=True),
+    st.Page("pages/escalations.py", title="Escalations", icon="🚨"),
     st.Page("pages/knowledge_base.py", title="Knowledge base", icon="📚"),
 ]
 st.navigation(pages).run()

@@ -342,14 +342,14 @@ def train_confidence() -> None:
 
 @main.command("assist")
 @click.argument("ticket_ids", nargs=-1, type=int)
-@click.option("--open", "open_only", is_flag=True, help="All open tickets instead of TICKET_IDS.")
+@click.option("--open", "open_only", is_flag=True, help="Open tickets without assistance for their current version.")
 @friendly_errors
 def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
     """Compute (and store) assistance for tickets; prints one JSON summary per ticket."""
     from sqlalchemy import select
 
     from assist.domain import OPEN_STATUSES, Assistance
-    from assist.pipeline import assist_many
+    from assist.pipeline import assist_many, latest
     from assist.resources import build_assistant
     from assist.store.db import session_scope
     from assist.store.models import TicketRow
@@ -361,6 +361,7 @@ def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
             ids = list(
                 session.scalars(select(TicketRow.id).where(TicketRow.status.in_([s.value for s in OPEN_STATUSES])))
             )
+        ids = [i for i in ids if latest(assistant.engine, ticket_id=i) is None]  # precomputed ones are current
     bar = _ProgressBar()
     try:
         results = assist_many(assistant, ticket_ids=ids, progress=bar)
@@ -385,3 +386,44 @@ def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
             )
         else:
             click.echo(json.dumps({"ticket": ticket_id, "error": result}), err=True)
+
+
+@main.group()
+def tickets() -> None:
+    """Ticket intake."""
+
+
+@tickets.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-assist", is_flag=True, help="Skip computing assistance for the imported tickets.")
+@click.option("--actor", default="import", show_default=True)
+@friendly_errors
+def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
+    """Import tickets and follow-ups from a helpdesk CSV or JSON export (columns are recognised by name)."""
+    from assist.intake import guess_mapping, import_rows, read_rows
+    from assist.resources import build_engine
+
+    settings = get_settings()
+    engine = build_engine(settings)
+    rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
+    mapping = guess_mapping(list(rows[0]))
+    click.echo("columns: " + ", ".join(f"{field.value} <- {column}" for field, column in mapping.items()))
+    report = import_rows(engine, rows, mapping=mapping, actor=actor, max_chars=settings.max_message_chars)
+    click.echo(
+        f"created {len(report.created)} tickets, appended {len(report.appended)} follow-ups, "
+        f"{len(report.errors)} rows with errors"
+    )
+    for error in report.errors:
+        click.echo(f"  row {error.row}: {error.error}", err=True)
+    if not no_assist and (report.created or report.appended):
+        from assist.pipeline import assist_many
+        from assist.resources import build_assistant
+
+        assistant = build_assistant(settings, engine=engine)
+        bar = _ProgressBar()
+        try:
+            assist_many(assistant, ticket_ids=[*report.created, *report.appended], progress=bar)
+        finally:
+            bar.close()
+    if report.errors:
+        raise SystemExit(1)

@@ -49,6 +49,16 @@ class Settings(BaseSettings):
         default=None, ge=1, description="CPU threads for model inference; default: torch's choice."
     )
 
+    # Delivery of sent replies (an outbox row is always written; these hand it on)
+    smtp_host: str | None = Field(default=None, description="SMTP server for outbound replies.")
+    smtp_port: int = Field(default=587, description="SMTP port (STARTTLS unless 465).")
+    smtp_user: str | None = Field(default=None, description="SMTP user name.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_from: str = Field(default="support@lumen.app", description="From address of replies.")
+    webhook_url: str | None = Field(default=None, description="POST each reply here (JSON, HMAC-signed).")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for X-Assist-Signature.")
+    delivery_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed.")
+
     # Security
     secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")

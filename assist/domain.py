@@ -362,3 +362,71 @@ class Assistance(_Model):
     escalation: Escalation
     timings_ms: dict[str, float]
     created_at: datetime
+
+
+class SentReply(_Model):
+    ticket_id: int
+    message_id: int
+    ticket_version: int
+    status: TicketStatus
+    edit_distance: int | None
+    sent_as_drafted: bool
+    delivery_status: str
+
+
+class EscalationItem(_Model):
+    """One entry of the lead queue."""
+
+    id: int
+    ticket_id: int
+    ticket_version: int
+    subject: str
+    customer_name: str
+    customer_vip: bool
+    reasons: tuple[str, ...]
+    priority: EscalationPriority
+    queue: Queue
+    suggested_action: str
+    state: str
+    owner_name: str | None
+    created_at: datetime
+    waiting_hours: float
+    package: HandoffPackage | None
+
+
+class Delivery(_Model):
+    message_id: int
+    outbox_id: int
+    status: str
+    attempts: int
+    last_error: str
+
+
+class ImportField(StrEnum):
+    EXTERNAL_ID = "external_id"
+    SUBJECT = "subject"
+    BODY = "body"
+    CUSTOMER_EMAIL = "customer_email"
+    CUSTOMER_NAME = "customer_name"
+    CREATED = "created"
+    STATUS = "status"
+
+
+class RowError(_Model):
+    row: int  # 1-based data row (the header is row 0)
+    error: str
+
+
+class ImportReport(_Model):
+    created: tuple[int, ...] = ()
+    appended: tuple[int, ...] = ()  # follow-ups added to existing tickets
+    errors: tuple[RowError, ...] = ()
+
+
+class Workspace(_Model):
+    """What the agent sees for one open ticket."""
+
+    ticket: TicketDetail
+    assistance: Assistance
+    deliveries: dict[int, Delivery]  # by message id
+    fresh: bool  # computed just now (False: precomputed for this ticket version)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 
 from assist.config import Settings
 from assist.domain import Assistance, Hit
@@ -159,6 +159,14 @@ def assist(assistant: Assistant, *, ticket_id: int) -> Assistance:
         row.latency_ms = timer.timings_ms["total"]
         row.steps_ms = timer.timings_ms
         row.result = result.model_dump(mode="json")
+        # Keep the inbox's priority and category in step with the panels. A Core UPDATE leaves the
+        # ticket's version alone: this is derived data, not an edit that should conflict with an agent.
+        session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket.id)
+            .values(priority=priority, category=func.coalesce(TicketRow.category, triage.category.value))
+            .execution_options(synchronize_session=False)
+        )
     return result
 
 

@@ -1,16 +1,21 @@
-"""Tier-1 inbox: filter and page through tickets, open one to read the thread and the customer."""
+"""Tier-1 inbox: find a ticket, read it with its assistance, reply or escalate."""
 
 import streamlit as st
 
 from assist.errors import AssistError
-from assist.inbox import list_assignees, list_inbox, open_ticket
-from ui import inbox_view, resources, state
+from assist.inbox import list_assignees, list_inbox
+from assist.workspace import open_workspace
+from ui import inbox_view, intake_view, resources, sidebar, state, workspace_view
 
 state.init()
+sidebar.working_as()
 engine = resources.engine()
+settings = resources.settings()
 st.title("📥 Inbox")
+state.show_flash()
 
-query = inbox_view.filters(list_assignees(engine), page_size=resources.settings().page_size)
+intake_view.import_panel()
+query = inbox_view.filters(list_assignees(engine), page_size=settings.page_size)
 try:
     page = list_inbox(engine, query=query)
 except AssistError as e:
@@ -23,9 +28,12 @@ if st.session_state.ticket_id is not None:
     if st.button("✕ Close ticket", key="close_ticket"):
         state.open_ticket(None)
         st.rerun()
+    assistant = resources.assistant()
+    regenerate = bool(st.session_state.pop("regenerate", False))
     try:
-        ticket = open_ticket(engine, ticket_id=st.session_state.ticket_id)
+        with st.spinner("Reading the ticket…"):
+            ws = open_workspace(assistant, ticket_id=st.session_state.ticket_id, regenerate=regenerate)
     except AssistError as e:
         st.error(str(e))
     else:
-        inbox_view.ticket_view(ticket)
+        workspace_view.workspace(ws, assistant, settings)

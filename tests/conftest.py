@@ -12,9 +12,12 @@ import chromadb
 import pytest
 from sqlalchemy import Engine, text
 
+from assist.config import Settings
 from assist.embeddings import Embedder
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
+from assist.pipeline import Assistant
+from assist.resources import build_assistant
 from assist.store import make_engine, upgrade
 
 # A fixed clock for tests that build histories.
@@ -84,3 +87,24 @@ def article(article_id: str, title: str, body: str, *, category: str = "billing"
         f"---\nid: {article_id}\ntitle: {title}\ncategory: {category}\nproduct: {product}\nupdated: 2026-10-01\n---\n"
         f"# {title}\n\n{body}\n"
     ).encode()
+
+
+KB_DOCS = Path(__file__).parents[1] / "kb_docs"
+
+
+@pytest.fixture
+def assistant(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> Assistant:
+    """The whole offline pipeline on a temp database and chroma, with the shipped articles ingested."""
+    settings = Settings(
+        database_url=str(sqlite_engine.url),
+        chroma_path=tmp_path / "chroma",
+        chroma_host=None,
+        openai_api_key=None,
+        openai_base_url=None,
+        triage_model_path=tmp_path / "none.skops",
+        smtp_host=None,
+        webhook_url=None,
+    )
+    built = build_assistant(settings, engine=sqlite_engine, embedder=embedder)
+    built.knowledge_base.ingest_paths([KB_DOCS], actor="test")
+    return built

@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from assist.config import Settings
 from assist.domain import Category, DraftMode, Queue, SentimentLevel
-from assist.embeddings import Embedder
 from assist.pipeline import Assistant, assist, assist_many, latest
-from assist.resources import build_assistant
 from assist.store import session_scope
 from assist.store.models import AssistRunRow, DraftRow
 from tests.conftest import NOW
 from tests.factories import make_customer, make_ticket
 
 pytestmark = pytest.mark.model
-KB = Path(__file__).parents[1] / "kb_docs"
-
-
-@pytest.fixture
-def assistant(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> Assistant:
-    settings = Settings(
-        database_url=str(sqlite_engine.url),
-        chroma_path=tmp_path / "chroma",
-        chroma_host=None,
-        openai_api_key=None,
-        openai_base_url=None,
-        triage_model_path=tmp_path / "none.skops",
-    )
-    built = build_assistant(settings, engine=sqlite_engine, embedder=embedder)
-    built.knowledge_base.ingest_paths([KB], actor="test")
-    return built
 
 
 def test_simple_how_to_question_gets_a_grounded_draft_and_no_escalation(assistant: Assistant) -> None:

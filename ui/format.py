@@ -46,3 +46,8 @@ def priority_label(priority: int) -> str:
     if priority >= 5:
         return f"🟠 {priority}"
     return f"⚪ {priority}"
+
+
+def kb_text(text: str) -> str:
+    """An article passage as plain text: emphasis markers dropped, everything else shown literally."""
+    return escape_markdown(re.sub(r"\*\*|__|`", "", text))

@@ -10,7 +10,6 @@ from assist.domain import (
     AuthorRole,
     Category,
     CustomerProfile,
-    TicketDetail,
     TicketPage,
     TicketQuery,
     TicketSort,
@@ -125,27 +124,6 @@ def _open_selected(page: TicketPage) -> None:
     rows = st.session_state.inbox_table.selection.rows
     if rows:
         state.open_ticket(page.rows[rows[0]].id)
-
-
-def ticket_view(ticket: TicketDetail) -> None:
-    st.subheader(f"#{ticket.id} · {escape_markdown(ticket.subject)}")
-    assignee = escape_markdown(ticket.assignee_name or "unassigned")
-    st.caption(
-        f"{STATUS_LABELS[ticket.status]} · priority {priority_label(ticket.priority)} · "
-        f"{(ticket.category or 'uncategorised').title()} · via {ticket.channel.value} · {assignee} · "
-        f"opened {ago(ticket.created_at)}"
-        + (f" · ref {escape_markdown(ticket.external_id)}" if ticket.external_id else "")
-    )
-    thread, profile = st.columns([3, 2])
-    with thread:
-        st.markdown("#### Conversation")
-        for message in ticket.messages:
-            with st.chat_message(message.author_role.value, avatar=AVATARS[message.author_role]):
-                kind = "internal note" if message.author_role is AuthorRole.NOTE else message.author_role.value
-                st.caption(f"{escape_markdown(message.author_name)} · {kind} · {ago(message.created_at)}")
-                st.markdown(escape_markdown(message.body))
-    with profile:
-        customer_panel(ticket.customer, category=ticket.category)
 
 
 def customer_panel(customer: CustomerProfile, *, category: Category | None) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.domain import ArticleSummary, Category, Hit, IngestReport
-from ui.format import escape_markdown
+from ui.format import escape_markdown, kb_text
 
 ANY = "any"
 
@@ -75,4 +75,4 @@ def hits(results: list[Hit]) -> None:
                 f"keyword {hit.bm25_score:.1f} (rank {hit.bm25_rank or '—'})"
             )
             for passage in hit.passages:
-                st.markdown(f"**{escape_markdown(passage.heading or hit.title)}**  \n{escape_markdown(passage.text)}")
+                st.markdown(f"**{escape_markdown(passage.heading or hit.title)}**  \n{kb_text(passage.text)}")

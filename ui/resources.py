@@ -12,6 +12,7 @@ from assist import resources as factories
 from assist.config import Settings
 from assist.embeddings import Embedder
 from assist.kb import KnowledgeBase
+from assist.pipeline import Assistant
 
 
 @st.cache_resource
@@ -29,6 +30,10 @@ def embedder() -> Embedder:
     return factories.build_embedder(settings())
 
 
-@st.cache_resource
 def knowledge_base() -> KnowledgeBase:
-    return factories.build_knowledge_base(settings(), engine=engine(), embedder=embedder())
+    return assistant().knowledge_base  # one knowledge base per process, shared with the pipeline
+
+
+@st.cache_resource(show_spinner="Loading the models…")
+def assistant() -> Assistant:
+    return factories.build_assistant(settings(), engine=engine(), embedder=embedder())

@@ -6,8 +6,12 @@ from typing import Any
 
 import streamlit as st
 
+from assist.domain import User
+
 DEFAULTS: dict[str, Any] = {
     "ticket_id": None,  # the ticket open in the workspace
+    "user": None,  # the signed-in User
+    "flash": None,  # a message to show once after a rerun
 }
 
 
@@ -28,5 +32,25 @@ def open_ticket(ticket_id: int | None) -> None:
 
 
 def actor() -> str:
-    """Who is acting, for the audit log (the signed-in user once sign-in exists)."""
-    return str(st.session_state.get("user_email") or "console")
+    """Who is acting, for the audit log."""
+    user = st.session_state.get("user")
+    return str(user.email) if user is not None else "console"
+
+
+def current_user() -> User:
+    user = st.session_state.get("user")
+    if user is None:
+        st.error("Choose who you are working as in the sidebar.")
+        st.stop()
+    return user  # type: ignore[no-any-return]
+
+
+def flash(message: str) -> None:
+    """Show `message` after the next rerun (st.success before st.rerun would vanish)."""
+    st.session_state.flash = message
+
+
+def show_flash() -> None:
+    if st.session_state.get("flash"):
+        st.success(st.session_state.flash)
+        st.session_state.flash = None

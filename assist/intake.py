@@ -1,0 +1,183 @@
+"""Ticket intake from helpdesk exports (CSV or JSON): new tickets, and follow-ups by external id.
+
+Column names of the common exports (Zendesk, Freshdesk, Help Scout, plain CSV) are recognised; any
+mapping can be given explicitly. Each row is its own transaction, so one bad row is reported and
+the others still land.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus
+from assist.errors import ValidationError
+from assist.lifecycle import transition
+from assist.store.db import session_scope
+from assist.store.models import CustomerRow, TicketRow
+from assist.store.tickets import add_message, create_ticket
+
+MAX_ROWS = 50_000
+KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
+    ImportField.EXTERNAL_ID: ("external id", "id", "ticket id", "ticket", "number", "conversation id", "reference"),
+    ImportField.SUBJECT: ("subject", "title", "summary"),
+    ImportField.BODY: ("body", "description", "message", "text", "comment", "content", "preview"),
+    ImportField.CUSTOMER_EMAIL: (
+        "customer email",
+        "email",
+        "requester email",
+        "requester",
+        "from",
+        "contact email",
+        "customer",
+    ),
+    ImportField.CUSTOMER_NAME: ("customer name", "name", "requester name", "contact name", "full name"),
+    ImportField.CREATED: ("created", "created at", "date", "created date", "opened", "timestamp"),
+    ImportField.STATUS: ("status", "state"),
+}
+REQUIRED = (ImportField.BODY, ImportField.CUSTOMER_EMAIL)
+STATUS_MAP = {
+    "new": TicketStatus.NEW,
+    "open": TicketStatus.NEW,
+    "pending": TicketStatus.AWAITING_CUSTOMER,
+    "awaiting customer": TicketStatus.AWAITING_CUSTOMER,
+    "on hold": TicketStatus.AWAITING_CUSTOMER,
+    "solved": TicketStatus.RESOLVED,
+    "closed": TicketStatus.RESOLVED,
+    "resolved": TicketStatus.RESOLVED,
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", name.strip().lower())
+
+
+def read_rows(name: str, data: bytes, *, max_bytes: int) -> list[dict[str, str]]:
+    """Rows of a CSV or JSON export as string dictionaries."""
+    if len(data) > max_bytes:
+        raise ValidationError(f"{name}: {len(data) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit.")
+    suffix = PurePath(name).suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+            rows = frame.to_dict(orient="records")
+        elif suffix == ".json":
+            parsed = json.loads(data.decode("utf-8-sig"))
+            rows = parsed.get("tickets", parsed) if isinstance(parsed, dict) else parsed
+            if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+                raise ValidationError(f'{name}: expected a list of ticket objects (or {{"tickets": [...]}}).')
+            rows = [{str(k): "" if v is None else str(v) for k, v in r.items()} for r in rows]
+        else:
+            raise ValidationError(f"{name}: upload a .csv or .json export.")
+    except (UnicodeDecodeError, json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise ValidationError(f"{name}: the file cannot be read as {suffix[1:].upper()} ({e}).") from e
+    if not rows:
+        raise ValidationError(f"{name}: no rows found.")
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(f"{name}: {len(rows):,} rows; import at most {MAX_ROWS:,} at a time.")
+    return [{str(k): str(v) for k, v in r.items()} for r in rows]
+
+
+def guess_mapping(columns: Sequence[str]) -> dict[ImportField, str]:
+    """Map our fields to the export's columns by their usual names."""
+    by_name = {_normal(c): c for c in columns}
+    mapping: dict[ImportField, str] = {}
+    for field, names in KNOWN_COLUMNS.items():
+        for name in names:
+            if name in by_name and by_name[name] not in mapping.values():
+                mapping[field] = by_name[name]
+                break
+    return mapping
+
+
+def import_rows(
+    engine: Engine,
+    rows: Sequence[Mapping[str, str]],
+    *,
+    mapping: Mapping[ImportField, str],
+    actor: str,
+    max_chars: int,
+) -> ImportReport:
+    missing = [f.value for f in REQUIRED if f not in mapping]
+    if missing:
+        raise ValidationError(f"Map a column to {', '.join(missing)} before importing.")
+    created: list[int] = []
+    appended: list[int] = []
+    errors: list[RowError] = []
+    for n, row in enumerate(rows, start=1):
+        values = {field: str(row.get(column, "")).strip() for field, column in mapping.items()}
+        try:
+            with session_scope(engine) as session:
+                ticket_id, is_new = _import_one(session, values, actor=actor, max_chars=max_chars)
+            (created if is_new else appended).append(ticket_id)
+        except ValidationError as e:
+            errors.append(RowError(row=n, error=str(e)))
+    return ImportReport(created=tuple(created), appended=tuple(appended), errors=tuple(errors))
+
+
+def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, bool]:
+    email = values.get(ImportField.CUSTOMER_EMAIL, "").lower()
+    if not _EMAIL.match(email):
+        raise ValidationError(f"'{email[:80]}' is not an email address.")
+    body = values.get(ImportField.BODY, "")
+    if not body:
+        raise ValidationError("the message body is empty.")
+    created = _when(values.get(ImportField.CREATED, ""))
+    external_id = values.get(ImportField.EXTERNAL_ID) or None
+    existing = session.scalar(select(TicketRow).where(TicketRow.external_id == external_id)) if external_id else None
+    if existing is not None:
+        if existing.customer.email.lower() != email:
+            raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
+        add_message(
+            session, ticket=existing, role=AuthorRole.CUSTOMER, body=body, actor=actor, at=created, max_chars=max_chars
+        )
+        status = TicketStatus(existing.status)
+        if status is TicketStatus.RESOLVED:
+            transition(session, ticket=existing, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")
+        elif status is TicketStatus.AWAITING_CUSTOMER:
+            transition(session, ticket=existing, to=TicketStatus.PROCESSING, actor=actor, reason="customer replied")
+        return existing.id, False
+    customer = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
+    if customer is None:
+        name = values.get(ImportField.CUSTOMER_NAME) or email.split("@")[0].replace(".", " ").title()
+        customer = CustomerRow(name=name[:200], email=email)
+        session.add(customer)
+        session.flush()
+    ticket = create_ticket(
+        session,
+        customer=customer,
+        subject=values.get(ImportField.SUBJECT, ""),
+        body=body,
+        actor=actor,
+        channel=Channel.EMAIL,
+        external_id=external_id,
+        created_at=created,
+        max_chars=max_chars,
+    )
+    wanted = STATUS_MAP.get(_normal(values.get(ImportField.STATUS, "") or "new"), TicketStatus.NEW)
+    if wanted is not TicketStatus.NEW:
+        transition(session, ticket=ticket, to=wanted, actor=actor, reason="imported status", at=created)
+    session.flush()
+    return ticket.id, True
+
+
+def _when(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        stamp = pd.Timestamp(text)
+    except (ValueError, TypeError) as e:
+        raise ValidationError(f"'{text[:40]}' is not a date; use ISO dates like 2026-03-31 14:05.") from e
+    if pd.isna(stamp):
+        return None
+    moment: datetime = stamp.to_pydatetime()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

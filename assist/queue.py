@@ -1,0 +1,156 @@
+"""The team lead's escalation queue: list, take over, reassign, return to tier 1, resolve."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, joinedload
+
+from assist.domain import (
+    AuthorRole,
+    EscalationItem,
+    EscalationPriority,
+    HandoffPackage,
+    Queue,
+    TicketStatus,
+    User,
+)
+from assist.errors import NotFoundError, ValidationError
+from assist.escalation import PRIORITY_ORDER
+from assist.lifecycle import transition
+from assist.store import audit
+from assist.store.db import session_scope
+from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
+from assist.store.tickets import add_message
+
+ACTIVE = ("open", "taken")
+
+
+def list_escalations(
+    engine: Engine, *, queue: Queue | None = None, reason: str | None = None, include_closed: bool = False
+) -> list[EscalationItem]:
+    """Most urgent first: priority, then the longest wait."""
+    now = utcnow()
+    with session_scope(engine) as session:
+        stmt = (
+            select(EscalationRow, TicketRow)
+            .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
+            .options(joinedload(TicketRow.customer))
+        )
+        if not include_closed:
+            stmt = stmt.where(EscalationRow.state.in_(ACTIVE))
+        if queue is not None:
+            stmt = stmt.where(EscalationRow.queue == queue.value)
+        owners = {u.id: u.name for u in session.scalars(select(UserRow))}
+        items = []
+        for row, ticket in session.execute(stmt):
+            if reason and not any(reason.lower() in r.lower() for r in row.reasons):
+                continue
+            items.append(
+                EscalationItem(
+                    id=row.id,
+                    ticket_id=ticket.id,
+                    ticket_version=ticket.version,
+                    subject=ticket.subject,
+                    customer_name=ticket.customer.name,
+                    customer_vip=ticket.customer.is_vip,
+                    reasons=tuple(row.reasons),
+                    priority=EscalationPriority(row.priority),
+                    queue=Queue(row.queue),
+                    suggested_action=row.suggested_action,
+                    state=row.state,
+                    owner_name=owners.get(row.owner_id or -1),
+                    created_at=row.created_at,
+                    waiting_hours=round((now - row.created_at).total_seconds() / 3600, 1),
+                    package=HandoffPackage.model_validate(row.package) if row.package.get("ticket_id") else None,
+                )
+            )
+    return sorted(items, key=lambda i: (-PRIORITY_ORDER.index(i.priority), i.created_at))
+
+
+def reasons_in_queue(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        rows = session.scalars(select(EscalationRow.reasons).where(EscalationRow.state.in_(ACTIVE))).all()
+    return sorted({r for reasons in rows for r in reasons if not r.startswith("Agent's note")})
+
+
+def _escalation(session: Session, escalation_id: int) -> tuple[EscalationRow, TicketRow]:
+    row = session.get(EscalationRow, escalation_id)
+    if row is None:
+        raise NotFoundError(f"Escalation #{escalation_id} does not exist. Reload the queue.")
+    if row.state not in ACTIVE:
+        raise ValidationError(f"Escalation #{escalation_id} is already {row.state}. Reload the queue.")
+    return row, session.get_one(TicketRow, row.ticket_id)
+
+
+def take_over(engine: Engine, *, escalation_id: int, actor: User) -> int:
+    """The lead owns the ticket now; returns the ticket id to open."""
+    with session_scope(engine) as session:
+        row, ticket = _escalation(session, escalation_id)
+        row.state, row.owner_id, ticket.assignee_id = "taken", actor.id, actor.id
+        audit.record(
+            session,
+            actor=actor.email,
+            action="escalation.take_over",
+            entity_type="ticket",
+            entity_id=ticket.id,
+            detail={"escalation_id": escalation_id},
+        )
+        return ticket.id
+
+
+def reassign(engine: Engine, *, escalation_id: int, to_user_id: int, actor: User) -> None:
+    with session_scope(engine) as session:
+        row, ticket = _escalation(session, escalation_id)
+        user = session.get(UserRow, to_user_id)
+        if user is None or not user.active:
+            raise ValidationError("Choose an active team member to reassign to.")
+        row.owner_id, ticket.assignee_id = user.id, user.id
+        audit.record(
+            session,
+            actor=actor.email,
+            action="escalation.reassign",
+            entity_type="ticket",
+            entity_id=ticket.id,
+            detail={"escalation_id": escalation_id, "to": user.email},
+        )
+
+
+def return_to_tier1(engine: Engine, *, escalation_id: int, note: str, actor: User) -> None:
+    """Back to tier 1 with guidance; the note is required so the agent knows what to do."""
+    if not note.strip():
+        raise ValidationError("Write a note for the tier-1 agent: what should they do next?")
+    with session_scope(engine) as session:
+        row, ticket = _escalation(session, escalation_id)
+        message = add_message(
+            session, ticket=ticket, role=AuthorRole.NOTE, actor=actor.email, body=f"Returned to tier 1: {note.strip()}"
+        )
+        message.author_user_id = actor.id
+        transition(session, ticket=ticket, to=TicketStatus.PROCESSING, actor=actor.email, reason=note.strip())
+        row.state, row.closed_at = "returned", utcnow()
+        ticket.assignee_id = row.created_by_id
+        audit.record(
+            session,
+            actor=actor.email,
+            action="escalation.return",
+            entity_type="ticket",
+            entity_id=ticket.id,
+            detail={"escalation_id": escalation_id},
+        )
+
+
+def resolve(engine: Engine, *, escalation_id: int, actor: User) -> None:
+    with session_scope(engine) as session:
+        row, ticket = _escalation(session, escalation_id)
+        if TicketStatus(ticket.status) is not TicketStatus.RESOLVED:
+            transition(
+                session, ticket=ticket, to=TicketStatus.RESOLVED, actor=actor.email, reason="escalation resolved"
+            )
+        row.state, row.closed_at = "resolved", utcnow()
+        audit.record(
+            session,
+            actor=actor.email,
+            action="escalation.resolve",
+            entity_type="ticket",
+            entity_id=ticket.id,
+            detail={"escalation_id": escalation_id},
+        )

@@ -1,0 +1,102 @@
+"""Delivery: outbox always, webhook with an HMAC signature, retries with backoff, failures kept."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import Engine, select
+
+from assist.config import Settings
+from assist.delivery import deliver_due, retry, signature, transport
+from assist.domain import Role, User
+from assist.store import session_scope
+from assist.store.models import OutboxRow, utcnow
+from assist.workspace import deliveries, send_reply
+from tests.factories import make_ticket, make_user
+
+
+class _Hook(BaseHTTPRequestHandler):
+    received: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+    status: ClassVar[int] = 200
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(type(self).status)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def hook() -> Iterator[str]:
+    _Hook.received, _Hook.status = [], 200
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/replies"
+    server.shutdown()
+
+
+def _send(engine: Engine, settings: Settings) -> int:
+    with session_scope(engine) as session:
+        ticket = make_ticket(session)
+        row = make_user(session)
+        ticket_id, version = ticket.id, ticket.version
+        agent = User(id=row.id, email=row.email, name=row.name, role=Role.AGENT, active=True)
+    send_reply(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text="Here is the fix.",
+        draft_id=None,
+        actor=agent,
+        resolve=False,
+        settings=settings,
+    )
+    return ticket_id
+
+
+def test_webhook_delivery_is_signed_with_hmac_sha256(sqlite_engine: Engine, hook: str) -> None:
+    settings = Settings(webhook_url=hook, webhook_secret=SecretStr("s3cret"), smtp_host=None)
+    ticket_id = _send(sqlite_engine, settings)
+    ((headers, body),) = _Hook.received
+    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["X-Assist-Signature"] == expected == signature("s3cret", body)
+    assert json.loads(body)["body"] == "Here is the fix."
+    (delivery,) = deliveries(sqlite_engine, ticket_id=ticket_id).values()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+def test_failures_retry_with_backoff_then_fail_and_are_never_lost(sqlite_engine: Engine, hook: str) -> None:
+    _Hook.status = 503
+    settings = Settings(webhook_url=hook, smtp_host=None, delivery_max_attempts=3)
+    ticket_id = _send(sqlite_engine, settings)  # first attempt happens on send
+    (delivery,) = deliveries(sqlite_engine, ticket_id=ticket_id).values()
+    assert (delivery.status, delivery.attempts) == ("retrying", 1)
+    assert "503" in delivery.last_error
+    send = transport(settings)
+    assert deliver_due(sqlite_engine, send=send, max_attempts=3) == 0  # not due yet: backoff
+    with session_scope(sqlite_engine) as session:
+        row = session.scalars(select(OutboxRow)).one()
+        first_wait = row.next_attempt_at - utcnow()
+        assert timedelta(seconds=30) < first_wait <= timedelta(minutes=1)
+    later = utcnow() + timedelta(minutes=2)
+    deliver_due(sqlite_engine, send=send, max_attempts=3, now=later)
+    deliver_due(sqlite_engine, send=send, max_attempts=3, now=later + timedelta(minutes=5))
+    (delivery,) = deliveries(sqlite_engine, ticket_id=ticket_id).values()
+    assert (delivery.status, delivery.attempts) == ("failed", 3)
+    _Hook.status = 200
+    retry(sqlite_engine, outbox_id=delivery.outbox_id)
+    assert deliver_due(sqlite_engine, send=send, max_attempts=3) == 1
+    assert deliveries(sqlite_engine, ticket_id=ticket_id)[delivery.message_id].status == "sent"
+    assert len(_Hook.received) == 4

@@ -1,0 +1,63 @@
+"""Ticket import on the inbox page: upload an export, check the column mapping, import."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assist.domain import ImportField
+from assist.errors import AssistError
+from assist.intake import guess_mapping, import_rows, read_rows
+from assist.pipeline import assist_many
+from ui import resources, state
+
+NONE = "— not in this file —"
+
+
+def import_panel() -> None:
+    settings = resources.settings()
+    with st.expander("⬆️ Import tickets from a helpdesk export (CSV or JSON)"):
+        upload = st.file_uploader("Export file", type=["csv", "json"], key="intake_file")
+        if upload is None:
+            st.caption(
+                "Columns are recognised by their usual names (Zendesk, Freshdesk, Help Scout); "
+                "rows whose external id already exists are added to that ticket as follow-ups."
+            )
+            return
+        try:
+            rows = read_rows(upload.name, upload.getvalue(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
+        except AssistError as e:
+            st.error(str(e))
+            return
+        columns = list(rows[0])
+        guessed = guess_mapping(columns)
+        mapping: dict[ImportField, str] = {}
+        grid = st.columns(4)
+        for n, field in enumerate(ImportField):
+            options = [NONE, *columns]
+            default = options.index(guessed[field]) if field in guessed else 0
+            chosen = grid[n % 4].selectbox(
+                field.value.replace("_", " "), options, index=default, key=f"intake_map_{field.value}"
+            )
+            if chosen != NONE:
+                mapping[field] = chosen
+        st.caption(f"{len(rows)} rows in {upload.name}")
+        if st.button("Import", type="primary", key="intake_import"):
+            try:
+                report = import_rows(
+                    resources.engine(), rows, mapping=mapping, actor=state.actor(), max_chars=settings.max_message_chars
+                )
+            except AssistError as e:
+                st.error(str(e))
+                return
+            st.success(f"Imported {len(report.created)} new tickets and {len(report.appended)} follow-ups.")
+            for error in report.errors[:50]:
+                st.error(f"Row {error.row}: {error.error}")
+            todo = [*report.created, *report.appended]
+            if todo:
+                bar = st.progress(0.0, text="Preparing assistance…")
+                assist_many(
+                    resources.assistant(),
+                    ticket_ids=todo,
+                    progress=lambda done, total, what: bar.progress(done / total, text=what),
+                )
+                bar.empty()

@@ -1,0 +1,74 @@
+"""Widgets of the lead's escalation queue."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from assist.domain import EscalationItem, HandoffPackage, User
+from ui.format import escape_markdown
+
+PRIORITY_ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
+
+
+def queue_table(items: list[EscalationItem]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "#": [i.id for i in items],
+                "Ticket": [i.ticket_id for i in items],
+                "Priority": [f"{PRIORITY_ICONS[i.priority.value]} {i.priority.value}" for i in items],
+                "Queue": [i.queue.value for i in items],
+                "Subject": [i.subject for i in items],
+                "Customer": [("⭐ " if i.customer_vip else "") + i.customer_name for i in items],
+                "Reasons": ["; ".join(i.reasons) for i in items],
+                "Waiting": [f"{i.waiting_hours:.0f} h" for i in items],
+                "Owner": [i.owner_name or "—" for i in items],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def package_view(item: EscalationItem) -> None:
+    package: HandoffPackage | None = item.package
+    st.markdown(f"### #{item.ticket_id} · {escape_markdown(item.subject)}")
+    st.markdown(
+        f"{PRIORITY_ICONS[item.priority.value]} **{item.priority.value}** · queue **{item.queue.value}** · "
+        f"state {item.state} · waiting {item.waiting_hours:.0f} h"
+    )
+    st.warning(
+        "  \n".join(f"• {escape_markdown(r)}" for r in item.reasons)
+        + f"  \n**Suggested action:** {escape_markdown(item.suggested_action)}",
+        icon="🚨",
+    )
+    if package is None:
+        st.caption("No handoff package was stored with this escalation.")
+        return
+    st.markdown(f"**Customer:** {escape_markdown(package.customer_summary)}")
+    if package.sentiment_trend:
+        st.caption(
+            "Sentiment over the thread: "
+            + " → ".join(f"{m.level.value} ({m.score:+.2f})" for m in package.sentiment_trend)
+        )
+    with st.expander(f"Conversation ({len(package.conversation)} messages)", expanded=True):
+        for message in package.conversation:
+            st.markdown(
+                f"**{escape_markdown(message.author_name)}** ({message.author_role.value})  \n"
+                + escape_markdown(message.body)
+            )
+    if package.draft is not None:
+        with st.expander(f"Draft ({package.draft.confidence:.0%} confidence, {package.draft.mode.value})"):
+            st.markdown(escape_markdown(package.draft.text))
+    if package.articles:
+        st.caption("Articles: " + ", ".join(f"{escape_markdown(a.title)} ({a.score:.2f})" for a in package.articles))
+
+
+def user_choice(users: list[User], key: str) -> int:
+    by_id = {u.id: u for u in users}
+    return int(
+        st.selectbox(
+            "Reassign to", list(by_id), key=key, format_func=lambda i: f"{by_id[i].name} ({by_id[i].role.value})"
+        )
+    )

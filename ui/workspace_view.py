@@ -1,0 +1,271 @@
+"""The ticket workspace: conversation, assist panels, the draft editor and its actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assist.config import Settings
+from assist.domain import AuthorRole, Escalation, Hit, Sentiment, Triage, Workspace
+from assist.errors import AssistError
+from assist.kb import KnowledgeBase
+from assist.pipeline import Assistant
+from assist.workspace import add_note, escalate, handoff_preview, send_reply
+from ui import state
+from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label
+from ui.inbox_view import AVATARS, customer_panel
+
+DELIVERY_LABELS = {
+    "sent": "✓ delivered",
+    "recorded": "✓ recorded in outbox",
+    "pending": "⏳ queued",
+    "retrying": "⏳ retrying",
+    "failed": "⚠ delivery failed",
+}
+LEVEL_ICONS = {"positive": "🙂", "neutral": "😐", "frustrated": "😕", "angry": "😠", "urgent": "⏰"}
+
+
+def confidence_badge(confidence: float, threshold: float) -> str:
+    """Bands of the calibrated confidence: high means the right article about 3 times in 4 or better."""
+    if confidence >= 0.75:
+        return f":green-badge[High confidence {confidence:.0%}]"
+    if confidence >= threshold:
+        return f":orange-badge[Medium confidence {confidence:.0%}]"
+    return f":red-badge[Low confidence {confidence:.0%}]"
+
+
+def conversation(ws: Workspace) -> None:
+    st.markdown("#### Conversation")
+    for message in ws.ticket.messages:
+        with st.chat_message(message.author_role.value, avatar=AVATARS[message.author_role]):
+            kind = "internal note" if message.author_role is AuthorRole.NOTE else message.author_role.value
+            delivery = ws.deliveries.get(message.id)
+            status = f" · {DELIVERY_LABELS.get(delivery.status, delivery.status)}" if delivery else ""
+            st.caption(f"{escape_markdown(message.author_name)} · {kind} · {ago(message.created_at)}{status}")
+            st.markdown(escape_markdown(message.body))
+            if delivery and delivery.status in ("failed", "retrying"):
+                st.caption(f"Attempt {delivery.attempts}: {escape_markdown(delivery.last_error)}")
+
+
+def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) -> None:
+    left, middle, right = st.columns(3)
+    left.metric(
+        "Category",
+        triage.category.value.title(),
+        help=f"{triage.method.value}, "
+        f"{triage.category_confidence:.0%} sure" + (f"; intent {triage.intent}" if triage.intent else ""),
+    )
+    middle.metric("Priority", priority_label(priority))
+    right.metric(
+        "Sentiment",
+        f"{LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value}",
+        help=f"score {sentiment.score:+.2f} (positive minus negative), model {sentiment.model}",
+    )
+    st.progress(sentiment.frustration, text=f"Frustration {sentiment.frustration:.0%}")
+    if sentiment.signals:
+        st.caption(
+            "Signals: "
+            + "; ".join(
+                f"{s.value.replace('_', ' ')} ({escape_markdown(sentiment.evidence.get(s.value, ''))})"
+                for s in sentiment.signals
+            )
+        )
+
+
+def escalation_panel(escalation: Escalation) -> None:
+    if not escalation.suggest:
+        st.success("No escalation needed: " + escalation.suggested_action, icon="✅")
+        return
+    st.warning(
+        f"**Suggest escalating** to {escalation.queue.value} · priority {escalation.priority.value}  \n"
+        + "  \n".join(f"• {r}" for r in escalation.reasons)
+        + f"  \n**Suggested action:** {escalation.suggested_action}",
+        icon="🚨",
+    )
+
+
+def articles(hits: tuple[Hit, ...], kb: KnowledgeBase) -> None:
+    st.markdown(f"#### Knowledge base ({len(hits)})")
+    if not hits:
+        st.info("No article matches this ticket. Consider writing one (admins: Knowledge base page).")
+    for n, hit in enumerate(hits, start=1):
+        with st.expander(f"[{n}] {hit.title} — {hit.score:.2f}", expanded=n == 1):
+            st.caption(f"{hit.article_id} · {hit.category} · updated {hit.updated}")
+            for passage in hit.passages[:1]:
+                st.markdown(kb_text(passage.text))
+            if st.toggle("Full article", key=f"full_{hit.article_id}"):
+                try:
+                    st.markdown(kb.get_article(hit.article_id).body.replace("$", "\\$"))
+                except AssistError as e:
+                    st.error(str(e))
+
+
+def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
+    chosen = st.session_state.get(f"{key}_article")
+    hit = next((h for h in hits if h.article_id == chosen), None)
+    if hit is not None:
+        st.session_state[key] = st.session_state.get(key, "").rstrip() + f'\n\nMore in our help article "{hit.title}".'
+
+
+def seen_version(ws: Workspace) -> int:
+    """The ticket version this agent is looking at. Reruns re-read the ticket, so without this an
+    agent's click could silently act on changes they never saw."""
+    seen = int(st.session_state.setdefault(f"seen_version_{ws.ticket.id}", ws.ticket.version))
+    if seen != ws.ticket.version:
+        left, right = st.columns([4, 1])
+        left.warning(
+            "This ticket changed since you opened it (a new message, or another agent acted). "
+            "Reload to see the latest version; your text is kept.",
+            icon="🔄",
+        )
+        right.button("Reload", key=f"reload_{ws.ticket.id}", on_click=_reload, args=(ws,))
+    return seen
+
+
+def _editor_key(ticket_id: int) -> str:
+    seen = st.session_state.get(f"seen_version_{ticket_id}")
+    return f"draft_{ticket_id}_{seen}_{st.session_state.get(f'regenerated_{ticket_id}', 0)}"
+
+
+def _reload(ws: Workspace) -> None:
+    old = _editor_key(ws.ticket.id)
+    st.session_state[f"seen_version_{ws.ticket.id}"] = ws.ticket.version
+    if old in st.session_state:
+        st.session_state[_editor_key(ws.ticket.id)] = st.session_state[old]
+
+
+def _acted(ticket_id: int) -> None:
+    """After the agent's own change: the next render looks at the new version (and its fresh draft)."""
+    st.session_state.pop(f"seen_version_{ticket_id}", None)
+
+
+def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: int) -> None:
+    """The editor pre-filled with the draft; Send, Send & resolve, Regenerate, Insert article link."""
+    draft = ws.assistance.draft
+    key = _editor_key(ws.ticket.id)
+    st.markdown("#### Reply")
+    st.markdown(
+        confidence_badge(draft.confidence, settings.escalation_min_confidence)
+        + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
+        + (" · sources: " + ", ".join(draft.sources) if draft.sources else "")
+    )
+    for note in draft.notes:
+        st.info(note, icon="ℹ️")
+    st.session_state.setdefault(key, draft.text)
+    text = st.text_area("Reply to the customer", key=key, height=320, max_chars=settings.max_message_chars)
+    if ws.assistance.hits:
+        left, right = st.columns([3, 1])
+        left.selectbox(
+            "Article to link",
+            [h.article_id for h in ws.assistance.hits],
+            key=f"{key}_article",
+            format_func=lambda a: next(h.title for h in ws.assistance.hits if h.article_id == a),
+        )
+        right.button("Insert link", key=f"{key}_insert", on_click=_insert_article, args=(key, ws.assistance.hits))
+    send, resolve, regenerate = st.columns(3)
+    actor = state.current_user()
+    for column, label, resolving, primary in ((send, "Send", False, True), (resolve, "Send & resolve", True, False)):
+        if column.button(label, key=f"{key}_{label}", type="primary" if primary else "secondary"):
+            try:
+                sent = send_reply(
+                    assistant.engine,
+                    ticket_id=ws.ticket.id,
+                    expected_version=seen,
+                    text=text,
+                    draft_id=ws.assistance.draft_id,
+                    actor=actor,
+                    resolve=resolving,
+                    settings=settings,
+                )
+            except AssistError as e:
+                st.error(str(e))
+            else:
+                how = (
+                    "as drafted"
+                    if sent.sent_as_drafted
+                    else f"edited ({sent.edit_distance} changes)"
+                    if sent.edit_distance is not None
+                    else "written by hand"
+                )
+                _acted(ws.ticket.id)
+                state.flash(
+                    f"Reply sent {how}; ticket is now {STATUS_LABELS[sent.status]} · delivery: "
+                    f"{DELIVERY_LABELS.get(sent.delivery_status, sent.delivery_status)}"
+                )
+                st.rerun()
+    if regenerate.button("Regenerate", key=f"{key}_regenerate"):
+        counter = f"regenerated_{ws.ticket.id}"
+        st.session_state[counter] = st.session_state.get(counter, 0) + 1
+        st.session_state.regenerate = True
+        st.rerun()
+
+
+def escalate_form(ws: Workspace, assistant: Assistant, seen: int) -> None:
+    with st.expander("🚨 Escalate to a lead", expanded=ws.assistance.escalation.suggest):
+        note = st.text_area("Note for the lead", key=f"escalate_note_{ws.ticket.id}", max_chars=2000)
+        if st.toggle("Preview the handoff package", key=f"escalate_preview_{ws.ticket.id}"):
+            package = handoff_preview(assistant, assistance=ws.assistance, note=note)
+            st.markdown(
+                f"**To {package.queue.value}, priority {package.priority.value}**  \n"
+                + escape_markdown(package.customer_summary)
+            )
+            st.markdown("  \n".join(f"• {escape_markdown(r)}" for r in package.reasons))
+            st.caption(
+                "Sentiment over the thread: "
+                + " → ".join(f"{m.level.value} ({m.score:+.2f})" for m in package.sentiment_trend)
+            )
+            st.caption(f"Suggested action: {escape_markdown(package.suggested_action)}")
+        sure = st.checkbox("I want to hand this ticket to a lead", key=f"escalate_confirm_{ws.ticket.id}")
+        if st.button("Escalate", key=f"escalate_{ws.ticket.id}", disabled=not sure):
+            try:
+                escalate(
+                    assistant,
+                    assistance=ws.assistance,
+                    expected_version=seen,
+                    actor=state.current_user(),
+                    note=note,
+                )
+            except AssistError as e:
+                st.error(str(e))
+            else:
+                _acted(ws.ticket.id)
+                state.flash(f"Ticket #{ws.ticket.id} escalated; it is in the lead queue now.")
+                st.rerun()
+
+
+def note_form(ws: Workspace, assistant: Assistant, settings: Settings) -> None:
+    with st.expander("📝 Internal note"), st.form(f"note_form_{ws.ticket.id}", clear_on_submit=True):
+        text = st.text_area("Visible to the team only", key=f"note_{ws.ticket.id}", max_chars=5000)
+        if st.form_submit_button("Add note", key=f"note_submit_{ws.ticket.id}"):
+            try:
+                add_note(
+                    assistant.engine, ticket_id=ws.ticket.id, text=text, actor=state.current_user(), settings=settings
+                )
+            except AssistError as e:
+                st.error(str(e))
+            else:
+                _acted(ws.ticket.id)
+                state.flash("Note added.")
+                st.rerun()
+
+
+def workspace(ws: Workspace, assistant: Assistant, settings: Settings) -> None:
+    ticket = ws.ticket
+    st.subheader(f"#{ticket.id} · {escape_markdown(ticket.subject)}")
+    st.caption(
+        f"{STATUS_LABELS[ticket.status]} · {escape_markdown(ticket.assignee_name or 'unassigned')} · "
+        f"via {ticket.channel.value} · opened {ago(ticket.created_at)}"
+        + (f" · ref {escape_markdown(ticket.external_id)}" if ticket.external_id else "")
+        + (" · assistance computed now" if ws.fresh else " · assistance precomputed")
+    )
+    seen = seen_version(ws)
+    main, side = st.columns([3, 2])
+    with main:
+        conversation(ws)
+        draft_editor(ws, assistant, settings, seen)
+        escalate_form(ws, assistant, seen)
+        note_form(ws, assistant, settings)
+    with side:
+        triage_and_sentiment(ws.assistance.triage, ws.assistance.sentiment, ws.assistance.priority)
+        escalation_panel(ws.assistance.escalation)
+        customer_panel(ticket.customer, category=ticket.category)
+        articles(ws.assistance.hits, assistant.knowledge_base)
