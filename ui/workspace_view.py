@@ -47,28 +47,17 @@ def conversation(ws: Workspace) -> None:
 
 
 def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) -> None:
-    left, middle, right = st.columns(3)
-    left.metric(
-        "Category",
-        triage.category.value.title(),
-        help=f"{triage.method.value}, "
-        f"{triage.category_confidence:.0%} sure" + (f"; intent {triage.intent}" if triage.intent else ""),
-    )
-    middle.metric("Priority", priority_label(priority))
-    right.metric(
-        "Sentiment",
-        f"{LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value}",
-        help=f"score {sentiment.score:+.2f} (positive minus negative), model {sentiment.model}",
+    intent = f" · intent {escape_markdown(triage.intent)}" if triage.intent else ""
+    st.markdown(
+        f"**Category** {triage.category.value} ({triage.category_confidence:.0%}, {triage.method.value}){intent}  \n"
+        f"**Priority** {priority_label(priority)}  \n"
+        f"**Sentiment** {LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value} · score {sentiment.score:+.2f}"
     )
     st.progress(sentiment.frustration, text=f"Frustration {sentiment.frustration:.0%}")
     if sentiment.signals:
-        st.caption(
-            "Signals: "
-            + "; ".join(
-                f"{s.value.replace('_', ' ')} ({escape_markdown(sentiment.evidence.get(s.value, ''))})"
-                for s in sentiment.signals
-            )
-        )
+        st.caption("Signals: " + "; ".join(
+            f"{s.value.replace('_', ' ')} ({escape_markdown(sentiment.evidence.get(s.value, ''))})"
+            for s in sentiment.signals))
 
 
 def escalation_panel(escalation: Escalation) -> None:

@@ -1,0 +1,127 @@
+"""Walk the three README scenarios in a real browser and save screenshots to docs/screenshots/.
+
+Run: .venv/bin/python tools/walkthrough.py   (needs Debian's chromium and the playwright package)
+It starts the app on a free port with a temporary demo workspace; nothing under ./data is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).parents[1]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(env: dict[str, str]) -> None:
+    python = sys.executable
+    for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["assist", "--open"]):
+        subprocess.run([python, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def ticket_ids(env: dict[str, str]) -> dict[str, int]:
+    code = (
+        "from assist.config import Settings; from assist.resources import build_engine; "
+        "from assist.store.db import session_scope; from assist.store.models import TicketRow; "
+        "from sqlalchemy import select\n"
+        "e = build_engine(Settings())\n"
+        "with session_scope(e) as s:\n"
+        "    rows = s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(6)).all()\n"
+        "    for t in rows: print(t.id, '|', t.messages[0].body.replace(chr(10), ' '))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    found = {}
+    for line in out.stdout.splitlines():
+        ticket_id, body = line.split(" | ", 1)
+        for key, phrase in (("simple", "API key"), ("repeat", "third time"), ("returning", "webhook signature")):
+            if phrase.lower() in body.lower() and key not in found:
+                found[key] = int(ticket_id)
+    return found
+
+
+def settle(page: Page) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.wait_for_timeout(800)
+
+
+def shot(page: Page, name: str) -> None:
+    settle(page)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    print("saved", name)
+
+
+def main() -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/demo.db", "CHROMA_PATH": f"{tmp}/chroma",
+               "TRIAGE_MODEL_PATH": f"{tmp}/triage.skops"}
+        env.pop("OPENAI_API_KEY", None)
+        prepare(env)
+        ids = ticket_ids(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(120):
+                try:
+                    if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.5)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1500, "height": 2200})
+                # 1. A simple question, sent as drafted.
+                page.goto(f"{base}/?ticket={ids['simple']}")
+                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=180_000)
+                shot(page, "1-simple-question")
+                page.get_by_role("button", name="Send", exact=True).click()
+                page.get_by_text("Reply sent as drafted").wait_for(timeout=60_000)
+                shot(page, "1-sent-as-drafted")
+                # 2. A polite third contact about the same refund: escalate, then a lead takes over.
+                page.goto(f"{base}/?ticket={ids['repeat']}")
+                page.get_by_text("Suggest escalating").wait_for(timeout=120_000)
+                shot(page, "2-repeat-customer")
+                page.get_by_text("I want to hand this ticket to a lead").click()
+                settle(page)
+                page.get_by_role("button", name="Escalate", exact=True).click()
+                page.get_by_text("it is in the lead queue now").wait_for(timeout=60_000)
+                page.goto(f"{base}/escalations")
+                page.get_by_role("button", name="Take over and reply").wait_for(timeout=60_000)
+                shot(page, "2-lead-queue")
+                page.get_by_role("button", name="Take over and reply").click()
+                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
+                shot(page, "2-lead-took-over")
+                # 3. A returning customer: history in the panel and in the draft.
+                page.goto(f"{base}/?ticket={ids['returning']}")
+                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
+                shot(page, "3-returning-customer")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
