@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for X-Assist-Signature.")
     delivery_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed.")
 
+    public_url: str = Field(default="http://localhost:8501", description="Base URL of links sent to customers.")
+    survey_valid_days: int = Field(default=14, ge=1, description="How long a CSAT survey link works.")
+
     # Security
     secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")
@@ -79,6 +82,24 @@ class Settings(BaseSettings):
     escalation_repeat_contacts: int = Field(
         default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
     )
+
+
+DEMO_SECRET = "demo-mode-secret-not-for-production"
+
+
+def signing_key(settings: Settings) -> str:
+    """SECRET_KEY, or a fixed demo key in demo mode (never outside it).
+
+    Raises:
+        ConfigError: no SECRET_KEY while DEMO_MODE is off.
+    """
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    if settings.demo_mode:
+        return DEMO_SECRET
+    from assist.errors import ConfigError
+
+    raise ConfigError("SECRET_KEY is not set. Set it (a long random string) in the environment or .env.")
 
 
 @lru_cache(maxsize=1)

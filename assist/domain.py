@@ -372,6 +372,7 @@ class SentReply(_Model):
     edit_distance: int | None
     sent_as_drafted: bool
     delivery_status: str
+    survey_url: str | None = None  # set when the reply resolved the ticket
 
 
 class EscalationItem(_Model):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from assist.config import Settings
+from assist.csat import issue_token, survey_url
 from assist.delivery import channel, deliver_due, transport
 from assist.domain import (
     Assistance,
@@ -76,6 +77,9 @@ def send_reply(
         InvalidTransitionError: the ticket is resolved; reopen it first.
     """
     body = clean_body(text, max_chars=settings.max_message_chars)
+    survey = None
+    if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
+        survey = survey_url(issue_token(engine, ticket_id=ticket_id, settings=settings), settings)
     with _ticket_at_version(engine, ticket_id, expected_version) as (session, ticket):
         status = TicketStatus(ticket.status)
         if status is TicketStatus.RESOLVED:
@@ -116,7 +120,7 @@ def send_reply(
             channel=channel(settings),
             recipient=ticket.customer.email,
             subject=ticket.subject,
-            body=body,
+            body=f"{body}\n\nHow did we do? Rate this reply: {survey}" if survey else body,
         )
         session.add(outbox)
         audit.record(
@@ -141,6 +145,7 @@ def send_reply(
             edit_distance=distance,
             sent_as_drafted=distance == 0,
             delivery_status=delivery,
+            survey_url=survey,
         )
 
 

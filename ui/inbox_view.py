@@ -132,8 +132,10 @@ def customer_panel(customer: CustomerProfile, *, category: Category | None) -> N
     st.markdown(f"**{escape_markdown(customer.name)}**{vip}  \n{escape_markdown(customer.email)}")
     if customer.company:
         st.caption(escape_markdown(customer.company))
-    st.markdown(f"**Plan** {customer.plan.title()} · **Account** {customer.account_status} · "
-                f"**Billing** {customer.billing_status.replace('_', ' ')}")
+    st.markdown(
+        f"**Plan** {customer.plan.title()} · **Account** {customer.account_status} · "
+        f"**Billing** {customer.billing_status.replace('_', ' ')}"
+    )
     if customer.billing_status != "current" or customer.account_status != "active":
         st.warning(f"Account {customer.account_status}, billing {customer.billing_status.replace('_', ' ')}.", icon="⚠️")
     st.caption(f"Customer since {customer.customer_since:%b %Y} · {customer.contact_count} tickets in total")

@@ -55,9 +55,13 @@ def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) ->
     )
     st.progress(sentiment.frustration, text=f"Frustration {sentiment.frustration:.0%}")
     if sentiment.signals:
-        st.caption("Signals: " + "; ".join(
-            f"{s.value.replace('_', ' ')} ({escape_markdown(sentiment.evidence.get(s.value, ''))})"
-            for s in sentiment.signals))
+        st.caption(
+            "Signals: "
+            + "; ".join(
+                f"{s.value.replace('_', ' ')} ({escape_markdown(sentiment.evidence.get(s.value, ''))})"
+                for s in sentiment.signals
+            )
+        )
 
 
 def escalation_panel(escalation: Escalation) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assist.bench import assist, inbox, kb, sentiment
+from assist.bench import assist, inbox, kb, metrics, sentiment
 
 Benchmark = Callable[..., dict[str, Any]]
 
@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "kb": kb.run,
     "sentiment": sentiment.run,
     "assist": assist.run,
+    "metrics": metrics.run,
     "workspace": lambda **options: _workspace(**options),
 }
 

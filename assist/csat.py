@@ -1,0 +1,155 @@
+"""CSAT: signed, expiring, single-use survey links; answers recorded exactly once; CSV import."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from assist.config import Settings, signing_key
+from assist.domain import ImportReport, RowError
+from assist.errors import ValidationError
+from assist.store import audit
+from assist.store.db import session_scope
+from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
+
+SALT = "assist-csat-survey"
+
+
+class SurveyError(ValidationError):
+    """The survey link cannot be used; the message is written for the customer."""
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(signing_key(settings), salt=SALT)
+
+
+def issue_token(engine: Engine, *, ticket_id: int, settings: Settings) -> str:
+    """A new survey token for the ticket (store it, sign it)."""
+    nonce = secrets.token_urlsafe(16)
+    with session_scope(engine) as session:
+        session.add(SurveyTokenRow(nonce=nonce, ticket_id=ticket_id))
+    return _serializer(settings).dumps({"t": ticket_id, "n": nonce})
+
+
+def survey_url(token: str, settings: Settings) -> str:
+    return f"{settings.public_url.rstrip('/')}/survey?t={token}"
+
+
+def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:
+    """The ticket subject the link is about, after checking the link (for the survey page's heading)."""
+    ticket_id, nonce = _verify(token, settings)
+    with session_scope(engine) as session:
+        row = session.get(SurveyTokenRow, nonce)
+        if row is None or row.ticket_id != ticket_id:
+            raise SurveyError("This survey link is not valid. Please use the link from our email.")
+        if row.used_at is not None:
+            raise SurveyError("Thanks — we already have your rating for this request.")
+        return session.get_one(TicketRow, ticket_id).subject
+
+
+def submit(engine: Engine, *, token: str, score: int, comment: str, settings: Settings) -> None:
+    """Record the customer's rating once.
+
+    Raises:
+        SurveyError: forged, expired or already used link; score outside 1-5.
+    """
+    if score not in range(1, 6):
+        raise SurveyError("Please choose a rating from 1 to 5.")
+    ticket_id, nonce = _verify(token, settings)
+    with session_scope(engine) as session:
+        # The conditional UPDATE claims the token atomically: a replay (or a double click) finds it used.
+        claimed = session.execute(
+            update(SurveyTokenRow)
+            .where(
+                SurveyTokenRow.nonce == nonce, SurveyTokenRow.ticket_id == ticket_id, SurveyTokenRow.used_at.is_(None)
+            )
+            .values(used_at=utcnow())
+        ).rowcount  # type: ignore[attr-defined]
+        if claimed != 1:
+            exists = session.get(SurveyTokenRow, nonce) is not None
+            raise SurveyError(
+                "Thanks — we already have your rating for this request."
+                if exists
+                else "This survey link is not valid. Please use the link from our email."
+            )
+        session.add(CsatRow(ticket_id=ticket_id, score=score, comment=comment.strip()[:2000], source="survey"))
+        audit.record(
+            session,
+            actor="customer",
+            action="csat.submit",
+            entity_type="ticket",
+            entity_id=ticket_id,
+            detail={"score": score},
+        )
+
+
+def _verify(token: str, settings: Settings) -> tuple[int, str]:
+    try:
+        data = _serializer(settings).loads(
+            token, max_age=int(timedelta(days=settings.survey_valid_days).total_seconds())
+        )
+    except SignatureExpired as e:
+        raise SurveyError("This survey link has expired. Thank you anyway — reply to our email to tell us more.") from e
+    except BadSignature as e:
+        raise SurveyError("This survey link is not valid. Please use the link from our email.") from e
+    if not isinstance(data, dict) or not isinstance(data.get("t"), int) or not isinstance(data.get("n"), str):
+        raise SurveyError("This survey link is not valid. Please use the link from our email.")
+    return data["t"], data["n"]
+
+
+def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: str) -> ImportReport:
+    """Rows with ticket (external id or #id), score 1-5, optional comment and date; errors per row."""
+    from assist.intake import _when  # the same date rules as ticket intake
+
+    created: list[int] = []
+    errors: list[RowError] = []
+    for n, row in enumerate(rows, start=1):
+        values = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
+        reference = values.get("ticket") or values.get("ticket_id") or values.get("external_id") or ""
+        try:
+            score = int(values.get("score", ""))
+            if score not in range(1, 6):
+                raise ValueError
+        except ValueError:
+            errors.append(RowError(row=n, error=f"score '{values.get('score', '')}' is not a number from 1 to 5."))
+            continue
+        try:
+            when = _when(values.get("date", ""))
+            with session_scope(engine) as session:
+                ticket_id = _ticket_for(session, reference)
+                session.add(
+                    CsatRow(
+                        ticket_id=ticket_id,
+                        score=score,
+                        comment=values.get("comment", "")[:2000],
+                        source="import",
+                        responded_at=when or utcnow(),
+                    )
+                )
+                audit.record(
+                    session,
+                    actor=actor,
+                    action="csat.import",
+                    entity_type="ticket",
+                    entity_id=ticket_id,
+                    detail={"score": score},
+                )
+            created.append(ticket_id)
+        except ValidationError as e:
+            errors.append(RowError(row=n, error=str(e)))
+    return ImportReport(created=tuple(created), errors=tuple(errors))
+
+
+def _ticket_for(session: Session, reference: str) -> int:
+    if not reference:
+        raise ValidationError("the ticket reference is empty.")
+    ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.external_id == reference))
+    if ticket_id is None and reference.lstrip("#").isdigit():
+        ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.id == int(reference.lstrip("#"))))
+    if ticket_id is None:
+        raise ValidationError(f"no ticket '{reference[:40]}'; use the helpdesk reference or #id.")
+    return int(ticket_id)

@@ -1,0 +1,49 @@
+"""Knowledge gaps: tickets the knowledge base could not answer, grouped into topics by meaning,
+so an admin sees which article to write next."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from assist.embeddings import Embedder
+
+DISTANCE = 0.55  # cosine distance within which tickets count as one topic (MiniLM: paraphrases ~0.2-0.5)
+
+
+class GapTopic(BaseModel):
+    label: str  # the most central ticket's subject
+    tickets: int
+    examples: tuple[str, ...]
+    ticket_ids: tuple[int, ...]
+
+
+def topics(candidates: pd.DataFrame, *, embedder: Embedder, max_examples: int = 3) -> list[GapTopic]:
+    """Cluster `gap_candidates` rows (ticket_id, subject, preview) into topics, largest first."""
+    if candidates.empty:
+        return []
+    texts = [f"{s}. {p}" for s, p in zip(candidates["subject"], candidates["preview"], strict=True)]
+    vectors = embedder.encode(texts)
+    if len(texts) == 1:
+        labels = np.zeros(1, dtype=int)
+    else:
+        from sklearn.cluster import AgglomerativeClustering
+
+        labels = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=DISTANCE
+        ).fit_predict(vectors)
+    found = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        centre = vectors[members].mean(axis=0)
+        order = members[np.argsort(-(vectors[members] @ centre))]
+        found.append(
+            GapTopic(
+                label=str(candidates["subject"].iloc[order[0]]),
+                tickets=len(members),
+                examples=tuple(str(candidates["preview"].iloc[i])[:200] for i in order[:max_examples]),
+                ticket_ids=tuple(int(candidates["ticket_id"].iloc[i]) for i in order),
+            )
+        )
+    return sorted(found, key=lambda t: (-t.tickets, t.label))

@@ -1,0 +1,90 @@
+"""Team lead: quality, speed and knowledge gaps, with filters and CSV export."""
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from assist.domain import Category, Queue
+from assist.inbox import list_assignees
+from assist.knowledge_gaps import GapTopic, topics
+from assist.metrics import Dashboard, MetricsFilter, dashboard, gap_candidates
+from ui import metrics_view as view
+from ui import resources, sidebar, state
+
+state.init()
+sidebar.working_as()
+engine = resources.engine()
+st.title("📊 Metrics")
+
+
+@st.cache_data(ttl=60, show_spinner="Aggregating…")
+def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
+    return dashboard(_engine, f)
+
+
+@st.cache_data(ttl=300, show_spinner="Grouping unanswered tickets into topics…")
+def gaps(_engine: Engine, f: MetricsFilter, max_score: float) -> list[GapTopic]:
+    return topics(gap_candidates(_engine, f, max_score=max_score), embedder=resources.embedder())
+
+
+today = datetime.now(UTC).date()
+cols = st.columns(4)
+period = cols[0].date_input("Created between", (today - timedelta(days=89), today), key="m_period", max_value=today)
+categories = cols[1].multiselect("Category", [c.value for c in Category], key="m_categories")
+people = {u.id: u.name for u in list_assignees(engine)}
+agent = cols[2].selectbox(
+    "Agent", [None, *people], key="m_agent", format_func=lambda i: "Everyone" if i is None else people[i]
+)
+queue = cols[3].selectbox(
+    "Escalation queue",
+    [None, *(q.value for q in Queue if q is not Queue.AUTO)],
+    key="m_queue",
+    format_func=lambda q: "Any" if q is None else q,
+)
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info("Pick a start and an end date.")
+    st.stop()
+f = MetricsFilter(start=period[0], end=period[1], categories=tuple(categories), agent_id=agent, queue=queue)
+board = load(engine, f)
+view.kpi_row(board.kpis)
+left, right = st.columns(2)
+with left:
+    view.chart("CSAT trend", board.csat_trend, "csat_trend", view.csat_trend)
+    view.chart("Volume by category and day", board.volume, "volume", view.volume)
+    view.chart("Sentiment mix", board.sentiment, "sentiment", view.sentiment)
+    view.chart("Time in each status", board.time_in_status, "time_in_status", view.statuses)
+with right:
+    view.chart("CSAT by how the reply was written", board.csat_by_segment, "csat_by_segment", view.segments)
+    view.chart("Top escalation reasons", board.escalation_reasons, "escalation_reasons", view.reasons)
+    view.chart(
+        "Confidence calibration (draft confidence vs sent as drafted)",
+        board.calibration,
+        "calibration",
+        view.reliability,
+    )
+    view.chart("Assist cost and latency", board.assist_costs, "assist_costs", view.costs)
+
+st.subheader("Agents")
+if board.agents.empty:
+    st.caption("No agent activity for these filters.")
+else:
+    st.dataframe(board.agents, hide_index=True, width="stretch")
+    view.export(board.agents, "agents")
+
+st.subheader("Knowledge gaps")
+max_score = st.slider("Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score")
+found = gaps(engine, f, max_score)
+if not found:
+    st.success("Every ticket in this period had a reasonably matching article.")
+else:
+    table = pd.DataFrame(
+        {
+            "topic": [t.label for t in found],
+            "tickets": [t.tickets for t in found],
+            "examples": [" | ".join(t.examples) for t in found],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    view.export(table, "knowledge_gaps")

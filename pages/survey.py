@@ -1,0 +1,34 @@
+"""Public CSAT survey behind a signed link (/survey?t=...): the only page without sign-in."""
+
+import streamlit as st
+
+from assist.csat import SurveyError, submit, survey_subject
+from ui import resources
+
+st.title("How did we do?")
+token = st.query_params.get("t", "")
+if not token:
+    st.error("This page needs the survey link from our email.")
+    st.stop()
+if st.session_state.get("survey_done") == token:
+    st.success("Thank you! Your rating helps us improve.")
+    st.stop()
+engine, settings = resources.engine(), resources.settings()
+try:
+    subject = survey_subject(engine, token=token, settings=settings)
+except SurveyError as e:
+    st.info(str(e))
+    st.stop()
+st.write("Your request:")
+st.text(subject)
+with st.form("survey"):
+    score = st.radio("Your rating", [5, 4, 3, 2, 1], key="survey_score", horizontal=True, format_func=lambda s: "★" * s)
+    comment = st.text_area("Anything we could do better? (optional)", key="survey_comment", max_chars=2000)
+    if st.form_submit_button("Send rating", type="primary", key="survey_submit"):
+        try:
+            submit(engine, token=token, score=int(score), comment=comment, settings=settings)
+        except SurveyError as e:
+            st.info(str(e))
+        else:
+            st.session_state.survey_done = token
+            st.rerun()
