@@ -6,13 +6,15 @@ escalation queue) and returns either a `Kpis` model or a small DataFrame ready t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Engine, Select, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Engine, Select, Text, and_, case, cast, exists, func, literal, select
 
 from assist.store.db import session_scope
 from assist.store.models import (
@@ -84,7 +86,8 @@ def _day(engine: Engine, column: Any) -> Any:
 
 def _frame(engine: Engine, stmt: Select[Any], columns: list[str]) -> pd.DataFrame:
     with session_scope(engine) as session:
-        return pd.DataFrame([tuple(r) for r in session.execute(stmt)], columns=columns)
+        rows = [tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in session.execute(stmt)]
+    return pd.DataFrame(rows, columns=columns)  # PostgreSQL's averages arrive as Decimal; charts want floats
 
 
 def _round(value: Any, digits: int = 3) -> float | None:
@@ -186,15 +189,16 @@ def volume(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 
 def escalation_reasons(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
     """Counts per reason. SQL groups identical reason lists (a handful); they are split here."""
+    as_text = cast(EscalationRow.reasons, Text)  # PostgreSQL cannot group by a json value
     stmt = (
-        select(EscalationRow.reasons, func.count())
+        select(as_text, func.count())
         .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
         .where(_where(f))
-        .group_by(EscalationRow.reasons)
+        .group_by(as_text)
     )
     counts: dict[str, int] = {}
     for reasons, n in _frame(engine, stmt, ["reasons", "n"]).itertuples(index=False):
-        for reason in reasons or []:
+        for reason in json.loads(reasons or "[]"):
             if not str(reason).startswith("Agent's note"):
                 counts[str(reason)] = counts.get(str(reason), 0) + int(n)
     frame = pd.DataFrame(sorted(counts.items(), key=lambda kv: -kv[1]), columns=["reason", "escalations"])
@@ -245,7 +249,8 @@ def calibration(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
     return _frame(engine, stmt, ["band", "sent_as_drafted", "mean_confidence", "replies"])
 
 
-def time_in_status(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
+def time_in_status(engine: Engine, f: MetricsFilter, *, now: datetime | None = None) -> pd.DataFrame:
+    """Mean hours per stay in each status; stays still open count up to `now`."""
     nxt = func.lead(StatusChangeRow.changed_at).over(
         partition_by=StatusChangeRow.ticket_id, order_by=(StatusChangeRow.changed_at, StatusChangeRow.id)
     )
@@ -253,7 +258,7 @@ def time_in_status(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
         select(
             StatusChangeRow.to_status.label("status"),
             StatusChangeRow.changed_at.label("start"),
-            func.coalesce(nxt, literal(datetime.now(UTC))).label("finish"),
+            func.coalesce(nxt, literal(now or datetime.now(UTC))).label("finish"),
         )
         .join(TicketRow, TicketRow.id == StatusChangeRow.ticket_id)
         .where(_where(f))

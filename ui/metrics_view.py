@@ -28,7 +28,7 @@ def kpi_row(k: Kpis) -> None:
     cols[0].metric("First response (mean)", _num(k.first_response_mean_h, " h"))
     cols[1].metric("First response (median)", _num(k.first_response_median_h, " h"))
     cols[2].metric("Handle time (mean)", _num(k.handle_time_mean_h, " h"), help="Created to resolved")
-    cols[3].metric("CSAT", _num(k.csat_avg), help=f"{k.csat_responses} responses")
+    cols[3].metric("CSAT", "—" if k.csat_avg is None else f"{k.csat_avg:.2f}", help=f"{k.csat_responses} responses")
     cols[4].metric("Satisfied (4-5)", _pct(k.csat_satisfied))
 
 

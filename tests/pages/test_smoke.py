@@ -13,9 +13,13 @@ PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.
 
 @pytest.mark.parametrize("script", ["app.py", *PAGES])
 def test_page_runs_without_error(workspace: Engine, script: str) -> None:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / script), default_timeout=120).run()
     assert not at.exception, at.exception
-    assert not at.error, [e.value for e in at.error]
+    errors = [e.value for e in at.error]
+    if script.endswith("survey.py"):  # without a link the public page explains what it needs
+        assert errors == ["This page needs the survey link from our email."]
+    else:
+        assert not errors, errors
 
 
 def test_app_starts_on_an_empty_database() -> None:

@@ -1,0 +1,86 @@
+"""Resolve a ticket -> survey link -> the customer rates -> the dashboard's CSAT changes."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from assist.config import Settings
+from assist.domain import Role, User
+from assist.store import session_scope
+from assist.workspace import send_reply
+from tests.factories import make_ticket, make_user
+from tests.pages.conftest import ROOT
+
+
+def _dashboard() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120).run()
+
+
+def _csat(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "CSAT")
+
+
+@pytest.mark.model
+def test_survey_flow_changes_the_dashboard(workspace: Engine) -> None:
+    before = _csat(_dashboard())
+    with session_scope(workspace) as session:
+        ticket = make_ticket(session, subject="Export stuck")
+        row = make_user(session)
+        ticket_id, version = ticket.id, ticket.version
+        agent = User(id=row.id, email=row.email, name=row.name, role=Role.AGENT, active=True)
+    sent = send_reply(
+        workspace,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text="Fixed, sorry for the wait.",
+        draft_id=None,
+        actor=agent,
+        resolve=True,
+        settings=Settings(),
+    )
+    assert sent.survey_url is not None and urlparse(sent.survey_url).path == "/survey"
+    token = parse_qs(urlparse(sent.survey_url).query)["t"][0]
+
+    survey = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    survey.query_params["t"] = token
+    survey.run()
+    assert survey.text[0].value == "Export stuck"
+    survey.radio(key="survey_score").set_value(1)
+    survey.button(key="survey_submit").click().run()
+    assert survey.success[0].value.startswith("Thank you")
+
+    replay = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    replay.query_params["t"] = token
+    replay.run()
+    assert "already have your rating" in replay.info[0].value
+
+    st.cache_data.clear()  # the dashboard caches its figures for a minute
+    after = _csat(_dashboard())
+    assert after != before  # one more rating of 1 lowers the average
+
+
+def test_forged_link_gets_a_clear_message(workspace: Engine) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    at.query_params["t"] = "forged.token.value"
+    at.run()
+    assert "not valid" in at.info[0].value
+
+
+@pytest.mark.model
+def test_dashboard_filters_and_exports(workspace: Engine) -> None:
+    at = _dashboard()
+    assert not at.exception
+    all_tickets = next(m.value for m in at.metric if m.label == "Tickets")
+    at.multiselect(key="m_categories").select("billing").run()
+    billing = next(m.value for m in at.metric if m.label == "Tickets")
+    assert int(billing.replace(",", "")) < int(all_tickets.replace(",", ""))
+    assert not at.exception
+    labels = [m.value for m in at.markdown if m.value.startswith("##### ")]
+    assert (
+        "##### CSAT trend" in labels and "##### Confidence calibration (draft confidence vs sent as drafted)" in labels
+    )

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+from pydantic import SecretStr
+from sqlalchemy import Engine, func, select
+
+from assist.config import Settings
+from assist.csat import SALT, SurveyError, import_csat, issue_token, submit, survey_subject
+from assist.errors import ConfigError
+from assist.store import session_scope
+from assist.store.models import CsatRow
+from tests.factories import make_ticket
+
+SETTINGS = Settings(secret_key=SecretStr("k" * 32), survey_valid_days=14)
+
+
+def _ticket(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return make_ticket(session, subject="Refund missing", external_id="Z-9").id
+
+
+def _scores(engine: Engine) -> list[int]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(CsatRow.score)))
+
+
+def test_a_token_records_one_rating_and_refuses_a_replay(engine: Engine) -> None:
+    ticket_id = _ticket(engine)
+    token = issue_token(engine, ticket_id=ticket_id, settings=SETTINGS)
+    assert survey_subject(engine, token=token, settings=SETTINGS) == "Refund missing"
+    submit(engine, token=token, score=4, comment="quick, thanks", settings=SETTINGS)
+    with pytest.raises(SurveyError, match="already have your rating"):
+        submit(engine, token=token, score=1, comment="", settings=SETTINGS)
+    with pytest.raises(SurveyError, match="already have your rating"):
+        survey_subject(engine, token=token, settings=SETTINGS)
+    assert _scores(engine) == [4]
+
+
+@pytest.mark.parametrize("score", [0, 6, -1])
+def test_scores_outside_one_to_five_are_refused(engine: Engine, score: int) -> None:
+    token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)
+    with pytest.raises(SurveyError, match="1 to 5"):
+        submit(engine, token=token, score=score, comment="", settings=SETTINGS)
+
+
+def test_forged_tokens_are_refused(engine: Engine) -> None:
+    ticket_id = _ticket(engine)
+    real = issue_token(engine, ticket_id=ticket_id, settings=SETTINGS)
+    forged_with_other_key = URLSafeTimedSerializer("attacker", salt=SALT).dumps({"t": ticket_id, "n": "x"})
+    unknown_nonce = URLSafeTimedSerializer("k" * 32, salt=SALT).dumps({"t": ticket_id, "n": "never-issued"})
+    for token in (real[:-3] + "abc", forged_with_other_key, "garbage", unknown_nonce):
+        with pytest.raises(SurveyError, match="not valid"):
+            submit(engine, token=token, score=5, comment="", settings=SETTINGS)
+    assert _scores(engine) == []
+
+
+def test_expired_tokens_are_refused(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)
+    import itsdangerous.timed
+
+    later = itsdangerous.timed.time.time() + timedelta(days=15).total_seconds()
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    with pytest.raises(SurveyError, match="expired"):
+        submit(engine, token=token, score=5, comment="", settings=SETTINGS)
+
+
+def test_secret_key_is_required_outside_demo_mode(engine: Engine) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        issue_token(engine, ticket_id=_ticket(engine), settings=Settings(secret_key=None, demo_mode=False))
+
+
+def test_csat_import_reports_bad_rows(engine: Engine) -> None:
+    ticket_id = _ticket(engine)
+    rows = [
+        {"ticket": "Z-9", "score": "5", "comment": "great", "date": "2026-10-01"},
+        {"ticket": f"#{ticket_id}", "score": "3", "comment": "", "date": ""},
+        {"ticket": "Z-404", "score": "4"},
+        {"ticket": "Z-9", "score": "ten"},
+        {"ticket": "Z-9", "score": "4", "date": "not a date"},
+    ]
+    report = import_csat(engine, rows, actor="admin")
+    assert report.created == (ticket_id, ticket_id)
+    assert [(e.row, e.error[:12]) for e in report.errors] == [
+        (3, "no ticket 'Z"),
+        (4, "score 'ten' "),
+        (5, "'not a date'"),
+    ]
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CsatRow).where(CsatRow.source == "import")) == 2

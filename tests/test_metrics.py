@@ -1,0 +1,156 @@
+"""Every dashboard figure against a small workspace whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from assist.domain import AuthorRole, Category, TicketStatus
+from assist.lifecycle import transition
+from assist.metrics import (
+    MetricsFilter,
+    agents,
+    calibration,
+    csat_by_segment,
+    escalation_reasons,
+    kpis,
+    time_in_status,
+    volume,
+)
+from assist.store import session_scope
+from assist.store.models import CsatRow, DraftRow, EscalationRow, ReplyRow
+from assist.store.tickets import add_message
+from tests.conftest import NOW
+from tests.factories import make_ticket, make_user
+
+WINDOW = MetricsFilter(start=(NOW - timedelta(days=30)).date(), end=NOW.date())
+
+
+@pytest.fixture
+def workspace(engine: Engine) -> dict[str, int]:
+    """T1 billing: resolved, as drafted (confidence 0.8), CSAT 5, response 2 h, resolved at 10 h.
+    T2 billing: resolved, edited by 6 (confidence 0.4), escalated to tier2, CSAT 3, response 4 h, resolved at 20 h.
+    T3 account: awaiting customer, written by hand, response 6 h.   T4 account: new.   T5: 200 days old."""
+    with session_scope(engine) as session:
+        maya, sam = make_user(session, name="Maya"), make_user(session, name="Sam")
+        start = NOW - timedelta(days=5)
+        ids = {}
+        for name, category, response_h, resolve_h, agent in (
+            ("t1", Category.BILLING, 2, 10, maya),
+            ("t2", Category.BILLING, 4, 20, maya),
+            ("t3", Category.ACCOUNT, 6, None, sam),
+            ("t4", Category.ACCOUNT, None, None, None),
+        ):
+            ticket = make_ticket(session, category=category, created_at=start)
+            ids[name] = ticket.id
+            if agent is not None:
+                ticket.assignee_id = agent.id
+            if response_h is not None:
+                at = start + timedelta(hours=response_h)
+                transition(session, ticket=ticket, to=TicketStatus.PROCESSING, actor="a", at=at - timedelta(hours=1))
+                message = add_message(session, ticket=ticket, role=AuthorRole.AGENT, body="reply", actor="a", at=at)
+                transition(session, ticket=ticket, to=TicketStatus.AWAITING_CUSTOMER, actor="a", at=at)
+                draft = None
+                if name != "t3":
+                    draft = DraftRow(
+                        ticket_id=ticket.id,
+                        ticket_version=1,
+                        text="d",
+                        model="m",
+                        mode="offline",
+                        confidence=0.8 if name == "t1" else 0.4,
+                        sources=[],
+                    )
+                    session.add(draft)
+                    session.flush()
+                session.add(
+                    ReplyRow(
+                        ticket_id=ticket.id,
+                        message_id=message.id,
+                        draft_id=draft.id if draft else None,
+                        sent_text="reply",
+                        edit_distance={"t1": 0, "t2": 6}.get(name),
+                        sent_as_drafted=name == "t1",
+                        sent_by_id=agent.id,
+                        sent_at=at,
+                    )
+                )
+            if resolve_h is not None:
+                transition(
+                    session, ticket=ticket, to=TicketStatus.RESOLVED, actor="a", at=start + timedelta(hours=resolve_h)
+                )
+        session.add_all(
+            [
+                CsatRow(ticket_id=ids["t1"], score=5, responded_at=NOW),
+                CsatRow(ticket_id=ids["t2"], score=3, responded_at=NOW),
+                EscalationRow(
+                    ticket_id=ids["t2"], reasons=["Customer is angry"], priority="high", queue="tier2", created_at=start
+                ),
+            ]
+        )
+        old = make_ticket(session, category=Category.BILLING, created_at=NOW - timedelta(days=200))
+        session.add(CsatRow(ticket_id=old.id, score=1, responded_at=NOW - timedelta(days=199)))
+        ids["maya"], ids["sam"] = maya.id, sam.id
+        return ids
+
+
+def test_kpis(engine: Engine, workspace: dict[str, int]) -> None:
+    k = kpis(engine, WINDOW)
+    assert k.tickets == 4
+    assert (k.resolution_rate, k.escalation_rate) == (0.5, 0.25)
+    assert (k.sent_as_drafted_rate, k.avg_edit_distance) == (0.333, 3.0)
+    assert (k.first_response_mean_h, k.first_response_median_h) == (4.0, 4.0)
+    assert k.handle_time_mean_h == 15.0
+    assert (k.csat_avg, k.csat_satisfied, k.csat_responses) == (4.0, 0.5, 2)
+
+
+def test_filters_narrow_every_figure(engine: Engine, workspace: dict[str, int]) -> None:
+    billing = MetricsFilter(**{**WINDOW.model_dump(), "categories": ("billing",)})
+    assert kpis(engine, billing).tickets == 2
+    assert kpis(engine, MetricsFilter(**{**WINDOW.model_dump(), "agent_id": workspace["sam"]})).tickets == 1
+    tier2 = MetricsFilter(**{**WINDOW.model_dump(), "queue": "tier2"})
+    assert (kpis(engine, tier2).tickets, kpis(engine, tier2).csat_avg) == (1, 3.0)
+    everything = MetricsFilter(start=(NOW - timedelta(days=365)).date(), end=NOW.date())
+    assert kpis(engine, everything).tickets == 5
+
+
+def test_csat_by_segment(engine: Engine, workspace: dict[str, int]) -> None:
+    frame = csat_by_segment(engine, WINDOW)
+    assert dict(zip(frame["segment"], frame["csat"], strict=True)) == {"escalated": 3.0, "sent as drafted": 5.0}
+
+
+def test_volume_and_reasons(engine: Engine, workspace: dict[str, int]) -> None:
+    by_category = volume(engine, WINDOW).groupby("category")["tickets"].sum().to_dict()
+    assert by_category == {"account": 2, "billing": 2}
+    assert escalation_reasons(engine, WINDOW).to_dict("records") == [{"reason": "Customer is angry", "escalations": 1}]
+
+
+def test_calibration_bands(engine: Engine, workspace: dict[str, int]) -> None:
+    frame = calibration(engine, WINDOW)
+    assert frame[["band", "sent_as_drafted", "replies"]].to_dict("records") == [
+        {"band": 0.4, "sent_as_drafted": 0.0, "replies": 1},
+        {"band": 0.8, "sent_as_drafted": 1.0, "replies": 1},
+    ]
+
+
+def test_time_in_status(engine: Engine, workspace: dict[str, int]) -> None:
+    frame = time_in_status(engine, WINDOW, now=NOW).set_index("status")
+    # new: 1, 3 and 5 h on the answered tickets, 120 h (still new) on T4; processing: 1 h each;
+    # awaiting: 8 h (T1), 16 h (T2), 114 h (T3, still waiting at NOW).
+    assert frame.loc["new", "mean_hours"] == pytest.approx((1 + 3 + 5 + 120) / 4)
+    assert frame.loc["processing", "mean_hours"] == pytest.approx(1.0)
+    assert frame.loc["awaiting_customer", "mean_hours"] == pytest.approx((8 + 16 + 114) / 3)
+    assert frame.loc["resolved", "stays"] == 2
+
+
+def test_per_agent_table_and_its_csv(engine: Engine, workspace: dict[str, int]) -> None:
+    frame = agents(engine, WINDOW).set_index("agent")
+    assert frame.loc["Maya", ["tickets", "resolved", "replies"]].tolist() == [2, 2, 2]
+    assert (frame.loc["Maya", "as_drafted_rate"], frame.loc["Maya", "csat"]) == (0.5, 4.0)
+    assert frame.loc["Sam", "replies"] == 1 and pd.isna(frame.loc["Sam", "csat"])
+    csv = agents(engine, WINDOW).to_csv(index=False)
+    assert csv.splitlines()[0] == "agent,role,tickets,resolved,replies,as_drafted_rate,avg_edit_distance,csat"
+    assert "Maya,agent,2,2,2,0.5,3.0,4.0" in csv
