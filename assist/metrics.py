@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Engine, Select, Text, and_, case, cast, exists, func, literal, select
+from sqlalchemy import ColumnElement, Engine, Text, and_, case, cast, exists, func, literal, select
 
 from assist.store.db import session_scope
 from assist.store.models import (
@@ -84,7 +84,7 @@ def _day(engine: Engine, column: Any) -> Any:
     return func.to_char(func.date_trunc("day", column), "YYYY-MM-DD")
 
 
-def _frame(engine: Engine, stmt: Select[Any], columns: list[str]) -> pd.DataFrame:
+def _frame(engine: Engine, stmt: Any, columns: list[str]) -> pd.DataFrame:
     with session_scope(engine) as session:
         rows = [tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in session.execute(stmt)]
     return pd.DataFrame(rows, columns=columns)  # PostgreSQL's averages arrive as Decimal; charts want floats
