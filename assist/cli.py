@@ -427,3 +427,28 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
             bar.close()
     if report.errors:
         raise SystemExit(1)
+
+
+@main.group()
+def csat() -> None:
+    """Customer satisfaction."""
+
+
+@csat.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default="import", show_default=True)
+@friendly_errors
+def csat_import(path: Path, actor: str) -> None:
+    """Import ratings from CSV: ticket (helpdesk reference or #id), score 1-5, comment, date."""
+    from assist.csat import import_csat
+    from assist.intake import read_rows
+    from assist.resources import build_engine
+
+    settings = get_settings()
+    rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
+    report = import_csat(build_engine(settings), rows, actor=actor)
+    click.echo(f"imported {len(report.created)} ratings, {len(report.errors)} rows with errors")
+    for error in report.errors:
+        click.echo(f"  row {error.row}: {error.error}", err=True)
+    if report.errors:
+        raise SystemExit(1)

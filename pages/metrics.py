@@ -6,8 +6,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from assist.csat import import_csat
 from assist.domain import Category, Queue
+from assist.errors import AssistError
 from assist.inbox import list_assignees
+from assist.intake import read_rows
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, MetricsFilter, dashboard, gap_candidates
 from ui import metrics_view as view
@@ -72,6 +75,21 @@ if board.agents.empty:
 else:
     st.dataframe(board.agents, hide_index=True, width="stretch")
     view.export(board.agents, "agents")
+
+with st.expander("⬆️ Import CSAT ratings from your helpdesk (CSV: ticket, score, comment, date)"):
+    upload = st.file_uploader("Ratings CSV", type=["csv"], key="m_csat_file")
+    if upload is not None and st.button("Import ratings", key="m_csat_import"):
+        try:
+            report = import_csat(
+                engine, read_rows(upload.name, upload.getvalue(), max_bytes=10_000_000), actor=state.actor()
+            )
+        except AssistError as e:
+            st.error(str(e))
+        else:
+            st.success(f"Imported {len(report.created)} ratings.")
+            for error in report.errors[:50]:
+                st.error(f"Row {error.row}: {error.error}")
+            load.clear()
 
 st.subheader("Knowledge gaps")
 max_score = st.slider("Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score")

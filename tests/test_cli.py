@@ -53,3 +53,13 @@ def test_bench_prints_one_json_line_per_benchmark(db_url: str) -> None:
 def test_unknown_benchmark_is_refused() -> None:
     result = CliRunner().invoke(main, ["bench", "nope"])
     assert result.exit_code == 2 and "unknown benchmark nope" in result.output
+
+
+def test_csat_import_reports_row_errors(db_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["seed-demo"])
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text("ticket,score,comment,date\nLUM-10001,5,great,2026-10-01\nLUM-10001,9,,\nNOPE,4,,\n")
+    result = runner.invoke(main, ["csat", "import", str(ratings)])
+    assert result.exit_code == 1
+    assert "imported 1 ratings, 2 rows with errors" in result.output

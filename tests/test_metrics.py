@@ -154,3 +154,41 @@ def test_per_agent_table_and_its_csv(engine: Engine, workspace: dict[str, int]) 
     csv = agents(engine, WINDOW).to_csv(index=False)
     assert csv.splitlines()[0] == "agent,role,tickets,resolved,replies,as_drafted_rate,avg_edit_distance,csat"
     assert "Maya,agent,2,2,2,0.5,3.0,4.0" in csv
+
+
+def test_csat_trend_sentiment_and_costs(engine: Engine, workspace: dict[str, int]) -> None:
+    from assist.metrics import assist_costs, csat_trend, sentiment
+    from assist.store.models import AssistRunRow
+
+    trend = csat_trend(engine, WINDOW)
+    assert trend[["csat", "responses"]].to_dict("records") == [{"csat": 4.0, "responses": 2}]
+    with session_scope(engine) as session:
+        for ticket, level, cost, ms in (("t1", "neutral", 0.0, 30.0), ("t2", "angry", 0.002, 50.0)):
+            for version in (1, 2):  # only the latest run of a ticket counts for its sentiment
+                session.add(
+                    AssistRunRow(
+                        ticket_id=workspace[ticket],
+                        ticket_version=version,
+                        mode="llm" if cost else "offline",
+                        model="m",
+                        confidence=0.5,
+                        category="billing",
+                        category_confidence=0.9,
+                        sentiment_level=level if version == 2 else "positive",
+                        sentiment_score=0.0,
+                        frustration=0.1,
+                        priority=3,
+                        escalate=False,
+                        queue="auto",
+                        reasons=[],
+                        cost_usd=cost,
+                        latency_ms=ms,
+                        created_at=NOW - timedelta(days=1),
+                    )
+                )
+    mix = sentiment(engine, WINDOW).groupby("level")["tickets"].sum().to_dict()
+    assert mix == {"angry": 1, "neutral": 1}
+    costs = assist_costs(engine, WINDOW)
+    assert costs[["runs", "cost_usd", "mean_latency_ms", "llm_runs"]].to_dict("records") == [
+        {"runs": 4, "cost_usd": pytest.approx(0.004), "mean_latency_ms": 40.0, "llm_runs": 2}
+    ]
