@@ -12,7 +12,7 @@ import click
 from sqlalchemy import Engine
 
 from assist.config import get_settings
-from assist.domain import IngestReport, SearchMode
+from assist.domain import IngestReport, Role, SearchMode, User
 from assist.errors import AssistError
 
 if TYPE_CHECKING:
@@ -71,6 +71,13 @@ def _print_report(report: IngestReport) -> None:
         click.echo(f"  failed: {failure.error}", err=True)
 
 
+def _operator(name: str) -> User:
+    """Whoever runs the command line has shell access to the server: an admin, recorded under `name`."""
+    from assist.users import OPERATOR
+
+    return OPERATOR.model_copy(update={"email": name})
+
+
 def _engine(url: str | None) -> Engine:
     from assist.store import make_engine, upgrade
 
@@ -114,6 +121,13 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
     click.echo(
         f"{verb} demo workspace: {summary.customers} customers, {summary.tickets} tickets, {summary.users} users"
     )
+    if get_settings().demo_mode:
+        from assist.demo import DEMO_PASSWORDS
+        from assist.demo_content import AGENTS
+
+        click.echo("Demo sign-ins (demo mode only):")
+        for email, _name, role in AGENTS:
+            click.echo(f"  {email:28} {role:6} {DEMO_PASSWORDS[role]}")
 
 
 @main.command("bench")
@@ -133,6 +147,33 @@ def bench(names: tuple[str, ...], tickets: int | None) -> None:
 
 
 @main.group()
+def users() -> None:
+    """Local users."""
+
+
+@users.command("add")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="Display name (default: the email).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.password_option(help="At least 12 characters; asked for when omitted.")
+@friendly_errors
+def users_add(email: str, name: str, role: str, password: str) -> None:
+    """Create a user (for example the first admin)."""
+    from assist.resources import build_engine
+    from assist.users import create_user
+
+    user = create_user(
+        build_engine(get_settings()),
+        email=email,
+        name=name or email,
+        role=Role(role),
+        password=password,
+        actor=_operator("cli"),
+    )
+    click.echo(f"Created {user.email} ({user.role.value})")
+
+
+@main.group()
 def kb() -> None:
     """Knowledge base: ingest, search, list, delete, re-index."""
 
@@ -146,7 +187,7 @@ def kb_ingest(paths: tuple[Path, ...], sync: bool, actor: str) -> None:
     """Ingest files or folders (md, txt, html, pdf). Unchanged articles are skipped."""
     bar = _ProgressBar()
     try:
-        report = _knowledge_base().ingest_paths(list(paths), actor=actor, remove_missing=sync, progress=bar)
+        report = _knowledge_base().ingest_paths(list(paths), actor=_operator(actor), remove_missing=sync, progress=bar)
     finally:
         bar.close()
     _print_report(report)
@@ -188,7 +229,7 @@ def kb_list() -> None:
 @friendly_errors
 def kb_delete(article_id: str, actor: str) -> None:
     """Delete one article and its passages."""
-    _knowledge_base().delete(article_id, actor=actor)
+    _knowledge_base().delete(article_id, actor=_operator(actor))
     click.echo(f"Deleted {article_id}")
 
 
@@ -199,7 +240,7 @@ def kb_reindex(actor: str) -> None:
     """Re-chunk and re-embed every article from its stored text."""
     bar = _ProgressBar()
     try:
-        report = _knowledge_base().reindex(actor=actor, progress=bar)
+        report = _knowledge_base().reindex(actor=_operator(actor), progress=bar)
     finally:
         bar.close()
     _print_report(report)
@@ -408,7 +449,7 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
     mapping = guess_mapping(list(rows[0]))
     click.echo("columns: " + ", ".join(f"{field.value} <- {column}" for field, column in mapping.items()))
-    report = import_rows(engine, rows, mapping=mapping, actor=actor, max_chars=settings.max_message_chars)
+    report = import_rows(engine, rows, mapping=mapping, actor=_operator(actor), max_chars=settings.max_message_chars)
     click.echo(
         f"created {len(report.created)} tickets, appended {len(report.appended)} follow-ups, "
         f"{len(report.errors)} rows with errors"
@@ -446,7 +487,7 @@ def csat_import(path: Path, actor: str) -> None:
 
     settings = get_settings()
     rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
-    report = import_csat(build_engine(settings), rows, actor=actor)
+    report = import_csat(build_engine(settings), rows, actor=_operator(actor))
     click.echo(f"imported {len(report.created)} ratings, {len(report.errors)} rows with errors")
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)

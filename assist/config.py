@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # Security
     secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")
+    session_timeout_minutes: int = Field(default=60, ge=5, description="Sign out after this long without activity.")
+    login_max_failures: int = Field(default=5, ge=1, description="Failed sign-ins per 15 minutes before a pause.")
 
     # Workspace behaviour
     page_size: int = Field(default=25, ge=5, le=200, description="Tickets per inbox page.")

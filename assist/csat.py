@@ -10,11 +10,12 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
-from assist.domain import ImportReport, RowError
+from assist.domain import ImportReport, Role, RowError, User
 from assist.errors import ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
+from assist.users import require
 
 SALT = "assist-csat-survey"
 
@@ -101,8 +102,9 @@ def _verify(token: str, settings: Settings) -> tuple[int, str]:
     return data["t"], data["n"]
 
 
-def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: str) -> ImportReport:
+def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> ImportReport:
     """Rows with ticket (external id or #id), score 1-5, optional comment and date; errors per row."""
+    require(actor, Role.LEAD, action="import CSAT ratings")
     from assist.intake import _when  # the same date rules as ticket intake
 
     created: list[int] = []
@@ -132,7 +134,7 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: str) -> Im
                 )
                 audit.record(
                     session,
-                    actor=actor,
+                    actor=actor.email,
                     action="csat.import",
                     entity_type="ticket",
                     entity_id=ticket_id,

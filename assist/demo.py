@@ -47,6 +47,19 @@ EDITS = (
 )
 
 
+# Demo mode only: every demo user of a role shares one password, printed by `seed-demo`.
+DEMO_PASSWORDS = {"agent": "lumen-demo-agent", "lead": "lumen-demo-lead", "admin": "lumen-demo-admin"}
+_hashes: dict[str, str] = {}
+
+
+def _demo_hash(role: str) -> str:
+    from argon2 import PasswordHasher
+
+    if role not in _hashes:
+        _hashes[role] = PasswordHasher().hash(DEMO_PASSWORDS[role])
+    return _hashes[role]
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     created: bool
@@ -83,7 +96,7 @@ class _Seeder:
         self.history: dict[tuple[int, str], int] = {}  # (customer, topic) -> earlier tickets
 
     def run(self) -> None:
-        self.users = [UserRow(email=e, name=n, role=r) for e, n, r in content.AGENTS]
+        self.users = [UserRow(email=e, name=n, role=r, password_hash=_demo_hash(r)) for e, n, r in content.AGENTS]
         self.session.add_all(self.users)
         self.agents = [u for u in self.users if u.role == "agent"]
         self.leads = [u for u in self.users if u.role == "lead"]

@@ -9,6 +9,8 @@ Every message says what happened and what to do next.
     ├── InvalidTransitionError      a ticket cannot move from its status to the requested one
     ├── ConcurrencyError       the record changed since it was loaded: reload and retry
     ├── DatabaseError          the database cannot be reached or is not at the expected schema
+    ├── AuthError              sign-in failed or is rate limited
+    ├── PermissionDeniedError  the signed-in role may not do this
     └── DraftingError          the LLM gave no usable draft (assist.drafting.llm; callers fall back)
 """
 
@@ -41,3 +43,11 @@ class ConcurrencyError(AssistError):
 
 class DatabaseError(AssistError):
     """The database is unreachable or its schema is not the expected one."""
+
+
+class AuthError(AssistError):
+    """Sign-in failed (wrong credentials, disabled account, too many attempts)."""
+
+
+class PermissionDeniedError(AssistError):
+    """The user's role does not allow the action."""

@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus
+from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import ValidationError
 from assist.lifecycle import transition
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, TicketRow
 from assist.store.tickets import add_message, create_ticket
+from assist.users import require
 
 MAX_ROWS = 50_000
 KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
@@ -104,9 +105,10 @@ def import_rows(
     rows: Sequence[Mapping[str, str]],
     *,
     mapping: Mapping[ImportField, str],
-    actor: str,
+    actor: User,
     max_chars: int,
 ) -> ImportReport:
+    require(actor, action="import tickets")
     missing = [f.value for f in REQUIRED if f not in mapping]
     if missing:
         raise ValidationError(f"Map a column to {', '.join(missing)} before importing.")
@@ -117,7 +119,7 @@ def import_rows(
         values = {field: str(row.get(column, "")).strip() for field, column in mapping.items()}
         try:
             with session_scope(engine) as session:
-                ticket_id, is_new = _import_one(session, values, actor=actor, max_chars=max_chars)
+                ticket_id, is_new = _import_one(session, values, actor=actor.email, max_chars=max_chars)
             (created if is_new else appended).append(ticket_id)
         except ValidationError as e:
             errors.append(RowError(row=n, error=str(e)))

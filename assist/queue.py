@@ -11,6 +11,7 @@ from assist.domain import (
     EscalationPriority,
     HandoffPackage,
     Queue,
+    Role,
     TicketStatus,
     User,
 )
@@ -21,6 +22,7 @@ from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
 from assist.store.tickets import add_message
+from assist.users import require
 
 ACTIVE = ("open", "taken")
 
@@ -84,6 +86,7 @@ def _escalation(session: Session, escalation_id: int) -> tuple[EscalationRow, Ti
 
 def take_over(engine: Engine, *, escalation_id: int, actor: User) -> int:
     """The lead owns the ticket now; returns the ticket id to open."""
+    require(actor, Role.LEAD, action="take over escalations")
     with session_scope(engine) as session:
         row, ticket = _escalation(session, escalation_id)
         row.state, row.owner_id, ticket.assignee_id = "taken", actor.id, actor.id
@@ -99,6 +102,7 @@ def take_over(engine: Engine, *, escalation_id: int, actor: User) -> int:
 
 
 def reassign(engine: Engine, *, escalation_id: int, to_user_id: int, actor: User) -> None:
+    require(actor, Role.LEAD, action="reassign escalations")
     with session_scope(engine) as session:
         row, ticket = _escalation(session, escalation_id)
         user = session.get(UserRow, to_user_id)
@@ -117,6 +121,7 @@ def reassign(engine: Engine, *, escalation_id: int, to_user_id: int, actor: User
 
 def return_to_tier1(engine: Engine, *, escalation_id: int, note: str, actor: User) -> None:
     """Back to tier 1 with guidance; the note is required so the agent knows what to do."""
+    require(actor, Role.LEAD, action="return escalations to tier 1")
     if not note.strip():
         raise ValidationError("Write a note for the tier-1 agent: what should they do next?")
     with session_scope(engine) as session:
@@ -139,6 +144,7 @@ def return_to_tier1(engine: Engine, *, escalation_id: int, note: str, actor: Use
 
 
 def resolve(engine: Engine, *, escalation_id: int, actor: User) -> None:
+    require(actor, Role.LEAD, action="resolve escalations")
     with session_scope(engine) as session:
         row, ticket = _escalation(session, escalation_id)
         if TicketStatus(ticket.status) is not TicketStatus.RESOLVED:

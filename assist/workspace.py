@@ -22,6 +22,7 @@ from assist.domain import (
     HandoffPackage,
     MessageSentiment,
     Queue,
+    Role,
     SentReply,
     TicketStatus,
     User,
@@ -36,6 +37,7 @@ from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import DraftRow, EscalationRow, OutboxRow, ReplyRow, TicketRow
 from assist.store.tickets import add_message, clean_body, ticket_detail
+from assist.users import require
 
 
 @contextmanager
@@ -76,6 +78,7 @@ def send_reply(
         ConcurrencyError: the ticket changed since `expected_version` (someone else replied first).
         InvalidTransitionError: the ticket is resolved; reopen it first.
     """
+    require(actor, Role.AGENT, Role.LEAD, action="reply to customers")
     body = clean_body(text, max_chars=settings.max_message_chars)
     survey = None
     if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
@@ -151,6 +154,7 @@ def send_reply(
 
 def add_note(engine: Engine, *, ticket_id: int, text: str, actor: User, settings: Settings) -> None:
     """An internal note: visible to the team, never sent to the customer. Does not need the latest version."""
+    require(actor, Role.AGENT, Role.LEAD, action="add notes")
     body = clean_body(text, max_chars=settings.max_message_chars)
     with session_scope(engine) as session:
         ticket = session.get(TicketRow, ticket_id)
@@ -207,6 +211,7 @@ def escalate(
     assistant: Assistant, *, assistance: Assistance, expected_version: int, actor: User, note: str = ""
 ) -> int:
     """Store the handoff package, move the ticket to escalated and into the lead queue. Returns its id."""
+    require(actor, Role.AGENT, Role.LEAD, action="escalate tickets")
     package = handoff_preview(assistant, assistance=assistance, note=note)
     with _ticket_at_version(assistant.engine, assistance.ticket_id, expected_version) as (session, ticket):
         summary = "; ".join(package.reasons)

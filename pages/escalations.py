@@ -6,10 +6,10 @@ from assist.domain import Queue
 from assist.errors import AssistError
 from assist.inbox import list_assignees
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
-from ui import queue_view, resources, sidebar, state
+from ui import auth, queue_view, resources, state
 
 state.init()
-sidebar.working_as()
+user = auth.require_role("pages/escalations.py")
 engine = resources.engine()
 st.title("🚨 Escalations")
 state.show_flash()

@@ -2,19 +2,21 @@
 
 import streamlit as st
 
+from assist.domain import Role
 from assist.errors import AssistError
 from assist.inbox import list_assignees, list_inbox
 from assist.workspace import open_workspace
-from ui import inbox_view, intake_view, resources, sidebar, state, workspace_view
+from ui import auth, inbox_view, intake_view, resources, state, workspace_view
 
 state.init()
-sidebar.working_as()
+user = auth.require_role("pages/inbox.py")
 engine = resources.engine()
 settings = resources.settings()
 st.title("📥 Inbox")
 state.show_flash()
 
-intake_view.import_panel()
+if user.role is Role.ADMIN:
+    intake_view.import_panel()
 query = inbox_view.filters(list_assignees(engine), page_size=settings.page_size)
 try:
     page = list_inbox(engine, query=query)

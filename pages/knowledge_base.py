@@ -3,12 +3,13 @@
 import streamlit as st
 
 from assist.errors import AssistError
-from ui import kb_view, resources, state
+from ui import auth, kb_view, resources, state
 
 state.init()
+user = auth.require_role("pages/knowledge_base.py")
 kb = resources.knowledge_base()
 settings = resources.settings()
-actor = state.actor()
+actor = state.current_user()
 st.title("📚 Knowledge base")
 
 st.subheader("Upload articles")

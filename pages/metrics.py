@@ -13,11 +13,11 @@ from assist.inbox import list_assignees
 from assist.intake import read_rows
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, MetricsFilter, dashboard, gap_candidates
+from ui import auth, resources, state
 from ui import metrics_view as view
-from ui import resources, sidebar, state
 
 state.init()
-sidebar.working_as()
+user = auth.require_role("pages/metrics.py")
 engine = resources.engine()
 st.title("📊 Metrics")
 
@@ -81,7 +81,7 @@ with st.expander("⬆️ Import CSAT ratings from your helpdesk (CSV: ticket, sc
     if upload is not None and st.button("Import ratings", key="m_csat_import"):
         try:
             report = import_csat(
-                engine, read_rows(upload.name, upload.getvalue(), max_bytes=10_000_000), actor=state.actor()
+                engine, read_rows(upload.name, upload.getvalue(), max_bytes=10_000_000), actor=state.current_user()
             )
         except AssistError as e:
             st.error(str(e))

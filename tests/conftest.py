@@ -19,6 +19,7 @@ from assist.kb.vectors import chroma_settings
 from assist.pipeline import Assistant
 from assist.resources import build_assistant
 from assist.store import make_engine, upgrade
+from assist.users import OPERATOR
 
 # A fixed clock for tests that build histories.
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -106,5 +107,5 @@ def assistant(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> Assi
         webhook_url=None,
     )
     built = build_assistant(settings, engine=sqlite_engine, embedder=embedder)
-    built.knowledge_base.ingest_paths([KB_DOCS], actor="test")
+    built.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
     return built

@@ -22,7 +22,8 @@ def test_seed_demo_twice_reports_the_same_workspace(db_url: str) -> None:
     second = runner.invoke(main, ["seed-demo"])
     assert first.exit_code == 0 and first.output.startswith("Created demo workspace")
     assert second.exit_code == 0 and "Already present" in second.output
-    assert first.output.split(":")[-1] == second.output.split(":")[-1]
+    assert first.output.splitlines()[0].split(":")[-1] == second.output.splitlines()[0].split(":")[-1]
+    assert "admin@lumen.app" in first.output and "lumen-demo-admin" in first.output  # demo mode prints sign-ins
 
 
 def test_reset_asks_for_confirmation(db_url: str) -> None:

@@ -10,6 +10,7 @@ from assist.errors import ValidationError
 from assist.intake import guess_mapping, import_rows, read_rows
 from assist.store import session_scope
 from assist.store.models import MessageRow, TicketRow
+from assist.users import OPERATOR
 
 ZENDESK = (
     "Ticket ID,Subject,Description,Requester email,Requester name,Created at,Status\n"
@@ -23,7 +24,7 @@ ZENDESK = (
 
 def _import(engine: Engine, name: str, data: bytes) -> object:
     rows = read_rows(name, data, max_bytes=1_000_000)
-    return import_rows(engine, rows, mapping=guess_mapping(list(rows[0])), actor="import", max_chars=5000)
+    return import_rows(engine, rows, mapping=guess_mapping(list(rows[0])), actor=OPERATOR, max_chars=5000)
 
 
 def test_zendesk_columns_are_recognised() -> None:
@@ -93,4 +94,4 @@ def test_unreadable_files_are_refused(name: str, data: bytes, message: str) -> N
 
 def test_a_mapping_without_body_or_email_is_refused(engine: Engine) -> None:
     with pytest.raises(ValidationError, match="Map a column to body"):
-        import_rows(engine, [{"x": "y"}], mapping={}, actor="t", max_chars=100)
+        import_rows(engine, [{"x": "y"}], mapping={}, actor=OPERATOR, max_chars=100)

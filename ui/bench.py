@@ -18,6 +18,7 @@ from assist.pipeline import assist
 from assist.resources import build_assistant, build_engine
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
+from assist.users import OPERATOR
 
 ROOT = Path(__file__).parents[1]
 
@@ -42,7 +43,7 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
             engine = build_engine(settings)
             seed_demo(engine)
             assistant = build_assistant(settings, engine=engine)
-            assistant.knowledge_base.ingest_paths([ROOT / "kb_docs"], actor="bench")
+            assistant.knowledge_base.ingest_paths([ROOT / "kb_docs"], actor=OPERATOR)
             with session_scope(engine) as session:
                 ids = list(session.scalars(select(TicketRow.id).order_by(TicketRow.created_at.desc()).limit(tickets)))
             for ticket_id in ids:  # precompute, as intake and `make run` do

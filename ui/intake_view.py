@@ -44,7 +44,11 @@ def import_panel() -> None:
         if st.button("Import", type="primary", key="intake_import"):
             try:
                 report = import_rows(
-                    resources.engine(), rows, mapping=mapping, actor=state.actor(), max_chars=settings.max_message_chars
+                    resources.engine(),
+                    rows,
+                    mapping=mapping,
+                    actor=state.current_user(),
+                    max_chars=settings.max_message_chars,
                 )
             except AssistError as e:
                 st.error(str(e))

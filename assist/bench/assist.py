@@ -24,6 +24,7 @@ from assist.resources import build_assistant, build_engine
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
+from assist.users import OPERATOR
 
 KB_DOCS = Path(__file__).parents[2] / "kb_docs"
 
@@ -43,7 +44,7 @@ def run(*, tickets: int = 60, rounds: int = 2, **_options: Any) -> dict[str, Any
         engine = build_engine(settings)
         seed_demo(engine)
         assistant = build_assistant(settings, engine=engine)
-        assistant.knowledge_base.ingest_paths([KB_DOCS], actor="bench")
+        assistant.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
         with session_scope(engine) as session:
             ids = list(session.scalars(select(TicketRow.id).order_by(TicketRow.created_at.desc()).limit(tickets)))
             queries = [retrieval_query(ticket_detail(session, ticket_id=i)) for i in ids]

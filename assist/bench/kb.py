@@ -19,6 +19,7 @@ from assist.embeddings import Embedder
 from assist.kb.chunking import chunk_article
 from assist.kb.parsers import parse_file
 from assist.resources import build_engine, build_knowledge_base
+from assist.users import OPERATOR
 
 KB_DOCS = Path(__file__).parents[2] / "kb_docs"
 EDITIONS = ("Web", "Mobile", "API", "Agencies", "Nonprofits", "Education", "Enterprise", "Teams", "Solo")
@@ -60,7 +61,7 @@ def run(*, rounds: int = 2, editions: tuple[str, ...] = EDITIONS, **_options: An
         )
         kb = build_knowledge_base(settings, engine=build_engine(settings), embedder=embedder)
         started = time.perf_counter()
-        report = kb.ingest_paths([work / "kb"], actor="bench")
+        report = kb.ingest_paths([work / "kb"], actor=OPERATOR)
         ingest_s = time.perf_counter() - started
 
         kb.search("warm up the lexical index", k=5)

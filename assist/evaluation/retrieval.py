@@ -18,6 +18,7 @@ from assist.errors import ValidationError
 from assist.kb import KnowledgeBase
 from assist.resources import build_engine, build_knowledge_base
 from assist.triage import Triager
+from assist.users import OPERATOR
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def temporary_knowledge_base(kb_dir: Path, workdir: Path, *, embedder: Embedder)
         database_url=f"sqlite:///{workdir / 'eval.db'}", chroma_path=workdir / "chroma", chroma_host=None
     )
     kb = build_knowledge_base(settings, engine=build_engine(settings), embedder=embedder)
-    report = kb.ingest_paths([kb_dir], actor="eval")
+    report = kb.ingest_paths([kb_dir], actor=OPERATOR)
     if report.failed:
         raise ValidationError("Some articles failed to ingest: " + "; ".join(f.error for f in report.failed))
     return kb

@@ -19,7 +19,7 @@ from chromadb.api.models.Collection import Collection
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from assist.domain import ArticleDetail, ArticleSummary, Hit, IngestFailure, IngestReport, SearchMode
+from assist.domain import ArticleDetail, ArticleSummary, Hit, IngestFailure, IngestReport, SearchMode, User
 from assist.embeddings import Embedder
 from assist.errors import NotFoundError, ValidationError
 from assist.kb.chunking import Chunk, chunk_article
@@ -29,6 +29,7 @@ from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, d
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import ArticleRow, ChunkRow, KbStateRow
+from assist.users import require
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
 EMBED_BATCH = 32
@@ -73,16 +74,17 @@ class KnowledgeBase:
         self,
         files: Iterable[tuple[str, bytes]],
         *,
-        actor: str,
+        actor: User,
         category: str | None = None,
         product: str | None = None,
         remove_missing: bool = False,
         progress: Progress = _no_progress,
     ) -> IngestReport:
-        """Parse, chunk, embed and index uploads. Bad files are reported, the rest are ingested.
+        """Parse, chunk, embed and index uploads (admins). Bad files are reported, the rest are ingested.
 
         With `remove_missing`, articles not in `files` are deleted (a full sync of a folder).
         """
+        require(actor, action="change the knowledge base")
         parsed: dict[str, ParsedArticle] = {}
         failures: list[IngestFailure] = []
         for name, data in files:
@@ -105,7 +107,7 @@ class KnowledgeBase:
         return report.model_copy(update={"failed": tuple(failures)})
 
     def ingest_paths(
-        self, paths: Sequence[Path], *, actor: str, remove_missing: bool = False, progress: Progress = _no_progress
+        self, paths: Sequence[Path], *, actor: User, remove_missing: bool = False, progress: Progress = _no_progress
     ) -> IngestReport:
         """Ingest files and folders (folders: every supported file inside, recursively)."""
         files: list[Path] = []
@@ -120,8 +122,9 @@ class KnowledgeBase:
             ((p.name, p.read_bytes()) for p in files), actor=actor, remove_missing=remove_missing, progress=progress
         )
 
-    def reindex(self, *, actor: str, progress: Progress = _no_progress) -> IngestReport:
+    def reindex(self, *, actor: User, progress: Progress = _no_progress) -> IngestReport:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
+        require(actor, action="re-index the knowledge base")
         with session_scope(self.engine) as session:
             articles = [
                 ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body)
@@ -129,7 +132,8 @@ class KnowledgeBase:
             ]
         return self._apply(articles, actor=actor, remove_missing=False, progress=progress, force=True)
 
-    def delete(self, article_id: str, *, actor: str) -> None:
+    def delete(self, article_id: str, *, actor: User) -> None:
+        require(actor, action="delete articles")
         with session_scope(self.engine) as session:
             row = session.get(ArticleRow, article_id)
             if row is None:
@@ -139,7 +143,7 @@ class KnowledgeBase:
             self._bump(session)
             audit.record(
                 session,
-                actor=actor,
+                actor=actor.email,
                 action="kb.delete",
                 entity_type="article",
                 entity_id=article_id,
@@ -151,7 +155,7 @@ class KnowledgeBase:
         self,
         articles: list[ParsedArticle],
         *,
-        actor: str,
+        actor: User,
         remove_missing: bool,
         progress: Progress,
         force: bool = False,
@@ -214,7 +218,7 @@ class KnowledgeBase:
                 metadatas=metas[start:end],  # type: ignore[arg-type]
             )
 
-    def _swap_rows(self, prepared: list[_Prepared], removed: Sequence[str], *, actor: str) -> list[str]:
+    def _swap_rows(self, prepared: list[_Prepared], removed: Sequence[str], *, actor: User) -> list[str]:
         """Replace the articles' rows in one transaction; returns the chunk ids that are no longer live."""
         if not prepared and not removed:
             return []
@@ -236,7 +240,7 @@ class KnowledgeBase:
                         content_hash=a.content_hash,
                         body=a.text,
                         chunk_count=len(p.chunks),
-                        ingested_by=actor,
+                        ingested_by=actor.email,
                         chunks=[
                             ChunkRow(id=p.chunk_id(c), position=c.index, heading=c.heading[:500], text=c.text)
                             for c in p.chunks
@@ -245,14 +249,16 @@ class KnowledgeBase:
                 )
                 audit.record(
                     session,
-                    actor=actor,
+                    actor=actor.email,
                     action="kb.ingest",
                     entity_type="article",
                     entity_id=a.article_id,
                     detail={"title": a.title, "source": a.source, "chunks": len(p.chunks)},
                 )
             for article_id in removed:
-                audit.record(session, actor=actor, action="kb.delete", entity_type="article", entity_id=article_id)
+                audit.record(
+                    session, actor=actor.email, action="kb.delete", entity_type="article", entity_id=article_id
+                )
             self._bump(session)
         live = {p.chunk_id(c) for p in prepared for c in p.chunks}
         return [cid for cid in stale if cid not in live]

@@ -126,7 +126,9 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
 
 def _first_unnegated(pattern: re.Pattern[str], text: str) -> str | None:
     for match in pattern.finditer(text):
-        before = text[max(0, match.start() - 25) : match.start()]
+        # Only a negation in the same sentence, just before the match, counts ("...do not escalate. I will
+        # sue you" is still a threat).
+        before = re.split(r"[.!?;\n]", text[: match.start()])[-1][-25:]
         if not _NEGATION.search(before):
             return match.group(0)
     return None

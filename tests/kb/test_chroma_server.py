@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from assist.config import Settings
 from assist.embeddings import Embedder
 from assist.resources import build_knowledge_base
+from assist.users import OPERATOR
 from tests.conftest import article
 
 pytestmark = pytest.mark.model
@@ -68,7 +69,7 @@ def test_ingest_and_search_on_a_chroma_server(
                 article("pw", "Reset your password", "Use Forgot password on the sign-in page.", category="account"),
             ),
         ],
-        actor="t",
+        actor=OPERATOR,
     )
     assert report.added == ("pw", "refunds")
     assert kb.search("when is my money back", k=1)[0].article_id == "refunds"

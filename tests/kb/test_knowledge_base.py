@@ -10,6 +10,7 @@ from assist.errors import NotFoundError, ValidationError
 from assist.kb import KnowledgeBase
 from assist.store import session_scope
 from assist.store.models import AuditEventRow
+from assist.users import OPERATOR
 from tests.conftest import article
 
 pytestmark = pytest.mark.model
@@ -36,7 +37,7 @@ WEBHOOKS = article(
 
 
 def _ingest(kb: KnowledgeBase, *files: tuple[str, bytes], **kwargs: object) -> object:
-    return kb.ingest_files(list(files), actor="admin@lumen.app", **kwargs)  # type: ignore[arg-type]
+    return kb.ingest_files(list(files), actor=OPERATOR, **kwargs)  # type: ignore[arg-type]
 
 
 def _top(kb: KnowledgeBase, query: str, **kwargs: object) -> str | None:
@@ -100,13 +101,13 @@ def test_sync_removes_articles_that_disappeared(knowledge_base: KnowledgeBase) -
 
 def test_delete_removes_article_vectors_and_is_audited(knowledge_base: KnowledgeBase) -> None:
     _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
-    knowledge_base.delete("password-reset", actor="admin@lumen.app")
+    knowledge_base.delete("password-reset", actor=OPERATOR)
     assert _top(knowledge_base, "forgot password reset link") == "refunds"
     with session_scope(knowledge_base.engine) as session:
         actions = session.scalars(select(AuditEventRow.action).where(AuditEventRow.entity_type == "article")).all()
     assert sorted(actions) == ["kb.delete", "kb.ingest", "kb.ingest"]
     with pytest.raises(NotFoundError):
-        knowledge_base.delete("password-reset", actor="admin@lumen.app")
+        knowledge_base.delete("password-reset", actor=OPERATOR)
 
 
 class _FailingEmbedder:
@@ -207,7 +208,7 @@ def test_bad_files_are_reported_and_good_ones_still_ingested(knowledge_base: Kno
 
 def test_reindex_reembeds_every_article(knowledge_base: KnowledgeBase) -> None:
     _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
-    report = knowledge_base.reindex(actor="admin")
+    report = knowledge_base.reindex(actor=OPERATOR)
     assert report.updated == ("password-reset", "refunds") and report.chunks_embedded > 0
     assert _top(knowledge_base, "forgot my password") == "password-reset"
 

@@ -47,7 +47,8 @@ SCRIPT = textwrap.dedent(
     work = Path(sys.argv[1])
     settings = Settings(database_url=f"sqlite:///{work / 'a.db'}", chroma_path=work / "chroma")
     kb = build_knowledge_base(settings, engine=build_engine(settings), embedder=build_embedder(settings))
-    report = kb.ingest_paths([Path("kb_docs/refund-policy.md"), Path("kb_docs/password-reset.md")], actor="t")
+    from assist.users import OPERATOR
+    report = kb.ingest_paths([Path("kb_docs/refund-policy.md"), Path("kb_docs/password-reset.md")], actor=OPERATOR)
     print("TOP", kb.search("when does my refund arrive", k=1)[0].article_id)
     print("ATTEMPTS", sorted(set(attempts)))
     """

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
 from assist.demo import seed_demo
+from assist.domain import Role, User
+from assist.store import session_scope
+from assist.store.models import UserRow
 from tests.conftest import NOW
 
 ROOT = Path(__file__).parents[2]
@@ -36,3 +41,21 @@ def workspace(sqlite_engine: Engine) -> Engine:
     """The demo workspace in the temp database."""
     seed_demo(sqlite_engine, now=NOW)
     return sqlite_engine
+
+
+@pytest.fixture
+def admin(sqlite_engine: Engine) -> User:
+    """A signed-in admin for page tests (admins may open every page and do everything)."""
+    with session_scope(sqlite_engine) as session:
+        row = UserRow(email="test-admin@lumen.app", name="Test Admin", role="admin")
+        session.add(row)
+        session.flush()
+        return User(id=row.id, email=row.email, name=row.name, role=Role.ADMIN, active=True)
+
+
+def signed_in(at: AppTest, user: User | None) -> AppTest:
+    """Start the page as `user` (as the sign-in form leaves the session)."""
+    if user is not None:
+        at.session_state["user"] = user
+        at.session_state["last_seen"] = time.time()
+    return at

@@ -3,21 +3,21 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from assist.domain import AuthorRole, Category
+from assist.domain import AuthorRole, Category, User
 from assist.store import session_scope
 from assist.store.tickets import add_message
 from tests.factories import make_ticket
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, signed_in
 
 INBOX = str(ROOT / "pages" / "inbox.py")
 
 
-def _inbox() -> AppTest:
-    return AppTest.from_file(INBOX, default_timeout=60).run()
+def _inbox(admin: User) -> AppTest:
+    return signed_in(AppTest.from_file(INBOX, default_timeout=60), admin).run()
 
 
-def test_opening_a_ticket_shows_thread_and_customer_history(workspace: Engine) -> None:
-    at = _inbox()
+def test_opening_a_ticket_shows_thread_and_customer_history(admin: User, workspace: Engine) -> None:
+    at = _inbox(admin)
     picker = at.selectbox(key="inbox_open_select")
     ticket_id = int(picker.options[1].split(" ")[0].lstrip("#"))
     picker.select_index(1).run()
@@ -28,8 +28,8 @@ def test_opening_a_ticket_shows_thread_and_customer_history(workspace: Engine) -
     assert at.subheader[0].value.startswith(f"#{ticket_id} ·")
 
 
-def test_filters_narrow_the_list_and_reset_to_page_one(workspace: Engine) -> None:
-    at = _inbox()
+def test_filters_narrow_the_list_and_reset_to_page_one(admin: User, workspace: Engine) -> None:
+    at = _inbox(admin)
     at.number_input(key="inbox_page").set_value(2).run()
     at.multiselect(key="inbox_categories").select(Category.BILLING).run()
     assert at.number_input(key="inbox_page").value == 1
@@ -37,19 +37,19 @@ def test_filters_narrow_the_list_and_reset_to_page_one(workspace: Engine) -> Non
     assert set(frame["Category"]) == {"billing"}
 
 
-def test_search_with_no_match_shows_an_empty_state(workspace: Engine) -> None:
-    at = _inbox()
+def test_search_with_no_match_shows_an_empty_state(admin: User, workspace: Engine) -> None:
+    at = _inbox(admin)
     at.text_input(key="inbox_search").input("no ticket says this zzqx").run()
     assert any("Nothing here" in i.value for i in at.info)
 
 
-def test_customer_html_and_markdown_show_as_text(workspace: Engine) -> None:
+def test_customer_html_and_markdown_show_as_text(admin: User, workspace: Engine) -> None:
     hostile = "<script>alert('x')</script> **bold** [link](javascript:alert(1))"
     with session_scope(workspace) as session:
         ticket = make_ticket(session, subject="<b>Subject</b> $x$", body=hostile)
         add_message(session, ticket=ticket, role=AuthorRole.NOTE, body="<img src=x onerror=alert(1)>", actor="t")
         ticket_id = ticket.id
-    at = AppTest.from_file(INBOX, default_timeout=60)
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), admin)
     at.query_params["ticket"] = str(ticket_id)
     at.run()
     bodies = [m.value for m in at.markdown]
@@ -59,8 +59,8 @@ def test_customer_html_and_markdown_show_as_text(workspace: Engine) -> None:
     assert not at.exception
 
 
-def test_unknown_ticket_in_the_link_shows_a_clear_error(workspace: Engine) -> None:
-    at = AppTest.from_file(INBOX, default_timeout=60)
+def test_unknown_ticket_in_the_link_shows_a_clear_error(admin: User, workspace: Engine) -> None:
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), admin)
     at.query_params["ticket"] = "999999"
     at.run()
     assert "Ticket #999999 does not exist" in at.error[0].value

@@ -3,25 +3,26 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assist.domain import User
 from tests.conftest import article
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, signed_in
 
 pytestmark = pytest.mark.model
 
 PAGE = str(ROOT / "pages" / "knowledge_base.py")
 
 
-def _page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=120).run()
+def _page(admin: User) -> AppTest:
+    return signed_in(AppTest.from_file(PAGE, default_timeout=120), admin).run()
 
 
-def test_empty_state_explains_how_to_add_articles() -> None:
-    at = _page()
+def test_empty_state_explains_how_to_add_articles(admin: User) -> None:
+    at = _page(admin)
     assert any("knowledge base is empty" in i.value for i in at.info)
 
 
-def test_upload_ingests_good_files_and_reports_bad_ones() -> None:
-    at = _page()
+def test_upload_ingests_good_files_and_reports_bad_ones(admin: User) -> None:
+    at = _page(admin)
     at.file_uploader(key="kb_files").set_value(
         [
             (
@@ -46,8 +47,8 @@ def test_upload_ingests_good_files_and_reports_bad_ones() -> None:
     assert at.expander[0].label.startswith("1. Refund policy — score")
 
 
-def test_delete_needs_confirmation() -> None:
-    at = _page()
+def test_delete_needs_confirmation(admin: User) -> None:
+    at = _page(admin)
     at.file_uploader(key="kb_files").set_value([("a.md", article("a", "Alpha", "Alpha text here."), "text/markdown")])
     at.button(key="kb_ingest").click().run()
     at.button(key="kb_delete_button").click().run()
@@ -57,7 +58,7 @@ def test_delete_needs_confirmation() -> None:
     assert any("knowledge base is empty" in i.value for i in at.info)
 
 
-def test_submitting_without_files_asks_for_one() -> None:
-    at = _page()
+def test_submitting_without_files_asks_for_one(admin: User) -> None:
+    at = _page(admin)
     at.button(key="kb_ingest").click().run()
     assert any("Choose at least one file" in w.value for w in at.warning)

@@ -6,14 +6,15 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.conftest import ROOT
+from assist.domain import User
+from tests.pages.conftest import ROOT, signed_in
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
 @pytest.mark.parametrize("script", ["app.py", *PAGES])
-def test_page_runs_without_error(workspace: Engine, script: str) -> None:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=120).run()
+def test_page_runs_without_error(admin: User, workspace: Engine, script: str) -> None:
+    at = signed_in(AppTest.from_file(str(ROOT / script), default_timeout=120), admin).run()
     assert not at.exception, at.exception
     errors = [e.value for e in at.error]
     if script.endswith("survey.py"):  # without a link the public page explains what it needs
@@ -22,7 +23,7 @@ def test_page_runs_without_error(workspace: Engine, script: str) -> None:
         assert not errors, errors
 
 
-def test_app_starts_on_an_empty_database() -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+def test_app_starts_on_an_empty_database(admin: User) -> None:
+    at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), admin).run()
     assert not at.exception
     assert any("Nothing here" in i.value for i in at.info)

@@ -14,11 +14,11 @@ from assist.domain import Role, User
 from assist.store import session_scope
 from assist.workspace import send_reply
 from tests.factories import make_ticket, make_user
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, signed_in
 
 
-def _dashboard() -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120).run()
+def _dashboard(admin: User) -> AppTest:
+    return signed_in(AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120), admin).run()
 
 
 def _csat(at: AppTest) -> str:
@@ -26,8 +26,8 @@ def _csat(at: AppTest) -> str:
 
 
 @pytest.mark.model
-def test_survey_flow_changes_the_dashboard(workspace: Engine) -> None:
-    before = _csat(_dashboard())
+def test_survey_flow_changes_the_dashboard(admin: User, workspace: Engine) -> None:
+    before = _csat(_dashboard(admin))
     with session_scope(workspace) as session:
         ticket = make_ticket(session, subject="Export stuck")
         row = make_user(session)
@@ -46,7 +46,7 @@ def test_survey_flow_changes_the_dashboard(workspace: Engine) -> None:
     assert sent.survey_url is not None and urlparse(sent.survey_url).path == "/survey"
     token = parse_qs(urlparse(sent.survey_url).query)["t"][0]
 
-    survey = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    survey = signed_in(AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60), admin)
     survey.query_params["t"] = token
     survey.run()
     assert survey.text[0].value == "Export stuck"
@@ -54,26 +54,26 @@ def test_survey_flow_changes_the_dashboard(workspace: Engine) -> None:
     survey.button(key="survey_submit").click().run()
     assert survey.success[0].value.startswith("Thank you")
 
-    replay = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    replay = signed_in(AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60), admin)
     replay.query_params["t"] = token
     replay.run()
     assert "already have your rating" in replay.info[0].value
 
     st.cache_data.clear()  # the dashboard caches its figures for a minute
-    after = _csat(_dashboard())
+    after = _csat(_dashboard(admin))
     assert after != before  # one more rating of 1 lowers the average
 
 
-def test_forged_link_gets_a_clear_message(workspace: Engine) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+def test_forged_link_gets_a_clear_message(admin: User, workspace: Engine) -> None:
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60), admin)
     at.query_params["t"] = "forged.token.value"
     at.run()
     assert "not valid" in at.info[0].value
 
 
 @pytest.mark.model
-def test_dashboard_filters_and_exports(workspace: Engine) -> None:
-    at = _dashboard()
+def test_dashboard_filters_and_exports(admin: User, workspace: Engine) -> None:
+    at = _dashboard(admin)
     assert not at.exception
     all_tickets = next(m.value for m in at.metric if m.label == "Tickets")
     at.multiselect(key="m_categories").select("billing").run()

@@ -6,11 +6,12 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from assist.domain import User
 from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
 from assist.store.models import ReplyRow, TicketRow
 from tests.conftest import KB_DOCS
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, signed_in
 
 pytestmark = pytest.mark.model
 
@@ -18,11 +19,11 @@ pytestmark = pytest.mark.model
 @pytest.fixture
 def demo(workspace: Engine) -> Engine:
     """The demo workspace with the shipped articles in the app's (temporary) knowledge base."""
-    at = AppTest.from_string(
-        "from ui import resources\n"
-        f"resources.knowledge_base().ingest_paths([__import__('pathlib').Path({str(KB_DOCS)!r})], actor='t')\n",
-        default_timeout=120,
-    ).run()
+    code = (
+        "from pathlib import Path\nfrom assist.users import OPERATOR\nfrom ui import resources\n"
+        f"resources.knowledge_base().ingest_paths([Path({str(KB_DOCS)!r})], actor=OPERATOR)\n"
+    )
+    at = AppTest.from_string(code, default_timeout=120).run()
     assert not at.exception
     return workspace
 
@@ -33,8 +34,8 @@ def _newest_ticket(engine: Engine, phrase: str) -> int:
         return next(t.id for t in tickets if phrase in t.messages[0].body)
 
 
-def _open(ticket_id: int, page: str = "inbox.py") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=120)
+def _open(admin: User, ticket_id: int, page: str = "inbox.py") -> AppTest:
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / page), default_timeout=120), admin)
     at.query_params["ticket"] = str(ticket_id)
     return at.run()
 
@@ -43,9 +44,9 @@ def _draft_box(at: AppTest) -> object:
     return next(t for t in at.text_area if t.key.startswith("draft_"))
 
 
-def test_open_edit_send_changes_status_and_stores_the_edit_distance(demo: Engine) -> None:
+def test_open_edit_send_changes_status_and_stores_the_edit_distance(admin: User, demo: Engine) -> None:
     ticket_id = _newest_ticket(demo, "API key")
-    at = _open(ticket_id)
+    at = _open(admin, ticket_id)
     assert not at.exception and not at.error
     headers = [m.value for m in at.markdown]
     assert {"#### Conversation", "#### Reply", "#### Customer"} <= set(headers)
@@ -65,9 +66,9 @@ def test_open_edit_send_changes_status_and_stores_the_edit_distance(demo: Engine
         assert reply.edit_distance == len("\nAnything else, just reply here.") and not reply.sent_as_drafted
 
 
-def test_escalated_ticket_appears_in_the_lead_queue(demo: Engine) -> None:
+def test_escalated_ticket_appears_in_the_lead_queue(admin: User, demo: Engine) -> None:
     ticket_id = _newest_ticket(demo, "lawyer")
-    at = _open(ticket_id)
+    at = _open(admin, ticket_id)
     assert any("Suggest escalating" in w.value for w in at.warning)
     at.toggle(key=f"escalate_preview_{ticket_id}").set_value(True).run()
     assert any("To manager" in m.value for m in at.markdown)
@@ -75,22 +76,22 @@ def test_escalated_ticket_appears_in_the_lead_queue(demo: Engine) -> None:
     at.checkbox(key=f"escalate_confirm_{ticket_id}").check().run()
     at.button(key=f"escalate_{ticket_id}").click().run()
     assert not at.exception and "escalated" in at.success[0].value
-    queue = AppTest.from_file(str(ROOT / "pages" / "escalations.py"), default_timeout=120).run()
+    queue = signed_in(AppTest.from_file(str(ROOT / "pages" / "escalations.py"), default_timeout=120), admin).run()
     assert ticket_id in list(queue.dataframe[0].value["Ticket"])
     assert queue.dataframe[0].value["Priority"].iloc[0] == "🔴 critical"
 
 
-def test_a_stale_send_says_reload(demo: Engine) -> None:
+def test_a_stale_send_says_reload(admin: User, demo: Engine) -> None:
     ticket_id = _newest_ticket(demo, "API key")
-    first, second = _open(ticket_id), _open(ticket_id)
+    first, second = _open(admin, ticket_id), _open(admin, ticket_id)
     next(b for b in first.button if b.key and b.key.endswith("_Send")).click().run()
     next(b for b in second.button if b.key and b.key.endswith("_Send")).click().run()
     assert "changed since you opened it — reload" in second.error[0].value
 
 
-def test_internal_note_and_article_link(demo: Engine) -> None:
+def test_internal_note_and_article_link(admin: User, demo: Engine) -> None:
     ticket_id = _newest_ticket(demo, "API key")
-    at = _open(ticket_id)
+    at = _open(admin, ticket_id)
     box = _draft_box(at)
     insert = next(b for b in at.button if b.key and b.key.endswith("_insert"))
     insert.click().run()
@@ -102,7 +103,7 @@ def test_internal_note_and_article_link(demo: Engine) -> None:
     assert any(m.value == r"Checked the logs \<script\>x\</script\>" for m in at.markdown)
 
 
-def test_knowledge_base_instance_is_shared(demo: Engine) -> None:
+def test_knowledge_base_instance_is_shared(admin: User, demo: Engine) -> None:
     at = AppTest.from_string(
         "from ui import resources\nassert resources.knowledge_base() is resources.assistant().knowledge_base\n",
         default_timeout=120,

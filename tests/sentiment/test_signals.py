@@ -9,6 +9,7 @@ FIRES = [
     (Signal.LEGAL_THREAT, "If this isn't fixed by Friday I will hand it to our lawyer."),
     (Signal.LEGAL_THREAT, "We are considering legal action over these charges."),
     (Signal.LEGAL_THREAT, "I'll sue you for this."),
+    (Signal.LEGAL_THREAT, "Do not close this ticket. I will sue you otherwise."),
     (Signal.CHURN_THREAT, "Frankly we're evaluating alternatives."),
     (Signal.CHURN_THREAT, "We are moving to another provider next month."),
     (Signal.CHURN_THREAT, "Please cancel our subscription, we're done."),

@@ -1,0 +1,43 @@
+"""Reading the audit trail (writing is `assist.store.audit.record`, inside each change's transaction)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from assist.domain import User
+from assist.store.db import session_scope
+from assist.store.models import AuditEventRow
+from assist.users import require
+
+MAX_ROWS = 5000
+
+
+def events(
+    engine: Engine, *, actor: User, start: date, end: date, who: str = "", action: str = "", limit: int = MAX_ROWS
+) -> pd.DataFrame:
+    """Audit events in [start, end], newest first, filtered by actor and action substrings (admins only)."""
+    require(actor, action="read the audit log")
+    stmt = select(
+        AuditEventRow.created_at,
+        AuditEventRow.actor,
+        AuditEventRow.action,
+        AuditEventRow.entity_type,
+        AuditEventRow.entity_id,
+        AuditEventRow.detail,
+    ).where(
+        AuditEventRow.created_at >= datetime.combine(start, datetime.min.time(), tzinfo=UTC),
+        AuditEventRow.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+    )
+    if who.strip():
+        stmt = stmt.where(AuditEventRow.actor.icontains(who.strip(), autoescape=True))
+    if action.strip():
+        stmt = stmt.where(AuditEventRow.action.icontains(action.strip(), autoescape=True))
+    with session_scope(engine) as session:
+        rows = session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit)).all()
+    return pd.DataFrame(
+        [(at, a, act, et, eid, str(detail)) for at, a, act, et, eid, detail in rows],
+        columns=["when", "who", "action", "entity", "id", "detail"],
+    )

@@ -1,0 +1,173 @@
+"""Local users: argon2 password hashes, roles, sign-in with rate limiting, and who may do what."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from assist.config import Settings
+from assist.domain import Role, User
+from assist.errors import AuthError, NotFoundError, PermissionDeniedError, ValidationError
+from assist.store import audit
+from assist.store.db import session_scope
+from assist.store.models import LoginAttemptRow, UserRow, utcnow
+
+MIN_PASSWORD = 12
+RATE_WINDOW = timedelta(minutes=15)
+_HASHER = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The command line is run by an operator with shell access to the server: it acts as an admin.
+OPERATOR = User(id=0, email="operator@cli", name="Command line", role=Role.ADMIN, active=True)
+
+
+def require(actor: User, *roles: Role, action: str) -> None:
+    """Raise unless `actor` has one of `roles` (admins may always act)."""
+    if actor.role is Role.ADMIN or actor.role in roles:
+        return
+    allowed = " or ".join(r.value for r in roles) or "admin"
+    raise PermissionDeniedError(
+        f"Your role ({actor.role.value}) cannot {action}; it needs {allowed}. Ask an admin if you need access."
+    )
+
+
+def _user(row: UserRow) -> User:
+    return User(id=row.id, email=row.email, name=row.name, role=Role(row.role), active=row.active)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"The password needs at least {MIN_PASSWORD} characters.")
+
+
+def create_user(engine: Engine, *, email: str, name: str, role: Role, password: str, actor: User) -> User:
+    require(actor, action="create users")
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise ValidationError(f"'{email[:80]}' is not an email address.")
+    _check_password(password)
+    with session_scope(engine) as session:
+        if session.scalar(select(UserRow.id).where(UserRow.email == email)):
+            raise ValidationError(f"{email} already has an account.")
+        row = UserRow(
+            email=email, name=name.strip()[:200] or email, role=role.value, password_hash=_HASHER.hash(password)
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor.email,
+            action="user.create",
+            entity_type="user",
+            entity_id=row.id,
+            detail={"email": email, "role": role.value},
+        )
+        return _user(row)
+
+
+def authenticate(engine: Engine, *, email: str, password: str, settings: Settings, now: datetime | None = None) -> User:
+    """The user, if the password matches and the account may sign in.
+
+    Raises:
+        AuthError: wrong email or password (one message for both), disabled account, or too many failures.
+    """
+    now = now or utcnow()
+    email = email.strip().lower()
+    with session_scope(engine) as session:
+        failures = (
+            session.scalar(
+                select(func.count()).where(
+                    LoginAttemptRow.email == email,
+                    LoginAttemptRow.success.is_(False),
+                    LoginAttemptRow.attempted_at >= now - RATE_WINDOW,
+                )
+            )
+            or 0
+        )
+        if failures >= settings.login_max_failures:
+            raise AuthError(
+                "Too many failed sign-ins for this account. Wait 15 minutes, or ask an admin to reset the password."
+            )
+        row = session.scalar(select(UserRow).where(UserRow.email == email))
+        ok = False
+        if row is not None and row.password_hash:
+            try:
+                ok = _HASHER.verify(row.password_hash, password)
+            except (VerifyMismatchError, VerificationError):
+                ok = False
+        else:
+            _HASHER.hash(password)  # spend the same time, so timing does not reveal which emails exist
+        session.add(LoginAttemptRow(email=email, success=ok and row is not None and row.active, attempted_at=now))
+    if not ok or row is None:
+        raise AuthError("Wrong email or password.")
+    if not row.active:
+        raise AuthError("This account is disabled. Ask an admin to enable it.")
+    with session_scope(engine) as session:
+        audit.record(session, actor=email, action="user.sign_in", entity_type="user", entity_id=row.id, at=now)
+    return _user(row)
+
+
+def list_users(engine: Engine) -> list[User]:
+    with session_scope(engine) as session:
+        return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
+
+
+def set_active(engine: Engine, *, user_id: int, active: bool, actor: User) -> None:
+    require(actor, action="enable or disable users")
+    if user_id == actor.id and not active:
+        raise ValidationError("You cannot disable your own account.")
+    with session_scope(engine) as session:
+        row = _get(session, user_id)
+        row.active = active
+        audit.record(
+            session,
+            actor=actor.email,
+            action="user.enable" if active else "user.disable",
+            entity_type="user",
+            entity_id=user_id,
+            detail={"email": row.email},
+        )
+
+
+def reset_password(engine: Engine, *, user_id: int, password: str, actor: User) -> None:
+    require(actor, action="reset passwords")
+    _check_password(password)
+    with session_scope(engine) as session:
+        row = _get(session, user_id)
+        row.password_hash = _HASHER.hash(password)
+        audit.record(
+            session,
+            actor=actor.email,
+            action="user.reset_password",
+            entity_type="user",
+            entity_id=user_id,
+            detail={"email": row.email},
+        )
+
+
+def change_role(engine: Engine, *, user_id: int, role: Role, actor: User) -> None:
+    require(actor, action="change roles")
+    if user_id == actor.id and role is not Role.ADMIN:
+        raise ValidationError("You cannot remove your own admin role; ask another admin.")
+    with session_scope(engine) as session:
+        row = _get(session, user_id)
+        before, row.role = row.role, role.value
+        audit.record(
+            session,
+            actor=actor.email,
+            action="user.role",
+            entity_type="user",
+            entity_id=user_id,
+            detail={"email": row.email, "from": before, "to": role.value},
+        )
+
+
+def _get(session: Session, user_id: int) -> UserRow:
+    row = session.get(UserRow, user_id)
+    if row is None:
+        raise NotFoundError(f"User #{user_id} does not exist. Reload the list.")
+    return row

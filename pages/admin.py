@@ -1,0 +1,87 @@
+"""Admin: users and roles, and the audit log."""
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from assist.audit_log import events
+from assist.domain import Role
+from assist.errors import AssistError
+from assist.users import change_role, create_user, list_users, reset_password, set_active
+from ui import auth, resources, state
+
+state.init()
+user = auth.require_role("pages/admin.py")
+engine = resources.engine()
+st.title("🛠️ Admin")
+state.show_flash()
+
+st.subheader("Users")
+people = list_users(engine)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Name": [u.name for u in people],
+            "Email": [u.email for u in people],
+            "Role": [u.role.value for u in people],
+            "Active": [u.active for u in people],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+with st.form("new_user", clear_on_submit=True):
+    st.markdown("**Add a user**")
+    c1, c2, c3 = st.columns(3)
+    email = c1.text_input("Email", key="new_email")
+    name = c2.text_input("Name", key="new_name")
+    role = c3.selectbox("Role", list(Role), key="new_role", format_func=lambda r: r.value)
+    password = st.text_input("Initial password (12+ characters)", type="password", key="new_password")
+    if st.form_submit_button("Create", key="new_submit"):
+        try:
+            create_user(engine, email=email, name=name, role=role, password=password, actor=user)
+        except AssistError as e:
+            st.error(str(e))
+        else:
+            state.flash(f"Created {email}.")
+            st.rerun()
+by_id = {u.id: u for u in people}
+with st.form("edit_user"):
+    st.markdown("**Change a user**")
+    target = st.selectbox(
+        "User", list(by_id), key="edit_user", format_func=lambda i: f"{by_id[i].name} ({by_id[i].email})"
+    )
+    c1, c2, c3 = st.columns(3)
+    new_role = c1.selectbox("Role", list(Role), key="edit_role", format_func=lambda r: r.value)
+    new_password = c2.text_input("New password", type="password", key="edit_password")
+    active = c3.selectbox("Status", ["active", "disabled"], key="edit_active")
+    b1, b2, b3 = st.columns(3)
+    try:
+        if b1.form_submit_button("Change role", key="edit_role_submit"):
+            change_role(engine, user_id=target, role=new_role, actor=user)
+            state.flash("Role changed.")
+            st.rerun()
+        if b2.form_submit_button("Reset password", key="edit_password_submit"):
+            reset_password(engine, user_id=target, password=new_password, actor=user)
+            state.flash("Password reset.")
+            st.rerun()
+        if b3.form_submit_button("Set status", key="edit_active_submit"):
+            set_active(engine, user_id=target, active=active == "active", actor=user)
+            state.flash("Status changed.")
+            st.rerun()
+    except AssistError as e:
+        st.error(str(e))
+
+st.subheader("Audit log")
+today = datetime.now(UTC).date()
+c1, c2, c3 = st.columns(3)
+period = c1.date_input("Between", (today - timedelta(days=7), today), key="audit_period", max_value=today)
+who = c2.text_input("Who", key="audit_who", max_chars=200)
+action = c3.text_input("Action", key="audit_action", placeholder="e.g. reply.send, kb., user.", max_chars=100)
+if isinstance(period, tuple) and len(period) == 2:
+    log = events(engine, actor=user, start=period[0], end=period[1], who=who, action=action)
+    st.dataframe(log, hide_index=True, width="stretch")
+    st.download_button(
+        "⬇ audit_log.csv", log.to_csv(index=False).encode(), file_name="audit_log.csv", mime="text/csv", key="audit_csv"
+    )
