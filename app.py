@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from assist.config import signing_key
 from assist.errors import AssistError
 from ui import auth, resources
 
 st.set_page_config(page_title="Assist Console", page_icon="🎧", layout="wide")
 
 try:
-    resources.settings().model_dump()  # settings errors surface here, before any page
+    signing_key(resources.settings())  # outside demo mode SECRET_KEY is required: say so before any page
 except AssistError as e:
     st.error(str(e))
     st.stop()

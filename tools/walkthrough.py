@@ -62,6 +62,19 @@ def ticket_ids(env: dict[str, str]) -> dict[str, int]:
     return found
 
 
+def open_ticket(page: Page, ticket_id: int) -> None:
+    """Find the ticket by number and open it, as an agent would (a new URL would start a new session)."""
+    page.get_by_role("link", name="Inbox").click()
+    settle(page)
+    search = page.get_by_role("textbox", name="Search")
+    search.fill(f"#{ticket_id}")
+    search.press("Enter")
+    settle(page)
+    page.get_by_role("combobox", name="Open ticket").click()
+    page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
+    settle(page)
+
+
 def settle(page: Page) -> None:
     page.wait_for_timeout(500)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
@@ -119,29 +132,34 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 2200})
+                page.goto(base)
+                page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")  # a lead: can reply and work the queue
+                page.get_by_role("textbox", name="Password").fill("lumen-demo-lead")
+                page.get_by_role("button", name="Sign in").click()
+                page.get_by_text("Signed in as").wait_for(timeout=120_000)
                 # 1. A simple question, sent as drafted.
-                page.goto(f"{base}/?ticket={ids['simple']}")
+                open_ticket(page, ids["simple"])
                 page.get_by_role("button", name="Send", exact=True).wait_for(timeout=180_000)
                 shot(page, "1-simple-question")
                 page.get_by_role("button", name="Send", exact=True).click()
                 page.get_by_text("Reply sent as drafted").wait_for(timeout=60_000)
                 shot(page, "1-sent-as-drafted")
                 # 2. A polite third contact about the same refund: escalate, then a lead takes over.
-                page.goto(f"{base}/?ticket={ids['repeat']}")
+                open_ticket(page, ids["repeat"])
                 page.get_by_text("Suggest escalating").wait_for(timeout=120_000)
                 shot(page, "2-repeat-customer")
                 page.get_by_text("I want to hand this ticket to a lead").click()
                 settle(page)
                 page.get_by_role("button", name="Escalate", exact=True).click()
                 page.get_by_text("it is in the lead queue now").wait_for(timeout=60_000)
-                page.goto(f"{base}/escalations")
+                page.get_by_role("link", name="Escalations").click()
                 page.get_by_role("button", name="Take over and reply").wait_for(timeout=60_000)
                 shot(page, "2-lead-queue")
                 page.get_by_role("button", name="Take over and reply").click()
                 page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
                 shot(page, "2-lead-took-over")
                 # 3. A returning customer: history in the panel and in the draft.
-                page.goto(f"{base}/?ticket={ids['returning']}")
+                open_ticket(page, ids["returning"])
                 page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
                 shot(page, "3-returning-customer")
                 browser.close()
