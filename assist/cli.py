@@ -115,8 +115,10 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
     from assist.demo import seed_demo as seed_workspace
 
     if not get_settings().demo_mode:
-        raise click.ClickException("DEMO_MODE is off: the demo workspace (and its known demo passwords) is refused. "
-                                   "Create real users with `python -m assist users add`.")
+        raise click.ClickException(
+            "DEMO_MODE is off: the demo workspace (and its known demo passwords) is refused. "
+            "Create real users with `python -m assist users add`."
+        )
     if reset:
         click.confirm("This deletes every ticket, customer and user in the database. Continue?", abort=True)
     summary = seed_workspace(_engine(url), seed=seed, reset=reset)

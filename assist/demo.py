@@ -237,15 +237,7 @@ class _Seeder:
             return
         t += timedelta(hours=rng.randrange(2, 48))
         if rng.random() < 0.35:
-            add_message(
-                self.session,
-                ticket=ticket,
-                role=AuthorRole.CUSTOMER,
-                body=rng.choice(topic.follow_ups),
-                actor=customer.email,
-                at=t,
-            )
-            transition(self.session, ticket=ticket, to=TicketStatus.PROCESSING, actor=customer.email, at=t)
+            self._customer_writes(ticket, customer, topic, TicketStatus.PROCESSING, t)
             t += timedelta(hours=rng.randrange(1, 20))
             add_message(
                 self.session,
@@ -261,15 +253,21 @@ class _Seeder:
         self._csat(ticket, mood, t)
         if status is TicketStatus.REOPENED:
             t += timedelta(days=rng.randrange(1, 4))
-            add_message(
-                self.session,
-                ticket=ticket,
-                role=AuthorRole.CUSTOMER,
-                body=rng.choice(topic.follow_ups),
-                actor=customer.email,
-                at=t,
-            )
-            transition(self.session, ticket=ticket, to=TicketStatus.REOPENED, actor=customer.email, at=t)
+            self._customer_writes(ticket, customer, topic, TicketStatus.REOPENED, t)
+
+    def _customer_writes(
+        self, ticket: TicketRow, customer: CustomerRow, topic: content.Topic, then: TicketStatus, at: datetime
+    ) -> None:
+        """A follow-up from the customer, which moves the ticket to `then`."""
+        add_message(
+            self.session,
+            ticket=ticket,
+            role=AuthorRole.CUSTOMER,
+            body=self.rng.choice(topic.follow_ups),
+            actor=customer.email,
+            at=at,
+        )
+        transition(self.session, ticket=ticket, to=then, actor=customer.email, at=at)
 
     def _reply(
         self, ticket: TicketRow, customer: CustomerRow, topic: content.Topic, agent: UserRow, at: datetime

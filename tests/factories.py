@@ -17,8 +17,10 @@ from assist.domain import (
     Message,
     Passage,
     PreviousTicket,
+    Role,
     TicketDetail,
     TicketStatus,
+    User,
 )
 from assist.store.models import CustomerRow, TicketRow, UserRow
 from assist.store.tickets import create_ticket
@@ -155,3 +157,9 @@ def hit(
         bm25_rank=1,
         passages=(Passage(chunk_id=f"{article_id}:0", heading="", text=text, dense_score=score, bm25_score=5.0),),
     )
+
+
+def make_actor(session: Session, role: str = "agent", **overrides: Any) -> User:
+    """A stored user, returned as the domain `User` that core functions take as `actor`."""
+    row = make_user(session, role=role, **overrides)
+    return User(id=row.id, email=row.email, name=row.name, role=Role(role), active=True)

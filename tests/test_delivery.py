@@ -17,11 +17,10 @@ from sqlalchemy import Engine, select
 
 from assist.config import Settings
 from assist.delivery import deliver_due, retry, signature, transport
-from assist.domain import Role, User
 from assist.store import session_scope
 from assist.store.models import OutboxRow, utcnow
 from assist.workspace import deliveries, send_reply
-from tests.factories import make_ticket, make_user
+from tests.factories import make_actor, make_ticket
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -50,9 +49,8 @@ def hook() -> Iterator[str]:
 def _send(engine: Engine, settings: Settings) -> int:
     with session_scope(engine) as session:
         ticket = make_ticket(session)
-        row = make_user(session)
+        agent = make_actor(session)
         ticket_id, version = ticket.id, ticket.version
-        agent = User(id=row.id, email=row.email, name=row.name, role=Role.AGENT, active=True)
     send_reply(
         engine,
         ticket_id=ticket_id,

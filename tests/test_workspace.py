@@ -8,22 +8,21 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.domain import Queue, Role, TicketStatus, User
+from assist.domain import Queue, TicketStatus, User
 from assist.errors import ConcurrencyError, InvalidTransitionError, ValidationError
 from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
 from assist.workspace import add_note, escalate, open_workspace, send_reply
-from tests.factories import make_ticket, make_user
+from tests.factories import make_actor, make_ticket
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=2000)
 
 
 def _user(engine: Engine, role: str = "agent") -> User:
     with session_scope(engine) as session:
-        row = make_user(session, role=role)
-        return User(id=row.id, email=row.email, name=row.name, role=Role(role), active=True)
+        return make_actor(session, role)
 
 
 def _ticket(engine: Engine, **kwargs: object) -> tuple[int, int]:

@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from assist.config import Settings
-from assist.domain import Role, User
+from assist.domain import User
 from assist.store import session_scope
 from assist.workspace import send_reply
-from tests.factories import make_ticket, make_user
+from tests.factories import make_actor, make_ticket
 from tests.pages.conftest import ROOT, signed_in
 
 
@@ -30,9 +30,8 @@ def test_survey_flow_changes_the_dashboard(admin: User, workspace: Engine) -> No
     before = _csat(_dashboard(admin))
     with session_scope(workspace) as session:
         ticket = make_ticket(session, subject="Export stuck")
-        row = make_user(session)
+        agent = make_actor(session)
         ticket_id, version = ticket.id, ticket.version
-        agent = User(id=row.id, email=row.email, name=row.name, role=Role.AGENT, active=True)
     sent = send_reply(
         workspace,
         ticket_id=ticket_id,
