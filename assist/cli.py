@@ -140,15 +140,23 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
 @click.option("--tickets", type=int, help="Workspace size for inbox-style benchmarks.")
 @friendly_errors
 def bench(names: tuple[str, ...], tickets: int | None) -> None:
-    """Run benchmarks (all when no NAME is given) and print one JSON object per line."""
+    """Run benchmarks and print one JSON object per line. With no NAME: all of them, also written to
+    reports/bench.json and reports/bench.md."""
     from assist.bench import BENCHMARKS
+    from assist.reports import write
 
     unknown = sorted(set(names) - set(BENCHMARKS))
     if unknown:
         raise click.BadParameter(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    rows = []
     for name in names or tuple(BENCHMARKS):
         options: dict[str, Any] = {"tickets": tickets} if tickets else {}
-        click.echo(json.dumps({"bench": name, **BENCHMARKS[name](**options)}))
+        row = {"bench": name, **BENCHMARKS[name](**options)}
+        rows.append(row)
+        click.echo(json.dumps(row))
+    if not names:
+        json_path, md_path = write("bench", "Benchmarks (`python -m assist bench`)", rows)
+        click.echo(f"wrote {json_path} and {md_path}", err=True)
 
 
 @main.group()
@@ -498,3 +506,51 @@ def csat_import(path: Path, actor: str) -> None:
         click.echo(f"  row {error.row}: {error.error}", err=True)
     if report.errors:
         raise SystemExit(1)
+
+
+@evaluate.command("all")
+@click.option(
+    "--shared",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="Where the public development data sets are, if present.",
+)
+@friendly_errors
+def eval_all(shared: Path) -> None:
+    """Every evaluation whose data is present; writes reports/eval.json and reports/eval.md."""
+    from assist.domain import SearchMode
+    from assist.evaluation.retrieval import evaluate as retrieval
+    from assist.evaluation.sentiment import evaluate as sentiment
+    from assist.evaluation.triage import evaluate as triage
+    from assist.evaluation.triage import read_examples, split
+    from assist.reports import write
+    from assist.resources import build_embedder, build_sentiment_model
+
+    settings = get_settings()
+    embedder = build_embedder(settings)
+    rows: list[dict[str, Any]] = []
+    queries = Path("tests/data/retrieval_queries.jsonl")
+    if queries.exists():
+        for result in retrieval(
+            kb_dir=Path("kb_docs"), queries_file=queries, modes=list(SearchMode), embedder=embedder
+        ):
+            rows.append({"eval": "retrieval", "data": queries.name, **result})
+    model = build_sentiment_model(settings)
+    for data in [*sorted(Path("data/eval").glob("sentiment_holdout_*.csv")), shared / "sentiment" / "sst2_dev.csv"]:
+        if data.exists() and "sst2_train" not in data.name:
+            rows.append({"eval": "sentiment", **sentiment(data=data, model=model, baseline="vader")})
+    banking = shared / "intent" / "banking77_train.csv"
+    if banking.exists():
+        train_rows, test_rows = split(read_examples(banking), test_fraction=0.2, seed=13)
+        rows.append(
+            {
+                "eval": "triage",
+                "data": f"{banking.name} (held-out 20%)",
+                **triage(train=train_rows, test=test_rows, embedder=embedder, baseline="tfidf"),
+            }
+        )
+    for row in rows:
+        click.echo(json.dumps(row))
+    json_path, md_path = write("eval", "Evaluations (`python -m assist eval all`)", rows)
+    click.echo(f"wrote {json_path} and {md_path}", err=True)
