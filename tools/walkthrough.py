@@ -133,7 +133,8 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 2200})
                 page.goto(base)
-                page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")  # a lead: can reply and work the queue
+                # A lead: can reply and work the queue.
+                page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")
                 page.get_by_role("textbox", name="Password").fill("lumen-demo-lead")
                 page.get_by_role("button", name="Sign in").click()
                 page.get_by_text("Signed in as").wait_for(timeout=120_000)
