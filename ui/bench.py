@@ -14,10 +14,11 @@ from sqlalchemy import select
 from assist.bench.timing import summary_ms
 from assist.config import Settings
 from assist.demo import seed_demo
+from assist.domain import Role, User
 from assist.pipeline import assist
 from assist.resources import build_assistant, build_engine
 from assist.store.db import session_scope
-from assist.store.models import TicketRow
+from assist.store.models import TicketRow, UserRow
 from assist.users import OPERATOR
 
 ROOT = Path(__file__).parents[1]
@@ -46,15 +47,19 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
             assistant.knowledge_base.ingest_paths([ROOT / "kb_docs"], actor=OPERATOR)
             with session_scope(engine) as session:
                 ids = list(session.scalars(select(TicketRow.id).order_by(TicketRow.created_at.desc()).limit(tickets)))
+                agent = session.scalars(select(UserRow).where(UserRow.role == "agent").limit(1)).one()
+                user = User(id=agent.id, email=agent.email, name=agent.name, role=Role.AGENT, active=True)
             for ticket_id in ids:  # precompute, as intake and `make run` do
                 assist(assistant, ticket_id=ticket_id)
             st.cache_resource.clear()
             warm = AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=300)
+            warm.session_state["user"], warm.session_state["last_seen"] = user, time.time()
             warm.query_params["ticket"] = str(ids[0])
             warm.run()  # loads the models once, as a running server has
             timings = []
             for ticket_id in ids:
                 at = AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=60)
+                at.session_state["user"], at.session_state["last_seen"] = user, time.time()  # signed in
                 at.query_params["ticket"] = str(ticket_id)
                 started = time.perf_counter()
                 at.run()
