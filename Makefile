@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-requirements.txt
 PORT ?= 8501
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup demo lint bench clean
+.PHONY: run test e2e chromium setup demo lint bench clean
 
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
@@ -28,8 +28,17 @@ demo: setup
 run: demo
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-test: setup lint
+test: setup lint chromium
 	$(PY) -m pytest
+
+# The real-browser journeys alone (they also run in `make test`).
+e2e: setup chromium
+	$(PY) -m pytest tests/e2e
+
+# Debian's chromium for the e2e tests; never `playwright install` (it downloads a browser build).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| { echo "chromium is required for the e2e tests and could not be installed" >&2; exit 1; }
 
 lint: setup
 	$(PY) -m ruff check .

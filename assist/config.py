@@ -70,6 +70,7 @@ class Settings(BaseSettings):
 
     # Workspace behaviour
     page_size: int = Field(default=25, ge=5, le=200, description="Tickets per inbox page.")
+    metrics_cache_seconds: int = Field(default=60, ge=0, description="How long dashboard figures are cached.")
     max_message_chars: int = Field(default=20_000, ge=100, description="Longest accepted message body.")
     kb_upload_max_mb: int = Field(default=10, ge=1, description="Largest accepted KB upload.")
 

@@ -22,7 +22,7 @@ engine = resources.engine()
 st.title("📊 Metrics")
 
 
-@st.cache_data(ttl=60, show_spinner="Aggregating…")
+@st.cache_data(ttl=resources.settings().metrics_cache_seconds, show_spinner="Aggregating…")
 def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
     return dashboard(_engine, f)
 

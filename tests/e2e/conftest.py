@@ -1,0 +1,183 @@
+"""A real browser (Debian's chromium, driven by playwright) against the app on a free loopback port,
+with a temporary demo workspace. Never `playwright install`: it would download a browser."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).parents[2]
+SHOTS = ROOT / "reports" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DARK_MODE_TICKET = (
+    "external_id,subject,body,customer_email,customer_name\n"
+    "E2E-1,Dark theme?,Is there a dark theme for the Lumen web app? My eyes hurt at night.,nora@e2e.example,Nora\n"
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
+    work = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work}/e2e.db",
+        "CHROMA_PATH": str(work / "chroma"),
+        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
+        "METRICS_CACHE_SECONDS": "0",
+        "DEMO_MODE": "true",
+    }
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL"):
+        env.pop(key, None)
+    (work / "tickets.csv").write_text(DARK_MODE_TICKET)
+    for args in (
+        ["seed-demo"],
+        ["kb", "ingest", "kb_docs"],
+        ["tickets", "import", str(work / "tickets.csv")],
+        ["assist", "--open"],
+    ):
+        subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
+@pytest.fixture(scope="session")
+def base_url(workspace_env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=workspace_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=1).text == "ok":
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the app did not start"
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1500, "height": 2200})
+    tab = context.new_page()
+    tab.set_default_timeout(120_000)
+    tab.goto(base_url)
+    yield tab
+    context.close()
+
+
+def settle(page: Page) -> None:
+    page.wait_for_timeout(400)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.wait_for_timeout(600)
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    settle(page)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+    settle(page)
+
+
+def open_ticket(page: Page, ticket_id: int) -> None:
+    inbox = page.get_by_role("link", name="Inbox")
+    if inbox.count():  # an agent has only the inbox, and Streamlit shows no menu for a single page
+        inbox.click()
+        settle(page)
+    search = page.get_by_role("textbox", name="Search")
+    search.fill(f"#{ticket_id}")
+    search.press("Enter")
+    settle(page)
+    page.get_by_role("combobox", name="Open ticket").click()
+    page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
+    page.get_by_role("button", name="Send", exact=True).wait_for()
+    settle(page)
+
+
+def query(env: dict[str, str], code: str) -> str:
+    """Run a snippet against the e2e workspace (what a setup step or another system would do)."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def newest_ticket(env: dict[str, str], phrase: str) -> int:
+    return int(
+        query(
+            env,
+            (
+                "from assist.config import Settings\nfrom assist.resources import build_engine\n"
+                "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
+                "from sqlalchemy import select\n"
+                "with session_scope(build_engine(Settings())) as s:\n"
+                "    for t in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(12)):\n"
+                f"        if {phrase!r}.lower() in t.messages[0].body.lower():\n"
+                "            print(t.id); break\n"
+            ),
+        )
+    )

@@ -1,0 +1,109 @@
+"""The four journeys, in a real browser: agent, lead, admin, customer."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.conftest import newest_ticket, open_ticket, query, settle, shot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, workspace_env: dict[str, str]) -> None:
+    ticket_id = newest_ticket(workspace_env, "third time")
+    sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
+    open_ticket(page, ticket_id)
+    assert page.get_by_text("Frustration").first.is_visible()
+    assert page.get_by_text("Suggest escalating").is_visible()
+    shot(page, "agent-1-ticket")
+    editor = page.get_by_role("textbox", name="Reply to the customer")
+    editor.fill(editor.input_value() + "\nI'll keep an eye on this personally.")
+    settle(page)
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_text("Reply sent edited").wait_for()
+    assert page.get_by_text("Awaiting customer").first.is_visible()
+    shot(page, "agent-2-sent")
+
+
+def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> None:
+    sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
+    page.get_by_role("link", name="Escalations").click()
+    page.get_by_role("button", name="Take over and reply").wait_for()
+    shot(page, "lead-1-queue")
+    page.get_by_role("button", name="Take over and reply").click()
+    page.get_by_role("button", name="Send", exact=True).wait_for()
+    assert page.get_by_text("Rachel Kim").first.is_visible()
+    shot(page, "lead-2-took-over")
+    page.get_by_role("link", name="Metrics").click()
+    page.get_by_text("CSAT trend").wait_for()
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() >= 4
+    shot(page, "lead-3-metrics")
+
+
+def test_admin_uploads_an_article_that_becomes_searchable_and_matches_a_ticket(
+    page: Page, workspace_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    article = tmp_path_factory.mktemp("upload") / "dark-mode.md"
+    article.write_text(
+        "---\nid: dark-mode\ntitle: Use dark mode\ncategory: general\nproduct: web\n"
+        "updated: 2026-11-01\n---\n# Use dark mode\n\n## Turn it on\n"
+        "1. Open Profile → Appearance.\n2. Choose Dark, or System to follow your computer.\n\n"
+        "Dark mode is available on every plan, in the web app and the mobile apps.\n"
+    )
+    sign_in(page, "admin@lumen.app", "lumen-demo-admin")
+    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("heading", name="Upload articles").wait_for()
+    settle(page)
+    page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(article))
+    page.get_by_text("dark-mode.md").first.wait_for()  # the upload finished
+    settle(page)
+    page.get_by_role("button", name="Ingest", exact=True).click()
+    page.get_by_text("Indexed 1 article(s): 1 new").wait_for()
+    page.get_by_role("textbox", name="A customer question").fill("is there a dark theme")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("1. Use dark mode").wait_for()
+    shot(page, "admin-1-searchable")
+    open_ticket(page, newest_ticket(workspace_env, "dark theme"))
+    page.get_by_role("button", name="Regenerate").click()  # its assistance predates the article
+    page.get_by_text("[1] Use dark mode").wait_for()
+    shot(page, "admin-2-ticket-matches")
+
+
+def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
+    page: Page, base_url: str, workspace_env: dict[str, str]
+) -> None:
+    def csat() -> str:
+        page.get_by_role("link", name="Metrics").click()
+        page.get_by_text("CSAT trend").wait_for()
+        settle(page)
+        return page.locator("[data-testid=stMetric]", has_text="CSAT").first.inner_text()
+
+    sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
+    before = csat()
+    token = query(
+        workspace_env,
+        (
+            "from assist.config import Settings\nfrom assist.csat import issue_token\n"
+            "from assist.resources import build_engine\n"
+            "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
+            "from sqlalchemy import select\n"
+            "e = build_engine(Settings())\n"
+            "with session_scope(e) as s:\n"
+            "    ticket_id = s.scalars(select(TicketRow.id).where(TicketRow.status == 'resolved')"
+            ".order_by(TicketRow.created_at.desc()).limit(1)).one()\n"
+            "print(issue_token(e, ticket_id=ticket_id, settings=Settings()))\n"
+        ),
+    )
+    customer = page.context.browser.new_page()  # type: ignore[union-attr]
+    customer.goto(f"{base_url}/survey?t={token}")
+    customer.get_by_text("How did we do?").wait_for(timeout=120_000)
+    customer.get_by_text("★", exact=True).click()
+    customer.get_by_role("button", name="Send rating").click()
+    customer.get_by_text("Thank you").wait_for(timeout=60_000)
+    customer.screenshot(path=str(__import__("tests.e2e.conftest", fromlist=["SHOTS"]).SHOTS / "customer-1-rated.png"))
+    customer.close()
+    after = csat()
+    assert after != before, (before, after)
+    shot(page, "customer-2-dashboard")
