@@ -2,17 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
 
 from assist.csat import import_csat
 from assist.domain import Category, Queue
 from assist.errors import AssistError
 from assist.inbox import list_assignees
 from assist.intake import read_rows
-from assist.knowledge_gaps import GapTopic, topics
-from assist.metrics import Dashboard, MetricsFilter, dashboard, gap_candidates
+from assist.metrics import MetricsFilter
 from ui import auth, resources, state
 from ui import metrics_view as view
 
@@ -20,16 +17,6 @@ state.init()
 user = auth.require_role("pages/metrics.py")
 engine = resources.engine()
 st.title("📊 Metrics")
-
-
-@st.cache_data(ttl=resources.settings().metrics_cache_seconds, show_spinner="Aggregating…")
-def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
-    return dashboard(_engine, f)
-
-
-@st.cache_data(ttl=300, show_spinner="Grouping unanswered tickets into topics…")
-def gaps(_engine: Engine, f: MetricsFilter, max_score: float) -> list[GapTopic]:
-    return topics(gap_candidates(_engine, f, max_score=max_score), embedder=resources.embedder())
 
 
 today = datetime.now(UTC).date()
@@ -50,7 +37,7 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info("Pick a start and an end date.")
     st.stop()
 f = MetricsFilter(start=period[0], end=period[1], categories=tuple(categories), agent_id=agent, queue=queue)
-board = load(engine, f)
+board = view.load(engine, f)
 view.kpi_row(board.kpis)
 left, right = st.columns(2)
 with left:
@@ -89,20 +76,14 @@ with st.expander("⬆️ Import CSAT ratings from your helpdesk (CSV: ticket, sc
             st.success(f"Imported {len(report.created)} ratings.")
             for error in report.errors[:50]:
                 st.error(f"Row {error.row}: {error.error}")
-            load.clear()
+            view.load.clear()
 
 st.subheader("Knowledge gaps")
 max_score = st.slider("Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score")
-found = gaps(engine, f, max_score)
+found = view.gaps(engine, f, max_score)
 if not found:
     st.success("Every ticket in this period had a reasonably matching article.")
 else:
-    table = pd.DataFrame(
-        {
-            "topic": [t.label for t in found],
-            "tickets": [t.tickets for t in found],
-            "examples": [" | ".join(t.examples) for t in found],
-        }
-    )
+    table = view.gap_table(found)
     st.dataframe(table, hide_index=True, width="stretch")
     view.export(table, "knowledge_gaps")

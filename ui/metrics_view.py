@@ -5,8 +5,31 @@ from __future__ import annotations
 import pandas as pd
 import plotly.express as px
 import streamlit as st
+from sqlalchemy import Engine
 
-from assist.metrics import Kpis
+from assist.knowledge_gaps import GapTopic, topics
+from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
+from ui import resources
+
+
+@st.cache_data(ttl=resources.settings().metrics_cache_seconds, show_spinner="Aggregating…")
+def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
+    return dashboard(_engine, f)
+
+
+@st.cache_data(ttl=300, show_spinner="Grouping unanswered tickets into topics…")
+def gaps(_engine: Engine, f: MetricsFilter, max_score: float) -> list[GapTopic]:
+    return topics(gap_candidates(_engine, f, max_score=max_score), embedder=resources.embedder())
+
+
+def gap_table(found: list[GapTopic]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "topic": [t.label for t in found],
+            "tickets": [t.tickets for t in found],
+            "examples": [" | ".join(t.examples) for t in found],
+        }
+    )
 
 
 def _pct(value: float | None) -> str:
