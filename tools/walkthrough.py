@@ -7,7 +7,6 @@ It starts the app on a free port with a temporary demo workspace; nothing under 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,23 +16,11 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).parents[1]))
+from tests.e2e.conftest import ARGS, CHROMIUM, free_port, open_ticket, settle, sign_in
+
 ROOT = Path(__file__).parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -60,25 +47,6 @@ def ticket_ids(env: dict[str, str]) -> dict[str, int]:
             if phrase.lower() in body.lower() and key not in found:
                 found[key] = int(ticket_id)
     return found
-
-
-def open_ticket(page: Page, ticket_id: int) -> None:
-    """Find the ticket by number and open it, as an agent would (a new URL would start a new session)."""
-    page.get_by_role("link", name="Inbox").click()
-    settle(page)
-    search = page.get_by_role("textbox", name="Search")
-    search.fill(f"#{ticket_id}")
-    search.press("Enter")
-    settle(page)
-    page.get_by_role("combobox", name="Open ticket").click()
-    page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
-    settle(page)
-
-
-def settle(page: Page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    page.wait_for_timeout(800)
 
 
 def shot(page: Page, name: str) -> None:
@@ -130,14 +98,11 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.5)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 2200})
+                page.set_default_timeout(120_000)
                 page.goto(base)
-                # A lead: can reply and work the queue.
-                page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")
-                page.get_by_role("textbox", name="Password").fill("lumen-demo-lead")
-                page.get_by_role("button", name="Sign in").click()
-                page.get_by_text("Signed in as").wait_for(timeout=120_000)
+                sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")  # a lead: can reply and work the queue
                 # 1. A simple question, sent as drafted.
                 open_ticket(page, ids["simple"])
                 page.get_by_role("button", name="Send", exact=True).wait_for(timeout=180_000)
