@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements.txt
 PORT ?= 8501
+export PORT
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: run test e2e chromium setup demo lint bench clean
@@ -11,8 +12,9 @@ export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "==> Installing the pinned dependencies into $(VENV) (about 3 minutes the first time)"
+	$(PY) -m pip install --upgrade pip --progress-bar on
+	$(PY) -m pip install -r requirements.txt --progress-bar on
 	cp requirements.txt $(STAMP)
 
 setup: $(STAMP)
@@ -20,13 +22,18 @@ setup: $(STAMP)
 # Demo workspace when the database is empty, and the shipped articles in the KB index
 # (unchanged articles are skipped, so this is quick after the first time).
 demo: setup
+	@echo "==> Demo workspace (created once; later runs keep your data)"
 	$(PY) -m assist seed-demo
+	@echo "==> Knowledge base: the articles in kb_docs/ (unchanged articles are skipped)"
 	$(PY) -m assist kb ingest kb_docs
-	test -f data/models/triage.skops || $(PY) -m assist train triage --from-db
-	$(PY) -m assist assist --open > /dev/null
+	@test -f data/models/triage.skops || { echo "==> Learning ticket categories from the demo tickets"; \
+		$(PY) -m assist train triage --from-db; }
+	@echo "==> Preparing assistance for tickets that have none yet"
+	$(PY) -m assist precompute --all --quiet
 
+# The app; it prints "ready" once the models are loaded. Another port: make run PORT=8600
 run: demo
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m ui.serve --port $(PORT)
 
 test: setup lint chromium
 	$(PY) -m pytest

@@ -5,16 +5,18 @@ import streamlit as st
 from assist.config import signing_key
 from assist.errors import AssistError
 from ui import auth, resources
+from ui.guard import show_error
 
-st.set_page_config(page_title="Assist Console", page_icon="🎧", layout="wide")
+st.set_page_config(page_title="Assist Console", page_icon=":material/support_agent:", layout="wide")
 
 try:
     signing_key(resources.settings())  # outside demo mode SECRET_KEY is required: say so before any page
 except AssistError as e:
-    st.error(str(e))
+    show_error(e)
     st.stop()
+resources.models_ready()  # starts loading the models in the background if the launcher did not
 
-survey = st.Page("pages/survey.py", title="Survey", icon="⭐", url_path="survey")
+survey = st.Page("pages/survey.py", title="Survey", icon=":material/star:", url_path="survey")
 user = auth.signed_in_user()
 if user is None:
     # Signed out: only the sign-in form and the public survey page (reached through its link) exist.
@@ -23,11 +25,11 @@ if user is None:
     ).run()
 else:
     titles = {
-        "pages/inbox.py": ("Inbox", "📥"),
-        "pages/escalations.py": ("Escalations", "🚨"),
-        "pages/metrics.py": ("Metrics", "📊"),
-        "pages/knowledge_base.py": ("Knowledge base", "📚"),
-        "pages/admin.py": ("Admin", "🛠️"),
+        "pages/inbox.py": ("Inbox", ":material/inbox:"),
+        "pages/escalations.py": ("Escalations", ":material/priority_high:"),
+        "pages/metrics.py": ("Metrics", ":material/monitoring:"),
+        "pages/knowledge_base.py": ("Knowledge base", ":material/menu_book:"),
+        "pages/admin.py": ("Admin", ":material/admin_panel_settings:"),
     }
     allowed = [
         st.Page(path, title=title, icon=icon, default=path == "pages/inbox.py")

@@ -38,21 +38,23 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 def _knowledge_base() -> KnowledgeBase:
     from assist.resources import build_embedder, build_engine, build_knowledge_base
 
+    click.echo("Loading the embedding model…", err=True)
     settings = get_settings()
     return build_knowledge_base(settings, engine=build_engine(settings), embedder=build_embedder(settings))
 
 
 class _ProgressBar:
-    """Adapts the core's progress callback to a terminal progress bar."""
+    """Adapts the core's progress callback to a terminal progress bar counting `unit`s."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unit: str, desc: str) -> None:
         self._bar: Any = None
+        self.unit, self.desc = unit, desc
 
     def __call__(self, done: int, total: int, message: str) -> None:
         from tqdm import tqdm
 
         if self._bar is None and total:
-            self._bar = tqdm(total=total, unit="passage", desc="Embedding")
+            self._bar = tqdm(total=total, unit=f" {self.unit}", desc=self.desc)
         if self._bar is not None:
             self._bar.n = done
             self._bar.refresh()
@@ -198,7 +200,7 @@ def kb() -> None:
 @friendly_errors
 def kb_ingest(paths: tuple[Path, ...], sync: bool, actor: str) -> None:
     """Ingest files or folders (md, txt, html, pdf). Unchanged articles are skipped."""
-    bar = _ProgressBar()
+    bar = _ProgressBar(unit="passage", desc="Embedding passages")
     try:
         report = _knowledge_base().ingest_paths(list(paths), actor=_operator(actor), remove_missing=sync, progress=bar)
     finally:
@@ -251,7 +253,7 @@ def kb_delete(article_id: str, actor: str) -> None:
 @friendly_errors
 def kb_reindex(actor: str) -> None:
     """Re-chunk and re-embed every article from its stored text."""
-    bar = _ProgressBar()
+    bar = _ProgressBar(unit="passage", desc="Embedding passages")
     try:
         report = _knowledge_base().reindex(actor=_operator(actor), progress=bar)
     finally:
@@ -352,9 +354,15 @@ def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
     if from_db == (data is not None):
         raise click.UsageError("Give exactly one of --from-db or --data FILE.csv.")
     settings = get_settings()
+    click.echo("Reading labelled tickets…", err=True)
     examples = examples_from_store(build_engine(settings)) if from_db else examples_from_csv(data)  # type: ignore[arg-type]
     target = out or settings.triage_model_path
-    summary = run(examples, embedder=build_embedder(settings), target=target)
+    click.echo(f"Loading the embedding model to learn from {len(examples)} examples…", err=True)
+    bar = _ProgressBar(unit="example", desc="Embedding examples")
+    try:
+        summary = run(examples, embedder=build_embedder(settings), target=target, progress=bar)
+    finally:
+        bar.close()
     click.echo(json.dumps({"train": "triage", **summary, "out": str(target)}))
 
 
@@ -394,12 +402,14 @@ def train_confidence() -> None:
     click.echo(json.dumps({"train": "confidence", **fit()}))
 
 
-@main.command("assist")
+@main.command("precompute")
 @click.argument("ticket_ids", nargs=-1, type=int)
 @click.option("--open", "open_only", is_flag=True, help="Open tickets without assistance for their current version.")
+@click.option("--all", "every", is_flag=True, help="Every ticket without assistance for its current version.")
+@click.option("--quiet", is_flag=True, help="Only the progress bar, no JSON line per ticket.")
 @friendly_errors
-def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
-    """Compute (and store) assistance for tickets; prints one JSON summary per ticket."""
+def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet: bool) -> None:
+    """Compute and store assistance for tickets ahead of time; prints one JSON summary per ticket."""
     from sqlalchemy import select
 
     from assist.domain import OPEN_STATUSES, Assistance
@@ -408,21 +418,25 @@ def assist_tickets(ticket_ids: tuple[int, ...], open_only: bool) -> None:
     from assist.store.db import session_scope
     from assist.store.models import TicketRow
 
+    click.echo("Loading the models…", err=True)
     assistant = build_assistant(get_settings())
     ids = list(ticket_ids)
-    if open_only:
+    if open_only or every:
         with session_scope(assistant.engine) as session:
-            ids = list(
-                session.scalars(select(TicketRow.id).where(TicketRow.status.in_([s.value for s in OPEN_STATUSES])))
-            )
+            stmt = select(TicketRow.id).order_by(TicketRow.created_at.desc())
+            if not every:
+                stmt = stmt.where(TicketRow.status.in_([s.value for s in OPEN_STATUSES]))
+            ids = list(session.scalars(stmt))
         ids = [i for i in ids if latest(assistant.engine, ticket_id=i) is None]  # precomputed ones are current
-    bar = _ProgressBar()
+    bar = _ProgressBar(unit="ticket", desc="Preparing assistance")
     try:
         results = assist_many(assistant, ticket_ids=ids, progress=bar)
     finally:
         bar.close()
     for ticket_id, result in results.items():
         if isinstance(result, Assistance):
+            if quiet:
+                continue
             click.echo(
                 json.dumps(
                     {
@@ -473,8 +487,9 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
         from assist.pipeline import assist_many
         from assist.resources import build_assistant
 
+        click.echo("Loading the models to prepare assistance…", err=True)
         assistant = build_assistant(settings, engine=engine)
-        bar = _ProgressBar()
+        bar = _ProgressBar(unit="ticket", desc="Preparing assistance")
         try:
             assist_many(assistant, ticket_ids=[*report.created, *report.appended], progress=bar)
         finally:

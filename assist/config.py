@@ -59,7 +59,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for X-Assist-Signature.")
     delivery_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed.")
 
-    public_url: str = Field(default="http://localhost:8501", description="Base URL of links sent to customers.")
+    port: int = Field(default=8501, ge=1, le=65535, description="Port the app listens on (`make run PORT=...`).")
+    public_url: str | None = Field(
+        default=None, description="Base URL of links sent to customers; default http://localhost:<PORT>."
+    )
     survey_valid_days: int = Field(default=14, ge=1, description="How long a CSAT survey link works.")
 
     # Security
@@ -72,7 +75,11 @@ class Settings(BaseSettings):
     page_size: int = Field(default=25, ge=5, le=200, description="Tickets per inbox page.")
     metrics_cache_seconds: int = Field(default=60, ge=0, description="How long dashboard figures are cached.")
     max_message_chars: int = Field(default=20_000, ge=100, description="Longest accepted message body.")
-    kb_upload_max_mb: int = Field(default=10, ge=1, description="Largest accepted KB upload.")
+    kb_upload_max_mb: int = Field(default=10, ge=1, le=1000, description="Largest accepted upload (KB, imports).")
+    help_center_url: str | None = Field(
+        default=None,
+        description="Public help-center base address; an article without its own `url` links to <this>/<article id>.",
+    )
 
     # Escalation thresholds
     escalation_min_confidence: float = Field(
@@ -85,6 +92,11 @@ class Settings(BaseSettings):
     escalation_repeat_contacts: int = Field(
         default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
     )
+
+    @property
+    def public_base_url(self) -> str:
+        """Where customers reach the app: PUBLIC_URL, else this machine on the port the app runs on."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
 
 
 DEMO_SECRET = "demo-mode-secret-not-for-production"

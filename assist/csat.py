@@ -37,7 +37,7 @@ def issue_token(engine: Engine, *, ticket_id: int, settings: Settings) -> str:
 
 
 def survey_url(token: str, settings: Settings) -> str:
-    return f"{settings.public_url.rstrip('/')}/survey?t={token}"
+    return f"{settings.public_base_url}/survey?t={token}"
 
 
 def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:

@@ -16,21 +16,22 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from assist import demo_content as content
-from assist.domain import AuthorRole, Category, Channel, TicketStatus
+from assist.domain import AuthorRole, Category, Channel, Escalation, EscalationPriority, Queue, TicketStatus
+from assist.handoff import build_handoff
 from assist.lifecycle import transition
 from assist.store.db import session_scope
+from assist.store.escalations import record_escalation
 from assist.store.models import (
     Base,
     CsatRow,
     CustomerRow,
     DraftRow,
-    EscalationRow,
     InvoiceRow,
     ReplyRow,
     TicketRow,
     UserRow,
 )
-from assist.store.tickets import add_message, create_ticket
+from assist.store.tickets import add_message, create_ticket, ticket_detail
 
 SYSTEM = "demo-seed"
 N_CUSTOMERS = 72
@@ -69,8 +70,10 @@ class DemoSummary:
 
 
 def seed_demo(engine: Engine, *, seed: int = 7, now: datetime | None = None, reset: bool = False) -> DemoSummary:
-    """Create the demo workspace unless tickets already exist (or `reset` wipes everything first)."""
-    now = now or datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    """Create the demo workspace unless tickets already exist (or `reset` wipes everything first).
+
+    Times are relative to `now` (the real time by default) and never after it."""
+    now = now or datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
     with session_scope(engine) as session:
         if reset:
             for table in reversed(Base.metadata.sorted_tables):
@@ -95,6 +98,11 @@ class _Seeder:
         self.session, self.rng, self.now = session, rng, now
         self.history: dict[tuple[int, str], int] = {}  # (customer, topic) -> earlier tickets
 
+    def later(self, t: datetime, delta: timedelta) -> datetime:
+        """`t + delta`, squeezed so a ticket's story never reaches the present: each step takes at most
+        half of the time left, so every timeline stays in order and in the past."""
+        return t + min(delta, (self.now - t) / 2)
+
     def run(self) -> None:
         self.users = [UserRow(email=e, name=n, role=r, password_hash=_demo_hash(r)) for e, n, r in content.AGENTS]
         self.session.add_all(self.users)
@@ -106,8 +114,9 @@ class _Seeder:
         # Returning customers: a third of them write most of the tickets. The last four are kept
         # for the walkthrough tickets, so their histories are exactly what README describes.
         weights = [6 if i % 3 == 0 else 1 for i in range(N_CUSTOMERS - 4)] + [0] * 4
-        # A Monday-morning inbox: most history is resolved, but a third arrived in the last five days.
-        recent = N_TICKETS // 3
+        # A Monday-morning inbox: most history is resolved and spread over the whole window; a sixth
+        # arrived in the last five days and is still being worked.
+        recent = N_TICKETS // 6
         minutes = [self.rng.randrange(30, DAYS * 24 * 60) for _ in range(N_TICKETS - recent)]
         minutes += [self.rng.randrange(15, 5 * 24 * 60) for _ in range(recent)]
         starts = sorted(self.now - timedelta(minutes=m) for m in minutes)
@@ -223,22 +232,24 @@ class _Seeder:
         rng, t = self.rng, ticket.created_at
         agent = rng.choice(self.agents)
         ticket.assignee_id = agent.id
-        t += timedelta(minutes=rng.randrange(20, 600))
+        t = self.later(t, timedelta(minutes=rng.randrange(20, 600)))
         transition(self.session, ticket=ticket, to=TicketStatus.PROCESSING, actor=agent.email, at=t)
         if status is TicketStatus.PROCESSING:
             return
         if status is TicketStatus.ESCALATED:
-            self._escalate(ticket, topic, mood, escalator, agent, t + timedelta(minutes=rng.randrange(5, 90)))
+            self._escalate(
+                ticket, topic, mood, escalator, agent, self.later(t, timedelta(minutes=rng.randrange(5, 90)))
+            )
             return
-        t += timedelta(minutes=rng.randrange(5, 120))
+        t = self.later(t, timedelta(minutes=rng.randrange(5, 120)))
         self._reply(ticket, customer, topic, agent, t)
         transition(self.session, ticket=ticket, to=TicketStatus.AWAITING_CUSTOMER, actor=agent.email, at=t)
         if status is TicketStatus.AWAITING_CUSTOMER:
             return
-        t += timedelta(hours=rng.randrange(2, 48))
+        t = self.later(t, timedelta(hours=rng.randrange(2, 48)))
         if rng.random() < 0.35:
             self._customer_writes(ticket, customer, topic, TicketStatus.PROCESSING, t)
-            t += timedelta(hours=rng.randrange(1, 20))
+            t = self.later(t, timedelta(hours=rng.randrange(1, 20)))
             add_message(
                 self.session,
                 ticket=ticket,
@@ -252,7 +263,7 @@ class _Seeder:
         transition(self.session, ticket=ticket, to=TicketStatus.RESOLVED, actor=agent.email, at=t)
         self._csat(ticket, mood, t)
         if status is TicketStatus.REOPENED:
-            t += timedelta(days=rng.randrange(1, 4))
+            t = self.later(t, timedelta(days=rng.randrange(1, 4)))
             self._customer_writes(ticket, customer, topic, TicketStatus.REOPENED, t)
 
     def _customer_writes(
@@ -292,7 +303,7 @@ class _Seeder:
                 sources=[topic.article],
                 model="offline-grounded",
                 mode="offline",
-                created_at=at - timedelta(minutes=3),
+                created_at=max(ticket.created_at, at - timedelta(minutes=3)),
             )
             self.session.add(draft)
             self.session.flush()
@@ -313,34 +324,28 @@ class _Seeder:
     def _escalate(
         self, ticket: TicketRow, topic: content.Topic, mood: str, escalator: str | None, agent: UserRow, at: datetime
     ) -> None:
+        """Through `record_escalation`, the path the app uses, with a package the lead queue can show."""
         reasons = {
             "legal": ["Legal threat"],
-            "manager": ["Customer asked for a manager"],
+            "manager": ["Customer asked for a human or a manager"],
             "repeat": ["Repeat contact about the same issue"],
             "churn": ["Churn threat"],
         }.get(escalator or "", []) + (["Customer is angry"] if mood == "angry" else [])
-        reasons = reasons or ["Low draft confidence"]
-        queue = "manager" if escalator == "legal" else "tier2"
-        note = f"Escalated to {queue}: " + "; ".join(reasons) + f". Relevant article: {topic.article}."
-        add_message(
-            self.session, ticket=ticket, role=AuthorRole.NOTE, body=note, author=agent, actor=agent.email, at=at
+        legal = escalator == "legal"
+        escalation = Escalation(
+            suggest=True,
+            reasons=tuple(reasons or ["Draft confidence below threshold"]),
+            priority=EscalationPriority.CRITICAL if legal else EscalationPriority.HIGH,
+            queue=Queue.MANAGER if legal else Queue.TIER2,
+            suggested_action="Review with legal before replying; do not admit fault or promise compensation."
+            if legal
+            else "Take over personally: acknowledge the frustration first, then the fix.",
         )
-        self.session.add(
-            EscalationRow(
-                ticket_id=ticket.id,
-                reasons=reasons,
-                queue=queue,
-                created_by_id=agent.id,
-                created_at=at,
-                priority="critical" if escalator == "legal" else "high",
-                suggested_action="Review with legal before replying."
-                if escalator == "legal"
-                else "Take over and reply personally.",
-                package={"summary": note, "article": topic.article},
-            )
-        )
+        self.session.flush()
+        detail = ticket_detail(self.session, ticket_id=ticket.id)
+        package = build_handoff(ticket=detail, sentiment_trend=(), escalation=escalation, draft=None, articles=())
+        record_escalation(self.session, ticket=ticket, package=package, actor=agent, actor_email=agent.email, at=at)
         ticket.assignee_id = self.rng.choice(self.leads).id
-        transition(self.session, ticket=ticket, to=TicketStatus.ESCALATED, actor=agent.email, reason=note, at=at)
 
     def _csat(self, ticket: TicketRow, mood: str, resolved_at: datetime) -> None:
         if self.rng.random() > 0.6:
@@ -352,7 +357,7 @@ class _Seeder:
                 ticket_id=ticket.id,
                 score=score,
                 source="survey",
-                responded_at=resolved_at + timedelta(hours=self.rng.randrange(1, 30)),
+                responded_at=self.later(resolved_at, timedelta(hours=self.rng.randrange(1, 30))),
             )
         )
 

@@ -149,6 +149,7 @@ class TicketDetail(_Model):
     priority: int
     category: Category | None
     channel: Channel
+    assignee_id: int | None
     assignee_name: str | None
     version: int
     created_at: datetime
@@ -189,6 +190,7 @@ class Hit(_Model):
     product: str
     updated: str
     source: str
+    url: str | None = None  # public help-center address, when the article has one
     score: float = Field(ge=0, le=1)  # article relevance, comparable across queries
     dense_score: float
     bm25_score: float
@@ -204,6 +206,7 @@ class ArticleSummary(_Model):
     product: str
     updated: str
     source: str
+    url: str | None = None
     chunk_count: int
     ingested_at: datetime
     ingested_by: str
@@ -362,6 +365,8 @@ class Assistance(_Model):
     escalation: Escalation
     timings_ms: dict[str, float]
     created_at: datetime
+    # Tone of each customer message, oldest first; the last point is the assessment above.
+    sentiment_trend: tuple[MessageSentiment, ...] = ()
 
 
 class SentReply(_Model):
@@ -389,10 +394,13 @@ class EscalationItem(_Model):
     queue: Queue
     suggested_action: str
     state: str
+    owner_id: int | None  # the ticket's assignee: one notion of owner everywhere
     owner_name: str | None
+    created_by_id: int | None
     created_at: datetime
     waiting_hours: float
     package: HandoffPackage | None
+    package_error: str | None = None  # why a stored package could not be read
 
 
 class Delivery(_Model):
@@ -424,6 +432,14 @@ class ImportReport(_Model):
     errors: tuple[RowError, ...] = ()
 
 
+class ReplyState(StrEnum):
+    """What the reply box offers for a ticket."""
+
+    DRAFT = "draft"  # a customer message is waiting for an answer: offer the draft
+    ANSWERED = "answered"  # the team replied last: an empty box, no draft until the customer writes again
+    CLOSED = "closed"  # resolved: read-only until reopened
+
+
 class Workspace(_Model):
     """What the agent sees for one open ticket."""
 
@@ -431,3 +447,5 @@ class Workspace(_Model):
     assistance: Assistance
     deliveries: dict[int, Delivery]  # by message id
     fresh: bool  # computed just now (False: precomputed for this ticket version)
+    reply: ReplyState = ReplyState.DRAFT
+    owned_by_viewer: bool = False

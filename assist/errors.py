@@ -8,6 +8,9 @@ Every message says what happened and what to do next.
     ├── ValidationError        input was rejected (empty, too long, malformed)
     ├── InvalidTransitionError      a ticket cannot move from its status to the requested one
     ├── ConcurrencyError       the record changed since it was loaded: reload and retry
+    ├── DuplicateReplyError    the same reply was just sent (a double click, or a second send by accident)
+    ├── NoAlternativeError     Regenerate found no other grounded candidate
+    ├── OwnershipError         someone else owns the ticket; taking it over needs a confirmation
     ├── DatabaseError          the database cannot be reached or is not at the expected schema
     ├── AuthError              sign-in failed or is rate limited
     ├── PermissionDeniedError  the signed-in role may not do this
@@ -51,3 +54,19 @@ class AuthError(AssistError):
 
 class PermissionDeniedError(AssistError):
     """The user's role does not allow the action."""
+
+
+class DuplicateReplyError(ValidationError):
+    """The same text was sent on this ticket moments ago."""
+
+
+class NoAlternativeError(AssistError):
+    """Regenerate asked for another candidate draft and there is none."""
+
+
+class OwnershipError(AssistError):
+    """Someone else owns the ticket; the caller must confirm before taking it over."""
+
+    def __init__(self, message: str, *, owner_id: int) -> None:
+        super().__init__(message)
+        self.owner_id = owner_id

@@ -1,14 +1,16 @@
-"""What the customer's history says about a ticket: repeat contacts, waiting time, past escalations."""
+"""What the customer's history says about a ticket: repeat contacts, waiting time, past escalations,
+and whether the team owes the customer a reply."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, Category, ContactHistory, TicketDetail
 from assist.store.models import EscalationRow, TicketRow, utcnow
+from assist.topics import TopicMatch
 
 SAME_ISSUE_WINDOW = timedelta(days=90)
 
@@ -19,29 +21,29 @@ def contact_history(
     ticket: TicketDetail,
     category: Category | None,
     intent: str | None = None,
+    topic: TopicMatch | None = None,
     now: datetime | None = None,
 ) -> ContactHistory:
-    """Earlier tickets of this customer about the same issue (same intent when known, else same category)."""
+    """Earlier tickets of this customer about the same issue: the same intent label, or (with `topic`)
+    an opening that means the same thing. Without either, the same category counts."""
     now = now or utcnow()
-    same_issue = 0
-    topic: ColumnElement[bool] | None = None
-    if intent:
-        topic = TicketRow.intent == intent
-    elif category is not None:
-        topic = TicketRow.category == category.value
-    if topic is not None:
-        same_issue = (
-            session.scalar(
-                select(func.count()).where(
-                    TicketRow.customer_id == ticket.customer.id,
-                    TicketRow.id != ticket.id,
-                    TicketRow.created_at < ticket.created_at,
-                    TicketRow.created_at >= ticket.created_at - SAME_ISSUE_WINDOW,
-                    topic,
-                )
-            )
-            or 0
+    earlier = session.execute(
+        select(TicketRow.id, TicketRow.intent, TicketRow.category).where(
+            TicketRow.customer_id == ticket.customer.id,
+            TicketRow.id != ticket.id,
+            TicketRow.created_at < ticket.created_at,
+            TicketRow.created_at >= ticket.created_at - SAME_ISSUE_WINDOW,
         )
+    ).all()
+    similar = topic.similar(session, [row.id for row in earlier]) if topic is not None and earlier else {}
+    same_issue = 0
+    for row in earlier:
+        if intent and row.intent == intent:
+            same_issue += 1
+        elif topic is not None:
+            same_issue += topic.same_issue(similar.get(row.id, 0.0), same_category=row.category == _value(category))
+        elif not intent and category is not None and row.category == category.value:
+            same_issue += 1
     escalated_before = bool(
         session.scalar(
             select(func.count())
@@ -56,6 +58,20 @@ def contact_history(
         previously_escalated=escalated_before,
         is_vip=ticket.customer.is_vip,
     )
+
+
+def _value(category: Category | None) -> str | None:
+    return category.value if category is not None else None
+
+
+def needs_reply(ticket: TicketDetail) -> bool:
+    """A customer message came after the team's last reply (or no one has replied yet)."""
+    for message in reversed(ticket.messages):
+        if message.author_role is AuthorRole.CUSTOMER:
+            return True
+        if message.author_role is AuthorRole.AGENT:
+            return False
+    return False
 
 
 def _hours_waiting(ticket: TicketDetail, now: datetime) -> float:

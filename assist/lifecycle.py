@@ -17,13 +17,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assist.domain import TicketStatus as S
-from assist.errors import ConcurrencyError, InvalidTransitionError, NotFoundError
+from assist.errors import InvalidTransitionError, NotFoundError
 from assist.store import audit
-from assist.store.db import session_scope
 from assist.store.models import StatusChangeRow, TicketRow, utcnow
+from assist.store.versioned import edit_ticket
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.NEW: frozenset({S.PROCESSING, S.AWAITING_CUSTOMER, S.ESCALATED, S.RESOLVED}),
@@ -88,22 +87,10 @@ def change_status(engine: Engine, *, ticket_id: int, to: S, actor: str, expected
         ConcurrencyError: the ticket changed since `expected_version` was read.
         InvalidTransitionError: see `transition`.
     """
-    try:
-        with session_scope(engine) as session:
-            ticket = session.get(TicketRow, ticket_id)
-            if ticket is None:
-                raise NotFoundError(f"Ticket #{ticket_id} does not exist; it may have been deleted. Reload the inbox.")
-            if ticket.version != expected_version:
-                raise _changed(ticket_id)
-            transition(session, ticket=ticket, to=to, actor=actor, reason=reason)
-            session.flush()
-            return ticket.version
-    except StaleDataError as e:
-        raise _changed(ticket_id) from e
-
-
-def _changed(ticket_id: int) -> ConcurrencyError:
-    return ConcurrencyError(f"Ticket #{ticket_id} changed since you opened it — reload to see the latest version.")
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+        transition(session, ticket=ticket, to=to, actor=actor, reason=reason)
+        session.flush()
+        return ticket.version
 
 
 def time_in_status(session: Session, *, ticket_id: int, now: datetime | None = None) -> dict[S, timedelta]:

@@ -67,7 +67,8 @@ def _where(f: MetricsFilter) -> ColumnElement[bool]:
     if f.agent_id is not None:
         clauses.append(TicketRow.assignee_id == f.agent_id)
     if f.queue:
-        clauses.append(exists().where(EscalationRow.ticket_id == TicketRow.id, EscalationRow.queue == f.queue))
+        # Not a correlated EXISTS: queries that select from `escalations` themselves would lose their FROM.
+        clauses.append(TicketRow.id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue)))
     return and_(*clauses)
 
 
@@ -250,7 +251,8 @@ def calibration(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 
 
 def time_in_status(engine: Engine, f: MetricsFilter, *, now: datetime | None = None) -> pd.DataFrame:
-    """Mean hours per stay in each status; stays still open count up to `now`."""
+    """Mean hours per stay in each open status; stays still open count up to `now`. Resolved is left out:
+    it is where tickets end, and its "stay" is just the time since resolution."""
     nxt = func.lead(StatusChangeRow.changed_at).over(
         partition_by=StatusChangeRow.ticket_id, order_by=(StatusChangeRow.changed_at, StatusChangeRow.id)
     )
@@ -265,7 +267,12 @@ def time_in_status(engine: Engine, f: MetricsFilter, *, now: datetime | None = N
         .subquery()
     )
     hours = _hours(engine, stays.c.finish, stays.c.start)
-    stmt = select(stays.c.status, func.avg(hours), func.count()).group_by(stays.c.status)
+    stmt = (
+        select(stays.c.status, func.avg(hours), func.count())
+        .where(stays.c.status != "resolved")
+        .group_by(stays.c.status)
+        .order_by(stays.c.status)
+    )
     return _frame(engine, stmt, ["status", "mean_hours", "stays"])
 
 

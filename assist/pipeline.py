@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine
 
 from assist.config import Settings
-from assist.domain import Assistance, Hit
+from assist.domain import Assistance, AuthorRole, ContactHistory, Hit, MessageSentiment, Sentiment, TicketDetail
 from assist.drafting import ArticleText, ConfidenceModel, Drafter
 from assist.embeddings import Embedder
+from assist.errors import NoAlternativeError
 from assist.escalation import evaluate
 from assist.handoff import customer_summary
 from assist.history import contact_history, retrieval_query, unanswered_text
@@ -25,9 +26,11 @@ from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
 from assist.store.db import session_scope
-from assist.store.models import AssistRunRow, DraftRow, TicketRow
+from assist.store.models import utcnow
+from assist.store.runs import latest_run, save_run
 from assist.store.tickets import ticket_detail
 from assist.telemetry import StepTimer
+from assist.topics import TopicMatch, ticket_topic_text
 from assist.triage import Triager
 
 CATEGORY_FILTER_CONFIDENCE = 0.8  # below this, triage's category does not restrict retrieval
@@ -48,25 +51,38 @@ class Assistant:
     confidence: ConfidenceModel
 
 
-def assist(assistant: Assistant, *, ticket_id: int) -> Assistance:
+def assist(
+    assistant: Assistant, *, ticket_id: int, ticket: TicketDetail | None = None, alternative: int = 0
+) -> Assistance:
     """Compute and store assistance for the ticket's current version.
+
+    `ticket` saves a read when the caller has just loaded it. `alternative` > 0 grounds the draft on the
+    next-best article (Regenerate); the rest of the assessment is the same.
 
     Raises:
         NotFoundError: no such ticket.
+        NoAlternativeError: `alternative` asks for a candidate that does not exist.
     """
     timer = StepTimer()
     with timer.run("assist", ticket_id=ticket_id):
-        with timer.step("load"), session_scope(assistant.engine) as session:
-            ticket = ticket_detail(session, ticket_id=ticket_id)
+        if ticket is None:
+            with timer.step("load"), session_scope(assistant.engine) as session:
+                ticket = ticket_detail(session, ticket_id=ticket_id)
         query = retrieval_query(ticket)
+        topic = ticket_topic_text(ticket)
         with timer.step("embed"):
-            vector = assistant.embedder.encode_one(query)
+            if topic == query:
+                vector = topic_vector = assistant.embedder.encode_one(query)
+            else:
+                vector, topic_vector = assistant.embedder.encode([query, topic])
         with timer.step("triage"):
             triage = assistant.triager.classify(query, vector=vector)
         with timer.step("history"), session_scope(assistant.engine) as session:
+            match = TopicMatch(ticket_id=ticket.id, vector=topic_vector, embed=assistant.embedder.encode)
             history = contact_history(
-                session, ticket=ticket, category=ticket.category or triage.category, intent=triage.intent
+                session, ticket=ticket, category=ticket.category or triage.category, intent=triage.intent, topic=match
             )
+            match.remember(session)
         with timer.step("retrieve"):
             hits = _retrieve(
                 assistant.knowledge_base,
@@ -74,12 +90,16 @@ def assist(assistant: Assistant, *, ticket_id: int) -> Assistance:
                 vector,
                 triage.category.value if triage.category_confidence >= CATEGORY_FILTER_CONFIDENCE else None,
             )
+            if alternative:
+                if alternative >= len(hits) or hits[alternative].score < assistant.drafter.offline.min_article_score:
+                    raise NoAlternativeError(
+                        "There is no other grounded candidate for this ticket: the current draft uses the best "
+                        "matching article. Edit it, or write the answer by hand."
+                    )
+                hits = [hits[alternative], *hits[:alternative], *hits[alternative + 1 :]]
             articles = {h.article_id: _article(assistant.knowledge_base, h) for h in hits[:2]}
         with timer.step("sentiment"):
-            text = unanswered_text(ticket)
-            sentiment = analyze(
-                assistant.sentiment.predict_one(text), text=text, history=history, model=assistant.sentiment.name
-            )
+            sentiment, trend = _sentiment(assistant, ticket, history)
             priority = priority_of(sentiment, history)
         with timer.step("draft"):
             confidence = assistant.confidence.probability(hits, triage.category)
@@ -101,48 +121,11 @@ def assist(assistant: Assistant, *, ticket_id: int) -> Assistance:
                 draft_confidence=draft.confidence,
                 settings=assistant.settings,
             )
-        with timer.step("store"), session_scope(assistant.engine) as session:
-            draft_row = DraftRow(
-                ticket_id=ticket.id,
-                ticket_version=ticket.version,
-                text=draft.text,
-                confidence=draft.confidence,
-                sources=list(draft.sources),
-                model=draft.model,
-                mode=draft.mode.value,
-            )
-            session.add(draft_row)
-            session.flush()
-            run = AssistRunRow(
-                ticket_id=ticket.id,
-                ticket_version=ticket.version,
-                draft_id=draft_row.id,
-                mode=draft.mode.value,
-                model=draft.model,
-                confidence=draft.confidence,
-                top_score=hits[0].score if hits else None,
-                category=triage.category.value,
-                category_confidence=triage.category_confidence,
-                intent=triage.intent,
-                sentiment_level=sentiment.level.value,
-                sentiment_score=sentiment.score,
-                frustration=sentiment.frustration,
-                priority=priority,
-                escalate=escalation.suggest,
-                queue=escalation.queue.value,
-                reasons=list(escalation.reasons),
-                tokens=draft.tokens,
-                cost_usd=draft.cost_usd,
-                latency_ms=0.0,
-            )
-            session.add(run)
-            session.flush()
-            run_id, draft_id, created_at = run.id, draft_row.id, run.created_at
     result = Assistance(
         ticket_id=ticket.id,
         ticket_version=ticket.version,
-        run_id=run_id,
-        draft_id=draft_id,
+        run_id=0,
+        draft_id=0,
         query=query,
         history=history,
         triage=triage,
@@ -152,35 +135,44 @@ def assist(assistant: Assistant, *, ticket_id: int) -> Assistance:
         draft=draft,
         escalation=escalation,
         timings_ms=timer.timings_ms,
-        created_at=created_at,
+        created_at=utcnow(),
+        sentiment_trend=trend,
     )
-    with session_scope(assistant.engine) as session:  # record the measured total and the full result
-        row = session.get_one(AssistRunRow, run_id)
-        row.latency_ms = timer.timings_ms["total"]
-        row.steps_ms = timer.timings_ms
-        row.result = result.model_dump(mode="json")
-        # Keep the inbox's priority and category in step with the panels. A Core UPDATE leaves the
-        # ticket's version alone: this is derived data, not an edit that should conflict with an agent.
-        session.execute(
-            update(TicketRow)
-            .where(TicketRow.id == ticket.id)
-            .values(priority=priority, category=func.coalesce(TicketRow.category, triage.category.value))
-            .execution_options(synchronize_session=False)
+    return save_run(assistant.engine, assistance=result)
+
+
+def _sentiment(
+    assistant: Assistant, ticket: TicketDetail, history: ContactHistory
+) -> tuple[Sentiment, tuple[MessageSentiment, ...]]:
+    """The assessment of what is waiting for an answer, and the tone of every customer message before it,
+    in one batched forward pass (the handoff shows the trend without running the model again)."""
+    customer = [m for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
+    text = unanswered_text(ticket)
+    probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), text])
+    name = assistant.sentiment.name
+    sentiment = analyze(probabilities[-1], text=text, history=history, model=name)
+    trend = [
+        MessageSentiment(
+            message_id=m.id,
+            created_at=m.created_at,
+            level=(s := analyze(p, text=m.body, model=name)).level,
+            score=s.score,
         )
-    return result
+        for m, p in zip(customer[:-1], probabilities[:-1], strict=True)
+    ]
+    if customer:
+        last = customer[-1]
+        trend.append(
+            MessageSentiment(
+                message_id=last.id, created_at=last.created_at, level=sentiment.level, score=sentiment.score
+            )
+        )
+    return sentiment, tuple(trend)
 
 
-def latest(engine: Engine, *, ticket_id: int) -> Assistance | None:
-    """The stored assistance for the ticket's current version, if it was computed already."""
-    with session_scope(engine) as session:
-        version = session.scalar(select(TicketRow.version).where(TicketRow.id == ticket_id))
-        row = session.scalars(
-            select(AssistRunRow)
-            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version == version)
-            .order_by(AssistRunRow.id.desc())
-            .limit(1)
-        ).first()
-        return Assistance.model_validate(row.result) if row is not None and row.result else None
+def latest(engine: Engine, *, ticket_id: int, version: int | None = None) -> Assistance | None:
+    """The stored assistance for the ticket's current version (or `version`), if it was computed already."""
+    return latest_run(engine, ticket_id=ticket_id, version=version)
 
 
 def assist_many(
@@ -209,4 +201,4 @@ def _retrieve(kb: KnowledgeBase, query: str, vector: npt.NDArray[np.float32], ca
 
 def _article(kb: KnowledgeBase, hit: Hit) -> ArticleText:
     detail = kb.get_article(hit.article_id)
-    return ArticleText(article_id=detail.id, title=detail.title, body=detail.body)
+    return ArticleText(article_id=detail.id, title=detail.title, body=detail.body, url=hit.url)

@@ -1,27 +1,27 @@
-"""The team lead's escalation queue: list, take over, reassign, return to tier 1, resolve."""
+"""The team lead's escalation queue: list, take over, reassign, return to tier 1, resolve.
+
+An escalation's owner is its ticket's assignee (one notion of owner). Every action goes through the
+ticket's version guard, so two leads acting at once get "changed — reload" instead of both "ok".
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, joinedload
 
-from assist.domain import (
-    AuthorRole,
-    EscalationItem,
-    EscalationPriority,
-    HandoffPackage,
-    Queue,
-    Role,
-    TicketStatus,
-    User,
-)
-from assist.errors import NotFoundError, ValidationError
+from assist.domain import AuthorRole, EscalationItem, EscalationPriority, Queue, Role, TicketStatus, User
+from assist.errors import NotFoundError, OwnershipError, ValidationError
 from assist.escalation import PRIORITY_ORDER
 from assist.lifecycle import transition
 from assist.store import audit
 from assist.store.db import session_scope
+from assist.store.escalations import read_package
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
 from assist.store.tickets import add_message
+from assist.store.versioned import edit_ticket
 from assist.users import require
 
 ACTIVE = ("open", "taken")
@@ -36,17 +36,17 @@ def list_escalations(
         stmt = (
             select(EscalationRow, TicketRow)
             .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
-            .options(joinedload(TicketRow.customer))
+            .options(joinedload(TicketRow.customer), joinedload(TicketRow.assignee))
         )
         if not include_closed:
             stmt = stmt.where(EscalationRow.state.in_(ACTIVE))
         if queue is not None:
             stmt = stmt.where(EscalationRow.queue == queue.value)
-        owners = {u.id: u.name for u in session.scalars(select(UserRow))}
         items = []
         for row, ticket in session.execute(stmt):
             if reason and not any(reason.lower() in r.lower() for r in row.reasons):
                 continue
+            package, problem = read_package(row)
             items.append(
                 EscalationItem(
                     id=row.id,
@@ -60,10 +60,13 @@ def list_escalations(
                     queue=Queue(row.queue),
                     suggested_action=row.suggested_action,
                     state=row.state,
-                    owner_name=owners.get(row.owner_id or -1),
+                    owner_id=ticket.assignee_id,
+                    owner_name=ticket.assignee.name if ticket.assignee else None,
+                    created_by_id=row.created_by_id,
                     created_at=row.created_at,
                     waiting_hours=round((now - row.created_at).total_seconds() / 3600, 1),
-                    package=HandoffPackage.model_validate(row.package) if row.package.get("ticket_id") else None,
+                    package=package,
+                    package_error=problem,
                 )
             )
     return sorted(items, key=lambda i: (-PRIORITY_ORDER.index(i.priority), i.created_at))
@@ -75,40 +78,59 @@ def reasons_in_queue(engine: Engine) -> list[str]:
     return sorted({r for reasons in rows for r in reasons if not r.startswith("Agent's note")})
 
 
-def _escalation(session: Session, escalation_id: int) -> tuple[EscalationRow, TicketRow]:
-    row = session.get(EscalationRow, escalation_id)
-    if row is None:
-        raise NotFoundError(f"Escalation #{escalation_id} does not exist. Reload the queue.")
-    if row.state not in ACTIVE:
-        raise ValidationError(f"Escalation #{escalation_id} is already {row.state}. Reload the queue.")
-    return row, session.get_one(TicketRow, row.ticket_id)
-
-
-def take_over(engine: Engine, *, escalation_id: int, actor: User) -> int:
-    """The lead owns the ticket now; returns the ticket id to open."""
-    require(actor, Role.LEAD, action="take over escalations")
+@contextmanager
+def _edit(
+    engine: Engine, escalation_id: int, expected_version: int
+) -> Iterator[tuple[Session, EscalationRow, TicketRow]]:
     with session_scope(engine) as session:
-        row, ticket = _escalation(session, escalation_id)
-        row.state, row.owner_id, ticket.assignee_id = "taken", actor.id, actor.id
+        row = session.get(EscalationRow, escalation_id)
+        if row is None:
+            raise NotFoundError(f"Escalation #{escalation_id} does not exist. Reload the queue.")
+        ticket_id = row.ticket_id
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+        row = session.get_one(EscalationRow, escalation_id)
+        if row.state not in ACTIVE:
+            raise ValidationError(f"Escalation #{escalation_id} is already {row.state}. Reload the queue.")
+        yield session, row, ticket
+
+
+def take_over(
+    engine: Engine, *, escalation_id: int, expected_version: int, actor: User, confirm_owner: int | None = None
+) -> int:
+    """The lead owns the ticket now; returns the ticket id to open.
+
+    Raises:
+        OwnershipError: someone other than the lead and the agent who escalated owns it, and
+            `confirm_owner` does not name that person (the lead has not confirmed).
+    """
+    require(actor, Role.LEAD, action="take over escalations")
+    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
+        owner = ticket.assignee_id
+        if owner not in (None, actor.id, row.created_by_id) and confirm_owner != owner:
+            name = session.get_one(UserRow, owner).name
+            raise OwnershipError(
+                f"Ticket #{ticket.id} is owned by {name}. Take it over anyway? They will no longer own it.",
+                owner_id=owner,
+            )
+        row.state, ticket.assignee_id = "taken", actor.id
         audit.record(
             session,
             actor=actor.email,
             action="escalation.take_over",
             entity_type="ticket",
             entity_id=ticket.id,
-            detail={"escalation_id": escalation_id},
+            detail={"escalation_id": escalation_id, "from_owner": owner},
         )
         return ticket.id
 
 
-def reassign(engine: Engine, *, escalation_id: int, to_user_id: int, actor: User) -> None:
+def reassign(engine: Engine, *, escalation_id: int, expected_version: int, to_user_id: int, actor: User) -> None:
     require(actor, Role.LEAD, action="reassign escalations")
-    with session_scope(engine) as session:
-        row, ticket = _escalation(session, escalation_id)
+    with _edit(engine, escalation_id, expected_version) as (session, _row, ticket):
         user = session.get(UserRow, to_user_id)
         if user is None or not user.active:
             raise ValidationError("Choose an active team member to reassign to.")
-        row.owner_id, ticket.assignee_id = user.id, user.id
+        ticket.assignee_id = user.id
         audit.record(
             session,
             actor=actor.email,
@@ -119,13 +141,12 @@ def reassign(engine: Engine, *, escalation_id: int, to_user_id: int, actor: User
         )
 
 
-def return_to_tier1(engine: Engine, *, escalation_id: int, note: str, actor: User) -> None:
+def return_to_tier1(engine: Engine, *, escalation_id: int, expected_version: int, note: str, actor: User) -> None:
     """Back to tier 1 with guidance; the note is required so the agent knows what to do."""
     require(actor, Role.LEAD, action="return escalations to tier 1")
     if not note.strip():
         raise ValidationError("Write a note for the tier-1 agent: what should they do next?")
-    with session_scope(engine) as session:
-        row, ticket = _escalation(session, escalation_id)
+    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
         message = add_message(
             session, ticket=ticket, role=AuthorRole.NOTE, actor=actor.email, body=f"Returned to tier 1: {note.strip()}"
         )
@@ -143,10 +164,9 @@ def return_to_tier1(engine: Engine, *, escalation_id: int, note: str, actor: Use
         )
 
 
-def resolve(engine: Engine, *, escalation_id: int, actor: User) -> None:
+def resolve(engine: Engine, *, escalation_id: int, expected_version: int, actor: User) -> None:
     require(actor, Role.LEAD, action="resolve escalations")
-    with session_scope(engine) as session:
-        row, ticket = _escalation(session, escalation_id)
+    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
         if TicketStatus(ticket.status) is not TicketStatus.RESOLVED:
             transition(
                 session, ticket=ticket, to=TicketStatus.RESOLVED, actor=actor.email, reason="escalation resolved"

@@ -46,6 +46,7 @@ def build_knowledge_base(settings: Settings, *, engine: Engine, embedder: Embedd
         collection=chunk_collection(client, embedder),
         embedder=embedder,
         max_upload_bytes=settings.kb_upload_max_mb * 1_000_000,
+        help_center_url=settings.help_center_url,
     )
 
 
@@ -101,3 +102,13 @@ def build_assistant(settings: Settings, *, engine: Engine | None = None, embedde
         drafter=build_drafter(settings, embedder=embedder, chat_model=build_chat_model(settings)),
         confidence=ConfidenceModel.load(),
     )
+
+
+def warm_up(assistant: Assistant) -> None:
+    """One pass through every model and index, so the first real ticket pays no first-use costs
+    (lazy torch initialisation, the BM25 index build, tokenizer caches)."""
+    text = "I was charged twice for my subscription this month."
+    vector = assistant.embedder.encode_one(text)
+    assistant.triager.classify(text, vector=vector)
+    assistant.sentiment.predict([text])
+    assistant.knowledge_base.search(text, k=1, query_vector=vector)

@@ -1,14 +1,16 @@
-"""The agent's actions on a ticket: send (exactly once per ticket version), note, escalate."""
+"""The agent's actions on a ticket: open it, send (exactly once per ticket version), note, reopen,
+regenerate the draft, preview and make an escalation.
+
+Every change goes through `assist.store.versioned.edit_ticket`, the one optimistic-version guard.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from datetime import timedelta
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assist.config import Settings
 from assist.csat import issue_token, survey_url
@@ -20,44 +22,49 @@ from assist.domain import (
     Escalation,
     EscalationPriority,
     HandoffPackage,
-    MessageSentiment,
     Queue,
+    ReplyState,
     Role,
     SentReply,
+    TicketDetail,
     TicketStatus,
     User,
     Workspace,
 )
-from assist.errors import ConcurrencyError, InvalidTransitionError, NotFoundError, ValidationError
+from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
 from assist.handoff import build_handoff
+from assist.history import needs_reply
 from assist.lifecycle import transition
-from assist.pipeline import Assistant
-from assist.sentiment import analyze
+from assist.pipeline import Assistant, assist
 from assist.store import audit
 from assist.store.db import session_scope
-from assist.store.models import DraftRow, EscalationRow, OutboxRow, ReplyRow, TicketRow
+from assist.store.escalations import record_escalation
+from assist.store.models import AssistRunRow, DraftRow, MessageRow, OutboxRow, ReplyRow, TicketRow, UserRow, utcnow
+from assist.store.runs import stored_run
 from assist.store.tickets import add_message, clean_body, ticket_detail
+from assist.store.versioned import edit_ticket
 from assist.users import require
 
-
-@contextmanager
-def _ticket_at_version(engine: Engine, ticket_id: int, expected_version: int) -> Iterator[tuple[Session, TicketRow]]:
-    """A unit of work on one ticket that fails with "changed — reload" if anyone else got there first."""
-    try:
-        with session_scope(engine) as session:
-            ticket = session.get(TicketRow, ticket_id)
-            if ticket is None:
-                raise NotFoundError(f"Ticket #{ticket_id} does not exist. Reload the inbox.")
-            if ticket.version != expected_version:
-                raise _changed(ticket_id)
-            yield session, ticket
-            session.flush()  # the UPDATE carries `WHERE version = expected`: a concurrent writer loses here
-    except StaleDataError as e:
-        raise _changed(ticket_id) from e
+DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 
 
-def _changed(ticket_id: int) -> ConcurrencyError:
-    return ConcurrencyError(f"Ticket #{ticket_id} changed since you opened it — reload to see the latest version.")
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _refuse_duplicate(session: Session, ticket_id: int, body: str) -> None:
+    last = session.scalars(
+        select(MessageRow)
+        .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.AGENT.value)
+        .order_by(MessageRow.id.desc())
+        .limit(1)
+    ).first()
+    if last is not None and _same_words(last.body, body) and utcnow() - last.created_at < DUPLICATE_WINDOW:
+        minutes = max(1, int((utcnow() - last.created_at).total_seconds() // 60))
+        raise DuplicateReplyError(
+            f"This exact reply was already sent to the customer {minutes} min ago, so it was not sent again. "
+            "Change the text if you meant to write something new."
+        )
 
 
 def send_reply(
@@ -75,6 +82,7 @@ def send_reply(
 
     Raises:
         ValidationError: empty or too long.
+        DuplicateReplyError: the same text was sent on this ticket within the last few minutes.
         ConcurrencyError: the ticket changed since `expected_version` (someone else replied first).
         InvalidTransitionError: the ticket is resolved; reopen it first.
     """
@@ -83,10 +91,11 @@ def send_reply(
     survey = None
     if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
         survey = survey_url(issue_token(engine, ticket_id=ticket_id, settings=settings), settings)
-    with _ticket_at_version(engine, ticket_id, expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
         status = TicketStatus(ticket.status)
         if status is TicketStatus.RESOLVED:
             raise InvalidTransitionError(f"Ticket #{ticket_id} is resolved. Reopen it before replying.")
+        _refuse_duplicate(session, ticket_id, body)
         message = add_message(
             session,
             ticket=ticket,
@@ -152,45 +161,121 @@ def send_reply(
         )
 
 
-def add_note(engine: Engine, *, ticket_id: int, text: str, actor: User, settings: Settings) -> None:
-    """An internal note: visible to the team, never sent to the customer. Does not need the latest version."""
+def add_note(
+    engine: Engine, *, ticket_id: int, expected_version: int, text: str, actor: User, settings: Settings
+) -> int:
+    """An internal note: visible to the team, never sent to the customer. Returns the ticket's new version."""
     require(actor, Role.AGENT, Role.LEAD, action="add notes")
     body = clean_body(text, max_chars=settings.max_message_chars)
-    with session_scope(engine) as session:
-        ticket = session.get(TicketRow, ticket_id)
-        if ticket is None:
-            raise NotFoundError(f"Ticket #{ticket_id} does not exist.")
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
         message = add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=body, actor=actor.email)
         message.author_user_id = actor.id
+        session.flush()
+        return ticket.version
+
+
+def reopen(engine: Engine, *, ticket_id: int, expected_version: int, actor: User) -> int:
+    """Reopen a resolved ticket so the team can reply again. Returns the ticket's new version.
+
+    Raises:
+        InvalidTransitionError: the ticket is not resolved.
+    """
+    require(actor, Role.AGENT, Role.LEAD, action="reopen tickets")
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+        transition(session, ticket=ticket, to=TicketStatus.REOPENED, actor=actor.email, reason="reopened by the team")
+        session.flush()
+        return ticket.version
+
+
+def _deliveries(session: Session, ticket_id: int) -> dict[int, Delivery]:
+    rows = session.scalars(select(OutboxRow).where(OutboxRow.ticket_id == ticket_id)).all()
+    return {
+        r.message_id: Delivery(
+            message_id=r.message_id, outbox_id=r.id, status=r.status, attempts=r.attempts, last_error=r.last_error
+        )
+        for r in rows
+    }
 
 
 def deliveries(engine: Engine, *, ticket_id: int) -> dict[int, Delivery]:
     """Delivery state of every sent reply of the ticket, by message id."""
     with session_scope(engine) as session:
-        rows = session.scalars(select(OutboxRow).where(OutboxRow.ticket_id == ticket_id)).all()
-        return {
-            r.message_id: Delivery(
-                message_id=r.message_id, outbox_id=r.id, status=r.status, attempts=r.attempts, last_error=r.last_error
-            )
-            for r in rows
-        }
+        return _deliveries(session, ticket_id)
 
 
-def handoff_preview(assistant: Assistant, *, assistance: Assistance, note: str = "") -> HandoffPackage:
-    """The package a lead would receive, without changing anything."""
-    with session_scope(assistant.engine) as session:
-        ticket = ticket_detail(session, ticket_id=assistance.ticket_id)
-    customer = [m for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
-    probabilities = assistant.sentiment.predict([m.body for m in customer])
-    trend = [
-        MessageSentiment(
-            message_id=m.id,
-            created_at=m.created_at,
-            level=(s := analyze(p, text=m.body, model=assistant.sentiment.name)).level,
-            score=s.score,
+def reply_state(ticket: TicketDetail) -> ReplyState:
+    if ticket.status is TicketStatus.RESOLVED:
+        return ReplyState.CLOSED
+    return ReplyState.DRAFT if needs_reply(ticket) else ReplyState.ANSWERED
+
+
+def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | None) -> tuple[Assistance, bool]:
+    """A lead who owns an escalated ticket is the escalation: suggesting to escalate it again is noise."""
+    owns = viewer is not None and ticket.assignee_id == viewer.id
+    if owns and viewer is not None and viewer.role is not Role.AGENT and ticket.status is TicketStatus.ESCALATED:
+        note = Escalation(
+            suggest=False,
+            reasons=(),
+            priority=assistance.escalation.priority,
+            queue=Queue.AUTO,
+            suggested_action="You own this escalation: reply to the customer, or return it to tier 1 from the queue.",
         )
-        for m, p in zip(customer, probabilities, strict=True)
-    ]
+        assistance = assistance.model_copy(update={"escalation": note})
+    return assistance, owns
+
+
+def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> Workspace:
+    """The ticket, its assistance for the current version and delivery states, in one database trip when
+    the assistance was precomputed (else it is computed now, from the ticket already loaded)."""
+    with session_scope(assistant.engine) as session:
+        ticket = ticket_detail(session, ticket_id=ticket_id)
+        row = session.scalars(
+            select(AssistRunRow.result)
+            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version == ticket.version)
+            .order_by(AssistRunRow.id.desc())
+            .limit(1)
+        ).first()
+        sent = _deliveries(session, ticket_id)
+    assistance = Assistance.model_validate(row) if row else None
+    fresh = assistance is None
+    if assistance is None:
+        assistance = assist(assistant, ticket_id=ticket_id, ticket=ticket)
+    assistance, owns = _for_viewer(ticket, assistance, viewer)
+    return Workspace(
+        ticket=ticket,
+        assistance=assistance,
+        deliveries=sent,
+        fresh=fresh,
+        reply=reply_state(ticket),
+        owned_by_viewer=owns,
+    )
+
+
+def regenerate(assistant: Assistant, *, ticket_id: int, alternative: int) -> Assistance:
+    """A different candidate draft: grounded on the `alternative`-th best article (1 = the runner-up).
+
+    Raises:
+        NoAlternativeError: there is no such candidate; keep the current draft.
+    """
+    return assist(assistant, ticket_id=ticket_id, alternative=alternative)
+
+
+def _run(engine: Engine, run_id: int) -> Assistance:
+    assistance = stored_run(engine, run_id=run_id)
+    if assistance is None:
+        raise NotFoundError(f"The assistance run #{run_id} is gone. Reload the ticket.")
+    return assistance
+
+
+def handoff_preview(engine: Engine, *, run_id: int, note: str = "") -> HandoffPackage:
+    """The package a lead would receive, from the stored assistance run; changes nothing, runs no model."""
+    assistance = _run(engine, run_id)
+    with session_scope(engine) as session:
+        ticket = ticket_detail(session, ticket_id=assistance.ticket_id)
+    return _package(ticket, assistance, note)
+
+
+def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> HandoffPackage:
     escalation = assistance.escalation
     if not escalation.suggest:  # the agent escalates although the policy did not suggest it
         escalation = Escalation(
@@ -203,59 +288,21 @@ def handoff_preview(assistant: Assistant, *, assistance: Assistance, note: str =
     if note.strip():
         escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"Agent's note: {note.strip()}")})
     return build_handoff(
-        ticket=ticket, sentiment_trend=trend, escalation=escalation, draft=assistance.draft, articles=assistance.hits
+        ticket=ticket,
+        sentiment_trend=assistance.sentiment_trend,
+        escalation=escalation,
+        draft=assistance.draft,
+        articles=assistance.hits,
     )
 
 
-def escalate(
-    assistant: Assistant, *, assistance: Assistance, expected_version: int, actor: User, note: str = ""
-) -> int:
+def escalate(engine: Engine, *, run_id: int, expected_version: int, actor: User, note: str = "") -> int:
     """Store the handoff package, move the ticket to escalated and into the lead queue. Returns its id."""
     require(actor, Role.AGENT, Role.LEAD, action="escalate tickets")
-    package = handoff_preview(assistant, assistance=assistance, note=note)
-    with _ticket_at_version(assistant.engine, assistance.ticket_id, expected_version) as (session, ticket):
-        summary = "; ".join(package.reasons)
-        message = add_message(
-            session,
-            ticket=ticket,
-            role=AuthorRole.NOTE,
-            actor=actor.email,
-            body=f"Escalated to {package.queue.value}: {summary}",
-        )
-        message.author_user_id = actor.id
-        row = EscalationRow(
-            ticket_id=ticket.id,
-            reasons=list(package.reasons),
-            priority=package.priority.value,
-            queue=package.queue.value,
-            suggested_action=package.suggested_action,
-            package=package.model_dump(mode="json"),
-            created_by_id=actor.id,
-        )
-        session.add(row)
-        transition(session, ticket=ticket, to=TicketStatus.ESCALATED, actor=actor.email, reason=summary)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor.email,
-            action="ticket.escalate",
-            entity_type="ticket",
-            entity_id=ticket.id,
-            detail={"escalation_id": row.id, "queue": row.queue, "priority": row.priority},
+    assistance = _run(engine, run_id)
+    with edit_ticket(engine, ticket_id=assistance.ticket_id, expected_version=expected_version) as (session, ticket):
+        package = _package(ticket_detail(session, ticket_id=ticket.id), assistance, note)
+        row = record_escalation(
+            session, ticket=ticket, package=package, actor=session.get(UserRow, actor.id), actor_email=actor.email
         )
         return row.id
-
-
-def open_workspace(assistant: Assistant, *, ticket_id: int, regenerate: bool = False) -> Workspace:
-    """The ticket, its assistance for the current version (precomputed when possible) and delivery states."""
-    from assist.pipeline import assist, latest
-
-    assistance = None if regenerate else latest(assistant.engine, ticket_id=ticket_id)
-    fresh = assistance is None
-    if assistance is None:
-        assistance = assist(assistant, ticket_id=ticket_id)
-    with session_scope(assistant.engine) as session:
-        ticket = ticket_detail(session, ticket_id=ticket_id)
-    return Workspace(
-        ticket=ticket, assistance=assistance, deliveries=deliveries(assistant.engine, ticket_id=ticket_id), fresh=fresh
-    )

@@ -10,11 +10,12 @@ from assist.domain import Role
 from assist.errors import AssistError
 from assist.users import change_role, create_user, list_users, reset_password, set_active
 from ui import auth, resources, state
+from ui.guard import show_error
 
 state.init()
 user = auth.require_role("pages/admin.py")
 engine = resources.engine()
-st.title("🛠️ Admin")
+st.title("Admin")
 state.show_flash()
 
 st.subheader("Users")
@@ -42,20 +43,27 @@ with st.form("new_user", clear_on_submit=True):
         try:
             create_user(engine, email=email, name=name, role=role, password=password, actor=user)
         except AssistError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             state.flash(f"Created {email}.")
             st.rerun()
 by_id = {u.id: u for u in people}
-with st.form("edit_user"):
-    st.markdown("**Change a user**")
-    target = st.selectbox(
-        "User", list(by_id), key="edit_user", format_func=lambda i: f"{by_id[i].name} ({by_id[i].email})"
-    )
+st.markdown("**Change a user**")
+target = st.selectbox("User", list(by_id), key="edit_user", format_func=lambda i: f"{by_id[i].name} ({by_id[i].email})")
+chosen = by_id[target]
+with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from that user's current values
     c1, c2, c3 = st.columns(3)
-    new_role = c1.selectbox("Role", list(Role), key="edit_role", format_func=lambda r: r.value)
-    new_password = c2.text_input("New password", type="password", key="edit_password")
-    active = c3.selectbox("Status", ["active", "disabled"], key="edit_active")
+    new_role = c1.selectbox(
+        "Role",
+        list(Role),
+        index=list(Role).index(chosen.role),
+        key=f"edit_role_{target}",
+        format_func=lambda r: r.value,
+    )
+    new_password = c2.text_input("New password", type="password", key=f"edit_password_{target}")
+    active = c3.selectbox(
+        "Status", ["active", "disabled"], index=0 if chosen.active else 1, key=f"edit_active_{target}"
+    )
     b1, b2, b3 = st.columns(3)
     try:
         if b1.form_submit_button("Change role", key="edit_role_submit"):
@@ -71,7 +79,7 @@ with st.form("edit_user"):
             state.flash("Status changed.")
             st.rerun()
     except AssistError as e:
-        st.error(str(e))
+        show_error(e)
 
 st.subheader("Audit log")
 today = datetime.now(UTC).date()

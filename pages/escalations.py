@@ -3,33 +3,35 @@
 import streamlit as st
 
 from assist.domain import Queue
-from assist.errors import AssistError
+from assist.errors import AssistError, OwnershipError
 from assist.inbox import list_assignees
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from ui import auth, queue_view, resources, state
+from ui.guard import guarded, show_error
 
 state.init()
 user = auth.require_role("pages/escalations.py")
 engine = resources.engine()
-st.title("🚨 Escalations")
+st.title("Escalations")
 state.show_flash()
 
 left, right = st.columns(2)
-queue = left.selectbox(
-    "Queue",
-    [None, Queue.TIER1, Queue.TIER2, Queue.MANAGER],
-    key="esc_queue",
-    format_func=lambda q: "All queues" if q is None else q.value,
-)
-reason = right.selectbox(
-    "Reason",
-    [None, *reasons_in_queue(engine)],
-    key="esc_reason",
-    format_func=lambda r: "Any reason" if r is None else r,
-)
-items = list_escalations(engine, queue=queue, reason=reason)
+with guarded("the escalation queue"):
+    queue = left.selectbox(
+        "Queue",
+        [None, Queue.TIER1, Queue.TIER2, Queue.MANAGER],
+        key="esc_queue",
+        format_func=lambda q: "All queues" if q is None else q.value,
+    )
+    reason = right.selectbox(
+        "Reason",
+        [None, *reasons_in_queue(engine)],
+        key="esc_reason",
+        format_func=lambda r: "Any reason" if r is None else r,
+    )
+    items = list_escalations(engine, queue=queue, reason=reason)
 if not items:
-    st.info("The queue is empty. Nothing needs a lead right now.", icon="🎉")
+    st.info("The queue is empty. Nothing needs a lead right now.", icon=":material/celebration:")
     st.stop()
 queue_view.queue_table(items)
 by_id = {i.id: i for i in items}
@@ -42,27 +44,44 @@ chosen = st.selectbox(
 item = by_id[chosen]
 queue_view.package_view(item)
 
-actor = state.current_user()
 take, back, done = st.columns(3)
+confirm_key = f"esc_take_confirm_{item.id}"
 try:
-    if take.button("Take over and reply", type="primary", key=f"esc_take_{item.id}"):
-        state.open_ticket(take_over(engine, escalation_id=item.id, actor=actor))
-        st.switch_page("pages/inbox.py")
+    owner_to_confirm = st.session_state.get(confirm_key)
+    if owner_to_confirm is not None:
+        take.warning(f"{item.owner_name or 'Someone else'} owns this ticket.", icon=":material/person_alert:")
+    label = "Take over anyway" if owner_to_confirm is not None else "Take over and reply"
+    if take.button(label, type="primary", key=f"esc_take_{item.id}"):
+        try:
+            ticket_id = take_over(
+                engine,
+                escalation_id=item.id,
+                expected_version=item.ticket_version,
+                actor=user,
+                confirm_owner=owner_to_confirm,
+            )
+        except OwnershipError as e:
+            st.session_state[confirm_key] = e.owner_id
+            show_error(e)
+        else:
+            st.session_state.pop(confirm_key, None)
+            state.open_ticket(ticket_id)
+            st.switch_page("pages/inbox.py")
     if done.button("Resolve", key=f"esc_resolve_{item.id}"):
-        resolve(engine, escalation_id=item.id, actor=actor)
+        resolve(engine, escalation_id=item.id, expected_version=item.ticket_version, actor=user)
         state.flash(f"Escalation for ticket #{item.ticket_id} resolved.")
         st.rerun()
     with back.popover("Return to tier 1"):
         note = st.text_area("What should the agent do?", key=f"esc_note_{item.id}", max_chars=2000)
         if st.button("Return", key=f"esc_return_{item.id}"):
-            return_to_tier1(engine, escalation_id=item.id, note=note, actor=actor)
+            return_to_tier1(engine, escalation_id=item.id, expected_version=item.ticket_version, note=note, actor=user)
             state.flash(f"Ticket #{item.ticket_id} is back with tier 1.")
             st.rerun()
     with st.expander("Reassign"):
         target = queue_view.user_choice(list_assignees(engine), key=f"esc_assign_to_{item.id}")
         if st.button("Reassign", key=f"esc_assign_{item.id}"):
-            reassign(engine, escalation_id=item.id, to_user_id=target, actor=actor)
+            reassign(engine, escalation_id=item.id, expected_version=item.ticket_version, to_user_id=target, actor=user)
             state.flash(f"Ticket #{item.ticket_id} reassigned.")
             st.rerun()
 except AssistError as e:
-    st.error(str(e))
+    show_error(e)

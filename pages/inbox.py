@@ -3,39 +3,34 @@
 import streamlit as st
 
 from assist.domain import Role
-from assist.errors import AssistError
 from assist.inbox import list_assignees, list_inbox
 from assist.workspace import open_workspace
 from ui import auth, inbox_view, intake_view, resources, state, workspace_view
+from ui.guard import guarded
 
 state.init()
 user = auth.require_role("pages/inbox.py")
 engine = resources.engine()
 settings = resources.settings()
-st.title("📥 Inbox")
+st.title("Inbox")
 state.show_flash()
 
 if user.role is Role.ADMIN:
     intake_view.import_panel()
-query = inbox_view.filters(list_assignees(engine), page_size=settings.page_size)
-try:
+with guarded("the inbox"):
+    query = inbox_view.filters(list_assignees(engine), page_size=settings.page_size)
     page = list_inbox(engine, query=query)
-except AssistError as e:
-    st.error(str(e))
-    st.stop()
 inbox_view.ticket_list(page)
 
 if st.session_state.ticket_id is not None:
     st.divider()
-    if st.button("✕ Close ticket", key="close_ticket"):
+    if st.button("Close ticket", key="close_ticket", icon=":material/close:"):
         state.open_ticket(None)
         st.rerun()
+    if not resources.models_ready():
+        workspace_view.warming_up()
+        st.stop()
     assistant = resources.assistant()
-    regenerate = bool(st.session_state.pop("regenerate", False))
-    try:
-        with st.spinner("Reading the ticket…"):
-            ws = open_workspace(assistant, ticket_id=st.session_state.ticket_id, regenerate=regenerate)
-    except AssistError as e:
-        st.error(str(e))
-    else:
-        workspace_view.workspace(ws, assistant, settings)
+    with guarded(f"ticket #{st.session_state.ticket_id}"), st.spinner("Reading the ticket…"):
+        ws = open_workspace(assistant, ticket_id=st.session_state.ticket_id, viewer=user)
+    workspace_view.workspace(ws, assistant, settings)

@@ -4,13 +4,14 @@ import streamlit as st
 
 from assist.errors import AssistError
 from ui import auth, kb_view, resources, state
+from ui.guard import show_error
 
 state.init()
 user = auth.require_role("pages/knowledge_base.py")
 kb = resources.knowledge_base()
 settings = resources.settings()
 actor = state.current_user()
-st.title("📚 Knowledge base")
+st.title("Knowledge base")
 
 st.subheader("Upload articles")
 with st.form("kb_upload", clear_on_submit=True):
@@ -19,6 +20,7 @@ with st.form("kb_upload", clear_on_submit=True):
         type=["md", "markdown", "txt", "html", "htm", "pdf"],
         accept_multiple_files=True,
         key="kb_files",
+        max_upload_size=settings.kb_upload_max_mb,  # the widget's own limit says the same as the parser's
     )
     left, right = st.columns(2)
     with left:
@@ -41,7 +43,7 @@ if submitted:
                 progress=kb_view.progress_reporter(bar),
             )
         except AssistError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             bar.empty()
             kb_view.ingest_report(report)
@@ -61,7 +63,7 @@ if articles:
                 try:
                     kb.delete(doomed, actor=actor)
                 except AssistError as e:
-                    st.error(str(e))
+                    show_error(e)
                 else:
                     st.toast(f"Deleted {doomed}")
                     st.rerun()
@@ -72,7 +74,7 @@ if articles:
             try:
                 report = kb.reindex(actor=actor, progress=kb_view.progress_reporter(bar))
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 bar.empty()
                 kb_view.ingest_report(report)
@@ -89,4 +91,4 @@ if searched:
     try:
         kb_view.hits(kb.search(query, k=k, category=search_category))
     except AssistError as e:
-        st.error(str(e))
+        show_error(e)

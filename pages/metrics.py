@@ -12,18 +12,20 @@ from assist.intake import read_rows
 from assist.metrics import MetricsFilter
 from ui import auth, resources, state
 from ui import metrics_view as view
+from ui.guard import guarded, show_error
 
 state.init()
 user = auth.require_role("pages/metrics.py")
 engine = resources.engine()
-st.title("📊 Metrics")
+st.title("Metrics")
 
 
 today = datetime.now(UTC).date()
 cols = st.columns(4)
 period = cols[0].date_input("Created between", (today - timedelta(days=89), today), key="m_period", max_value=today)
 categories = cols[1].multiselect("Category", [c.value for c in Category], key="m_categories")
-people = {u.id: u.name for u in list_assignees(engine)}
+with guarded("the team"):
+    people = {u.id: u.name for u in list_assignees(engine)}
 agent = cols[2].selectbox(
     "Agent", [None, *people], key="m_agent", format_func=lambda i: "Everyone" if i is None else people[i]
 )
@@ -37,14 +39,15 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info("Pick a start and an end date.")
     st.stop()
 f = MetricsFilter(start=period[0], end=period[1], categories=tuple(categories), agent_id=agent, queue=queue)
-board = view.load(engine, f)
+with guarded("the dashboard"):
+    board = view.load(engine, f)
 view.kpi_row(board.kpis)
 left, right = st.columns(2)
 with left:
     view.chart("CSAT trend", board.csat_trend, "csat_trend", view.csat_trend)
     view.chart("Volume by category and day", board.volume, "volume", view.volume)
     view.chart("Sentiment mix", board.sentiment, "sentiment", view.sentiment)
-    view.chart("Time in each status", board.time_in_status, "time_in_status", view.statuses)
+    view.chart("Mean time in each open status", board.time_in_status, "time_in_status", view.statuses)
 with right:
     view.chart("CSAT by how the reply was written", board.csat_by_segment, "csat_by_segment", view.segments)
     view.chart("Top escalation reasons", board.escalation_reasons, "escalation_reasons", view.reasons)
@@ -54,24 +57,28 @@ with right:
         "calibration",
         view.reliability,
     )
-    view.chart("Assist cost and latency", board.assist_costs, "assist_costs", view.costs)
+    view.chart("Assist runs per day (hover: latency and LLM cost)", board.assist_costs, "assist_costs", view.costs)
 
 st.subheader("Agents")
 if board.agents.empty:
     st.caption("No agent activity for these filters.")
 else:
-    st.dataframe(board.agents, hide_index=True, width="stretch")
+    st.dataframe(view.agents_table(board.agents), hide_index=True, width="stretch")
     view.export(board.agents, "agents")
 
-with st.expander("⬆️ Import CSAT ratings from your helpdesk (CSV: ticket, score, comment, date)"):
-    upload = st.file_uploader("Ratings CSV", type=["csv"], key="m_csat_file")
+with st.expander("Import CSAT ratings from your helpdesk (CSV: ticket, score, comment, date)"):
+    upload = st.file_uploader(
+        "Ratings CSV", type=["csv"], key="m_csat_file", max_upload_size=resources.settings().kb_upload_max_mb
+    )
     if upload is not None and st.button("Import ratings", key="m_csat_import"):
         try:
             report = import_csat(
-                engine, read_rows(upload.name, upload.getvalue(), max_bytes=10_000_000), actor=state.current_user()
+                engine,
+                read_rows(upload.name, upload.getvalue(), max_bytes=resources.settings().kb_upload_max_mb * 1_000_000),
+                actor=state.current_user(),
             )
         except AssistError as e:
-            st.error(str(e))
+            show_error(e)
         else:
             st.success(f"Imported {len(report.created)} ratings.")
             for error in report.errors[:50]:
@@ -80,7 +87,8 @@ with st.expander("⬆️ Import CSAT ratings from your helpdesk (CSV: ticket, sc
 
 st.subheader("Knowledge gaps")
 max_score = st.slider("Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score")
-found = view.gaps(engine, f, max_score)
+with guarded("the knowledge gaps"):
+    found = view.gaps(engine, f, max_score)
 if not found:
     st.success("Every ticket in this period had a reasonably matching article.")
 else:

@@ -93,6 +93,7 @@ def detail(
         priority=3,
         category=Category.BILLING,
         channel=Channel.EMAIL,
+        assignee_id=None,
         assignee_name=None,
         version=1,
         created_at=now,

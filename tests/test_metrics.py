@@ -143,7 +143,7 @@ def test_time_in_status(engine: Engine, workspace: dict[str, int]) -> None:
     assert frame.loc["new", "mean_hours"] == pytest.approx((1 + 3 + 5 + 120) / 4)
     assert frame.loc["processing", "mean_hours"] == pytest.approx(1.0)
     assert frame.loc["awaiting_customer", "mean_hours"] == pytest.approx((8 + 16 + 114) / 3)
-    assert frame.loc["resolved", "stays"] == 2
+    assert "resolved" not in frame.index  # where tickets end, not a stay
 
 
 def test_per_agent_table_and_its_csv(engine: Engine, workspace: dict[str, int]) -> None:
@@ -192,3 +192,14 @@ def test_csat_trend_sentiment_and_costs(engine: Engine, workspace: dict[str, int
     assert costs[["runs", "cost_usd", "mean_latency_ms", "llm_runs"]].to_dict("records") == [
         {"runs": 4, "cost_usd": pytest.approx(0.004), "mean_latency_ms": 40.0, "llm_runs": 2}
     ]
+
+
+def test_queue_filter_works_for_every_figure_of_the_dashboard(engine: Engine, workspace: dict[str, int]) -> None:
+    """Defect: the queue filter's correlated EXISTS left queries over `escalations` with no FROM clause."""
+    from assist.metrics import dashboard
+
+    tier2 = MetricsFilter(**{**WINDOW.model_dump(), "queue": "tier2"})
+    board = dashboard(engine, tier2)
+    assert board.kpis.tickets == 1
+    assert board.escalation_reasons.to_dict("records") == [{"reason": "Customer is angry", "escalations": 1}]
+    assert dashboard(engine, MetricsFilter(**{**WINDOW.model_dump(), "queue": "manager"})).kpis.tickets == 0

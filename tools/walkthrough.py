@@ -25,7 +25,7 @@ SHOTS = ROOT / "docs" / "screenshots"
 
 def prepare(env: dict[str, str]) -> None:
     python = sys.executable
-    for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["assist", "--open"]):
+    for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["precompute", "--open", "--quiet"]):
         subprocess.run([python, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 

@@ -10,6 +10,7 @@ from assist.domain import Role, User
 from assist.errors import AssistError
 from assist.users import authenticate
 from ui import resources
+from ui.guard import show_error
 
 PAGES: dict[str, tuple[Role, ...]] = {
     "pages/inbox.py": (Role.AGENT, Role.LEAD, Role.ADMIN),
@@ -58,7 +59,7 @@ def sidebar(user: User) -> None:
 
 
 def login_page() -> None:
-    st.title("🎧 Assist Console")
+    st.title("Assist Console")
     if st.session_state.get("signed_out_message"):
         st.info(st.session_state.pop("signed_out_message"))
     st.caption("Please sign in.")
@@ -69,7 +70,7 @@ def login_page() -> None:
             try:
                 user = authenticate(resources.engine(), email=email, password=password, settings=resources.settings())
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 st.session_state.user, st.session_state.last_seen = user, time.time()
                 st.rerun()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assist.domain import TicketStatus
+from assist.domain import MessageSentiment, TicketStatus
 
 # Every character CommonMark, GitHub-flavoured markdown or Streamlit (LaTeX `$`, `:emoji:`) gives meaning.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
@@ -51,3 +52,18 @@ def priority_label(priority: int) -> str:
 def kb_text(text: str) -> str:
     """An article passage as plain text: emphasis markers dropped, everything else shown literally."""
     return escape_markdown(re.sub(r"\*\*|__|`", "", text))
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 ticket', '2 tickets', '0 replies' (with `many`)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
+def blank(value: object, fmt: str = "{}") -> str:
+    """A value for display, or an en dash when there is none."""
+    return "–" if value is None or value != value else fmt.format(value)  # value != value: NaN
+
+
+def trend_text(trend: Sequence[MessageSentiment]) -> str:
+    """'neutral (+0.10) → frustrated (−0.52)': the tone of each customer message, oldest first."""
+    return " → ".join(f"{m.level.value} ({m.score:+.2f})".replace("-", "−") for m in trend) or "–"

@@ -17,7 +17,7 @@ from assist.domain import (
     User,
 )
 from ui import state
-from ui.format import STATUS_LABELS, ago, escape_markdown, money, priority_label
+from ui.format import STATUS_LABELS, ago, blank, escape_markdown, money, plural, priority_label
 
 SORT_LABELS = {
     TicketSort.PRIORITY: "Priority, then oldest",
@@ -112,7 +112,7 @@ def ticket_list(page: TicketPage) -> None:
         on_change=lambda: state.open_ticket(st.session_state.inbox_open_select),
     )
     right.number_input(
-        f"Page (of {page.page_count}, {page.total} tickets)",
+        f"Page (of {page.page_count}, {plural(page.total, 'ticket')})",
         min_value=1,
         max_value=page.page_count,
         step=1,
@@ -138,7 +138,7 @@ def customer_panel(customer: CustomerProfile, *, category: Category | None) -> N
     )
     if customer.billing_status != "current" or customer.account_status != "active":
         st.warning(f"Account {customer.account_status}, billing {customer.billing_status.replace('_', ' ')}.", icon="⚠️")
-    st.caption(f"Customer since {customer.customer_since:%b %Y} · {customer.contact_count} tickets in total")
+    st.caption(f"Customer since {customer.customer_since:%b %Y} · {plural(customer.contact_count, 'ticket')} in total")
     with st.expander(f"Invoices ({len(customer.invoices)})", expanded=category is Category.BILLING):
         if customer.invoices:
             st.dataframe(
@@ -166,7 +166,7 @@ def customer_panel(customer: CustomerProfile, *, category: Category | None) -> N
                 "Subject": [t.subject for t in customer.previous_tickets],
                 "Status": [STATUS_LABELS[t.status] for t in customer.previous_tickets],
                 "Opened": [f"{t.created_at:%Y-%m-%d}" for t in customer.previous_tickets],
-                "CSAT": [t.csat_score for t in customer.previous_tickets],
+                "CSAT": [blank(t.csat_score) for t in customer.previous_tickets],
             }
         ),
         hide_index=True,

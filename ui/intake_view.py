@@ -9,6 +9,8 @@ from assist.errors import AssistError
 from assist.intake import guess_mapping, import_rows, read_rows
 from assist.pipeline import assist_many
 from ui import resources, state
+from ui.format import plural
+from ui.guard import show_error
 
 NONE = "— not in this file —"
 
@@ -16,7 +18,9 @@ NONE = "— not in this file —"
 def import_panel() -> None:
     settings = resources.settings()
     with st.expander("⬆️ Import tickets from a helpdesk export (CSV or JSON)"):
-        upload = st.file_uploader("Export file", type=["csv", "json"], key="intake_file")
+        upload = st.file_uploader(
+            "Export file", type=["csv", "json"], key="intake_file", max_upload_size=settings.kb_upload_max_mb
+        )
         if upload is None:
             st.caption(
                 "Columns are recognised by their usual names (Zendesk, Freshdesk, Help Scout); "
@@ -26,7 +30,7 @@ def import_panel() -> None:
         try:
             rows = read_rows(upload.name, upload.getvalue(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
         except AssistError as e:
-            st.error(str(e))
+            show_error(e)
             return
         columns = list(rows[0])
         guessed = guess_mapping(columns)
@@ -51,9 +55,11 @@ def import_panel() -> None:
                     max_chars=settings.max_message_chars,
                 )
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
                 return
-            st.success(f"Imported {len(report.created)} new tickets and {len(report.appended)} follow-ups.")
+            st.success(
+                f"Imported {plural(len(report.created), 'new ticket')} and {plural(len(report.appended), 'follow-up')}."
+            )
             for error in report.errors[:50]:
                 st.error(f"Row {error.row}: {error.error}")
             todo = [*report.created, *report.appended]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -10,6 +12,7 @@ from sqlalchemy import Engine
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
 from ui import resources
+from ui.format import blank, plural
 
 
 @st.cache_data(ttl=resources.settings().metrics_cache_seconds, show_spinner="Aggregating…")
@@ -33,11 +36,11 @@ def gap_table(found: list[GapTopic]) -> pd.DataFrame:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return blank(value, "{:.0%}")
 
 
 def _num(value: float | None, unit: str = "") -> str:
-    return "—" if value is None else f"{value:,.1f}{unit}"
+    return blank(value, "{:,.1f}" + unit)
 
 
 def kpi_row(k: Kpis) -> None:
@@ -51,43 +54,81 @@ def kpi_row(k: Kpis) -> None:
     cols[0].metric("First response (mean)", _num(k.first_response_mean_h, " h"))
     cols[1].metric("First response (median)", _num(k.first_response_median_h, " h"))
     cols[2].metric("Handle time (mean)", _num(k.handle_time_mean_h, " h"), help="Created to resolved")
-    cols[3].metric("CSAT", "—" if k.csat_avg is None else f"{k.csat_avg:.2f}", help=f"{k.csat_responses} responses")
+    cols[3].metric("CSAT", blank(k.csat_avg, "{:.2f}"), help=plural(k.csat_responses, "response"))
     cols[4].metric("Satisfied (4-5)", _pct(k.csat_satisfied))
 
 
 def export(frame: pd.DataFrame, name: str) -> None:
     st.download_button(
-        f"⬇ {name}.csv", frame.to_csv(index=False).encode(), file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}"
+        f"{name}.csv",
+        frame.to_csv(index=False).encode(),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        icon=":material/download:",
     )
 
 
 def chart(title: str, frame: pd.DataFrame, name: str, draw: object) -> None:
     st.markdown(f"##### {title}")
     if frame.empty:
-        st.caption("No data for these filters.")
+        st.caption("No data for these filters yet.")
         return
     st.plotly_chart(draw(frame), width="stretch", key=f"chart_{name}")  # type: ignore[operator]
     export(frame, name)
 
 
+LABELS = {
+    "day": "Day",
+    "csat": "CSAT (1–5)",
+    "responses": "Responses",
+    "segment": "How the reply was written",
+    "tickets": "Tickets",
+    "category": "Category",
+    "escalations": "Escalations",
+    "reason": "Reason",
+    "level": "Sentiment",
+    "mean_confidence": "Draft confidence",
+    "sent_as_drafted": "Sent as drafted",
+    "replies": "Replies",
+    "band": "Confidence band",
+    "status": "Status",
+    "mean_hours": "Mean hours per stay",
+    "stays": "Stays",
+    "runs": "Assist runs",
+    "mean_latency_ms": "Mean latency (ms)",
+    "max_latency_ms": "Slowest (ms)",
+    "cost_usd": "LLM cost (USD)",
+    "llm_runs": "LLM runs",
+}
+
+
+def _days(fig: Any) -> Any:
+    # Days as categories: on a time axis a single day is a bar one nanosecond wide.
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    return fig
+
+
 def csat_trend(frame: pd.DataFrame) -> object:
-    return px.line(frame, x="day", y="csat", markers=True, range_y=[1, 5], hover_data=["responses"])
+    return _days(
+        px.line(frame, x="day", y="csat", markers=True, range_y=[1, 5], hover_data=["responses"], labels=LABELS)
+    )
 
 
 def segments(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="segment", y="csat", text="responses", range_y=[0, 5])
+    return px.bar(frame, x="segment", y="csat", hover_data=["responses"], range_y=[0, 5], labels=LABELS)
 
 
 def volume(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="day", y="tickets", color="category")
+    return _days(px.bar(frame, x="day", y="tickets", color="category", labels=LABELS))
 
 
 def reasons(frame: pd.DataFrame) -> object:
-    return px.bar(frame.head(10), x="escalations", y="reason", orientation="h")
+    return px.bar(frame.head(10), x="escalations", y="reason", orientation="h", labels=LABELS)
 
 
 def sentiment(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="day", y="tickets", color="level")
+    return _days(px.bar(frame, x="day", y="tickets", color="level", labels=LABELS))
 
 
 def reliability(frame: pd.DataFrame) -> object:
@@ -99,14 +140,44 @@ def reliability(frame: pd.DataFrame) -> object:
         hover_data=["replies", "band"],
         range_x=[0, 1],
         range_y=[0, 1],
+        labels=LABELS,
     )
     fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_yaxes(tickformat=".0%")
     return fig
 
 
 def statuses(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="status", y="mean_hours", text="stays")
+    named = frame.assign(status=frame["status"].map(lambda s: STATUS_NAMES.get(s, s)))
+    return px.bar(named, x="status", y="mean_hours", hover_data=["stays"], labels=LABELS)
 
 
 def costs(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="day", y="cost_usd", hover_data=["runs", "mean_latency_ms", "max_latency_ms"])
+    hover = ["mean_latency_ms", "max_latency_ms", "llm_runs"] + (["cost_usd"] if frame["cost_usd"].sum() > 0 else [])
+    return _days(px.bar(frame, x="day", y="runs", hover_data=hover, labels=LABELS))
+
+
+STATUS_NAMES = {
+    "new": "New",
+    "processing": "Processing",
+    "awaiting_customer": "Awaiting customer",
+    "escalated": "Escalated",
+    "reopened": "Reopened",
+}
+
+
+def agents_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The per-agent figures for people: rates as %, blanks as –."""
+    return pd.DataFrame(
+        {
+            "Agent": frame["agent"],
+            "Role": frame["role"],
+            "Tickets": frame["tickets"],
+            "Resolved": frame["resolved"],
+            "Replies": frame["replies"],
+            "Sent as drafted": [blank(v, "{:.0%}") for v in frame["as_drafted_rate"]],
+            "Avg edit distance": [blank(v, "{:.0f} chars") for v in frame["avg_edit_distance"]],
+            "CSAT": [blank(v, "{:.2f}") for v in frame["csat"]],
+        }
+    )

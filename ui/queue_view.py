@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.domain import EscalationItem, HandoffPackage, User
-from ui.format import escape_markdown
+from ui.format import escape_markdown, plural, trend_text
 
 PRIORITY_ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
 
@@ -23,7 +23,7 @@ def queue_table(items: list[EscalationItem]) -> None:
                 "Customer": [("⭐ " if i.customer_vip else "") + i.customer_name for i in items],
                 "Reasons": ["; ".join(i.reasons) for i in items],
                 "Waiting": [f"{i.waiting_hours:.0f} h" for i in items],
-                "Owner": [i.owner_name or "—" for i in items],
+                "Owner": [i.owner_name or "unassigned" for i in items],
             }
         ),
         hide_index=True,
@@ -44,15 +44,12 @@ def package_view(item: EscalationItem) -> None:
         icon="🚨",
     )
     if package is None:
-        st.caption("No handoff package was stored with this escalation.")
+        st.caption(escape_markdown(item.package_error or "No handoff package was stored with this escalation."))
         return
     st.markdown(f"**Customer:** {escape_markdown(package.customer_summary)}")
     if package.sentiment_trend:
-        st.caption(
-            "Sentiment over the thread: "
-            + " → ".join(f"{m.level.value} ({m.score:+.2f})" for m in package.sentiment_trend)
-        )
-    with st.expander(f"Conversation ({len(package.conversation)} messages)", expanded=True):
+        st.caption("Sentiment over the thread: " + trend_text(package.sentiment_trend))
+    with st.expander(f"Conversation ({plural(len(package.conversation), 'message')})", expanded=True):
         for message in package.conversation:
             st.markdown(
                 f"**{escape_markdown(message.author_name)}** ({message.author_role.value})  \n"

@@ -1,4 +1,5 @@
-"""Process-wide resources, built once by the `assist.resources` factories and cached by Streamlit.
+"""Process-wide resources, built once by the `assist.resources` factories (through `ui.warmup`, so the
+models load when the server starts) and cached by Streamlit.
 
 Cache the Engine (it owns the connection pool), never a Session or a connection.
 """
@@ -8,32 +9,37 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist import resources as factories
-from assist.config import Settings
+from assist.config import Settings, get_settings
 from assist.embeddings import Embedder
 from assist.kb import KnowledgeBase
 from assist.pipeline import Assistant
+from ui import warmup
 
 
 @st.cache_resource
 def settings() -> Settings:
-    return Settings()
+    return get_settings()
 
 
 @st.cache_resource
 def engine() -> Engine:
-    return factories.build_engine(settings())
+    return warmup.engine(settings())
 
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def embedder() -> Embedder:
-    return factories.build_embedder(settings())
-
-
-def knowledge_base() -> KnowledgeBase:
-    return assistant().knowledge_base  # one knowledge base per process, shared with the pipeline
+def models_ready() -> bool:
+    """Whether the models have finished loading (starts loading them if nobody has yet)."""
+    warmup.start(settings())
+    return warmup.ready()
 
 
 @st.cache_resource(show_spinner="Loading the models…")
 def assistant() -> Assistant:
-    return factories.build_assistant(settings(), engine=engine(), embedder=embedder())
+    return warmup.assistant(settings())
+
+
+def embedder() -> Embedder:
+    return assistant().embedder  # one encoder per process, shared with the pipeline
+
+
+def knowledge_base() -> KnowledgeBase:
+    return assistant().knowledge_base  # one knowledge base per process, shared with the pipeline

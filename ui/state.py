@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assist.domain import User
+from ui.format import escape_markdown
 
 DEFAULTS: dict[str, Any] = {
     "ticket_id": None,  # the ticket open in the workspace
@@ -45,12 +46,15 @@ def current_user() -> User:
     return user  # type: ignore[no-any-return]
 
 
-def flash(message: str) -> None:
+def flash(message: str, *, kind: str = "success") -> None:
     """Show `message` after the next rerun (st.success before st.rerun would vanish)."""
-    st.session_state.flash = message
+    st.session_state.flash = (kind, message)
 
 
 def show_flash() -> None:
-    if st.session_state.get("flash"):
-        st.success(st.session_state.flash)
+    pending = st.session_state.get("flash")
+    if pending:
+        kind, message = pending
+        # Messages quote titles and errors that can carry markdown: shown literally.
+        (st.info if kind == "info" else st.success)(escape_markdown(message))
         st.session_state.flash = None

@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import AuthorRole, Escalation, Hit, Sentiment, Triage, Workspace
+from assist.domain import AuthorRole, Escalation, Hit, Queue, ReplyState, Sentiment, Triage, Workspace
+from assist.drafting import insert_link
 from assist.errors import AssistError
 from assist.kb import KnowledgeBase
 from assist.pipeline import Assistant
-from assist.workspace import add_note, escalate, handoff_preview, send_reply
-from ui import state
-from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label
+from assist.workspace import add_note, escalate, handoff_preview, regenerate, reopen, send_reply
+from ui import resources, state
+from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label, trend_text
+from ui.guard import show_error
 from ui.inbox_view import AVATARS, customer_panel
 
 DELIVERY_LABELS = {
@@ -64,7 +66,10 @@ def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) ->
         )
 
 
-def escalation_panel(escalation: Escalation) -> None:
+def escalation_panel(escalation: Escalation, *, owned: bool = False) -> None:
+    if owned and not escalation.suggest and escalation.queue is Queue.AUTO:
+        st.info(escape_markdown(escalation.suggested_action), icon=":material/person:")
+        return
     if not escalation.suggest:
         st.success("No escalation needed: " + escalation.suggested_action, icon="✅")
         return
@@ -89,14 +94,24 @@ def articles(hits: tuple[Hit, ...], kb: KnowledgeBase) -> None:
                 try:
                     st.markdown(kb.get_article(hit.article_id).body.replace("$", "\\$"))
                 except AssistError as e:
-                    st.error(str(e))
+                    show_error(e)
 
 
 def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
     chosen = st.session_state.get(f"{key}_article")
     hit = next((h for h in hits if h.article_id == chosen), None)
-    if hit is not None:
-        st.session_state[key] = st.session_state.get(key, "").rstrip() + f'\n\nMore in our help article "{hit.title}".'
+    if hit is None:
+        return
+    if not hit.url:
+        state.flash(
+            f'"{hit.title}" has no public address. Add `url:` to its front matter or set HELP_CENTER_URL.', kind="info"
+        )
+        return
+    text, changed = insert_link(st.session_state.get(key, ""), title=hit.title, url=hit.url)
+    if changed:
+        st.session_state[key] = text
+    else:
+        state.flash(f'The link to "{hit.title}" is already in the reply.', kind="info")
 
 
 def seen_version(ws: Workspace) -> int:
@@ -108,7 +123,7 @@ def seen_version(ws: Workspace) -> int:
         left.warning(
             "This ticket changed since you opened it (a new message, or another agent acted). "
             "Reload to see the latest version; your text is kept.",
-            icon="🔄",
+            icon=":material/sync_problem:",
         )
         right.button("Reload", key=f"reload_{ws.ticket.id}", on_click=_reload, args=(ws,))
     return seen
@@ -116,7 +131,7 @@ def seen_version(ws: Workspace) -> int:
 
 def _editor_key(ticket_id: int) -> str:
     seen = st.session_state.get(f"seen_version_{ticket_id}")
-    return f"draft_{ticket_id}_{seen}_{st.session_state.get(f'regenerated_{ticket_id}', 0)}"
+    return f"draft_{ticket_id}_{seen}"
 
 
 def _reload(ws: Workspace) -> None:
@@ -127,23 +142,63 @@ def _reload(ws: Workspace) -> None:
 
 
 def _acted(ticket_id: int) -> None:
-    """After the agent's own change: the next render looks at the new version (and its fresh draft)."""
+    """After the agent's own change: the next render looks at the new version (and starts a new editor)."""
     st.session_state.pop(f"seen_version_{ticket_id}", None)
+    st.session_state.pop(f"alternative_{ticket_id}", None)
+
+
+def _regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
+    """Callback: the next-best grounded candidate replaces the editor's text (the caller confirmed edits)."""
+    counter = f"alternative_{ws.ticket.id}"
+    alternative = int(st.session_state.get(counter, 0)) + 1
+    st.session_state.pop(f"{key}_confirm_regenerate", None)
+    try:
+        fresh = regenerate(assistant, ticket_id=ws.ticket.id, alternative=alternative)
+    except AssistError as e:
+        state.flash(str(e), kind="info")
+        return
+    st.session_state[counter] = alternative
+    st.session_state[key] = fresh.draft.text
+
+
+def _ask_before_regenerating(key: str) -> None:
+    st.session_state[f"{key}_confirm_regenerate"] = True
+
+
+def _closed(ws: Workspace, seen: int) -> None:
+    st.info("This ticket is resolved, so it is read-only. Reopen it to reply.", icon=":material/lock:")
+    if st.button("Reopen", key=f"reopen_{ws.ticket.id}", icon=":material/lock_open:"):
+        try:
+            reopen(resources.engine(), ticket_id=ws.ticket.id, expected_version=seen, actor=state.current_user())
+        except AssistError as e:
+            show_error(e)
+        else:
+            _acted(ws.ticket.id)
+            state.flash(f"Ticket #{ws.ticket.id} reopened.")
+            st.rerun()
 
 
 def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: int) -> None:
-    """The editor pre-filled with the draft; Send, Send & resolve, Regenerate, Insert article link."""
+    """The reply box: the draft when a customer message waits for an answer, empty after the team replied,
+    read-only when resolved. Send, Send & resolve, Regenerate, Insert article link."""
+    st.markdown("#### Reply")
+    if ws.reply is ReplyState.CLOSED:
+        _closed(ws, seen)
+        return
     draft = ws.assistance.draft
     key = _editor_key(ws.ticket.id)
-    st.markdown("#### Reply")
-    st.markdown(
-        confidence_badge(draft.confidence, settings.escalation_min_confidence)
-        + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
-        + (" · sources: " + ", ".join(draft.sources) if draft.sources else "")
-    )
-    for note in draft.notes:
-        st.info(note, icon="ℹ️")
-    st.session_state.setdefault(key, draft.text)
+    offer = ws.reply is ReplyState.DRAFT
+    if offer:
+        st.markdown(
+            confidence_badge(draft.confidence, settings.escalation_min_confidence)
+            + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
+            + (" · sources: " + ", ".join(escape_markdown(s) for s in draft.sources) if draft.sources else "")
+        )
+        for note in draft.notes:
+            st.info(escape_markdown(note), icon=":material/info:")
+    else:
+        st.caption("You replied last. A new draft appears when the customer writes again; you can still write here.")
+    st.session_state.setdefault(key, draft.text if offer else "")
     text = st.text_area("Reply to the customer", key=key, height=320, max_chars=settings.max_message_chars)
     if ws.assistance.hits:
         left, right = st.columns([3, 1])
@@ -154,7 +209,7 @@ def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: 
             format_func=lambda a: next(h.title for h in ws.assistance.hits if h.article_id == a),
         )
         right.button("Insert link", key=f"{key}_insert", on_click=_insert_article, args=(key, ws.assistance.hits))
-    send, resolve, regenerate = st.columns(3)
+    send, resolve, regenerate_column = st.columns(3)
     actor = state.current_user()
     for column, label, resolving, primary in ((send, "Send", False, True), (resolve, "Send & resolve", True, False)):
         if column.button(label, key=f"{key}_{label}", type="primary" if primary else "secondary"):
@@ -164,77 +219,104 @@ def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: 
                     ticket_id=ws.ticket.id,
                     expected_version=seen,
                     text=text,
-                    draft_id=ws.assistance.draft_id,
+                    draft_id=ws.assistance.draft_id if offer else None,
                     actor=actor,
                     resolve=resolving,
                     settings=settings,
                 )
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 how = (
                     "as drafted"
                     if sent.sent_as_drafted
-                    else f"edited ({sent.edit_distance} changes)"
+                    else "with your edits"
                     if sent.edit_distance is not None
-                    else "written by hand"
+                    else "as written"
                 )
                 _acted(ws.ticket.id)
                 state.flash(
-                    f"Reply sent {how}; ticket is now {STATUS_LABELS[sent.status]} · delivery: "
+                    f"Reply sent {how}; the ticket is now {STATUS_LABELS[sent.status]} · delivery: "
                     f"{DELIVERY_LABELS.get(sent.delivery_status, sent.delivery_status)}"
                 )
                 st.rerun()
-    if regenerate.button("Regenerate", key=f"{key}_regenerate"):
-        counter = f"regenerated_{ws.ticket.id}"
-        st.session_state[counter] = st.session_state.get(counter, 0) + 1
-        st.session_state.regenerate = True
-        st.rerun()
+    if not offer:
+        return
+    edited = st.session_state.get(key, "") != draft.text
+    if st.session_state.get(f"{key}_confirm_regenerate"):
+        regenerate_column.warning("Regenerating replaces your edits.", icon=":material/warning:")
+        regenerate_column.button(
+            "Discard my edits and regenerate",
+            key=f"{key}_regenerate_confirmed",
+            on_click=_regenerate,
+            args=(ws, assistant, key),
+        )
+        regenerate_column.button(
+            "Keep editing",
+            key=f"{key}_regenerate_cancel",
+            on_click=st.session_state.pop,
+            args=(f"{key}_confirm_regenerate", None),
+        )
+    else:
+        regenerate_column.button(
+            "Regenerate",
+            key=f"{key}_regenerate",
+            help="A different candidate, grounded on the next-best article",
+            on_click=_ask_before_regenerating if edited else _regenerate,
+            args=(key,) if edited else (ws, assistant, key),
+        )
 
 
 def escalate_form(ws: Workspace, assistant: Assistant, seen: int) -> None:
-    with st.expander("🚨 Escalate to a lead", expanded=ws.assistance.escalation.suggest):
+    if ws.reply is ReplyState.CLOSED or (ws.owned_by_viewer and ws.ticket.status.value == "escalated"):
+        return
+    with st.expander("Escalate to a lead", expanded=ws.assistance.escalation.suggest, icon=":material/priority_high:"):
         note = st.text_area("Note for the lead", key=f"escalate_note_{ws.ticket.id}", max_chars=2000)
         if st.toggle("Preview the handoff package", key=f"escalate_preview_{ws.ticket.id}"):
-            package = handoff_preview(assistant, assistance=ws.assistance, note=note)
+            package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id, note=note)
             st.markdown(
                 f"**To {package.queue.value}, priority {package.priority.value}**  \n"
                 + escape_markdown(package.customer_summary)
             )
             st.markdown("  \n".join(f"• {escape_markdown(r)}" for r in package.reasons))
-            st.caption(
-                "Sentiment over the thread: "
-                + " → ".join(f"{m.level.value} ({m.score:+.2f})" for m in package.sentiment_trend)
-            )
+            st.caption("Sentiment over the thread: " + trend_text(package.sentiment_trend))
             st.caption(f"Suggested action: {escape_markdown(package.suggested_action)}")
         sure = st.checkbox("I want to hand this ticket to a lead", key=f"escalate_confirm_{ws.ticket.id}")
         if st.button("Escalate", key=f"escalate_{ws.ticket.id}", disabled=not sure):
             try:
                 escalate(
-                    assistant,
-                    assistance=ws.assistance,
+                    assistant.engine,
+                    run_id=ws.assistance.run_id,
                     expected_version=seen,
                     actor=state.current_user(),
                     note=note,
                 )
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 _acted(ws.ticket.id)
                 state.flash(f"Ticket #{ws.ticket.id} escalated; it is in the lead queue now.")
                 st.rerun()
 
 
-def note_form(ws: Workspace, assistant: Assistant, settings: Settings) -> None:
-    with st.expander("📝 Internal note"), st.form(f"note_form_{ws.ticket.id}", clear_on_submit=True):
+def note_form(ws: Workspace, assistant: Assistant, settings: Settings, seen: int) -> None:
+    with (
+        st.expander("Internal note", icon=":material/sticky_note_2:"),
+        st.form(f"note_form_{ws.ticket.id}", clear_on_submit=True),
+    ):
         text = st.text_area("Visible to the team only", key=f"note_{ws.ticket.id}", max_chars=5000)
         if st.form_submit_button("Add note", key=f"note_submit_{ws.ticket.id}"):
             try:
                 add_note(
-                    assistant.engine, ticket_id=ws.ticket.id, text=text, actor=state.current_user(), settings=settings
+                    assistant.engine,
+                    ticket_id=ws.ticket.id,
+                    expected_version=seen,
+                    text=text,
+                    actor=state.current_user(),
+                    settings=settings,
                 )
             except AssistError as e:
-                st.error(str(e))
+                show_error(e)
             else:
                 _acted(ws.ticket.id)
                 state.flash("Note added.")
@@ -256,9 +338,25 @@ def workspace(ws: Workspace, assistant: Assistant, settings: Settings) -> None:
         conversation(ws)
         draft_editor(ws, assistant, settings, seen)
         escalate_form(ws, assistant, seen)
-        note_form(ws, assistant, settings)
+        note_form(ws, assistant, settings, seen)
     with side:
         triage_and_sentiment(ws.assistance.triage, ws.assistance.sentiment, ws.assistance.priority)
-        escalation_panel(ws.assistance.escalation)
+        escalation_panel(ws.assistance.escalation, owned=ws.owned_by_viewer)
         customer_panel(ticket.customer, category=ticket.category)
         articles(ws.assistance.hits, assistant.knowledge_base)
+
+
+def warming_up() -> None:
+    """Shown while the models load after a restart; the page continues by itself when they are ready."""
+    st.info(
+        "Warming up: the models are still loading after a restart (about 20 seconds). "
+        "The ticket opens by itself when they are ready.",
+        icon=":material/hourglass_top:",
+    )
+
+    @st.fragment(run_every=1)
+    def _poll() -> None:
+        if resources.models_ready():
+            st.rerun(scope="app")
+
+    _poll()

@@ -1,6 +1,7 @@
 """Draft replies: prompt + LangChain chat model, offline grounded drafter, calibrated confidence."""
 
 from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
+from assist.drafting.links import citation, insert_link
 from assist.drafting.llm import DraftingError, LlmDrafter, parse_reply
 from assist.drafting.offline import ArticleText, OfflineDrafter
 from assist.drafting.redaction import Redaction
@@ -14,6 +15,8 @@ __all__ = [
     "LlmDrafter",
     "OfflineDrafter",
     "Redaction",
+    "citation",
     "expected_calibration_error",
+    "insert_link",
     "parse_reply",
 ]

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.domain import Draft, DraftMode, Hit, SentimentLevel
+from assist.drafting.links import citation
 from assist.embeddings import Embedder
 
 MODEL_NAME = "offline-grounded"
@@ -63,6 +64,7 @@ class ArticleText:
     article_id: str
     title: str
     body: str
+    url: str | None = None
 
 
 def split_units(body: str) -> list[Unit]:
@@ -159,7 +161,7 @@ class OfflineDrafter:
                 "",
                 *body,
                 "",
-                f'This is from our help article "{article.title}".',
+                citation(article.title, article.url),
                 "Does this solve it for you, or is there anything else I can help with?",
                 "",
                 "Best regards,",

@@ -60,8 +60,17 @@ class _Prepared:
 
 
 class KnowledgeBase:
-    def __init__(self, *, engine: Engine, collection: Collection, embedder: Embedder, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        collection: Collection,
+        embedder: Embedder,
+        max_upload_bytes: int,
+        help_center_url: str | None = None,
+    ) -> None:
         self.engine = engine
+        self.help_center_url = help_center_url
         self.collection = collection
         self.embedder = embedder
         self.max_upload_bytes = max_upload_bytes
@@ -127,7 +136,7 @@ class KnowledgeBase:
         require(actor, action="re-index the knowledge base")
         with session_scope(self.engine) as session:
             articles = [
-                ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body)
+                ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
                 for a in session.scalars(select(ArticleRow))
             ]
         return self._apply(articles, actor=actor, remove_missing=False, progress=progress, force=True)
@@ -237,6 +246,7 @@ class KnowledgeBase:
                         product=a.product,
                         updated=a.updated,
                         source=a.source,
+                        url=a.url,
                         content_hash=a.content_hash,
                         body=a.text,
                         chunk_count=len(p.chunks),
@@ -285,6 +295,12 @@ class KnowledgeBase:
         stray = [cid for cid in self.collection.get(include=[])["ids"] if cid not in live]
         self._drop_vectors(stray)
         return len(stray)
+
+    def _url(self, article: ArticleRow) -> str | None:
+        """The article's own public address, else HELP_CENTER_URL/<id> when a help center is configured."""
+        if article.url:
+            return article.url
+        return f"{self.help_center_url.rstrip('/')}/{article.id}" if self.help_center_url else None
 
     # ---- read ---------------------------------------------------------------------------------
 
@@ -347,7 +363,8 @@ class KnowledgeBase:
                     select(ChunkRow, ArticleRow).join(ArticleRow).order_by(ChunkRow.article_id, ChunkRow.position)
                 ).all()
                 articles = {
-                    a.id: LiveArticle(a.id, a.title, a.category, a.product, a.updated, a.source) for _, a in rows
+                    a.id: LiveArticle(a.id, a.title, a.category, a.product, a.updated, a.source, self._url(a))
+                    for _, a in rows
                 }
                 chunks = {
                     c.id: LiveChunk(c.id, c.article_id, c.heading, c.text, a.category, a.product) for c, a in rows

@@ -36,11 +36,12 @@ class ParsedArticle:
     updated: str  # ISO date
     source: str  # the file name it came from
     text: str  # markdown with headings
+    url: str | None = None  # public help-center address (front matter `url`)
 
     @property
     def content_hash(self) -> str:
         """Changes when anything that ends up in the index changes."""
-        fields = (self.title, self.category, self.product, self.updated, self.source, self.text)
+        fields = (self.title, self.category, self.product, self.updated, self.source, self.text, self.url or "")
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
@@ -97,7 +98,17 @@ def parse_file(
         updated=_iso_date(meta.get("updated")),
         source=safe_name,
         text=text,
+        url=_url(safe_name, meta.get("url")),
     )
+
+
+def _url(name: str, value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    url = str(value).strip()
+    if not re.fullmatch(r"https?://[^\s<>\"'`]{1,490}", url):
+        raise ValidationError(f"{name}: the url in the front matter must be an http(s) address without spaces.")
+    return url
 
 
 def _decode(name: str, data: bytes) -> str:

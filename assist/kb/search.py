@@ -43,6 +43,7 @@ class LiveArticle:
     product: str
     updated: str
     source: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def rank(
                 product=article.product,
                 updated=article.updated,
                 source=article.source,
+                url=article.url,
                 score=score,
                 dense_score=round(best_dense[article_id], 4),
                 bm25_score=round(best_bm25[article_id], 4),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Dialect, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -191,7 +191,7 @@ class EscalationRow(Base):
     package: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the HandoffPackage as stored
     state: Mapped[str] = mapped_column(String(20), default="open")  # open | taken | returned | resolved
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who owns an escalation is the ticket's assignee: one notion of owner everywhere.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column()
 
@@ -232,6 +232,7 @@ class ArticleRow(Base):
     product: Mapped[str] = mapped_column(String(60), default="all")
     updated: Mapped[str] = mapped_column(String(10))  # ISO date from the article itself
     source: Mapped[str] = mapped_column(String(260))
+    url: Mapped[str | None] = mapped_column(String(500))  # public help-center address, for links in replies
     content_hash: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
     chunk_count: Mapped[int] = mapped_column(Integer)
@@ -338,3 +339,14 @@ class LoginAttemptRow(Base):
     email: Mapped[str] = mapped_column(String(320))
     success: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TicketTopicRow(Base):
+    """The embedding of a ticket's opening (subject + first customer message), computed once, so a
+    customer's earlier tickets can be matched by meaning and not only by an exact intent label."""
+
+    __tablename__ = "ticket_topics"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -269,6 +269,7 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
         priority=ticket.priority,
         category=Category(ticket.category) if ticket.category else None,
         channel=Channel(ticket.channel),
+        assignee_id=ticket.assignee_id,
         assignee_name=ticket.assignee.name if ticket.assignee else None,
         version=ticket.version,
         created_at=ticket.created_at,

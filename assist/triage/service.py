@@ -8,7 +8,7 @@ is passed in when the caller already has it, so triage adds no encoder pass.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from assist.triage.classifier import TextClassifier
 from assist.triage.zero_shot import ZeroShotCategories
 
 MIN_PER_LABEL = 3
+EMBED_STEP = 64  # examples per progress step
 MIN_LABELS = 2
 
 
@@ -88,7 +89,13 @@ class Triager:
         )
 
 
-def train(examples: Sequence[Example], *, embedder: Embedder, target: Path) -> dict[str, int]:
+def train(
+    examples: Sequence[Example],
+    *,
+    embedder: Embedder,
+    target: Path,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, int]:
     """Fit on intents when the examples have them (category follows from the intent), else on categories.
 
     Raises:
@@ -105,7 +112,12 @@ def train(examples: Sequence[Example], *, embedder: Embedder, target: Path) -> d
             "Label more tickets; until then triage uses the zero-shot category fallback."
         )
     texts = [e.text for e, _ in kept]
-    classifier = TextClassifier().fit(texts, [label for _, label in kept], embedder.encode(texts))
+    parts = []
+    for start in range(0, len(texts), EMBED_STEP):
+        parts.append(embedder.encode(texts[start : start + EMBED_STEP]))
+        if progress is not None:
+            progress(min(len(texts), start + EMBED_STEP), len(texts), "Embedding examples")
+    classifier = TextClassifier().fit(texts, [label for _, label in kept], np.concatenate(parts))
     classifier.save(target)
     mapping: dict[str, Category] = {}
     if use_intent:

@@ -60,7 +60,7 @@ def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         ["seed-demo"],
         ["kb", "ingest", "kb_docs"],
         ["tickets", "import", str(work / "tickets.csv")],
-        ["assist", "--open"],
+        ["precompute", "--open", "--quiet"],
     ):
         subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
     return env

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,11 +10,13 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from assist.config import get_settings
 from assist.demo import seed_demo
 from assist.domain import Role, User
 from assist.store import session_scope
 from assist.store.models import UserRow
 from tests.conftest import NOW
+from ui import warmup
 
 ROOT = Path(__file__).parents[2]
 
@@ -25,6 +28,8 @@ def clear_streamlit_caches() -> Iterator[None]:
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
+    get_settings.cache_clear()
+    warmup.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +39,14 @@ def isolated_settings(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tm
     monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "chroma"))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    get_settings.cache_clear()
+    warmup.reset()
+
+
+@pytest.fixture(autouse=True)
+def models_loaded(isolated_settings: None) -> None:
+    """The models finished loading, as on a server that said "ready" (the warm-up state has its own test)."""
+    warmup.assistant(get_settings())
 
 
 @pytest.fixture
@@ -59,3 +72,8 @@ def signed_in(at: AppTest, user: User | None) -> AppTest:
         at.session_state["user"] = user
         at.session_state["last_seen"] = time.time()
     return at
+
+
+def plain(markdown: str) -> str:
+    """What a person reads of escaped markdown (AppTest reports the source, with backslash escapes)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")

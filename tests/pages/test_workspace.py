@@ -11,7 +11,7 @@ from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
 from assist.store.models import ReplyRow, TicketRow
 from tests.conftest import KB_DOCS
-from tests.pages.conftest import ROOT, signed_in
+from tests.pages.conftest import ROOT, plain, signed_in
 
 pytestmark = pytest.mark.model
 
@@ -59,7 +59,9 @@ def test_open_edit_send_changes_status_and_stores_the_edit_distance(admin: User,
     box.input(original + "\nAnything else, just reply here.")  # type: ignore[attr-defined]
     next(b for b in at.button if b.key and b.key.endswith("_Send")).click().run()
     assert not at.exception and not at.error
-    assert at.success[0].value.startswith("Reply sent edited (")
+    assert plain(at.success[0].value).startswith("Reply sent with your edits; the ticket is now")
+    assert _draft_box(at).value == ""  # type: ignore[attr-defined]  # no machine draft to send a second time
+    assert any("You replied last" in c.value for c in at.caption)
     with session_scope(demo) as session:
         assert session.get_one(TicketRow, ticket_id).status == "awaiting_customer"
         reply = session.scalars(select(ReplyRow).where(ReplyRow.ticket_id == ticket_id)).one()
@@ -90,16 +92,27 @@ def test_a_stale_send_says_reload(admin: User, demo: Engine) -> None:
 
 
 def test_internal_note_and_article_link(admin: User, demo: Engine) -> None:
+    """Insert link puts the article's address before the sign-off, once (defect: title only, after the sign-off)."""
     ticket_id = _newest_ticket(demo, "API key")
     at = _open(admin, ticket_id)
     box = _draft_box(at)
-    insert = next(b for b in at.button if b.key and b.key.endswith("_insert"))
-    insert.click().run()
-    assert 'More in our help article "' in _draft_box(at).value  # type: ignore[attr-defined]
+    picker = next(s for s in at.selectbox if s.key and s.key.endswith("_article"))
+    picker.select_index(1).run()
+    second = picker.options[1]
+    next(b for b in at.button if b.key and b.key.endswith("_insert")).click().run()
+    text = _draft_box(at).value  # type: ignore[attr-defined]
+    cited = f'You can read more in our help article "{second}"'
+    link = next(line for line in text.splitlines() if line.startswith(cited))
+    assert "https://help.lumen.app/articles/" in link
+    lines = text.splitlines()
+    assert lines.index(link) < lines.index("Best regards,")
+    next(b for b in at.button if b.key and b.key.endswith("_insert")).click().run()
+    assert _draft_box(at).value == text  # type: ignore[attr-defined]
+    assert "already in the reply" in plain(at.info[0].value)
     assert box.key == _draft_box(at).key  # type: ignore[attr-defined]
     at.text_area(key=f"note_{ticket_id}").input("Checked the logs <script>x</script>")
     at.button(key=f"note_submit_{ticket_id}").click().run()
-    assert at.success[0].value == "Note added."
+    assert plain(at.success[0].value) == "Note added."
     assert any(m.value == r"Checked the logs \<script\>x\</script\>" for m in at.markdown)
 
 

@@ -1,0 +1,41 @@
+"""Links to help articles in a reply: one line per article, placed before the sign-off, never twice."""
+
+from __future__ import annotations
+
+import re
+
+# The lines a support reply usually ends with; the link goes above them.
+_SIGN_OFF = re.compile(
+    r"^\s*(best( regards| wishes)?|kind regards|regards|warm regards|many thanks|thanks( again)?|thank you|cheers|"
+    r"all the best|sincerely)\s*[,.!]?\s*$",
+    re.I,
+)
+
+
+def citation(title: str, url: str | None) -> str:
+    """The sentence that names an article (with its address when it has one)."""
+    quoted = f'"{title}"'
+    return (
+        f"You can read more in our help article {quoted}: {url}" if url else f"This is from our help article {quoted}."
+    )
+
+
+def insert_link(text: str, *, title: str, url: str) -> tuple[str, bool]:
+    """`text` with a link to the article before the sign-off; unchanged (False) when the address is already there.
+
+    A plain citation of the same article without its address is replaced rather than repeated.
+    """
+    if url in text:
+        return text, False
+    plain = citation(title, None)
+    if plain in text:
+        return text.replace(plain, citation(title, url), 1), True
+    lines = text.rstrip().splitlines()
+    at = next((i for i, line in enumerate(lines) if _SIGN_OFF.match(line)), len(lines))
+    before = lines[:at]
+    while before and not before[-1].strip():
+        before.pop()
+    block = [*before, "", citation(title, url)]
+    if at < len(lines):
+        block += ["", *lines[at:]]
+    return "\n".join(block), True

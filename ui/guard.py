@@ -1,0 +1,40 @@
+"""Errors on a page: an `AssistError` shows its own message; anything else is logged with its traceback
+and the page says plainly what failed. No page ever shows a traceback (the server's
+`client.showErrorDetails = "none"` is the last line of defence)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from assist.errors import AssistError
+from ui.format import escape_markdown
+
+log = logging.getLogger("assist.ui")
+
+
+def show_error(error: AssistError) -> None:
+    """The message, shown literally: messages quote input (file names, titles, rows) that may hold markdown."""
+    st.error(escape_markdown(str(error)))
+
+
+@contextmanager
+def guarded(what: str, *, stop: bool = True) -> Iterator[None]:
+    """Wrap a page-level read: on failure show a clear message (details go to the log) and stop the page."""
+    try:
+        yield
+    except AssistError as e:
+        show_error(e)
+        if stop:
+            st.stop()
+    except Exception:
+        log.exception("Loading %s failed", what)
+        st.error(
+            f"Could not load {what}. The details are in the server log; try again, "
+            "and tell your admin if it keeps happening."
+        )
+        if stop:
+            st.stop()

@@ -1,0 +1,49 @@
+"""`python -m ui.serve [--port N]`: start Assist Console with the models loading at once.
+
+Prints "Assist Console is ready at …" only after the models are loaded, so the first ticket an agent
+opens is as fast as the next. The upload limit and port come from Settings (KB_UPLOAD_MAX_MB, PORT),
+so what the upload widgets say is what the server enforces.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from streamlit.web import bootstrap
+
+from assist.config import get_settings
+from ui import warmup
+
+APP = Path(__file__).parents[1] / "app.py"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, help="Default: PORT from the environment (8501).")
+    parser.add_argument("--address", default=None, help="Listen address (default: all interfaces).")
+    options = parser.parse_args()
+    settings = get_settings()
+    port = options.port or settings.port
+    print(f"Starting Assist Console on port {port}; loading the models…", flush=True)
+    warmup.start(
+        settings,
+        on_ready=lambda seconds: print(
+            f"Assist Console is ready at http://localhost:{port} (models loaded in {seconds:.0f} s)", flush=True
+        ),
+    )
+    flags = {
+        "server_port": port,
+        "server_address": options.address,
+        "server_headless": True,
+        "server_maxUploadSize": settings.kb_upload_max_mb,
+        "server_fileWatcherType": "none",
+        "server_runOnSave": False,
+        "browser_gatherUsageStats": False,
+    }
+    bootstrap.load_config_options(flag_options=flags)
+    bootstrap.run(str(APP), False, [], flags)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Load the models when the server starts, not when the first agent opens a ticket.
+
+The process-wide resources are built once, in a background thread started by the launcher
+(`python -m ui.serve`, which `make run` uses) or by the first page view; pages that need the
+models ask `ready()` and show a "warming up" state instead of a 30-second spinner.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from assist import resources as factories
+from assist.config import Settings
+from assist.embeddings import Embedder
+from assist.pipeline import Assistant
+
+log = logging.getLogger("assist.ui")
+_lock = threading.Lock()
+_done = threading.Event()
+_thread: threading.Thread | None = None
+_engine: Engine | None = None
+_assistant: Assistant | None = None
+_error: BaseException | None = None
+_embedder: Embedder | None = None  # the encoder does not depend on settings: kept across `reset`
+_seconds = 0.0
+
+
+def engine(settings: Settings) -> Engine:
+    """The process's one Engine (the database is needed long before the models)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = factories.build_engine(settings)
+        return _engine
+
+
+def start(settings: Settings, *, on_ready: Callable[[float], None] | None = None) -> None:
+    """Begin loading the models in the background (once per process)."""
+    global _thread
+    with _lock:
+        if _thread is not None:
+            return
+        _thread = threading.Thread(target=_load, args=(settings, on_ready), name="assist-warm-up", daemon=True)
+        _thread.start()
+
+
+def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
+    global _assistant, _error, _seconds
+    started = time.perf_counter()
+    try:
+        built = factories.build_assistant(
+            settings, engine=engine(settings), embedder=Embedder(threads=settings.torch_threads)
+        )
+        factories.warm_up(built)
+        _assistant = built
+    except BaseException as e:  # reported to every page that needs the models
+        _error = e
+        log.exception("Loading the models failed")
+    finally:
+        _seconds = time.perf_counter() - started
+        _done.set()
+    if _assistant is not None and on_ready is not None:
+        on_ready(_seconds)
+
+
+def _shared_embedder(settings: Settings) -> Embedder:
+    global _embedder
+    with _lock:
+        if _embedder is None:
+            _embedder = factories.build_embedder(settings)
+        return _embedder
+
+
+def reset() -> None:
+    """Forget this process's resources (tests that switch databases between runs)."""
+    global _thread, _engine, _assistant, _error
+    if _thread is not None:
+        _thread.join()
+    with _lock:
+        if _engine is not None:
+            _engine.dispose()
+        _thread, _engine, _assistant, _error = None, None, None, None
+        _done.clear()
+
+
+def ready() -> bool:
+    return _done.is_set()
+
+
+def assistant(settings: Settings) -> Assistant:
+    """The loaded models (waits for the warm-up if it is still running)."""
+    start(settings)
+    _done.wait()
+    if _error is not None:
+        raise _error
+    assert _assistant is not None
+    return _assistant
