@@ -121,24 +121,26 @@ def assist(
                 draft_confidence=draft.confidence,
                 settings=assistant.settings,
             )
-    result = Assistance(
-        ticket_id=ticket.id,
-        ticket_version=ticket.version,
-        run_id=0,
-        draft_id=0,
-        query=query,
-        history=history,
-        triage=triage,
-        hits=tuple(hits),
-        sentiment=sentiment,
-        priority=priority,
-        draft=draft,
-        escalation=escalation,
-        timings_ms=timer.timings_ms,
-        created_at=utcnow(),
-        sentiment_trend=trend,
-    )
-    return save_run(assistant.engine, assistance=result)
+        result = Assistance(
+            ticket_id=ticket.id,
+            ticket_version=ticket.version,
+            run_id=0,
+            draft_id=0,
+            query=query,
+            history=history,
+            triage=triage,
+            hits=tuple(hits),
+            sentiment=sentiment,
+            priority=priority,
+            draft=draft,
+            escalation=escalation,
+            timings_ms={**timer.timings_ms, "total": timer.elapsed_ms()},
+            created_at=utcnow(),
+            sentiment_trend=trend,
+        )
+        with timer.step("store"):  # a span of its own; the stored timings end where the store begins
+            stored = save_run(assistant.engine, assistance=result)
+    return stored
 
 
 def _sentiment(

@@ -42,6 +42,7 @@ class StepTimer:
 
     def __init__(self) -> None:
         self.timings_ms: dict[str, float] = {}
+        self._started = time.perf_counter()
         self._tracer = trace.get_tracer("assist.pipeline")
 
     @contextmanager
@@ -53,7 +54,11 @@ class StepTimer:
 
     @contextmanager
     def run(self, name: str, **attributes: str | int) -> Iterator[None]:
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         with self._tracer.start_as_current_span(name, attributes=attributes):
             yield
-        self.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 2)
+        self.timings_ms["total"] = self.elapsed_ms()
+
+    def elapsed_ms(self) -> float:
+        """Time since `run` began (for a total recorded before the run's last step, the store, finishes)."""
+        return round((time.perf_counter() - self._started) * 1000, 2)

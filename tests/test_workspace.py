@@ -9,12 +9,18 @@ from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
 from assist.domain import Queue, TicketStatus, User
-from assist.errors import ConcurrencyError, InvalidTransitionError, ValidationError
+from assist.errors import (
+    ConcurrencyError,
+    DuplicateReplyError,
+    InvalidTransitionError,
+    OwnershipError,
+    ValidationError,
+)
 from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
-from assist.workspace import add_note, escalate, open_workspace, send_reply
+from assist.workspace import add_note, escalate, open_workspace, reopen, send_reply
 from tests.factories import make_actor, make_ticket
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=2000)
@@ -183,43 +189,107 @@ def test_two_agents_sending_at_once_on_postgres_exactly_one_wins(postgres_engine
 
 def test_notes_are_internal_and_do_not_touch_delivery(engine: Engine) -> None:
     agent = _user(engine)
-    ticket_id, _ = _ticket(engine)
-    add_note(engine, ticket_id=ticket_id, text="<b>customer</b> called", actor=agent, settings=SETTINGS)
+    ticket_id, version = _ticket(engine)
+    add_note(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text="<b>customer</b> called",
+        actor=agent,
+        settings=SETTINGS,
+    )
     with session_scope(engine) as session:
         note = session.scalars(select(MessageRow).where(MessageRow.author_role == "note")).one()
         assert note.body == "<b>customer</b> called" and note.author_user_id == agent.id
         assert session.scalar(select(func.count()).select_from(OutboxRow)) == 0
+    with pytest.raises(ConcurrencyError, match="reload"):  # notes go through the same version guard
+        add_note(engine, ticket_id=ticket_id, expected_version=version, text="again", actor=agent, settings=SETTINGS)
+
+
+def _send(engine: Engine, agent: User, ticket_id: int, version: int, text: str, *, resolve: bool = False) -> int:
+    return send_reply(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text=text,
+        draft_id=None,
+        actor=agent,
+        resolve=resolve,
+        settings=SETTINGS,
+    ).ticket_version
+
+
+def test_the_same_reply_sent_twice_within_minutes_is_refused(engine: Engine) -> None:
+    """Defect: a second click on Send delivered a second reply. Even at the new version, the same words are refused."""
+    agent = _user(engine)
+    ticket_id, version = _ticket(engine)
+    after = _send(engine, agent, ticket_id, version, "Please try the reset link again.")
+    with pytest.raises(DuplicateReplyError, match="already sent to the customer"):
+        _send(engine, agent, ticket_id, after, "Please  try the reset link again.\n")
+    assert _send(engine, agent, ticket_id, after, "One more thing: check the spam folder.") > after
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(OutboxRow)) == 2
+
+
+def test_a_resolved_ticket_is_read_only_until_reopened(engine: Engine) -> None:
+    agent = _user(engine)
+    ticket_id, version = _ticket(engine)
+    resolved = _send(engine, agent, ticket_id, version, "Done.", resolve=True)
+    with pytest.raises(InvalidTransitionError, match="Reopen it"):
+        _send(engine, agent, ticket_id, resolved, "More.")
+    reopened = reopen(engine, ticket_id=ticket_id, expected_version=resolved, actor=agent)
+    with session_scope(engine) as session:
+        assert session.get_one(TicketRow, ticket_id).status == "reopened"
+        assert "ticket.status" in session.scalars(select(AuditEventRow.action)).all()
+    assert _send(engine, agent, ticket_id, reopened, "Following up.") > reopened
+
+
+def _escalated(assistant: Assistant, body: str) -> tuple[int, int, User, User]:
+    engine = assistant.engine
+    agent, lead = _user(engine), _user(engine, "lead")
+    ticket_id, _ = _ticket(engine, subject="Charged twice", body=body)
+    ws = open_workspace(assistant, ticket_id=ticket_id)
+    escalation_id = escalate(
+        engine, run_id=ws.assistance.run_id, expected_version=ws.ticket.version, actor=agent, note="Mentions a lawyer"
+    )
+    return escalation_id, ticket_id, agent, lead
+
+
+def _version(engine: Engine, ticket_id: int) -> int:
+    with session_scope(engine) as session:
+        return session.get_one(TicketRow, ticket_id).version
 
 
 @pytest.mark.model
 def test_escalation_lands_in_the_queue_with_its_package_and_the_lead_can_act(assistant: Assistant) -> None:
     engine = assistant.engine
-    agent, lead = _user(engine), _user(engine, "lead")
-    ticket_id, _ = _ticket(engine, subject="Charged twice", body="You charged me twice. I will call my lawyer.")
-    ws = open_workspace(assistant, ticket_id=ticket_id)
-    assert ws.fresh and ws.assistance.escalation.queue is Queue.MANAGER
-    escalation_id = escalate(
-        assistant,
-        assistance=ws.assistance,
-        expected_version=ws.ticket.version,
-        actor=agent,
-        note="Customer mentions a lawyer",
-    )
+    escalation_id, ticket_id, agent, lead = _escalated(assistant, "You charged me twice. I will call my lawyer.")
     (item,) = list_escalations(engine)
     assert (item.id, item.ticket_id, item.queue) == (escalation_id, ticket_id, Queue.MANAGER)
-    assert item.package is not None and item.package.reasons[-1] == "Agent's note: Customer mentions a lawyer"
+    assert item.package is not None and item.package.reasons[-1] == "Agent's note: Mentions a lawyer"
     assert item.package.sentiment_trend and item.package.draft is not None
     assert list_escalations(engine, queue=Queue.TIER1) == []
     assert [i.id for i in list_escalations(engine, reason="legal")] == [escalation_id]
     with session_scope(engine) as session:
         assert session.get_one(TicketRow, ticket_id).status == "escalated"
 
-    assert take_over(engine, escalation_id=escalation_id, actor=lead) == ticket_id
-    assert list_escalations(engine)[0].owner_name == lead.name
+    assert take_over(engine, escalation_id=escalation_id, expected_version=item.ticket_version, actor=lead) == ticket_id
+    (taken,) = list_escalations(engine)
+    assert (taken.owner_id, taken.owner_name) == (lead.id, lead.name)  # the ticket's assignee: one owner
     with pytest.raises(ValidationError, match="Write a note"):
-        return_to_tier1(engine, escalation_id=escalation_id, note=" ", actor=lead)
-    reassign(engine, escalation_id=escalation_id, to_user_id=agent.id, actor=lead)
-    return_to_tier1(engine, escalation_id=escalation_id, note="Offer the refund per policy.", actor=lead)
+        return_to_tier1(
+            engine, escalation_id=escalation_id, expected_version=taken.ticket_version, note=" ", actor=lead
+        )
+    reassign(
+        engine, escalation_id=escalation_id, expected_version=taken.ticket_version, to_user_id=agent.id, actor=lead
+    )
+    return_to_tier1(
+        engine,
+        escalation_id=escalation_id,
+        expected_version=_version(engine, ticket_id),
+        note="Offer the refund per policy.",
+        actor=lead,
+    )
     assert list_escalations(engine) == []
     with session_scope(engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
@@ -227,15 +297,78 @@ def test_escalation_lands_in_the_queue_with_its_package_and_the_lead_can_act(ass
 
 
 @pytest.mark.model
+def test_taking_over_a_ticket_someone_else_owns_asks_first(assistant: Assistant) -> None:
+    engine = assistant.engine
+    escalation_id, ticket_id, _agent, lead = _escalated(assistant, "Charged twice; my lawyer will hear about it.")
+    other = _user(engine, "lead")
+    item = list_escalations(engine)[0]
+    take_over(engine, escalation_id=escalation_id, expected_version=item.ticket_version, actor=other)
+    version = _version(engine, ticket_id)
+    with pytest.raises(OwnershipError, match=f"owned by {other.name}") as refused:
+        take_over(engine, escalation_id=escalation_id, expected_version=version, actor=lead)
+    assert _version(engine, ticket_id) == version  # nothing changed
+    take_over(
+        engine, escalation_id=escalation_id, expected_version=version, actor=lead, confirm_owner=refused.value.owner_id
+    )
+    assert list_escalations(engine)[0].owner_id == lead.id
+
+
+@pytest.mark.model
+def test_the_lead_who_owns_an_escalation_is_not_told_to_escalate_it(assistant: Assistant) -> None:
+    engine = assistant.engine
+    escalation_id, ticket_id, agent, lead = _escalated(assistant, "Double charge. I am talking to my lawyer today.")
+    item = list_escalations(engine)[0]
+    take_over(engine, escalation_id=escalation_id, expected_version=item.ticket_version, actor=lead)
+    mine = open_workspace(assistant, ticket_id=ticket_id, viewer=lead)
+    assert mine.owned_by_viewer and not mine.assistance.escalation.suggest
+    assert "You own this escalation" in mine.assistance.escalation.suggested_action
+    theirs = open_workspace(assistant, ticket_id=ticket_id, viewer=agent)
+    assert theirs.assistance.escalation.suggest
+
+
+@pytest.mark.model
 def test_lead_resolves_and_a_closed_escalation_cannot_be_acted_on_twice(assistant: Assistant) -> None:
     engine = assistant.engine
-    agent, lead = _user(engine), _user(engine, "lead")
-    ticket_id, _ = _ticket(engine, body="I want a manager now.")
-    ws = open_workspace(assistant, ticket_id=ticket_id)
-    escalation_id = escalate(assistant, assistance=ws.assistance, expected_version=ws.ticket.version, actor=agent)
-    resolve(engine, escalation_id=escalation_id, actor=lead)
+    escalation_id, ticket_id, _agent, lead = _escalated(assistant, "I want a manager now.")
+    resolve(engine, escalation_id=escalation_id, expected_version=_version(engine, ticket_id), actor=lead)
     with pytest.raises(ValidationError, match="already resolved"):
-        resolve(engine, escalation_id=escalation_id, actor=lead)
+        resolve(engine, escalation_id=escalation_id, expected_version=_version(engine, ticket_id), actor=lead)
+
+
+@pytest.mark.model
+def test_two_leads_acting_at_once_on_postgres_one_is_told_to_reload(
+    postgres_engine: Engine, embedder: object, tmp_path: object
+) -> None:
+    """Defect: both leads were told "ok" and the escalation and ticket disagreed afterwards."""
+    with session_scope(postgres_engine) as session:
+        ticket = make_ticket(session, subject="Charged twice")
+        lead_a, lead_b = make_actor(session, "lead"), make_actor(session, "lead")
+        from assist.store.models import EscalationRow
+
+        row = EscalationRow(ticket_id=ticket.id, reasons=["x"], priority="high", queue="tier2", state="open")
+        session.add(row)
+        session.flush()
+        escalation_id, version = row.id, ticket.version
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(lead: User, action: str) -> None:
+        barrier.wait()
+        try:
+            if action == "take":
+                take_over(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
+            else:
+                resolve(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
+            outcomes.append("ok")
+        except ConcurrencyError:
+            outcomes.append("reload")
+
+    threads = [threading.Thread(target=act, args=args) for args in ((lead_a, "take"), (lead_b, "resolve"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "reload"]
 
 
 @pytest.mark.model

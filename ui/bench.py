@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from assist.bench.timing import summary_ms
-from assist.config import Settings
+from assist.config import Settings, get_settings
 from assist.demo import seed_demo
 from assist.domain import Role, User
 from assist.pipeline import assist
@@ -20,6 +20,7 @@ from assist.resources import build_assistant, build_engine
 from assist.store.db import session_scope
 from assist.store.models import TicketRow, UserRow
 from assist.users import OPERATOR
+from ui import warmup
 
 ROOT = Path(__file__).parents[1]
 
@@ -52,6 +53,9 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
             for ticket_id in ids:  # precompute, as intake and `make run` do
                 assist(assistant, ticket_id=ticket_id)
             st.cache_resource.clear()
+            get_settings.cache_clear()
+            warmup.reset()
+            warmup.assistant(get_settings())  # the models are loaded, as on a server that said "ready"
             warm = AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=300)
             warm.session_state["user"], warm.session_state["last_seen"] = user, time.time()
             warm.query_params["ticket"] = str(ids[0])
@@ -74,6 +78,8 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
                 else:
                     os.environ[key] = value
             st.cache_resource.clear()
+            get_settings.cache_clear()
+            warmup.reset()
     figures = summary_ms(timings)
     return {
         "tickets": len(timings),

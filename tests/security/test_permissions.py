@@ -24,10 +24,16 @@ LEAD = User(id=2, email="l@x.io", name="L", role=Role.LEAD, active=True)
 def _calls(engine: Engine, kb: KnowledgeBase) -> dict[str, tuple[Callable[[User], object], tuple[Role, ...]]]:
     """name -> (call as the given user, roles that may call it besides admin)."""
     return {
-        "take over": (lambda u: take_over(engine, escalation_id=1, actor=u), (Role.LEAD,)),
-        "reassign": (lambda u: reassign(engine, escalation_id=1, to_user_id=1, actor=u), (Role.LEAD,)),
-        "return to tier 1": (lambda u: return_to_tier1(engine, escalation_id=1, note="n", actor=u), (Role.LEAD,)),
-        "resolve escalation": (lambda u: resolve(engine, escalation_id=1, actor=u), (Role.LEAD,)),
+        "take over": (lambda u: take_over(engine, escalation_id=1, expected_version=1, actor=u), (Role.LEAD,)),
+        "reassign": (
+            lambda u: reassign(engine, escalation_id=1, expected_version=1, to_user_id=1, actor=u),
+            (Role.LEAD,),
+        ),
+        "return to tier 1": (
+            lambda u: return_to_tier1(engine, escalation_id=1, expected_version=1, note="n", actor=u),
+            (Role.LEAD,),
+        ),
+        "resolve escalation": (lambda u: resolve(engine, escalation_id=1, expected_version=1, actor=u), (Role.LEAD,)),
         "ingest articles": (lambda u: kb.ingest_files([], actor=u), ()),
         "delete article": (lambda u: kb.delete("x", actor=u), ()),
         "re-index": (lambda u: kb.reindex(actor=u), ()),
@@ -90,4 +96,4 @@ def test_customer_facing_actions_need_a_support_role(sqlite_engine: Engine, role
             settings=Settings(),
         )
     with pytest.raises(NotFoundError):
-        add_note(sqlite_engine, ticket_id=404, text="hi", actor=viewer, settings=Settings())
+        add_note(sqlite_engine, ticket_id=404, expected_version=1, text="hi", actor=viewer, settings=Settings())
