@@ -168,11 +168,13 @@ class _Seeder:
         *,
         escalator: str | None = None,
         status: TicketStatus | None = None,
+        wording: tuple[int, int] | None = None,
     ) -> TicketRow:
+        """`wording` picks the subject and problem (walkthrough tickets); otherwise they are drawn at random."""
         rng = self.rng
         earlier = self.history.get((customer.id, topic.key), 0)
         self.history[(customer.id, topic.key)] = earlier + 1
-        problem = rng.choice(topic.problems)
+        problem = rng.choice(topic.problems) if wording is None else topic.problems[wording[1]]
         if escalator is None and earlier >= 1:
             escalator = "repeat"
         elif escalator is None and mood in ("angry", "frustrated") and rng.random() < 0.3:
@@ -188,7 +190,7 @@ class _Seeder:
         ticket = create_ticket(
             self.session,
             customer=customer,
-            subject=rng.choice(topic.subjects),
+            subject=rng.choice(topic.subjects) if wording is None else topic.subjects[wording[0]],
             body=body,
             actor=SYSTEM,
             channel=rng.choices(list(Channel), [60, 25, 12, 3])[0],
@@ -386,6 +388,7 @@ class _Seeder:
             escalator="legal",
             status=TicketStatus.NEW,
         )
+        # Diego: his webhook endpoint was disabled a month ago; today he asks about webhook signatures.
         self._ticket(
             905,
             returning,
@@ -393,7 +396,14 @@ class _Seeder:
             "calm",
             self.now - timedelta(days=30),
             status=TicketStatus.RESOLVED,
+            wording=(1, 1),
         )
         self._ticket(
-            906, returning, topics["webhook-signature"], "confused", at + timedelta(minutes=3), status=TicketStatus.NEW
+            906,
+            returning,
+            topics["webhook-signature"],
+            "confused",
+            at + timedelta(minutes=3),
+            status=TicketStatus.NEW,
+            wording=(0, 0),
         )

@@ -64,3 +64,21 @@ def test_csat_import_reports_row_errors(db_url: str, tmp_path: Path) -> None:
     result = runner.invoke(main, ["csat", "import", str(ratings)])
     assert result.exit_code == 1
     assert "imported 1 ratings, 2 rows with errors" in result.output
+
+
+@pytest.mark.model
+def test_long_steps_say_what_they_do_and_count_in_their_own_unit(db_url: str, tmp_path: Path) -> None:
+    """Defect: precompute was silent for 30 s, then showed a bar labelled "Embedding … passage/s" counting tickets."""
+    import os
+
+    os.environ["CHROMA_PATH"] = str(tmp_path / "chroma")
+    os.environ["TRIAGE_MODEL_PATH"] = str(tmp_path / "none.skops")
+    try:
+        runner = CliRunner()
+        runner.invoke(main, ["seed-demo"])
+        result = runner.invoke(main, ["precompute", "1", "2", "--quiet"])
+    finally:
+        del os.environ["CHROMA_PATH"], os.environ["TRIAGE_MODEL_PATH"]
+    assert result.exit_code == 0, result.output
+    assert result.output.index("Loading the models") < result.output.index("Preparing assistance")
+    assert "2/2" in result.output and " ticket" in result.output and "passage" not in result.output

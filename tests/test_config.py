@@ -37,3 +37,24 @@ def test_out_of_range_threshold_is_rejected(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ESCALATION_MIN_CONFIDENCE", "1.5")
     with pytest.raises(ValueError, match="escalation_min_confidence"):
         Settings()
+
+
+def test_survey_links_follow_the_port_the_app_runs_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defect: survey links used port 8501 when the app ran on another PORT."""
+    from assist.csat import survey_url
+
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8600")
+    assert survey_url("tok", Settings()) == "http://localhost:8600/survey?t=tok"
+    monkeypatch.setenv("PUBLIC_URL", "https://support.example.com/")
+    assert survey_url("tok", Settings()) == "https://support.example.com/survey?t=tok"
+
+
+def test_the_server_config_watches_no_files_and_shows_no_tracebacks() -> None:
+    """Defects: an idle server burned ~0.65 core watching .venv and data/; errors showed tracebacks."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none" and config["server"]["runOnSave"] is False
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["maxUploadSize"] == Settings.model_fields["kb_upload_max_mb"].default

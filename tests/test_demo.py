@@ -82,3 +82,60 @@ def test_walkthrough_tickets_are_newest_and_new(demo: Engine) -> None:
         ).all()
         assert earlier == ["resolved", "resolved"]
         assert any("lawyer" in t.messages[0].body for t in newest)
+
+
+@pytest.mark.parametrize("clock", ["08:10", "23:59", "00:05"])
+def test_no_demo_time_is_in_the_future_and_every_timeline_is_in_order(sqlite_engine: Engine, clock: str) -> None:
+    """Defect: "now" was fixed at 09:00, so seeding at 08:10 made tickets, replies and ratings in the future."""
+    from datetime import datetime
+
+    from assist.store.models import AuditEventRow, StatusChangeRow
+
+    hour, minute = (int(x) for x in clock.split(":"))
+    now = NOW.replace(hour=hour, minute=minute)
+    seed_demo(sqlite_engine, now=now)
+    with session_scope(sqlite_engine) as session:
+        for model, column in (
+            (TicketRow, TicketRow.created_at),
+            (TicketRow, TicketRow.updated_at),
+            (MessageRow, MessageRow.created_at),
+            (StatusChangeRow, StatusChangeRow.changed_at),
+            (CsatRow, CsatRow.responded_at),
+            (EscalationRow, EscalationRow.created_at),
+            (ReplyRow, ReplyRow.sent_at),
+            (AuditEventRow, AuditEventRow.created_at),
+        ):
+            latest: datetime | None = session.scalar(select(func.max(column)))
+            assert latest is not None and latest <= now, (model.__tablename__, latest, now)
+        for ticket in session.scalars(select(TicketRow)):
+            times = [m.created_at for m in ticket.messages]
+            assert times == sorted(times) and times[0] == ticket.created_at
+            if ticket.first_response_at is not None:
+                assert ticket.created_at <= ticket.first_response_at
+            if ticket.resolved_at is not None:
+                assert (ticket.first_response_at or ticket.created_at) <= ticket.resolved_at
+        for ticket_id, at in session.execute(select(CsatRow.ticket_id, CsatRow.responded_at)):
+            assert session.get_one(TicketRow, ticket_id).created_at <= at
+
+
+def test_seeded_escalations_carry_a_handoff_package_the_queue_can_show(demo: Engine) -> None:
+    """Defect: the seeder stored another shape ({"summary", "article"}), so the queue showed no package."""
+    from assist.queue import list_escalations
+
+    items = list_escalations(demo)
+    assert len(items) >= 5
+    for item in items:
+        assert item.package is not None and item.package_error is None
+        assert item.package.ticket_id == item.ticket_id and item.package.reasons == item.reasons
+        assert item.package.conversation  # the thread the lead reads
+
+
+def test_the_queue_owner_is_the_ticket_assignee(demo: Engine) -> None:
+    """Defect: the queue's Owner column said "—" for tickets the inbox showed as assigned."""
+    from assist.queue import list_escalations
+
+    with session_scope(demo) as session:
+        for item in list_escalations(demo):
+            ticket = session.get_one(TicketRow, item.ticket_id)
+            assert item.owner_id == ticket.assignee_id is not None
+            assert item.owner_name == ticket.assignee.name  # type: ignore[union-attr]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -13,6 +14,7 @@ from assist.errors import (
     ConcurrencyError,
     DuplicateReplyError,
     InvalidTransitionError,
+    NoAlternativeError,
     OwnershipError,
     ValidationError,
 )
@@ -20,8 +22,9 @@ from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
-from assist.workspace import add_note, escalate, open_workspace, reopen, send_reply
-from tests.factories import make_actor, make_ticket
+from assist.workspace import add_note, escalate, handoff_preview, open_workspace, regenerate, reopen, send_reply
+from tests.conftest import NOW
+from tests.factories import make_actor, make_customer, make_ticket
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=2000)
 
@@ -390,3 +393,43 @@ def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(
     )
     after = open_workspace(assistant, ticket_id=ticket_id)
     assert after.fresh and after.assistance.ticket_version == after.ticket.version != first.ticket.version
+
+
+@pytest.mark.model
+def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(assistant: Assistant) -> None:
+    """Defect: offline, Regenerate returned the identical draft."""
+    ticket_id, _ = _ticket(assistant.engine, subject="Refund", body="How long does a card refund take to arrive?")
+    first = open_workspace(assistant, ticket_id=ticket_id).assistance
+    second = regenerate(assistant, ticket_id=ticket_id, alternative=1)
+    assert second.draft.text != first.draft.text
+    assert second.draft.sources and second.draft.sources[0] == first.hits[1].article_id
+    assert open_workspace(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
+    with pytest.raises(NoAlternativeError, match="no other grounded candidate"):
+        regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits))
+
+
+@pytest.mark.model
+def test_the_handoff_trend_ends_with_the_assessment_the_panel_shows(assistant: Assistant) -> None:
+    """Defect: the handoff said "neutral (−0.04)" where the panel said "frustrated"."""
+    with session_scope(assistant.engine) as session:
+        customer = make_customer(session)
+        for days in (40, 20):
+            make_ticket(
+                session,
+                customer=customer,
+                subject="Refund missing",
+                body="My refund has not arrived.",
+                created_at=NOW - timedelta(days=days),
+            )
+        ticket = make_ticket(
+            session,
+            customer=customer,
+            subject="Refund missing",
+            body="Hello, checking again on my refund, it has still not arrived.",
+            created_at=NOW,
+        )
+        ticket_id = ticket.id
+    ws = open_workspace(assistant, ticket_id=ticket_id)
+    package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id)
+    assert package.sentiment_trend[-1].level is ws.assistance.sentiment.level
+    assert package.sentiment_trend[-1].score == ws.assistance.sentiment.score

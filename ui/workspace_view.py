@@ -161,8 +161,12 @@ def _regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
     st.session_state[key] = fresh.draft.text
 
 
-def _ask_before_regenerating(key: str) -> None:
-    st.session_state[f"{key}_confirm_regenerate"] = True
+def _on_regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
+    """Decided when clicked (the text may have changed in the same interaction): edits need a confirmation."""
+    if st.session_state.get(key, "") != ws.assistance.draft.text:
+        st.session_state[f"{key}_confirm_regenerate"] = True
+    else:
+        _regenerate(ws, assistant, key)
 
 
 def _closed(ws: Workspace, seen: int) -> None:
@@ -242,7 +246,6 @@ def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: 
                 st.rerun()
     if not offer:
         return
-    edited = st.session_state.get(key, "") != draft.text
     if st.session_state.get(f"{key}_confirm_regenerate"):
         regenerate_column.warning("Regenerating replaces your edits.", icon=":material/warning:")
         regenerate_column.button(
@@ -262,8 +265,8 @@ def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: 
             "Regenerate",
             key=f"{key}_regenerate",
             help="A different candidate, grounded on the next-best article",
-            on_click=_ask_before_regenerating if edited else _regenerate,
-            args=(key,) if edited else (ws, assistant, key),
+            on_click=_on_regenerate,
+            args=(ws, assistant, key),
         )
 
 

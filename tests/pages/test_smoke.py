@@ -27,3 +27,14 @@ def test_app_starts_on_an_empty_database(admin: User) -> None:
     at = signed_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), admin).run()
     assert not at.exception
     assert any("Nothing here" in i.value for i in at.info)
+
+
+def test_admin_change_a_user_starts_from_that_users_current_role(admin: User, workspace: Engine) -> None:
+    """Defect: "Change a user" preselected agent for a lead, so one click demoted them."""
+    from assist.users import list_users
+
+    lead = next(u for u in list_users(workspace) if u.role.value == "lead")
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60), admin).run()
+    at.selectbox(key="edit_user").set_value(lead.id).run()
+    assert at.selectbox(key=f"edit_role_{lead.id}").value.value == "lead"
+    assert at.selectbox(key=f"edit_active_{lead.id}").value == "active"

@@ -123,3 +123,29 @@ def test_knowledge_base_instance_is_shared(admin: User, demo: Engine) -> None:
     ).run()
     assert not at.exception
     assert KnowledgeBase  # the page and the pipeline use one index per process
+
+
+def test_regenerate_asks_before_discarding_edits_then_offers_another_candidate(admin: User, demo: Engine) -> None:
+    ticket_id = _newest_ticket(demo, "API key")
+    at = _open(admin, ticket_id)
+    original = _draft_box(at).value  # type: ignore[attr-defined]
+    _draft_box(at).input(original + "\nMy own words.")  # type: ignore[attr-defined]
+    next(b for b in at.button if b.key and b.key.endswith("_regenerate")).click().run()
+    assert _draft_box(at).value.endswith("My own words.")  # type: ignore[attr-defined]  # nothing discarded yet
+    assert any("replaces your edits" in w.value for w in at.warning)
+    next(b for b in at.button if b.key and b.key.endswith("_regenerate_confirmed")).click().run()
+    fresh = _draft_box(at).value  # type: ignore[attr-defined]
+    assert fresh and fresh != original and "My own words." not in fresh
+
+
+def test_a_resolved_ticket_is_read_only_until_reopened(admin: User, demo: Engine) -> None:
+    with session_scope(demo) as session:
+        ticket_id = session.scalars(select(TicketRow.id).where(TicketRow.status == "resolved").limit(1)).one()
+    at = _open(admin, ticket_id)
+    assert not any(b.key and b.key.endswith("_Send") for b in at.button)
+    assert not [t for t in at.text_area if t.key.startswith("draft_")]
+    assert any("read-only" in i.value for i in at.info)
+    at.button(key=f"reopen_{ticket_id}").click().run()
+    assert any(b.key and b.key.endswith("_Send") for b in at.button)
+    with session_scope(demo) as session:
+        assert session.get_one(TicketRow, ticket_id).status == "reopened"

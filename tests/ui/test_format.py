@@ -37,3 +37,17 @@ def test_line_breaks_are_kept() -> None:
 )
 def test_ago(delta: timedelta, label: str) -> None:
     assert ago(NOW - delta, now=NOW) == label
+
+
+def test_counts_read_as_english() -> None:
+    """Defect: "1 tickets", "1 messages"."""
+    from ui.format import plural
+
+    assert plural(1, "ticket") == "1 ticket" and plural(2, "ticket") == "2 tickets"
+    assert plural(1, "reply", "replies") == "1 reply" and plural(0, "reply", "replies") == "0 replies"
+
+
+def test_missing_values_show_as_a_dash() -> None:
+    from ui.format import blank
+
+    assert blank(None) == "–" and blank(float("nan")) == "–" and blank(4.5, "{:.2f}") == "4.50"

@@ -1,0 +1,52 @@
+"""The lead dashboard's charts and tables speak to people: labels, units, percentages, blanks."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ui import metrics_view as view
+
+
+def test_a_single_day_of_runs_is_a_visible_bar_not_a_nanosecond_wide_one() -> None:
+    """Defect: "Assist cost and latency" was empty (a time axis one nanosecond wide)."""
+    frame = pd.DataFrame(
+        {
+            "day": ["2026-11-23"],
+            "runs": [12],
+            "cost_usd": [0.0],
+            "mean_latency_ms": [40.0],
+            "max_latency_ms": [90.0],
+            "llm_runs": [0],
+        }
+    )
+    fig = view.costs(frame)
+    assert fig.layout.xaxis.type == "category"  # type: ignore[attr-defined]
+    assert fig.layout.yaxis.title.text == "Assist runs"  # type: ignore[attr-defined]
+
+
+def test_time_in_status_has_human_labels_and_no_counts_on_the_hours_axis() -> None:
+    frame = pd.DataFrame({"status": ["awaiting_customer", "new"], "mean_hours": [30.5, 4.0], "stays": [10, 12]})
+    fig = view.statuses(frame)
+    assert list(fig.data[0].x) == ["Awaiting customer", "New"]  # type: ignore[attr-defined]
+    assert fig.data[0].text is None  # type: ignore[attr-defined]
+    assert fig.layout.yaxis.title.text == "Mean hours per stay"  # type: ignore[attr-defined]
+
+
+def test_the_agents_table_shows_percentages_and_dashes() -> None:
+    """Defect: the agents table showed 0.4054 and "None"."""
+    frame = pd.DataFrame(
+        {
+            "agent": ["Maya", "Sam"],
+            "role": ["agent", "agent"],
+            "tickets": [3, 1],
+            "resolved": [2, 0],
+            "replies": [4, 1],
+            "as_drafted_rate": [0.4054, None],
+            "avg_edit_distance": [12.3, None],
+            "csat": [4.5, None],
+        }
+    )
+    table = view.agents_table(frame)
+    assert table.loc[0, "Sent as drafted"] == "41%" and table.loc[0, "CSAT"] == "4.50"
+    assert table.loc[1, "Sent as drafted"] == "–" and table.loc[1, "CSAT"] == "–"
+    assert "None" not in table.to_string()
