@@ -15,6 +15,7 @@ from assist.errors import ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
+from assist.store.tickets import parse_ticket_id
 from assist.users import require
 
 SALT = "assist-csat-survey"
@@ -150,8 +151,9 @@ def _ticket_for(session: Session, reference: str) -> int:
     if not reference:
         raise ValidationError("the ticket reference is empty.")
     ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.external_id == reference))
-    if ticket_id is None and reference.lstrip("#").isdigit():
-        ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.id == int(reference.lstrip("#"))))
+    number = parse_ticket_id(reference)
+    if ticket_id is None and number is not None:
+        ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.id == number))
     if ticket_id is None:
         raise ValidationError(f"no ticket '{reference[:40]}'; use the helpdesk reference or #id.")
     return int(ticket_id)

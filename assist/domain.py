@@ -367,6 +367,7 @@ class Assistance(_Model):
     created_at: datetime
     # Tone of each customer message, oldest first; the last point is the assessment above.
     sentiment_trend: tuple[MessageSentiment, ...] = ()
+    kb_generation: int = 0  # the knowledge base it was retrieved from; a later change makes it stale
 
 
 class SentReply(_Model):

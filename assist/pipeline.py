@@ -137,6 +137,7 @@ def assist(
             timings_ms={**timer.timings_ms, "total": timer.elapsed_ms()},
             created_at=utcnow(),
             sentiment_trend=trend,
+            kb_generation=assistant.knowledge_base.generation(),
         )
         with timer.step("store"):  # a span of its own; the stored timings end where the store begins
             stored = save_run(assistant.engine, assistance=result)

@@ -39,7 +39,17 @@ from assist.pipeline import Assistant, assist
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
-from assist.store.models import AssistRunRow, DraftRow, MessageRow, OutboxRow, ReplyRow, TicketRow, UserRow, utcnow
+from assist.store.models import (
+    AssistRunRow,
+    DraftRow,
+    KbStateRow,
+    MessageRow,
+    OutboxRow,
+    ReplyRow,
+    TicketRow,
+    UserRow,
+    utcnow,
+)
 from assist.store.runs import stored_run
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
@@ -226,7 +236,8 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
 
 def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> Workspace:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
-    the assistance was precomputed (else it is computed now, from the ticket already loaded)."""
+    the assistance was precomputed for this version and knowledge base (else it is computed now, from the
+    ticket already loaded)."""
     with session_scope(assistant.engine) as session:
         ticket = ticket_detail(session, ticket_id=ticket_id)
         row = session.scalars(
@@ -236,7 +247,10 @@ def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None 
             .limit(1)
         ).first()
         sent = _deliveries(session, ticket_id)
+        generation = session.scalar(select(KbStateRow.generation).where(KbStateRow.id == 1)) or 0
     assistance = Assistance.model_validate(row) if row else None
+    if assistance is not None and assistance.kb_generation != generation:
+        assistance = None  # the knowledge base changed since: an article added a minute ago must show up
     fresh = assistance is None
     if assistance is None:
         assistance = assist(assistant, ticket_id=ticket_id, ticket=ticket)

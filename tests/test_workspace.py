@@ -22,6 +22,7 @@ from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
+from assist.users import OPERATOR
 from assist.workspace import add_note, escalate, handoff_preview, open_workspace, regenerate, reopen, send_reply
 from tests.conftest import NOW
 from tests.factories import make_actor, make_customer, make_ticket
@@ -433,3 +434,24 @@ def test_the_handoff_trend_ends_with_the_assessment_the_panel_shows(assistant: A
     package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id)
     assert package.sentiment_trend[-1].level is ws.assistance.sentiment.level
     assert package.sentiment_trend[-1].score == ws.assistance.sentiment.score
+
+
+@pytest.mark.model
+def test_assistance_is_refreshed_after_the_knowledge_base_changes(assistant: Assistant) -> None:
+    """An article added a minute ago must show up on tickets whose assistance was prepared before it."""
+    from tests.conftest import article
+
+    ticket_id, _ = _ticket(assistant.engine, subject="Dark theme?", body="Is there a dark theme for the web app?")
+    assert open_workspace(assistant, ticket_id=ticket_id).fresh
+    assert not open_workspace(assistant, ticket_id=ticket_id).fresh
+    assistant.knowledge_base.ingest_files(
+        [
+            (
+                "dark.md",
+                article("dark-mode", "Use dark mode", "Open Profile, Appearance and choose Dark.", category="general"),
+            )
+        ],
+        actor=OPERATOR,
+    )
+    again = open_workspace(assistant, ticket_id=ticket_id)
+    assert again.fresh and again.assistance.hits[0].article_id == "dark-mode"

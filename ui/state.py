@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assist.domain import User
+from assist.store.tickets import parse_ticket_id
 from ui.format import escape_markdown
 
 DEFAULTS: dict[str, Any] = {
@@ -19,9 +20,9 @@ DEFAULTS: dict[str, Any] = {
 def init() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
-    ticket = st.query_params.get("ticket")
-    if ticket and ticket.isdigit() and st.session_state.ticket_id is None:
-        st.session_state.ticket_id = int(ticket)  # deep link: /?ticket=123
+    ticket = parse_ticket_id(st.query_params.get("ticket", ""))
+    if ticket is not None and st.session_state.ticket_id is None:
+        st.session_state.ticket_id = ticket  # deep link: /?ticket=123 (anything else is ignored)
 
 
 def open_ticket(ticket_id: int | None) -> None:
@@ -30,12 +31,6 @@ def open_ticket(ticket_id: int | None) -> None:
         st.query_params.pop("ticket", None)
     else:
         st.query_params["ticket"] = str(ticket_id)
-
-
-def actor() -> str:
-    """Who is acting, for the audit log."""
-    user = st.session_state.get("user")
-    return str(user.email) if user is not None else "console"
 
 
 def current_user() -> User:

@@ -351,6 +351,10 @@ class KnowledgeBase:
             dense=dense, bm25=bm25, live=live.chunks, articles=live.articles, mode=mode, k=k, min_score=min_score
         )
 
+    def generation(self) -> int:
+        """Goes up with every change to the knowledge base (assistance computed before a change is stale)."""
+        return self._current().generation
+
     def _current(self) -> _Live:
         """The live chunk set and BM25 index, rebuilt only when another writer changed the KB."""
         with session_scope(self.engine) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
@@ -146,9 +147,19 @@ def _contains(
     return column.icontains(term, autoescape=True)
 
 
+_TICKET_ID = re.compile(r"#?([0-9]{1,9})")  # ASCII digits only ("²".isdigit() is True), within an INTEGER
+
+
+def parse_ticket_id(text: str) -> int | None:
+    """`123` or `#123` as a ticket id; anything else (other digits, signs, huge numbers) is not an id."""
+    match = _TICKET_ID.fullmatch(text.strip())
+    return int(match.group(1)) if match else None
+
+
 def _search(session: Session, term: str) -> ColumnElement[bool]:
-    if term.lstrip("#").isdigit():
-        return or_(Ticket.id == int(term.lstrip("#")), Ticket.external_id == term)
+    ticket_id = parse_ticket_id(term)
+    if ticket_id is not None:
+        return or_(Ticket.id == ticket_id, Ticket.external_id == term)
     # Resolve matching customers first: a short id list beats a correlated subquery per ticket.
     customer_ids = session.scalars(
         select(CustomerRow.id)
@@ -197,11 +208,12 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
         and_(true(), *filters)
     )
     counts = dict(zip(statuses, session.execute(counts_stmt).one(), strict=True))
-    selected = query.statuses or tuple(TicketStatus)
+    selected = query.statuses if query.statuses and parse_ticket_id(query.search) is None else tuple(TicketStatus)
     total = sum(counts.get(s, 0) for s in selected)
     page_count = max(1, math.ceil(total / query.page_size))
     page = min(query.page, page_count)
-    if query.statuses:
+    # "#123" finds that ticket whatever its status: the agent asked for it by name.
+    if query.statuses and parse_ticket_id(query.search) is None:
         filters.append(Ticket.status.in_([s.value for s in query.statuses]))
     stmt: Select[Ticket] = (
         select(Ticket)

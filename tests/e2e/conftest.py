@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,39 +68,31 @@ def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def base_url(workspace_env: dict[str, str]) -> Iterator[str]:
+    """The app as `make run` starts it (`python -m ui.serve`), used once it says the models are ready."""
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "ui.serve", "--port", str(port), "--address", "127.0.0.1"],
         cwd=ROOT,
         env=workspace_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    said: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            said.append(line)
+            if "is ready at" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "the app did not start"
-            time.sleep(0.5)
+        assert ready.wait(timeout=240), "the app never said it was ready:\n" + "".join(said[-20:])
+        assert httpx.get(f"{url}/_stcore/health", timeout=5).text == "ok"
         yield url
     finally:
         server.terminate()
@@ -126,6 +118,7 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
 
 
 def settle(page: Page) -> None:
+    """Wait until Streamlit has finished the rerun the last action started."""
     page.wait_for_timeout(400)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     page.wait_for_timeout(600)
@@ -156,7 +149,7 @@ def open_ticket(page: Page, ticket_id: int) -> None:
     settle(page)
     page.get_by_role("combobox", name="Open ticket").click()
     page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
-    page.get_by_role("button", name="Send", exact=True).wait_for()
+    page.get_by_role("heading", name="Reply").wait_for()
     settle(page)
 
 

@@ -217,3 +217,23 @@ def test_messages_are_deleted_with_their_ticket(engine: Engine) -> None:
         session.delete(session.get_one(TicketRow, ticket_id))
     with session_scope(engine) as session:
         assert session.scalars(select(MessageRow).where(MessageRow.ticket_id == ticket_id)).all() == []
+
+
+@pytest.mark.parametrize("text", ["²", "#²", "-1", "1e3", "99999999999999999999", "#", "12 3", "١٢"])
+def test_only_plain_ascii_ticket_numbers_are_ids(text: str) -> None:
+    """Security probe: `isdigit()` accepted "²" and huge numbers overflowed, crashing every rerun."""
+    from assist.store.tickets import parse_ticket_id
+
+    assert parse_ticket_id(text) is None
+
+
+def test_searching_a_ticket_number_finds_it_whatever_the_status_filter(engine: Engine) -> None:
+    from assist.domain import TicketQuery, TicketStatus
+    from assist.store.tickets import list_tickets
+
+    with session_scope(engine) as session:
+        ticket = make_ticket(session, status="resolved")
+        page = list_tickets(session, query=TicketQuery(statuses=(TicketStatus.NEW,), search=f"#{ticket.id}"))
+        assert [r.id for r in page.rows] == [ticket.id]
+        for hostile in ("²", "#99999999999999999999"):
+            assert list_tickets(session, query=TicketQuery(search=hostile)).total == 0
