@@ -139,3 +139,15 @@ def test_the_queue_owner_is_the_ticket_assignee(demo: Engine) -> None:
             ticket = session.get_one(TicketRow, item.ticket_id)
             assert item.owner_id == ticket.assignee_id is not None
             assert item.owner_name == ticket.assignee.name  # type: ignore[union-attr]
+
+
+def test_demo_history_is_spread_over_the_whole_window(demo: Engine) -> None:
+    """Defect: the charts piled up in the last days; most demo tickets should be history, not this week."""
+    from datetime import timedelta
+
+    with session_scope(demo) as session:
+        times = session.scalars(select(TicketRow.created_at)).all()
+    recent = sum(1 for t in times if NOW - t < timedelta(days=5))
+    assert recent / len(times) < 0.25
+    weeks = Counter((NOW - t).days // 7 for t in times)
+    assert len(weeks) >= 12 and min(weeks[w] for w in range(12)) >= 10

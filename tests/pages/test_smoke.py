@@ -38,3 +38,32 @@ def test_admin_change_a_user_starts_from_that_users_current_role(admin: User, wo
     at.selectbox(key="edit_user").set_value(lead.id).run()
     assert at.selectbox(key=f"edit_role_{lead.id}").value.value == "lead"
     assert at.selectbox(key=f"edit_active_{lead.id}").value == "active"
+
+
+def test_the_upload_widgets_state_the_limit_the_server_enforces(admin: User, workspace: Engine) -> None:
+    """Defect: the KB uploader said 10 MB in its label while the widget itself said 200 MB."""
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "knowledge_base.py"), default_timeout=60), admin).run()
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 10  # type: ignore[attr-defined]
+
+
+def test_a_ticket_opened_while_the_models_load_shows_a_warming_up_state(
+    admin: User, workspace: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect: the first ticket took 35 s behind a spinner; now the page says what is happening and waits."""
+    from ui import warmup
+
+    monkeypatch.setattr(warmup, "ready", lambda: False)
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=60), admin)
+    at.query_params["ticket"] = "1"
+    at.run()
+    assert not at.exception
+    assert any("Warming up" in i.value for i in at.info)
+
+
+def test_a_crafted_ticket_link_is_ignored(admin: User, workspace: Engine) -> None:
+    """Security probe: ?ticket=² crashed every rerun (isdigit() accepts it, int() does not)."""
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=60), admin)
+    at.query_params["ticket"] = "²"
+    at.run()
+    assert not at.exception and at.session_state["ticket_id"] is None
