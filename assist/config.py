@@ -27,10 +27,15 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, description="Enables LLM drafts.")
     openai_base_url: str | None = Field(default=None, description="OpenAI-compatible server, e.g. vLLM or Ollama.")
     openai_model: str = Field(default="gpt-4o-mini", description="Chat model name.")
-    llm_timeout_s: float = Field(default=20.0, description="Per-request LLM timeout before falling back.")
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0, description="Longest wait for an LLM draft, retries included, before falling back."
+    )
     llm_max_retries: int = Field(default=1, ge=0, le=5, description="Retries of a failed LLM request.")
     llm_usd_per_1k_input: float = Field(default=0.00015, ge=0, description="Price of 1,000 prompt tokens.")
     llm_usd_per_1k_output: float = Field(default=0.0006, ge=0, description="Price of 1,000 completion tokens.")
+    default_phone_region: str = Field(
+        default="US", min_length=2, max_length=2, description="Country for phone numbers written without +code."
+    )
     otlp_endpoint: str | None = Field(default=None, description="OpenTelemetry collector; enables per-step spans.")
 
     # Models
@@ -69,6 +74,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")
     session_timeout_minutes: int = Field(default=60, ge=5, description="Sign out after this long without activity.")
+    session_max_hours: int = Field(default=12, ge=1, description="Sign out after this long however active.")
     login_max_failures: int = Field(default=5, ge=1, description="Failed sign-ins per 15 minutes before a pause.")
 
     # Workspace behaviour

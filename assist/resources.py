@@ -76,6 +76,8 @@ def build_drafter(settings: Settings, *, embedder: Embedder, chat_model: BaseCha
             name=settings.openai_model,
             usd_per_1k_input=settings.llm_usd_per_1k_input,
             usd_per_1k_output=settings.llm_usd_per_1k_output,
+            deadline_s=settings.llm_timeout_s,
+            phone_region=settings.default_phone_region,
         )
     return Drafter(offline=OfflineDrafter(embedder), llm=llm)
 

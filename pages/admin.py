@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.audit_log import events
+from assist.csv_export import to_csv
 from assist.domain import Role
 from assist.errors import AssistError
 from assist.users import change_role, create_user, list_users, reset_password, set_active
@@ -91,5 +92,10 @@ if isinstance(period, tuple) and len(period) == 2:
     log = events(engine, actor=user, start=period[0], end=period[1], who=who, action=action)
     st.dataframe(log, hide_index=True, width="stretch")
     st.download_button(
-        "⬇ audit_log.csv", log.to_csv(index=False).encode(), file_name="audit_log.csv", mime="text/csv", key="audit_csv"
+        "audit_log.csv",
+        to_csv(log),
+        file_name="audit_log.csv",
+        mime="text/csv",
+        key="audit_csv",
+        icon=":material/download:",
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from assist.domain import Role, User
 from assist.errors import AssistError
-from assist.users import authenticate
+from assist.users import authenticate, current_user
 from ui import resources
 from ui.guard import show_error
 
@@ -22,21 +22,32 @@ PAGES: dict[str, tuple[Role, ...]] = {
 
 
 def signed_in_user() -> User | None:
-    """The signed-in user, or None; signs out after SESSION_TIMEOUT_MINUTES without activity."""
+    """The signed-in user as stored now, or None.
+
+    Every request re-reads the user, so a role change or a disabled account takes effect on the next
+    click; a session also ends after SESSION_TIMEOUT_MINUTES without activity and SESSION_MAX_HOURS in all.
+    """
     user = st.session_state.get("user")
     if user is None:
         return None
-    timeout = resources.settings().session_timeout_minutes * 60
-    last_seen = st.session_state.get("last_seen", 0.0)
-    if time.time() - last_seen > timeout:
+    settings = resources.settings()
+    now = time.time()
+    if now - st.session_state.get("last_seen", 0.0) > settings.session_timeout_minutes * 60:
         sign_out("You were signed out after a period of inactivity. Please sign in again.")
         return None
-    st.session_state.last_seen = time.time()
-    return user  # type: ignore[no-any-return]
+    if now - st.session_state.get("signed_in_at", now) > settings.session_max_hours * 3600:
+        sign_out(f"Sessions last at most {settings.session_max_hours} hours. Please sign in again.")
+        return None
+    fresh = current_user(resources.engine(), user_id=user.id)
+    if fresh is None or not fresh.active:
+        sign_out("Your account was disabled. Ask an admin if you think this is a mistake.")
+        return None
+    st.session_state.user, st.session_state.last_seen = fresh, now
+    return fresh
 
 
 def sign_out(message: str = "Signed out.") -> None:
-    for key in ("user", "last_seen", "ticket_id"):
+    for key in ("user", "last_seen", "signed_in_at", "ticket_id"):
         st.session_state.pop(key, None)
     st.session_state.signed_out_message = message
 
@@ -73,6 +84,7 @@ def login_page() -> None:
                 show_error(e)
             else:
                 st.session_state.user, st.session_state.last_seen = user, time.time()
+                st.session_state.signed_in_at = time.time()
                 st.rerun()
     if resources.settings().demo_mode:
         st.caption("Demo mode: the demo sign-ins are printed by `python -m assist seed-demo` (see README).")

@@ -9,6 +9,7 @@ import plotly.express as px
 import streamlit as st
 from sqlalchemy import Engine
 
+from assist.csv_export import to_csv
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
 from ui import resources
@@ -61,7 +62,7 @@ def kpi_row(k: Kpis) -> None:
 def export(frame: pd.DataFrame, name: str) -> None:
     st.download_button(
         f"{name}.csv",
-        frame.to_csv(index=False).encode(),
+        to_csv(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"csv_{name}",

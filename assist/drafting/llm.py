@@ -10,6 +10,8 @@ import json
 import re
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, ValidationError
@@ -32,13 +34,25 @@ class LlmReply(BaseModel):
     sources: list[int] = Field(default_factory=list)
 
 
+_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm")
+
+
 class LlmDrafter:
     def __init__(
-        self, model: BaseChatModel, *, name: str, usd_per_1k_input: float = 0.0, usd_per_1k_output: float = 0.0
+        self,
+        model: BaseChatModel,
+        *,
+        name: str,
+        usd_per_1k_input: float = 0.0,
+        usd_per_1k_output: float = 0.0,
+        deadline_s: float = 20.0,
+        phone_region: str = "US",
     ) -> None:
         self.model = model
         self.name = name
         self.prices = (usd_per_1k_input, usd_per_1k_output)
+        self.deadline_s = deadline_s  # the whole attempt, retries and backoff included
+        self.phone_region = phone_region
 
     def draft(
         self,
@@ -49,13 +63,17 @@ class LlmDrafter:
         customer_summary: str,
         retrieval_confidence: float,
     ) -> Draft:
-        redaction = Redaction()
+        redaction = Redaction(region=self.phone_region)
         messages = build_messages(
             ticket=ticket, hits=hits, level=level, customer_summary=customer_summary, redact=redaction.redact
         )
         started = time.perf_counter()
+        call = _CALLS.submit(self.model.invoke, messages)
         try:
-            response = self.model.invoke(messages)
+            response = call.result(timeout=self.deadline_s)
+        except FutureTimeout as e:
+            call.cancel()  # a call still running finishes in the background (bounded by the client's timeout)
+            raise DraftingError(f"The language model did not answer within {self.deadline_s:g} s.") from e
         except Exception as e:
             raise DraftingError(f"The language model failed ({type(e).__name__}: {str(e)[:200]}).") from e
         latency_ms = (time.perf_counter() - started) * 1000

@@ -50,11 +50,13 @@ def build_messages(
     redact: Callable[[str], str],
 ) -> list[BaseMessage]:
     """`redact` is applied to every piece of customer-controlled text."""
-    clean = redact
+    def clean(text: str) -> str:
+        return data(redact(text))
+
     articles = (
         "\n".join(
             f'<article n="{n}" title="{_attr(hit.title)}">\n'
-            + "\n".join(p.text for p in hit.passages)[:MAX_EXCERPT_CHARS]
+            + data("\n".join(p.text for p in hit.passages)[:MAX_EXCERPT_CHARS])
             + "\n</article>"
             for n, hit in enumerate(hits, start=1)
         )
@@ -76,6 +78,12 @@ def build_messages(
         "Draft the next agent reply as JSON."
     )
     return [SystemMessage(content=RULES), HumanMessage(content=human)]
+
+
+def data(text: str) -> str:
+    """Text from outside the product, made unable to open or close a prompt tag: a customer who writes
+    `</customer_message>` only writes characters (`&lt;/customer_message&gt;`), never a delimiter."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:

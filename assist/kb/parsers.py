@@ -17,12 +17,13 @@ from bs4 import BeautifulSoup
 from frontmatter.default_handlers import YAMLHandler
 from markdownify import markdownify
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from assist.domain import Category
 from assist.errors import ValidationError
 
 SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
+MAX_NAME_CHARS = 200  # kb_articles.source holds 260; leave room for nothing surprising
+MAX_PRODUCT_CHARS = 60  # kb_articles.product
 _SLUG = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -57,7 +58,11 @@ def parse_file(
     Raises:
         ValidationError: unsupported type, too large, empty, undecodable, or a PDF without text.
     """
-    safe_name = PurePath(name.replace("\\", "/")).name  # never trust a path inside an upload name
+    safe_name = _CONTROL.sub("", PurePath(name.replace("\\", "/")).name)  # never trust a path inside a name
+    if len(safe_name) > MAX_NAME_CHARS:
+        raise ValidationError(
+            f"{safe_name[:40]}…: the file name is {len(safe_name)} characters; rename it to at most {MAX_NAME_CHARS}."
+        )
     suffix = PurePath(safe_name).suffix.lower()
     if suffix not in SUPPORTED:
         raise ValidationError(
@@ -90,11 +95,16 @@ def parse_file(
         raise ValidationError(
             f"{safe_name}: unknown category '{chosen_category}'. Use one of: {', '.join(c.value for c in Category)}."
         )
+    chosen_product = _CONTROL.sub("", str(meta.get("product") or product or "all")).strip() or "all"
+    if len(chosen_product) > MAX_PRODUCT_CHARS:
+        raise ValidationError(
+            f"{safe_name}: the product name is {len(chosen_product)} characters; use at most {MAX_PRODUCT_CHARS}."
+        )
     return ParsedArticle(
         article_id=slugify(str(meta.get("id") or stem)),
         title=_CONTROL.sub("", title).strip()[:200],
         category=chosen_category,
-        product=str(meta.get("product") or product or "all"),
+        product=chosen_product,
         updated=_iso_date(meta.get("updated")),
         source=safe_name,
         text=text,
@@ -122,15 +132,45 @@ def _decode(name: str, data: bytes) -> str:
     raise ValidationError(f"{name}: the text is not valid UTF-8. Save it as UTF-8 and upload again.")
 
 
+MAX_FRONT_MATTER_CHARS = 4000
+MAX_FRONT_MATTER_DEPTH = 4
+
+
+class _PlainLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """Safe YAML without anchors and aliases: nested aliases (a "billion laughs" bomb) expand a few
+    hundred bytes into gigabytes. Front matter is a handful of key: value pairs and never needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (& and *) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+def _depth(value: object, level: int = 0) -> int:
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
 def _front_matter(name: str, raw: str) -> tuple[dict[str, object], str]:
     handler = YAMLHandler()
     if not handler.detect(raw):
         return {}, raw
     try:
         block, content = handler.split(raw)
-        meta = yaml.safe_load(block)
+        if len(block) > MAX_FRONT_MATTER_CHARS:
+            raise ValidationError(
+                f"{name}: the front matter is {len(block):,} characters; keep it under {MAX_FRONT_MATTER_CHARS:,} "
+                "(id, title, category, product, updated, url)."
+            )
+        meta = yaml.load(block, Loader=_PlainLoader)
     except (yaml.YAMLError, ValueError) as e:
         raise ValidationError(f"{name}: the front matter (between the --- lines) is not valid YAML: {e}") from e
+    if _depth(meta) > MAX_FRONT_MATTER_DEPTH:
+        raise ValidationError(f"{name}: the front matter is nested too deeply; use plain key: value pairs.")
     if meta is None:
         return {}, content
     if not isinstance(meta, dict):
@@ -154,8 +194,11 @@ def _pdf_text(name: str, data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ValidationError(f"{name}: the PDF cannot be read ({e}). Re-export it from the original document.") from e
+    except Exception as e:  # pypdf raises many kinds (PdfReadError, LimitReachedError, NotImplementedError, ...)
+        reason = f"{type(e).__name__}: {str(e)[:120]}"
+        raise ValidationError(
+            f"{name}: the PDF cannot be read ({reason}). Re-export it from the original document."
+        ) from e
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:
         raise ValidationError(

@@ -30,14 +30,25 @@ from assist.store.models import TicketRow as Ticket
 PREVIEW_CHARS = 300
 
 
+# Characters that take no space on screen: a body of only these looks empty to a person, so it is empty.
+INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]"
+)
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a person could read: only whitespace and invisible characters."""
+    return not INVISIBLE.sub("", text).strip()
+
+
 def clean_body(body: str, *, max_chars: int) -> str:
-    """Validate a message body; returns it stripped.
+    """Validate a message body; returns it stripped (invisible characters are kept as evidence).
 
     Raises:
-        ValidationError: empty, or longer than `max_chars`.
+        ValidationError: empty (also when only invisible characters), or longer than `max_chars`.
     """
     text = body.strip()
-    if not text:
+    if is_blank(text):
         raise ValidationError("The message is empty: write something before saving.")
     if len(text) > max_chars:
         raise ValidationError(

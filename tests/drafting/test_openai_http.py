@@ -99,3 +99,22 @@ def test_a_slow_endpoint_times_out_as_a_drafting_error(endpoint: str) -> None:
 
 def test_no_key_and_no_base_url_means_no_chat_model() -> None:
     assert build_chat_model(Settings(openai_api_key=None, openai_base_url=None)) is None
+
+
+def test_llm_timeout_bounds_the_whole_attempt_retries_included(endpoint: str) -> None:
+    """Security probe finding 13: with 3 s and the default retry, a hanging server gave the draft after 8 s."""
+    import time
+
+    _Endpoint.delay_s = 5.0
+    config = Settings(
+        openai_base_url=endpoint, openai_api_key=SecretStr("sk-test"), llm_max_retries=2, llm_timeout_s=1.0
+    )
+    model = build_chat_model(config)
+    assert model is not None
+    drafter = LlmDrafter(model, name="m", deadline_s=config.llm_timeout_s)
+    started = time.perf_counter()
+    with pytest.raises(DraftingError, match="within 1 s"):
+        drafter.draft(
+            ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="", retrieval_confidence=0.5
+        )
+    assert time.perf_counter() - started < 1.5

@@ -15,6 +15,14 @@ from assist.drafting.redaction import Redaction
         ("card 4111-1111-1111-1111", "[CARD_1]"),
         ("IBAN DE89 3704 0044 0532 0130 00 for the refund", "[IBAN_1]"),
         ("IBAN GB82WEST12345698765432", "[IBAN_1]"),
+        # Formats the security probe found unredacted (issue 13, finding 7):
+        ("call +14155552671 today", "[PHONE_1]"),
+        ("my number is 4155552671", "[PHONE_1]"),
+        ("UK mobile +44 7911 123456", "[PHONE_1]"),
+        ("dots 4111.1111.1111.1111 too", "[CARD_1]"),
+        ("iban de89370400440532013000 lowercase", "[IBAN_1]"),
+        ("fr: +33 6 12 34 56 78", "[PHONE_1]"),
+        ("mastercard 5555555555554444", "[CARD_1]"),
     ],
 )
 def test_personal_data_is_replaced_and_restored(text: str, placeholder: str) -> None:
