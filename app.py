@@ -2,18 +2,11 @@
 
 import streamlit as st
 
-from assist.config import signing_key
-from assist.errors import AssistError
 from ui import auth, resources
-from ui.guard import show_error
 
 st.set_page_config(page_title="Assist Console", page_icon=":material/support_agent:", layout="wide")
 
-try:
-    signing_key(resources.settings())  # outside demo mode SECRET_KEY is required: say so before any page
-except AssistError as e:
-    show_error(e)
-    st.stop()
+auth.startup_gate()  # outside demo mode SECRET_KEY is required: say so before any page
 resources.models_ready()  # starts loading the models in the background if the launcher did not
 
 survey = st.Page("pages/survey.py", title="Survey", icon=":material/star:", url_path="survey")

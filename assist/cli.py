@@ -238,6 +238,16 @@ def kb_list() -> None:
     click.echo(f"{len(articles)} articles")
 
 
+@kb.command("status")
+@friendly_errors
+def kb_status() -> None:
+    """Compare the vector index with the stored passages (exit 1 when they differ)."""
+    status = _knowledge_base().index_status()
+    click.echo(json.dumps(status.model_dump() | {"healthy": status.healthy}))
+    if not status.healthy:
+        raise click.ClickException("The search index is incomplete: run `python -m assist kb reindex`.")
+
+
 @kb.command("delete")
 @click.argument("article_id")
 @click.option("--actor", default="cli", show_default=True)

@@ -216,6 +216,18 @@ class ArticleDetail(ArticleSummary):
     body: str
 
 
+class IndexStatus(_Model):
+    """Does the vector index hold every passage SQL says is searchable?"""
+
+    passages: int  # live passages in SQL
+    vectors: int  # of those, how many the vector index holds
+    error: str | None = None  # the index could not be read at all
+
+    @property
+    def healthy(self) -> bool:
+        return self.error is None and self.vectors == self.passages
+
+
 class IngestFailure(_Model):
     source: str
     error: str

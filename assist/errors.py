@@ -12,6 +12,7 @@ Every message says what happened and what to do next.
     ├── NoAlternativeError     Regenerate found no other grounded candidate
     ├── OwnershipError         someone else owns the ticket; taking it over needs a confirmation
     ├── DatabaseError          the database cannot be reached or is not at the expected schema
+    ├── SearchIndexError       the vector index is missing or broken (`python -m assist kb reindex` repairs it)
     ├── AuthError              sign-in failed or is rate limited
     ├── PermissionDeniedError  the signed-in role may not do this
     └── DraftingError          the LLM gave no usable draft (assist.drafting.llm; callers fall back)
@@ -70,3 +71,7 @@ class OwnershipError(AssistError):
     def __init__(self, message: str, *, owner_id: int) -> None:
         super().__init__(message)
         self.owner_id = owner_id
+
+
+class SearchIndexError(AssistError):
+    """The knowledge base's vector index cannot be used; re-indexing from SQL repairs it."""

@@ -15,10 +15,19 @@ import numpy.typing as npt
 from sqlalchemy import Engine
 
 from assist.config import Settings
-from assist.domain import Assistance, AuthorRole, ContactHistory, Hit, MessageSentiment, Sentiment, TicketDetail
+from assist.domain import (
+    Assistance,
+    AuthorRole,
+    ContactHistory,
+    Hit,
+    MessageSentiment,
+    SearchMode,
+    Sentiment,
+    TicketDetail,
+)
 from assist.drafting import ArticleText, ConfidenceModel, Drafter
 from assist.embeddings import Embedder
-from assist.errors import NoAlternativeError
+from assist.errors import NoAlternativeError, SearchIndexError
 from assist.escalation import evaluate
 from assist.handoff import customer_summary
 from assist.history import contact_history, retrieval_query, unanswered_text
@@ -84,7 +93,7 @@ def assist(
             )
             match.remember(session)
         with timer.step("retrieve"):
-            hits = _retrieve(
+            hits, retrieval_note = _retrieve(
                 assistant.knowledge_base,
                 query,
                 vector,
@@ -113,6 +122,8 @@ def assist(
                 earlier_contacts=history.earlier_contacts_same_issue,
                 confidence=confidence,
             )
+        if retrieval_note:
+            draft = draft.model_copy(update={"notes": (*draft.notes, retrieval_note)})
         with timer.step("escalate"):
             escalation = evaluate(
                 sentiment=sentiment,
@@ -195,11 +206,18 @@ def assist_many(
     return results
 
 
-def _retrieve(kb: KnowledgeBase, query: str, vector: npt.NDArray[np.float32], category: str | None) -> list[Hit]:
-    hits = kb.search(query, k=ARTICLES, category=category, query_vector=vector)
-    if category is not None and not hits:
-        hits = kb.search(query, k=ARTICLES, query_vector=vector)
-    return hits
+def _retrieve(
+    kb: KnowledgeBase, query: str, vector: npt.NDArray[np.float32], category: str | None
+) -> tuple[list[Hit], str | None]:
+    """Hybrid search (without the category filter when it finds nothing). A broken vector index falls back
+    to keyword search and says so: never silently worse."""
+    try:
+        hits = kb.search(query, k=ARTICLES, category=category, query_vector=vector)
+        if category is not None and not hits:
+            hits = kb.search(query, k=ARTICLES, query_vector=vector)
+        return hits, None
+    except SearchIndexError as e:
+        return kb.search(query, k=ARTICLES, mode=SearchMode.BM25), f"Articles found by keywords only. {e}"
 
 
 def _article(kb: KnowledgeBase, hit: Hit) -> ArticleText:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from assist.config import Settings
 from assist.drafting import ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
 from assist.embeddings import Embedder
+from assist.errors import AssistError, ConfigError
 from assist.kb import KnowledgeBase, chunk_collection, make_chroma_client
 from assist.sentiment import SentimentModel
 from assist.store import make_engine, upgrade
@@ -36,7 +37,17 @@ def build_embedder(settings: Settings) -> Embedder:
 
 
 def build_sentiment_model(settings: Settings) -> SentimentModel:
-    return SentimentModel(settings.sentiment_model, label_map=settings.sentiment_labels)
+    """The sentiment model; a damaged model folder is a clear ConfigError, not a SafetensorError traceback."""
+    try:
+        return SentimentModel(settings.sentiment_model, label_map=settings.sentiment_labels)
+    except AssistError:
+        raise
+    except Exception as e:
+        where = settings.sentiment_model or "assist/sentiment/model"
+        raise ConfigError(
+            f"The sentiment model at {where} cannot be loaded ({type(e).__name__}: {str(e)[:120]}). Restore it from "
+            "the release (git checkout assist/sentiment/model) or retrain it with `python -m assist train sentiment`."
+        ) from e
 
 
 def build_knowledge_base(settings: Settings, *, engine: Engine, embedder: Embedder) -> KnowledgeBase:
@@ -83,7 +94,17 @@ def build_drafter(settings: Settings, *, embedder: Embedder, chat_model: BaseCha
 
 
 def build_triager(settings: Settings, *, embedder: Embedder) -> Triager:
-    return Triager(embedder=embedder, model_path=settings.triage_model_path)
+    """Triage; a damaged model file is a clear ConfigError (delete it to fall back to zero-shot, or retrain)."""
+    try:
+        return Triager(embedder=embedder, model_path=settings.triage_model_path)
+    except AssistError:
+        raise
+    except Exception as e:
+        raise ConfigError(
+            f"The triage model at {settings.triage_model_path} cannot be loaded ({type(e).__name__}: "
+            f"{str(e)[:120]}). Retrain it with `python -m assist train triage --from-db`, or delete the file to "
+            "use the zero-shot categories meanwhile."
+        ) from e
 
 
 def build_assistant(settings: Settings, *, engine: Engine | None = None, embedder: Embedder | None = None) -> Assistant:

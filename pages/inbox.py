@@ -30,7 +30,8 @@ if st.session_state.ticket_id is not None:
     if not resources.models_ready():
         workspace_view.warming_up()
         st.stop()
-    assistant = resources.assistant()
+    with guarded("the models"):
+        assistant = resources.assistant()
     with guarded(f"ticket #{st.session_state.ticket_id}"), st.spinner("Reading the ticket…"):
         ws = open_workspace(assistant, ticket_id=st.session_state.ticket_id, viewer=user)
     workspace_view.workspace(ws, assistant, settings)

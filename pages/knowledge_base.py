@@ -4,14 +4,24 @@ import streamlit as st
 
 from assist.errors import AssistError
 from ui import auth, kb_view, resources, state
-from ui.guard import show_error
+from ui.guard import guarded, show_error
 
 state.init()
 user = auth.require_role("pages/knowledge_base.py")
-kb = resources.knowledge_base()
+with guarded("the knowledge base"):
+    kb = resources.knowledge_base()
 settings = resources.settings()
 actor = state.current_user()
 st.title("Knowledge base")
+
+status = kb.index_status()
+if not status.healthy:
+    st.warning(
+        f"The search index holds {status.vectors:,} of {status.passages:,} passages"
+        + (f" ({status.error})" if status.error else "")
+        + ": semantic search misses the rest. Re-index below to rebuild it from the stored articles.",
+        icon=":material/warning:",
+    )
 
 st.subheader("Upload articles")
 with st.form("kb_upload", clear_on_submit=True):

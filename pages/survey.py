@@ -3,8 +3,9 @@
 import streamlit as st
 
 from assist.csat import SurveyError, submit, survey_subject
-from ui import resources
+from ui import auth, resources
 
+auth.startup_gate()  # the one page without sign-in still needs SECRET_KEY to check its links
 st.title("How did we do?")
 token = st.query_params.get("t", "")
 if not token:

@@ -6,6 +6,7 @@ import time
 
 import streamlit as st
 
+from assist.config import signing_key
 from assist.domain import Role, User
 from assist.errors import AssistError
 from assist.users import authenticate, current_user
@@ -52,8 +53,20 @@ def sign_out(message: str = "Signed out.") -> None:
     st.session_state.signed_out_message = message
 
 
+def startup_gate() -> None:
+    """The checks every page passes through, whichever URL it was reached by (Streamlit also serves the
+    files in pages/ directly): outside demo mode a SECRET_KEY is required."""
+    try:
+        signing_key(resources.settings())
+    except AssistError as e:
+        show_error(e)
+        st.stop()
+
+
 def require_role(page: str) -> User:
-    """Every page calls this first: the navigation hides pages, and this refuses direct visits."""
+    """Every page calls this first: the start-up gate, then sign-in, then the role. The navigation hides
+    pages; this refuses direct visits."""
+    startup_gate()
     user = signed_in_user()
     if user is None:  # a bookmarked page, or the page that was open at sign-out: show the sign-in form
         login_page()

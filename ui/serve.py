@@ -26,12 +26,17 @@ def main() -> None:
     settings = get_settings()
     port = options.port or settings.port
     print(f"Starting Assist Console on port {port}; loading the models…", flush=True)
-    warmup.start(
-        settings,
-        on_ready=lambda seconds: print(
-            f"Assist Console is ready at http://localhost:{port} (models loaded in {seconds:.0f} s)", flush=True
-        ),
-    )
+    def ready(seconds: float) -> None:
+        status = warmup.assistant(settings).knowledge_base.index_status()
+        if not status.healthy:
+            print(
+                f"WARNING: the search index holds {status.vectors:,} of {status.passages:,} passages "
+                f"{'(' + status.error + ') ' if status.error else ''}— run `python -m assist kb reindex`.",
+                flush=True,
+            )
+        print(f"Assist Console is ready at http://localhost:{port} (models loaded in {seconds:.0f} s)", flush=True)
+
+    warmup.start(settings, on_ready=ready)
     flags = {
         "server_port": port,
         "server_address": options.address,

@@ -17,11 +17,21 @@ import numpy as np
 import numpy.typing as npt
 from chromadb.api.models.Collection import Collection
 from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from assist.domain import ArticleDetail, ArticleSummary, Hit, IngestFailure, IngestReport, SearchMode, User
+from assist.domain import (
+    ArticleDetail,
+    ArticleSummary,
+    Hit,
+    IndexStatus,
+    IngestFailure,
+    IngestReport,
+    SearchMode,
+    User,
+)
 from assist.embeddings import Embedder
-from assist.errors import NotFoundError, ValidationError
+from assist.errors import AssistError, NotFoundError, SearchIndexError, ValidationError
 from assist.kb.chunking import Chunk, chunk_article
 from assist.kb.lexical import LexicalIndex
 from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
@@ -36,6 +46,12 @@ EMBED_BATCH = 32
 EMBED_GROUP = 256  # texts per progress step; encode() sorts each group by length to minimise padding
 CHROMA_BATCH = 1000
 MAX_QUERY_CHARS = 2000
+
+
+_INDEX_BROKEN = (
+    "The semantic search index cannot be used ({}). An admin can rebuild it from the stored articles: "
+    "Re-index on the Knowledge base page, or `python -m assist kb reindex`."
+)
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
@@ -169,6 +185,27 @@ class KnowledgeBase:
         progress: Progress,
         force: bool = False,
     ) -> IngestReport:
+        try:
+            return self._apply_unguarded(
+                articles, actor=actor, remove_missing=remove_missing, progress=progress, force=force
+            )
+        except (AssistError, SQLAlchemyError):
+            raise
+        except Exception as e:  # chroma: a deleted folder, a read-only disk, an unreachable server
+            raise SearchIndexError(
+                f"The search index could not be written ({type(e).__name__}: {str(e)[:120]}); nothing changed in "
+                "the knowledge base. Check the disk or the Chroma server, then try again or re-index."
+            ) from e
+
+    def _apply_unguarded(
+        self,
+        articles: list[ParsedArticle],
+        *,
+        actor: User,
+        remove_missing: bool,
+        progress: Progress,
+        force: bool,
+    ) -> IngestReport:
         self.collect_garbage()
         with session_scope(self.engine) as session:
             existing = dict(session.execute(select(ArticleRow.id, ArticleRow.content_hash)).all())
@@ -288,6 +325,18 @@ class KnowledgeBase:
             except Exception:
                 return
 
+    def index_status(self) -> IndexStatus:
+        """Compare the vector index with SQL: a deleted or damaged index shows up here, not as worse answers."""
+        with session_scope(self.engine) as session:
+            live = list(session.scalars(select(ChunkRow.id)))
+        present = 0
+        try:
+            for start in range(0, len(live), CHROMA_BATCH):
+                present += len(self.collection.get(ids=live[start : start + CHROMA_BATCH], include=[])["ids"])
+        except Exception as e:  # chroma raises plain exceptions when its folder or server is gone
+            return IndexStatus(passages=len(live), vectors=0, error=f"{type(e).__name__}: {str(e)[:160]}")
+        return IndexStatus(passages=len(live), vectors=present)
+
     def collect_garbage(self) -> int:
         """Delete vectors whose chunk is not live (left by an interrupted ingest). Returns how many."""
         with session_scope(self.engine) as session:
@@ -341,7 +390,12 @@ class KnowledgeBase:
         dense: dict[str, float] = {}
         if mode is not SearchMode.BM25:
             vector = query_vector if query_vector is not None else self.embedder.encode_one(text)
-            dense = dense_candidates(self.collection, vector, live=live.chunks, filters=filters)
+            try:
+                dense = dense_candidates(self.collection, vector, live=live.chunks, filters=filters)
+            except Exception as e:
+                raise SearchIndexError(_INDEX_BROKEN.format(f"{type(e).__name__}: {str(e)[:120]}")) from e
+            if not dense and self.collection.count() == 0:
+                raise SearchIndexError(_INDEX_BROKEN.format(f"it is empty while {len(live.chunks)} passages exist"))
         bm25 = (
             bm25_candidates(live.lexical, text, live=live.chunks, filters=filters)
             if mode is not SearchMode.DENSE

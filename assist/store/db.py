@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,10 +12,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist.errors import DatabaseError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -55,14 +59,30 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """A unit of work: commits on success, rolls back on any error."""
+    """A unit of work: commits on success, rolls back on any error.
+
+    Faults of the database itself (read-only, disk full, unreachable, a value it cannot store) become a
+    `DatabaseError` that says nothing was saved; the traceback goes to the log, not to the person.
+    """
     with session_factory(engine)() as session:
         try:
             yield session
             session.commit()
+        except (SQLAlchemyOperationalError, InterfaceError, InternalError, DataError) as e:
+            session.rollback()
+            log.warning("database fault", exc_info=True)
+            raise DatabaseError(
+                f"The database could not complete this ({_reason(e)}); nothing was saved. "
+                "Try again in a moment; if it keeps happening, ask your admin to check the database "
+                "(is it read-only, full or unreachable?)."
+            ) from e
         except BaseException:
             session.rollback()
             raise
+
+
+def _reason(error: DBAPIError) -> str:
+    return str(error.orig).strip().splitlines()[0][:120] if error.orig is not None else type(error).__name__
 
 
 def _alembic_config() -> Config:
