@@ -82,9 +82,9 @@ def test_damaged_model_files_are_a_clear_configuration_error(tmp_path: Path, emb
     broken.mkdir()
     shutil.copy(Path(__file__).parents[2] / "assist" / "sentiment" / "model" / "config.json", broken / "config.json")
     (broken / "delta.safetensors").write_bytes(b"not a safetensors file")
-    with pytest.raises(ConfigError, match="cannot be loaded.*retrain"):
+    with pytest.raises(ConfigError, match=r"cannot be loaded.*retrain"):
         build_sentiment_model(Settings(sentiment_model=broken))
     triage = tmp_path / "triage.skops"
     triage.write_bytes(b"PK\x03\x04 not a zip")
-    with pytest.raises(ConfigError, match="triage model.*cannot be loaded"):
+    with pytest.raises(ConfigError, match=r"triage model.*cannot be loaded"):
         build_triager(Settings(triage_model_path=triage), embedder=embedder)
