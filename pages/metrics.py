@@ -12,6 +12,7 @@ from assist.intake import read_rows
 from assist.metrics import MetricsFilter
 from ui import auth, resources, state
 from ui import metrics_view as view
+from ui.format import escape_markdown
 from ui.guard import guarded, show_error
 
 state.init()
@@ -82,7 +83,7 @@ with st.expander("Import CSAT ratings from your helpdesk (CSV: ticket, score, co
         else:
             st.success(f"Imported {len(report.created)} ratings.")
             for error in report.errors[:50]:
-                st.error(f"Row {error.row}: {error.error}")
+                st.error(escape_markdown(f"Row {error.row}: {error.error}"))
             view.load.clear()
 
 st.subheader("Knowledge gaps")

@@ -21,9 +21,17 @@ STATUS_LABELS = {
 }
 
 
+_JOIN = "\u2060"  # WORD JOINER: invisible, and it breaks the patterns the renderer would turn into links or icons
+
+
 def escape_markdown(text: str) -> str:
-    """Make arbitrary text render literally in `st.markdown`: no links, HTML, formatting or math."""
+    """The one function for showing text that did not come from the product's own code inside markdown
+    (names, titles, subjects, error messages that quote input): it renders literally, with no HTML,
+    formatting, math, links (bare URLs, www. addresses and emails are linkified after escaping, so a word
+    joiner breaks them) or `:material/...:` icons."""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = escaped.replace("\\:", "\\:" + _JOIN).replace("@", _JOIN + "@")
+    escaped = re.sub(r"(?i)\b(w)(ww)", "\\1" + _JOIN + "\\2", escaped)
     return escaped.replace("\n", "  \n")  # keep the writer's line breaks
 
 

@@ -9,7 +9,7 @@ from assist.errors import AssistError
 from assist.intake import guess_mapping, import_rows, read_rows
 from assist.pipeline import assist_many
 from ui import resources, state
-from ui.format import plural
+from ui.format import escape_markdown, plural
 from ui.guard import show_error
 
 NONE = "— not in this file —"
@@ -44,7 +44,7 @@ def import_panel() -> None:
             )
             if chosen != NONE:
                 mapping[field] = chosen
-        st.caption(f"{len(rows)} rows in {upload.name}")
+        st.caption(escape_markdown(f"{plural(len(rows), 'row')} in {upload.name}"))
         if st.button("Import", type="primary", key="intake_import"):
             try:
                 report = import_rows(
@@ -61,7 +61,7 @@ def import_panel() -> None:
                 f"Imported {plural(len(report.created), 'new ticket')} and {plural(len(report.appended), 'follow-up')}."
             )
             for error in report.errors[:50]:
-                st.error(f"Row {error.row}: {error.error}")
+                st.error(escape_markdown(f"Row {error.row}: {error.error}"))
             todo = [*report.created, *report.appended]
             if todo:
                 bar = st.progress(0.0, text="Preparing assistance…")

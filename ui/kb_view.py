@@ -28,9 +28,13 @@ def ingest_report(report: IngestReport) -> None:
             f"({report.chunks_embedded} passages)."
         )
     if report.unchanged:
-        st.info(f"{len(report.unchanged)} article(s) were unchanged and skipped: {', '.join(report.unchanged)}.")
+        st.info(
+            escape_markdown(
+                f"{len(report.unchanged)} article(s) were unchanged and skipped: {', '.join(report.unchanged)}."
+            )
+        )
     for failure in report.failed:
-        st.error(failure.error)
+        st.error(escape_markdown(failure.error))
 
 
 def article_table(articles: list[ArticleSummary]) -> None:
@@ -68,9 +72,10 @@ def hits(results: list[Hit]) -> None:
         st.info("No article matches. Try other words or remove the category filter.")
         return
     for n, hit in enumerate(results, start=1):
-        with st.expander(f"{n}. {hit.title} — score {hit.score:.2f}", expanded=n == 1):
+        with st.expander(f"{n}. {escape_markdown(hit.title)} — score {hit.score:.2f}", expanded=n == 1):
             st.caption(
-                f"{hit.article_id} · {hit.category} · {hit.product} · updated {hit.updated} · "
+                escape_markdown(f"{hit.article_id} · {hit.category} · {hit.product} · updated {hit.updated}")
+                + " · "
                 f"semantic {hit.dense_score:.2f} (rank {hit.dense_rank or '—'}) · "
                 f"keyword {hit.bm25_score:.1f} (rank {hit.bm25_rank or '—'})"
             )

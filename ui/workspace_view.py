@@ -86,13 +86,13 @@ def articles(hits: tuple[Hit, ...], kb: KnowledgeBase) -> None:
     if not hits:
         st.info("No article matches this ticket. Consider writing one (admins: Knowledge base page).")
     for n, hit in enumerate(hits, start=1):
-        with st.expander(f"[{n}] {hit.title} — {hit.score:.2f}", expanded=n == 1):
-            st.caption(f"{hit.article_id} · {hit.category} · updated {hit.updated}")
+        with st.expander(f"[{n}] {escape_markdown(hit.title)} — {hit.score:.2f}", expanded=n == 1):
+            st.caption(escape_markdown(f"{hit.article_id} · {hit.category} · updated {hit.updated}"))
             for passage in hit.passages[:1]:
                 st.markdown(kb_text(passage.text))
             if st.toggle("Full article", key=f"full_{hit.article_id}"):
                 try:
-                    st.markdown(kb.get_article(hit.article_id).body.replace("$", "\\$"))
+                    st.markdown(kb_text(kb.get_article(hit.article_id).body))  # uploaded text: shown literally
                 except AssistError as e:
                     show_error(e)
 

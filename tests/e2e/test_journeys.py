@@ -189,3 +189,72 @@ def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
     after = csat()
     assert after != before, (before, after)
     shot(page, "customer-2-dashboard")
+
+
+def test_hostile_markdown_in_tickets_and_articles_renders_as_text_and_fetches_nothing(
+    page: Page, workspace_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Security probe finding 10: bare URLs, www. addresses and emails became links, :material/...: became an
+    icon, and an image in an article title, an import error or the full article made the browser fetch it."""
+    import http.server
+    import subprocess
+    import sys
+    import threading
+
+    from tests.e2e.conftest import ROOT, free_port
+
+    hits: list[str] = []
+
+    class Beacon(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            return None
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Beacon)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    beacon = f"http://127.0.0.1:{port}"
+    folder = tmp_path_factory.mktemp("hostile")
+    body = (
+        f"Beacon test ![m]({beacon}/md.png) <img src='{beacon}/html.png'> {beacon}/bare "
+        "www.evil.example and bob@evil.example :material/inbox: webhook beacon signature"
+    )
+    (folder / "t.csv").write_text(
+        f'external_id,subject,body,customer_email\nHOSTILE-1,Beacon ticket,"{body}",eve@x.example\n'
+    )
+    subprocess.run(
+        [sys.executable, "-m", "assist", "tickets", "import", str(folder / "t.csv")],
+        cwd=ROOT,
+        env=workspace_env,
+        check=True,
+        capture_output=True,
+    )
+    article = folder / "beacon.md"
+    article.write_text(
+        f'---\nid: beacon-webhook\ntitle: "Webhook beacon ![t]({beacon}/title.png)"\ncategory: technical\n---\n'
+        f"# Webhook beacon signature\n\nWebhook beacon signature help ![b]({beacon}/body.png) see {beacon}/x.\n"
+    )
+    sign_in(page, "admin@lumen.app", "lumen-demo-admin")
+    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_role("heading", name="Upload articles").wait_for()
+    settle(page)
+    page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(article))
+    page.get_by_text("beacon.md").first.wait_for()
+    settle(page)
+    page.get_by_role("button", name="Ingest", exact=True).click()
+    page.get_by_text("Indexed 1 article").wait_for()
+    open_ticket(page, newest_ticket(workspace_env, "Beacon test"))
+    page.get_by_text("Webhook beacon", exact=False).first.wait_for()
+    page.get_by_text("Full article").first.click()
+    settle(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    assert main.locator(f"a[href*='127.0.0.1:{port}'], a[href*='evil.example'], a[href^='mailto:']").count() == 0
+    assert main.locator("img[src*='127.0.0.1']").count() == 0
+    assert main.locator("[aria-label='inbox icon']").count() == 0
+    page.wait_for_timeout(1000)
+    server.shutdown()
+    assert hits == [], hits
