@@ -489,7 +489,7 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     report = import_rows(engine, rows, mapping=mapping, actor=_operator(actor), max_chars=settings.max_message_chars)
     click.echo(
         f"created {len(report.created)} tickets, appended {len(report.appended)} follow-ups, "
-        f"{len(report.errors)} rows with errors"
+        f"{len(report.unchanged)} already imported, {len(report.errors)} rows with errors"
     )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
@@ -526,7 +526,10 @@ def csat_import(path: Path, actor: str) -> None:
     settings = get_settings()
     rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
     report = import_csat(build_engine(settings), rows, actor=_operator(actor))
-    click.echo(f"imported {len(report.created)} ratings, {len(report.errors)} rows with errors")
+    click.echo(
+        f"imported {len(report.created)} ratings, {len(report.unchanged)} already imported, "
+        f"{len(report.errors)} rows with errors"
+    )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
     if report.errors:

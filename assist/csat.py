@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
-from assist.errors import ValidationError
+from assist.errors import AssistError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
@@ -109,6 +110,7 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> I
     from assist.intake import _when  # the same date rules as ticket intake
 
     created: list[int] = []
+    unchanged: list[int] = []
     errors: list[RowError] = []
     for n, row in enumerate(rows, start=1):
         values = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
@@ -121,16 +123,25 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> I
             errors.append(RowError(row=n, error=f"score '{values.get('score', '')}' is not a number from 1 to 5."))
             continue
         try:
+            if "\x00" in "".join(values.values()) or len(reference) > 100:
+                raise ValidationError("the row holds a NUL character or an over-long reference; fix it, import again.")
             when = _when(values.get("date", ""))
+            comment = values.get("comment", "")[:2000]
             with session_scope(engine) as session:
                 ticket_id = _ticket_for(session, reference)
+                identity = f"{ticket_id}\x1f{score}\x1f{values.get('date', '')}\x1f{comment}"
+                key = hashlib.sha256(identity.encode()).hexdigest()
+                if session.scalar(select(CsatRow.id).where(CsatRow.import_key == key)) is not None:
+                    unchanged.append(ticket_id)  # the same rating imported before
+                    continue
                 session.add(
                     CsatRow(
                         ticket_id=ticket_id,
                         score=score,
-                        comment=values.get("comment", "")[:2000],
+                        comment=comment,
                         source="import",
                         responded_at=when or utcnow(),
+                        import_key=key,
                     )
                 )
                 audit.record(
@@ -142,9 +153,9 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> I
                     detail={"score": score},
                 )
             created.append(ticket_id)
-        except ValidationError as e:
+        except AssistError as e:
             errors.append(RowError(row=n, error=str(e)))
-    return ImportReport(created=tuple(created), errors=tuple(errors))
+    return ImportReport(created=tuple(created), unchanged=tuple(unchanged), errors=tuple(errors))
 
 
 def _ticket_for(session: Session, reference: str) -> int:

@@ -432,6 +432,7 @@ class ImportField(StrEnum):
     CUSTOMER_NAME = "customer_name"
     CREATED = "created"
     STATUS = "status"
+    MESSAGE_ID = "message_id"
 
 
 class RowError(_Model):
@@ -442,6 +443,7 @@ class RowError(_Model):
 class ImportReport(_Model):
     created: tuple[int, ...] = ()
     appended: tuple[int, ...] = ()  # follow-ups added to existing tickets
+    unchanged: tuple[int, ...] = ()  # rows imported before (same message): nothing added
     errors: tuple[RowError, ...] = ()
 
 

@@ -7,6 +7,7 @@ the others still land.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -19,10 +20,10 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
-from assist.errors import ValidationError
+from assist.errors import AssistError, ValidationError
 from assist.lifecycle import transition
 from assist.store.db import session_scope
-from assist.store.models import CustomerRow, TicketRow
+from assist.store.models import CustomerRow, MessageRow, TicketRow
 from assist.store.tickets import add_message, create_ticket
 from assist.users import require
 
@@ -43,8 +44,19 @@ KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
     ImportField.CUSTOMER_NAME: ("customer name", "name", "requester name", "contact name", "full name"),
     ImportField.CREATED: ("created", "created at", "date", "created date", "opened", "timestamp"),
     ImportField.STATUS: ("status", "state"),
+    ImportField.MESSAGE_ID: ("message id", "comment id", "event id", "message-id"),
 }
 REQUIRED = (ImportField.BODY, ImportField.CUSTOMER_EMAIL)
+# What the database holds (assist/store/models.py); checked before writing, so a row is refused in plain words.
+LIMITS = {
+    ImportField.EXTERNAL_ID: 100,
+    ImportField.SUBJECT: 300,
+    ImportField.CUSTOMER_EMAIL: 320,
+    ImportField.CUSTOMER_NAME: 200,
+    ImportField.MESSAGE_ID: 200,
+    ImportField.STATUS: 40,
+    ImportField.CREATED: 60,
+}
 STATUS_MAP = {
     "new": TicketStatus.NEW,
     "open": TicketStatus.NEW,
@@ -112,21 +124,47 @@ def import_rows(
     missing = [f.value for f in REQUIRED if f not in mapping]
     if missing:
         raise ValidationError(f"Map a column to {', '.join(missing)} before importing.")
-    created: list[int] = []
-    appended: list[int] = []
+    outcomes: dict[str, list[int]] = {"created": [], "appended": [], "unchanged": []}
     errors: list[RowError] = []
     for n, row in enumerate(rows, start=1):
         values = {field: str(row.get(column, "")).strip() for field, column in mapping.items()}
         try:
+            _check(values, max_chars=max_chars)
             with session_scope(engine) as session:
-                ticket_id, is_new = _import_one(session, values, actor=actor.email, max_chars=max_chars)
-            (created if is_new else appended).append(ticket_id)
-        except ValidationError as e:
+                ticket_id, outcome = _import_one(session, values, actor=actor.email, max_chars=max_chars)
+            outcomes[outcome].append(ticket_id)
+        except AssistError as e:  # one bad row is reported; the rest still land
             errors.append(RowError(row=n, error=str(e)))
-    return ImportReport(created=tuple(created), appended=tuple(appended), errors=tuple(errors))
+    return ImportReport(
+        created=tuple(outcomes["created"]),
+        appended=tuple(outcomes["appended"]),
+        unchanged=tuple(outcomes["unchanged"]),
+        errors=tuple(errors),
+    )
 
 
-def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, bool]:
+def _check(values: dict[ImportField, str], *, max_chars: int) -> None:
+    """Every field against what the database can hold, before anything is written."""
+    for field, text in values.items():
+        if "\x00" in text:
+            raise ValidationError(f"{field.value} contains a NUL character; remove it and import the row again.")
+        limit = max_chars if field is ImportField.BODY else LIMITS.get(field)
+        if limit is not None and len(text) > limit:
+            raise ValidationError(
+                f"{field.value} is {len(text):,} characters; the limit is {limit:,}. Shorten it, then import again."
+            )
+
+
+def message_key(values: dict[ImportField, str]) -> str:
+    """The row's message id: the export's own, else a digest of ticket, time and text (the same row imported
+    twice has the same key)."""
+    if values.get(ImportField.MESSAGE_ID):
+        return values[ImportField.MESSAGE_ID]
+    raw = "\x1f".join(values.get(f, "") for f in (ImportField.EXTERNAL_ID, ImportField.CREATED, ImportField.BODY))
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
     email = values.get(ImportField.CUSTOMER_EMAIL, "").lower()
     if not _EMAIL.match(email):
         raise ValidationError(f"'{email[:80]}' is not an email address.")
@@ -136,18 +174,31 @@ def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max
     created = _when(values.get(ImportField.CREATED, ""))
     external_id = values.get(ImportField.EXTERNAL_ID) or None
     existing = session.scalar(select(TicketRow).where(TicketRow.external_id == external_id)) if external_id else None
+    key = message_key(values)
     if existing is not None:
         if existing.customer.email.lower() != email:
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
+        seen = session.scalar(
+            select(MessageRow.id).where(MessageRow.ticket_id == existing.id, MessageRow.external_id == key)
+        )
+        if seen is not None:
+            return existing.id, "unchanged"  # imported before: no second message, no reopening
         add_message(
-            session, ticket=existing, role=AuthorRole.CUSTOMER, body=body, actor=actor, at=created, max_chars=max_chars
+            session,
+            ticket=existing,
+            role=AuthorRole.CUSTOMER,
+            body=body,
+            actor=actor,
+            at=created,
+            max_chars=max_chars,
+            external_id=key,
         )
         status = TicketStatus(existing.status)
         if status is TicketStatus.RESOLVED:
             transition(session, ticket=existing, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")
         elif status is TicketStatus.AWAITING_CUSTOMER:
             transition(session, ticket=existing, to=TicketStatus.PROCESSING, actor=actor, reason="customer replied")
-        return existing.id, False
+        return existing.id, "appended"
     customer = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
     if customer is None:
         name = values.get(ImportField.CUSTOMER_NAME) or email.split("@")[0].replace(".", " ").title()
@@ -164,12 +215,13 @@ def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max
         external_id=external_id,
         created_at=created,
         max_chars=max_chars,
+        message_external_id=key,
     )
     wanted = STATUS_MAP.get(_normal(values.get(ImportField.STATUS, "") or "new"), TicketStatus.NEW)
     if wanted is not TicketStatus.NEW:
         transition(session, ticket=ticket, to=wanted, actor=actor, reason="imported status", at=created)
     session.flush()
-    return ticket.id, True
+    return ticket.id, "created"
 
 
 def _when(text: str) -> datetime | None:

@@ -63,7 +63,7 @@ def test_csat_import_reports_row_errors(db_url: str, tmp_path: Path) -> None:
     ratings.write_text("ticket,score,comment,date\nLUM-10001,5,great,2026-10-01\nLUM-10001,9,,\nNOPE,4,,\n")
     result = runner.invoke(main, ["csat", "import", str(ratings)])
     assert result.exit_code == 1
-    assert "imported 1 ratings, 2 rows with errors" in result.output
+    assert "imported 1 ratings, 0 already imported, 2 rows with errors" in result.output
 
 
 @pytest.mark.model

@@ -74,7 +74,9 @@ def test_follow_up_appends_to_its_ticket_and_reopens_a_resolved_one(engine: Engi
     with session_scope(engine) as session:
         ticket = session.scalars(select(TicketRow).where(TicketRow.external_id == "Z-5")).one()
         assert ticket.status == "reopened"
-        bodies = session.scalars(select(MessageRow.body).where(MessageRow.ticket_id == ticket.id)).all()
+        bodies = session.scalars(
+            select(MessageRow.body).where(MessageRow.ticket_id == ticket.id).order_by(MessageRow.id)
+        ).all()
         assert bodies == ["Fixed already", "It broke again."]
 
 

@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -121,9 +134,13 @@ class TicketRow(Base):
 
 class MessageRow(Base):
     __tablename__ = "messages"
+    # A message from outside (an import row, a helpdesk event, an email) carries its source's id, so
+    # delivering it again adds nothing.
+    __table_args__ = (UniqueConstraint("ticket_id", "external_id", name="uq_messages_ticket_external"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
     author_role: Mapped[str] = mapped_column(String(20))
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
@@ -198,12 +215,14 @@ class EscalationRow(Base):
 
 class CsatRow(Base):
     __tablename__ = "csat_responses"
+    __table_args__ = (UniqueConstraint("import_key", name="uq_csat_responses_import_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(20), default="survey")  # survey | import
+    import_key: Mapped[str | None] = mapped_column(String(64))  # re-importing a file adds nothing
     responded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

@@ -71,6 +71,7 @@ def create_ticket(
     external_id: str | None = None,
     created_at: datetime | None = None,
     max_chars: int = 20_000,
+    message_external_id: str | None = None,
 ) -> Ticket:
     """Open a ticket with its first customer message, a `new` status record and an audit event."""
     text = clean_body(body, max_chars=max_chars)
@@ -92,7 +93,15 @@ def create_ticket(
     )
     session.add(ticket)
     session.flush()
-    session.add(MessageRow(ticket_id=ticket.id, author_role=AuthorRole.CUSTOMER.value, body=text, created_at=when))
+    session.add(
+        MessageRow(
+            ticket_id=ticket.id,
+            author_role=AuthorRole.CUSTOMER.value,
+            body=text,
+            created_at=when,
+            external_id=message_external_id,
+        )
+    )
     session.add(StatusChangeRow(ticket_id=ticket.id, from_status=None, to_status="new", actor=actor, changed_at=when))
     audit.record(
         session,
@@ -116,6 +125,7 @@ def add_message(
     author: UserRow | None = None,
     at: datetime | None = None,
     max_chars: int = 20_000,
+    external_id: str | None = None,
 ) -> MessageRow:
     """Append a message; customer messages refresh the preview, the first agent reply sets first response."""
     text = clean_body(body, max_chars=max_chars)
@@ -126,6 +136,7 @@ def add_message(
         author_user_id=author.id if author else None,
         body=text,
         created_at=when,
+        external_id=external_id,
     )
     session.add(message)
     ticket.updated_at = when

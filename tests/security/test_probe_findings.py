@@ -235,3 +235,45 @@ def test_each_upload_is_checked_on_its_own_and_the_good_ones_are_ingested(
     assert "product name is 61 characters" in failed["product.md"]
     assert "NotImplementedError" in failed["fuzzed.pdf"]
     assert kb.search("how long do refunds take", k=1)[0].article_id == "good"
+
+
+# 3 · a bulk import stops part-way, and re-importing duplicates (PostgreSQL) --------------------------------
+
+
+def test_bad_import_rows_are_reported_the_rest_land_and_a_reimport_adds_nothing(postgres_engine: Engine) -> None:
+    from assist.domain import ImportField
+    from assist.intake import import_rows
+    from assist.store.models import MessageRow, StatusChangeRow, TicketRow
+
+    mapping = {f: f.value for f in (ImportField.EXTERNAL_ID, ImportField.BODY, ImportField.CUSTOMER_EMAIL)}
+    rows = [
+        {"external_id": f"EXT-{n}", "body": f"Question number {n}", "customer_email": f"c{n}@x.example"}
+        for n in range(6)
+    ]
+    rows[1]["external_id"] = "E" * 101
+    rows[2]["customer_email"] = "a" * 320 + "@x.example"
+    rows[3]["body"] = "NUL \x00 inside"
+    first = import_rows(postgres_engine, rows, mapping=mapping, actor=OPERATOR, max_chars=20_000)
+    assert len(first.created) == 3 and [e.row for e in first.errors] == [2, 3, 4]
+    assert "external_id is 101 characters" in first.errors[0].error and "NUL" in first.errors[2].error
+    with session_scope(postgres_engine) as session:
+        session.execute(TicketRow.__table__.update().values(status="resolved"))
+        changes = session.scalar(select(func.count()).select_from(StatusChangeRow))
+    again = import_rows(postgres_engine, rows, mapping=mapping, actor=OPERATOR, max_chars=20_000)
+    assert len(again.unchanged) == 3 and not again.created and not again.appended
+    with session_scope(postgres_engine) as session:
+        assert session.scalar(select(func.count()).select_from(MessageRow)) == 3
+        assert session.scalar(select(func.count()).select_from(StatusChangeRow)) == changes  # nothing reopened
+
+
+def test_reimporting_a_csat_file_records_each_rating_once(postgres_engine: Engine) -> None:
+    from assist.csat import import_csat
+    from assist.store.models import CsatRow
+
+    with session_scope(postgres_engine) as session:
+        ticket_id = make_ticket(session).id
+    rows = [{"ticket": f"#{ticket_id}", "score": "4", "comment": "ok", "date": "2026-10-01"}]
+    assert len(import_csat(postgres_engine, rows, actor=OPERATOR).created) == 1
+    assert len(import_csat(postgres_engine, rows, actor=OPERATOR).unchanged) == 1
+    with session_scope(postgres_engine) as session:
+        assert session.scalar(select(func.count()).select_from(CsatRow)) == 1
