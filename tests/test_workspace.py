@@ -340,42 +340,6 @@ def test_lead_resolves_and_a_closed_escalation_cannot_be_acted_on_twice(assistan
 
 
 @pytest.mark.model
-def test_two_leads_acting_at_once_on_postgres_one_is_told_to_reload(
-    postgres_engine: Engine, embedder: object, tmp_path: object
-) -> None:
-    """Defect: both leads were told "ok" and the escalation and ticket disagreed afterwards."""
-    with session_scope(postgres_engine) as session:
-        ticket = make_ticket(session, subject="Charged twice")
-        lead_a, lead_b = make_actor(session, "lead"), make_actor(session, "lead")
-        from assist.store.models import EscalationRow
-
-        row = EscalationRow(ticket_id=ticket.id, reasons=["x"], priority="high", queue="tier2", state="open")
-        session.add(row)
-        session.flush()
-        escalation_id, version = row.id, ticket.version
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def act(lead: User, action: str) -> None:
-        barrier.wait()
-        try:
-            if action == "take":
-                take_over(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
-            else:
-                resolve(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
-            outcomes.append("ok")
-        except ConcurrencyError:
-            outcomes.append("reload")
-
-    threads = [threading.Thread(target=act, args=args) for args in ((lead_a, "take"), (lead_b, "resolve"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert sorted(outcomes) == ["ok", "reload"]
-
-
-@pytest.mark.model
 def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(assistant: Assistant) -> None:
     agent = _user(assistant.engine)
     ticket_id, _ = _ticket(assistant.engine, body="How long do card refunds take?")

@@ -15,13 +15,14 @@ from sqlalchemy import Engine, func, select
 from assist.config import Settings
 from assist.csv_export import to_csv
 from assist.domain import Role, User
-from assist.errors import AuthError, PermissionDeniedError, ValidationError
+from assist.errors import AuthError, ConcurrencyError, PermissionDeniedError, ValidationError
+from assist.queue import resolve, take_over
 from assist.store import session_scope
 from assist.store.models import LoginAttemptRow
 from assist.store.tickets import clean_body
 from assist.users import OPERATOR, authenticate, change_role, create_user, current_user, reset_password, set_active
 from assist.workspace import add_note
-from tests.factories import make_ticket
+from tests.factories import make_actor, make_ticket
 
 PASSWORD = "correct horse battery"
 
@@ -277,3 +278,52 @@ def test_reimporting_a_csat_file_records_each_rating_once(postgres_engine: Engin
     assert len(import_csat(postgres_engine, rows, actor=OPERATOR).unchanged) == 1
     with session_scope(postgres_engine) as session:
         assert session.scalar(select(func.count()).select_from(CsatRow)) == 1
+
+
+# 9 · a crafted search or link crashes the inbox -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", ["²", "#²", "#99999999999999999999", "99999999999999999999", "١٢٣"])
+def test_crafted_ticket_numbers_find_nothing_instead_of_crashing(engine: Engine, term: str) -> None:
+    from assist.domain import TicketQuery
+    from assist.store.tickets import list_tickets
+
+    with session_scope(engine) as session:
+        make_ticket(session)
+        assert list_tickets(session, query=TicketQuery(search=term)).total == 0
+
+
+# 12 · lead queue actions lose updates under concurrency (PostgreSQL) ---------------------------------------
+
+
+def test_two_leads_acting_at_once_on_postgres_one_is_told_to_reload(postgres_engine: Engine) -> None:
+    """Defect: both leads were told "ok" and the escalation and ticket disagreed afterwards."""
+    with session_scope(postgres_engine) as session:
+        ticket = make_ticket(session, subject="Charged twice")
+        lead_a, lead_b = make_actor(session, "lead"), make_actor(session, "lead")
+        from assist.store.models import EscalationRow
+
+        row = EscalationRow(ticket_id=ticket.id, reasons=["x"], priority="high", queue="tier2", state="open")
+        session.add(row)
+        session.flush()
+        escalation_id, version = row.id, ticket.version
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(lead: User, action: str) -> None:
+        barrier.wait()
+        try:
+            if action == "take":
+                take_over(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
+            else:
+                resolve(postgres_engine, escalation_id=escalation_id, expected_version=version, actor=lead)
+            outcomes.append("ok")
+        except ConcurrencyError:
+            outcomes.append("reload")
+
+    threads = [threading.Thread(target=act, args=args) for args in ((lead_a, "take"), (lead_b, "resolve"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["ok", "reload"]
