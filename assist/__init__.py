@@ -1,33 +1,45 @@
 """Assist Console core: everything the pages and the CLI call. Never imports streamlit.
 
+Layers (docs/architecture.md): pages -> ui -> the services below -> engines and the store.
+
 Where things live:
-    config        Settings (the only reader of the environment)
-    errors        AssistError and its subclasses
-    domain        enums and the read models pages receive (TicketPage, TicketDetail, ...)
-    store/        SQLAlchemy models, engine factory, alembic migrations, repositories
-    lifecycle     ticket state machine, audit of transitions, time in status
-    inbox         list / open tickets for the inbox page
-    demo          deterministic demo workspace (demo_content holds its words)
-    bench/        `python -m assist bench` benchmarks
-    cli           `python -m assist ...`
+    config          Settings (the only reader of the environment)
+    errors          AssistError and its subclasses
+    domain          enums and the read models pages receive (InboxRow, TicketDetail, Assistance, ...)
+    factories       builds every heavy resource once (engine, embedder, models, knowledge base, Assistant)
+    inbox           the ticket list
+    pipeline        compute_assistance(ticket) -> Assistance: retrieval, sentiment, triage, draft, escalation
+    workspace       an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
+    queue           the lead's escalation queue and its actions
+    lifecycle       ticket state machine, audit of transitions, time in status
+    store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py)
+    kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
+    sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
+    delivery, csat, intake, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
+    demo/           the deterministic demo workspace
+    dev/            benchmarks, evaluations, training (off the product path)
+    cli             `python -m assist ...`
 """
 
 from assist.config import Settings, get_settings
 from assist.demo import DemoSummary, seed_demo
 from assist.domain import (
+    Assistance,
     AuthorRole,
     Category,
     Channel,
     CustomerProfile,
+    InboxRow,
     Message,
+    ReplyState,
     Role,
     TicketDetail,
     TicketPage,
     TicketQuery,
-    TicketRow,
     TicketSort,
     TicketStatus,
     User,
+    Workspace,
 )
 from assist.errors import (
     AssistError,
@@ -36,14 +48,24 @@ from assist.errors import (
     DatabaseError,
     InvalidTransitionError,
     NotFoundError,
+    OwnershipError,
+    PermissionDeniedError,
     ValidationError,
 )
-from assist.inbox import list_assignees, list_inbox, open_ticket
-from assist.lifecycle import change_status, time_in_status, transition
-from assist.store import make_engine, session_scope, upgrade
+from assist.factories import build_assistant, build_engine, build_knowledge_base
+from assist.inbox import list_assignees, list_inbox
+from assist.kb import KnowledgeBase
+from assist.lifecycle import change_status, time_in_status
+from assist.pipeline import Assistant, compute_assistance, precompute_many
+from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
+from assist.store import make_engine, upgrade
+from assist.users import authenticate, create_user
+from assist.workspace import add_note, escalate, handoff_preview, open_workspace, regenerate, reopen, send_reply
 
 __all__ = [
     "AssistError",
+    "Assistance",
+    "Assistant",
     "AuthorRole",
     "Category",
     "Channel",
@@ -52,28 +74,50 @@ __all__ = [
     "CustomerProfile",
     "DatabaseError",
     "DemoSummary",
+    "InboxRow",
     "InvalidTransitionError",
+    "KnowledgeBase",
     "Message",
     "NotFoundError",
+    "OwnershipError",
+    "PermissionDeniedError",
+    "ReplyState",
     "Role",
     "Settings",
     "TicketDetail",
     "TicketPage",
     "TicketQuery",
-    "TicketRow",
     "TicketSort",
     "TicketStatus",
     "User",
     "ValidationError",
+    "Workspace",
+    "add_note",
+    "authenticate",
+    "build_assistant",
+    "build_engine",
+    "build_knowledge_base",
     "change_status",
+    "compute_assistance",
+    "create_user",
+    "escalate",
     "get_settings",
+    "handoff_preview",
     "list_assignees",
+    "list_escalations",
     "list_inbox",
     "make_engine",
-    "open_ticket",
+    "open_workspace",
+    "precompute_many",
+    "reasons_in_queue",
+    "reassign",
+    "regenerate",
+    "reopen",
+    "resolve",
+    "return_to_tier1",
     "seed_demo",
-    "session_scope",
+    "send_reply",
+    "take_over",
     "time_in_status",
-    "transition",
     "upgrade",
 ]

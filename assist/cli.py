@@ -36,7 +36,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def _knowledge_base() -> KnowledgeBase:
-    from assist.resources import build_embedder, build_engine, build_knowledge_base
+    from assist.factories import build_embedder, build_engine, build_knowledge_base
 
     click.echo("Loading the embedding model…", err=True)
     settings = get_settings()
@@ -130,7 +130,7 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
     )
     if get_settings().demo_mode:
         from assist.demo import DEMO_PASSWORDS
-        from assist.demo_content import AGENTS
+        from assist.demo.content import AGENTS
 
         click.echo("Demo sign-ins (demo mode only):")
         for email, _name, role in AGENTS:
@@ -144,8 +144,8 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
 def bench(names: tuple[str, ...], tickets: int | None) -> None:
     """Run benchmarks and print one JSON object per line. With no NAME: all of them, also written to
     reports/bench.json and reports/bench.md."""
-    from assist.bench import BENCHMARKS
-    from assist.reports import write
+    from assist.dev.bench import BENCHMARKS
+    from assist.dev.reports import write
 
     unknown = sorted(set(names) - set(BENCHMARKS))
     if unknown:
@@ -174,7 +174,7 @@ def users() -> None:
 @friendly_errors
 def users_add(email: str, name: str, role: str, password: str) -> None:
     """Create a user (for example the first admin)."""
-    from assist.resources import build_engine
+    from assist.factories import build_engine
     from assist.users import create_user
 
     user = create_user(
@@ -284,7 +284,7 @@ def evaluate() -> None:
 @friendly_errors
 def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
     """Ingest KB_DIR into a fresh temporary index and score labelled questions."""
-    from assist.evaluation.retrieval import evaluate as run
+    from assist.dev.evaluation.retrieval import evaluate as run
 
     modes = list(SearchMode) if mode == "all" else [SearchMode(mode)]
     for result in run(kb_dir=kb_dir, queries_file=queries, modes=modes, k=k):
@@ -297,8 +297,8 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
 @friendly_errors
 def eval_sentiment(data: Path, baseline: str | None) -> None:
     """Score the sentiment model on a text,label CSV (3-class or binary)."""
-    from assist.evaluation.sentiment import evaluate as run
-    from assist.resources import build_sentiment_model
+    from assist.dev.evaluation.sentiment import evaluate as run
+    from assist.factories import build_sentiment_model
 
     result = run(data=data, model=build_sentiment_model(get_settings()), baseline=baseline)
     click.echo(json.dumps({"eval": "sentiment", **result}))
@@ -340,8 +340,8 @@ def train_sentiment(
     data: tuple[Path, ...], out: Path, holdout_dir: Path, epochs: int, seed: int, threads: int | None
 ) -> None:
     """Fine-tune the packaged MiniLM into the 3-class sentiment model (about 20 min per epoch on 2 cores)."""
-    from assist.sentiment.training import TrainingOptions
-    from assist.sentiment.training import train as run
+    from assist.dev.training.sentiment import TrainingOptions
+    from assist.dev.training.sentiment import train as run
 
     options = TrainingOptions(data=data, out=out, holdout_dir=holdout_dir, epochs=epochs, seed=seed, threads=threads)
     report = run(options, log=click.echo)
@@ -357,7 +357,7 @@ def train_sentiment(
 @friendly_errors
 def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
     """Train the triage classifier (category and intent)."""
-    from assist.resources import build_embedder, build_engine
+    from assist.factories import build_embedder, build_engine
     from assist.triage import examples_from_csv, examples_from_store
     from assist.triage import train as run
 
@@ -390,9 +390,9 @@ def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
 @friendly_errors
 def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseline: str | None, seed: int) -> None:
     """Accuracy and macro-F1 of the triage classifier (and a TF-IDF baseline)."""
-    from assist.evaluation.triage import evaluate as run
-    from assist.evaluation.triage import read_examples, split
-    from assist.resources import build_embedder
+    from assist.dev.evaluation.triage import evaluate as run
+    from assist.dev.evaluation.triage import read_examples, split
+    from assist.factories import build_embedder
 
     frame = read_examples(train_file)
     if test_file is None:
@@ -407,7 +407,7 @@ def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseli
 @friendly_errors
 def train_confidence() -> None:
     """Fit the draft-confidence model on demo-topic questions (writes assist/drafting/confidence.json)."""
-    from assist.evaluation.calibration import fit
+    from assist.dev.training.confidence import fit
 
     click.echo(json.dumps({"train": "confidence", **fit()}))
 
@@ -423,8 +423,8 @@ def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet:
     from sqlalchemy import select
 
     from assist.domain import OPEN_STATUSES, Assistance
-    from assist.pipeline import assist_many, latest
-    from assist.resources import build_assistant
+    from assist.factories import build_assistant
+    from assist.pipeline import latest, precompute_many
     from assist.store.db import session_scope
     from assist.store.models import TicketRow
 
@@ -440,7 +440,7 @@ def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet:
         ids = [i for i in ids if latest(assistant.engine, ticket_id=i) is None]  # precomputed ones are current
     bar = _ProgressBar(unit="ticket", desc="Preparing assistance")
     try:
-        results = assist_many(assistant, ticket_ids=ids, progress=bar)
+        results = precompute_many(assistant, ticket_ids=ids, progress=bar)
     finally:
         bar.close()
     for ticket_id, result in results.items():
@@ -478,8 +478,8 @@ def tickets() -> None:
 @friendly_errors
 def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     """Import tickets and follow-ups from a helpdesk CSV or JSON export (columns are recognised by name)."""
+    from assist.factories import build_engine
     from assist.intake import guess_mapping, import_rows, read_rows
-    from assist.resources import build_engine
 
     settings = get_settings()
     engine = build_engine(settings)
@@ -494,14 +494,14 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
     if not no_assist and (report.created or report.appended):
-        from assist.pipeline import assist_many
-        from assist.resources import build_assistant
+        from assist.factories import build_assistant
+        from assist.pipeline import precompute_many
 
         click.echo("Loading the models to prepare assistance…", err=True)
         assistant = build_assistant(settings, engine=engine)
         bar = _ProgressBar(unit="ticket", desc="Preparing assistance")
         try:
-            assist_many(assistant, ticket_ids=[*report.created, *report.appended], progress=bar)
+            precompute_many(assistant, ticket_ids=[*report.created, *report.appended], progress=bar)
         finally:
             bar.close()
     if report.errors:
@@ -520,8 +520,8 @@ def csat() -> None:
 def csat_import(path: Path, actor: str) -> None:
     """Import ratings from CSV: ticket (helpdesk reference or #id), score 1-5, comment, date."""
     from assist.csat import import_csat
+    from assist.factories import build_engine
     from assist.intake import read_rows
-    from assist.resources import build_engine
 
     settings = get_settings()
     rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
@@ -547,13 +547,13 @@ def csat_import(path: Path, actor: str) -> None:
 @friendly_errors
 def eval_all(shared: Path) -> None:
     """Every evaluation whose data is present; writes reports/eval.json and reports/eval.md."""
+    from assist.dev.evaluation.retrieval import evaluate as retrieval
+    from assist.dev.evaluation.sentiment import evaluate as sentiment
+    from assist.dev.evaluation.triage import evaluate as triage
+    from assist.dev.evaluation.triage import read_examples, split
+    from assist.dev.reports import write
     from assist.domain import SearchMode
-    from assist.evaluation.retrieval import evaluate as retrieval
-    from assist.evaluation.sentiment import evaluate as sentiment
-    from assist.evaluation.triage import evaluate as triage
-    from assist.evaluation.triage import read_examples, split
-    from assist.reports import write
-    from assist.resources import build_embedder, build_sentiment_model
+    from assist.factories import build_embedder, build_sentiment_model
 
     settings = get_settings()
     embedder = build_embedder(settings)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
-from assist.errors import AssistError, ValidationError
+from assist.errors import AssistError, SurveyError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
@@ -20,10 +20,6 @@ from assist.store.tickets import parse_ticket_id
 from assist.users import require
 
 SALT = "assist-csat-survey"
-
-
-class SurveyError(ValidationError):
-    """The survey link cannot be used; the message is written for the customer."""
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:

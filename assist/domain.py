@@ -76,7 +76,7 @@ class TicketQuery(_Model):
     page_size: int = Field(default=25, ge=1, le=200)
 
 
-class TicketRow(_Model):
+class InboxRow(_Model):
     """One line of the inbox list."""
 
     id: int
@@ -94,7 +94,7 @@ class TicketRow(_Model):
 
 
 class TicketPage(_Model):
-    rows: tuple[TicketRow, ...]
+    rows: tuple[InboxRow, ...]
     total: int
     page: int
     page_count: int

@@ -8,14 +8,16 @@ Every message says what happened and what to do next.
     ├── ValidationError        input was rejected (empty, too long, malformed)
     ├── InvalidTransitionError      a ticket cannot move from its status to the requested one
     ├── ConcurrencyError       the record changed since it was loaded: reload and retry
-    ├── DuplicateReplyError    the same reply was just sent (a double click, or a second send by accident)
+    ├── (ValidationError) DuplicateReplyError  the same reply was just sent (a second send by accident)
     ├── NoAlternativeError     Regenerate found no other grounded candidate
     ├── OwnershipError         someone else owns the ticket; taking it over needs a confirmation
     ├── DatabaseError          the database cannot be reached or is not at the expected schema
     ├── SearchIndexError       the vector index is missing or broken (`python -m assist kb reindex` repairs it)
     ├── AuthError              sign-in failed or is rate limited
     ├── PermissionDeniedError  the signed-in role may not do this
-    └── DraftingError          the LLM gave no usable draft (assist.drafting.llm; callers fall back)
+    ├── DraftingError          the LLM gave no usable draft (the drafter falls back to the offline draft)
+    └── (ValidationError)
+        └── SurveyError        a CSAT survey link cannot be used; the message is written for the customer
 """
 
 from __future__ import annotations
@@ -75,3 +77,11 @@ class OwnershipError(AssistError):
 
 class SearchIndexError(AssistError):
     """The knowledge base's vector index cannot be used; re-indexing from SQL repairs it."""
+
+
+class DraftingError(AssistError):
+    """The language model could not produce a usable draft."""
+
+
+class SurveyError(ValidationError):
+    """The survey link cannot be used; the message is written for the customer."""

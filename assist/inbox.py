@@ -1,29 +1,19 @@
-"""What the inbox page asks of the core: a page of tickets, one ticket in full, the assignees."""
+"""What the inbox page asks of the core: a page of tickets and the people who can own them."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from assist.domain import Role, TicketDetail, TicketPage, TicketQuery, User
+from assist.domain import Role, TicketPage, TicketQuery, User
 from assist.store.db import session_scope
 from assist.store.models import UserRow
-from assist.store.tickets import list_tickets, ticket_detail
+from assist.store.tickets import list_tickets
 
 
 def list_inbox(engine: Engine, *, query: TicketQuery) -> TicketPage:
     """One filtered, sorted page of tickets with counts per status."""
     with session_scope(engine) as session:
         return list_tickets(session, query=query)
-
-
-def open_ticket(engine: Engine, *, ticket_id: int) -> TicketDetail:
-    """The ticket's thread and the customer's profile.
-
-    Raises:
-        NotFoundError: no such ticket.
-    """
-    with session_scope(engine) as session:
-        return ticket_detail(session, ticket_id=ticket_id)
 
 
 def list_assignees(engine: Engine) -> list[User]:

@@ -1,4 +1,4 @@
-"""assist(ticket) -> Assistance: retrieval, sentiment, triage, draft and escalation for one ticket.
+"""compute_assistance(ticket) -> Assistance: retrieval, sentiment, triage, draft and escalation for one ticket.
 
 The ticket text is embedded once; retrieval, triage and the offline drafter reuse that vector.
 Each step is timed (and traced when OTLP is configured); every run is stored with its draft, so
@@ -48,7 +48,7 @@ ARTICLES = 5
 
 @dataclass(frozen=True)
 class Assistant:
-    """The resources one assist run needs, built once by `assist.resources.build_assistant`."""
+    """The resources one assist run needs, built once by `assist.factories.build_assistant`."""
 
     engine: Engine
     settings: Settings
@@ -60,7 +60,7 @@ class Assistant:
     confidence: ConfidenceModel
 
 
-def assist(
+def compute_assistance(
     assistant: Assistant, *, ticket_id: int, ticket: TicketDetail | None = None, alternative: int = 0
 ) -> Assistance:
     """Compute and store assistance for the ticket's current version.
@@ -189,7 +189,7 @@ def latest(engine: Engine, *, ticket_id: int, version: int | None = None) -> Ass
     return latest_run(engine, ticket_id=ticket_id, version=version)
 
 
-def assist_many(
+def precompute_many(
     assistant: Assistant, *, ticket_ids: Sequence[int], progress: Callable[[int, int, str], None] | None = None
 ) -> dict[int, Assistance | str]:
     """Precompute assistance for many tickets; a failure on one ticket is reported, not raised."""
@@ -198,7 +198,7 @@ def assist_many(
     results: dict[int, Assistance | str] = {}
     for n, ticket_id in enumerate(ticket_ids, start=1):
         try:
-            results[ticket_id] = assist(assistant, ticket_id=ticket_id)
+            results[ticket_id] = compute_assistance(assistant, ticket_id=ticket_id)
         except AssistError as e:
             results[ticket_id] = str(e)
         if progress:

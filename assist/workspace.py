@@ -35,7 +35,7 @@ from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundE
 from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.lifecycle import transition
-from assist.pipeline import Assistant, assist
+from assist.pipeline import Assistant, compute_assistance
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
@@ -253,7 +253,7 @@ def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None 
         assistance = None  # the knowledge base changed since: an article added a minute ago must show up
     fresh = assistance is None
     if assistance is None:
-        assistance = assist(assistant, ticket_id=ticket_id, ticket=ticket)
+        assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)
     assistance, owns = _for_viewer(ticket, assistance, viewer)
     return Workspace(
         ticket=ticket,
@@ -271,7 +271,7 @@ def regenerate(assistant: Assistant, *, ticket_id: int, alternative: int) -> Ass
     Raises:
         NoAlternativeError: there is no such candidate; keep the current draft.
     """
-    return assist(assistant, ticket_id=ticket_id, alternative=alternative)
+    return compute_assistance(assistant, ticket_id=ticket_id, alternative=alternative)
 
 
 def _run(engine: Engine, run_id: int) -> Assistance:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from assist.audit_log import events
+from assist.audit import events
 from assist.csv_export import to_csv
 from assist.domain import Role
 from assist.errors import AssistError

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from assist.csat import SurveyError, submit, survey_subject
+from assist.csat import submit, survey_subject
+from assist.errors import SurveyError
 from ui import auth, resources
 
 auth.startup_gate()  # the one page without sign-in still needs SECRET_KEY to check its links

@@ -14,10 +14,10 @@ from sqlalchemy import Engine, text
 
 from assist.config import Settings
 from assist.embeddings import Embedder
+from assist.factories import build_assistant
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
 from assist.pipeline import Assistant
-from assist.resources import build_assistant
 from assist.store import make_engine, upgrade
 from assist.users import OPERATOR
 

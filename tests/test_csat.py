@@ -8,8 +8,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.csat import SALT, SurveyError, import_csat, issue_token, submit, survey_subject
-from assist.errors import ConfigError
+from assist.csat import SALT, import_csat, issue_token, submit, survey_subject
+from assist.errors import ConfigError, SurveyError
 from assist.store import session_scope
 from assist.store.models import CsatRow
 from assist.users import OPERATOR

@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from assist.demo_content import TOPICS
+from assist.demo.content import TOPICS
 from assist.domain import Category
 
 KB = Path(__file__).parents[1] / "kb_docs"

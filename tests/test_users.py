@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from assist.audit_log import events
+from assist.audit import events
 from assist.config import Settings
 from assist.domain import Role
 from assist.errors import AuthError, PermissionDeniedError, ValidationError

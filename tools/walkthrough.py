@@ -31,7 +31,7 @@ def prepare(env: dict[str, str]) -> None:
 
 def ticket_ids(env: dict[str, str]) -> dict[str, int]:
     code = (
-        "from assist.config import Settings; from assist.resources import build_engine; "
+        "from assist.config import Settings; from assist.factories import build_engine; "
         "from assist.store.db import session_scope; from assist.store.models import TicketRow; "
         "from sqlalchemy import select\n"
         "e = build_engine(Settings())\n"

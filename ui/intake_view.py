@@ -7,7 +7,7 @@ import streamlit as st
 from assist.domain import ImportField
 from assist.errors import AssistError
 from assist.intake import guess_mapping, import_rows, read_rows
-from assist.pipeline import assist_many
+from assist.pipeline import precompute_many
 from ui import resources, state
 from ui.format import escape_markdown, plural
 from ui.guard import show_error
@@ -65,7 +65,7 @@ def import_panel() -> None:
             todo = [*report.created, *report.appended]
             if todo:
                 bar = st.progress(0.0, text="Preparing assistance…")
-                assist_many(
+                precompute_many(
                     resources.assistant(),
                     ticket_ids=todo,
                     progress=lambda done, total, what: bar.progress(done / total, text=what),

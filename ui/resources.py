@@ -1,4 +1,4 @@
-"""Process-wide resources, built once by the `assist.resources` factories (through `ui.warmup`, so the
+"""Process-wide resources, built once by the `assist.factories` factories (through `ui.warmup`, so the
 models load when the server starts) and cached by Streamlit.
 
 Cache the Engine (it owns the connection pool), never a Session or a connection.

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
-from assist import resources as factories
+from assist import factories
 from assist.config import Settings
 from assist.embeddings import Embedder
 from assist.pipeline import Assistant

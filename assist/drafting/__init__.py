@@ -2,10 +2,11 @@
 
 from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.drafting.links import citation, insert_link
-from assist.drafting.llm import DraftingError, LlmDrafter, parse_reply
+from assist.drafting.llm import LlmDrafter, parse_reply
 from assist.drafting.offline import ArticleText, OfflineDrafter
 from assist.drafting.redaction import Redaction
 from assist.drafting.service import Drafter
+from assist.errors import DraftingError
 
 __all__ = [
     "ArticleText",

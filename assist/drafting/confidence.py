@@ -3,7 +3,7 @@
 A logistic model over retrieval evidence: the top article's score, its margin over the runner-up,
 whether the dense and BM25 retrievers both ranked it first, and whether its category agrees with
 triage. Fitted by `python -m assist train confidence` on questions written for the demo topics
-(assist/demo_content.py), then checked for calibration (expected calibration error) on the separate
+(assist/demo/content.py), then checked for calibration (expected calibration error) on the separate
 labelled set in tests/data by `python -m assist eval retrieval`.
 """
 

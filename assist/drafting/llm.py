@@ -19,13 +19,9 @@ from pydantic import BaseModel, Field, ValidationError
 from assist.domain import Draft, DraftMode, Hit, SentimentLevel, TicketDetail
 from assist.drafting.prompt import build_messages
 from assist.drafting.redaction import Redaction
-from assist.errors import AssistError
+from assist.errors import DraftingError
 
 _JSON_BLOCK = re.compile(r"\{.*\}", re.S)
-
-
-class DraftingError(AssistError):
-    """The LLM could not produce a usable draft."""
 
 
 class LlmReply(BaseModel):

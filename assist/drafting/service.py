@@ -9,8 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.domain import Draft, Hit, SentimentLevel, TicketDetail
-from assist.drafting.llm import DraftingError, LlmDrafter
+from assist.drafting.llm import LlmDrafter
 from assist.drafting.offline import ArticleText, OfflineDrafter
+from assist.errors import DraftingError
 
 
 class Drafter:

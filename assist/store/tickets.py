@@ -13,11 +13,11 @@ from assist.domain import (
     AuthorRole,
     Category,
     Channel,
+    InboxRow,
     Message,
     TicketDetail,
     TicketPage,
     TicketQuery,
-    TicketRow,
     TicketSort,
     TicketStatus,
 )
@@ -255,8 +255,8 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
     )
 
 
-def _row(t: Ticket) -> TicketRow:
-    return TicketRow(
+def _row(t: Ticket) -> InboxRow:
+    return InboxRow(
         id=t.id,
         subject=t.subject,
         preview=t.preview,

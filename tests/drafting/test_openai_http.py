@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from assist.config import Settings
 from assist.domain import DraftMode, SentimentLevel
 from assist.drafting import DraftingError, LlmDrafter
-from assist.resources import build_chat_model
+from assist.factories import build_chat_model
 from tests.factories import detail, hit
 
 

@@ -164,7 +164,7 @@ def newest_ticket(env: dict[str, str], phrase: str) -> int:
         query(
             env,
             (
-                "from assist.config import Settings\nfrom assist.resources import build_engine\n"
+                "from assist.config import Settings\nfrom assist.factories import build_engine\n"
                 "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
                 "from sqlalchemy import select\n"
                 "with session_scope(build_engine(Settings())) as s:\n"

@@ -35,7 +35,7 @@ def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, w
     shot(page, "agent-2-sent")
     replies = query(
         workspace_env,
-        "from assist.config import Settings\nfrom assist.resources import build_engine\n"
+        "from assist.config import Settings\nfrom assist.factories import build_engine\n"
         "from assist.store.db import session_scope\nfrom assist.store.models import MessageRow\n"
         "from sqlalchemy import select, func\n"
         "with session_scope(build_engine(Settings())) as s:\n"
@@ -70,7 +70,7 @@ def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace_env
     ticket_id = int(
         query(
             workspace_env,
-            "from assist.config import Settings\nfrom assist.resources import build_engine\n"
+            "from assist.config import Settings\nfrom assist.factories import build_engine\n"
             "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
             "from sqlalchemy import select\n"
             "with session_scope(build_engine(Settings())) as s:\n"
@@ -168,7 +168,7 @@ def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
         workspace_env,
         (
             "from assist.config import Settings\nfrom assist.csat import issue_token\n"
-            "from assist.resources import build_engine\n"
+            "from assist.factories import build_engine\n"
             "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
             "from sqlalchemy import select\n"
             "e = build_engine(Settings())\n"

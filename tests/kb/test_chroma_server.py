@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from assist.config import Settings
 from assist.embeddings import Embedder
-from assist.resources import build_knowledge_base
+from assist.factories import build_knowledge_base
 from assist.users import OPERATOR
 from tests.conftest import article
 

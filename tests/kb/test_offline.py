@@ -42,7 +42,7 @@ SCRIPT = textwrap.dedent(
     import sys
     from pathlib import Path
     from assist.config import Settings
-    from assist.resources import build_embedder, build_engine, build_knowledge_base
+    from assist.factories import build_embedder, build_engine, build_knowledge_base
 
     work = Path(sys.argv[1])
     settings = Settings(database_url=f"sqlite:///{work / 'a.db'}", chroma_path=work / "chroma")

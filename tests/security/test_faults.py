@@ -15,9 +15,9 @@ from assist.config import Settings
 from assist.domain import Role
 from assist.embeddings import Embedder
 from assist.errors import AuthError, ConfigError, DatabaseError, SearchIndexError
+from assist.factories import build_sentiment_model, build_triager
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
-from assist.resources import build_sentiment_model, build_triager
 from assist.store import session_scope
 from assist.store.models import ArticleRow
 from assist.users import OPERATOR, authenticate, create_user

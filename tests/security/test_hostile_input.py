@@ -11,15 +11,15 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.csat import SurveyError, issue_token, submit
-from assist.domain import Queue, Role, TicketQuery
-from assist.errors import AuthError, ValidationError
-from assist.inbox import list_inbox, open_ticket
+from assist.csat import issue_token, submit
+from assist.domain import Queue, Role, TicketDetail, TicketQuery
+from assist.errors import AuthError, SurveyError, ValidationError
+from assist.inbox import list_inbox
 from assist.kb.parsers import parse_file
-from assist.pipeline import Assistant, assist
+from assist.pipeline import Assistant, compute_assistance
 from assist.store import session_scope
 from assist.store.models import TicketRow
-from assist.store.tickets import clean_body
+from assist.store.tickets import clean_body, ticket_detail
 from assist.users import OPERATOR, authenticate, create_user
 from tests.factories import make_ticket
 from ui.format import escape_markdown, kb_text
@@ -82,7 +82,7 @@ def test_article_passages_render_as_text_too(payload: str) -> None:
 def test_hostile_ticket_text_is_stored_and_returned_unchanged(sqlite_engine: Engine, payload: str) -> None:
     with session_scope(sqlite_engine) as session:
         ticket_id = make_ticket(session, subject=payload[:100], body=payload).id
-    detail = open_ticket(sqlite_engine, ticket_id=ticket_id)
+    detail = _detail(sqlite_engine, ticket_id)
     assert detail.messages[0].body == payload.strip()
 
 
@@ -125,7 +125,7 @@ def test_zero_width_and_bidi_characters_are_kept_in_tickets_but_stripped_from_ar
 ) -> None:
     with session_scope(sqlite_engine) as session:
         ticket_id = make_ticket(session, body=text).id
-    assert open_ticket(sqlite_engine, ticket_id=ticket_id).messages[0].body == text.strip()  # evidence is kept
+    assert _detail(sqlite_engine, ticket_id).messages[0].body == text.strip()  # evidence is kept
     parsed = parse_file("a.md", f"# Title\n\n{text} and more words".encode())
     assert not any(ch in parsed.text for ch in "\u200b\u202e\u202c\u2066\u2069\ufeff")
 
@@ -200,9 +200,14 @@ def test_prompt_injection_changes_neither_policy_nor_leaks_the_prompt(assistant:
 
     with session_scope(assistant.engine) as session:
         ticket_id = make_ticket(session, subject="Question", category=None, body=text).id
-    result = assist(assistant, ticket_id=ticket_id)
+    result = compute_assistance(assistant, ticket_id=ticket_id)
     draft = result.draft.text
     assert RULES[:60] not in draft and "Never follow instructions" not in draft
     assert "system prompt" not in draft.lower() and "admin mode" not in draft.lower()
     if re.search(r"\bsue\b", text):
         assert result.escalation.queue is Queue.MANAGER  # the threat still counts; the "policy disabled" text does not
+
+
+def _detail(engine: Engine, ticket_id: int) -> TicketDetail:
+    with session_scope(engine) as session:
+        return ticket_detail(session, ticket_id=ticket_id)

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assist.dev.evaluation.sentiment import evaluate
 from assist.errors import ConfigError
-from assist.evaluation.sentiment import evaluate
 from assist.sentiment import SentimentModel
 from assist.sentiment.artifact import DELTA, SHIPPED
 

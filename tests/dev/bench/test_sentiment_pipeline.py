@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assist.bench import assist as assist_bench
-from assist.bench import sentiment as sentiment_bench
+from assist.dev.bench import pipeline as assist_bench
+from assist.dev.bench import sentiment as sentiment_bench
 
 pytestmark = pytest.mark.model
 

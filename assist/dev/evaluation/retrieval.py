@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assist.bench.timing import summary_ms
 from assist.config import Settings
+from assist.dev.bench.timing import summary_ms
 from assist.domain import Hit, SearchMode
 from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
+from assist.factories import build_engine, build_knowledge_base
 from assist.kb import KnowledgeBase
-from assist.resources import build_engine, build_knowledge_base
 from assist.triage import Triager
 from assist.users import OPERATOR
 

@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assist.bench.timing import summary_ms
-from assist.evaluation.metrics import classification_scores
+from assist.dev.bench.timing import summary_ms
+from assist.dev.scores import classification_scores
+from assist.dev.training.sentiment import read_labelled
 from assist.sentiment.artifact import LABELS
 from assist.sentiment.model import SentimentModel
-from assist.sentiment.training import read_labelled
 
 LATENCY_SAMPLE = 200  # single-message timings; the scores use every row
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assist.bench.kb import generate_articles, run
+from assist.dev.bench.kb import generate_articles, run
 from assist.kb.parsers import parse_file
 
 

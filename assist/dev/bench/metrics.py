@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from assist.bench.inbox import fill
+from assist.dev.bench.inbox import fill
 from assist.metrics import MetricsFilter, dashboard, gap_candidates
 from assist.store.db import make_engine, upgrade
 from assist.store.models import (

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from assist.bench.timing import summary_ms
+from assist.dev.bench.timing import summary_ms
+from assist.dev.scores import classification_scores
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
-from assist.evaluation.metrics import classification_scores
 from assist.triage.classifier import TextClassifier
 
 LATENCY_SAMPLE = 200

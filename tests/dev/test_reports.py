@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from assist.reports import write
+from assist.dev.reports import write
 
 
 def test_reports_are_written_as_json_and_markdown(tmp_path: Path) -> None:

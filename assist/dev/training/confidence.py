@@ -7,13 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from assist import demo_content
+from assist.demo import content as demo_content
+from assist.dev.evaluation.retrieval import LabelledQuery, temporary_knowledge_base
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
 from assist.embeddings import Embedder
-from assist.evaluation.retrieval import LabelledQuery, temporary_knowledge_base
 from assist.triage import Triager
 
-KB_DOCS = Path(__file__).parents[2] / "kb_docs"
+KB_DOCS = Path(__file__).parents[3] / "kb_docs"
 
 
 def calibration_queries() -> list[LabelledQuery]:
@@ -53,7 +53,7 @@ def fit(*, embedder: Embedder | None = None, target: Path = COEFFICIENTS) -> dic
     report = {
         "weights": dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0]), strict=True)),
         "bias": round(float(model.intercept_[0]), 4),
-        "fitted_on": f"{len(xs)} demo-topic questions (assist/demo_content.py)",
+        "fitted_on": f"{len(xs)} demo-topic questions (assist/demo/content.py)",
         "top1_accuracy": round(sum(ys) / len(ys), 4),
         "train_ece": expected_calibration_error(probabilities, ys),
     }

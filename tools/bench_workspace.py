@@ -1,4 +1,5 @@
-"""`python -m assist bench workspace`: opening a ticket whose assistance was precomputed, timed through
+"""`python -m assist bench workspace` (or `python -m tools.bench_workspace`): opening a ticket whose
+assistance was precomputed, timed through
 Streamlit's AppTest (the page script runs and renders every panel; no browser, no network)."""
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assist.bench.timing import summary_ms
 from assist.config import Settings, get_settings
 from assist.demo import seed_demo
+from assist.dev.bench.timing import summary_ms
 from assist.domain import Role, User
-from assist.pipeline import assist
-from assist.resources import build_assistant, build_engine
+from assist.factories import build_assistant, build_engine
+from assist.pipeline import compute_assistance
 from assist.store.db import session_scope
 from assist.store.models import TicketRow, UserRow
 from assist.users import OPERATOR
@@ -51,7 +52,7 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
                 agent = session.scalars(select(UserRow).where(UserRow.role == "agent").limit(1)).one()
                 user = User(id=agent.id, email=agent.email, name=agent.name, role=Role.AGENT, active=True)
             for ticket_id in ids:  # precompute, as intake and `make run` do
-                assist(assistant, ticket_id=ticket_id)
+                compute_assistance(assistant, ticket_id=ticket_id)
             st.cache_resource.clear()
             get_settings.cache_clear()
             warmup.reset()
@@ -87,3 +88,12 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
         "open_p95_ms": figures["p95_ms"],
         "method": "AppTest: the inbox page with ?ticket=N runs and renders all panels from precomputed assistance",
     }
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=20)
+    print(json.dumps(run(tickets=parser.parse_args().tickets)))

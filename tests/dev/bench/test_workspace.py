@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.bench import run
+from tools.bench_workspace import run
 
 pytestmark = pytest.mark.model
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from assist import demo_content
-from assist.bench.timing import summary_ms
+from assist.demo import content as demo_content
+from assist.dev.bench.timing import summary_ms
 from assist.domain import ContactHistory
 from assist.embeddings import Embedder
 from assist.sentiment import SentimentModel, analyze

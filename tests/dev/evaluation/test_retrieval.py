@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from assist.dev.evaluation.retrieval import evaluate, load_queries
 from assist.domain import SearchMode
 from assist.errors import ValidationError
-from assist.evaluation.retrieval import evaluate, load_queries
 from tests.conftest import article
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from assist.dev.evaluation.triage import evaluate, read_examples, split
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
-from assist.evaluation.triage import evaluate, read_examples, split
 
 pytestmark = pytest.mark.model
 

@@ -173,7 +173,7 @@ def predict_proba(model: Any, tokenizer: Any, texts: list[str], max_tokens: int 
 
 
 def score_frame(model: Any, tokenizer: Any, frame: pd.DataFrame, max_tokens: int = 64) -> dict[str, float]:
-    from assist.evaluation.metrics import classification_scores
+    from assist.dev.scores import classification_scores
 
     probs = predict_proba(model, tokenizer, frame["text"].tolist(), max_tokens)
     labels = frame["label"].tolist()

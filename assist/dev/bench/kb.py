@@ -12,16 +12,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assist import demo_content
-from assist.bench.timing import summary_ms
 from assist.config import Settings
+from assist.demo import content as demo_content
+from assist.dev.bench.timing import summary_ms
 from assist.embeddings import Embedder
+from assist.factories import build_engine, build_knowledge_base
 from assist.kb.chunking import chunk_article
 from assist.kb.parsers import parse_file
-from assist.resources import build_engine, build_knowledge_base
 from assist.users import OPERATOR
 
-KB_DOCS = Path(__file__).parents[2] / "kb_docs"
+KB_DOCS = Path(__file__).parents[3] / "kb_docs"
 EDITIONS = ("Web", "Mobile", "API", "Agencies", "Nonprofits", "Education", "Enterprise", "Teams", "Solo")
 
 

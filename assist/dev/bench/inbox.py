@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from assist import demo_content as content
+from assist.demo import content
 from assist.domain import Category, TicketQuery, TicketSort, TicketStatus
 from assist.inbox import list_inbox
 from assist.store.db import make_engine, upgrade
@@ -72,7 +72,7 @@ QUERIES: dict[str, TicketQuery] = {
 
 def run(*, tickets: int = 100_000, rounds: int = 5, url: str | None = None) -> dict[str, Any]:
     """Seed a temporary database (or use `url`, which must be empty) and time every query `rounds` times."""
-    from assist.bench.timing import summary_ms
+    from assist.dev.bench.timing import summary_ms
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(url or f"sqlite:///{Path(tmp) / 'bench.db'}")

@@ -4,8 +4,8 @@ from collections import Counter
 
 from sqlalchemy import Engine, func, select
 
-from assist.bench.inbox import QUERIES, fill
-from assist.bench.timing import percentile
+from assist.dev.bench.inbox import QUERIES, fill
+from assist.dev.bench.timing import percentile
 from assist.inbox import list_inbox
 from assist.store import session_scope
 from assist.store.models import TicketRow

@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from assist import demo_content as content
+from assist.demo import content
 from assist.domain import AuthorRole, Category, Channel, Escalation, EscalationPriority, Queue, TicketStatus
 from assist.handoff import build_handoff
 from assist.lifecycle import transition

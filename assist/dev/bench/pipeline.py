@@ -15,18 +15,18 @@ from typing import Any
 
 from sqlalchemy import select
 
-from assist.bench.timing import percentile, summary_ms
 from assist.config import Settings
 from assist.demo import seed_demo
+from assist.dev.bench.timing import percentile, summary_ms
+from assist.factories import build_assistant, build_engine
 from assist.history import retrieval_query
-from assist.pipeline import assist
-from assist.resources import build_assistant, build_engine
+from assist.pipeline import compute_assistance
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
 from assist.users import OPERATOR
 
-KB_DOCS = Path(__file__).parents[2] / "kb_docs"
+KB_DOCS = Path(__file__).parents[3] / "kb_docs"
 
 
 def run(*, tickets: int = 60, rounds: int = 2, **_options: Any) -> dict[str, Any]:
@@ -49,14 +49,14 @@ def run(*, tickets: int = 60, rounds: int = 2, **_options: Any) -> dict[str, Any
             ids = list(session.scalars(select(TicketRow.id).order_by(TicketRow.created_at.desc()).limit(tickets)))
             queries = [retrieval_query(ticket_detail(session, ticket_id=i)) for i in ids]
         for ticket_id in ids:  # warm: every article's sentence vectors cached, BM25 built, lazy init done
-            assist(assistant, ticket_id=ticket_id)
+            compute_assistance(assistant, ticket_id=ticket_id)
         totals: list[float] = []
         embeds: list[float] = []
         steps: dict[str, list[float]] = {}
         for _ in range(rounds):
             for ticket_id, query in zip(ids, queries, strict=True):
                 started = time.perf_counter()
-                result = assist(assistant, ticket_id=ticket_id)
+                result = compute_assistance(assistant, ticket_id=ticket_id)
                 totals.append(time.perf_counter() - started)
                 for name, ms in result.timings_ms.items():
                     steps.setdefault(name, []).append(ms)
