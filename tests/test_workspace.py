@@ -419,3 +419,39 @@ def test_assistance_is_refreshed_after_the_knowledge_base_changes(assistant: Ass
     )
     again = open_workspace(assistant, ticket_id=ticket_id)
     assert again.fresh and again.assistance.hits[0].article_id == "dark-mode"
+
+
+@pytest.mark.model
+def test_opening_a_precomputed_ticket_is_one_trip_to_the_database(assistant: Assistant) -> None:
+    """Issue 14: the detail was loaded twice and five units of work were opened along the way."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    ticket_id, _ = _ticket(assistant.engine, body="How long do card refunds take?")
+    open_workspace(assistant, ticket_id=ticket_id)  # precomputed, as intake and `make run` do
+    units: list[int] = []
+
+    def began(session: Session, transaction: object, connection: object) -> None:
+        units.append(1)
+
+    event.listen(Session, "after_begin", began)
+    try:
+        again = open_workspace(assistant, ticket_id=ticket_id)
+    finally:
+        event.remove(Session, "after_begin", began)
+    assert not again.fresh and len(units) <= 2
+
+
+@pytest.mark.model
+def test_the_handoff_preview_runs_no_model(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14: the preview re-ran the sentiment model on every customer message on every rerun."""
+    ticket_id, _ = _ticket(assistant.engine, body="I was charged twice and nobody answers.")
+    ws = open_workspace(assistant, ticket_id=ticket_id)
+
+    def no_model(*_: object, **__: object) -> None:
+        raise AssertionError("a model ran")
+
+    monkeypatch.setattr(assistant.sentiment, "predict", no_model)
+    monkeypatch.setattr(assistant.embedder, "encode", no_model)
+    package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id, note="Please call her")
+    assert package.sentiment_trend and package.reasons[-1] == "Agent's note: Please call her"
