@@ -9,7 +9,7 @@ Where things live:
     factories       builds every heavy resource once (engine, embedder, models, knowledge base, Assistant)
     inbox           the ticket list
     pipeline        compute_assistance(ticket) -> Assistance: retrieval, sentiment, triage, draft, escalation
-    workspace       an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
+    ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
     store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py)
@@ -31,6 +31,7 @@ from assist.domain import (
     CustomerProfile,
     InboxRow,
     Message,
+    OpenTicket,
     ReplyState,
     Role,
     TicketDetail,
@@ -39,7 +40,6 @@ from assist.domain import (
     TicketSort,
     TicketStatus,
     User,
-    Workspace,
 )
 from assist.errors import (
     AssistError,
@@ -59,8 +59,8 @@ from assist.lifecycle import change_status, time_in_status
 from assist.pipeline import Assistant, compute_assistance, precompute_many
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from assist.store import make_engine, upgrade
+from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
 from assist.users import authenticate, create_user
-from assist.workspace import add_note, escalate, handoff_preview, open_workspace, regenerate, reopen, send_reply
 
 __all__ = [
     "AssistError",
@@ -79,6 +79,7 @@ __all__ = [
     "KnowledgeBase",
     "Message",
     "NotFoundError",
+    "OpenTicket",
     "OwnershipError",
     "PermissionDeniedError",
     "ReplyState",
@@ -91,7 +92,6 @@ __all__ = [
     "TicketStatus",
     "User",
     "ValidationError",
-    "Workspace",
     "add_note",
     "authenticate",
     "build_assistant",
@@ -107,7 +107,7 @@ __all__ = [
     "list_escalations",
     "list_inbox",
     "make_engine",
-    "open_workspace",
+    "open_ticket",
     "precompute_many",
     "reasons_in_queue",
     "reassign",

@@ -361,7 +361,7 @@ class Triage(_Model):
 
 
 class Assistance(_Model):
-    """Everything the workspace shows beside a ticket, computed for one ticket version."""
+    """Everything the agent sees beside a ticket, computed for one ticket version."""
 
     ticket_id: int
     ticket_version: int
@@ -455,7 +455,7 @@ class ReplyState(StrEnum):
     CLOSED = "closed"  # resolved: read-only until reopened
 
 
-class Workspace(_Model):
+class OpenTicket(_Model):
     """What the agent sees for one open ticket."""
 
     ticket: TicketDetail

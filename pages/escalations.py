@@ -65,7 +65,7 @@ try:
             show_error(e)
         else:
             st.session_state.pop(confirm_key, None)
-            state.open_ticket(ticket_id)
+            state.select_ticket(ticket_id)
             st.switch_page("pages/inbox.py")
     if done.button("Resolve", key=f"esc_resolve_{item.id}"):
         resolve(engine, escalation_id=item.id, expected_version=item.ticket_version, actor=user)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from assist.domain import Role
 from assist.inbox import list_assignees, list_inbox
-from assist.workspace import open_workspace
-from ui import auth, inbox_view, intake_view, resources, state, workspace_view
+from assist.ticket_actions import open_ticket
+from ui import auth, inbox_view, intake_view, resources, state, ticket_view
 from ui.guard import guarded
 
 state.init()
@@ -25,13 +25,13 @@ inbox_view.ticket_list(page)
 if st.session_state.ticket_id is not None:
     st.divider()
     if st.button("Close ticket", key="close_ticket", icon=":material/close:"):
-        state.open_ticket(None)
+        state.select_ticket(None)
         st.rerun()
     if not resources.models_ready():
-        workspace_view.warming_up()
+        ticket_view.warming_up()
         st.stop()
     with guarded("the models"):
         assistant = resources.assistant()
     with guarded(f"ticket #{st.session_state.ticket_id}"), st.spinner("Reading the ticket…"):
-        ws = open_workspace(assistant, ticket_id=st.session_state.ticket_id, viewer=user)
-    workspace_view.workspace(ws, assistant, settings)
+        ws = open_ticket(assistant, ticket_id=st.session_state.ticket_id, viewer=user)
+    ticket_view.show(ws, assistant, settings)

@@ -19,7 +19,7 @@ from assist.config import Settings
 from assist.delivery import deliver_due, retry, signature, transport
 from assist.store import session_scope
 from assist.store.models import OutboxRow, utcnow
-from assist.workspace import deliveries, send_reply
+from assist.ticket_actions import deliveries, send_reply
 from tests.factories import make_actor, make_ticket
 
 

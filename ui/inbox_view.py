@@ -109,7 +109,7 @@ def ticket_list(page: TicketPage) -> None:
         [None, *labels],
         format_func=lambda i: "Choose a ticket…" if i is None else labels[i],
         key="inbox_open_select",
-        on_change=lambda: state.open_ticket(st.session_state.inbox_open_select),
+        on_change=lambda: state.select_ticket(st.session_state.inbox_open_select),
     )
     right.number_input(
         f"Page (of {page.page_count}, {plural(page.total, 'ticket')})",
@@ -123,7 +123,7 @@ def ticket_list(page: TicketPage) -> None:
 def _open_selected(page: TicketPage) -> None:
     rows = st.session_state.inbox_table.selection.rows
     if rows:
-        state.open_ticket(page.rows[rows[0]].id)
+        state.select_ticket(page.rows[rows[0]].id)
 
 
 def customer_panel(customer: CustomerProfile, *, category: Category | None) -> None:

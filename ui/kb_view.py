@@ -74,8 +74,7 @@ def hits(results: list[Hit]) -> None:
     for n, hit in enumerate(results, start=1):
         with st.expander(f"{n}. {escape_markdown(hit.title)} — score {hit.score:.2f}", expanded=n == 1):
             st.caption(
-                escape_markdown(f"{hit.article_id} · {hit.category} · {hit.product} · updated {hit.updated}")
-                + " · "
+                escape_markdown(f"{hit.article_id} · {hit.category} · {hit.product} · updated {hit.updated}") + " · "
                 f"semantic {hit.dense_score:.2f} (rank {hit.dense_rank or '—'}) · "
                 f"keyword {hit.bm25_score:.1f} (rank {hit.bm25_rank or '—'})"
             )

@@ -26,6 +26,7 @@ def main() -> None:
     settings = get_settings()
     port = options.port or settings.port
     print(f"Starting Assist Console on port {port}; loading the models…", flush=True)
+
     def ready(seconds: float) -> None:
         status = warmup.assistant(settings).knowledge_base.index_status()
         if not status.healthy:

@@ -11,7 +11,7 @@ from assist.store.tickets import parse_ticket_id
 from ui.format import escape_markdown
 
 DEFAULTS: dict[str, Any] = {
-    "ticket_id": None,  # the ticket open in the workspace
+    "ticket_id": None,  # the ticket open beside the list
     "user": None,  # the signed-in User
     "flash": None,  # a message to show once after a rerun
 }
@@ -25,7 +25,7 @@ def init() -> None:
         st.session_state.ticket_id = ticket  # deep link: /?ticket=123 (anything else is ignored)
 
 
-def open_ticket(ticket_id: int | None) -> None:
+def select_ticket(ticket_id: int | None) -> None:
     st.session_state.ticket_id = ticket_id
     if ticket_id is None:
         st.query_params.pop("ticket", None)

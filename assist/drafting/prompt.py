@@ -50,6 +50,7 @@ def build_messages(
     redact: Callable[[str], str],
 ) -> list[BaseMessage]:
     """`redact` is applied to every piece of customer-controlled text."""
+
     def clean(text: str) -> str:
         return data(redact(text))
 

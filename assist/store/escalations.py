@@ -1,6 +1,6 @@
 """Writing and reading escalations: one HandoffPackage shape, validated on the way in and out.
 
-The app (`assist.workspace.escalate`) and the demo seeder both write through `record_escalation`,
+The app (`assist.ticket_actions.escalate`) and the demo seeder both write through `record_escalation`,
 so the lead queue never meets a package it cannot show.
 """
 

@@ -76,4 +76,4 @@ def signed_in(at: AppTest, user: User | None) -> AppTest:
 
 def plain(markdown: str) -> str:
     """What a person reads of escaped markdown (AppTest reports the source, with backslash escapes)."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n")
+    return re.sub(r"\\(.)", r"\1", markdown).replace("  \n", "\n").replace("\u2060", "")

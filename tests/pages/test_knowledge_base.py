@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from assist.domain import User
 from tests.conftest import article
-from tests.pages.conftest import ROOT, signed_in
+from tests.pages.conftest import ROOT, plain, signed_in
 
 pytestmark = pytest.mark.model
 
@@ -37,7 +37,7 @@ def test_upload_ingests_good_files_and_reports_bad_ones(admin: User) -> None:
     at.button(key="kb_ingest").click().run()
     assert not at.exception
     assert any("Indexed 1 article(s): 1 new" in s.value for s in at.success)
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]
     assert any(e.startswith("scan.pdf: the PDF cannot be read") for e in errors)
     assert any(e.startswith("empty.txt: the file is empty") for e in errors)
     assert list(at.dataframe[0].value["Article"]) == ["refunds"]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from assist.config import Settings
 from assist.domain import User
 from assist.store import session_scope
-from assist.workspace import send_reply
+from assist.ticket_actions import send_reply
 from tests.factories import make_actor, make_ticket
 from tests.pages.conftest import ROOT, signed_in
 

@@ -14,8 +14,8 @@ from assist.errors import PermissionDeniedError
 from assist.intake import import_rows
 from assist.kb import KnowledgeBase
 from assist.queue import reassign, resolve, return_to_tier1, take_over
+from assist.ticket_actions import add_note, send_reply
 from assist.users import change_role, create_user, reset_password, set_active
-from assist.workspace import add_note, send_reply
 
 AGENT = User(id=1, email="a@x.io", name="A", role=Role.AGENT, active=True)
 LEAD = User(id=2, email="l@x.io", name="L", role=Role.LEAD, active=True)

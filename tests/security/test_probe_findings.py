@@ -20,8 +20,8 @@ from assist.queue import resolve, take_over
 from assist.store import session_scope
 from assist.store.models import LoginAttemptRow
 from assist.store.tickets import clean_body
+from assist.ticket_actions import add_note
 from assist.users import OPERATOR, authenticate, change_role, create_user, current_user, reset_password, set_active
-from assist.workspace import add_note
 from tests.factories import make_actor, make_ticket
 
 PASSWORD = "correct horse battery"

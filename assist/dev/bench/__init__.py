@@ -16,24 +16,24 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sentiment": sentiment.run,
     "pipeline": pipeline.run,
     "metrics": metrics.run,
-    "workspace": lambda **options: _workspace(**options),
+    "ticket_page": lambda **options: _ticket_page(**options),
 }
 
 
-def _workspace(**options: Any) -> dict[str, Any]:
+def _ticket_page(**options: Any) -> dict[str, Any]:
     """This benchmark measures the Streamlit page itself, so it is a tool beside the UI
-    (`tools/bench_workspace.py`), run in its own interpreter: the core never imports the UI."""
+    (`tools/bench_ticket_page.py`), run in its own interpreter: the core never imports the UI."""
     import json
     import subprocess
     import sys
     from pathlib import Path
 
-    args = [sys.executable, "-m", "tools.bench_workspace"]
+    args = [sys.executable, "-m", "tools.bench_ticket_page"]
     if options.get("tickets"):
         args += ["--tickets", str(options["tickets"])]
     done = subprocess.run(args, cwd=Path(__file__).parents[3], capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"the workspace benchmark failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"the ticket page benchmark failed:\n{done.stderr[-2000:]}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 

@@ -22,8 +22,8 @@ from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
+from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
 from assist.users import OPERATOR
-from assist.workspace import add_note, escalate, handoff_preview, open_workspace, regenerate, reopen, send_reply
 from tests.conftest import NOW
 from tests.factories import make_actor, make_customer, make_ticket
 
@@ -252,7 +252,7 @@ def _escalated(assistant: Assistant, body: str) -> tuple[int, int, User, User]:
     engine = assistant.engine
     agent, lead = _user(engine), _user(engine, "lead")
     ticket_id, _ = _ticket(engine, subject="Charged twice", body=body)
-    ws = open_workspace(assistant, ticket_id=ticket_id)
+    ws = open_ticket(assistant, ticket_id=ticket_id)
     escalation_id = escalate(
         engine, run_id=ws.assistance.run_id, expected_version=ws.ticket.version, actor=agent, note="Mentions a lawyer"
     )
@@ -323,10 +323,10 @@ def test_the_lead_who_owns_an_escalation_is_not_told_to_escalate_it(assistant: A
     escalation_id, ticket_id, agent, lead = _escalated(assistant, "Double charge. I am talking to my lawyer today.")
     item = list_escalations(engine)[0]
     take_over(engine, escalation_id=escalation_id, expected_version=item.ticket_version, actor=lead)
-    mine = open_workspace(assistant, ticket_id=ticket_id, viewer=lead)
+    mine = open_ticket(assistant, ticket_id=ticket_id, viewer=lead)
     assert mine.owned_by_viewer and not mine.assistance.escalation.suggest
     assert "You own this escalation" in mine.assistance.escalation.suggested_action
-    theirs = open_workspace(assistant, ticket_id=ticket_id, viewer=agent)
+    theirs = open_ticket(assistant, ticket_id=ticket_id, viewer=agent)
     assert theirs.assistance.escalation.suggest
 
 
@@ -343,8 +343,8 @@ def test_lead_resolves_and_a_closed_escalation_cannot_be_acted_on_twice(assistan
 def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(assistant: Assistant) -> None:
     agent = _user(assistant.engine)
     ticket_id, _ = _ticket(assistant.engine, body="How long do card refunds take?")
-    first = open_workspace(assistant, ticket_id=ticket_id)
-    again = open_workspace(assistant, ticket_id=ticket_id)
+    first = open_ticket(assistant, ticket_id=ticket_id)
+    again = open_ticket(assistant, ticket_id=ticket_id)
     assert first.fresh and not again.fresh and again.assistance == first.assistance
     send_reply(
         assistant.engine,
@@ -356,7 +356,7 @@ def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(
         resolve=False,
         settings=SETTINGS,
     )
-    after = open_workspace(assistant, ticket_id=ticket_id)
+    after = open_ticket(assistant, ticket_id=ticket_id)
     assert after.fresh and after.assistance.ticket_version == after.ticket.version != first.ticket.version
 
 
@@ -364,11 +364,11 @@ def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(
 def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(assistant: Assistant) -> None:
     """Defect: offline, Regenerate returned the identical draft."""
     ticket_id, _ = _ticket(assistant.engine, subject="Refund", body="How long does a card refund take to arrive?")
-    first = open_workspace(assistant, ticket_id=ticket_id).assistance
+    first = open_ticket(assistant, ticket_id=ticket_id).assistance
     second = regenerate(assistant, ticket_id=ticket_id, alternative=1)
     assert second.draft.text != first.draft.text
     assert second.draft.sources and second.draft.sources[0] == first.hits[1].article_id
-    assert open_workspace(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
+    assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
     with pytest.raises(NoAlternativeError, match="no other grounded candidate"):
         regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits))
 
@@ -394,7 +394,7 @@ def test_the_handoff_trend_ends_with_the_assessment_the_panel_shows(assistant: A
             created_at=NOW,
         )
         ticket_id = ticket.id
-    ws = open_workspace(assistant, ticket_id=ticket_id)
+    ws = open_ticket(assistant, ticket_id=ticket_id)
     package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id)
     assert package.sentiment_trend[-1].level is ws.assistance.sentiment.level
     assert package.sentiment_trend[-1].score == ws.assistance.sentiment.score
@@ -406,8 +406,8 @@ def test_assistance_is_refreshed_after_the_knowledge_base_changes(assistant: Ass
     from tests.conftest import article
 
     ticket_id, _ = _ticket(assistant.engine, subject="Dark theme?", body="Is there a dark theme for the web app?")
-    assert open_workspace(assistant, ticket_id=ticket_id).fresh
-    assert not open_workspace(assistant, ticket_id=ticket_id).fresh
+    assert open_ticket(assistant, ticket_id=ticket_id).fresh
+    assert not open_ticket(assistant, ticket_id=ticket_id).fresh
     assistant.knowledge_base.ingest_files(
         [
             (
@@ -417,7 +417,7 @@ def test_assistance_is_refreshed_after_the_knowledge_base_changes(assistant: Ass
         ],
         actor=OPERATOR,
     )
-    again = open_workspace(assistant, ticket_id=ticket_id)
+    again = open_ticket(assistant, ticket_id=ticket_id)
     assert again.fresh and again.assistance.hits[0].article_id == "dark-mode"
 
 
@@ -428,7 +428,7 @@ def test_opening_a_precomputed_ticket_is_one_trip_to_the_database(assistant: Ass
     from sqlalchemy.orm import Session
 
     ticket_id, _ = _ticket(assistant.engine, body="How long do card refunds take?")
-    open_workspace(assistant, ticket_id=ticket_id)  # precomputed, as intake and `make run` do
+    open_ticket(assistant, ticket_id=ticket_id)  # precomputed, as intake and `make run` do
     units: list[int] = []
 
     def began(session: Session, transaction: object, connection: object) -> None:
@@ -436,7 +436,7 @@ def test_opening_a_precomputed_ticket_is_one_trip_to_the_database(assistant: Ass
 
     event.listen(Session, "after_begin", began)
     try:
-        again = open_workspace(assistant, ticket_id=ticket_id)
+        again = open_ticket(assistant, ticket_id=ticket_id)
     finally:
         event.remove(Session, "after_begin", began)
     assert not again.fresh and len(units) <= 2
@@ -446,7 +446,7 @@ def test_opening_a_precomputed_ticket_is_one_trip_to_the_database(assistant: Ass
 def test_the_handoff_preview_runs_no_model(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 14: the preview re-ran the sentiment model on every customer message on every rerun."""
     ticket_id, _ = _ticket(assistant.engine, body="I was charged twice and nobody answers.")
-    ws = open_workspace(assistant, ticket_id=ticket_id)
+    ws = open_ticket(assistant, ticket_id=ticket_id)
 
     def no_model(*_: object, **__: object) -> None:
         raise AssertionError("a model ran")

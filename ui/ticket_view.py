@@ -1,16 +1,16 @@
-"""The ticket workspace: conversation, assist panels, the draft editor and its actions."""
+"""The open ticket: conversation, assessment panels, the reply box and its actions."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import AuthorRole, Escalation, Hit, Queue, ReplyState, Sentiment, Triage, Workspace
+from assist.domain import AuthorRole, Escalation, Hit, OpenTicket, Queue, ReplyState, Sentiment, Triage
 from assist.drafting import insert_link
 from assist.errors import AssistError
 from assist.kb import KnowledgeBase
 from assist.pipeline import Assistant
-from assist.workspace import add_note, escalate, handoff_preview, regenerate, reopen, send_reply
+from assist.ticket_actions import add_note, escalate, handoff_preview, regenerate, reopen, send_reply
 from ui import resources, state
 from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label, trend_text
 from ui.guard import show_error
@@ -35,7 +35,7 @@ def confidence_badge(confidence: float, threshold: float) -> str:
     return f":red-badge[Low confidence {confidence:.0%}]"
 
 
-def conversation(ws: Workspace) -> None:
+def conversation(ws: OpenTicket) -> None:
     st.markdown("#### Conversation")
     for message in ws.ticket.messages:
         with st.chat_message(message.author_role.value, avatar=AVATARS[message.author_role]):
@@ -114,7 +114,7 @@ def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
         state.flash(f'The link to "{hit.title}" is already in the reply.', kind="info")
 
 
-def seen_version(ws: Workspace) -> int:
+def seen_version(ws: OpenTicket) -> int:
     """The ticket version this agent is looking at. Reruns re-read the ticket, so without this an
     agent's click could silently act on changes they never saw."""
     seen = int(st.session_state.setdefault(f"seen_version_{ws.ticket.id}", ws.ticket.version))
@@ -134,7 +134,7 @@ def _editor_key(ticket_id: int) -> str:
     return f"draft_{ticket_id}_{seen}"
 
 
-def _reload(ws: Workspace) -> None:
+def _reload(ws: OpenTicket) -> None:
     old = _editor_key(ws.ticket.id)
     st.session_state[f"seen_version_{ws.ticket.id}"] = ws.ticket.version
     if old in st.session_state:
@@ -147,7 +147,7 @@ def _acted(ticket_id: int) -> None:
     st.session_state.pop(f"alternative_{ticket_id}", None)
 
 
-def _regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
+def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
     """Callback: the next-best grounded candidate replaces the editor's text (the caller confirmed edits)."""
     counter = f"alternative_{ws.ticket.id}"
     alternative = int(st.session_state.get(counter, 0)) + 1
@@ -161,7 +161,7 @@ def _regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
     st.session_state[key] = fresh.draft.text
 
 
-def _on_regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
+def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
     """Decided when clicked (the text may have changed in the same interaction): edits need a confirmation."""
     if st.session_state.get(key, "") != ws.assistance.draft.text:
         st.session_state[f"{key}_confirm_regenerate"] = True
@@ -169,7 +169,7 @@ def _on_regenerate(ws: Workspace, assistant: Assistant, key: str) -> None:
         _regenerate(ws, assistant, key)
 
 
-def _closed(ws: Workspace, seen: int) -> None:
+def _closed(ws: OpenTicket, seen: int) -> None:
     st.info("This ticket is resolved, so it is read-only. Reopen it to reply.", icon=":material/lock:")
     if st.button("Reopen", key=f"reopen_{ws.ticket.id}", icon=":material/lock_open:"):
         try:
@@ -182,7 +182,7 @@ def _closed(ws: Workspace, seen: int) -> None:
             st.rerun()
 
 
-def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: int) -> None:
+def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:
     """The reply box: the draft when a customer message waits for an answer, empty after the team replied,
     read-only when resolved. Send, Send & resolve, Regenerate, Insert article link."""
     st.markdown("#### Reply")
@@ -270,7 +270,7 @@ def draft_editor(ws: Workspace, assistant: Assistant, settings: Settings, seen: 
         )
 
 
-def escalate_form(ws: Workspace, assistant: Assistant, seen: int) -> None:
+def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
     if ws.reply is ReplyState.CLOSED or (ws.owned_by_viewer and ws.ticket.status.value == "escalated"):
         return
     with st.expander("Escalate to a lead", expanded=ws.assistance.escalation.suggest, icon=":material/priority_high:"):
@@ -302,7 +302,7 @@ def escalate_form(ws: Workspace, assistant: Assistant, seen: int) -> None:
                 st.rerun()
 
 
-def note_form(ws: Workspace, assistant: Assistant, settings: Settings, seen: int) -> None:
+def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:
     with (
         st.expander("Internal note", icon=":material/sticky_note_2:"),
         st.form(f"note_form_{ws.ticket.id}", clear_on_submit=True),
@@ -326,7 +326,7 @@ def note_form(ws: Workspace, assistant: Assistant, settings: Settings, seen: int
                 st.rerun()
 
 
-def workspace(ws: Workspace, assistant: Assistant, settings: Settings) -> None:
+def show(ws: OpenTicket, assistant: Assistant, settings: Settings) -> None:
     ticket = ws.ticket
     st.subheader(f"#{ticket.id} · {escape_markdown(ticket.subject)}")
     st.caption(

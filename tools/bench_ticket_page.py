@@ -1,4 +1,4 @@
-"""`python -m assist bench workspace` (or `python -m tools.bench_workspace`): opening a ticket whose
+"""`python -m assist bench ticket_page` (or `python -m tools.bench_ticket_page`): opening a ticket whose
 assistance was precomputed, timed through
 Streamlit's AppTest (the page script runs and renders every panel; no browser, no network)."""
 

@@ -22,6 +22,7 @@ from assist.domain import (
     Escalation,
     EscalationPriority,
     HandoffPackage,
+    OpenTicket,
     Queue,
     ReplyState,
     Role,
@@ -29,7 +30,6 @@ from assist.domain import (
     TicketDetail,
     TicketStatus,
     User,
-    Workspace,
 )
 from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
 from assist.handoff import build_handoff
@@ -234,7 +234,7 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
     return assistance, owns
 
 
-def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> Workspace:
+def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
     the assistance was precomputed for this version and knowledge base (else it is computed now, from the
     ticket already loaded)."""
@@ -255,7 +255,7 @@ def open_workspace(assistant: Assistant, *, ticket_id: int, viewer: User | None 
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)
     assistance, owns = _for_viewer(ticket, assistance, viewer)
-    return Workspace(
+    return OpenTicket(
         ticket=ticket,
         assistance=assistance,
         deliveries=sent,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.bench_workspace import run
+from tools.bench_ticket_page import run
 
 pytestmark = pytest.mark.model
 
