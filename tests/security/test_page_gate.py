@@ -73,3 +73,15 @@ def test_a_disabled_user_is_signed_out_on_the_next_click(sqlite_engine: Engine) 
     assert at.session_state["user"] is None if "user" in at.session_state else True
     assert at.text_input(key="sign_in_email") is not None
     assert any("disabled" in i.value for i in at.info)
+
+
+def test_a_session_ends_after_its_maximum_age_however_busy(sqlite_engine: Engine) -> None:
+    """Finding 1: a busy tab never timed out."""
+    agent = create_user(
+        sqlite_engine, email="busy@lumen.app", name="Busy", role=Role.AGENT, password="p" * 12, actor=OPERATOR
+    )
+    at = _as(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), agent)
+    at.session_state["signed_in_at"] = time.time() - 13 * 3600  # active a second ago, signed in 13 h ago
+    at.run()
+    assert at.text_input(key="sign_in_email") is not None
+    assert any("at most 12 hours" in i.value for i in at.info)

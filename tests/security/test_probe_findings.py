@@ -6,6 +6,7 @@ file keeps the suite's promise: every class of attack the probe found has a case
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pandas as pd
@@ -327,3 +328,48 @@ def test_two_leads_acting_at_once_on_postgres_one_is_told_to_reload(postgres_eng
     for t in threads:
         t.join(timeout=30)
     assert sorted(outcomes) == ["ok", "reload"]
+
+
+# 7 · personal data reaches the LLM ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("+14155552671", "PHONE"),
+        ("4155552671", "PHONE"),
+        ("+44 7911 123456", "PHONE"),
+        ("4111.1111.1111.1111", "CARD"),
+        ("gb82west12345698765432", "IBAN"),
+        ("DE89 3704 0044 0532 0130 00", "IBAN"),
+    ],
+)
+def test_the_formats_the_probe_sent_unredacted_are_redacted(text: str, kind: str) -> None:
+    from assist.drafting.redaction import Redaction
+
+    redaction = Redaction()
+    redacted = redaction.redact(f"Please use {text} for this.")
+    assert text not in redacted and f"[{kind}_1]" in redacted
+    assert redaction.restore(redacted) == f"Please use {text} for this."
+
+
+# 10 · markdown in places that are not escaped ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://evil.example/x", "www.evil.example", "bob@evil.example", ":material/inbox:", "![i](http://x/i.png)"],
+)
+def test_escaped_text_renders_no_link_image_or_icon(text: str) -> None:
+    """The renderer linkifies bare URLs, www. addresses and emails after markdown; a word joiner breaks them.
+    (The real browser check with a beacon server is in tests/e2e.)"""
+    from markdown_it import MarkdownIt
+
+    from ui.format import escape_markdown
+
+    escaped = escape_markdown(text)
+    html = MarkdownIt("commonmark").render(escaped)
+    assert "<a " not in html and "<img" not in html
+    bare = escaped.replace("\\", "")
+    assert "://" not in bare and "www." not in bare and ":material/" not in bare
+    assert not re.search(r"\w@", bare)  # an email needs its name right before the @
