@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 from chromadb.api.models.Collection import Collection
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from assist.domain import (
@@ -52,6 +51,20 @@ _INDEX_BROKEN = (
     "The semantic search index cannot be used ({}). An admin can rebuild it from the stored articles: "
     "Re-index on the Knowledge base page, or `python -m assist kb reindex`."
 )
+
+
+def _index_call(step: Callable[..., object], *args: object) -> None:
+    """A write to the vector index; chroma's own failures (a deleted folder, a read-only disk, an
+    unreachable server) become a SearchIndexError that says what to do. SQL has not changed yet."""
+    try:
+        step(*args)
+    except AssistError:
+        raise
+    except Exception as e:  # chroma raises plain exceptions
+        raise SearchIndexError(
+            f"The search index could not be written ({type(e).__name__}: {str(e)[:120]}); nothing changed in "
+            "the knowledge base. Check the disk or the Chroma server, then try again or re-index."
+        ) from e
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
@@ -185,28 +198,7 @@ class KnowledgeBase:
         progress: Progress,
         force: bool = False,
     ) -> IngestReport:
-        try:
-            return self._apply_unguarded(
-                articles, actor=actor, remove_missing=remove_missing, progress=progress, force=force
-            )
-        except (AssistError, SQLAlchemyError):
-            raise
-        except Exception as e:  # chroma: a deleted folder, a read-only disk, an unreachable server
-            raise SearchIndexError(
-                f"The search index could not be written ({type(e).__name__}: {str(e)[:120]}); nothing changed in "
-                "the knowledge base. Check the disk or the Chroma server, then try again or re-index."
-            ) from e
-
-    def _apply_unguarded(
-        self,
-        articles: list[ParsedArticle],
-        *,
-        actor: User,
-        remove_missing: bool,
-        progress: Progress,
-        force: bool,
-    ) -> IngestReport:
-        self.collect_garbage()
+        _index_call(self.collect_garbage)
         with session_scope(self.engine) as session:
             existing = dict(session.execute(select(ArticleRow.id, ArticleRow.content_hash)).all())
         changed = [a for a in articles if force or existing.get(a.article_id) != a.content_hash]
@@ -214,7 +206,7 @@ class KnowledgeBase:
         removed = tuple(sorted(set(existing) - {a.article_id for a in articles})) if remove_missing else ()
         prepared = [_Prepared(a, chunk_article(a)) for a in changed]
         vectors = self._embed(prepared, progress)
-        self._upsert_vectors(prepared, vectors)
+        _index_call(self._upsert_vectors, prepared, vectors)
         stale = self._swap_rows(prepared, removed, actor=actor)
         self._drop_vectors(stale)
         return IngestReport(
