@@ -373,3 +373,28 @@ def test_escaped_text_renders_no_link_image_or_icon(text: str) -> None:
     bare = escaped.replace("\\", "")
     assert "://" not in bare and "www." not in bare and ":material/" not in bare
     assert not re.search(r"\w@", bare)  # an email needs its name right before the @
+
+
+# 13 · the LLM fallback takes longer than LLM_TIMEOUT_S -------------------------------------------------------
+
+
+def test_a_hanging_language_model_falls_back_within_the_configured_time() -> None:
+    """The real HTTP client with retries is tested against a slow local server in tests/drafting/test_openai_http."""
+    import time
+
+    from assist.domain import SentimentLevel
+    from assist.drafting import LlmDrafter
+    from assist.errors import DraftingError
+    from tests.factories import detail, hit
+
+    class Hanging:
+        def invoke(self, _messages: object) -> None:
+            time.sleep(3)
+
+    drafter = LlmDrafter(Hanging(), name="m", deadline_s=0.5)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    with pytest.raises(DraftingError, match="within 0.5 s"):
+        drafter.draft(
+            ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="", retrieval_confidence=0.5
+        )
+    assert time.perf_counter() - started < 1.0
