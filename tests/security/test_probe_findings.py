@@ -393,7 +393,7 @@ def test_a_hanging_language_model_falls_back_within_the_configured_time() -> Non
 
     drafter = LlmDrafter(Hanging(), name="m", deadline_s=0.5)  # type: ignore[arg-type]
     started = time.perf_counter()
-    with pytest.raises(DraftingError, match="within 0.5 s"):
+    with pytest.raises(DraftingError, match=r"within 0\.5 s"):
         drafter.draft(
             ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="", retrieval_confidence=0.5
         )
