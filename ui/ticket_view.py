@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import AuthorRole, Escalation, Hit, OpenTicket, Queue, ReplyState, Sentiment, Triage
+from assist.domain import AuthorRole, Escalation, Hit, OpenTicket, Queue, ReplyState, Sentiment, SentReply, Triage
 from assist.drafting import insert_link
 from assist.errors import AssistError
 from assist.kb import KnowledgeBase
@@ -15,6 +19,8 @@ from ui import resources, state
 from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label, trend_text
 from ui.guard import show_error
 from ui.inbox_view import AVATARS, customer_panel
+
+T = TypeVar("T")
 
 DELIVERY_LABELS = {
     "sent": "✓ delivered",
@@ -169,17 +175,37 @@ def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
         _regenerate(ws, assistant, key)
 
 
-def _closed(ws: OpenTicket, seen: int) -> None:
+def _act(ticket_id: int, action: Callable[[], T], done: Callable[[T], str]) -> None:
+    """One change to the ticket: its error is shown in place, or the page moves on to the new version
+    (a fresh editor) with `done(result)` as the message."""
+    try:
+        result = action()
+    except AssistError as e:
+        show_error(e)
+        return
+    _acted(ticket_id)
+    state.flash(done(result))
+    st.rerun()
+
+
+def _sent_message(sent: SentReply) -> str:
+    how = (
+        "as drafted" if sent.sent_as_drafted else "with your edits" if sent.edit_distance is not None else "as written"
+    )
+    return (
+        f"Reply sent {how}; the ticket is now {STATUS_LABELS[sent.status]} · delivery: "
+        f"{DELIVERY_LABELS.get(sent.delivery_status, sent.delivery_status)}"
+    )
+
+
+def _closed(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
     st.info("This ticket is resolved, so it is read-only. Reopen it to reply.", icon=":material/lock:")
     if st.button("Reopen", key=f"reopen_{ws.ticket.id}", icon=":material/lock_open:"):
-        try:
-            reopen(resources.engine(), ticket_id=ws.ticket.id, expected_version=seen, actor=state.current_user())
-        except AssistError as e:
-            show_error(e)
-        else:
-            _acted(ws.ticket.id)
-            state.flash(f"Ticket #{ws.ticket.id} reopened.")
-            st.rerun()
+        _act(
+            ws.ticket.id,
+            lambda: reopen(assistant.engine, ticket_id=ws.ticket.id, expected_version=seen, actor=state.current_user()),
+            lambda _: f"Ticket #{ws.ticket.id} reopened.",
+        )
 
 
 def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:
@@ -187,7 +213,7 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
     read-only when resolved. Send, Send & resolve, Regenerate, Insert article link."""
     st.markdown("#### Reply")
     if ws.reply is ReplyState.CLOSED:
-        _closed(ws, seen)
+        _closed(ws, assistant, seen)
         return
     draft = ws.assistance.draft
     key = _editor_key(ws.ticket.id)
@@ -217,8 +243,10 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
     actor = state.current_user()
     for column, label, resolving, primary in ((send, "Send", False, True), (resolve, "Send & resolve", True, False)):
         if column.button(label, key=f"{key}_{label}", type="primary" if primary else "secondary"):
-            try:
-                sent = send_reply(
+            _act(
+                ws.ticket.id,
+                partial(
+                    send_reply,
                     assistant.engine,
                     ticket_id=ws.ticket.id,
                     expected_version=seen,
@@ -227,23 +255,9 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
                     actor=actor,
                     resolve=resolving,
                     settings=settings,
-                )
-            except AssistError as e:
-                show_error(e)
-            else:
-                how = (
-                    "as drafted"
-                    if sent.sent_as_drafted
-                    else "with your edits"
-                    if sent.edit_distance is not None
-                    else "as written"
-                )
-                _acted(ws.ticket.id)
-                state.flash(
-                    f"Reply sent {how}; the ticket is now {STATUS_LABELS[sent.status]} · delivery: "
-                    f"{DELIVERY_LABELS.get(sent.delivery_status, sent.delivery_status)}"
-                )
-                st.rerun()
+                ),
+                _sent_message,
+            )
     if not offer:
         return
     if st.session_state.get(f"{key}_confirm_regenerate"):
@@ -286,20 +300,18 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
             st.caption(f"Suggested action: {escape_markdown(package.suggested_action)}")
         sure = st.checkbox("I want to hand this ticket to a lead", key=f"escalate_confirm_{ws.ticket.id}")
         if st.button("Escalate", key=f"escalate_{ws.ticket.id}", disabled=not sure):
-            try:
-                escalate(
+            _act(
+                ws.ticket.id,
+                partial(
+                    escalate,
                     assistant.engine,
                     run_id=ws.assistance.run_id,
                     expected_version=seen,
                     actor=state.current_user(),
                     note=note,
-                )
-            except AssistError as e:
-                show_error(e)
-            else:
-                _acted(ws.ticket.id)
-                state.flash(f"Ticket #{ws.ticket.id} escalated; it is in the lead queue now.")
-                st.rerun()
+                ),
+                lambda _: f"Ticket #{ws.ticket.id} escalated; it is in the lead queue now.",
+            )
 
 
 def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:
@@ -309,21 +321,19 @@ def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: in
     ):
         text = st.text_area("Visible to the team only", key=f"note_{ws.ticket.id}", max_chars=5000)
         if st.form_submit_button("Add note", key=f"note_submit_{ws.ticket.id}"):
-            try:
-                add_note(
+            _act(
+                ws.ticket.id,
+                partial(
+                    add_note,
                     assistant.engine,
                     ticket_id=ws.ticket.id,
                     expected_version=seen,
                     text=text,
                     actor=state.current_user(),
                     settings=settings,
-                )
-            except AssistError as e:
-                show_error(e)
-            else:
-                _acted(ws.ticket.id)
-                state.flash("Note added.")
-                st.rerun()
+                ),
+                lambda _: "Note added.",
+            )
 
 
 def show(ws: OpenTicket, assistant: Assistant, settings: Settings) -> None:
