@@ -139,7 +139,7 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
 
 @main.command("bench")
 @click.argument("names", nargs=-1)
-@click.option("--tickets", type=int, help="OpenTicket size for inbox-style benchmarks.")
+@click.option("--tickets", type=int, help="Workspace size for inbox-style benchmarks.")
 @friendly_errors
 def bench(names: tuple[str, ...], tickets: int | None) -> None:
     """Run benchmarks and print one JSON object per line. With no NAME: all of them, also written to

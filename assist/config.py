@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1, description="Sign out after this long however active.")
     login_max_failures: int = Field(default=5, ge=1, description="Failed sign-ins per 15 minutes before a pause.")
 
-    # OpenTicket behaviour
+    # Workspace behaviour
     page_size: int = Field(default=25, ge=5, le=200, description="Tickets per inbox page.")
     metrics_cache_seconds: int = Field(default=60, ge=0, description="How long dashboard figures are cached.")
     max_message_chars: int = Field(default=20_000, ge=100, description="Longest accepted message body.")

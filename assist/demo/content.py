@@ -139,7 +139,7 @@ TOPICS: tuple[Topic, ...] = (
             "The CSV export shows weird characters instead of umlauts when I open it in Excel.",
         ),
         ("Started it again and it's stuck again.",),
-        "A full export is under Settings → OpenTicket → Export data and normally finishes within 30 minutes, up to "
+        "A full export is under Settings → Workspace → Export data and normally finishes within 30 minutes, up to "
         "24 hours for large workspaces. If it's stuck longer, cancel it and start again; if it fails twice we'll look into it.",
     ),
     Topic(
@@ -216,7 +216,7 @@ TOPICS: tuple[Topic, ...] = (
         "payment-failed",
         "billing",
         "failed-payments",
-        ("Payment failed", "OpenTicket read-only after payment issue", "Card declined"),
+        ("Payment failed", "Workspace read-only after payment issue", "Card declined"),
         (
             "We got an email that our payment failed. The card is fine, it works everywhere else.",
             "Our workspace suddenly went read-only and nobody can log time. It says there's an overdue invoice.",
@@ -658,5 +658,5 @@ AGENTS = (
     ("lena.berg@lumen.app", "Lena Berg", "agent"),
     ("rachel.kim@lumen.app", "Rachel Kim", "lead"),
     ("ahmed.yilmaz@lumen.app", "Ahmed Yilmaz", "lead"),
-    ("admin@lumen.app", "OpenTicket Admin", "admin"),
+    ("admin@lumen.app", "Workspace Admin", "admin"),
 )
