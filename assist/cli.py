@@ -291,6 +291,19 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
         click.echo(json.dumps({"eval": "retrieval", **result}))
 
 
+@evaluate.command("drafts")
+@click.option("--kb", "kb_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mode", type=click.Choice(["offline", "llm"]), default="offline", show_default=True)
+@friendly_errors
+def eval_drafts(kb_dir: Path, queries: Path, mode: str) -> None:
+    """Draft every labelled question as a ticket over a fresh index of KB_DIR; print grounding, answer recall,
+    abstention and confidence calibration as one JSON line."""
+    from assist.dev.evaluation.drafts import evaluate as run
+
+    click.echo(json.dumps({"eval": "drafts", "data": queries.name, **run(kb_dir, queries, mode=mode)}))
+
+
 @evaluate.command("sentiment")
 @click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--baseline", type=click.Choice(["vader"]), help="Also score a lexicon baseline on the same data.")
@@ -404,9 +417,37 @@ def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseli
 
 
 @train.command("confidence")
+@click.option(
+    "--from-db",
+    "from_db",
+    is_flag=True,
+    help="Recalibrate on this team's own sends (DATABASE_URL) instead of refitting on the labelled questions.",
+)
+@click.option("--url", help="Database URL for --from-db (default: DATABASE_URL).")
 @friendly_errors
-def train_confidence() -> None:
-    """Fit the draft-confidence model on demo-topic questions (writes assist/drafting/confidence.json)."""
+def train_confidence(from_db: bool, url: str | None) -> None:
+    """Fit answer selection and draft confidence on tests/data/drafts_fit.jsonl (writes assist/drafting/
+    answers.json and confidence.json), or with --from-db recalibrate confidence on the team's sends."""
+    if from_db:
+        from assist.drafting.recalibration import fit as recalibrate
+        from assist.store.calibrations import recorded_sends, save_recalibration
+
+        engine = _engine(url)
+        raw, light = recorded_sends(engine)
+        saved = save_recalibration(engine, recalibrate(raw, light))
+        click.echo(
+            json.dumps(
+                {
+                    "train": "confidence",
+                    "from": "db",
+                    "sends": saved.sends,
+                    "light_edit_rate": round(sum(light) / len(light), 4),
+                    "slope": saved.slope,
+                    "intercept": saved.intercept,
+                }
+            )
+        )
+        return
     from assist.dev.training.confidence import fit
 
     click.echo(json.dumps({"train": "confidence", **fit()}))
@@ -547,6 +588,7 @@ def csat_import(path: Path, actor: str) -> None:
 @friendly_errors
 def eval_all(shared: Path) -> None:
     """Every evaluation whose data is present; writes reports/eval.json and reports/eval.md."""
+    from assist.dev.evaluation.drafts import evaluate as drafts
     from assist.dev.evaluation.retrieval import evaluate as retrieval
     from assist.dev.evaluation.sentiment import evaluate as sentiment
     from assist.dev.evaluation.triage import evaluate as triage
@@ -558,12 +600,13 @@ def eval_all(shared: Path) -> None:
     settings = get_settings()
     embedder = build_embedder(settings)
     rows: list[dict[str, Any]] = []
-    queries = Path("tests/data/retrieval_queries.jsonl")
+    queries = Path("tests/data/drafts_check.jsonl")
     if queries.exists():
         for result in retrieval(
             kb_dir=Path("kb_docs"), queries_file=queries, modes=list(SearchMode), embedder=embedder
         ):
             rows.append({"eval": "retrieval", "data": queries.name, **result})
+        rows.append({"eval": "drafts", "data": queries.name, **drafts(Path("kb_docs"), queries)})
     model = build_sentiment_model(settings)
     for data in [*sorted(Path("data/eval").glob("sentiment_holdout_*.csv")), shared / "sentiment" / "sst2_dev.csv"]:
         if data.exists() and "sst2_train" not in data.name:

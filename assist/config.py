@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     )
 
     # Escalation thresholds
+    draft_min_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Below this confidence no answer is drafted (a clarifying question or escalation is offered "
+        "instead); empty: the threshold fitted with the confidence model.",
+    )
     escalation_min_confidence: float = Field(
         default=0.45, ge=0, le=1, description="Drafts below this confidence suggest escalation."
     )

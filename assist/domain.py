@@ -310,9 +310,20 @@ class DraftMode(StrEnum):
     OFFLINE = "offline"
 
 
+class DraftAction(StrEnum):
+    """What the draft offers the agent (see assist/drafting/stance.py)."""
+
+    ANSWER = "answer"  # a reply that answers the question
+    HOLD = "hold"  # acknowledge, say who follows up and when; escalation is suggested
+    CLARIFY = "clarify"  # no article answers: a clarifying question instead of an answer
+    ESCALATE = "escalate"  # no article answers a specific question: no reply text, escalate
+
+
 class Draft(_Model):
     text: str
-    confidence: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1)  # P(the agent sends it with at most light edits)
+    raw_confidence: float | None = Field(default=None, ge=0, le=1)  # before the team's recalibration
+    action: DraftAction = DraftAction.ANSWER
     sources: tuple[str, ...]  # article ids, in citation order
     mode: DraftMode
     model: str

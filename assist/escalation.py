@@ -52,6 +52,9 @@ class Rule:
     applies: Callable[[Facts, Settings], bool]
 
 
+LOW_CONFIDENCE = "Draft confidence below threshold"
+
+
 def _low_confidence(f: Facts, s: Settings) -> bool:
     return f.draft_confidence is not None and f.draft_confidence < s.escalation_min_confidence
 
@@ -93,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         lambda f, s: f.sentiment.frustration >= s.escalation_frustration and _low_confidence(f, s),
     ),
     Rule(
-        "Draft confidence below threshold",
+        LOW_CONFIDENCE,
         Queue.TIER1,
         EscalationPriority.MEDIUM,
         "Check the articles before sending; write the answer by hand if none fits.",

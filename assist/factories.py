@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from assist.pipeline import Assistant
 
 from assist.config import Settings
-from assist.drafting import ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
+from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
 from assist.kb import KnowledgeBase, chunk_collection, make_chroma_client
@@ -79,7 +79,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
     )
 
 
-def build_drafter(settings: Settings, *, embedder: Embedder, chat_model: BaseChatModel | None) -> Drafter:
+def build_drafter(settings: Settings, *, chat_model: BaseChatModel | None) -> Drafter:
     llm = None
     if chat_model is not None:
         llm = LlmDrafter(
@@ -90,7 +90,7 @@ def build_drafter(settings: Settings, *, embedder: Embedder, chat_model: BaseCha
             deadline_s=settings.llm_timeout_s,
             phone_region=settings.default_phone_region,
         )
-    return Drafter(offline=OfflineDrafter(embedder), llm=llm)
+    return Drafter(offline=OfflineDrafter(), llm=llm)
 
 
 def build_triager(settings: Settings, *, embedder: Embedder) -> Triager:
@@ -122,7 +122,8 @@ def build_assistant(settings: Settings, *, engine: Engine | None = None, embedde
         knowledge_base=build_knowledge_base(settings, engine=engine, embedder=embedder),
         sentiment=build_sentiment_model(settings),
         triager=build_triager(settings, embedder=embedder),
-        drafter=build_drafter(settings, embedder=embedder, chat_model=build_chat_model(settings)),
+        drafter=build_drafter(settings, chat_model=build_chat_model(settings)),
+        selector=AnswerSelector(embedder),
         confidence=ConfidenceModel.load(),
     )
 

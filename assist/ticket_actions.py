@@ -31,6 +31,7 @@ from assist.domain import (
     TicketStatus,
     User,
 )
+from assist.drafting.confidence import edit_ratio
 from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
 from assist.handoff import build_handoff
 from assist.history import needs_reply
@@ -127,6 +128,7 @@ def send_reply(
                 draft_text=draft.text if draft else None,
                 sent_text=body,
                 edit_distance=distance,
+                edit_ratio=edit_ratio(draft.text, body, distance) if draft and distance is not None else None,
                 sent_as_drafted=distance == 0,
                 sent_by_id=actor.id,
             )

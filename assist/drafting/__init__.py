@@ -1,23 +1,43 @@
-"""Draft replies: prompt + LangChain chat model, offline grounded drafter, calibrated confidence."""
+"""Draft replies: answer selection, the plan (stance), the offline grounded drafter, the LLM drafter, and
+the confidence that the agent sends the draft as it is.
 
-from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
+    answers.py        which units of the retrieved articles answer the question (AnswerSelector)
+    stance.py         answer, hold, clarify or escalate, decided from the assessment (plan)
+    offline.py        the offline draft built from the selected units
+    llm.py, prompt.py the LangChain drafter, given the same passages and plan
+    confidence.py     P(sent with at most light edits), before the team's recalibration
+    recalibration.py  Platt recalibration on the team's own sends
+"""
+
+from assist.drafting.answers import AnswerSelector, ArticleText, Question, Selection
+from assist.drafting.confidence import ConfidenceModel, edit_ratio, expected_calibration_error
 from assist.drafting.links import citation, insert_link
 from assist.drafting.llm import LlmDrafter, parse_reply
-from assist.drafting.offline import ArticleText, OfflineDrafter
+from assist.drafting.offline import OfflineDrafter
+from assist.drafting.recalibration import Recalibration
 from assist.drafting.redaction import Redaction
 from assist.drafting.service import Drafter
+from assist.drafting.stance import Plan, Stance, plan
 from assist.errors import DraftingError
 
 __all__ = [
+    "AnswerSelector",
     "ArticleText",
     "ConfidenceModel",
     "Drafter",
     "DraftingError",
     "LlmDrafter",
     "OfflineDrafter",
+    "Plan",
+    "Question",
+    "Recalibration",
     "Redaction",
+    "Selection",
+    "Stance",
     "citation",
+    "edit_ratio",
     "expected_calibration_error",
     "insert_link",
     "parse_reply",
+    "plan",
 ]

@@ -1,37 +1,73 @@
-"""Draft confidence: the probability that the draft is grounded in the right article.
+"""Draft confidence: the probability that the agent sends the draft with at most light edits.
 
-A logistic model over retrieval evidence: the top article's score, its margin over the runner-up,
-whether the dense and BM25 retrievers both ranked it first, and whether its category agrees with
-triage. Fitted by `python -m assist train confidence` on questions written for the demo topics
-(assist/demo/content.py), then checked for calibration (expected calibration error) on the separate
-labelled set in tests/data by `python -m assist eval retrieval`.
+"Light" = a normalised edit distance (Levenshtein distance / length of the longer text) of at most 0.2:
+a name, a date or a sentence of one's own added to a ten-line reply stays under it, while replacing the
+answer (the failure that matters) does not. Until a team has its own sends, the model is a logistic
+regression over evidence about the *answer*, not only the article: how well the selected unit answers
+the question (the selector's probability and its margin over other articles), the article's retrieval
+score and whether the retrievers agree, how much of the question's key terms the answer covers, whether
+the question's kind (how-to vs fact) matches the passage's, and how much of the question no article
+mentions. It is fitted on the fit half of the labelled questions in tests/data, where "sent as is" is
+approximated by "grounded in the gold article" (`python -m assist train confidence`). Once the team has
+enough sends, `python -m assist train confidence --from-db` recalibrates it on their real edit distances
+(assist/drafting/recalibration.py).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.domain import Category, Hit
+from assist.drafting.answers import UNIT_FEATURES, Selection
+from assist.drafting.units import content_words
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
-FEATURES = ("top_score", "margin", "retrievers_agree", "category_agrees")
+LIGHT_EDIT = 0.2
+FEATURES = (
+    "answer_probability",
+    "answer_margin",
+    "question_similarity",
+    "context_similarity",
+    "key_term_coverage",
+    "article_score",
+    "article_dense_score",
+    "article_best_similarity",
+    "article_coverage",
+    "title_similarity",
+    "uncovered_share",
+    "asks_whether_possible",
+    "key_words",
+)
+# "Can I…", "Does Lumen…", "Is there…": questions about whether something exists, the kind a help center
+# most often leaves unanswered (an undocumented feature has no article saying it is missing).
+_WHETHER = re.compile(r"^\W*(can|could|does|do|is|are|will)\b(\s+\w+){0,2}\s+(i|we|you|lumen|there|it|my|our)\b", re.I)
 
 
-def features(hits: Sequence[Hit], category: Category | None) -> list[float] | None:
-    if not hits:
+def features(selection: Selection) -> list[float] | None:
+    best = selection.best
+    if best is None:
         return None
-    top = hits[0]
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    asked = content_words(selection.question.text)
+    f = dict(zip(UNIT_FEATURES, best.features, strict=True))
     return [
-        top.score,
-        top.score - runner_up,
-        1.0 if top.dense_rank == 1 and top.bm25_rank == 1 else 0.0,
-        1.0 if category is not None and top.category == category.value else 0.0,
+        best.probability,
+        best.probability - selection.runner_up_elsewhere(),
+        f["question_similarity"],
+        f["context_similarity"],
+        f["key_term_coverage"],
+        f["article_score"],
+        f["article_dense_score"],
+        f["article_best_similarity"],
+        f["article_coverage"],
+        f["title_similarity"],
+        len(selection.uncovered) / len(asked) if asked else 1.0,
+        1.0 if _WHETHER.search(selection.question.text) else 0.0,
+        float(len(asked)),
     ]
 
 
@@ -39,18 +75,29 @@ def features(hits: Sequence[Hit], category: Category | None) -> list[float] | No
 class ConfidenceModel:
     weights: tuple[float, ...]
     bias: float
+    threshold: float  # below it the draft abstains (no answer is offered)
 
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(weights=tuple(float(data["weights"][f]) for f in FEATURES), bias=float(data["bias"]))
+        return cls(
+            weights=tuple(float(data["weights"][f]) for f in FEATURES),
+            bias=float(data["bias"]),
+            threshold=float(data["abstain_below"]),
+        )
 
-    def probability(self, hits: Sequence[Hit], category: Category | None) -> float:
-        x = features(hits, category)
+    def probability(self, selection: Selection) -> float:
+        x = features(selection)
         if x is None:
             return NO_EVIDENCE
         z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
         return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+def edit_ratio(draft: str, sent: str, distance: int) -> float:
+    """Levenshtein distance normalised by the longer text: 0 = unchanged, 1 = nothing in common."""
+    longest = max(len(draft), len(sent))
+    return round(distance / longest, 4) if longest else 0.0
 
 
 def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], *, bins: int = 10) -> float:

@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, ValidationError
 
-from assist.domain import Draft, DraftMode, Hit, SentimentLevel, TicketDetail
+from assist.domain import Draft, DraftMode, SentimentLevel, TicketDetail
 from assist.drafting.prompt import build_messages
 from assist.drafting.redaction import Redaction
 from assist.errors import DraftingError
@@ -26,7 +26,7 @@ _JSON_BLOCK = re.compile(r"\{.*\}", re.S)
 
 class LlmReply(BaseModel):
     reply: str = Field(min_length=1)
-    confidence: float = Field(ge=0, le=1)
+    confidence: float | None = Field(default=None, ge=0, le=1)  # asked for, recorded nowhere: never trusted
     sources: list[int] = Field(default_factory=list)
 
 
@@ -54,14 +54,22 @@ class LlmDrafter:
         self,
         *,
         ticket: TicketDetail,
-        hits: Sequence[Hit],
+        passages: Sequence[tuple[str, str, str]],
+        stance: str,
         level: SentimentLevel,
         customer_summary: str,
-        retrieval_confidence: float,
+        confidence: float,
     ) -> Draft:
+        """`passages` are (article id, title, text); `confidence` is the product's own estimate for the
+        selected answer (the same features as the offline draft): the model's self-report is not trusted."""
         redaction = Redaction(region=self.phone_region)
         messages = build_messages(
-            ticket=ticket, hits=hits, level=level, customer_summary=customer_summary, redact=redaction.redact
+            ticket=ticket,
+            passages=[(title, text) for _, title, text in passages],
+            stance=stance,
+            level=level,
+            customer_summary=customer_summary,
+            redact=redaction.redact,
         )
         started = time.perf_counter()
         call = _CALLS.submit(self.model.invoke, messages)
@@ -76,11 +84,10 @@ class LlmDrafter:
         parsed = parse_reply(str(response.content))
         usage = getattr(response, "usage_metadata", None) or {}
         tokens_in, tokens_out = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
-        cited = [hits[n - 1].article_id for n in parsed.sources if 1 <= n <= len(hits)]
+        cited = [passages[n - 1][0] for n in parsed.sources if 1 <= n <= len(passages)]
         return Draft(
             text=redaction.restore(parsed.reply).strip(),
-            # The model's own estimate is blended in, never trusted alone: retrieval evidence dominates.
-            confidence=round(0.7 * retrieval_confidence + 0.3 * parsed.confidence, 4),
+            confidence=confidence,
             sources=tuple(dict.fromkeys(cited)),
             mode=DraftMode.LLM,
             model=self.name,

@@ -1,17 +1,18 @@
 """Drafting: the LLM drafter when one is configured, the offline grounded drafter otherwise, and
-the offline draft (with a visible notice) whenever the LLM fails."""
+the offline draft (with a visible notice) whenever the LLM fails. Both get the same inputs: the
+selected passages, the thread and the plan; both carry the same confidence."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
-
-from assist.domain import Draft, Hit, SentimentLevel, TicketDetail
+from assist.domain import Draft, DraftAction, SentimentLevel, TicketDetail
+from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
-from assist.drafting.offline import ArticleText, OfflineDrafter
+from assist.drafting.offline import OfflineDrafter, answer_units
+from assist.drafting.stance import Plan, Stance
 from assist.errors import DraftingError
+
+PASSAGES_PER_ARTICLE = 4
+PASSAGE_FLOOR = 0.3  # of the best unit's probability
 
 
 class Drafter:
@@ -23,33 +24,71 @@ class Drafter:
         self,
         *,
         ticket: TicketDetail,
-        hits: Sequence[Hit],
-        articles: dict[str, ArticleText],
+        selection: Selection,
+        plan: Plan,
         level: SentimentLevel,
         customer_summary: str,
-        query_vector: npt.NDArray[np.float32],
         earlier_contacts: int,
         confidence: float,
     ) -> Draft:
         notes: tuple[str, ...] = ()
-        if self.llm is not None:
+        abstains = plan.stance in (Stance.CLARIFY, Stance.ESCALATE)
+        if self.llm is not None and not abstains:
             try:
-                return self.llm.draft(
+                draft = self.llm.draft(
                     ticket=ticket,
-                    hits=hits,
+                    passages=passages(selection) if plan.facts_allowed else [],
+                    stance=instructions(plan),
                     level=level,
                     customer_summary=customer_summary,
-                    retrieval_confidence=confidence,
+                    confidence=confidence,
                 )
+                return draft.model_copy(update={"action": _action(plan)})
             except DraftingError as e:
                 notes = (f"LLM draft unavailable, showing the offline draft instead. {e}",)
         draft = self.offline.draft(
             customer_name=ticket.customer.name,
-            level=level,
-            hits=hits,
-            articles=articles,
-            query_vector=query_vector,
+            selection=selection,
+            plan=plan,
             earlier_contacts=earlier_contacts,
             confidence=confidence,
         )
         return draft.model_copy(update={"notes": notes + draft.notes}) if notes else draft
+
+
+def passages(selection: Selection) -> list[tuple[str, str, str]]:
+    """(article id, title, text): the offline answer first, then the best other units per article."""
+    best = selection.best
+    if best is None:
+        return []
+    answer = answer_units(selection)
+    out = [(best.article_id, selection.articles[best.article_id].title, "\n".join(c.unit.text for c in answer))]
+    shown = {(c.article_id, c.index) for c in answer}
+    for article_id in dict.fromkeys(c.article_id for c in selection.candidates):
+        more = [
+            c
+            for c in selection.candidates
+            if c.article_id == article_id
+            and (c.article_id, c.index) not in shown
+            and c.probability >= best.probability * PASSAGE_FLOOR
+        ][:PASSAGES_PER_ARTICLE]
+        if more:
+            more.sort(key=lambda c: c.index)
+            out.append((article_id, selection.articles[article_id].title, "\n".join(c.unit.text for c in more)))
+    return out
+
+
+def instructions(plan: Plan) -> str:
+    lines = [f"Open with: {plan.opening}"] if plan.opening else []
+    if plan.facts_allowed:
+        lines.append("Answer from the passages, passage 1 first.")
+    else:
+        lines.append("Do not answer the substance, admit fault or offer anything.")
+    if plan.follow_up:
+        lines.append(f"Say who follows up and when: {plan.follow_up}")
+    lines.append(f"Close with: {plan.closer}" if plan.closer else "Do not ask whether this solves it.")
+    return "\n".join(lines)
+
+
+def _action(plan: Plan) -> DraftAction:
+    return DraftAction.ANSWER if plan.stance is Stance.ANSWER else DraftAction.HOLD

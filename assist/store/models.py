@@ -172,6 +172,7 @@ class DraftRow(Base):
     ticket_version: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
+    raw_confidence: Mapped[float | None] = mapped_column(Float)  # before the team's recalibration
     sources: Mapped[list[Any]] = mapped_column(default=list)
     model: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(20))  # llm | offline
@@ -190,6 +191,7 @@ class ReplyRow(Base):
     draft_text: Mapped[str | None] = mapped_column(Text)
     sent_text: Mapped[str] = mapped_column(Text)
     edit_distance: Mapped[int | None] = mapped_column(Integer)
+    edit_ratio: Mapped[float | None] = mapped_column(Float)  # edit_distance / length of the longer text
     sent_as_drafted: Mapped[bool] = mapped_column(Boolean, default=False)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -369,3 +371,15 @@ class TicketTopicRow(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32, unit length
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalibrationRow(Base):
+    """One recalibration of draft confidence on the team's sends; the newest one is in use."""
+
+    __tablename__ = "confidence_calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slope: Mapped[float] = mapped_column(Float)
+    intercept: Mapped[float] = mapped_column(Float)
+    sends: Mapped[int] = mapped_column(Integer)
+    fitted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,7 @@ def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:
             ticket_version=assistance.ticket_version,
             text=draft.text,
             confidence=draft.confidence,
+            raw_confidence=draft.raw_confidence,
             sources=list(draft.sources),
             model=draft.model,
             mode=draft.mode.value,

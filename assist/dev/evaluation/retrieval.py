@@ -12,12 +12,10 @@ from typing import Any
 from assist.config import Settings
 from assist.dev.bench.timing import summary_ms
 from assist.domain import Hit, SearchMode
-from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
 from assist.factories import build_engine, build_knowledge_base
 from assist.kb import KnowledgeBase
-from assist.triage import Triager
 from assist.users import OPERATOR
 
 
@@ -29,13 +27,15 @@ class LabelledQuery:
 
 
 def load_queries(path: Path) -> list[LabelledQuery]:
-    """Read `{"query": ..., "gold": ...}` lines; blank lines are skipped."""
+    """Read `{"query": ..., "gold": ...}` lines; blank lines, and lines no article answers (gold null), are skipped."""
     queries = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
+            if row["gold"] is None:
+                continue
             queries.append(LabelledQuery(query=str(row["query"]), gold=str(row["gold"])))
         except (json.JSONDecodeError, KeyError, TypeError) as e:
             raise ValidationError(f'{path}:{n}: expected {{"query": ..., "gold": ...}} ({e}).') from e
@@ -56,20 +56,14 @@ def temporary_knowledge_base(kb_dir: Path, workdir: Path, *, embedder: Embedder)
     return kb
 
 
-def score(
-    kb: KnowledgeBase, queries: list[LabelledQuery], *, mode: SearchMode, k: int, triager: Triager | None = None
-) -> dict[str, Any]:
+def score(kb: KnowledgeBase, queries: list[LabelledQuery], *, mode: SearchMode, k: int) -> dict[str, Any]:
     ranks: list[int | None] = []
     latencies: list[float] = []
-    confidences: list[float] = []
-    model = ConfidenceModel.load()
     for q in queries:
         started = time.perf_counter()
         hits = kb.search(q.query, k=k, mode=mode)
         latencies.append(time.perf_counter() - started)
         ranks.append(_rank_of(q.gold, hits))
-        if triager is not None:
-            confidences.append(model.probability(hits, triager.classify(q.query).category))
     n = len(queries)
 
     def recall(at: int) -> float:
@@ -83,7 +77,6 @@ def score(
         "mrr": round(sum(1 / r for r in ranks if r is not None) / n, 4),
         "n": n,
         **summary_ms(latencies),
-        **({"ece": expected_calibration_error(confidences, [r == 1 for r in ranks])} if triager else {}),
     }
 
 
@@ -95,8 +88,7 @@ def evaluate(
     with tempfile.TemporaryDirectory() as tmp:
         kb = temporary_knowledge_base(kb_dir, Path(tmp), embedder=embedder)
         kb.search("warm up", k=1)  # first call builds the BM25 index; keep it out of the latency figures
-        triager = Triager(embedder=embedder)  # zero-shot categories, as the confidence model was fitted with
-        results = [score(kb, queries, mode=mode, k=k, triager=triager) for mode in modes]
+        results = [score(kb, queries, mode=mode, k=k) for mode in modes]
         kb.engine.dispose()
     return results
 

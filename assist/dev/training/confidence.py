@@ -1,61 +1,144 @@
-"""Fit the draft-confidence model on questions written for the demo topics (not the eval set)."""
+"""Fit answer selection and draft confidence on the fit half of the labelled questions (tests/data).
+
+Three fits, in order, each on the product's own pipeline output (a ticket per line, as in `eval drafts`):
+1. the answer selector: which unit answers (a unit of the gold article that shares most of its key words
+   with the gold answer is a positive);
+2. the confidence model: the draft is grounded in the gold article (unanswerable lines never are);
+3. the abstention threshold: the confidence below which no answer is offered, chosen to catch
+   unanswerable questions while abstaining on as few answerable ones as possible (max F1 of abstaining).
+The check half is never read here; `python -m assist eval drafts` measures on it.
+"""
 
 from __future__ import annotations
 
 import json
-import tempfile
+import math
 from pathlib import Path
 from typing import Any
 
-from assist.demo import content as demo_content
-from assist.dev.evaluation.retrieval import LabelledQuery, temporary_knowledge_base
+from assist.dev.evaluation.drafts import LabelledDraft, load_labelled, open_ticket_for, temporary_assistant
+from assist.drafting.answers import UNIT_FEATURES, WEIGHTS, Candidate, SelectorWeights
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
-from assist.embeddings import Embedder
-from assist.triage import Triager
+from assist.drafting.units import content_words
+from assist.pipeline import Evidence, gather_evidence
+from assist.store.db import session_scope
+from assist.store.tickets import ticket_detail
 
-KB_DOCS = Path(__file__).parents[3] / "kb_docs"
-
-
-def calibration_queries() -> list[LabelledQuery]:
-    """Ticket-like texts for every demo topic, built the way the pipeline builds its query
-    (subject + the customer's words; a short follow-up carries the first message as context)."""
-    moods = list(demo_content.OPENINGS)
-    rows = []
-    for t in demo_content.TOPICS:
-        for n, problem in enumerate(t.problems):
-            opening = demo_content.OPENINGS[moods[n % len(moods)]][n % 3].format(problem=problem)
-            rows.append((f"{t.subjects[n % len(t.subjects)]}\n{opening}", t))
-            rows.append((problem, t))
-        for follow_up in t.follow_ups:
-            rows.append((f"{t.subjects[0]}\n{t.problems[0]}\n{follow_up}", t))
-    return [LabelledQuery(text, topic.article, frozenset({topic.article, *topic.also})) for text, topic in rows]
+ROOT = Path(__file__).parents[3]
+KB_DOCS = ROOT / "kb_docs"
+FIT = ROOT / "tests" / "data" / "drafts_fit.jsonl"
+GOLD_OVERLAP = 0.6
 
 
-def fit(*, embedder: Embedder | None = None, target: Path = COEFFICIENTS) -> dict[str, Any]:
-    from sklearn.linear_model import LogisticRegression
+def is_gold_unit(candidate: Candidate, row: LabelledDraft) -> bool:
+    if row.gold is None or row.answer is None or candidate.article_id != row.gold:
+        return False
+    unit, answer = content_words(candidate.unit.text), content_words(row.answer)
+    return bool(unit) and len(unit & answer) / min(len(unit), len(answer)) >= GOLD_OVERLAP
 
-    embedder = embedder or Embedder()
-    triager = Triager(embedder=embedder)  # the zero-shot fallback: what a fresh workspace has
-    queries = calibration_queries()
-    xs, ys = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = temporary_knowledge_base(KB_DOCS, Path(tmp), embedder=embedder)
-        for q in queries:
-            vector = embedder.encode_one(q.query)
-            hits = kb.search(q.query, k=5, query_vector=vector)
-            x = features(hits, triager.classify(q.query, vector=vector).category)
-            if x is not None:
-                xs.append(x)
-                ys.append(hits[0].article_id in q.accepted)  # several articles can answer a topic
-        kb.engine.dispose()
-    model = LogisticRegression(C=1.0).fit(xs, ys)
-    probabilities = model.predict_proba(xs)[:, 1].tolist()
+
+def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = COEFFICIENTS) -> dict[str, Any]:
+
+    rows = load_labelled(queries)
+    with temporary_assistant(KB_DOCS) as assistant:
+        evidence: list[Evidence] = []
+        for n, row in enumerate(rows):
+            ticket_id = open_ticket_for(assistant, row, n)
+            with session_scope(assistant.engine) as session:
+                ticket = ticket_detail(session, ticket_id=ticket_id)
+            evidence.append(gather_evidence(assistant, ticket))
+
+        xs, ys = [], []
+        for row, ev in zip(rows, evidence, strict=True):
+            for c in ev.selection.candidates:
+                xs.append(list(c.features))
+                ys.append(is_gold_unit(c, row))
+        # Balanced classes: one gold unit among ~100 candidates per question; only the ranking matters here.
+        unit_weights, unit_bias = linear(xs, ys, c=0.3, balanced=True)
+        weights = SelectorWeights(unit_weights, unit_bias)
+        selector = assistant.selector
+        selector.weights = weights
+
+        cx, cy = [], []
+        for row, ev in zip(rows, evidence, strict=True):
+            s = ev.selection
+            selection = selector.select(s.question, list(s.hits), s.articles)
+            x = features(selection)
+            cx.append(x if x is not None else [0.0] * len(FEATURES))
+            cy.append(row.gold is not None and selection.best is not None and selection.best.article_id == row.gold)
+        conf_weights, conf_bias = linear(cx, cy, c=0.5)
+        # The threshold is chosen on out-of-fold confidences: in-sample ones are optimistic.
+        held_out = out_of_fold(cx, cy, c=0.5)
+        probabilities = [_sigmoid(conf_bias + sum(w * v for w, v in zip(conf_weights, x, strict=True))) for x in cx]
+
+    threshold = best_threshold(held_out, [r.gold is None for r in rows])
+    selector_target.write_text(
+        json.dumps(
+            {
+                "weights": dict(zip(UNIT_FEATURES, (round(w, 4) for w in weights.weights), strict=True)),
+                "bias": round(weights.bias, 4),
+                "fitted_on": f"{len(rows)} questions of {queries.name} ({len(xs)} candidate units)",
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     report = {
-        "weights": dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0]), strict=True)),
-        "bias": round(float(model.intercept_[0]), 4),
-        "fitted_on": f"{len(xs)} demo-topic questions (assist/demo/content.py)",
-        "top1_accuracy": round(sum(ys) / len(ys), 4),
-        "train_ece": expected_calibration_error(probabilities, ys),
+        "weights": dict(zip(FEATURES, (round(w, 4) for w in conf_weights), strict=True)),
+        "bias": round(conf_bias, 4),
+        "abstain_below": threshold,
+        "fitted_on": f"{len(rows)} questions of {queries.name}",
+        "train_grounded": round(sum(cy) / len(cy), 4),
+        "train_ece": expected_calibration_error(probabilities, cy),
     }
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def linear(
+    xs: list[list[float]], ys: list[bool], *, c: float, balanced: bool = False
+) -> tuple[tuple[float, ...], float]:
+    """Logistic regression on standardised features, folded back into weights over the raw features (so the
+    product applies it with a dot product and no scaler)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray(xs, dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
+    model.fit((x - mean) / scale, ys)
+    weights = model.coef_[0] / scale
+    bias = float(model.intercept_[0] - (model.coef_[0] * mean / scale).sum())
+    return tuple(float(w) for w in weights), bias
+
+
+def out_of_fold(xs: list[list[float]], ys: list[bool], *, c: float, folds: int = 5) -> list[float]:
+    from sklearn.model_selection import KFold
+
+    predictions = [0.0] * len(xs)
+    for train, test in KFold(folds, shuffle=True, random_state=0).split(xs):
+        weights, bias = linear([xs[i] for i in train], [ys[i] for i in train], c=c)
+        for i in test:
+            predictions[i] = _sigmoid(bias + sum(w * v for w, v in zip(weights, xs[i], strict=True)))
+    return predictions
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def best_threshold(confidences: list[float], unanswerable: list[bool]) -> float:
+    """The confidence cut with the best F1 for "abstain exactly where nothing answers"."""
+    best, best_f1 = 0.0, -1.0
+    for t in sorted({round(c, 2) for c in confidences}):
+        abstain = [c < t for c in confidences]
+        caught = sum(a and u for a, u in zip(abstain, unanswerable, strict=True))
+        if not caught:
+            continue
+        precision, recall = caught / sum(abstain), caught / sum(unanswerable)
+        f1 = 2 * precision * recall / (precision + recall)
+        if f1 > best_f1:
+            best, best_f1 = t, f1
+    return best

@@ -1,0 +1,234 @@
+"""Answer selection: which sentences, steps and table rows of the retrieved articles answer the customer.
+
+Every candidate unit of the top articles is scored against the customer's newest words (and the
+ticket as context) by a logistic model over a few measured features: embedding similarity to the
+question and to the context, how much of the question's key terms the unit covers (weighted by how
+rare each word is among the candidates, so an error text such as "Invalid date" counts more than
+"import"), the article's retrieval score and rank, and the unit's kind against the question's kind
+(a procedure answers "how do I…", a fact answers "how long…"). The weights are fitted on the fit half
+of the labelled questions in tests/data (`python -m assist train confidence`); the same selection
+feeds the offline draft, the LLM prompt and the confidence model.
+
+Units the agent already said in this thread are never offered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from assist.domain import Hit
+from assist.drafting.units import Unit, UnitKind, content_words, split_units
+from assist.embeddings import Embedder
+
+WEIGHTS = Path(__file__).with_name("answers.json")
+CANDIDATE_ARTICLES = 5
+UNIT_FEATURES = (
+    "question_similarity",
+    "context_similarity",
+    "key_term_coverage",
+    "unit_precision",
+    "best_in_article",
+    "article_score",
+    "article_dense_score",
+    "article_best_similarity",
+    "article_coverage",
+    "title_similarity",
+    "first_article",
+    "second_article",
+    "is_step",
+    "is_row",
+    "how_to_step",
+    "how_to_fact",
+)
+ALREADY_SAID = 0.8  # similarity above which a unit repeats a sentence the agent already wrote
+_HOW_TO = re.compile(
+    r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
+    r"steps?\b|set (it )?up|setup|instructions?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    article_id: str
+    title: str
+    body: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article_id: str
+    index: int  # position of the unit in its article
+    unit: Unit
+    features: tuple[float, ...]
+    probability: float
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the reply must answer (the customer's newest words), its context, and what the agent already said."""
+
+    text: str
+    vector: npt.NDArray[np.float32]
+    context_vector: npt.NDArray[np.float32]
+    agent_said: tuple[str, ...] = ()
+
+    @property
+    def how_to(self) -> bool:
+        return bool(_HOW_TO.search(self.text))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The ranked candidates of the top articles; `best` is the unit that answers the question."""
+
+    question: Question
+    candidates: tuple[Candidate, ...]  # best first
+    articles: dict[str, ArticleText]
+    hits: tuple[Hit, ...]
+    uncovered: tuple[str, ...]  # key words of the question no candidate mentions
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def runner_up_elsewhere(self) -> float:
+        """The best probability among units of other articles (how contested the chosen article is)."""
+        best = self.best
+        if best is None:
+            return 0.0
+        return max((c.probability for c in self.candidates if c.article_id != best.article_id), default=0.0)
+
+
+@dataclass(frozen=True)
+class SelectorWeights:
+    weights: tuple[float, ...]
+    bias: float
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> SelectorWeights:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(float(data["weights"][f]) for f in UNIT_FEATURES), float(data["bias"]))
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+class AnswerSelector:
+    def __init__(self, embedder: Embedder, weights: SelectorWeights | None = None) -> None:
+        self.embedder = embedder
+        self.weights = weights or SelectorWeights.load()
+        self._cache: OrderedDict[str, tuple[list[Unit], npt.NDArray[np.float32]]] = OrderedDict()
+        self._titles: dict[str, npt.NDArray[np.float32]] = {}
+        self._lock = threading.Lock()
+
+    def select(self, question: Question, hits: Sequence[Hit], articles: dict[str, ArticleText]) -> Selection:
+        top = [h for h in hits if h.article_id in articles][:CANDIDATE_ARTICLES]
+        said = self._vectors(question.agent_said)
+        asked = content_words(question.text)
+        how_to = question.how_to
+        pools = []
+        for rank, h in enumerate(top):
+            article = articles[h.article_id]
+            units, vectors = self.units(article)
+            if not units:
+                continue
+            to_question = vectors @ question.vector
+            to_context = vectors @ question.context_vector
+            repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
+            keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]
+            if keep:
+                pools.append((h, rank, units, keep, to_question, to_context, self._title(article)))
+        unit_words = {
+            (h.article_id, i): content_words(units[i].embed_text) for h, _, units, keep, *_ in pools for i in keep
+        }
+        idf = _idf(list(unit_words.values()))
+        candidates = []
+        for h, rank, units, keep, to_question, to_context, title in pools:
+            article_words = set().union(*(unit_words[(h.article_id, i)] for i in keep))
+            best_sim = max(float(to_question[i]) for i in keep)
+            article_cover = _coverage(asked, article_words, idf)
+            title_sim = float(title @ question.vector)
+            for i in keep:
+                unit, words = units[i], unit_words[(h.article_id, i)]
+                x = (
+                    float(to_question[i]),
+                    float(to_context[i]),
+                    _coverage(asked, words, idf),
+                    len(asked & words) / max(len(words), 1),
+                    1.0 if float(to_question[i]) >= best_sim else 0.0,
+                    h.score,
+                    h.dense_score,
+                    best_sim,
+                    article_cover,
+                    title_sim,
+                    1.0 if rank == 0 else 0.0,
+                    1.0 if rank == 1 else 0.0,
+                    1.0 if unit.kind is UnitKind.STEP else 0.0,
+                    1.0 if unit.kind is UnitKind.ROW else 0.0,
+                    1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
+                    1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
+                )
+                candidates.append(Candidate(h.article_id, i, unit, x, self.weights.probability(x)))
+        candidates.sort(key=lambda c: -c.probability)
+        known = set().union(*unit_words.values()) if unit_words else set()
+        uncovered = tuple(sorted(w for w in asked - known if len(w) > 2))
+        return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)
+
+    def _title(self, article: ArticleText) -> npt.NDArray[np.float32]:
+        key = "title\x00" + article.title
+        with self._lock:
+            if key in self._titles:
+                return self._titles[key]
+        vector = self.embedder.encode_one(article.title)
+        with self._lock:
+            self._titles[key] = vector
+        return vector
+
+    def units(self, article: ArticleText) -> tuple[list[Unit], npt.NDArray[np.float32]]:
+        key = hashlib.sha256(article.body.encode()).hexdigest()
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        units = split_units(article.body)
+        vectors = self._vectors([u.embed_text for u in units])
+        with self._lock:
+            self._cache[key] = (units, vectors)
+            while len(self._cache) > 256:  # one entry per article version; plenty for a KB
+                self._cache.popitem(last=False)
+        return units, vectors
+
+    def _vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        return self.embedder.encode(list(texts)) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+def _idf(docs: list[set[str]]) -> dict[str, float]:
+    n = len(docs)
+    counts: dict[str, int] = {}
+    for doc in docs:
+        for w in doc:
+            counts[w] = counts.get(w, 0) + 1
+    return {w: math.log(1 + n / c) for w, c in counts.items()}
+
+
+def _coverage(asked: set[str], unit_words: set[str], idf: dict[str, float]) -> float:
+    """Share of the question's key terms (rarer among the candidates = more weight) the unit mentions."""
+    if not asked:
+        return 0.0
+    unseen = math.log(1 + len(idf) + 1)  # a word no candidate has is as rare as it gets
+    total = sum(idf.get(w, unseen) for w in asked)
+    return sum(idf.get(w, unseen) for w in asked & unit_words) / total

@@ -1,0 +1,65 @@
+"""Recalibration on the team's own sends (Platt scaling).
+
+The shipped confidence model was fitted on labelled questions; a team's articles, tickets and habits
+differ. Every send records the draft and its edit distance, so once there are enough sends,
+`python -m assist train confidence --from-db` fits p' = sigmoid(a · logit(p) + b) so that the shown
+confidence matches how often this team sends a draft with at most light edits. Platt rather than
+isotonic: isotonic regression is a step function, and on a few hundred sends it would show the same
+value for most drafts (the defect this replaced: 95 of 124 drafts at exactly 98%).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from assist.errors import ValidationError
+
+MIN_SENDS = 50
+_EPS = 1e-4
+
+
+@dataclass(frozen=True)
+class Recalibration:
+    slope: float = 1.0
+    intercept: float = 0.0
+    sends: int = 0
+    fitted_at: datetime | None = None
+
+    def apply(self, raw: float) -> float:
+        z = self.slope * _logit(raw) + self.intercept
+        return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+IDENTITY = Recalibration()
+
+
+def fit(raw: Sequence[float], light: Sequence[bool], *, fitted_at: datetime | None = None) -> Recalibration:
+    """Fit on (raw confidence shown at the time, sent with light edits) pairs."""
+    if len(raw) < MIN_SENDS:
+        raise ValidationError(
+            f"Only {len(raw)} sent drafts with a recorded confidence; recalibration needs at least {MIN_SENDS}. "
+            "Keep sending replies from drafts and run it again later."
+        )
+    if len(set(light)) < 2:
+        raise ValidationError(
+            "Every recorded send has the same outcome (all lightly edited, or none), so there is nothing to "
+            "calibrate against yet. Run it again after more sends."
+        )
+    from sklearn.linear_model import LogisticRegression
+
+    xs = [[_logit(p)] for p in raw]
+    model = LogisticRegression(C=100.0).fit(xs, list(light))
+    return Recalibration(
+        slope=round(float(model.coef_[0][0]), 4),
+        intercept=round(float(model.intercept_[0]), 4),
+        sends=len(raw),
+        fitted_at=fitted_at,
+    )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, _EPS), 1 - _EPS)
+    return math.log(p / (1 - p))

@@ -1,0 +1,24 @@
+"""What the thread already holds: the sentences the agents wrote, and whether the customer is answering us."""
+
+from __future__ import annotations
+
+import re
+
+from assist.domain import AuthorRole, TicketDetail
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+MIN_WORDS = 4  # greetings and sign-offs ("Hi Dana,", "Best regards,") say nothing worth remembering
+
+
+def agent_sentences(ticket: TicketDetail) -> tuple[str, ...]:
+    """Every substantive sentence an agent already sent on this ticket (never repeated by a draft)."""
+    out: list[str] = []
+    for m in ticket.messages:
+        if m.author_role is AuthorRole.AGENT:
+            out.extend(s.strip() for s in _SENTENCE.split(m.body) if len(s.split()) >= MIN_WORDS)
+    return tuple(out)
+
+
+def is_follow_up(ticket: TicketDetail) -> bool:
+    """The customer is answering an agent (a fresh welcome would read as if nobody listened)."""
+    return any(m.author_role is AuthorRole.AGENT for m in ticket.messages)
