@@ -99,10 +99,12 @@ def unanswered_text(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
 
 
 def retrieval_query(ticket: TicketDetail, *, max_chars: int = 1000) -> str:
-    """Subject + the unanswered words; a short follow-up ("still broken") gets the first message as context."""
+    """Subject + the unanswered words. A short follow-up ("still nothing, when will it arrive?") gets the first
+    message and the agent's last reply as context: its "it" is what they were about."""
     text = unanswered_text(ticket)
     if len(text.split()) < 12:
         first = next((m.body for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER), "")
-        if first and first not in text:
-            text = f"{first}\n{text}"
+        agent = next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
+        context = [part for part in (first, agent) if part and part not in text]
+        text = "\n".join([*context, text])
     return f"{ticket.subject}\n{text}"[:max_chars]

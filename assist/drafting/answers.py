@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -33,25 +34,31 @@ from assist.embeddings import Embedder
 
 WEIGHTS = Path(__file__).with_name("answers.json")
 CANDIDATE_ARTICLES = 5
-UNIT_FEATURES = (
-    "question_similarity",
-    "context_similarity",
-    "key_term_coverage",
-    "unit_precision",
-    "best_in_article",
+ARTICLE_FEATURES = (
     "article_score",
     "article_dense_score",
-    "article_best_similarity",
+    "best_similarity",
     "article_coverage",
+    "best_unit_coverage",
     "title_similarity",
-    "first_article",
-    "second_article",
+    "exact_phrase",
+)
+UNIT_FEATURES = (
+    "similarity",
+    "question_similarity",
+    "key_term_coverage",
+    "unit_precision",
+    "exact_phrase",
     "is_step",
     "is_row",
     "how_to_step",
     "how_to_fact",
 )
 ALREADY_SAID = 0.8  # similarity above which a unit repeats a sentence the agent already wrote
+# Text the customer quotes ("Invalid date", 'Too many attempts'), and codes such as 409 or invoice.paid: the
+# passage that contains the same words answers this customer, not the procedure around it.
+_QUOTED = re.compile(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]")
+_CODE = re.compile(r"\b(\d{3}|[a-z]+[_.][a-z_.]+)\b")
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
@@ -69,11 +76,15 @@ class ArticleText:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A unit of a candidate article: how likely its article answers, and how well the unit does within it."""
+
     article_id: str
     index: int  # position of the unit in its article
     unit: Unit
-    features: tuple[float, ...]
-    probability: float
+    features: tuple[float, ...]  # UNIT_FEATURES
+    probability: float  # that this unit is the answer, given its article
+    article_features: tuple[float, ...]  # ARTICLE_FEATURES
+    article_probability: float  # that its article holds the answer
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,11 @@ class Question:
     @property
     def how_to(self) -> bool:
         return bool(_HOW_TO.search(self.text))
+
+    @property
+    def exact_phrases(self) -> tuple[str, ...]:
+        found = [m.group(1) for m in _QUOTED.finditer(self.text) if len(m.group(1).split()) <= 8]
+        return tuple(p.lower() for p in [*found, *(m.group(1) for m in _CODE.finditer(self.text.lower()))])
 
 
 @dataclass(frozen=True)
@@ -105,26 +121,36 @@ class Selection:
         return self.candidates[0] if self.candidates else None
 
     def runner_up_elsewhere(self) -> float:
-        """The best probability among units of other articles (how contested the chosen article is)."""
+        """The probability of the next-best article (how contested the chosen article is)."""
         best = self.best
         if best is None:
             return 0.0
-        return max((c.probability for c in self.candidates if c.article_id != best.article_id), default=0.0)
+        return max((c.article_probability for c in self.candidates if c.article_id != best.article_id), default=0.0)
 
 
 @dataclass(frozen=True)
-class SelectorWeights:
+class Linear:
     weights: tuple[float, ...]
     bias: float
-
-    @classmethod
-    def load(cls, path: Path = WEIGHTS) -> SelectorWeights:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(tuple(float(data["weights"][f]) for f in UNIT_FEATURES), float(data["bias"]))
 
     def probability(self, x: Sequence[float]) -> float:
         z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class SelectorWeights:
+    article: Linear
+    unit: Linear
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> SelectorWeights:
+        data = json.loads(path.read_text(encoding="utf-8"))
+
+        def linear(part: dict[str, Any], names: tuple[str, ...]) -> Linear:
+            return Linear(tuple(float(part["weights"][f]) for f in names), float(part["bias"]))
+
+        return cls(linear(data["article"], ARTICLE_FEATURES), linear(data["unit"], UNIT_FEATURES))
 
 
 class AnswerSelector:
@@ -156,34 +182,41 @@ class AnswerSelector:
             (h.article_id, i): content_words(units[i].embed_text) for h, _, units, keep, *_ in pools for i in keep
         }
         idf = _idf(list(unit_words.values()))
+        phrases = question.exact_phrases
         candidates = []
-        for h, rank, units, keep, to_question, to_context, title in pools:
-            article_words = set().union(*(unit_words[(h.article_id, i)] for i in keep))
-            best_sim = max(float(to_question[i]) for i in keep)
-            article_cover = _coverage(asked, article_words, idf)
-            title_sim = float(title @ question.vector)
+        for h, _rank, units, keep, to_question, to_context, title in pools:
+            unit_x = []
             for i in keep:
                 unit, words = units[i], unit_words[(h.article_id, i)]
-                x = (
-                    float(to_question[i]),
-                    float(to_context[i]),
-                    _coverage(asked, words, idf),
-                    len(asked & words) / max(len(words), 1),
-                    1.0 if float(to_question[i]) >= best_sim else 0.0,
-                    h.score,
-                    h.dense_score,
-                    best_sim,
-                    article_cover,
-                    title_sim,
-                    1.0 if rank == 0 else 0.0,
-                    1.0 if rank == 1 else 0.0,
-                    1.0 if unit.kind is UnitKind.STEP else 0.0,
-                    1.0 if unit.kind is UnitKind.ROW else 0.0,
-                    1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
-                    1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
+                text = unit.embed_text.lower()
+                unit_x.append(
+                    (
+                        # The newest words say what to answer, the thread what it is about: a unit must fit both.
+                        (float(to_question[i]) + float(to_context[i])) / 2,
+                        float(to_question[i]),
+                        _coverage(asked, words, idf),
+                        len(asked & words) / max(len(words), 1),
+                        1.0 if any(p in text for p in phrases) else 0.0,
+                        1.0 if unit.kind is UnitKind.STEP else 0.0,
+                        1.0 if unit.kind is UnitKind.ROW else 0.0,
+                        1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
+                        1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
+                    )
                 )
-                candidates.append(Candidate(h.article_id, i, unit, x, self.weights.probability(x)))
-        candidates.sort(key=lambda c: -c.probability)
+            article_x = (
+                h.score,
+                h.dense_score,
+                max(x[0] for x in unit_x),
+                _coverage(asked, set().union(*(unit_words[(h.article_id, i)] for i in keep)), idf),
+                max(x[2] for x in unit_x),
+                float(title @ question.vector),
+                max(x[4] for x in unit_x),
+            )
+            article_p = self.weights.article.probability(article_x)
+            for i, x in zip(keep, unit_x, strict=True):
+                unit_p = self.weights.unit.probability(x)
+                candidates.append(Candidate(h.article_id, i, units[i], x, unit_p, article_x, article_p))
+        candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
         known = set().union(*unit_words.values()) if unit_words else set()
         uncovered = tuple(sorted(w for w in asked - known if len(w) > 2))
         return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)

@@ -22,21 +22,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.drafting.answers import UNIT_FEATURES, Selection
+from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Selection
 from assist.drafting.units import content_words
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
 LIGHT_EDIT = 0.2
 FEATURES = (
+    "article_probability",
+    "article_margin",
     "answer_probability",
-    "answer_margin",
+    "similarity",
     "question_similarity",
-    "context_similarity",
     "key_term_coverage",
+    "exact_phrase",
     "article_score",
     "article_dense_score",
-    "article_best_similarity",
+    "best_similarity",
     "article_coverage",
     "title_similarity",
     "uncovered_share",
@@ -54,17 +56,20 @@ def features(selection: Selection) -> list[float] | None:
         return None
     asked = content_words(selection.question.text)
     f = dict(zip(UNIT_FEATURES, best.features, strict=True))
+    a = dict(zip(ARTICLE_FEATURES, best.article_features, strict=True))
     return [
+        best.article_probability,
+        best.article_probability - selection.runner_up_elsewhere(),
         best.probability,
-        best.probability - selection.runner_up_elsewhere(),
+        f["similarity"],
         f["question_similarity"],
-        f["context_similarity"],
         f["key_term_coverage"],
-        f["article_score"],
-        f["article_dense_score"],
-        f["article_best_similarity"],
-        f["article_coverage"],
-        f["title_similarity"],
+        f["exact_phrase"],
+        a["article_score"],
+        a["article_dense_score"],
+        a["best_similarity"],
+        a["article_coverage"],
+        a["title_similarity"],
         len(selection.uncovered) / len(asked) if asked else 1.0,
         1.0 if _WHETHER.search(selection.question.text) else 0.0,
         float(len(asked)),

@@ -21,7 +21,8 @@ from assist.drafting.units import UnitKind
 MODEL_NAME = "offline-grounded"
 MAX_LINES = 8
 EXTRA_UNITS = 2
-EXTRA_RELATIVE = 0.6  # another unit joins the answer when it scores at least this share of the best
+EXTRA_RELATIVE = 0.8  # a neighbour joins the answer when it scores at least this share of the best
+NEIGHBOURHOOD = 2  # units apart, within the same section
 SIGN_OFF = ("", "Best regards,", "Lumen Support")
 CLARIFYING = (
     "So that I can point you to the right fix, could you tell me a little more: what you were trying to do, "
@@ -30,26 +31,31 @@ CLARIFYING = (
 
 
 def answer_units(selection: Selection) -> list[Candidate]:
-    """The units the reply states, in article order."""
+    """The units the reply states, in article order: the best unit; its whole procedure when the customer asks
+    how to do something; and up to two neighbours in its section that score nearly as well."""
     best = selection.best
     if best is None:
         return []
     same = [c for c in selection.candidates if c.article_id == best.article_id]
     chosen = {best.index: best}
     if best.unit.kind is UnitKind.STEP and selection.question.how_to:
-        for c in same:
-            if c.unit.group == best.unit.group:
-                chosen[c.index] = c
-    for c in same:
-        extras = len(chosen) - 1 if best.unit.kind is not UnitKind.STEP or not selection.question.how_to else 0
-        if extras >= EXTRA_UNITS or len(chosen) >= MAX_LINES:
-            break
-        if c.index in chosen or c.probability < best.probability * EXTRA_RELATIVE:
-            continue
-        if c.unit.kind is UnitKind.STEP and not selection.question.how_to and c.unit.group != best.unit.group:
-            continue  # a stray step from another procedure reads as an instruction out of context
-        chosen[c.index] = c
-    return [chosen[i] for i in sorted(chosen)]
+        chosen |= {c.index: c for c in same if c.unit.group == best.unit.group}
+    elif best.unit.text.endswith(":"):  # a lead-in ("If you lost access to the mailbox:") needs what it introduces
+        following = [c for c in same if c.index > best.index and c.unit.group is not None]
+        group = min(following, key=lambda c: c.index).unit.group if following else None
+        chosen |= {c.index: c for c in following if c.unit.group == group}
+    else:
+        near = [
+            c
+            for c in same
+            if c.index != best.index
+            and c.unit.heading == best.unit.heading
+            and abs(c.index - best.index) <= NEIGHBOURHOOD
+            and c.probability >= best.probability * EXTRA_RELATIVE
+            and (c.unit.kind is not UnitKind.STEP or c.unit.group == best.unit.group)
+        ]
+        chosen |= {c.index: c for c in near[:EXTRA_UNITS]}
+    return [chosen[i] for i in sorted(chosen)][:MAX_LINES]
 
 
 def missing_note(selection: Selection) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.dev.evaluation.drafts import LabelledDraft, load_labelled, open_ticket_for, temporary_assistant
-from assist.drafting.answers import UNIT_FEATURES, WEIGHTS, Candidate, SelectorWeights
+from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, WEIGHTS, Candidate, Linear, SelectorWeights
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
 from assist.drafting.units import content_words
 from assist.pipeline import Evidence, gather_evidence
@@ -48,14 +48,18 @@ def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = 
                 ticket = ticket_detail(session, ticket_id=ticket_id)
             evidence.append(gather_evidence(assistant, ticket))
 
-        xs, ys = [], []
+        ax, ay, ux, uy = [], [], [], []
         for row, ev in zip(rows, evidence, strict=True):
+            seen: set[str] = set()
             for c in ev.selection.candidates:
-                xs.append(list(c.features))
-                ys.append(is_gold_unit(c, row))
-        # Balanced classes: one gold unit among ~100 candidates per question; only the ranking matters here.
-        unit_weights, unit_bias = linear(xs, ys, c=0.3, balanced=True)
-        weights = SelectorWeights(unit_weights, unit_bias)
+                if c.article_id not in seen:  # one row per candidate article
+                    seen.add(c.article_id)
+                    ax.append(list(c.article_features))
+                    ay.append(c.article_id == row.gold)
+                if c.article_id == row.gold:  # the unit model ranks units within the right article
+                    ux.append(list(c.features))
+                    uy.append(is_gold_unit(c, row))
+        weights = SelectorWeights(Linear(*linear(ax, ay, c=0.5)), Linear(*linear(ux, uy, c=0.5, balanced=True)))
         selector = assistant.selector
         selector.weights = weights
 
@@ -75,9 +79,10 @@ def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = 
     selector_target.write_text(
         json.dumps(
             {
-                "weights": dict(zip(UNIT_FEATURES, (round(w, 4) for w in weights.weights), strict=True)),
-                "bias": round(weights.bias, 4),
-                "fitted_on": f"{len(rows)} questions of {queries.name} ({len(xs)} candidate units)",
+                "article": _named(ARTICLE_FEATURES, weights.article),
+                "unit": _named(UNIT_FEATURES, weights.unit),
+                "fitted_on": f"{len(rows)} questions of {queries.name} ({len(ax)} candidate articles, "
+                f"{len(ux)} units of the right articles)",
             },
             indent=2,
         )
@@ -94,6 +99,13 @@ def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = 
     }
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _named(names: tuple[str, ...], model: Linear) -> dict[str, Any]:
+    return {
+        "weights": dict(zip(names, (round(w, 4) for w in model.weights), strict=True)),
+        "bias": round(model.bias, 4),
+    }
 
 
 def linear(

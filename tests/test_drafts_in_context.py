@@ -1,0 +1,80 @@
+"""The five wrong drafts a new user found on the demo workspace, recreated: the right article was retrieved
+each time, yet the draft copied the wrong steps, re-promised what was done, or took the wrong stance.
+Each goes through the real pipeline (real models, real index of the shipped articles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
+from assist.domain import AuthorRole, Draft, DraftAction
+from assist.drafting.stance import CLOSER
+from assist.pipeline import Assistant, compute_assistance
+
+pytestmark = pytest.mark.model
+
+
+def _draft(assistant: Assistant, query: str, thread: tuple[tuple[AuthorRole, str], ...] = ()) -> Draft:
+    ticket_id = open_ticket_for(assistant, LabelledDraft(query, None, None, thread), 1)
+    return compute_assistance(assistant, ticket_id=ticket_id).draft
+
+
+def test_an_invalid_date_import_gets_the_date_fix_not_the_generic_import_steps(assistant: Assistant) -> None:
+    draft = _draft(assistant, "My CSV import shows 'Invalid date' for all rows. The dates look fine to me.")
+    assert draft.sources[:1] == ("csv-import",)
+    assert "use ISO dates (2026-03-31) or choose your date format in the mapping step" in draft.text
+    assert "Download the template" not in draft.text and "Map your columns" not in draft.text
+
+
+def test_a_customer_without_the_mailbox_is_not_sent_a_reset_link_to_it(assistant: Assistant) -> None:
+    draft = _draft(
+        assistant,
+        "I left my old agency and no longer have that mailbox, but my Lumen account is still tied to it. I'm the owner.",
+    )
+    assert draft.sources[:1] == ("account-locked",)
+    assert "contact support from any address" in draft.text
+    assert "Forgot password" not in draft.text and "Send reset link" not in draft.text
+
+
+def test_duplicate_entries_after_sync_get_the_delete_on_the_web_fix(assistant: Assistant) -> None:
+    draft = _draft(assistant, "After syncing I have every entry from Monday twice.")
+    assert draft.sources[:1] == ("mobile-sync",)
+    assert "Delete the duplicate on the web" in draft.text
+    assert "Pull down on the timesheet" not in draft.text
+
+
+@pytest.mark.parametrize(
+    "thread",
+    [
+        (
+            (AuthorRole.CUSTOMER, "Please refund the duplicate charge on my last invoice."),
+            (AuthorRole.AGENT, "Good news: your refund for the duplicate charge is confirmed and was sent today."),
+        ),
+        (
+            (AuthorRole.CUSTOMER, "I cancelled within a week, can I have my money back for this month?"),
+            (AuthorRole.AGENT, "I've processed your refund; you'll receive a receipt by email with a reference."),
+        ),
+    ],
+    ids=["duplicate-charge", "monthly-plan"],
+)
+def test_a_confirmed_refund_is_not_requested_again(
+    assistant: Assistant, thread: tuple[tuple[AuthorRole, str], ...]
+) -> None:
+    draft = _draft(assistant, "Thanks. I still don't see it on my statement, when will it arrive?", thread)
+    assert draft.sources[:1] == ("refund-policy",)
+    assert "5–10 business days" in draft.text
+    assert "Request refund" not in draft.text and "INV-" not in draft.text
+
+
+def test_a_legal_threat_gets_an_acknowledgement_and_a_named_follow_up_not_a_cheerful_answer(
+    assistant: Assistant,
+) -> None:
+    draft = _draft(
+        assistant,
+        "You charged us twice again this month. We are considering legal action over these charges.",
+    )
+    assert draft.action is DraftAction.HOLD
+    assert CLOSER not in draft.text and "Does this solve it" not in draft.text
+    assert "team lead" in draft.text and "one business day" in draft.text
+    assert "refunded in full" not in draft.text  # nothing promised before legal has reviewed it
+    assert draft.sources == ()
