@@ -12,6 +12,8 @@ from assist.domain import AuthorRole, Category, ContactHistory, TicketDetail
 from assist.store.models import EscalationRow, TicketRow, utcnow
 from assist.topics import TopicMatch
 
+SHORT_FOLLOW_UP = 25  # words: a follow-up this short leans on what came before it
+
 SAME_ISSUE_WINDOW = timedelta(days=90)
 
 
@@ -102,7 +104,7 @@ def retrieval_query(ticket: TicketDetail, *, max_chars: int = 1000) -> str:
     """Subject + the unanswered words. A short follow-up ("still nothing, when will it arrive?") gets the first
     message and the agent's last reply as context: its "it" is what they were about."""
     text = unanswered_text(ticket)
-    if len(text.split()) < 12:
+    if len(text.split()) < SHORT_FOLLOW_UP:
         first = next((m.body for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER), "")
         agent = next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
         context = [part for part in (first, agent) if part and part not in text]

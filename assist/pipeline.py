@@ -28,7 +28,7 @@ from assist.domain import (
 )
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
-from assist.drafting.thread import agent_sentences, is_follow_up
+from assist.drafting.thread import agent_sentences, is_follow_up, reply_context
 from assist.drafting.units import content_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
@@ -174,8 +174,9 @@ def gather_evidence(
     query = retrieval_query(ticket)
     topic = ticket_topic_text(ticket)
     asked = unanswered_text(ticket)
+    meaning = reply_context(ticket, asked)
     with timer.step("embed"):  # one batch; texts that coincide are embedded once
-        texts = list(dict.fromkeys([query, topic, asked]))
+        texts = list(dict.fromkeys([query, topic, meaning, asked]))
         vectors = dict(zip(texts, assistant.embedder.encode(texts), strict=True))
         vector = vectors[query]
     with timer.step("triage"):
@@ -195,7 +196,9 @@ def gather_evidence(
             hits = [hits[alternative], *hits[:alternative], *hits[alternative + 1 :]]
         articles = {h.article_id: _article(assistant.knowledge_base, h) for h in candidates}
     with timer.step("select"):
-        question = Question(asked, vectors[asked], vector, agent_said=agent_sentences(ticket))
+        question = Question(
+            asked, vectors[meaning], vector, agent_said=agent_sentences(ticket), words_vector=vectors[asked]
+        )
         selection = assistant.selector.select(question, hits, articles)
     return Evidence(query, vector, vectors[topic], triage, hits, note, selection)
 

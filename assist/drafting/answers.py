@@ -38,6 +38,7 @@ ARTICLE_FEATURES = (
     "article_score",
     "article_dense_score",
     "best_similarity",
+    "best_question_similarity",
     "article_coverage",
     "best_unit_coverage",
     "title_similarity",
@@ -53,12 +54,22 @@ UNIT_FEATURES = (
     "is_row",
     "how_to_step",
     "how_to_fact",
+    "when_duration",
+    "how_much_amount",
 )
-ALREADY_SAID = 0.8  # similarity above which a unit repeats a sentence the agent already wrote
+_U = {name: i for i, name in enumerate(UNIT_FEATURES)}
+# A unit this similar to a sentence the agent already wrote repeats it (gold answers in the fit threads: <= 0.63).
+ALREADY_SAID = 0.7
 # Text the customer quotes ("Invalid date", 'Too many attempts'), and codes such as 409 or invoice.paid: the
 # passage that contains the same words answers this customer, not the procedure around it.
 _QUOTED = re.compile(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]")
 _CODE = re.compile(r"\b(\d{3}|[a-z]+[_.][a-z_.]+)\b")
+# The kind of answer a question wants, against the kind a passage gives: "when / how long" wants a duration,
+# "how much" an amount, "how do I" a procedure.
+_ASKS_WHEN = re.compile(r"\b(when|how long|how soon|how fast|how quickly|how often|how many (days|hours))\b", re.I)
+_DURATION = re.compile(r"\b\d+([–-]\d+)?\s*(business |working )?(minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
+_ASKS_AMOUNT = re.compile(r"\b(how much|cost|price|pricing|fee|charge[sd]?)\b", re.I)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\d+\s?%")
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
@@ -92,9 +103,10 @@ class Question:
     """What the reply must answer (the customer's newest words), its context, and what the agent already said."""
 
     text: str
-    vector: npt.NDArray[np.float32]
-    context_vector: npt.NDArray[np.float32]
+    vector: npt.NDArray[np.float32]  # the newest words, read after the agent's last reply when they are short
+    context_vector: npt.NDArray[np.float32]  # the ticket as retrieval saw it
     agent_said: tuple[str, ...] = ()
+    words_vector: npt.NDArray[np.float32] | None = None  # the newest words alone (default: `vector`)
 
     @property
     def how_to(self) -> bool:
@@ -174,25 +186,28 @@ class AnswerSelector:
                 continue
             to_question = vectors @ question.vector
             to_context = vectors @ question.context_vector
+            to_words = vectors @ (question.words_vector if question.words_vector is not None else question.vector)
             repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
             keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]
             if keep:
-                pools.append((h, rank, units, keep, to_question, to_context, self._title(article)))
+                pools.append((h, rank, units, keep, to_question, to_context, to_words, self._title(article)))
         unit_words = {
             (h.article_id, i): content_words(units[i].embed_text) for h, _, units, keep, *_ in pools for i in keep
         }
         idf = _idf(list(unit_words.values()))
         phrases = question.exact_phrases
+        asks_when, asks_amount = bool(_ASKS_WHEN.search(question.text)), bool(_ASKS_AMOUNT.search(question.text))
         candidates = []
-        for h, _rank, units, keep, to_question, to_context, title in pools:
+        for h, _rank, units, keep, to_question, to_context, to_words, title in pools:
             unit_x = []
             for i in keep:
                 unit, words = units[i], unit_words[(h.article_id, i)]
                 text = unit.embed_text.lower()
                 unit_x.append(
                     (
-                        # The newest words say what to answer, the thread what it is about: a unit must fit both.
-                        (float(to_question[i]) + float(to_context[i])) / 2,
+                        # Within an article, the newest words decide which unit answers; the thread already
+                        # chose the article (below). For a one-message ticket the two coincide.
+                        float(to_words[i]),
                         float(to_question[i]),
                         _coverage(asked, words, idf),
                         len(asked & words) / max(len(words), 1),
@@ -201,16 +216,22 @@ class AnswerSelector:
                         1.0 if unit.kind is UnitKind.ROW else 0.0,
                         1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
                         1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
+                        1.0 if asks_when and _DURATION.search(unit.text) else 0.0,
+                        1.0 if asks_amount and _AMOUNT.search(unit.text) else 0.0,
                     )
                 )
+            best = [max(column) for column in zip(*unit_x, strict=True)]
+            # The article must fit both what the newest words ask and what the thread is about.
+            fits = max((float(to_question[i]) + float(to_context[i])) / 2 for i in keep)
             article_x = (
                 h.score,
                 h.dense_score,
-                max(x[0] for x in unit_x),
+                fits,
+                best[_U["question_similarity"]],
                 _coverage(asked, set().union(*(unit_words[(h.article_id, i)] for i in keep)), idf),
-                max(x[2] for x in unit_x),
+                best[_U["key_term_coverage"]],
                 float(title @ question.vector),
-                max(x[4] for x in unit_x),
+                best[_U["exact_phrase"]],
             )
             article_p = self.weights.article.probability(article_x)
             for i, x in zip(keep, unit_x, strict=True):

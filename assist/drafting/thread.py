@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assist.domain import AuthorRole, TicketDetail
+from assist.history import SHORT_FOLLOW_UP
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MIN_WORDS = 4  # greetings and sign-offs ("Hi Dana,", "Best regards,") say nothing worth remembering
@@ -22,3 +23,13 @@ def agent_sentences(ticket: TicketDetail) -> tuple[str, ...]:
 def is_follow_up(ticket: TicketDetail) -> bool:
     """The customer is answering an agent (a fresh welcome would read as if nobody listened)."""
     return any(m.author_role is AuthorRole.AGENT for m in ticket.messages)
+
+
+def reply_context(ticket: TicketDetail, asked: str) -> str:
+    """What the newest words mean: a short follow-up ("how long until it shows up?") is read after the agent's
+    last reply, which is what its "it" refers to."""
+    if len(asked.split()) >= SHORT_FOLLOW_UP:
+        return asked
+    agent = next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
+    said = " ".join(s for s in _SENTENCE.split(agent) if len(s.split()) >= MIN_WORDS)
+    return f"{said}\n{asked}" if said else asked

@@ -75,7 +75,7 @@ def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = 
         held_out = out_of_fold(cx, cy, c=0.5)
         probabilities = [_sigmoid(conf_bias + sum(w * v for w, v in zip(conf_weights, x, strict=True))) for x in cx]
 
-    threshold = best_threshold(held_out, [r.gold is None for r in rows])
+    threshold = best_threshold(held_out, cy, [r.gold is None for r in rows])
     selector_target.write_text(
         json.dumps(
             {
@@ -141,16 +141,14 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def best_threshold(confidences: list[float], unanswerable: list[bool]) -> float:
-    """The confidence cut with the best F1 for "abstain exactly where nothing answers"."""
-    best, best_f1 = 0.0, -1.0
+def best_threshold(confidences: list[float], grounded: list[bool], unanswerable: list[bool]) -> float:
+    """The confidence cut that makes the most drafts right: a grounded answer offered, or no answer offered
+    where no article answers. (Abstaining on a question the articles do answer is a miss, like a wrong answer.)"""
+    best, best_right = 0.0, -1
     for t in sorted({round(c, 2) for c in confidences}):
-        abstain = [c < t for c in confidences]
-        caught = sum(a and u for a, u in zip(abstain, unanswerable, strict=True))
-        if not caught:
-            continue
-        precision, recall = caught / sum(abstain), caught / sum(unanswerable)
-        f1 = 2 * precision * recall / (precision + recall)
-        if f1 > best_f1:
-            best, best_f1 = t, f1
+        right = sum(
+            (c < t and u) or (c >= t and g) for c, g, u in zip(confidences, grounded, unanswerable, strict=True)
+        )
+        if right > best_right:
+            best, best_right = t, right
     return best
