@@ -18,6 +18,9 @@ from assist.domain import (
     Passage,
     PreviousTicket,
     Role,
+    Sentiment,
+    SentimentLevel,
+    Signal,
     TicketDetail,
     TicketStatus,
     User,
@@ -164,3 +167,16 @@ def make_actor(session: Session, role: str = "agent", **overrides: Any) -> User:
     """A stored user, returned as the domain `User` that core functions take as `actor`."""
     row = make_user(session, role=role, **overrides)
     return User(id=row.id, email=row.email, name=row.name, role=Role(role), active=True)
+
+
+def sentiment(level: str = "neutral", signals: tuple[Signal, ...] = ()) -> Sentiment:
+    """An assessment built in memory, for tests of what follows from it."""
+    return Sentiment(
+        level=SentimentLevel(level),
+        score=0.0,
+        probabilities={"negative": 0.2, "neutral": 0.6, "positive": 0.2},
+        frustration=0.8 if level in ("angry", "urgent") else 0.1,
+        signals=signals,
+        evidence={},
+        model="test",
+    )

@@ -1,9 +1,21 @@
+"""Draft confidence: features of the selected answer, the shipped model, edit ratio and ECE."""
+
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from assist.domain import Category
-from assist.drafting.confidence import NO_EVIDENCE, ConfidenceModel, expected_calibration_error, features
+from assist.drafting import AnswerSelector, ArticleText, Question, Selection
+from assist.drafting.confidence import (
+    FEATURES,
+    NO_EVIDENCE,
+    ConfidenceModel,
+    edit_ratio,
+    expected_calibration_error,
+    features,
+)
+from assist.embeddings import Embedder
+from tests.drafting.test_offline import _article
 from tests.factories import hit
 
 
@@ -13,18 +25,41 @@ def test_ece_is_zero_for_perfect_calibration_and_large_for_overconfidence() -> N
     assert expected_calibration_error([], []) == 0.0
 
 
-def test_features_describe_the_retrieval_evidence() -> None:
-    hits = [hit("a", score=0.6), hit("b", score=0.45, category="account")]
-    assert features(hits, Category.BILLING) == pytest.approx([0.6, 0.15, 1.0, 1.0])
-    assert features(hits, Category.ACCOUNT)[3] == 0.0
-    assert features([], Category.BILLING) is None
+def test_edit_ratio_is_the_share_of_the_longer_text_that_changed() -> None:
+    assert edit_ratio("abcd", "abcd", 0) == 0.0
+    assert edit_ratio("abcd", "abcdefgh", 4) == 0.5
+    assert edit_ratio("", "", 0) == 0.0
 
 
-def test_shipped_model_is_more_confident_for_clear_evidence() -> None:
+def _selection(embedder: Embedder, question: str, *articles: tuple[str, float]) -> Selection:
+    texts: dict[str, ArticleText] = {a: _article(a) for a, _ in articles}
+    vector = embedder.encode_one(question)
+    hits = [hit(a, title=texts[a].title, score=score) for a, score in articles]
+    return AnswerSelector(embedder).select(Question(question, vector, vector), hits, texts)
+
+
+@pytest.mark.model
+def test_features_describe_the_answer_and_the_question(embedder: Embedder) -> None:
+    selection = _selection(embedder, "Can I pay for Lumen with Bitcoin?", ("payment-method", 0.4))
+    x = dict(zip(FEATURES, features(selection), strict=True))
+    assert x["asks_whether_possible"] == 1.0
+    assert x["uncovered_share"] > 0  # "bitcoin" is in no candidate
+    assert x["article_margin"] == pytest.approx(x["article_probability"])  # no other article competes
+    empty = AnswerSelector(embedder).select(Question("x", np.zeros(384, np.float32), np.zeros(384, np.float32)), [], {})
+    assert features(empty) is None
+
+
+@pytest.mark.model
+def test_the_shipped_model_is_surer_of_an_answered_question_than_an_unanswered_one(embedder: Embedder) -> None:
     model = ConfidenceModel.load()
-    clear = model.probability([hit("a", score=0.7), hit("b", score=0.3)], Category.BILLING)
-    murky = model.probability(
-        [hit("a", score=0.3).model_copy(update={"bm25_rank": 3}), hit("b", score=0.29)], Category.ACCOUNT
+    answered = model.probability(
+        _selection(
+            embedder, "The password reset link says it expired", ("password-reset", 0.7), ("account-locked", 0.4)
+        )
     )
-    assert 0 < murky < clear < 1
-    assert model.probability([], None) == NO_EVIDENCE
+    unanswered = model.probability(
+        _selection(embedder, "Does Lumen have a dark mode?", ("getting-started", 0.35), ("browser-performance", 0.3))
+    )
+    assert 0 < unanswered < model.threshold <= answered < 1
+    empty = AnswerSelector(embedder).select(Question("x", np.zeros(384, np.float32), np.zeros(384, np.float32)), [], {})
+    assert model.probability(empty) == NO_EVIDENCE

@@ -16,7 +16,9 @@ from assist.config import Settings
 from assist.domain import DraftMode, SentimentLevel
 from assist.drafting import DraftingError, LlmDrafter
 from assist.factories import build_chat_model
-from tests.factories import detail, hit
+from tests.factories import detail
+
+PASSAGES = [("refund-policy", "Refund policy", "Card refunds take 5-10 business days.")]
 
 
 class _Endpoint(BaseHTTPRequestHandler):
@@ -77,13 +79,18 @@ def _drafter(base_url: str, **settings: Any) -> LlmDrafter:
 
 def test_chat_openai_uses_the_configured_base_url_model_and_key(endpoint: str) -> None:
     draft = _drafter(endpoint).draft(
-        ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="Dana", retrieval_confidence=0.6
+        ticket=detail(),
+        passages=PASSAGES,
+        stance="",
+        level=SentimentLevel.NEUTRAL,
+        customer_summary="Dana",
+        confidence=0.6,
     )
     (request,) = _Endpoint.requests
     assert request["path"] == "/v1/chat/completions"
     assert request["auth"] == "Bearer sk-test"
     assert request["body"]["model"] == "local-llama"
-    assert '<article n="1" title="Refund policy">' in request["body"]["messages"][1]["content"]
+    assert '<passage n="1" article="Refund policy">' in request["body"]["messages"][1]["content"]
     assert draft.mode is DraftMode.LLM
     assert draft.text.startswith("Hi Dana, card refunds take 5-10 business days.")
     assert draft.tokens == 960 and draft.sources == ("refund-policy",)
@@ -93,7 +100,12 @@ def test_a_slow_endpoint_times_out_as_a_drafting_error(endpoint: str) -> None:
     _Endpoint.delay_s = 2.0
     with pytest.raises(DraftingError, match="Timeout"):
         _drafter(endpoint, llm_timeout_s=0.3).draft(
-            ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="", retrieval_confidence=0.5
+            ticket=detail(),
+            passages=PASSAGES,
+            stance="",
+            level=SentimentLevel.NEUTRAL,
+            customer_summary="",
+            confidence=0.5,
         )
 
 
@@ -115,6 +127,11 @@ def test_llm_timeout_bounds_the_whole_attempt_retries_included(endpoint: str) ->
     started = time.perf_counter()
     with pytest.raises(DraftingError, match="within 1 s"):
         drafter.draft(
-            ticket=detail(), hits=[hit()], level=SentimentLevel.NEUTRAL, customer_summary="", retrieval_confidence=0.5
+            ticket=detail(),
+            passages=PASSAGES,
+            stance="",
+            level=SentimentLevel.NEUTRAL,
+            customer_summary="",
+            confidence=0.5,
         )
     assert time.perf_counter() - started < 1.5
