@@ -12,10 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Engine, Text, and_, case, cast, exists, func, literal, select
 
+from assist.drafting.confidence import LIGHT_EDIT
+from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.models import (
     AssistRunRow,
@@ -232,22 +235,35 @@ def sentiment(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 
 
 def calibration(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    """Confidence band of the draft vs how often it was sent as drafted (a reliability diagram)."""
-    band = func.floor(DraftRow.confidence * 10) / 10.0
+    """A reliability diagram of draft confidence against how often the draft went out with at most light edits:
+    the confidence as shown when each draft was made, and as the team's current recalibration would show it.
+    Columns: series, band, mean_confidence, light_edit_rate, replies."""
     stmt = (
-        select(
-            band,
-            func.avg(case((ReplyRow.sent_as_drafted, 1.0), else_=0.0)),
-            func.avg(DraftRow.confidence),
-            func.count(),
-        )
+        select(DraftRow.confidence, DraftRow.raw_confidence, ReplyRow.edit_ratio)
         .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
         .join(TicketRow, TicketRow.id == ReplyRow.ticket_id)
-        .where(_where(f))
-        .group_by(band)
-        .order_by(band)
+        .where(_where(f), ReplyRow.edit_ratio.is_not(None))
     )
-    return _frame(engine, stmt, ["band", "sent_as_drafted", "mean_confidence", "replies"])
+    sends = _frame(engine, stmt, ["shown", "raw", "edit_ratio"])
+    columns = ["series", "band", "mean_confidence", "light_edit_rate", "replies"]
+    if sends.empty:
+        return pd.DataFrame(columns=columns)
+    light = sends["edit_ratio"] <= LIGHT_EDIT
+    series = [pd.DataFrame({"series": "as shown", "confidence": sends["shown"], "light": light})]
+    recalibration = current_recalibration(engine)
+    if recalibration.fitted_at is not None:
+        known = sends["raw"].notna()
+        raw = sends.loc[known, "raw"].clip(1e-4, 1 - 1e-4)
+        z = recalibration.slope * np.log(raw / (1 - raw)) + recalibration.intercept
+        series.append(
+            pd.DataFrame({"series": "recalibrated", "confidence": 1 / (1 + np.exp(-z)), "light": light[known]})
+        )
+    frame = pd.concat(series, ignore_index=True)
+    frame["band"] = (frame["confidence"] * 10).clip(upper=9.999).astype(int) / 10
+    grouped = frame.groupby(["series", "band"], as_index=False).agg(
+        mean_confidence=("confidence", "mean"), light_edit_rate=("light", "mean"), replies=("light", "size")
+    )
+    return grouped[columns]
 
 
 def time_in_status(engine: Engine, f: MetricsFilter, *, now: datetime | None = None) -> pd.DataFrame:

@@ -114,7 +114,7 @@ def compute_assistance(
                 plan=plan(
                     sentiment=sentiment,
                     escalation=escalation,
-                    answerable=confidence >= _abstain_below(assistant),
+                    answerable=confidence >= abstain_below(assistant),
                     specific=len(content_words(selection.question.text)) >= SPECIFIC_WORDS,
                     follow_up_thread=is_follow_up(ticket),
                 ),
@@ -185,21 +185,23 @@ def gather_evidence(
         # Triage's category is shown, not used to filter: a confidently wrong category used to hide the right
         # article (fit-half top-1 0.84 with the filter, 0.90 without; docs/evaluation.md).
         hits, note = _retrieve(assistant.knowledge_base, query, vector)
-        candidates = hits[:CANDIDATE_ARTICLES]
-        if alternative:
-            if alternative >= len(hits) or hits[alternative].score < MIN_ALTERNATIVE_SCORE:
-                raise NoAlternativeError(
-                    "There is no other grounded candidate for this ticket: the current draft uses the best "
-                    "matching article. Edit it, or write the answer by hand."
-                )
-            candidates = [hits[alternative]]
-            hits = [hits[alternative], *hits[:alternative], *hits[alternative + 1 :]]
-        articles = {h.article_id: _article(assistant.knowledge_base, h) for h in candidates}
+        articles = {h.article_id: _article(assistant.knowledge_base, h) for h in hits[:CANDIDATE_ARTICLES]}
     with timer.step("select"):
         question = Question(
             asked, vectors[meaning], vector, agent_said=agent_sentences(ticket), words_vector=vectors[asked]
         )
         selection = assistant.selector.select(question, hits, articles)
+        if alternative:  # the n-th best article as the selector ranks them, alone
+            by_id = {h.article_id: h for h in hits}
+            ranked = [by_id[a] for a in dict.fromkeys(c.article_id for c in selection.candidates)]
+            if alternative >= len(ranked) or ranked[alternative].score < MIN_ALTERNATIVE_SCORE:
+                raise NoAlternativeError(
+                    "There is no other grounded candidate for this ticket: the current draft uses the best "
+                    "matching article. Edit it, or write the answer by hand."
+                )
+            chosen = ranked[alternative]
+            hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]
+            selection = assistant.selector.select(question, hits, {chosen.article_id: articles[chosen.article_id]})
     return Evidence(query, vector, vectors[topic], triage, hits, note, selection)
 
 
@@ -232,7 +234,8 @@ def _sentiment(
     return sentiment, tuple(trend)
 
 
-def _abstain_below(assistant: Assistant) -> float:
+def abstain_below(assistant: Assistant) -> float:
+    """The confidence below which no answer is drafted (Settings, or the threshold fitted with the model)."""
     configured = assistant.settings.draft_min_confidence
     return assistant.confidence.threshold if configured is None else configured
 

@@ -53,7 +53,7 @@ with right:
     view.chart("CSAT by how the reply was written", board.csat_by_segment, "csat_by_segment", view.segments)
     view.chart("Top escalation reasons", board.escalation_reasons, "escalation_reasons", view.reasons)
     view.chart(
-        "Confidence calibration (draft confidence vs sent as drafted)",
+        "Confidence calibration (draft confidence vs sent with light edits)",
         board.calibration,
         "calibration",
         view.reliability,

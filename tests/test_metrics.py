@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from assist.domain import AuthorRole, Category, TicketStatus
+from assist.drafting.recalibration import Recalibration
 from assist.lifecycle import transition
 from assist.metrics import (
     MetricsFilter,
@@ -21,6 +22,7 @@ from assist.metrics import (
     volume,
 )
 from assist.store import session_scope
+from assist.store.calibrations import save_recalibration
 from assist.store.models import CsatRow, DraftRow, EscalationRow, ReplyRow
 from assist.store.tickets import add_message
 from tests.conftest import NOW
@@ -62,6 +64,7 @@ def workspace(engine: Engine) -> dict[str, int]:
                         model="m",
                         mode="offline",
                         confidence=0.8 if name == "t1" else 0.4,
+                        raw_confidence=0.8 if name == "t1" else 0.4,
                         sources=[],
                     )
                     session.add(draft)
@@ -73,6 +76,7 @@ def workspace(engine: Engine) -> dict[str, int]:
                         draft_id=draft.id if draft else None,
                         sent_text="reply",
                         edit_distance={"t1": 0, "t2": 6}.get(name),
+                        edit_ratio={"t1": 0.0, "t2": 0.6}.get(name),
                         sent_as_drafted=name == "t1",
                         sent_by_id=agent.id,
                         sent_at=at,
@@ -129,10 +133,16 @@ def test_volume_and_reasons(engine: Engine, workspace: dict[str, int]) -> None:
 
 
 def test_calibration_bands(engine: Engine, workspace: dict[str, int]) -> None:
+    """Light edits (at most 20% of the text changed) per confidence band; a recalibration adds its own line."""
     frame = calibration(engine, WINDOW)
-    assert frame[["band", "sent_as_drafted", "replies"]].to_dict("records") == [
-        {"band": 0.4, "sent_as_drafted": 0.0, "replies": 1},
-        {"band": 0.8, "sent_as_drafted": 1.0, "replies": 1},
+    assert frame[["series", "band", "light_edit_rate", "replies"]].to_dict("records") == [
+        {"series": "as shown", "band": 0.4, "light_edit_rate": 0.0, "replies": 1},
+        {"series": "as shown", "band": 0.8, "light_edit_rate": 1.0, "replies": 1},
+    ]
+    save_recalibration(engine, Recalibration(slope=0.0, intercept=0.0, sends=2))  # flat: everything at 50%
+    recalibrated = calibration(engine, WINDOW).query("series == 'recalibrated'")
+    assert recalibrated[["band", "light_edit_rate", "replies"]].to_dict("records") == [
+        {"band": 0.5, "light_edit_rate": 0.5, "replies": 2}
     ]
 
 

@@ -91,6 +91,8 @@ LABELS = {
     "level": "Sentiment",
     "mean_confidence": "Draft confidence",
     "sent_as_drafted": "Sent as drafted",
+    "light_edit_rate": "Sent with light edits (≤ 20% changed)",
+    "series": "Confidence",
     "replies": "Replies",
     "band": "Confidence band",
     "status": "Status",
@@ -136,7 +138,8 @@ def reliability(frame: pd.DataFrame) -> object:
     fig = px.line(
         frame,
         x="mean_confidence",
-        y="sent_as_drafted",
+        y="light_edit_rate",
+        color="series",
         markers=True,
         hover_data=["replies", "band"],
         range_x=[0, 1],

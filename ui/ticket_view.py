@@ -9,11 +9,23 @@ from typing import TypeVar
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import AuthorRole, Escalation, Hit, OpenTicket, Queue, ReplyState, Sentiment, SentReply, Triage
+from assist.domain import (
+    AuthorRole,
+    DraftAction,
+    Escalation,
+    Hit,
+    OpenTicket,
+    Queue,
+    ReplyState,
+    Sentiment,
+    SentReply,
+    Triage,
+)
 from assist.drafting import insert_link
+from assist.drafting.offline import clarifying_reply
 from assist.errors import AssistError
 from assist.kb import KnowledgeBase
-from assist.pipeline import Assistant
+from assist.pipeline import Assistant, abstain_below
 from assist.ticket_actions import add_note, escalate, handoff_preview, regenerate, reopen, send_reply
 from ui import resources, state
 from ui.format import STATUS_LABELS, ago, escape_markdown, kb_text, priority_label, trend_text
@@ -33,12 +45,12 @@ LEVEL_ICONS = {"positive": "🙂", "neutral": "😐", "frustrated": "😕", "ang
 
 
 def confidence_badge(confidence: float, threshold: float) -> str:
-    """Bands of the calibrated confidence: high means the right article about 3 times in 4 or better."""
+    """Bands of the confidence, the estimated chance the draft goes out with at most light edits."""
     if confidence >= 0.75:
-        return f":green-badge[High confidence {confidence:.0%}]"
+        return f":green-badge[:material/verified: Likely sent as is · {confidence:.0%}]"
     if confidence >= threshold:
-        return f":orange-badge[Medium confidence {confidence:.0%}]"
-    return f":red-badge[Low confidence {confidence:.0%}]"
+        return f":orange-badge[:material/edit_note: Check before sending · {confidence:.0%}]"
+    return f":red-badge[:material/help: No answer drafted · {confidence:.0%}]"
 
 
 def conversation(ws: OpenTicket) -> None:
@@ -218,17 +230,33 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
     draft = ws.assistance.draft
     key = _editor_key(ws.ticket.id)
     offer = ws.reply is ReplyState.DRAFT
+    abstained = draft.action in (DraftAction.CLARIFY, DraftAction.ESCALATE)
     if offer:
         st.markdown(
-            confidence_badge(draft.confidence, settings.escalation_min_confidence)
+            confidence_badge(draft.confidence, abstain_below(assistant))
             + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
             + (" · sources: " + ", ".join(escape_markdown(s) for s in draft.sources) if draft.sources else "")
         )
+        if draft.action is DraftAction.HOLD:
+            st.info(
+                "Escalation suggested: this draft acknowledges the customer, says who follows up and when, "
+                "and promises nothing else.",
+                icon=":material/front_hand:",
+            )
         for note in draft.notes:
-            st.info(escape_markdown(note), icon=":material/info:")
+            (st.warning if abstained else st.info)(escape_markdown(note), icon=":material/info:")
+        if abstained:
+            st.button(
+                "Ask a clarifying question",
+                key=f"{key}_clarify",
+                icon=":material/contact_support:",
+                on_click=_fill,
+                args=(key, clarifying_reply(ws.ticket.customer.name)),
+                help="Puts a question asking for the details into the reply box; or escalate below.",
+            )
     else:
         st.caption("You replied last. A new draft appears when the customer writes again; you can still write here.")
-    st.session_state.setdefault(key, draft.text if offer else "")
+    st.session_state.setdefault(key, draft.text if offer and not abstained else "")
     text = st.text_area("Reply to the customer", key=key, height=320, max_chars=settings.max_message_chars)
     if ws.assistance.hits:
         left, right = st.columns([3, 1])
@@ -284,10 +312,15 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         )
 
 
+def _fill(key: str, text: str) -> None:
+    st.session_state[key] = text
+
+
 def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
     if ws.reply is ReplyState.CLOSED or (ws.owned_by_viewer and ws.ticket.status.value == "escalated"):
         return
-    with st.expander("Escalate to a lead", expanded=ws.assistance.escalation.suggest, icon=":material/priority_high:"):
+    expanded = ws.assistance.escalation.suggest or ws.assistance.draft.action is DraftAction.ESCALATE
+    with st.expander("Escalate to a lead", expanded=expanded, icon=":material/priority_high:"):
         note = st.text_area("Note for the lead", key=f"escalate_note_{ws.ticket.id}", max_chars=2000)
         if st.toggle("Preview the handoff package", key=f"escalate_preview_{ws.ticket.id}"):
             package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id, note=note)

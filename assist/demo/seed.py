@@ -7,6 +7,7 @@ already holds tickets, so it is safe to call on every start.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assist.demo import content
 from assist.domain import AuthorRole, Category, Channel, Escalation, EscalationPriority, Queue, TicketStatus
+from assist.drafting.confidence import edit_ratio
 from assist.handoff import build_handoff
 from assist.lifecycle import transition
 from assist.store.db import session_scope
@@ -41,6 +43,14 @@ PLAN_PRICE_CENTS = {"free": 0, "starter": 1200, "pro": 2900, "enterprise": 9900}
 MOODS = ("calm", "confused", "frustrated", "angry", "urgent")
 MOOD_WEIGHTS = (34, 20, 26, 12, 8)
 MOOD_PRIORITY = {"calm": 0, "confused": 0, "frustrated": 2, "angry": 3, "urgent": 4}
+REWRITES = (  # what an agent writes instead of a draft that missed
+    "I've looked into this for you personally and fixed it on our side; you shouldn't see the problem again. "
+    "I've also noted it on your account in case it comes back.",
+    "Thanks for the details. This one needs a closer look from our engineers, so I've opened an internal report "
+    "and will write to you as soon as I hear back, at the latest by tomorrow.",
+    "I checked your workspace and found the cause: a setting changed by one of your admins. I've reverted it with "
+    "their agreement, so everything should work again now.",
+)
 EDITS = (
     "\n\nI've also added a note to your account so the whole team knows the history.",
     "\n\nSorry again for the trouble this caused.",
@@ -181,8 +191,9 @@ class _Seeder:
             escalator = rng.choice(["legal", "churn", "manager"])
         if escalator == "repeat":
             problem = content.REPEAT_CONTACT[min(earlier, 2) - 1] + " " + problem
-        elif escalator:
-            problem += " " + rng.choice(content.ESCALATORS[escalator])
+        elif escalator:  # a walkthrough ticket always says the same thing
+            sentences = content.ESCALATORS[escalator]
+            problem += " " + (sentences[0] if wording is not None else rng.choice(sentences))
         body = rng.choice(content.OPENINGS[mood]).format(problem=problem)
         priority = (
             3 + MOOD_PRIORITY[mood] + 2 * customer.is_vip + 2 * (escalator == "repeat") + 2 * (escalator == "legal")
@@ -286,12 +297,27 @@ class _Seeder:
         self, ticket: TicketRow, customer: CustomerRow, topic: content.Topic, agent: UserRow, at: datetime
     ) -> None:
         rng = self.rng
+        first = customer.name.split()[0]
         drafted = (
-            f"Hi {customer.name.split()[0]},\n\n{topic.agent_reply}\n\n"
+            f"Hi {first},\n\n{topic.agent_reply}\n\n"
             "Is there anything else I can help with?\n\nBest,\n" + agent.name + "\nLumen Support"
         )
-        style = rng.choices(["as_drafted", "edited", "by_hand"], [45, 35, 20])[0]
-        sent = drafted + rng.choice(EDITS) if style == "edited" else drafted
+        # The confidence shown with each historical draft, and whether the agent then sent it with light edits.
+        # The demo team edits more than the shipped model expects (its confidence runs high), so the Metrics
+        # calibration chart has something to show before and after `train confidence --from-db`.
+        confidence = round(rng.uniform(0.2, 0.97), 4)
+        light = rng.random() < 1 / (1 + math.exp(-(1.8 * math.log(confidence / (1 - confidence)) - 0.9)))
+        if rng.random() < 0.2:
+            style = "by_hand"
+        elif light:
+            style = "as_drafted" if rng.random() < 0.6 else "edited"
+        else:
+            style = "rewritten"
+        sent = {
+            "edited": drafted + rng.choice(EDITS),
+            "rewritten": f"Hi {first},\n\n{rng.choice(REWRITES)}\n\nBest,\n{agent.name}\nLumen Support",
+        }.get(style, drafted)
+        distance = Levenshtein.distance(drafted, sent)
         message = add_message(
             self.session, ticket=ticket, role=AuthorRole.AGENT, body=sent, author=agent, actor=agent.email, at=at
         )
@@ -301,7 +327,8 @@ class _Seeder:
                 ticket_id=ticket.id,
                 ticket_version=ticket.version,
                 text=drafted,
-                confidence=round(rng.uniform(0.55, 0.95) if style == "as_drafted" else rng.uniform(0.3, 0.8), 2),
+                confidence=confidence,
+                raw_confidence=confidence,
                 sources=[topic.article],
                 model="offline-grounded",
                 mode="offline",
@@ -316,7 +343,8 @@ class _Seeder:
                 draft_id=draft.id if draft else None,
                 draft_text=drafted if draft else None,
                 sent_text=sent,
-                edit_distance=Levenshtein.distance(drafted, sent) if draft else None,
+                edit_distance=distance if draft else None,
+                edit_ratio=edit_ratio(drafted, sent, distance) if draft else None,
                 sent_as_drafted=style == "as_drafted",
                 sent_by_id=agent.id,
                 sent_at=at,
@@ -387,6 +415,7 @@ class _Seeder:
             at + timedelta(minutes=2),
             escalator="legal",
             status=TicketStatus.NEW,
+            wording=(0, 0),
         )
         # Diego: his webhook endpoint was disabled a month ago; today he asks about webhook signatures.
         self._ticket(

@@ -66,6 +66,12 @@ def missing_note(selection: Selection) -> str:
     return f"No article answers this{about}.{closest} Ask a clarifying question or escalate."
 
 
+def clarifying_reply(customer_name: str, opening: str = "Thanks for reaching out.") -> str:
+    """A reply that asks for what is missing instead of guessing an answer."""
+    first = customer_name.split()[0] if customer_name.strip() else "there"
+    return "\n".join([f"Hi {first},", "", opening, "", CLARIFYING, *SIGN_OFF])
+
+
 class OfflineDrafter:
     def draft(
         self, *, customer_name: str, selection: Selection, plan: Plan, earlier_contacts: int, confidence: float

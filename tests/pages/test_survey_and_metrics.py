@@ -81,5 +81,6 @@ def test_dashboard_filters_and_exports(admin: User, workspace: Engine) -> None:
     assert not at.exception
     labels = [m.value for m in at.markdown if m.value.startswith("##### ")]
     assert (
-        "##### CSAT trend" in labels and "##### Confidence calibration (draft confidence vs sent as drafted)" in labels
+        "##### CSAT trend" in labels
+        and "##### Confidence calibration (draft confidence vs sent with light edits)" in labels
     )

@@ -51,7 +51,7 @@ def test_open_edit_send_changes_status_and_stores_the_edit_distance(admin: User,
     headers = [m.value for m in at.markdown]
     assert {"#### Conversation", "#### Reply", "#### Customer"} <= set(headers)
     assert any(h.startswith("#### Knowledge base (") for h in headers)
-    assert any("confidence" in h and "badge" in h for h in headers)
+    assert any("badge[" in h and ("sent as is" in h or "Check before sending" in h) for h in headers)
     assert any(m.value.startswith("**Category** technical") and "**Sentiment**" in m.value for m in at.markdown)
     box = _draft_box(at)
     original = box.value  # type: ignore[attr-defined]
