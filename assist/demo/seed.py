@@ -396,7 +396,7 @@ class _Seeder:
         topics = {t.key: t for t in content.TOPICS}
         at = self.now - timedelta(minutes=12)  # random tickets are at least 15 minutes old
         simple, repeat, legal, returning = customers[-4:]
-        self._ticket(900, simple, topics["api-401"], "calm", at, status=TicketStatus.NEW)
+        self._ticket(900, simple, topics["api-401"], "calm", at, status=TicketStatus.NEW, wording=(1, 2))
         for k, days in enumerate((40, 21)):  # two earlier, resolved contacts about the same refund
             self._ticket(
                 901 + k,
@@ -406,7 +406,15 @@ class _Seeder:
                 self.now - timedelta(days=days),
                 status=TicketStatus.RESOLVED,
             )
-        self._ticket(903, repeat, topics["refund-missing"], "calm", at + timedelta(minutes=1), status=TicketStatus.NEW)
+        self._ticket(
+            903,
+            repeat,
+            topics["refund-missing"],
+            "calm",
+            at + timedelta(minutes=1),
+            status=TicketStatus.NEW,
+            wording=(2, 0),
+        )
         self._ticket(
             904,
             legal,
