@@ -8,7 +8,8 @@ Where things live:
     domain          enums and the read models pages receive (InboxRow, TicketDetail, Assistance, ...)
     factories       builds every heavy resource once (engine, embedder, models, knowledge base, Assistant)
     inbox           the ticket list
-    pipeline        compute_assistance(ticket) -> Assistance: retrieval, sentiment, triage, draft, escalation
+    pipeline        compute_assistance(ticket) -> Assistance: retrieval, answer selection, sentiment, triage,
+                    confidence, escalation, the plan and the draft; abstain_below (no answer drafted under it)
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
@@ -56,7 +57,7 @@ from assist.factories import build_assistant, build_engine, build_knowledge_base
 from assist.inbox import list_assignees, list_inbox
 from assist.kb import KnowledgeBase
 from assist.lifecycle import change_status, time_in_status
-from assist.pipeline import Assistant, compute_assistance, precompute_many
+from assist.pipeline import Assistant, abstain_below, compute_assistance, precompute_many
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from assist.store import make_engine, upgrade
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
@@ -92,6 +93,7 @@ __all__ = [
     "TicketStatus",
     "User",
     "ValidationError",
+    "abstain_below",
     "add_note",
     "authenticate",
     "build_assistant",
