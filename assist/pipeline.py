@@ -49,6 +49,7 @@ from assist.triage import Triager
 
 MIN_ALTERNATIVE_SCORE = 0.3  # Regenerate grounds on the next article only when it is this relevant
 ARTICLES = 5
+EMBED_BATCH = 4  # the agent's short sentences would otherwise be padded to the length of the whole ticket
 SPECIFIC_WORDS = 5  # a question with this many key words is specific: no article means escalate, not clarify
 
 
@@ -175,9 +176,10 @@ def gather_evidence(
     topic = ticket_topic_text(ticket)
     asked = unanswered_text(ticket)
     meaning = reply_context(ticket, asked)
-    with timer.step("embed"):  # one batch; texts that coincide are embedded once
-        texts = list(dict.fromkeys([query, topic, meaning, asked]))
-        vectors = dict(zip(texts, assistant.embedder.encode(texts), strict=True))
+    said = agent_sentences(ticket)
+    with timer.step("embed"):  # texts that coincide are embedded once; short ones batch apart from long ones
+        texts = list(dict.fromkeys([query, topic, meaning, asked, *said]))
+        vectors = dict(zip(texts, assistant.embedder.encode(texts, batch_size=EMBED_BATCH), strict=True))
         vector = vectors[query]
     with timer.step("triage"):
         triage = assistant.triager.classify(query, vector=vector)
@@ -188,7 +190,12 @@ def gather_evidence(
         articles = {h.article_id: _article(assistant.knowledge_base, h) for h in hits[:CANDIDATE_ARTICLES]}
     with timer.step("select"):
         question = Question(
-            asked, vectors[meaning], vector, agent_said=agent_sentences(ticket), words_vector=vectors[asked]
+            asked,
+            vectors[meaning],
+            vector,
+            agent_said=said,
+            words_vector=vectors[asked],
+            said_vectors=np.stack([vectors[s] for s in said]) if said else None,
         )
         selection = assistant.selector.select(question, hits, articles)
         if alternative:  # the n-th best article as the selector ranks them, alone

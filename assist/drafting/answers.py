@@ -107,6 +107,7 @@ class Question:
     context_vector: npt.NDArray[np.float32]  # the ticket as retrieval saw it
     agent_said: tuple[str, ...] = ()
     words_vector: npt.NDArray[np.float32] | None = None  # the newest words alone (default: `vector`)
+    said_vectors: npt.NDArray[np.float32] | None = None  # of `agent_said`, when the caller embedded them already
 
     @property
     def how_to(self) -> bool:
@@ -175,7 +176,7 @@ class AnswerSelector:
 
     def select(self, question: Question, hits: Sequence[Hit], articles: dict[str, ArticleText]) -> Selection:
         top = [h for h in hits if h.article_id in articles][:CANDIDATE_ARTICLES]
-        said = self._vectors(question.agent_said)
+        said = question.said_vectors if question.said_vectors is not None else self._vectors(question.agent_said)
         asked = content_words(question.text)
         how_to = question.how_to
         pools = []

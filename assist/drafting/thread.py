@@ -11,13 +11,16 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MIN_WORDS = 4  # greetings and sign-offs ("Hi Dana,", "Best regards,") say nothing worth remembering
 
 
+MAX_SENTENCES = 6  # the most recent ones; each is embedded on every run
+
+
 def agent_sentences(ticket: TicketDetail) -> tuple[str, ...]:
-    """Every substantive sentence an agent already sent on this ticket (never repeated by a draft)."""
+    """The most recent substantive sentences the agents sent on this ticket (a draft never repeats them)."""
     out: list[str] = []
     for m in ticket.messages:
         if m.author_role is AuthorRole.AGENT:
             out.extend(s.strip() for s in _SENTENCE.split(m.body) if len(s.split()) >= MIN_WORDS)
-    return tuple(out)
+    return tuple(dict.fromkeys(out[-MAX_SENTENCES:]))
 
 
 def is_follow_up(ticket: TicketDetail) -> bool:
