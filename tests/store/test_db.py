@@ -70,3 +70,26 @@ def test_session_scope_rolls_back_on_error(engine: Engine) -> None:
         failing_unit_of_work()
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(CustomerRow)) == 0
+
+
+def test_sends_recorded_before_revision_0010_get_their_edit_ratio(sqlite_engine: Engine) -> None:
+    from sqlalchemy import text
+
+    from tests.factories import make_ticket
+
+    downgrade(sqlite_engine, "0009")
+    with session_scope(sqlite_engine) as session:
+        ticket = make_ticket(session, customer=make_customer(session))
+        message_id = ticket.messages[0].id
+        ticket_id = ticket.id
+    with sqlite_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO replies (ticket_id, message_id, draft_text, sent_text, edit_distance, sent_as_drafted, "
+                "sent_at) VALUES (:t, :m, 'abcdefghij', 'abcdefghijklmnopqrst', 10, 0, '2026-11-01 00:00:00')"
+            ),
+            {"t": ticket_id, "m": message_id},
+        )
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT edit_ratio FROM replies")).scalar_one() == pytest.approx(0.5)

@@ -1,0 +1,87 @@
+"""`python -m assist eval drafts` and `train confidence` on small labelled files, through the real pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assist.cli import main
+from assist.dev.evaluation.drafts import answer_recall, load_labelled
+from assist.dev.training.confidence import best_threshold, fit
+from assist.drafting.answers import SelectorWeights
+from assist.drafting.confidence import ConfidenceModel
+from assist.errors import ValidationError
+
+DATA = Path(__file__).parents[2] / "data"
+
+
+def test_labelled_lines_are_validated_and_threads_read(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"query": "when?", "gold": "refund-policy", "answer": "5-10 days", '
+        '"thread": [{"from": "customer", "text": "refund please"}, {"from": "agent", "text": "done"}]}\n'
+        '{"query": "dark mode?", "gold": null}\n'
+    )
+    first, second = load_labelled(path)
+    assert [role.value for role, _ in first.thread] == ["customer", "agent"] and second.gold is None
+    path.write_text('{"query": "a", "gold": "x"}\n{"gold": "y"}\n')
+    with pytest.raises(ValidationError, match=r"q.jsonl:2"):
+        load_labelled(path)
+
+
+def test_the_shipped_labelled_set_has_two_disjoint_halves_with_enough_unanswerable_questions() -> None:
+    fit_rows, check_rows = load_labelled(DATA / "drafts_fit.jsonl"), load_labelled(DATA / "drafts_check.jsonl")
+    rows = fit_rows + check_rows
+    assert len(rows) >= 200 and sum(r.gold is None for r in rows) / len(rows) >= 0.20
+    assert not {r.query for r in fit_rows} & {r.query for r in check_rows}
+    assert sum(bool(r.thread) for r in rows) >= 20 and all(r.answer for r in rows if r.gold)
+
+
+def test_answer_recall_counts_the_gold_answers_key_words() -> None:
+    assert answer_recall("Card refunds take 5–10 business days.", "Refunds by card take 5–10 business days") == 1.0
+    assert answer_recall("Card refunds take 5–10 business days.", "Please reset your password.") == 0.0
+
+
+def test_the_threshold_maximises_drafts_that_are_right() -> None:
+    # Unanswerable lines at 0.2, 0.3 and 0.5; a grounded answer at 0.6: only a cut at 0.6 gets all four right.
+    assert best_threshold([0.2, 0.3, 0.6, 0.5], [False, False, True, False], [True, True, False, True]) == 0.6
+    # Abstaining on an answerable question is a miss too: a cut above 0.6 would lose the grounded answer.
+    assert best_threshold([0.2, 0.6, 0.7], [False, True, True], [True, False, False]) == 0.6
+
+
+@pytest.mark.model
+def test_eval_drafts_prints_every_figure(tmp_path: Path) -> None:
+    lines = (DATA / "drafts_check.jsonl").read_text().splitlines()
+    queries = tmp_path / "q.jsonl"
+    queries.write_text("\n".join(lines[:12] + [line for line in lines if '"gold": null' in line][:3]) + "\n")
+    result = CliRunner().invoke(main, ["eval", "drafts", "--kb", "kb_docs", "--queries", str(queries)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["n"] == 15 and report["mode"] == "offline"
+    for key in ("grounded_at_1", "answer_recall", "abstain_precision", "abstain_recall", "auroc", "ece", "p50_ms"):
+        assert key in report
+    assert 0 <= report["grounded_at_1"] <= 1 and report["p50_ms"] > 0
+
+
+def test_eval_drafts_in_llm_mode_needs_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"query": "a", "gold": null}\n')
+    result = CliRunner().invoke(main, ["eval", "drafts", "--kb", "kb_docs", "--queries", str(queries), "--mode", "llm"])
+    assert result.exit_code == 1 and "OPENAI_BASE_URL" in result.output
+
+
+@pytest.mark.model
+def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
+    lines = (DATA / "drafts_fit.jsonl").read_text().splitlines()
+    queries = tmp_path / "fit.jsonl"
+    queries.write_text("\n".join(lines[:40]) + "\n")
+    report = fit(queries=queries, selector_target=tmp_path / "answers.json", target=tmp_path / "confidence.json")
+    assert 0 < report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
+    SelectorWeights.load(tmp_path / "answers.json")
+    model = ConfidenceModel.load(tmp_path / "confidence.json")
+    assert model.threshold == report["abstain_below"]
