@@ -80,9 +80,7 @@ class OfflineDrafter:
         first = customer_name.split()[0] if customer_name.strip() else "there"
         greeting = [f"Hi {first},", ""]
         if plan.stance in (Stance.CLARIFY, Stance.ESCALATE):
-            text = (
-                "\n".join([*greeting, plan.opening, "", CLARIFYING, *SIGN_OFF]) if plan.stance is Stance.CLARIFY else ""
-            )
+            text = clarifying_reply(customer_name, plan.opening) if plan.stance is Stance.CLARIFY else ""
             return Draft(
                 text=text,
                 confidence=confidence,
