@@ -43,7 +43,7 @@ def ticket_ids(env: dict[str, str]) -> dict[str, int]:
     found = {}
     for line in out.stdout.splitlines():
         ticket_id, body = line.split(" | ", 1)
-        for key, phrase in (("simple", "API key"), ("repeat", "third time"), ("returning", "webhook signature")):
+        for key, phrase in (("simple", "API key"), ("repeat", "third time"), ("returning", "Lumen-Signature")):
             if phrase.lower() in body.lower() and key not in found:
                 found[key] = int(ticket_id)
     return found
