@@ -16,13 +16,12 @@ enough sends, `python -m assist train confidence --from-db` recalibrates it on t
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Selection
+from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Linear, Selection
 from assist.drafting.units import content_words
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
@@ -78,25 +77,18 @@ def features(selection: Selection) -> list[float] | None:
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    weights: tuple[float, ...]
-    bias: float
+    model: Linear
     threshold: float  # below it the draft abstains (no answer is offered)
 
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            weights=tuple(float(data["weights"][f]) for f in FEATURES),
-            bias=float(data["bias"]),
-            threshold=float(data["abstain_below"]),
-        )
+        weights = tuple(float(data["weights"][f]) for f in FEATURES)
+        return cls(model=Linear(weights, float(data["bias"])), threshold=float(data["abstain_below"]))
 
     def probability(self, selection: Selection) -> float:
         x = features(selection)
-        if x is None:
-            return NO_EVIDENCE
-        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        return NO_EVIDENCE if x is None else round(self.model.probability(x), 4)
 
 
 def edit_ratio(draft: str, sent: str, distance: int) -> float:

@@ -12,7 +12,6 @@ The check half is never read here; `python -m assist eval drafts` measures on it
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +72,7 @@ def fit(*, queries: Path = FIT, selector_target: Path = WEIGHTS, target: Path = 
         conf_weights, conf_bias = linear(cx, cy, c=0.5)
         # The threshold is chosen on out-of-fold confidences: in-sample ones are optimistic.
         held_out = out_of_fold(cx, cy, c=0.5)
-        probabilities = [_sigmoid(conf_bias + sum(w * v for w, v in zip(conf_weights, x, strict=True))) for x in cx]
+        probabilities = [Linear(conf_weights, conf_bias).probability(x) for x in cx]
 
     threshold = best_threshold(held_out, cy, [r.gold is None for r in rows])
     selector_target.write_text(
@@ -131,14 +130,10 @@ def out_of_fold(xs: list[list[float]], ys: list[bool], *, c: float, folds: int =
 
     predictions = [0.0] * len(xs)
     for train, test in KFold(folds, shuffle=True, random_state=0).split(xs):
-        weights, bias = linear([xs[i] for i in train], [ys[i] for i in train], c=c)
+        model = Linear(*linear([xs[i] for i in train], [ys[i] for i in train], c=c))
         for i in test:
-            predictions[i] = _sigmoid(bias + sum(w * v for w, v in zip(weights, xs[i], strict=True)))
+            predictions[i] = model.probability(xs[i])
     return predictions
-
-
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def best_threshold(confidences: list[float], grounded: list[bool], unanswerable: list[bool]) -> float:
