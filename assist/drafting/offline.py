@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from assist.domain import Draft, DraftAction, DraftMode
+from assist.domain import Draft, DraftMode
 from assist.drafting.answers import Candidate, Selection
 from assist.drafting.links import citation
 from assist.drafting.stance import Plan, Stance
@@ -88,7 +88,7 @@ class OfflineDrafter:
                 mode=DraftMode.OFFLINE,
                 model=MODEL_NAME,
                 latency_ms=_ms(started),
-                action=DraftAction(plan.stance.value),
+                action=plan.stance,
                 notes=(missing_note(selection),),
             )
         opening = [plan.opening] if plan.opening else []
@@ -112,7 +112,7 @@ class OfflineDrafter:
             mode=DraftMode.OFFLINE,
             model=MODEL_NAME,
             latency_ms=_ms(started),
-            action=DraftAction.ANSWER if plan.stance is Stance.ANSWER else DraftAction.HOLD,
+            action=plan.stance,
         )
 
 

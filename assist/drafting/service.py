@@ -4,7 +4,7 @@ selected passages, the thread and the plan; both carry the same confidence."""
 
 from __future__ import annotations
 
-from assist.domain import Draft, DraftAction, SentimentLevel, TicketDetail
+from assist.domain import Draft, SentimentLevel, TicketDetail
 from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
 from assist.drafting.offline import OfflineDrafter, answer_units
@@ -43,7 +43,7 @@ class Drafter:
                     customer_summary=customer_summary,
                     confidence=confidence,
                 )
-                return draft.model_copy(update={"action": _action(plan)})
+                return draft.model_copy(update={"action": plan.stance})
             except DraftingError as e:
                 notes = (f"LLM draft unavailable, showing the offline draft instead. {e}",)
         draft = self.offline.draft(
@@ -88,7 +88,3 @@ def instructions(plan: Plan) -> str:
         lines.append(f"Say who follows up and when: {plan.follow_up}")
     lines.append(f"Close with: {plan.closer}" if plan.closer else "Do not ask whether this solves it.")
     return "\n".join(lines)
-
-
-def _action(plan: Plan) -> DraftAction:
-    return DraftAction.ANSWER if plan.stance is Stance.ANSWER else DraftAction.HOLD

@@ -11,17 +11,11 @@ ESCALATE   no article answers a specific question: no reply text; the panel offe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from assist.domain import Escalation, Queue, Sentiment, SentimentLevel, Signal
+from assist.domain import DraftAction, Escalation, Queue, Sentiment, SentimentLevel, Signal
 from assist.escalation import LOW_CONFIDENCE
 
-
-class Stance(StrEnum):
-    ANSWER = "answer"
-    HOLD = "hold"
-    CLARIFY = "clarify"
-    ESCALATE = "escalate"
+Stance = DraftAction  # a plan's stance is what its draft offers the agent
 
 
 # Who takes over, and when the customer hears back: the support-hours article's promise for escalations
