@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Engine, Text, and_, case, cast, exists, func, literal, select
@@ -253,11 +252,8 @@ def calibration(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
     recalibration = current_recalibration(engine)
     if recalibration.fitted_at is not None:
         known = sends["raw"].notna()
-        raw = sends.loc[known, "raw"].clip(1e-4, 1 - 1e-4)
-        z = recalibration.slope * np.log(raw / (1 - raw)) + recalibration.intercept
-        series.append(
-            pd.DataFrame({"series": "recalibrated", "confidence": 1 / (1 + np.exp(-z)), "light": light[known]})
-        )
+        recalibrated = recalibration.apply_all(sends.loc[known, "raw"].to_numpy(dtype=float))
+        series.append(pd.DataFrame({"series": "recalibrated", "confidence": recalibrated, "light": light[known]}))
     frame = pd.concat(series, ignore_index=True)
     frame["band"] = (frame["confidence"] * 10).clip(upper=9.999).astype(int) / 10
     grouped = frame.groupby(["series", "band"], as_index=False).agg(

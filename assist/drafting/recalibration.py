@@ -10,10 +10,12 @@ value for most drafts (the defect this replaced: 95 of 124 drafts at exactly 98%
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
 
 from assist.errors import ValidationError
 
@@ -29,8 +31,13 @@ class Recalibration:
     fitted_at: datetime | None = None
 
     def apply(self, raw: float) -> float:
-        z = self.slope * _logit(raw) + self.intercept
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        return round(float(self.apply_all(np.array([raw]))[0]), 4)
+
+    def apply_all(self, raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """The same mapping over many confidences at once (the Metrics calibration chart)."""
+        z = self.slope * _logits(raw) + self.intercept
+        result: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-z))
+        return result
 
 
 IDENTITY = Recalibration()
@@ -50,7 +57,7 @@ def fit(raw: Sequence[float], light: Sequence[bool], *, fitted_at: datetime | No
         )
     from sklearn.linear_model import LogisticRegression
 
-    xs = [[_logit(p)] for p in raw]
+    xs = _logits(np.asarray(raw, dtype=float)).reshape(-1, 1)
     model = LogisticRegression(C=100.0).fit(xs, list(light))
     return Recalibration(
         slope=round(float(model.coef_[0][0]), 4),
@@ -60,6 +67,7 @@ def fit(raw: Sequence[float], light: Sequence[bool], *, fitted_at: datetime | No
     )
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, _EPS), 1 - _EPS)
-    return math.log(p / (1 - p))
+def _logits(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    p = np.clip(raw, _EPS, 1 - _EPS)
+    result: npt.NDArray[np.float64] = np.log(p / (1 - p))
+    return result
