@@ -100,13 +100,16 @@ def unanswered_text(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
     return "\n\n".join(pending)[-max_chars:]
 
 
+def last_agent_reply(ticket: TicketDetail) -> str:
+    return next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
+
+
 def retrieval_query(ticket: TicketDetail, *, max_chars: int = 1000) -> str:
     """Subject + the unanswered words. A short follow-up ("still nothing, when will it arrive?") gets the first
     message and the agent's last reply as context: its "it" is what they were about."""
     text = unanswered_text(ticket)
     if len(text.split()) < SHORT_FOLLOW_UP:
         first = next((m.body for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER), "")
-        agent = next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
-        context = [part for part in (first, agent) if part and part not in text]
+        context = [part for part in (first, last_agent_reply(ticket)) if part and part not in text]
         text = "\n".join([*context, text])
     return f"{ticket.subject}\n{text}"[:max_chars]

@@ -29,7 +29,6 @@ from assist.domain import (
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.thread import agent_sentences, is_follow_up, reply_context
-from assist.drafting.units import content_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
 from assist.escalation import evaluate
@@ -116,7 +115,7 @@ def compute_assistance(
                     sentiment=sentiment,
                     escalation=escalation,
                     answerable=confidence >= abstain_below(assistant),
-                    specific=len(content_words(selection.question.text)) >= SPECIFIC_WORDS,
+                    specific=len(selection.question.key_words) >= SPECIFIC_WORDS,
                     follow_up_thread=is_follow_up(ticket),
                 ),
                 level=sentiment.level,

@@ -1,13 +1,14 @@
 """Answer selection: which sentences, steps and table rows of the retrieved articles answer the customer.
 
-Every candidate unit of the top articles is scored against the customer's newest words (and the
-ticket as context) by a logistic model over a few measured features: embedding similarity to the
-question and to the context, how much of the question's key terms the unit covers (weighted by how
-rare each word is among the candidates, so an error text such as "Invalid date" counts more than
-"import"), the article's retrieval score and rank, and the unit's kind against the question's kind
-(a procedure answers "how do I…", a fact answers "how long…"). The weights are fitted on the fit half
-of the labelled questions in tests/data (`python -m assist train confidence`); the same selection
-feeds the offline draft, the LLM prompt and the confidence model.
+Two logistic models over measured features. The article model picks which of the top articles answers:
+its retrieval scores, how well its best unit fits the question read in its thread and the newest words,
+how much of the question's key terms it covers (weighted by how rare each word is among the candidates, so
+an error text such as "Invalid date" counts more than "import"), its title, and whether it contains text
+the customer quoted. The unit model picks the unit within it: similarity to the newest words, key-term
+coverage, quoted text, and the unit's kind against the question's kind (a procedure answers "how do I…",
+a duration "how long…", an amount "how much…"). The weights are fitted on the fit half of the labelled
+questions in tests/data (`python -m assist train confidence`); the same selection feeds the offline
+draft, the LLM prompt and the confidence model.
 
 Units the agent already said in this thread are never offered again.
 """
@@ -22,6 +23,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,10 @@ class Question:
     words_vector: npt.NDArray[np.float32] | None = None  # the newest words alone (default: `vector`)
     said_vectors: npt.NDArray[np.float32] | None = None  # of `agent_said`, when the caller embedded them already
 
+    @cached_property
+    def key_words(self) -> set[str]:
+        return content_words(self.text)
+
     @property
     def how_to(self) -> bool:
         return bool(_HOW_TO.search(self.text))
@@ -177,10 +183,10 @@ class AnswerSelector:
     def select(self, question: Question, hits: Sequence[Hit], articles: dict[str, ArticleText]) -> Selection:
         top = [h for h in hits if h.article_id in articles][:CANDIDATE_ARTICLES]
         said = question.said_vectors if question.said_vectors is not None else self._vectors(question.agent_said)
-        asked = content_words(question.text)
+        asked = question.key_words
         how_to = question.how_to
         pools = []
-        for rank, h in enumerate(top):
+        for h in top:
             article = articles[h.article_id]
             units, vectors = self.units(article)
             if not units:
@@ -191,15 +197,15 @@ class AnswerSelector:
             repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
             keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]
             if keep:
-                pools.append((h, rank, units, keep, to_question, to_context, to_words, self._title(article)))
+                pools.append((h, units, keep, to_question, to_context, to_words, self._title(article)))
         unit_words = {
-            (h.article_id, i): content_words(units[i].embed_text) for h, _, units, keep, *_ in pools for i in keep
+            (h.article_id, i): content_words(units[i].embed_text) for h, units, keep, *_ in pools for i in keep
         }
         idf = _idf(list(unit_words.values()))
         phrases = question.exact_phrases
         asks_when, asks_amount = bool(_ASKS_WHEN.search(question.text)), bool(_ASKS_AMOUNT.search(question.text))
         candidates = []
-        for h, _rank, units, keep, to_question, to_context, to_words, title in pools:
+        for h, units, keep, to_question, to_context, to_words, title in pools:
             unit_x = []
             for i in keep:
                 unit, words = units[i], unit_words[(h.article_id, i)]

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Linear, Selection
-from assist.drafting.units import content_words
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
@@ -53,7 +52,7 @@ def features(selection: Selection) -> list[float] | None:
     best = selection.best
     if best is None:
         return None
-    asked = content_words(selection.question.text)
+    asked = selection.question.key_words
     f = dict(zip(UNIT_FEATURES, best.features, strict=True))
     a = dict(zip(ARTICLE_FEATURES, best.article_features, strict=True))
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assist.domain import AuthorRole, TicketDetail
-from assist.history import SHORT_FOLLOW_UP
+from assist.history import SHORT_FOLLOW_UP, last_agent_reply
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MIN_WORDS = 4  # greetings and sign-offs ("Hi Dana,", "Best regards,") say nothing worth remembering
@@ -33,6 +33,5 @@ def reply_context(ticket: TicketDetail, asked: str) -> str:
     last reply, which is what its "it" refers to."""
     if len(asked.split()) >= SHORT_FOLLOW_UP:
         return asked
-    agent = next((m.body for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), "")
-    said = " ".join(s for s in _SENTENCE.split(agent) if len(s.split()) >= MIN_WORDS)
+    said = " ".join(s for s in _SENTENCE.split(last_agent_reply(ticket)) if len(s.split()) >= MIN_WORDS)
     return f"{said}\n{asked}" if said else asked
