@@ -62,9 +62,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, from_attributes=True)
 
 
-class TicketQuery(_Model):
-    """What the inbox asks for: filters, sort and page. Empty filters mean 'any'."""
+class InboxView(StrEnum):
+    """The inbox's saved views; each has a count beside its name."""
 
+    MINE = "mine"  # open tickets the viewer owns
+    UNASSIGNED = "unassigned"  # open tickets nobody owns
+    OPEN = "open"  # all open tickets (for agents: without those leads own)
+    ESCALATED_TO_ME = "escalated_to_me"  # leads: escalated tickets they own or no lead has taken yet
+    ALL = "all"  # every ticket; the sidebar's status and assignee filters apply
+
+
+class TicketQuery(_Model):
+    """What the inbox asks for: a view, filters, sort and page. Empty filters mean 'any'."""
+
+    view: InboxView = InboxView.ALL
+    viewer_id: int | None = None  # whose "mine" / "to me" (required by those views)
+    viewer_role: Role = Role.AGENT
     statuses: tuple[TicketStatus, ...] = ()
     min_priority: int = Field(default=1, ge=1, le=10)
     categories: tuple[Category, ...] = ()
@@ -165,6 +178,28 @@ class User(_Model):
     name: str
     role: Role
     active: bool
+
+
+class Macro(_Model):
+    """A canned response; placeholders such as `{customer_first_name}` are filled when it is inserted."""
+
+    id: int
+    title: str
+    body: str
+    active: bool
+    uses: int = 0  # insertions, all time
+
+
+class MacroUsage(_Model):
+    title: str
+    uses: int
+
+
+class Viewer(_Model):
+    """Someone else who has the ticket open."""
+
+    name: str
+    seconds_ago: int
 
 
 class SearchMode(StrEnum):

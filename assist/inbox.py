@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from assist.domain import Role, TicketPage, TicketQuery, User
+from assist.domain import InboxView, Role, TicketPage, TicketQuery, User
 from assist.store.db import session_scope
 from assist.store.models import UserRow
-from assist.store.tickets import list_tickets
+from assist.store.tickets import list_tickets, view_counts
 
 
 def list_inbox(engine: Engine, *, query: TicketQuery) -> TicketPage:
@@ -21,3 +21,17 @@ def list_assignees(engine: Engine) -> list[User]:
     with session_scope(engine) as session:
         rows = session.scalars(select(UserRow).where(UserRow.active.is_(True)).order_by(UserRow.name)).all()
         return [User(id=u.id, email=u.email, name=u.name, role=Role(u.role), active=u.active) for u in rows]
+
+
+def views_for(viewer: User) -> tuple[InboxView, ...]:
+    """The views a person sees, in order; the first is their default."""
+    team = (InboxView.MINE, InboxView.UNASSIGNED, InboxView.OPEN)
+    lead = (InboxView.ESCALATED_TO_ME,) if viewer.role is not Role.AGENT else ()
+    return (*lead, *team, InboxView.ALL) if lead else (*team, InboxView.ALL)
+
+
+def inbox_views(engine: Engine, *, viewer: User) -> dict[InboxView, int]:
+    """Each of the viewer's views with how many tickets it holds (the list's filters aside)."""
+    views = tuple(v for v in views_for(viewer) if v is not InboxView.ALL)
+    with session_scope(engine) as session:
+        return view_counts(session, views=views, viewer_id=viewer.id, viewer_role=viewer.role)

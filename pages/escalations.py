@@ -33,15 +33,9 @@ with guarded("the escalation queue"):
 if not items:
     st.info("The queue is empty. Nothing needs a lead right now.", icon=":material/celebration:")
     st.stop()
-queue_view.queue_table(items)
-by_id = {i.id: i for i in items}
-chosen = st.selectbox(
-    "Open escalation",
-    list(by_id),
-    key="esc_open",
-    format_func=lambda i: f"#{by_id[i].ticket_id} · {by_id[i].subject[:60]} ({by_id[i].priority.value})",
-)
-item = by_id[chosen]
+row = queue_view.queue_table(items)
+# A clicked row opens that escalation; until then the most urgent one is open.
+item = items[row] if row is not None and row < len(items) else items[0]
 queue_view.package_view(item)
 
 take, back, done = st.columns(3)

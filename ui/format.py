@@ -11,13 +11,30 @@ from assist.domain import MessageSentiment, TicketStatus
 # Every character CommonMark, GitHub-flavoured markdown or Streamlit (LaTeX `$`, `:emoji:`) gives meaning.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
 
+# Plain words: the list is a dataframe (no icons in cells), and emoji show as empty boxes on machines
+# without an emoji font. Where a symbol carries meaning it is a `:material/...:` icon (shipped with Streamlit).
 STATUS_LABELS = {
-    TicketStatus.NEW: "🆕 New",
-    TicketStatus.PROCESSING: "🔧 Processing",
-    TicketStatus.AWAITING_CUSTOMER: "⏳ Awaiting customer",
-    TicketStatus.ESCALATED: "🚨 Escalated",
-    TicketStatus.RESOLVED: "✅ Resolved",
-    TicketStatus.REOPENED: "↩️ Reopened",
+    TicketStatus.NEW: "New",
+    TicketStatus.PROCESSING: "Processing",
+    TicketStatus.AWAITING_CUSTOMER: "Awaiting customer",
+    TicketStatus.ESCALATED: "Escalated",
+    TicketStatus.RESOLVED: "Resolved",
+    TicketStatus.REOPENED: "Reopened",
+}
+URGENT, ELEVATED = 8, 5  # priority bands
+DELIVERY_LABELS = {
+    "sent": "delivered",
+    "recorded": "recorded in outbox",
+    "pending": "queued",
+    "retrying": "retrying",
+    "failed": "delivery failed",
+}
+DELIVERY_ICONS = {
+    "sent": "done_all",
+    "recorded": "done",
+    "pending": "schedule",
+    "retrying": "schedule",
+    "failed": "error",
 }
 
 
@@ -50,11 +67,18 @@ def money(cents: int, currency: str) -> str:
 
 
 def priority_label(priority: int) -> str:
-    if priority >= 8:
-        return f"🔴 {priority}"
-    if priority >= 5:
-        return f"🟠 {priority}"
-    return f"⚪ {priority}"
+    """'9 urgent', '6 elevated', '3': words a dataframe cell can hold."""
+    if priority >= URGENT:
+        return f"{priority} urgent"
+    if priority >= ELEVATED:
+        return f"{priority} elevated"
+    return str(priority)
+
+
+def priority_badge(priority: int) -> str:
+    """The priority as a coloured badge for markdown."""
+    colour = "red" if priority >= URGENT else "orange" if priority >= ELEVATED else "gray"
+    return f":{colour}-badge[:material/flag: priority {priority}]"
 
 
 def kb_text(text: str) -> str:

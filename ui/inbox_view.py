@@ -1,6 +1,9 @@
-"""Widgets of the inbox page: filters, the ticket list and the ticket view."""
+"""Widgets of the inbox page: views, filters, the ticket list, moving through it, and the customer panel."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +13,8 @@ from assist.domain import (
     AuthorRole,
     Category,
     CustomerProfile,
+    InboxView,
+    Role,
     TicketPage,
     TicketQuery,
     TicketSort,
@@ -25,26 +30,65 @@ SORT_LABELS = {
     TicketSort.OLDEST: "Oldest first",
     TicketSort.UPDATED: "Recently updated",
 }
+VIEW_LABELS = {
+    InboxView.MINE: "My tickets",
+    InboxView.UNASSIGNED: "Unassigned",
+    InboxView.OPEN: "All open",
+    InboxView.ESCALATED_TO_ME: "Escalated to me",
+    InboxView.ALL: "All tickets",
+}
 ANYONE, UNASSIGNED = -1, 0
-AVATARS = {AuthorRole.CUSTOMER: "🙂", AuthorRole.AGENT: "🎧", AuthorRole.SYSTEM: "⚙️", AuthorRole.NOTE: "📝"}
+AVATARS = {
+    AuthorRole.CUSTOMER: ":material/person:",
+    AuthorRole.AGENT: ":material/support_agent:",
+    AuthorRole.SYSTEM: ":material/settings:",
+    AuthorRole.NOTE: ":material/sticky_note_2:",
+}
 
 
 def _first_page() -> None:
     st.session_state.inbox_page = 1
 
 
-def filters(assignees: list[User], *, page_size: int) -> TicketQuery:
-    """Sidebar filters; any change goes back to page 1."""
+def default_view(viewer: User) -> InboxView:
+    """Leads start on what waits for them; agents (and admins) on the open tickets tier 1 can pick up."""
+    return InboxView.ESCALATED_TO_ME if viewer.role is Role.LEAD else InboxView.OPEN
+
+
+def views(counts: dict[InboxView, int], available: tuple[InboxView, ...], viewer: User) -> InboxView:
+    """The saved views as one row of buttons, each with its count."""
+    st.session_state.setdefault("inbox_view", default_view(viewer))
+    chosen = st.segmented_control(
+        "View",
+        available,
+        key="inbox_view",
+        format_func=lambda v: VIEW_LABELS[v] + (f" · {counts[v]:,}" if v in counts else ""),
+        on_change=_first_page,
+        label_visibility="collapsed",
+    )
+    return chosen or default_view(viewer)  # clicking the chosen view again unselects it: keep a view
+
+
+def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: User) -> TicketQuery:
+    """Sidebar filters within the view; any change goes back to page 1. Status and assignee belong to
+    the "All tickets" view (the other views decide them)."""
     side = st.sidebar
     side.header("Filters")
-    statuses = side.multiselect(
-        "Status",
-        list(TicketStatus),
-        default=sorted(OPEN_STATUSES),
-        format_func=lambda s: STATUS_LABELS[s],
-        key="inbox_statuses",
-        on_change=_first_page,
-    )
+    statuses: list[TicketStatus] = []
+    owner = ANYONE
+    if view is InboxView.ALL:
+        statuses = side.multiselect(
+            "Status",
+            list(TicketStatus),
+            default=sorted(OPEN_STATUSES),
+            format_func=lambda s: STATUS_LABELS[s],
+            key="inbox_statuses",
+            on_change=_first_page,
+        )
+        owners = {ANYONE: "Anyone", UNASSIGNED: "Unassigned"} | {u.id: u.name for u in assignees}
+        owner = side.selectbox(
+            "Assignee", list(owners), format_func=owners.__getitem__, key="inbox_assignee", on_change=_first_page
+        )
     categories = side.multiselect(
         "Category",
         list(Category),
@@ -53,10 +97,6 @@ def filters(assignees: list[User], *, page_size: int) -> TicketQuery:
         on_change=_first_page,
     )
     min_priority = side.slider("Minimum priority", 1, 10, 1, key="inbox_min_priority", on_change=_first_page)
-    owners = {ANYONE: "Anyone", UNASSIGNED: "Unassigned"} | {u.id: u.name for u in assignees}
-    owner = side.selectbox(
-        "Assignee", list(owners), format_func=owners.__getitem__, key="inbox_assignee", on_change=_first_page
-    )
     search = side.text_input(
         "Search", placeholder="subject, words, customer, #id", key="inbox_search", max_chars=200, on_change=_first_page
     )
@@ -64,6 +104,9 @@ def filters(assignees: list[User], *, page_size: int) -> TicketQuery:
         "Sort", list(TicketSort), format_func=SORT_LABELS.__getitem__, key="inbox_sort", on_change=_first_page
     )
     return TicketQuery(
+        view=view,
+        viewer_id=viewer.id,
+        viewer_role=viewer.role,
         statuses=tuple(statuses),
         categories=tuple(categories),
         min_priority=min_priority,
@@ -77,20 +120,23 @@ def filters(assignees: list[User], *, page_size: int) -> TicketQuery:
 
 
 def ticket_list(page: TicketPage) -> None:
+    """The list; clicking a row opens that ticket (and remembers the list, for previous / next)."""
     counts = " · ".join(f"{STATUS_LABELS[s]} **{n}**" for s, n in page.status_counts.items() if n)
     st.markdown(counts or "No tickets match these filters.")
+    st.session_state.inbox_ids = [r.id for r in page.rows]
     if not page.rows:
-        st.info("Nothing here. Clear a filter or the search to see more tickets.", icon="📭")
+        st.info("Nothing here. Try another view, or clear a filter or the search.", icon=":material/inbox:")
         return
     frame = pd.DataFrame(
         {
             "#": [r.id for r in page.rows],
             "Priority": [priority_label(r.priority) for r in page.rows],
             "Subject": [r.subject for r in page.rows],
-            "Customer": [("⭐ " if r.customer_vip else "") + r.customer_name for r in page.rows],
+            "Customer": [r.customer_name for r in page.rows],
+            "VIP": [r.customer_vip for r in page.rows],
             "Status": [STATUS_LABELS[r.status] for r in page.rows],
-            "Category": [r.category.value if r.category else "—" for r in page.rows],
-            "Assignee": [r.assignee_name or "—" for r in page.rows],
+            "Category": [r.category.value if r.category else "–" for r in page.rows],
+            "Assignee": [r.assignee_name or "–" for r in page.rows],
             "Updated": [ago(r.updated_at) for r in page.rows],
         }
     )
@@ -98,20 +144,13 @@ def ticket_list(page: TicketPage) -> None:
         frame,
         hide_index=True,
         on_select=lambda: _open_selected(page),
-        selection_mode="single-row",
+        selection_mode=["single-row", "single-cell"],
         key="inbox_table",
         width="stretch",
+        column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
     )
-    left, right = st.columns([3, 2])
-    labels = {r.id: f"#{r.id} · {r.subject[:60]}" for r in page.rows}
-    left.selectbox(
-        "Open ticket",
-        [None, *labels],
-        format_func=lambda i: "Choose a ticket…" if i is None else labels[i],
-        key="inbox_open_select",
-        on_change=lambda: state.select_ticket(st.session_state.inbox_open_select),
-    )
-    right.number_input(
+    st.caption("Click a row to open the ticket.")
+    st.columns([1, 3])[0].number_input(
         f"Page (of {page.page_count}, {plural(page.total, 'ticket')})",
         min_value=1,
         max_value=page.page_count,
@@ -120,15 +159,64 @@ def ticket_list(page: TicketPage) -> None:
     )
 
 
+def clicked_row(selection: Any) -> int | None:
+    """The row a click chose, on its row marker or on any of its cells (a click on the subject opens it)."""
+    if selection.rows:
+        return int(selection.rows[0])
+    cells = selection.get("cells") or []
+    return int(cells[0][0]) if cells else None
+
+
 def _open_selected(page: TicketPage) -> None:
-    rows = st.session_state.inbox_table.selection.rows
-    if rows:
-        state.select_ticket(page.rows[rows[0]].id)
+    row = clicked_row(st.session_state.inbox_table.selection)
+    if row is not None and row < len(page.rows):
+        state.select_ticket(page.rows[row].id)
+
+
+def _go(ticket_id: int | None, leaving: int, on_leave: Callable[[int], None]) -> None:
+    on_leave(leaving)
+    state.select_ticket(ticket_id)
+
+
+def ticket_nav(ticket_id: int, on_leave: Callable[[int], None]) -> None:
+    """Back to the list, and previous / next through it, with keys (J / K / L, ignored while typing).
+    `on_leave(ticket_id)` runs when the agent moves away from the ticket."""
+    ids: list[int] = st.session_state.get("inbox_ids") or []
+    at = ids.index(ticket_id) if ticket_id in ids else None
+    back, previous, following, where = st.columns([1.3, 1.2, 1.1, 3], vertical_alignment="center")
+    back.button(
+        "List",
+        key="nav_list",
+        icon=":material/arrow_back:",
+        shortcut="L",
+        on_click=_go,
+        args=(None, ticket_id, on_leave),
+    )
+    previous.button(
+        "Previous",
+        key="nav_previous",
+        icon=":material/keyboard_arrow_up:",
+        shortcut="K",
+        disabled=at is None or at == 0,
+        on_click=_go,
+        args=(ids[at - 1] if at else None, ticket_id, on_leave),
+    )
+    following.button(
+        "Next",
+        key="nav_next",
+        icon=":material/keyboard_arrow_down:",
+        shortcut="J",
+        disabled=at is None or at + 1 >= len(ids),
+        on_click=_go,
+        args=(ids[at + 1] if at is not None and at + 1 < len(ids) else None, ticket_id, on_leave),
+    )
+    if at is not None:
+        where.caption(f"{at + 1} of {len(ids)} in the list")
 
 
 def customer_panel(customer: CustomerProfile, *, category: Category | None) -> None:
     st.markdown("#### Customer")
-    vip = " ⭐ VIP" if customer.is_vip else ""
+    vip = " :orange-badge[:material/star: VIP]" if customer.is_vip else ""
     st.markdown(f"**{escape_markdown(customer.name)}**{vip}  \n{escape_markdown(customer.email)}")
     if customer.company:
         st.caption(escape_markdown(customer.company))
@@ -137,7 +225,10 @@ def customer_panel(customer: CustomerProfile, *, category: Category | None) -> N
         f"**Billing** {customer.billing_status.replace('_', ' ')}"
     )
     if customer.billing_status != "current" or customer.account_status != "active":
-        st.warning(f"Account {customer.account_status}, billing {customer.billing_status.replace('_', ' ')}.", icon="⚠️")
+        st.warning(
+            f"Account {customer.account_status}, billing {customer.billing_status.replace('_', ' ')}.",
+            icon=":material/warning:",
+        )
     st.caption(f"Customer since {customer.customer_since:%b %Y} · {plural(customer.contact_count, 'ticket')} in total")
     with st.expander(f"Invoices ({len(customer.invoices)})", expanded=category is Category.BILLING):
         if customer.invoices:

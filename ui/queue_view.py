@@ -7,20 +7,28 @@ import streamlit as st
 
 from assist.domain import EscalationItem, HandoffPackage, User
 from ui.format import escape_markdown, plural, trend_text
+from ui.inbox_view import clicked_row
 
-PRIORITY_ICONS = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
+PRIORITY_BADGES = {
+    "critical": ":red-badge[:material/error: critical]",
+    "high": ":orange-badge[:material/priority_high: high]",
+    "medium": ":blue-badge[medium]",
+    "low": ":gray-badge[low]",
+}
 
 
-def queue_table(items: list[EscalationItem]) -> None:
-    st.dataframe(
+def queue_table(items: list[EscalationItem]) -> int | None:
+    """The queue, most urgent first; returns the clicked row (None until one is clicked)."""
+    event = st.dataframe(
         pd.DataFrame(
             {
                 "#": [i.id for i in items],
                 "Ticket": [i.ticket_id for i in items],
-                "Priority": [f"{PRIORITY_ICONS[i.priority.value]} {i.priority.value}" for i in items],
+                "Priority": [i.priority.value for i in items],
                 "Queue": [i.queue.value for i in items],
                 "Subject": [i.subject for i in items],
-                "Customer": [("⭐ " if i.customer_vip else "") + i.customer_name for i in items],
+                "Customer": [i.customer_name for i in items],
+                "VIP": [i.customer_vip for i in items],
                 "Reasons": ["; ".join(i.reasons) for i in items],
                 "Waiting": [f"{i.waiting_hours:.0f} h" for i in items],
                 "Owner": [i.owner_name or "unassigned" for i in items],
@@ -28,20 +36,26 @@ def queue_table(items: list[EscalationItem]) -> None:
         ),
         hide_index=True,
         width="stretch",
+        on_select="rerun",
+        selection_mode=["single-row", "single-cell"],
+        key="esc_table",
+        column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
     )
+    st.caption("Click a row to open its handoff package.")
+    return clicked_row(event.selection)
 
 
 def package_view(item: EscalationItem) -> None:
     package: HandoffPackage | None = item.package
     st.markdown(f"### #{item.ticket_id} · {escape_markdown(item.subject)}")
     st.markdown(
-        f"{PRIORITY_ICONS[item.priority.value]} **{item.priority.value}** · queue **{item.queue.value}** · "
+        f"{PRIORITY_BADGES[item.priority.value]} · queue **{item.queue.value}** · "
         f"state {item.state} · waiting {item.waiting_hours:.0f} h"
     )
     st.warning(
         "  \n".join(f"• {escape_markdown(r)}" for r in item.reasons)
         + f"  \n**Suggested action:** {escape_markdown(item.suggested_action)}",
-        icon="🚨",
+        icon=":material/priority_high:",
     )
     if package is None:
         st.caption(escape_markdown(item.package_error or "No handoff package was stored with this escalation."))

@@ -51,5 +51,6 @@ def show_flash() -> None:
     if pending:
         kind, message = pending
         # Messages quote titles and errors that can carry markdown: shown literally.
-        (st.info if kind == "info" else st.success)(escape_markdown(message))
+        show = {"info": st.info, "error": st.error}.get(kind, st.success)
+        show(escape_markdown(message))
         st.session_state.flash = None

@@ -660,3 +660,26 @@ AGENTS = (
     ("ahmed.yilmaz@lumen.app", "Ahmed Yilmaz", "lead"),
     ("admin@lumen.app", "Workspace Admin", "admin"),
 )
+
+# Canned responses an admin would start with; placeholders are filled in when an agent inserts one.
+MACROS = (
+    (
+        "Ask for a screenshot",
+        "Could you send us a screenshot of what you see, {customer_first_name}? It helps us find the cause "
+        "quickly. Please leave out any passwords or card numbers.",
+    ),
+    (
+        "Reference for follow-ups",
+        "If you need to follow up, just reply to this email: your ticket number is #{ticket_id} and it keeps "
+        "everything in one place.",
+    ),
+    (
+        "Passed to engineering",
+        "I've passed this to our engineering team with everything you told us. I'll update you as soon as "
+        "I hear back, by the end of the next business day at the latest.",
+    ),
+    (
+        "Thanks for waiting",
+        "Thank you for your patience while we looked into this, {customer_first_name}.",
+    ),
+)

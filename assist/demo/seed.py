@@ -29,6 +29,7 @@ from assist.store.models import (
     CustomerRow,
     DraftRow,
     InvoiceRow,
+    MacroRow,
     ReplyRow,
     TicketRow,
     UserRow,
@@ -136,6 +137,10 @@ class _Seeder:
             mood = self.rng.choices(MOODS, MOOD_WEIGHTS)[0]
             self._ticket(n, customer, topic, mood, created_at)
         self._showcase(customers)
+        self.session.add_all(
+            MacroRow(title=title, body=body, updated_by="admin@lumen.app", updated_at=self.now)
+            for title, body in content.MACROS
+        )
 
     def _customer(self, i: int) -> CustomerRow:
         first = content.FIRST_NAMES[i % len(content.FIRST_NAMES)]

@@ -1,4 +1,4 @@
-"""Links to help articles in a reply: one line per article, placed before the sign-off, never twice."""
+"""Additions to a reply (links to help articles, macros), placed before the sign-off; a link never twice."""
 
 from __future__ import annotations
 
@@ -30,12 +30,17 @@ def insert_link(text: str, *, title: str, url: str) -> tuple[str, bool]:
     plain = citation(title, None)
     if plain in text:
         return text.replace(plain, citation(title, url), 1), True
+    return before_sign_off(text, citation(title, url)), True
+
+
+def before_sign_off(text: str, paragraph: str) -> str:
+    """`text` with `paragraph` added as the last paragraph above the sign-off ("Best regards,"), or at the end."""
     lines = text.rstrip().splitlines()
     at = next((i for i, line in enumerate(lines) if _SIGN_OFF.match(line)), len(lines))
     before = lines[:at]
     while before and not before[-1].strip():
         before.pop()
-    block = [*before, "", citation(title, url)]
+    block = [*before, "", paragraph.strip()] if before else [paragraph.strip()]
     if at < len(lines):
         block += ["", *lines[at:]]
-    return "\n".join(block), True
+    return "\n".join(block)

@@ -383,3 +383,39 @@ class CalibrationRow(Base):
     intercept: Mapped[float] = mapped_column(Float)
     sends: Mapped[int] = mapped_column(Integer)
     fitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MacroRow(Base):
+    """A canned response the admins maintain; `{customer_first_name}`-style placeholders fill in on insert."""
+
+    __tablename__ = "macros"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by: Mapped[str] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MacroUseRow(Base):
+    """One insertion of a macro into a reply (the dashboard counts them)."""
+
+    __tablename__ = "macro_uses"
+    __table_args__ = (Index("ix_macro_uses_used_at", "used_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    macro_id: Mapped[int] = mapped_column(ForeignKey("macros.id", ondelete="CASCADE"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PresenceRow(Base):
+    """Who has had which ticket open, and when last: stored, so every server process sees it."""
+
+    __tablename__ = "ticket_presence"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)

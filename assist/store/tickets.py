@@ -10,11 +10,14 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from assist.domain import (
+    OPEN_STATUSES,
     AuthorRole,
     Category,
     Channel,
     InboxRow,
+    InboxView,
     Message,
+    Role,
     TicketDetail,
     TicketPage,
     TicketQuery,
@@ -196,9 +199,41 @@ def _search(session: Session, term: str) -> ColumnElement[bool]:
     )
 
 
+def view_conditions(view: InboxView, *, viewer_id: int | None, viewer_role: Role) -> list[ColumnElement[bool]]:
+    """What a view holds: the one definition the list and the counts beside the views share."""
+    if view is InboxView.ALL:
+        return []
+    if viewer_id is None and view in (InboxView.MINE, InboxView.ESCALATED_TO_ME):
+        raise ValidationError(f"The {view.value} view needs to know who is looking. Sign in again.")
+    is_open = Ticket.status.in_(sorted(s.value for s in OPEN_STATUSES))
+    leads = select(UserRow.id).where(UserRow.role.in_((Role.LEAD.value, Role.ADMIN.value)))
+    no_lead_owns = or_(Ticket.assignee_id.is_(None), Ticket.assignee_id.not_in(leads))
+    if view is InboxView.MINE:
+        return [is_open, Ticket.assignee_id == viewer_id]
+    if view is InboxView.UNASSIGNED:
+        return [is_open, Ticket.assignee_id.is_(None)]
+    if view is InboxView.OPEN:
+        # An agent works what tier 1 owns: tickets leads took over are theirs, and would lead every sort.
+        return [is_open, no_lead_owns] if viewer_role is Role.AGENT else [is_open]
+    return [Ticket.status == TicketStatus.ESCALATED.value, or_(Ticket.assignee_id == viewer_id, no_lead_owns)]
+
+
+def view_counts(
+    session: Session, *, views: tuple[InboxView, ...], viewer_id: int, viewer_role: Role
+) -> dict[InboxView, int]:
+    """How many tickets each view holds, in one query."""
+    columns = [
+        func.count().filter(and_(true(), *view_conditions(v, viewer_id=viewer_id, viewer_role=viewer_role)))
+        for v in views
+    ]
+    return dict(zip(views, session.execute(select(*columns).select_from(Ticket)).one(), strict=True))
+
+
 def _filters(session: Session, query: TicketQuery) -> list[ColumnElement[bool]]:
     """Every filter except status, which `list_tickets` applies separately to share the count query."""
     conditions: list[ColumnElement[bool]] = []
+    if parse_ticket_id(query.search) is None:  # "#123" finds that ticket in any view
+        conditions += view_conditions(query.view, viewer_id=query.viewer_id, viewer_role=query.viewer_role)
     if query.min_priority > 1:
         conditions.append(Ticket.priority >= query.min_priority)
     if query.categories:

@@ -16,16 +16,20 @@ def _inbox(admin: User) -> AppTest:
     return signed_in(AppTest.from_file(INBOX, default_timeout=60), admin).run()
 
 
-def test_opening_a_ticket_shows_thread_and_customer_history(admin: User, workspace: Engine) -> None:
+def test_opening_a_ticket_shows_thread_and_customer_history_and_list_goes_back(admin: User, workspace: Engine) -> None:
     at = _inbox(admin)
-    picker = at.selectbox(key="inbox_open_select")
-    ticket_id = int(picker.options[1].split(" ")[0].lstrip("#"))
-    picker.select_index(1).run()
-    assert at.session_state["ticket_id"] == ticket_id
+    ticket_id = int(at.dataframe[0].value["#"].iloc[1])
+    at.session_state["ticket_id"] = ticket_id  # what a click on the row's callback does
+    at.run()
     headers = [m.value for m in at.markdown]
-    assert "#### Conversation" in headers and "#### Customer" in headers
-    assert any(h.startswith("#### Previous tickets") for h in headers)
-    assert at.subheader[0].value.startswith(f"#{ticket_id} ·")
+    assert any(h.startswith(f"##### #{ticket_id} ·") for h in headers)
+    assert "#### Customer" in headers and any(h.startswith("#### Previous tickets") for h in headers)
+    assert at.chat_message  # the conversation
+    assert all("Assignee" not in d.value for d in at.dataframe)  # the list gave its place to the ticket
+    at.button(key="nav_previous").click().run()  # previous / next move through the list the agent came from
+    assert at.session_state["ticket_id"] == int(at.session_state["inbox_ids"][0])
+    at.button(key="nav_list").click().run()
+    assert at.session_state["ticket_id"] is None and at.dataframe[0].value["#"].iloc[1] == ticket_id
 
 
 def test_filters_narrow_the_list_and_reset_to_page_one(admin: User, workspace: Engine) -> None:
@@ -56,7 +60,7 @@ def test_customer_html_and_markdown_show_as_text(admin: User, workspace: Engine)
     shown = r"\<script\>alert\(\'x\'\)\</script\> \*\*bold\*\* \[link\]\(javascript\:"
     assert shown + "\u2060" + r"alert\(1\)\)" in bodies  # a word joiner breaks autolinks
     assert r"\<img src\=x onerror\=alert\(1\)\>" in bodies
-    assert at.subheader[0].value == rf"#{ticket_id} · \<b\>Subject\</b\> \$x\$"
+    assert rf"##### #{ticket_id} · \<b\>Subject\</b\> \$x\$" in bodies
     assert not at.exception
 
 

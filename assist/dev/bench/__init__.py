@@ -16,24 +16,25 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sentiment": sentiment.run,
     "pipeline": pipeline.run,
     "metrics": metrics.run,
-    "ticket_page": lambda **options: _ticket_page(**options),
+    "ticket_page": lambda **options: _tool("bench_ticket_page", **options),
+    "browser": lambda **options: _tool("bench_browser", **options),
 }
 
 
-def _ticket_page(**options: Any) -> dict[str, Any]:
-    """This benchmark measures the Streamlit page itself, so it is a tool beside the UI
-    (`tools/bench_ticket_page.py`), run in its own interpreter: the core never imports the UI."""
+def _tool(name: str, **options: Any) -> dict[str, Any]:
+    """Benchmarks of the Streamlit pages are tools beside the UI (`tools/bench_ticket_page.py`,
+    `tools/bench_browser.py`), run in their own interpreter: the core never imports the UI."""
     import json
     import subprocess
     import sys
     from pathlib import Path
 
-    args = [sys.executable, "-m", "tools.bench_ticket_page"]
+    args = [sys.executable, "-m", f"tools.{name}"]
     if options.get("tickets"):
         args += ["--tickets", str(options["tickets"])]
     done = subprocess.run(args, cwd=Path(__file__).parents[3], capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"the ticket page benchmark failed:\n{done.stderr[-2000:]}")
+        raise RuntimeError(f"the {name} benchmark failed:\n{done.stderr[-2000:]}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 

@@ -1,0 +1,156 @@
+"""`python -m assist bench browser` (or `python -m tools.bench_browser`): the agent's screen timed in a real
+Chromium (Debian's, driven by playwright) against the app as `make run` starts it, on a fresh demo workspace.
+
+    first_open_ms           the first ticket opened after the server said it is ready (cold page)
+    click_to_draft_p50/p95  from the click on a row of the inbox list to the reply box showing the draft
+    send_p95_ms             from the click on Send to the confirmation
+    n                       tickets opened (each from the list, as an agent works)
+
+Prints one JSON line. The browser is 1440×900, the list shows 10 tickets a page (no inner scrolling, so a
+row is one click away) and the agent pages through "All open".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+HEADER, ROW = 35, 35  # px: the list's header and row heights (Streamlit's dataframe defaults)
+PAGE = 10
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _workspace(work: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+        "CHROMA_PATH": str(work / "chroma"),
+        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
+        "DEMO_MODE": "true",
+        "PAGE_SIZE": str(PAGE),
+    }
+    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL"):
+        env.pop(key, None)
+    for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["precompute", "--open", "--quiet"]):
+        subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
+def _serve(env: dict[str, str], port: int) -> tuple[subprocess.Popen[str], threading.Event]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "--port", str(port), "--address", "127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    ready = threading.Event()
+
+    def read() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            if "is ready at" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return server, ready
+
+
+def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    from assist.dev.bench.timing import percentile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = _workspace(Path(tmp))
+        port = _free_port()
+        server, ready = _serve(env, port)
+        try:
+            if not ready.wait(timeout=300):
+                raise RuntimeError("the app never said it was ready")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"http://127.0.0.1:{port}")
+                page.get_by_role("textbox", name="Email").fill("maya.lee@lumen.app")
+                page.get_by_role("textbox", name="Password").fill("lumen-demo-agent")
+                page.get_by_role("button", name="Sign in").click()
+                _settle(page)
+                opens, sends = [], []
+                for n in range(tickets):
+                    if n and n % PAGE == 0:
+                        page.get_by_test_id("stNumberInputStepUp").click()  # the next page of the list
+                        _settle(page)
+                    opens.append(_open_row(page, n % PAGE))
+                    editor = page.get_by_role("textbox", name="Reply to the customer")
+                    if editor.count() and editor.input_value().strip():
+                        sends.append(_send(page))
+                    page.get_by_role("button", name="List").click()
+                    _settle(page)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {
+        "first_open_ms": round(opens[0]),
+        "click_to_draft_p50_ms": round(percentile(opens[1:], 50)),
+        "click_to_draft_p95_ms": round(percentile(opens[1:], 95)),
+        "send_p95_ms": round(percentile(sends, 95)),
+        "sends": len(sends),
+        "n": len(opens),
+    }
+
+
+def _settle(page: Any) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(300)
+
+
+def _open_row(page: Any, row: int) -> float:
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for()
+    started = time.perf_counter()
+    grid.click(position={"x": 200, "y": HEADER + ROW * row + ROW // 2})
+    # The draft is visible: the reply box with its text, or the read-only notice of a resolved ticket.
+    page.locator("textarea[aria-label='Reply to the customer'], [data-testid=stAlert]:has-text('read-only')").first.wait_for()
+    elapsed = (time.perf_counter() - started) * 1000
+    _settle(page)
+    return elapsed
+
+
+def _send(page: Any) -> float:
+    started = time.perf_counter()
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_text("Reply sent").first.wait_for()
+    elapsed = (time.perf_counter() - started) * 1000
+    _settle(page)
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=24)
+    print(json.dumps(run(tickets=parser.parse_args().tickets)))
+
+
+if __name__ == "__main__":
+    main()

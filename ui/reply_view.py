@@ -1,0 +1,257 @@
+"""The reply box: the draft (or an empty box when no answer was drafted), macros and article links,
+Send with Ctrl/Cmd+Enter, Send & resolve, Regenerate. Every action is a callback, so it reruns only
+the ticket's panel."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from assist.config import Settings
+from assist.domain import DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
+from assist.drafting import insert_link
+from assist.drafting.offline import clarifying_reply
+from assist.errors import AssistError
+from assist.macros import use_macro
+from assist.pipeline import Assistant, abstain_below
+from assist.ticket_actions import regenerate, reopen, send_reply
+from ui import state
+from ui.actions import act, editor_key
+from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown
+
+REPLY_HEIGHT = 190  # px
+
+
+def confidence_badge(confidence: float, threshold: float) -> str:
+    """Bands of the confidence, the estimated chance the draft goes out with at most light edits."""
+    if confidence >= 0.75:
+        return f":green-badge[:material/verified: Likely sent as is · {confidence:.0%}]"
+    if confidence >= threshold:
+        return f":orange-badge[:material/edit_note: Check before sending · {confidence:.0%}]"
+    return f":red-badge[:material/help: No answer drafted · {confidence:.0%}]"
+
+
+def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int, macros: list[Macro]) -> None:
+    """The reply box: the draft when a customer message waits for an answer, empty after the team replied,
+    read-only when resolved."""
+    if ws.reply is ReplyState.CLOSED:
+        _closed(ws, assistant, seen)
+        return
+    draft = ws.assistance.draft
+    key = editor_key(ws.ticket.id)
+    offer = ws.reply is ReplyState.DRAFT
+    abstained = draft.action in (DraftAction.CLARIFY, DraftAction.ESCALATE)
+    if offer:
+        st.markdown(
+            confidence_badge(draft.confidence, abstain_below(assistant))
+            + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
+            + (" · sources: " + ", ".join(escape_markdown(s) for s in draft.sources) if draft.sources else "")
+        )
+        if draft.action is DraftAction.HOLD:
+            st.caption(
+                ":material/front_hand: Escalation suggested: this draft acknowledges the customer, says who "
+                "follows up and when, and promises nothing else."
+            )
+        for note in draft.notes:
+            (st.warning if abstained else st.info)(escape_markdown(note), icon=":material/info:")
+        if abstained:
+            st.button(
+                "Ask a clarifying question",
+                key=f"{key}_clarify",
+                icon=":material/contact_support:",
+                on_click=_fill,
+                args=(key, clarifying_reply(ws.ticket.customer.name)),
+                help="Puts a question asking for the details into the reply box; or escalate.",
+            )
+    else:
+        st.caption("You replied last. A new draft appears when the customer writes again; you can still write here.")
+    # What the agent typed survives leaving the ticket and coming back (the widget's own state does not).
+    kept = f"kept_{key}"
+    st.session_state.setdefault(key, st.session_state.get(kept, draft.text if offer and not abstained else ""))
+    st.text_area(
+        "Reply to the customer",
+        key=key,
+        height=REPLY_HEIGHT,
+        max_chars=settings.max_message_chars,
+        on_change=_keep,
+        args=(key,),
+        help="Ctrl+Enter (Cmd+Enter on a Mac) sends.",
+    )
+    send, resolve, regenerate_column = st.columns(3)
+    send_now = partial(_send, ws, assistant, settings, seen, key, offer)
+    send.button(
+        "Send", key=f"{key}_Send", type="primary", shortcut="Ctrl+Enter", icon=":material/send:", on_click=send_now
+    )
+    resolve.button(
+        "Send & resolve", key=f"{key}_Send & resolve", shortcut="Ctrl+Shift+Enter", on_click=send_now, args=(True,)
+    )
+    if offer:
+        _regenerate_button(ws, assistant, key, regenerate_column)
+    _inserts(ws, assistant, key, macros)
+
+
+def _send(
+    ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int, key: str, offer: bool, resolving: bool = False
+) -> None:
+    act(
+        ws.ticket.id,
+        partial(
+            send_reply,
+            assistant.engine,
+            ticket_id=ws.ticket.id,
+            expected_version=seen,
+            text=st.session_state.get(key, ""),
+            draft_id=ws.assistance.draft_id if offer else None,
+            actor=state.current_user(),
+            resolve=resolving,
+            settings=settings,
+        ),
+        _sent_message,
+    )
+    if f"seen_version_{ws.ticket.id}" not in st.session_state:  # sent: nothing left to keep
+        st.session_state.pop(f"kept_{key}", None)
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"kept_{key}"] = st.session_state.get(key, "")
+
+
+def _fill(key: str, text: str) -> None:
+    st.session_state[key] = text
+    _keep(key)
+
+
+def _inserts(ws: OpenTicket, assistant: Assistant, key: str, macros: list[Macro]) -> None:
+    """Macros and article links, added above the sign-off (Streamlit does not tell where the cursor is)."""
+    hits = ws.assistance.hits
+    if not macros and not hits:
+        return
+    macro_choice, macro_button, article_choice, article_button = st.columns(
+        [3, 1.3, 3, 1.3], vertical_alignment="bottom"
+    )
+    if macros:
+        by_id = {m.id: m for m in macros}
+        macro_choice.selectbox("Macro", list(by_id), key=f"{key}_macro", format_func=lambda i: by_id[i].title)
+        macro_button.button(
+            "Insert",
+            key=f"{key}_insert_macro",
+            icon=":material/bolt:",
+            on_click=_insert_macro,
+            args=(ws, assistant, key),
+        )
+    if hits:
+        article_choice.selectbox(
+            "Article to link",
+            [h.article_id for h in hits],
+            key=f"{key}_article",
+            format_func=lambda a: next(h.title for h in hits if h.article_id == a),
+        )
+        article_button.button(
+            "Link", key=f"{key}_insert", icon=":material/link:", on_click=_insert_article, args=(key, hits)
+        )
+
+
+def _insert_macro(ws: OpenTicket, assistant: Assistant, key: str) -> None:
+    try:
+        text = use_macro(
+            assistant.engine,
+            macro_id=st.session_state[f"{key}_macro"],
+            ticket_id=ws.ticket.id,
+            actor=state.current_user(),
+            reply=st.session_state.get(key, ""),
+        )
+    except AssistError as e:
+        state.flash(str(e), kind="error")
+        return
+    _fill(key, text)
+
+
+def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
+    chosen = st.session_state.get(f"{key}_article")
+    hit = next((h for h in hits if h.article_id == chosen), None)
+    if hit is None:
+        return
+    if not hit.url:
+        state.flash(
+            f'"{hit.title}" has no public address. Add `url:` to its front matter or set HELP_CENTER_URL.', kind="info"
+        )
+        return
+    text, changed = insert_link(st.session_state.get(key, ""), title=hit.title, url=hit.url)
+    if changed:
+        _fill(key, text)
+    else:
+        state.flash(f'The link to "{hit.title}" is already in the reply.', kind="info")
+
+
+def _regenerate_button(
+    ws: OpenTicket, assistant: Assistant, key: str, column: st.delta_generator.DeltaGenerator
+) -> None:
+    if st.session_state.get(f"{key}_confirm_regenerate"):
+        column.warning("Regenerating replaces your edits.", icon=":material/warning:")
+        column.button(
+            "Discard my edits and regenerate",
+            key=f"{key}_regenerate_confirmed",
+            on_click=_regenerate,
+            args=(ws, assistant, key),
+        )
+        column.button(
+            "Keep editing",
+            key=f"{key}_regenerate_cancel",
+            on_click=st.session_state.pop,
+            args=(f"{key}_confirm_regenerate", None),
+        )
+    else:
+        column.button(
+            "Regenerate",
+            key=f"{key}_regenerate",
+            icon=":material/refresh:",
+            help="A different candidate, grounded on the next-best article",
+            on_click=_on_regenerate,
+            args=(ws, assistant, key),
+        )
+
+
+def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
+    """Callback: the next-best grounded candidate replaces the editor's text (the caller confirmed edits)."""
+    counter = f"alternative_{ws.ticket.id}"
+    alternative = int(st.session_state.get(counter, 0)) + 1
+    st.session_state.pop(f"{key}_confirm_regenerate", None)
+    try:
+        fresh = regenerate(assistant, ticket_id=ws.ticket.id, alternative=alternative)
+    except AssistError as e:
+        state.flash(str(e), kind="info")
+        return
+    st.session_state[counter] = alternative
+    _fill(key, fresh.draft.text)
+
+
+def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
+    """Decided when clicked (the text may have changed in the same interaction): edits need a confirmation."""
+    if st.session_state.get(key, "") != ws.assistance.draft.text:
+        st.session_state[f"{key}_confirm_regenerate"] = True
+    else:
+        _regenerate(ws, assistant, key)
+
+
+def _sent_message(sent: SentReply) -> str:
+    how = (
+        "as drafted" if sent.sent_as_drafted else "with your edits" if sent.edit_distance is not None else "as written"
+    )
+    delivery = DELIVERY_LABELS.get(sent.delivery_status, sent.delivery_status)
+    return f"Reply sent {how}; the ticket is now {STATUS_LABELS[sent.status]} · delivery: {delivery}"
+
+
+def _closed(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
+    st.info("This ticket is resolved, so it is read-only. Reopen it to reply.", icon=":material/lock:")
+    st.button(
+        "Reopen",
+        key=f"reopen_{ws.ticket.id}",
+        icon=":material/lock_open:",
+        on_click=act,
+        args=(
+            ws.ticket.id,
+            lambda: reopen(assistant.engine, ticket_id=ws.ticket.id, expected_version=seen, actor=state.current_user()),
+            lambda _: f"Ticket #{ws.ticket.id} reopened.",
+        ),
+    )
