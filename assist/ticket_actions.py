@@ -236,6 +236,17 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
     return assistance, owns
 
 
+def _still_current(ticket: TicketDetail, assistance: Assistance) -> bool:
+    """Assistance computed for an earlier version still holds when the customer has written nothing since:
+    a reply, a note, a claim or an escalation changes the version, not what the customer asked (so the
+    panel reruns after Send without running the models)."""
+    if assistance.ticket_version == ticket.version:
+        return True
+    return all(
+        m.created_at <= assistance.created_at for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER
+    )
+
+
 def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
     the assistance was precomputed for this version and knowledge base (else it is computed now, from the
@@ -244,8 +255,8 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
         ticket = ticket_detail(session, ticket_id=ticket_id)
         row = session.scalars(
             select(AssistRunRow.result)
-            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version == ticket.version)
-            .order_by(AssistRunRow.id.desc())
+            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version <= ticket.version)
+            .order_by(AssistRunRow.ticket_version.desc(), AssistRunRow.id.desc())
             .limit(1)
         ).first()
         sent = _deliveries(session, ticket_id)
@@ -253,6 +264,8 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
     assistance = Assistance.model_validate(row) if row else None
     if assistance is not None and assistance.kb_generation != generation:
         assistance = None  # the knowledge base changed since: an article added a minute ago must show up
+    if assistance is not None and not _still_current(ticket, assistance):
+        assistance = None
     fresh = assistance is None
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.domain import Queue, TicketStatus, User
+from assist.domain import AuthorRole, Queue, ReplyState, TicketStatus, User
 from assist.errors import (
     ConcurrencyError,
     DuplicateReplyError,
@@ -22,6 +22,7 @@ from assist.pipeline import Assistant
 from assist.queue import list_escalations, reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, MessageRow, OutboxRow, ReplyRow, TicketRow
+from assist.store.tickets import add_message
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
 from assist.users import OPERATOR
 from tests.conftest import NOW
@@ -340,7 +341,8 @@ def test_lead_resolves_and_a_closed_escalation_cannot_be_acted_on_twice(assistan
 
 
 @pytest.mark.model
-def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(assistant: Assistant) -> None:
+def test_assistance_is_reused_until_the_customer_writes_again(assistant: Assistant) -> None:
+    """Defect: every action (send, note, claim) changed the version, so the panel's rerun ran the models again."""
     agent = _user(assistant.engine)
     ticket_id, _ = _ticket(assistant.engine, body="How long do card refunds take?")
     first = open_ticket(assistant, ticket_id=ticket_id)
@@ -357,7 +359,18 @@ def test_assistance_is_reused_for_the_same_version_and_refreshed_after_a_change(
         settings=SETTINGS,
     )
     after = open_ticket(assistant, ticket_id=ticket_id)
-    assert after.fresh and after.assistance.ticket_version == after.ticket.version != first.ticket.version
+    assert not after.fresh and after.assistance == first.assistance  # our own reply asks nothing new
+    assert after.reply is ReplyState.ANSWERED
+    with session_scope(assistant.engine) as session:
+        add_message(
+            session,
+            ticket=session.get_one(TicketRow, ticket_id),
+            role=AuthorRole.CUSTOMER,
+            body="Thanks! And for SEPA?",
+            actor="customer",
+        )
+    newer = open_ticket(assistant, ticket_id=ticket_id)
+    assert newer.fresh and newer.assistance.ticket_version == newer.ticket.version != first.ticket.version
 
 
 @pytest.mark.model

@@ -127,6 +127,8 @@ def ticket_list(page: TicketPage) -> None:
     if not page.rows:
         st.info("Nothing here. Try another view, or clear a filter or the search.", icon=":material/inbox:")
         return
+    # One table per page of the list: a click on a new page is a new selection, never a toggle of the last.
+    key = f"inbox_table_{page.page}"
     frame = pd.DataFrame(
         {
             "#": [r.id for r in page.rows],
@@ -143,9 +145,9 @@ def ticket_list(page: TicketPage) -> None:
     st.dataframe(
         frame,
         hide_index=True,
-        on_select=lambda: _open_selected(page),
+        on_select=lambda: _open_selected(page, key),
         selection_mode=["single-row", "single-cell"],
-        key="inbox_table",
+        key=key,
         width="stretch",
         column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
     )
@@ -167,8 +169,8 @@ def clicked_row(selection: Any) -> int | None:
     return int(cells[0][0]) if cells else None
 
 
-def _open_selected(page: TicketPage) -> None:
-    row = clicked_row(st.session_state.inbox_table.selection)
+def _open_selected(page: TicketPage, key: str) -> None:
+    row = clicked_row(st.session_state[key].selection)
     if row is not None and row < len(page.rows):
         state.select_ticket(page.rows[row].id)
 

@@ -78,7 +78,7 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         args=(key,),
         help="Ctrl+Enter (Cmd+Enter on a Mac) sends.",
     )
-    send, resolve, regenerate_column = st.columns(3)
+    send, resolve, regenerate_column = st.columns([1, 1.4, 1])
     send_now = partial(_send, ws, assistant, settings, seen, key, offer)
     send.button(
         "Send", key=f"{key}_Send", type="primary", shortcut="Ctrl+Enter", icon=":material/send:", on_click=send_now
