@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 HEADER, ROW = 35, 35  # px: the list's header and row heights (Streamlit's dataframe defaults)
 PAGE = 10
+THINK_MS = 1000  # an agent reads the list before clicking; the click is not timed against the list's drawing
 
 
 def _free_port() -> int:
@@ -136,6 +137,7 @@ def _open_row(page: Any, row: int) -> tuple[float, bool]:
     (reported as `missed_clicks`: a click the screen ignored is a defect a person would feel)."""
     grid = page.get_by_test_id("stDataFrame").first
     grid.wait_for()
+    page.wait_for_timeout(THINK_MS)
     drafted = page.locator("textarea[aria-label='Reply to the customer'], [data-testid=stAlert]:has-text('read-only')")
     started = time.perf_counter()
     grid.click(position={"x": 200, "y": HEADER + ROW * row + ROW // 2})

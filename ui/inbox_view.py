@@ -127,8 +127,9 @@ def ticket_list(page: TicketPage) -> None:
     if not page.rows:
         st.info("Nothing here. Try another view, or clear a filter or the search.", icon=":material/inbox:")
         return
-    # One table per page of the list: a click on a new page is a new selection, never a toggle of the last.
-    key = f"inbox_table_{page.page}"
+    # A fresh table for each page and each return to the list: the grid keeps its last selection in the
+    # browser, and a click that matched it was read as "no change" (the ticket did not open).
+    key = f"inbox_table_{page.page}_{st.session_state.get('tickets_opened', 0)}"
     frame = pd.DataFrame(
         {
             "#": [r.id for r in page.rows],

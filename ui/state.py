@@ -27,6 +27,7 @@ def init() -> None:
 
 def select_ticket(ticket_id: int | None) -> None:
     st.session_state.ticket_id = ticket_id
+    st.session_state.tickets_opened = st.session_state.get("tickets_opened", 0) + 1
     if ticket_id is None:
         st.query_params.pop("ticket", None)
     else:
