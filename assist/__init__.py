@@ -7,7 +7,10 @@ Where things live:
     errors          AssistError and its subclasses
     domain          enums and the read models pages receive (InboxRow, TicketDetail, Assistance, ...)
     factories       builds every heavy resource once (engine, embedder, models, knowledge base, Assistant)
-    inbox           the ticket list
+    inbox           the ticket list and its views (My tickets, Unassigned, All open, Escalated to me) with counts
+    ownership       claim a ticket (Assign to me)
+    macros          canned responses with placeholders, inserted into replies; their use counts
+    presence        who else has a ticket open ("Maya is replying"), stored for every server process
     pipeline        compute_assistance(ticket) -> Assistance: retrieval, answer selection, sentiment, triage,
                     confidence, escalation, the plan and the draft; abstain_below (no answer drafted under it)
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
@@ -31,6 +34,8 @@ from assist.domain import (
     Channel,
     CustomerProfile,
     InboxRow,
+    InboxView,
+    Macro,
     Message,
     OpenTicket,
     ReplyState,
@@ -54,10 +59,13 @@ from assist.errors import (
     ValidationError,
 )
 from assist.factories import build_assistant, build_engine, build_knowledge_base
-from assist.inbox import list_assignees, list_inbox
+from assist.inbox import inbox_views, list_assignees, list_inbox, views_for
 from assist.kb import KnowledgeBase
 from assist.lifecycle import change_status, time_in_status
+from assist.macros import list_macros, macro_usage, save_macro, set_macro_active, use_macro
+from assist.ownership import claim
 from assist.pipeline import Assistant, abstain_below, compute_assistance, precompute_many
+from assist.presence import here, leave
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from assist.store import make_engine, upgrade
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
@@ -76,8 +84,10 @@ __all__ = [
     "DatabaseError",
     "DemoSummary",
     "InboxRow",
+    "InboxView",
     "InvalidTransitionError",
     "KnowledgeBase",
+    "Macro",
     "Message",
     "NotFoundError",
     "OpenTicket",
@@ -100,14 +110,20 @@ __all__ = [
     "build_engine",
     "build_knowledge_base",
     "change_status",
+    "claim",
     "compute_assistance",
     "create_user",
     "escalate",
     "get_settings",
     "handoff_preview",
+    "here",
+    "inbox_views",
+    "leave",
     "list_assignees",
     "list_escalations",
     "list_inbox",
+    "list_macros",
+    "macro_usage",
     "make_engine",
     "open_ticket",
     "precompute_many",
@@ -117,9 +133,13 @@ __all__ = [
     "reopen",
     "resolve",
     "return_to_tier1",
+    "save_macro",
     "seed_demo",
     "send_reply",
+    "set_macro_active",
     "take_over",
     "time_in_status",
     "upgrade",
+    "use_macro",
+    "views_for",
 ]

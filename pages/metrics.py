@@ -9,6 +9,7 @@ from assist.domain import Category, Queue
 from assist.errors import AssistError
 from assist.inbox import list_assignees
 from assist.intake import read_rows
+from assist.macros import macro_usage
 from assist.metrics import MetricsFilter
 from ui import auth, resources, state
 from ui import metrics_view as view
@@ -59,6 +60,14 @@ with right:
         view.reliability,
     )
     view.chart("Assist runs per day (hover: latency and LLM cost)", board.assist_costs, "assist_costs", view.costs)
+
+st.subheader("Macros used")
+with guarded("macro use"):
+    used = macro_usage(engine, since=datetime.combine(period[0], datetime.min.time(), tzinfo=UTC))
+if used:
+    st.dataframe({"Macro": [u.title for u in used], "Inserted": [u.uses for u in used]}, hide_index=True)
+else:
+    st.caption("No macro was inserted in this period. Admins add macros on the Admin page.")
 
 st.subheader("Agents")
 if board.agents.empty:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 ROOT = Path(__file__).parents[2]
 SHOTS = ROOT / "reports" / "screenshots"
@@ -143,14 +143,27 @@ def open_ticket(page: Page, ticket_id: int) -> None:
     if inbox.count():  # an agent has only the inbox, and Streamlit shows no menu for a single page
         inbox.click()
         settle(page)
+    list_button = button(page, "List")
+    if list_button.count():  # a ticket is open: back to the list first
+        list_button.click()
+        settle(page)
     search = page.get_by_role("textbox", name="Search")
     search.fill(f"#{ticket_id}")
     search.press("Enter")
     settle(page)
-    page.get_by_role("combobox", name="Open ticket").click()
-    page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
-    page.get_by_role("heading", name="Reply").wait_for()
+    click_row(page, 0)
+    page.get_by_text(f"#{ticket_id} ·").first.wait_for()
     settle(page)
+
+
+def click_row(page: Page, row: int, *, column_x: int = 200) -> None:
+    """Click a cell of the first table on the page (the subject column of the inbox list)."""
+    page.get_by_test_id("stDataFrame").first.click(position={"x": column_x, "y": 35 + 35 * row + 17})
+
+
+def button(page: Page, label: str) -> Locator:
+    """A button by its label alone (its accessible name also holds the icon's name and the shortcut)."""
+    return page.get_by_role("button").filter(has=page.get_by_text(label, exact=True))
 
 
 def query(env: dict[str, str], code: str) -> str:

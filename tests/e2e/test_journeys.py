@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import newest_ticket, open_ticket, query, settle, shot, sign_in
+from tests.e2e.conftest import button, newest_ticket, open_ticket, query, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, w
     editor = page.get_by_role("textbox", name="Reply to the customer")
     editor.fill(editor.input_value() + "\nI'll keep an eye on this personally.")
     settle(page)
-    page.get_by_role("button", name="Send", exact=True).click()
+    button(page, "Send").click()
     page.get_by_text("Reply sent with your edits").wait_for()
     settle(page)
     assert page.get_by_text("Awaiting customer").first.is_visible()
@@ -29,7 +29,7 @@ def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, w
     editor = page.get_by_role("textbox", name="Reply to the customer")
     assert editor.input_value() == ""
     assert page.get_by_text("You replied last").is_visible()
-    page.get_by_role("button", name="Send", exact=True).click()
+    button(page, "Send").click()
     page.get_by_text("The message is empty").wait_for()
     settle(page)
     shot(page, "agent-2-sent")
@@ -56,7 +56,7 @@ def test_a_returning_customer_is_recognised_and_links_go_before_the_sign_off(
     page.get_by_role("combobox", name="Article to link").click()
     page.get_by_role("option").nth(1).click()
     settle(page)
-    page.get_by_role("button", name="Insert link").click()
+    button(page, "Link").click()
     settle(page)
     lines = editor.input_value().splitlines()
     links = [n for n, line in enumerate(lines) if line.startswith("You can read more in our help article")]
@@ -79,15 +79,13 @@ def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace_env
         )
     )
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
-    page.get_by_role("textbox", name="Search").fill(f"#{ticket_id}")
-    page.get_by_role("textbox", name="Search").press("Enter")
-    settle(page)
-    page.get_by_role("combobox", name="Open ticket").click()
-    page.get_by_role("option", name=f"#{ticket_id} ·").first.click()
+    open_ticket(page, ticket_id)
     page.get_by_text("read-only").wait_for()
-    assert page.get_by_role("button", name="Send", exact=True).count() == 0
-    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Reopen", exact=True).click()
-    page.get_by_role("button", name="Send", exact=True).wait_for()
+    assert button(page, "Send").count() == 0
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button").filter(
+        has=page.get_by_text("Reopen", exact=True)
+    ).click()
+    button(page, "Send").wait_for()
 
 
 def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> None:
@@ -102,7 +100,7 @@ def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> No
     if page.get_by_role("button", name="Take over anyway").count():  # another lead owns it: asked first
         assert page.get_by_text("owns this ticket").first.is_visible()
         page.get_by_role("button", name="Take over anyway").click()
-    page.get_by_role("heading", name="Reply").wait_for()
+    page.get_by_role("textbox", name="Reply to the customer").wait_for()
     settle(page)
     assert page.get_by_text("Rachel Kim").first.is_visible()
     assert page.get_by_text("Suggest escalating").count() == 0  # she owns the escalation now
