@@ -22,7 +22,7 @@ if st.session_state.ticket_id is None:
         view = inbox_view.views(inbox_views(engine, viewer=user), views_for(user), user)
         query = inbox_view.filters(list_assignees(engine), page_size=settings.page_size, view=view, viewer=user)
         page = list_inbox(engine, query=query)
-    inbox_view.ticket_list(page)
+    inbox_view.ticket_list(page, query)
 else:
     inbox_view.ticket_nav(st.session_state.ticket_id, lambda ticket_id: leave(engine, ticket_id=ticket_id, viewer=user))
     if not resources.models_ready():

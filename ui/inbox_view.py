@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -119,7 +120,7 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
     )
 
 
-def ticket_list(page: TicketPage) -> None:
+def ticket_list(page: TicketPage, query: TicketQuery) -> None:
     """The list; clicking a row opens that ticket (and remembers the list, for previous / next)."""
     counts = " · ".join(f"{STATUS_LABELS[s]} **{n}**" for s, n in page.status_counts.items() if n)
     st.markdown(counts or "No tickets match these filters.")
@@ -127,9 +128,10 @@ def ticket_list(page: TicketPage) -> None:
     if not page.rows:
         st.info("Nothing here. Try another view, or clear a filter or the search.", icon=":material/inbox:")
         return
-    # A fresh table for each page and each return to the list: the grid keeps its last selection in the
-    # browser, and a click that matched it was read as "no change" (the ticket did not open).
-    key = f"inbox_table_{page.page}_{st.session_state.get('tickets_opened', 0)}"
+    # A fresh table for each list (view, filters, page) and each return to it: the grid keeps its last
+    # selection in the browser, and a click that matched it was read as "no change" (nothing opened).
+    shown = hashlib.sha256(query.model_dump_json().encode()).hexdigest()[:12]
+    key = f"inbox_table_{shown}_{page.page}_{st.session_state.get('tickets_opened', 0)}"
     frame = pd.DataFrame(
         {
             "#": [r.id for r in page.rows],
