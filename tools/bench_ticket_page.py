@@ -69,7 +69,7 @@ def run(*, tickets: int = 20, **_options: Any) -> dict[str, Any]:
                 started = time.perf_counter()
                 at.run()
                 timings.append(time.perf_counter() - started)
-                if at.exception or not any(m.value == "#### Reply" for m in at.markdown):
+                if at.exception or not any(m.value.startswith(f"##### #{ticket_id} ·") for m in at.markdown):
                     raise RuntimeError(f"ticket #{ticket_id} did not render its workspace: {at.exception}")
             engine.dispose()
         finally:
