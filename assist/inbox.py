@@ -24,10 +24,9 @@ def list_assignees(engine: Engine) -> list[User]:
 
 
 def views_for(viewer: User) -> tuple[InboxView, ...]:
-    """The views a person sees, in order; the first is their default."""
-    team = (InboxView.MINE, InboxView.UNASSIGNED, InboxView.OPEN)
+    """The views a person sees, in the order they are shown."""
     lead = (InboxView.ESCALATED_TO_ME,) if viewer.role is not Role.AGENT else ()
-    return (*lead, *team, InboxView.ALL) if lead else (*team, InboxView.ALL)
+    return (*lead, InboxView.MINE, InboxView.UNASSIGNED, InboxView.OPEN, InboxView.ALL)
 
 
 def inbox_views(engine: Engine, *, viewer: User) -> dict[InboxView, int]:

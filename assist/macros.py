@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assist.domain import Macro, MacroUsage, Role, User
 from assist.drafting.links import before_sign_off
+from assist.drafting.offline import first_name
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
@@ -137,11 +138,11 @@ def use_macro(engine: Engine, *, macro_id: int, ticket_id: int, actor: User, rep
         if customer is None:
             raise NotFoundError(f"Ticket #{ticket_id} does not exist. Reload the inbox.")
         values = {
-            "customer_first_name": _first(customer.name),
+            "customer_first_name": first_name(customer.name),
             "customer_name": customer.name,
             "ticket_id": str(ticket_id),
             "agent_name": actor.name,
-            "agent_first_name": _first(actor.name),
+            "agent_first_name": first_name(actor.name),
         }
         text = macro.body.format_map(values)
         session.add(MacroUseRow(macro_id=macro_id, ticket_id=ticket_id, user_id=actor.id))
@@ -159,7 +160,3 @@ def macro_usage(engine: Engine, *, since: datetime) -> list[MacroUsage]:
             .order_by(func.count(MacroUseRow.id).desc(), MacroRow.title)
         ).all()
     return [MacroUsage(title=title, uses=n) for title, n in rows]
-
-
-def _first(name: str) -> str:
-    return name.split()[0] if name.split() else name

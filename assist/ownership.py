@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from assist.domain import Role, User
 from assist.errors import OwnershipError
@@ -10,6 +13,27 @@ from assist.store import audit
 from assist.store.models import UserRow
 from assist.store.versioned import edit_ticket
 from assist.users import require
+
+
+def confirm_takeover(
+    session: Session,
+    *,
+    ticket_id: int,
+    owner_id: int | None,
+    confirm_owner: int | None,
+    free_to_take_from: Collection[int | None] = (),
+) -> None:
+    """Taking a ticket from the person who owns it needs a confirmation naming them (claims and take-overs).
+
+    Raises:
+        OwnershipError: `owner_id` owns it, is not in `free_to_take_from`, and `confirm_owner` is not them.
+    """
+    if owner_id is None or owner_id in free_to_take_from or confirm_owner == owner_id:
+        return
+    name = session.get_one(UserRow, owner_id).name
+    raise OwnershipError(
+        f"Ticket #{ticket_id} is owned by {name}. Take it over anyway? They will no longer own it.", owner_id=owner_id
+    )
 
 
 def claim(
@@ -26,11 +50,7 @@ def claim(
         owner = ticket.assignee_id
         if owner == actor.id:
             return ticket.version
-        if owner is not None and confirm_owner != owner:
-            name = session.get_one(UserRow, owner).name
-            raise OwnershipError(
-                f"Ticket #{ticket_id} is owned by {name}. Take it anyway? They will no longer own it.", owner_id=owner
-            )
+        confirm_takeover(session, ticket_id=ticket_id, owner_id=owner, confirm_owner=confirm_owner)
         ticket.assignee_id = actor.id
         audit.record(
             session,

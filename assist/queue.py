@@ -13,9 +13,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, joinedload
 
 from assist.domain import AuthorRole, EscalationItem, EscalationPriority, Queue, Role, TicketStatus, User
-from assist.errors import NotFoundError, OwnershipError, ValidationError
+from assist.errors import NotFoundError, ValidationError
 from assist.escalation import PRIORITY_ORDER
 from assist.lifecycle import transition
+from assist.ownership import confirm_takeover
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.escalations import read_package
@@ -106,12 +107,13 @@ def take_over(
     require(actor, Role.LEAD, action="take over escalations")
     with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
         owner = ticket.assignee_id
-        if owner not in (None, actor.id, row.created_by_id) and confirm_owner != owner:
-            name = session.get_one(UserRow, owner).name
-            raise OwnershipError(
-                f"Ticket #{ticket.id} is owned by {name}. Take it over anyway? They will no longer own it.",
-                owner_id=owner,
-            )
+        confirm_takeover(
+            session,
+            ticket_id=ticket.id,
+            owner_id=owner,
+            confirm_owner=confirm_owner,
+            free_to_take_from=(actor.id, row.created_by_id),
+        )
         row.state, ticket.assignee_id = "taken", actor.id
         audit.record(
             session,

@@ -242,9 +242,7 @@ def _still_current(ticket: TicketDetail, assistance: Assistance) -> bool:
     panel reruns after Send without running the models)."""
     if assistance.ticket_version == ticket.version:
         return True
-    return all(
-        m.created_at <= assistance.created_at for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER
-    )
+    return all(m.created_at <= assistance.created_at for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER)
 
 
 def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:

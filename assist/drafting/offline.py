@@ -66,9 +66,15 @@ def missing_note(selection: Selection) -> str:
     return f"No article answers this{about}.{closest} Ask a clarifying question or escalate."
 
 
+def first_name(name: str) -> str:
+    """The first word of a person's name ("" for a blank one)."""
+    words = name.split()
+    return words[0] if words else ""
+
+
 def clarifying_reply(customer_name: str, opening: str = "Thanks for reaching out.") -> str:
     """A reply that asks for what is missing instead of guessing an answer."""
-    first = customer_name.split()[0] if customer_name.strip() else "there"
+    first = first_name(customer_name) or "there"
     return "\n".join([f"Hi {first},", "", opening, "", CLARIFYING, *SIGN_OFF])
 
 
@@ -77,7 +83,7 @@ class OfflineDrafter:
         self, *, customer_name: str, selection: Selection, plan: Plan, earlier_contacts: int, confidence: float
     ) -> Draft:
         started = time.perf_counter()
-        first = customer_name.split()[0] if customer_name.strip() else "there"
+        first = first_name(customer_name) or "there"
         greeting = [f"Hi {first},", ""]
         if plan.stance in (Stance.CLARIFY, Stance.ESCALATE):
             text = clarifying_reply(customer_name, plan.opening) if plan.stance is Stance.CLARIFY else ""
