@@ -15,16 +15,18 @@ from ui import state
 T = TypeVar("T")
 
 
-def act(ticket_id: int, action: Callable[[], T], done: Callable[[T], str]) -> None:
+def act(ticket_id: int, action: Callable[[], T], done: Callable[[T], str]) -> bool:
     """Run `action`; on success the panel moves to the ticket's new version (a fresh editor) and says
-    `done(result)`, on an AssistError it says what went wrong and keeps everything the agent typed."""
+    `done(result)`, on an AssistError it says what went wrong and keeps everything the agent typed.
+    Returns whether the action succeeded."""
     try:
         result = action()
     except AssistError as e:
         state.flash(str(e), kind="error")
-        return
+        return False
     acted(ticket_id)
     state.flash(done(result))
+    return True
 
 
 def acted(ticket_id: int) -> None:

@@ -188,6 +188,8 @@ def ticket_nav(ticket_id: int, on_leave: Callable[[int], None]) -> None:
     `on_leave(ticket_id)` runs when the agent moves away from the ticket."""
     ids: list[int] = st.session_state.get("inbox_ids") or []
     at = ids.index(ticket_id) if ticket_id in ids else None
+    before = ids[at - 1] if at else None
+    after = ids[at + 1] if at is not None and at + 1 < len(ids) else None
     back, previous, following, where = st.columns([1.3, 1.2, 1.1, 3], vertical_alignment="center")
     back.button(
         "List",
@@ -202,18 +204,18 @@ def ticket_nav(ticket_id: int, on_leave: Callable[[int], None]) -> None:
         key="nav_previous",
         icon=":material/keyboard_arrow_up:",
         shortcut="K",
-        disabled=at is None or at == 0,
+        disabled=before is None,
         on_click=_go,
-        args=(ids[at - 1] if at else None, ticket_id, on_leave),
+        args=(before, ticket_id, on_leave),
     )
     following.button(
         "Next",
         key="nav_next",
         icon=":material/keyboard_arrow_down:",
         shortcut="J",
-        disabled=at is None or at + 1 >= len(ids),
+        disabled=after is None,
         on_click=_go,
-        args=(ids[at + 1] if at is not None and at + 1 < len(ids) else None, ticket_id, on_leave),
+        args=(after, ticket_id, on_leave),
     )
     if at is not None:
         where.caption(f"{at + 1} of {len(ids)} in the list")

@@ -94,7 +94,7 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
 def _send(
     ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int, key: str, offer: bool, resolving: bool = False
 ) -> None:
-    act(
+    sent = act(
         ws.ticket.id,
         partial(
             send_reply,
@@ -109,7 +109,7 @@ def _send(
         ),
         _sent_message,
     )
-    if f"seen_version_{ws.ticket.id}" not in st.session_state:  # sent: nothing left to keep
+    if sent:  # nothing left to keep for this editor
         st.session_state.pop(f"kept_{key}", None)
 
 

@@ -3,6 +3,7 @@ the conversation above the reply box, escalation and notes; the assessment in a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -28,8 +29,8 @@ CONVERSATION_HEIGHT = 250  # px: the newest messages and the reply box below the
 
 @st.fragment
 def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: User) -> None:
-    """Everything about one ticket. Its buttons rerun this panel only; the models never run here when
-    the assistance was precomputed for the ticket's version."""
+    """Everything about one ticket. Its buttons rerun this panel only; the models never run here while the
+    stored assistance answers what the customer last wrote (`open_ticket`)."""
     try:
         ws = open_ticket(assistant, ticket_id=ticket_id, viewer=viewer)
     except AssistError as e:
@@ -203,7 +204,7 @@ def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: in
         )
 
 
-def _noted(key: str) -> object:
+def _noted(key: str) -> Callable[[object], str]:
     def done(_: object) -> str:
         st.session_state[key] = ""  # the note is in the thread now
         return "Note added."
