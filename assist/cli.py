@@ -307,13 +307,18 @@ def eval_drafts(kb_dir: Path, queries: Path, mode: str) -> None:
 @evaluate.command("sentiment")
 @click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--baseline", type=click.Choice(["vader"]), help="Also score a lexicon baseline on the same data.")
+@click.option(
+    "--positive",
+    help="Read the file as LABEL vs the rest (any labels) and rank by P(negative or complaint): auroc, "
+    "average_precision, best f1.",
+)
 @friendly_errors
-def eval_sentiment(data: Path, baseline: str | None) -> None:
-    """Score the sentiment model on a text,label CSV (3-class or binary)."""
+def eval_sentiment(data: Path, baseline: str | None, positive: str | None) -> None:
+    """Score the sentiment model on a text,label CSV (3-class or binary, or LABEL vs the rest with --positive)."""
     from assist.dev.evaluation.sentiment import evaluate as run
     from assist.factories import build_sentiment_model
 
-    result = run(data=data, model=build_sentiment_model(get_settings()), baseline=baseline)
+    result = run(data=data, model=build_sentiment_model(get_settings()), baseline=baseline, positive=positive)
     click.echo(json.dumps({"eval": "sentiment", **result}))
 
 
@@ -345,20 +350,42 @@ def train() -> None:
     show_default=True,
     help="Where the held-out rows are written for `eval sentiment`.",
 )
+@click.option(
+    "--banking77",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="BANKING77 text,label CSV: complaint labels for the complaint head, derived from its intents.",
+)
 @click.option("--epochs", default=2, show_default=True)
+@click.option("--learning-rate", default=5e-5, show_default=True)
 @click.option("--seed", default=13, show_default=True)
 @click.option("--threads", type=int, help="torch CPU threads.")
 @friendly_errors
 def train_sentiment(
-    data: tuple[Path, ...], out: Path, holdout_dir: Path, epochs: int, seed: int, threads: int | None
+    data: tuple[Path, ...],
+    out: Path,
+    holdout_dir: Path,
+    banking77: Path | None,
+    epochs: int,
+    learning_rate: float,
+    seed: int,
+    threads: int | None,
 ) -> None:
-    """Fine-tune the packaged MiniLM into the 3-class sentiment model (about 20 min per epoch on 2 cores)."""
+    """Fine-tune the whole packaged MiniLM into the tone + complaint network (about 25 min per epoch on 2 cores)."""
     from assist.dev.training.sentiment import TrainingOptions
     from assist.dev.training.sentiment import train as run
 
-    options = TrainingOptions(data=data, out=out, holdout_dir=holdout_dir, epochs=epochs, seed=seed, threads=threads)
+    options = TrainingOptions(
+        data=data,
+        out=out,
+        holdout_dir=holdout_dir,
+        banking77=banking77,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        seed=seed,
+        threads=threads,
+    )
     report = run(options, log=click.echo)
-    click.echo(json.dumps({"train": "sentiment", "held_out": report["held_out"], "out": str(out)}))
+    click.echo(json.dumps({"train": "sentiment", "check": report["check"], "out": str(out)}))
 
 
 @train.command("triage")
@@ -505,6 +532,62 @@ def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet:
             )
         else:
             click.echo(json.dumps({"ticket": ticket_id, "error": result}), err=True)
+
+
+@main.group()
+def mail() -> None:
+    """Email in: a support mailbox read over IMAP."""
+
+
+@mail.command("poll")
+@click.option("--watch", is_flag=True, help="Keep polling every MAIL_POLL_SECONDS (Ctrl+C stops).")
+@friendly_errors
+def mail_poll(watch: bool) -> None:
+    """Turn new mail into tickets and follow-ups; prints one JSON line per poll."""
+    from assist.factories import build_engine
+    from assist.mail_in import PollReport, poll
+    from assist.mail_in import watch as keep_polling
+
+    settings = get_settings()
+    engine = build_engine(settings)
+
+    def show(report: PollReport) -> None:
+        click.echo(json.dumps({"mail": "poll", **report.__dict__}))
+
+    if watch:
+        keep_polling(engine, settings, report=show, stop=lambda: False)
+    else:
+        show(poll(engine, settings))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8700, show_default=True)
+@click.option("--workers", type=int, help="Assistance worker threads in this process (default: WORKERS, 1).")
+@friendly_errors
+def serve(host: str, port: int, workers: int | None) -> None:
+    """The HTTP intake (POST /api/tickets, /api/tickets/{id}/messages, GET /healthz, docs at /docs) with
+    embedded workers that prepare assistance for every ticket that arrives."""
+    import uvicorn
+
+    from assist.factories import build_assistant
+    from assist.intake_api import create_app
+    from assist.pipeline import compute_assistance
+    from assist.preparation import EmbeddedWorker
+
+    settings = get_settings()
+    click.echo("Loading the models…", err=True)
+    assistant = build_assistant(settings)
+    threads = settings.workers if workers is None else workers
+    worker = EmbeddedWorker(
+        assistant.engine, lambda ticket_id: compute_assistance(assistant, ticket_id=ticket_id), threads=threads
+    ).start()
+    app = create_app(assistant.engine, settings, announce=worker.notify)
+    click.echo(f"Intake on http://{host}:{port} (docs at /docs), {threads} worker thread(s)", err=True)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        worker.stop()
 
 
 @main.group()

@@ -112,6 +112,7 @@ class TicketPage(_Model):
     page: int
     page_count: int
     status_counts: dict[TicketStatus, int]
+    preparing: tuple[int, ...] = ()  # tickets on this page whose assistance a worker has not prepared yet
 
 
 class Invoice(_Model):
@@ -297,6 +298,8 @@ class Signal(StrEnum):
     BILLING_DISPUTE = "billing_dispute"
     TIME_PRESSURE = "time_pressure"
     PREVIOUS_ESCALATION = "previous_escalation"
+    WORSENING = "worsening"  # the thread is getting more negative
+    CHASING = "chasing"  # several customer messages since the team last replied
 
 
 class ContactHistory(_Model):
@@ -304,6 +307,7 @@ class ContactHistory(_Model):
 
     earlier_contacts_same_issue: int = Field(default=0, ge=0)
     hours_waiting: float = Field(default=0.0, ge=0)  # since the oldest unanswered customer message
+    unanswered_messages: int = Field(default=0, ge=0)  # customer messages since the team last replied
     previously_escalated: bool = False
     is_vip: bool = False
 
@@ -313,6 +317,7 @@ class Sentiment(_Model):
     score: float = Field(ge=-1, le=1)  # P(positive) - P(negative)
     probabilities: dict[str, float]  # negative / neutral / positive
     frustration: float = Field(ge=0, le=1)
+    complaint: float = Field(default=0.0, ge=0, le=1)  # P(the customer reports something that went wrong)
     signals: tuple[Signal, ...]
     evidence: dict[str, str]  # signal -> the words that triggered it
     model: str
@@ -382,6 +387,7 @@ class HandoffPackage(_Model):
     subject: str
     customer_summary: str
     sentiment_trend: tuple[MessageSentiment, ...]
+    trajectory: str = ""  # how the thread developed, in one line
     conversation: tuple[Message, ...]
     draft: Draft | None
     articles: tuple[Hit, ...]

@@ -5,6 +5,7 @@
     customer is urgent                                tier2     critical
     customer is angry                                 tier2     high
     3+ contacts about the same issue                  tier2     high
+    thread getting worse, customer frustrated         tier1     high
     high frustration and low draft confidence         tier1     high
     draft confidence below threshold                  tier1     medium
     ticket priority at or above threshold             tier2     high
@@ -87,6 +88,13 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.HIGH,
         "Own the issue end to end: review the earlier tickets and fix the root cause.",
         lambda f, s: f.history.earlier_contacts_same_issue + 1 >= s.escalation_repeat_contacts,
+    ),
+    Rule(
+        "Getting worse over the thread",
+        Queue.TIER1,
+        EscalationPriority.HIGH,
+        "Read the whole thread before replying: what we said so far has not helped.",
+        lambda f, s: Signal.WORSENING in f.sentiment.signals and f.sentiment.frustration >= s.escalation_frustration,
     ),
     Rule(
         "High frustration and a low-confidence draft",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from assist.domain import (
     AuthorRole,
@@ -13,6 +14,8 @@ from assist.domain import (
     MessageSentiment,
     TicketDetail,
 )
+from assist.history import unanswered_messages
+from assist.store.models import utcnow
 
 
 def customer_summary(ticket: TicketDetail) -> str:
@@ -34,6 +37,31 @@ def customer_summary(ticket: TicketDetail) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def trajectory(ticket: TicketDetail, trend: Sequence[MessageSentiment], *, now: datetime | None = None) -> str:
+    """How the thread developed, for a lead taking it over: the tone over the customer's messages, whether
+    they are chasing, and how long since the team last wrote."""
+    parts = []
+    if len(trend) >= 2:
+        first, last = trend[0].score, trend[-1].score
+        direction = "getting worse" if last <= first - 0.3 else "improving" if last >= first + 0.3 else "steady"
+        parts.append(f"Tone {direction} over {len(trend)} messages ({' → '.join(m.level.value for m in trend)})")
+    elif trend:
+        parts.append(f"One customer message ({trend[0].level.value})")
+    waiting = unanswered_messages(ticket)
+    if waiting >= 2:
+        parts.append(f"{waiting} customer messages since our last reply")
+    replies = [m.created_at for m in ticket.messages if m.author_role is AuthorRole.AGENT]
+    hours = ((now or utcnow()) - replies[-1]).total_seconds() / 3600 if replies else None
+    parts.append("no reply from us yet" if hours is None else f"our last reply {_duration(hours)} ago")
+    return "; ".join(parts)
+
+
+def _duration(hours: float) -> str:
+    if hours < 1:
+        return f"{max(1, round(hours * 60))} min"
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days"
+
+
 def build_handoff(
     *,
     ticket: TicketDetail,
@@ -47,6 +75,7 @@ def build_handoff(
         subject=ticket.subject,
         customer_summary=customer_summary(ticket),
         sentiment_trend=tuple(sentiment_trend),
+        trajectory=trajectory(ticket, sentiment_trend),
         conversation=tuple(m for m in ticket.messages if m.author_role is not AuthorRole.SYSTEM),
         draft=draft,
         articles=tuple(articles),

@@ -57,6 +57,7 @@ def contact_history(
     return ContactHistory(
         earlier_contacts_same_issue=same_issue,
         hours_waiting=round(_hours_waiting(ticket, now), 1),
+        unanswered_messages=unanswered_messages(ticket),
         previously_escalated=escalated_before,
         is_vip=ticket.customer.is_vip,
     )
@@ -74,6 +75,17 @@ def needs_reply(ticket: TicketDetail) -> bool:
         if message.author_role is AuthorRole.AGENT:
             return False
     return False
+
+
+def unanswered_messages(ticket: TicketDetail) -> int:
+    """Customer messages since the team's last reply."""
+    count = 0
+    for message in ticket.messages:
+        if message.author_role is AuthorRole.AGENT:
+            count = 0
+        elif message.author_role is AuthorRole.CUSTOMER:
+            count += 1
+    return count
 
 
 def _hours_waiting(ticket: TicketDetail, now: datetime) -> float:

@@ -220,7 +220,7 @@ def _sentiment(
     text = unanswered_text(ticket)
     probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), text])
     name = assistant.sentiment.name
-    sentiment = analyze(probabilities[-1], text=text, history=history, model=name)
+    sentiment = analyze(probabilities[-1], text=text, history=history, model=name, earlier=probabilities[:-1])
     trend = [
         MessageSentiment(
             message_id=m.id,

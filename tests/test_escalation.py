@@ -86,6 +86,20 @@ CASES = [
         (False, Queue.AUTO, EscalationPriority.LOW, None),
     ),
     (
+        _sentiment(SentimentLevel.FRUSTRATED, 0.8, (Signal.WORSENING,)),
+        ContactHistory(),
+        5,
+        0.9,
+        (True, Queue.TIER1, EscalationPriority.HIGH, "Getting worse over the thread"),
+    ),
+    (
+        _sentiment(SentimentLevel.NEUTRAL, 0.3, (Signal.WORSENING,)),
+        ContactHistory(),
+        5,
+        0.9,
+        (False, Queue.AUTO, EscalationPriority.LOW, None),
+    ),
+    (
         _sentiment(),
         ContactHistory(),
         3,

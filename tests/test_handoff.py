@@ -73,3 +73,28 @@ def test_handoff_package_carries_everything_a_lead_needs(sqlite_engine: Engine) 
     assert package.model_dump_json()  # storable as JSON in the escalations table
     with session_scope(sqlite_engine) as session:
         assert session.get_one(TicketRow, detail.id).status == "new"  # building a package changes nothing
+
+
+def test_the_handoff_says_how_the_thread_developed(sqlite_engine: Engine) -> None:
+    from assist.handoff import trajectory
+
+    with session_scope(sqlite_engine) as session:
+        ticket = make_ticket(session, subject="Export broken", body="Hi, the export fails.", created_at=NOW)
+        add_message(session, ticket=ticket, role=AuthorRole.AGENT, body="Looking into it.", actor="maya")
+        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body="Any news?", actor="customer")
+        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body="This is useless.", actor="customer")
+        detail = ticket_detail(session, ticket_id=ticket.id)
+    replied = next(m.created_at for m in detail.messages if m.author_role is AuthorRole.AGENT)
+    customer = [m for m in detail.messages if m.author_role is AuthorRole.CUSTOMER]
+    levels = [(SentimentLevel.NEUTRAL, 0.0), (SentimentLevel.NEUTRAL, -0.2), (SentimentLevel.ANGRY, -0.9)]
+    trend = [
+        MessageSentiment(message_id=m.id, created_at=m.created_at, level=level, score=score)
+        for m, (level, score) in zip(customer, levels, strict=True)
+    ]
+    text = trajectory(detail, trend, now=replied + timedelta(hours=30))
+    assert text == (
+        "Tone getting worse over 3 messages (neutral → neutral → angry); 2 customer messages since our last reply; "
+        "our last reply 30 h ago"
+    )
+    first = trajectory(detail.model_copy(update={"messages": detail.messages[:1]}), trend[:1], now=NOW)
+    assert first == "One customer message (neutral); no reply from us yet"

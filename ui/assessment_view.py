@@ -27,6 +27,8 @@ def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) ->
         f"**Sentiment** {LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value} · score {sentiment.score:+.2f}"
     )
     st.progress(sentiment.frustration, text=f"Frustration {sentiment.frustration:.0%}")
+    if sentiment.complaint >= 0.5:
+        st.caption(f":material/report: Reports a problem ({sentiment.complaint:.0%})")
     if sentiment.signals:
         st.caption(
             "Signals: "

@@ -63,6 +63,8 @@ def package_view(item: EscalationItem) -> None:
     st.markdown(f"**Customer:** {escape_markdown(package.customer_summary)}")
     if package.sentiment_trend:
         st.caption("Sentiment over the thread: " + trend_text(package.sentiment_trend))
+    if package.trajectory:
+        st.caption(escape_markdown(package.trajectory))
     with st.expander(f"Conversation ({plural(len(package.conversation), 'message')})", expanded=True):
         for message in package.conversation:
             st.markdown(

@@ -160,6 +160,8 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
             )
             st.markdown("  \n".join(f"• {escape_markdown(r)}" for r in package.reasons))
             st.caption("Sentiment over the thread: " + trend_text(package.sentiment_trend))
+            if package.trajectory:
+                st.caption(escape_markdown(package.trajectory))
             st.caption(f"Suggested action: {escape_markdown(package.suggested_action)}")
         sure = st.checkbox("I want to hand this ticket to a lead", key=f"escalate_confirm_{ws.ticket.id}")
         st.button(

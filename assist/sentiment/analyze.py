@@ -3,9 +3,18 @@
 Frustration is a noisy-OR of independent pieces of evidence, so each one can only raise it and
 no single one saturates it. History weighs heavily: a polite fourth contact about the same
 unsolved issue is more frustrated than a first-time message in capitals.
+
+Two readings come from the model. *Tone* (negative / neutral / positive) is how the message sounds;
+*complaint* is whether it reports something that went wrong, however calmly ("my order never
+arrived"). A complaint raises frustration but does not by itself mark the customer frustrated: a
+calm first report is a problem to solve, not an upset customer; waiting, chasing or repeating it
+is what turns it into one. The thread counts too: tone that turns negative over the customer's
+messages (the trajectory) is a signal of its own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +29,8 @@ SIGNAL_WEIGHTS: dict[Signal, float] = {
     Signal.PROFANITY: 0.35,
     Signal.HUMAN_REQUEST: 0.25,
     Signal.LONG_WAIT: 0.25,
+    Signal.WORSENING: 0.25,
+    Signal.CHASING: 0.2,
     Signal.ALL_CAPS: 0.15,
     Signal.BILLING_DISPUTE: 0.15,
     Signal.PREVIOUS_ESCALATION: 0.15,
@@ -27,33 +38,70 @@ SIGNAL_WEIGHTS: dict[Signal, float] = {
     Signal.TIME_PRESSURE: 0.10,
 }
 NEGATIVE_WEIGHT = 0.6  # scales P(negative) from the model
+COMPLAINT_WEIGHT = 0.35  # scales P(complaint): alone it stays under the "frustrated" line
 REPEAT_WEIGHT_PER_CONTACT = 0.3
 REPEAT_WEIGHT_CAP = 0.85
+WORSENING_RISE = 0.4  # P(negative) up by this much since the calmest earlier message...
+WORSENING_FLOOR = 0.5  # ...and now at least this negative
 HEATED = {Signal.PROFANITY, Signal.ALL_CAPS, Signal.EXCLAMATIONS, Signal.LEGAL_THREAT, Signal.CHURN_THREAT}
 
 
 def analyze(
-    probabilities: npt.NDArray[np.float32], *, text: str, history: ContactHistory | None = None, model: str
+    probabilities: npt.NDArray[np.float32],
+    *,
+    text: str,
+    history: ContactHistory | None = None,
+    model: str,
+    earlier: Sequence[npt.NDArray[np.float32]] | npt.NDArray[np.float32] = (),
 ) -> Sentiment:
-    """Combine P(negative, neutral, positive) for `text` with its signals and the customer's history."""
+    """Combine the model's row for `text` ([P(negative), P(neutral), P(positive)] and, when the model has
+    one, P(complaint)) with its signals, the customer's history and the rows of their `earlier` messages
+    in this thread (oldest first)."""
     history = history or ContactHistory()
-    negative, neutral, positive = (float(p) for p in probabilities)
+    negative, neutral, positive = (float(p) for p in probabilities[:3])
+    # A tone-only model (SENTIMENT_MODEL) has no complaint reading; its negativity is already counted.
+    complaint = float(probabilities[3]) if len(probabilities) > 3 else 0.0
     detected = detect(text, history)
-    signals = set(detected.signals)
-    evidence = [NEGATIVE_WEIGHT * negative] + [SIGNAL_WEIGHTS[s] for s in signals if s in SIGNAL_WEIGHTS]
-    earlier = history.earlier_contacts_same_issue or (1 if Signal.REPEAT_CONTACT in signals else 0)
-    evidence.append(min(REPEAT_WEIGHT_CAP, REPEAT_WEIGHT_PER_CONTACT * earlier))
-    frustration = 1.0 - float(np.prod([1.0 - w for w in evidence]))
+    evidence = dict(detected.evidence)
+    worse = worsening([float(row[0]) for row in earlier], negative)
+    if worse:
+        evidence[Signal.WORSENING.value] = worse
+    signals = {*detected.signals, *([Signal.WORSENING] if worse else [])}
+    weights = [NEGATIVE_WEIGHT * negative, COMPLAINT_WEIGHT * complaint]
+    weights += [SIGNAL_WEIGHTS[s] for s in signals if s in SIGNAL_WEIGHTS]
+    earlier_contacts = history.earlier_contacts_same_issue or (1 if Signal.REPEAT_CONTACT in signals else 0)
+    weights.append(min(REPEAT_WEIGHT_CAP, REPEAT_WEIGHT_PER_CONTACT * earlier_contacts))
+    frustration = 1.0 - float(np.prod([1.0 - w for w in weights]))
     score = positive - negative
+    ordered = tuple(s for s in Signal if s in signals)
     return Sentiment(
         level=_level(negative, score, frustration, signals),
         score=round(max(-1.0, min(1.0, score)), 4),
         probabilities={"negative": round(negative, 4), "neutral": round(neutral, 4), "positive": round(positive, 4)},
         frustration=round(frustration, 4),
-        signals=detected.signals,
-        evidence=detected.evidence,
+        complaint=round(min(1.0, max(0.0, complaint)), 4),
+        signals=ordered,
+        evidence={s.value: evidence[s.value] for s in ordered},
         model=model,
     )
+
+
+def dissatisfaction(row: npt.NDArray[np.float32]) -> float:
+    """P(negative or complaint): the customer sounds unhappy, or reports something that went wrong, or both
+    (noisy-OR of the two readings, like frustration)."""
+    negative = float(row[0])
+    complaint = float(row[3]) if len(row) > 3 else 0.0
+    return 1.0 - (1.0 - negative) * (1.0 - complaint)
+
+
+def worsening(earlier_negative: Sequence[float], negative: float) -> str | None:
+    """'negative 10% → 85% over 3 messages' when the thread has turned negative, else None."""
+    if not earlier_negative:
+        return None
+    calmest = min(earlier_negative)
+    if negative >= WORSENING_FLOOR and negative - calmest >= WORSENING_RISE:
+        return f"negative {calmest:.0%} → {negative:.0%} over {len(earlier_negative) + 1} messages"
+    return None
 
 
 def _level(negative: float, score: float, frustration: float, signals: set[Signal]) -> SentimentLevel:

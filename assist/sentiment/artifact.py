@@ -1,13 +1,17 @@
-"""The shipped sentiment model's storage format: only what differs from the packaged MiniLM.
+"""The shipped sentiment model's storage format: the whole fine-tuned network in 8 bits.
 
-Fine-tuning freezes the word embeddings, so the artifact holds the six transformer layers, the
-pooler and the classifier in float16 (about 21 MB, under the 25 MB limit) plus a config with the
-labels. Loading rebuilds a standard `BertForSequenceClassification` on top of the packaged base.
+Every weight matrix (word embeddings included: fine-tuning trains them too) is stored as int8 with
+one float16 scale per row, vectors as float16: about 23 MB for MiniLM's 22.7 M parameters, under
+the 25 MB limit, and the scores move by less than a rounding step (the training report compares
+the stored model with the trained one). The config carries the labels and the calibration fitted
+on held-out rows (a temperature for tone, a Platt scaling for complaint). Loading rebuilds the
+packaged MiniLM's architecture and replaces every weight with the stored one.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,59 +19,109 @@ from assist.embeddings import packaged_model_path
 from assist.errors import ConfigError
 
 SHIPPED = Path(__file__).parent / "model"
-DELTA = "delta.safetensors"
+WEIGHTS = "weights.safetensors"
+CONFIG = "sentiment.json"
 LABELS = ("negative", "neutral", "positive")
+_SCALE = ".scale"
 
 
-def save_delta(model: Any, target: Path, *, report: dict[str, Any]) -> int:
-    """Write the trainable parameters as float16 plus config and training report; returns bytes written."""
+@dataclass(frozen=True)
+class Calibration:
+    """Post-hoc calibration fitted on held-out rows: tone logits / temperature; complaint a·logit + b."""
+
+    temperature: float = 1.0
+    complaint_scale: float = 1.0
+    complaint_shift: float = 0.0
+
+
+def save(network: Any, target: Path, *, calibration: Calibration, report: dict[str, Any]) -> int:
+    """Write the network quantised, its config and the training report; returns the weights' size in bytes."""
     from safetensors.torch import save_file
 
     target.mkdir(parents=True, exist_ok=True)
-    delta = {
-        name: param.detach().to("cpu").half().contiguous()
-        for name, param in model.named_parameters()
-        if param.requires_grad
-    }
-    save_file(delta, str(target / DELTA))
-    model.config.to_json_file(str(target / "config.json"))
+    save_file(quantise(network.state_dict()), str(target / WEIGHTS))
+    config = {"labels": list(LABELS), "base": "all-MiniLM-L6-v2", "calibration": calibration.__dict__}
+    (target / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     (target / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return (target / DELTA).stat().st_size
+    return (target / WEIGHTS).stat().st_size
 
 
-def load_model(path: Path | None = None) -> tuple[Any, Any, str]:
-    """(model, tokenizer, name): the shipped delta over the packaged base, or any local HF model directory."""
+def quantise(state: dict[str, Any]) -> dict[str, Any]:
+    """Matrices to int8 rows with a float16 scale each (symmetric), everything else to float16."""
     import torch
+
+    out: dict[str, Any] = {}
+    for name, tensor in state.items():
+        tensor = tensor.detach().to("cpu", torch.float32)
+        if tensor.dim() == 2 and tensor.shape[0] > 1 and tensor.numel() >= 4096:
+            scale = (tensor.abs().amax(dim=1, keepdim=True) / 127.0).clamp(min=1e-8)
+            out[name] = torch.round(tensor / scale).to(torch.int8).contiguous()
+            out[name + _SCALE] = scale.half().contiguous()
+        else:
+            out[name] = tensor.half().contiguous()
+    return out
+
+
+def dequantise(stored: dict[str, Any]) -> dict[str, Any]:
+    import torch
+
+    state = {}
+    for name, tensor in stored.items():
+        if name.endswith(_SCALE):
+            continue
+        scale = stored.get(name + _SCALE)
+        state[name] = tensor.to(torch.float32) * scale.to(torch.float32) if scale is not None else tensor.float()
+    return state
+
+
+def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
+    """(network, tokenizer, calibration) from a folder written by `save`."""
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    from assist.sentiment.network import SentimentNetwork
+
+    _quiet_transformers()
+    config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
+    base = packaged_model_path()
+    encoder = AutoModel.from_config(AutoConfig.from_pretrained(base, local_files_only=True))  # type: ignore[no-untyped-call]
+    network = SentimentNetwork(encoder)
+    state = dequantise(load_file(str(directory / WEIGHTS)))
+    try:
+        network.load_state_dict(state, strict=True)
+    except RuntimeError as e:
+        raise ConfigError(
+            f"The sentiment model at {directory} does not fit the packaged MiniLM ({str(e)[:160]}). Restore it "
+            "with `git checkout assist/sentiment/model` or retrain it with `python -m assist train sentiment`."
+        ) from e
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    return network.eval(), tokenizer, Calibration(**config.get("calibration", {}))
+
+
+def load_classifier(directory: Path) -> tuple[Any, Any]:
+    """(model, tokenizer) for any complete local Hugging Face sequence-classification folder."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    _quiet_transformers()
+    model = AutoModelForSequenceClassification.from_pretrained(directory, local_files_only=True)
+    tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
+    return model.eval(), tokenizer
+
+
+def kind(directory: Path) -> str:
+    """'shipped' for a folder written by `save`, 'classifier' for a Hugging Face folder; else a ConfigError."""
+    if (directory / CONFIG).exists() and (directory / WEIGHTS).exists():
+        return "shipped"
+    if (directory / "config.json").exists():
+        return "classifier"
+    raise ConfigError(
+        f"No sentiment model at {directory}. Point SENTIMENT_MODEL to a local Hugging Face model folder, "
+        "or rebuild the shipped one with `python -m assist train sentiment`."
+    )
+
+
+def _quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # the delta supplies the classifier
-    directory = path or SHIPPED
-    if not (directory / "config.json").exists():
-        raise ConfigError(
-            f"No sentiment model at {directory}. Point SENTIMENT_MODEL to a local Hugging Face model folder, "
-            "or rebuild the shipped one with `python -m assist train sentiment`."
-        )
-    if not (directory / DELTA).exists():  # a complete model folder (SENTIMENT_MODEL)
-        model = AutoModelForSequenceClassification.from_pretrained(directory, local_files_only=True)
-        tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
-        return model.eval(), tokenizer, directory.name
-    from safetensors.torch import load_file
-
-    base = packaged_model_path()
-    config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        num_labels=len(config["id2label"]),
-        id2label={int(k): v for k, v in config["id2label"].items()},
-        label2id=config["label2id"],
-        local_files_only=True,
-    )
-    delta = {name: tensor.to(torch.float32) for name, tensor in load_file(str(directory / DELTA)).items()}
-    missing = set(delta) - set(dict(model.named_parameters()))
-    if missing:
-        raise ConfigError(f"The sentiment model at {directory} does not fit the packaged base ({sorted(missing)[:3]}).")
-    model.load_state_dict(delta, strict=False)
-    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    return model.eval(), tokenizer, "minilm-sentiment"
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]

@@ -1,4 +1,4 @@
-"""The local transformer sentiment classifier: P(negative, neutral, positive) for each text."""
+"""The local transformer sentiment model: tone and complaint probabilities for each text, one pass each."""
 
 from __future__ import annotations
 
@@ -11,26 +11,43 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.errors import ConfigError
-from assist.sentiment.artifact import LABELS, load_model
+from assist.sentiment.artifact import LABELS, SHIPPED, Calibration, kind, load_classifier, load_network
 
 MAX_TOKENS = 128
+COLUMNS = (*LABELS, "complaint")  # the columns of `SentimentModel.predict`
+COMPLAINT = COLUMNS.index("complaint")
 
 
 class SentimentModel:
-    """Wraps a 2- or 3-label Hugging Face sequence classifier; thread-safe, CPU only.
+    """Rows of [P(negative), P(neutral), P(positive), P(complaint)]; thread-safe, CPU only.
 
-    `label_map` maps the model's own label names to negative/neutral/positive when they differ
-    (e.g. {"LABEL_0": "negative", "LABEL_1": "positive"}). A 2-label model never says neutral.
+    The shipped network reads tone and complaint from the same encoder pass. Any other local Hugging
+    Face classifier (SENTIMENT_MODEL) with 2 or 3 labels works too: `label_map` maps its label names
+    to negative/neutral/positive when they differ (e.g. {"LABEL_0": "negative", "LABEL_1": "positive"});
+    a 2-label model never says neutral, and a model without a complaint head reports 0 for complaint
+    (its negativity already carries what it knows).
     """
 
     def __init__(self, path: Path | None = None, *, label_map: dict[str, str] | None = None) -> None:
         import torch
 
         self._torch = torch
-        self.model, self.tokenizer, self.name = load_model(path)
+        self._lock = threading.Lock()
+        self.calibration: Calibration | None
+        directory = path or SHIPPED
+        if kind(directory) == "shipped":
+            self.model, self.tokenizer, self.calibration = load_network(directory)
+            self._columns = [0, 1, 2]
+            self.name = "minilm-sentiment"
+            self.has_complaint_head = True
+            return
+        self.model, self.tokenizer = load_classifier(directory)
+        self.calibration = None
+        self.name = directory.name
+        self.has_complaint_head = False
         id2label: dict[int, str] = {int(k): v for k, v in self.model.config.id2label.items()}
         mapping = {k.lower(): v.lower() for k, v in (label_map or {}).items()}
-        self._columns: list[int] = []
+        self._columns = []
         for i in range(len(id2label)):
             label = mapping.get(id2label[i].lower(), id2label[i].lower())
             if label not in LABELS:
@@ -39,19 +56,29 @@ class SentimentModel:
                     'e.g. {"LABEL_0": "negative", "LABEL_1": "positive"}.'
                 )
             self._columns.append(LABELS.index(label))
-        self._lock = threading.Lock()
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
-        """Rows of [P(negative), P(neutral), P(positive)], one per text."""
+        """Rows of [P(negative), P(neutral), P(positive), P(complaint)], one per text."""
         torch = self._torch
-        out = np.zeros((len(texts), 3), dtype=np.float32)
+        out = np.zeros((len(texts), len(COLUMNS)), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             batch = list(texts[start : start + batch_size])
             tokens = self.tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
             with self._lock, torch.inference_mode():
-                probs = torch.softmax(self.model(**tokens).logits, dim=-1).numpy()
-            out[start : start + len(batch), self._columns] = probs
+                tone, complaint = self._forward(tokens)
+            rows = slice(start, start + len(batch))
+            out[rows, self._columns] = tone
+            if complaint is not None:
+                out[rows, COMPLAINT] = complaint
         return out
+
+    def _forward(self, tokens: Any) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None]:
+        if self.calibration is not None:
+            from assist.sentiment.network import calibrated
+
+            tone, complaint = calibrated(self.model, tokens, self.calibration)
+            return tone.numpy(), complaint.numpy()
+        return self._torch.softmax(self.model(**tokens).logits, dim=-1).numpy(), None
 
     def predict_one(self, text: str) -> npt.NDArray[np.float32]:
         row: npt.NDArray[np.float32] = self.predict([text])[0]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from assist.domain import ContactHistory, Signal
 
 LONG_WAIT_HOURS = 24.0
+CHASING_MESSAGES = 3  # customer messages in a row with no reply: they are asking again
 _NEGATION = re.compile(r"\b(not|never|no|don't|dont|won't|wont|wouldn't|isn't|am not|i'm not|without)\b", re.I)
 
 _PATTERNS: dict[Signal, re.Pattern[str]] = {
@@ -112,6 +113,8 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         found[Signal.REPEAT_CONTACT] = repeat
     if history.hours_waiting >= LONG_WAIT_HOURS:
         found[Signal.LONG_WAIT] = f"waiting {history.hours_waiting:.0f} h for a reply"
+    if history.unanswered_messages >= CHASING_MESSAGES:
+        found[Signal.CHASING] = f"{history.unanswered_messages} messages since our last reply"
     if history.previously_escalated:
         found[Signal.PREVIOUS_ESCALATION] = "an earlier ticket was escalated"
     shouting = _shouting(text)

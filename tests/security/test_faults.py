@@ -80,8 +80,9 @@ def test_a_read_only_database_refuses_with_a_plain_message(sqlite_engine: Engine
 def test_damaged_model_files_are_a_clear_configuration_error(tmp_path: Path, embedder: Embedder) -> None:
     broken = tmp_path / "sentiment"
     broken.mkdir()
-    shutil.copy(Path(__file__).parents[2] / "assist" / "sentiment" / "model" / "config.json", broken / "config.json")
-    (broken / "delta.safetensors").write_bytes(b"not a safetensors file")
+    shipped = Path(__file__).parents[2] / "assist" / "sentiment" / "model"
+    shutil.copy(shipped / "sentiment.json", broken / "sentiment.json")
+    (broken / "weights.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(ConfigError, match=r"cannot be loaded.*retrain"):
         build_sentiment_model(Settings(sentiment_model=broken))
     triage = tmp_path / "triage.skops"

@@ -56,3 +56,49 @@ def test_frustration_grows_with_each_piece_of_evidence() -> None:
         NEUTRAL, text="Hi, quick question. I'll call my lawyer.", history=ContactHistory(hours_waiting=40), model="m"
     )
     assert 0 <= calm < waiting.frustration < threat.frustration <= 1
+
+
+CALM_COMPLAINT = np.array([0.2, 0.7, 0.1, 0.9], dtype=np.float32)
+CALM_QUESTION = np.array([0.1, 0.8, 0.1, 0.05], dtype=np.float32)
+
+
+def test_a_calm_complaint_raises_frustration_but_does_not_make_the_customer_frustrated() -> None:
+    question = analyze(CALM_QUESTION, text="What are your support hours?", model="m")
+    complaint = analyze(CALM_COMPLAINT, text="My order never arrived.", model="m")
+    assert complaint.complaint == pytest.approx(0.9) and question.complaint == pytest.approx(0.05)
+    assert complaint.frustration > question.frustration + 0.2
+    assert complaint.level is SentimentLevel.NEUTRAL
+    waiting = analyze(
+        CALM_COMPLAINT, text="My order never arrived.", history=ContactHistory(hours_waiting=30), model="m"
+    )
+    assert waiting.level is SentimentLevel.FRUSTRATED  # the same report, left unanswered for a day
+
+
+def test_a_tone_only_model_adds_no_complaint_evidence() -> None:
+    assert analyze(NEGATIVE, text="meh", model="m").complaint == 0.0
+
+
+def test_a_thread_turning_negative_is_a_signal_with_its_numbers() -> None:
+    earlier = [np.array([0.05, 0.9, 0.05, 0.3]), np.array([0.3, 0.6, 0.1, 0.6])]
+    now = np.array([0.85, 0.1, 0.05, 0.9], dtype=np.float32)
+    result = analyze(now, text="Still broken.", model="m", earlier=earlier)
+    assert Signal.WORSENING in result.signals
+    assert result.evidence["worsening"] == "negative 5% → 85% over 3 messages"
+    alone = analyze(now, text="Still broken.", model="m")
+    assert Signal.WORSENING not in alone.signals and alone.frustration < result.frustration
+    steady = analyze(now, text="Still broken.", model="m", earlier=[np.array([0.8, 0.1, 0.1, 0.9])])
+    assert Signal.WORSENING not in steady.signals  # negative from the start: not getting worse
+
+
+def test_messages_without_a_reply_are_chasing() -> None:
+    two = analyze(NEUTRAL, text="Any news?", history=ContactHistory(unanswered_messages=2), model="m")
+    three = analyze(NEUTRAL, text="Any news?", history=ContactHistory(unanswered_messages=3), model="m")
+    assert Signal.CHASING not in two.signals
+    assert Signal.CHASING in three.signals and three.evidence["chasing"] == "3 messages since our last reply"
+
+
+def test_dissatisfaction_is_either_reading() -> None:
+    from assist.sentiment.analyze import dissatisfaction
+
+    assert dissatisfaction(CALM_COMPLAINT) == pytest.approx(1 - 0.8 * 0.1)
+    assert dissatisfaction(NEGATIVE) == pytest.approx(0.85)  # tone only

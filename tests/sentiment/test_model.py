@@ -10,7 +10,7 @@ import pytest
 from assist.dev.evaluation.sentiment import evaluate
 from assist.errors import ConfigError
 from assist.sentiment import SentimentModel
-from assist.sentiment.artifact import DELTA, SHIPPED
+from assist.sentiment.artifact import SHIPPED, WEIGHTS, dequantise, quantise
 
 pytestmark = pytest.mark.model
 
@@ -21,7 +21,19 @@ def model() -> SentimentModel:
 
 
 def test_shipped_artifact_is_small_enough_to_commit() -> None:
-    assert (SHIPPED / DELTA).stat().st_size < 25_000_000
+    assert (SHIPPED / WEIGHTS).stat().st_size < 25_000_000
+
+
+def test_eight_bit_storage_keeps_every_weight_within_half_a_step_of_its_row() -> None:
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    state = {"matrix": torch.randn(64, 128, generator=generator), "bias": torch.randn(64, generator=generator)}
+    restored = dequantise(quantise(state))
+    step = state["matrix"].abs().amax(dim=1, keepdim=True) / 127
+    assert ((restored["matrix"] - state["matrix"]).abs() <= step * 0.51 + 1e-3).all()
+    assert torch.allclose(restored["bias"], state["bias"], atol=1e-2)  # vectors as float16
+    assert quantise(state)["matrix"].dtype == torch.int8
 
 
 @pytest.mark.parametrize(
@@ -42,8 +54,25 @@ def test_clearly_negative_text_scores_below_clearly_positive(
 
 def test_probabilities_sum_to_one_and_plain_questions_lean_neutral(model: SentimentModel) -> None:
     rows = model.predict(["Where can I download my invoice?", "What are your support hours?"])
-    np.testing.assert_allclose(rows.sum(axis=1), 1.0, atol=1e-5)
-    assert all(row.argmax() == 1 for row in rows)
+    np.testing.assert_allclose(rows[:, :3].sum(axis=1), 1.0, atol=1e-5)
+    assert all(row[:3].argmax() == 1 for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("complaint", "question"),
+    [
+        ("My order was due on Monday and it still hasn't arrived.", "How long does delivery usually take?"),
+        ("Flight cancelled at the gate and no one called us.", "Can I change my flight to an earlier one?"),
+        ("You charged my card twice for the same invoice.", "Can I pay the invoice by bank transfer?"),
+    ],
+)
+def test_calm_reports_of_a_failure_read_as_dissatisfied_and_questions_do_not(
+    model: SentimentModel, complaint: str, question: str
+) -> None:
+    from assist.sentiment.analyze import dissatisfaction
+
+    reported, asked = (dissatisfaction(row) for row in model.predict([complaint, question]))
+    assert reported > 0.8 and reported > asked + 0.2
 
 
 def test_another_local_model_directory_with_two_labels(tmp_path: Path, model: SentimentModel) -> None:
@@ -61,6 +90,7 @@ def test_another_local_model_directory_with_two_labels(tmp_path: Path, model: Se
     mapped = SentimentModel(tmp_path, label_map={"LABEL_0": "negative", "LABEL_1": "positive"})
     row = mapped.predict_one("fine")
     assert row[1] == 0.0 and row[0] + row[2] == pytest.approx(1.0, abs=1e-5)  # a 2-label model never says neutral
+    assert row[3] == 0.0 and not mapped.has_complaint_head
 
 
 def test_missing_model_directory_is_a_clear_error(tmp_path: Path) -> None:
@@ -74,3 +104,30 @@ def test_evaluation_against_vader_on_a_small_file(tmp_path: Path, model: Sentime
     result = evaluate(data=data, model=model, baseline="vader")
     assert result["n"] == 3 and result["accuracy"] == 1.0 and not result["binary"]
     assert set(result["vader"]) >= {"accuracy", "macro_recall", "macro_f1", "p95_ms"}
+
+
+def test_label_versus_the_rest_ranks_by_dissatisfaction(tmp_path: Path, model: SentimentModel) -> None:
+    data = tmp_path / "c.csv"
+    data.write_text(
+        "text,label\n"
+        "My parcel never arrived and nobody answers.,complaint\n"
+        "You charged me twice this month.,complaint\n"
+        "Thanks a lot, that fixed it!,praise\n"
+        "What are your opening hours?,question\n"
+    )
+    result = evaluate(data=data, model=model, positive="complaint", baseline="vader")
+    assert (result["n"], result["positive"], result["auroc"], result["f1"]) == (4, "complaint", 1.0, 1.0)
+    assert "three_class" not in result and {"auroc", "average_precision", "f1"} <= set(result["vader"])
+    three = tmp_path / "t.csv"
+    three.write_text("text,label\nI love this!,positive\nThis is awful.,negative\nWhat time is it?,neutral\n")
+    both = evaluate(data=three, model=model, positive="negative")
+    assert both["auroc"] == 1.0 and both["three_class"]["accuracy"] == 1.0 and 0 <= both["three_class"]["ece"] <= 1
+
+
+def test_a_label_the_file_does_not_have_is_a_clear_error(tmp_path: Path, model: SentimentModel) -> None:
+    from assist.errors import ValidationError
+
+    data = tmp_path / "c.csv"
+    data.write_text("text,label\nhello,other\n")
+    with pytest.raises(ValidationError, match="no row is labelled 'complaint'"):
+        evaluate(data=data, model=model, positive="complaint")

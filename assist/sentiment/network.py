@@ -1,0 +1,44 @@
+"""The shipped sentiment network: one MiniLM pass, two readings of it.
+
+The encoder's token states are mean-pooled (the pooling MiniLM was trained with as a sentence
+encoder), then two small heads read the same vector: *tone* (negative / neutral / positive,
+softmax) and *complaint* (is the customer reporting something that went wrong, sigmoid). A
+complaint is often worded neutrally ("my order never arrived"), so tone alone misses it; both come
+from the one forward pass, so the second reading costs nothing at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from assist.sentiment.artifact import Calibration
+
+
+class SentimentNetwork(torch.nn.Module):
+    def __init__(self, encoder: Any, *, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = int(encoder.config.hidden_size)
+        self.dropout = torch.nn.Dropout(dropout)
+        self.tone = torch.nn.Linear(hidden, 3)
+        self.complaint = torch.nn.Linear(hidden, 1)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, **_: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(tone logits [n, 3], complaint logit [n])."""
+        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(states.dtype)
+        pooled = self.dropout((states * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0))
+        return self.tone(pooled), self.complaint(pooled).squeeze(-1)
+
+
+def calibrated(network: SentimentNetwork, tokens: Any, calibration: Calibration) -> tuple[torch.Tensor, torch.Tensor]:
+    """(P(negative, neutral, positive) [n, 3], P(complaint) [n]) with the stored calibration applied."""
+    tone, complaint = network(**tokens)
+    return (
+        torch.softmax(tone / calibration.temperature, dim=-1),
+        torch.sigmoid(complaint * calibration.complaint_scale + calibration.complaint_shift),
+    )
