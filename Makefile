@@ -7,7 +7,7 @@ PORT ?= 8501
 export PORT
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test e2e chromium setup demo lint bench clean
+.PHONY: run test e2e chromium dovecot setup demo lint bench clean
 
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
@@ -35,7 +35,7 @@ demo: setup
 run: demo
 	$(PY) -m ui.serve --port $(PORT)
 
-test: setup lint chromium
+test: setup lint chromium dovecot
 	$(PY) -m pytest
 
 # The real-browser journeys alone (they also run in `make test`).
@@ -46,6 +46,11 @@ e2e: setup chromium
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| { echo "chromium is required for the e2e tests and could not be installed" >&2; exit 1; }
+
+# Debian's Dovecot for the email-in tests (started by the tests on loopback with a throwaway mailbox).
+dovecot:
+	@test -x /usr/sbin/dovecot || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd) \
+		|| { echo "dovecot-imapd is required for the email-in tests and could not be installed" >&2; exit 1; }
 
 lint: setup
 	$(PY) -m ruff check .

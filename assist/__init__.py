@@ -19,7 +19,11 @@ Where things live:
     store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py)
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
-    delivery, csat, intake, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
+    intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports
+    intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent
+    preparation     which tickets wait for their assistance; the embedded worker that prepares them
+    signing         HMAC signatures of outgoing webhooks and incoming intake requests
+    delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
     demo/           the deterministic demo workspace
     dev/            benchmarks, evaluations, training (off the product path)
     cli             `python -m assist ...`
@@ -59,7 +63,7 @@ from assist.errors import (
     ValidationError,
 )
 from assist.factories import build_assistant, build_engine, build_knowledge_base
-from assist.inbox import inbox_views, list_assignees, list_inbox, views_for
+from assist.inbox import inbox_views, list_assignees, list_inbox, still_preparing, views_for
 from assist.kb import KnowledgeBase
 from assist.lifecycle import change_status, time_in_status
 from assist.macros import list_macros, macro_usage, save_macro, set_macro_active, use_macro
@@ -137,6 +141,7 @@ __all__ = [
     "seed_demo",
     "send_reply",
     "set_macro_active",
+    "still_preparing",
     "take_over",
     "time_in_status",
     "upgrade",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,27 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, description="POST each reply here (JSON, HMAC-signed).")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for X-Assist-Signature.")
     delivery_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed.")
+
+    # Email in (`python -m assist mail poll`)
+    imap_host: str | None = Field(default=None, description="IMAP server of the support mailbox.")
+    imap_port: int | None = Field(default=None, description="IMAP port (default 993 for ssl, 143 otherwise).")
+    imap_security: Literal["ssl", "starttls", "none"] = Field(
+        default="ssl", description="IMAPS, STARTTLS, or none (loopback test servers only)."
+    )
+    imap_user: str | None = Field(default=None, description="IMAP user name.")
+    imap_password: SecretStr | None = Field(default=None, description="IMAP password.")
+    imap_folder: str = Field(default="INBOX", description="Folder new mail arrives in.")
+    mail_poll_seconds: int = Field(default=30, ge=5, description="`mail poll --watch`: seconds between polls.")
+
+    # Intake of tickets over HTTP (`python -m assist serve`)
+    intake_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 key the helpdesk signs intake requests with (X-Assist-Signature)."
+    )
+    intake_max_bytes: int = Field(default=262_144, ge=1024, description="Largest accepted intake request body.")
+    intake_replay_window_s: int = Field(
+        default=300, ge=10, description="How old (or how far ahead) a signed request's timestamp may be."
+    )
+    workers: int = Field(default=1, ge=0, le=16, description="Assistance worker threads in the serving process.")
 
     port: int = Field(default=8501, ge=1, le=65535, description="Port the app listens on (`make run PORT=...`).")
     public_url: str | None = Field(

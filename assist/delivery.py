@@ -7,8 +7,6 @@ attempts are retried with exponential backoff (1, 2, 4 ... minutes, capped at an
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import smtplib
 from collections.abc import Callable
@@ -19,16 +17,12 @@ import httpx
 from sqlalchemy import Engine, select
 
 from assist.config import Settings
+from assist.signing import signature
 from assist.store.db import session_scope
 from assist.store.models import OutboxRow, utcnow
 
 Transport = Callable[[OutboxRow], None]  # raises on failure
 MAX_BACKOFF = timedelta(hours=1)
-
-
-def signature(secret: str, body: bytes) -> str:
-    """The X-Assist-Signature header value: sha256=<hex HMAC of the raw body>."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def channel(settings: Settings) -> str:
@@ -49,9 +43,7 @@ def transport(settings: Settings) -> Transport | None:
 
 
 def _smtp(settings: Settings, row: OutboxRow) -> None:
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.smtp_from, row.recipient, f"Re: {row.subject}"
-    message.set_content(row.body)
+    message = reply_email(settings, row)
     assert settings.smtp_host is not None
     smtp_class = smtplib.SMTP_SSL if settings.smtp_port == 465 else smtplib.SMTP
     with smtp_class(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
@@ -60,6 +52,24 @@ def _smtp(settings: Settings, row: OutboxRow) -> None:
         if settings.smtp_user and settings.smtp_password:
             smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
         smtp.send_message(message)
+
+
+def reply_email(settings: Settings, row: OutboxRow) -> EmailMessage:
+    """The reply as an email in the customer's thread (In-Reply-To / References their last mail)."""
+    message = EmailMessage()
+    message["From"], message["To"] = settings.smtp_from, row.recipient
+    message["Subject"] = f"Re: {row.subject} [#{row.ticket_id}]"  # the tag threads a reply with stripped headers
+    message["Message-ID"] = reply_message_id(row.ticket_id, row.message_id, settings.smtp_from)
+    if row.in_reply_to:
+        message["In-Reply-To"] = row.in_reply_to
+        message["References"] = row.in_reply_to
+    message.set_content(row.body)
+    return message
+
+
+def reply_message_id(ticket_id: int, message_id: int, sender: str) -> str:
+    """Our replies' Message-ID names the ticket, so the customer's answer finds it (assist.mail_in)."""
+    return f"<assist.{ticket_id}.{message_id}@{sender.rpartition('@')[2] or 'assist.local'}>"
 
 
 def _webhook(settings: Settings, row: OutboxRow) -> None:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Engine, select
 
 from assist.domain import InboxView, Role, TicketPage, TicketQuery, User
+from assist.preparation import waiting
 from assist.store.db import session_scope
 from assist.store.models import UserRow
 from assist.store.tickets import list_tickets, view_counts
 
 
 def list_inbox(engine: Engine, *, query: TicketQuery) -> TicketPage:
-    """One filtered, sorted page of tickets with counts per status."""
+    """One filtered, sorted page of tickets with counts per status, and which of them are still being prepared."""
     with session_scope(engine) as session:
-        return list_tickets(session, query=query)
+        page = list_tickets(session, query=query)
+    ids = [row.id for row in page.rows]
+    return page.model_copy(update={"preparing": tuple(waiting(engine, among=ids, limit=len(ids)))})
+
+
+def still_preparing(engine: Engine, *, ticket_ids: Sequence[int]) -> tuple[int, ...]:
+    """Which of these tickets still wait for their assistance."""
+    return tuple(waiting(engine, among=ticket_ids, limit=len(ticket_ids)))
 
 
 def list_assignees(engine: Engine) -> list[User]:

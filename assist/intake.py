@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, ValidationError
@@ -129,9 +130,7 @@ def import_rows(
     for n, row in enumerate(rows, start=1):
         values = {field: str(row.get(column, "")).strip() for field, column in mapping.items()}
         try:
-            _check(values, max_chars=max_chars)
-            with session_scope(engine) as session:
-                ticket_id, outcome = _import_one(session, values, actor=actor.email, max_chars=max_chars)
+            ticket_id, outcome = take_in(engine, values, actor=actor.email, max_chars=max_chars)
             outcomes[outcome].append(ticket_id)
         except AssistError as e:  # one bad row is reported; the rest still land
             errors.append(RowError(row=n, error=str(e)))
@@ -164,6 +163,20 @@ def message_key(values: dict[ImportField, str]) -> str:
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
+def take_in(engine: Engine, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
+    """One ticket or follow-up, exactly once: (ticket id, "created" | "appended" | "unchanged"). A retry that
+    races the first attempt loses on the unique external ids and is answered as "unchanged"."""
+    _check(values, max_chars=max_chars)
+    for attempt in range(2):
+        try:
+            with session_scope(engine) as session:
+                return _import_one(session, values, actor=actor, max_chars=max_chars)
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
     email = values.get(ImportField.CUSTOMER_EMAIL, "").lower()
     if not _EMAIL.match(email):
@@ -178,27 +191,10 @@ def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max
     if existing is not None:
         if existing.customer.email.lower() != email:
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
-        seen = session.scalar(
-            select(MessageRow.id).where(MessageRow.ticket_id == existing.id, MessageRow.external_id == key)
+        outcome = append_from_customer(
+            session, existing, body=body, key=key, actor=actor, at=created, max_chars=max_chars
         )
-        if seen is not None:
-            return existing.id, "unchanged"  # imported before: no second message, no reopening
-        add_message(
-            session,
-            ticket=existing,
-            role=AuthorRole.CUSTOMER,
-            body=body,
-            actor=actor,
-            at=created,
-            max_chars=max_chars,
-            external_id=key,
-        )
-        status = TicketStatus(existing.status)
-        if status is TicketStatus.RESOLVED:
-            transition(session, ticket=existing, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")
-        elif status is TicketStatus.AWAITING_CUSTOMER:
-            transition(session, ticket=existing, to=TicketStatus.PROCESSING, actor=actor, reason="customer replied")
-        return existing.id, "appended"
+        return existing.id, outcome
     customer = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
     if customer is None:
         name = values.get(ImportField.CUSTOMER_NAME) or email.split("@")[0].replace(".", " ").title()
@@ -222,6 +218,32 @@ def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max
         transition(session, ticket=ticket, to=wanted, actor=actor, reason="imported status", at=created)
     session.flush()
     return ticket.id, "created"
+
+
+def append_from_customer(
+    session: Any, ticket: TicketRow, *, body: str, key: str, actor: str, at: datetime | None, max_chars: int
+) -> str:
+    """The customer wrote again: "appended" (a resolved ticket reopens, one awaiting them moves on), or
+    "unchanged" when a message with this key is already on the ticket (no second message, no reopening)."""
+    seen = session.scalar(select(MessageRow.id).where(MessageRow.ticket_id == ticket.id, MessageRow.external_id == key))
+    if seen is not None:
+        return "unchanged"
+    add_message(
+        session,
+        ticket=ticket,
+        role=AuthorRole.CUSTOMER,
+        body=body,
+        actor=actor,
+        at=at,
+        max_chars=max_chars,
+        external_id=key,
+    )
+    status = TicketStatus(ticket.status)
+    if status is TicketStatus.RESOLVED:
+        transition(session, ticket=ticket, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")
+    elif status is TicketStatus.AWAITING_CUSTOMER:
+        transition(session, ticket=ticket, to=TicketStatus.PROCESSING, actor=actor, reason="customer replied")
+    return "appended"
 
 
 def _when(text: str) -> datetime | None:

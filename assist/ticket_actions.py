@@ -59,6 +59,17 @@ from assist.users import require
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 
 
+def _answered_message_id(session: Session, ticket_id: int) -> str | None:
+    """The newest customer email's Message-ID, so a mailed reply stays in the customer's thread."""
+    key = session.scalar(
+        select(MessageRow.external_id)
+        .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
+        .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
+        .limit(1)
+    )
+    return key if key and key.startswith("<") and key.endswith(">") else None
+
+
 def _same_words(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
@@ -145,6 +156,7 @@ def send_reply(
             recipient=ticket.customer.email,
             subject=ticket.subject,
             body=f"{body}\n\nHow did we do? Rate this reply: {survey}" if survey else body,
+            in_reply_to=_answered_message_id(session, ticket_id),
         )
         session.add(outbox)
         audit.record(

@@ -16,7 +16,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from assist.config import Settings
-from assist.delivery import deliver_due, retry, signature, transport
+from assist.delivery import deliver_due, retry, transport
+from assist.signing import signature
 from assist.store import session_scope
 from assist.store.models import OutboxRow, utcnow
 from assist.ticket_actions import deliveries, send_reply

@@ -22,7 +22,8 @@ from assist.domain import (
     TicketStatus,
     User,
 )
-from ui import state
+from assist.inbox import still_preparing
+from ui import resources, state
 from ui.format import STATUS_LABELS, ago, blank, escape_markdown, money, plural, priority_label
 
 SORT_LABELS = {
@@ -143,6 +144,7 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
             "Category": [r.category.value if r.category else "–" for r in page.rows],
             "Assignee": [r.assignee_name or "–" for r in page.rows],
             "Updated": [ago(r.updated_at) for r in page.rows],
+            "Assist": ["preparing…" if r.id in page.preparing else "ready" for r in page.rows],
         }
     )
     st.dataframe(
@@ -155,6 +157,8 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
         column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
     )
     st.caption("Click a row to open the ticket.")
+    if page.preparing:
+        _refresh_when_prepared(page.preparing)
     st.columns([1, 3])[0].number_input(
         f"Page (of {page.page_count}, {plural(page.total, 'ticket')})",
         min_value=1,
@@ -162,6 +166,15 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
         step=1,
         key="inbox_page",
     )
+
+
+@st.fragment(run_every=5)
+def _refresh_when_prepared(preparing: tuple[int, ...]) -> None:
+    """While tickets on this page are being prepared, look every few seconds; redraw the list when one is ready."""
+    left = still_preparing(resources.engine(), ticket_ids=preparing)
+    if set(left) != set(preparing):
+        st.rerun(scope="app")
+    st.caption(f":material/hourglass_top: Preparing assistance for {plural(len(left), 'ticket')} on this page…")
 
 
 def clicked_row(selection: Any) -> int | None:

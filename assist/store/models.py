@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -337,6 +338,19 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    in_reply_to: Mapped[str | None] = mapped_column(String(200))  # the customer's Message-ID, for mail threading
+
+
+class MailCursorRow(Base):
+    """How far a mailbox was read: a new UIDVALIDITY means its UIDs were renumbered (start again; the
+    Message-IDs already stored keep that from adding anything twice)."""
+
+    __tablename__ = "mail_cursors"
+
+    mailbox: Mapped[str] = mapped_column(String(400), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class SurveyTokenRow(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assist.dev.bench import inbox, kb, metrics, pipeline, sentiment
+from assist.dev.bench import inbox, intake, kb, metrics, pipeline, sentiment
 
 Benchmark = Callable[..., dict[str, Any]]
 
@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sentiment": sentiment.run,
     "pipeline": pipeline.run,
     "metrics": metrics.run,
+    "intake": intake.run,
     "ticket_page": lambda **options: _tool("bench_ticket_page", **options),
     "browser": lambda **options: _tool("bench_browser", **options),
 }

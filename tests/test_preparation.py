@@ -1,0 +1,90 @@
+"""Which tickets wait for assistance, and the embedded worker that prepares them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
+
+from assist.domain import ImportField
+from assist.errors import ValidationError
+from assist.intake import take_in
+from assist.pipeline import Assistant, compute_assistance, latest
+from assist.preparation import EmbeddedWorker, waiting
+from assist.store import session_scope
+from tests.factories import make_ticket
+
+
+def arrive(engine: Engine, external_id: str, body: str, message_id: str) -> int:
+    values = {
+        ImportField.EXTERNAL_ID: external_id,
+        ImportField.CUSTOMER_EMAIL: "ana@example.com",
+        ImportField.BODY: body,
+        ImportField.MESSAGE_ID: message_id,
+    }
+    return take_in(engine, values, actor="intake:test", max_chars=5000)[0]
+
+
+def until(condition: Callable[[], bool], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_open_tickets_without_current_assistance_are_waiting_resolved_ones_are_not(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        first = make_ticket(session, subject="a").id
+        second = make_ticket(session, subject="b").id
+        make_ticket(session, subject="c", status="resolved")
+    assert waiting(engine) == [first, second]
+    assert waiting(engine, among=[second, 999]) == [second] and waiting(engine, among=[]) == []
+
+
+def test_concurrent_retries_of_one_arrival_make_one_ticket(engine: Engine) -> None:
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        ids = set(pool.map(lambda _: arrive(engine, "HD-9", "Export broken", "m-1"), range(6)))
+    assert len(ids) == 1 and waiting(engine) == list(ids)
+
+
+def test_the_worker_prepares_each_arrival_and_again_when_the_customer_writes(assistant: Assistant) -> None:
+    engine = assistant.engine
+    worker = EmbeddedWorker(engine, lambda t: compute_assistance(assistant, ticket_id=t)).start()
+    try:
+        ticket_id = arrive(engine, "HD-1", "How do I export my invoices as CSV?", "m-1")
+        worker.notify()
+        until(lambda: not waiting(engine))
+        first = latest(engine, ticket_id=ticket_id)
+        assert first is not None
+        arrive(engine, "HD-1", "Also, can I export last year's invoices?", "m-2")
+        assert waiting(engine) == [ticket_id]  # the customer wrote again: what was prepared is out of date
+        worker.notify()
+        until(lambda: not waiting(engine))
+        newer = latest(engine, ticket_id=ticket_id)
+        assert newer is not None and newer.run_id != first.run_id
+    finally:
+        worker.stop()
+
+
+def test_a_ticket_that_fails_does_not_hold_up_the_others(sqlite_engine: Engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        broken = make_ticket(session, subject="broken").id
+        fine = make_ticket(session, subject="fine").id
+    calls: list[int] = []
+    seen_fine = threading.Event()
+
+    def prepare(ticket_id: int) -> None:
+        calls.append(ticket_id)
+        if ticket_id == broken:
+            raise ValidationError("cannot prepare")
+        seen_fine.set()
+
+    worker = EmbeddedWorker(sqlite_engine, prepare).start()
+    try:
+        assert seen_fine.wait(10)
+    finally:
+        worker.stop()
+    assert calls[0] == broken and calls.count(broken) == 1 and fine in calls
