@@ -570,7 +570,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     embedded workers that prepare assistance for every ticket that arrives."""
     import uvicorn
 
-    from assist.factories import build_assistant
+    from assist.factories import build_assistant, warm_up
     from assist.intake_api import create_app
     from assist.pipeline import compute_assistance
     from assist.preparation import EmbeddedWorker
@@ -578,6 +578,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
     settings = get_settings()
     click.echo("Loading the models…", err=True)
     assistant = build_assistant(settings)
+    warm_up(assistant)  # before /healthz answers: the first ticket must not pay the first-use costs
     threads = settings.workers if workers is None else workers
     worker = EmbeddedWorker(
         assistant.engine, lambda ticket_id: compute_assistance(assistant, ticket_id=ticket_id), threads=threads

@@ -32,6 +32,7 @@ def _unprepared() -> ColumnElement[bool]:
     last_customer_message = (
         select(func.max(MessageRow.created_at))
         .where(MessageRow.ticket_id == TicketRow.id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
+        .correlate(TicketRow)  # the ticket of the outer query, not every ticket's newest message
         .scalar_subquery()
     )
     prepared = exists().where(

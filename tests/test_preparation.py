@@ -50,6 +50,16 @@ def test_concurrent_retries_of_one_arrival_make_one_ticket(engine: Engine) -> No
     assert len(ids) == 1 and waiting(engine) == list(ids)
 
 
+def test_a_prepared_ticket_stops_waiting_when_another_one_arrives(assistant: Assistant) -> None:
+    """Defect: the newest customer message of *any* ticket was compared with each ticket's run, so every
+    arrival put all prepared tickets back to waiting (the worker recomputed them in a loop)."""
+    engine = assistant.engine
+    first = arrive(engine, "HD-1", "How do I export my invoices as CSV?", "m-1")
+    compute_assistance(assistant, ticket_id=first)
+    second = arrive(engine, "HD-2", "Can I change the currency on my invoices?", "m-2")
+    assert waiting(engine) == [second]
+
+
 def test_the_worker_prepares_each_arrival_and_again_when_the_customer_writes(assistant: Assistant) -> None:
     engine = assistant.engine
     worker = EmbeddedWorker(engine, lambda t: compute_assistance(assistant, ticket_id=t)).start()

@@ -42,7 +42,7 @@ QUESTIONS = (
 )
 
 
-def run(*, tickets: int = 60, rate: float = 30.0, burst: int = 30, **_options: Any) -> dict[str, Any]:
+def run(*, tickets: int = 500, rate: float = 30.0, burst: int = 30, **_options: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         env = _workspace(Path(tmp))
         figures: dict[str, Any] = {"tickets": tickets, "rate_per_min": rate}
