@@ -22,6 +22,7 @@ Where things live:
     intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent
     preparation     which tickets wait for their assistance; the embedded worker that prepares them
+    work_queue      RQ jobs on Redis for `python -m assist worker` processes on any number of machines
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
     delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
     demo/           the deterministic demo workspace

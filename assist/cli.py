@@ -576,6 +576,17 @@ def serve(host: str, port: int, workers: int | None) -> None:
     from assist.preparation import EmbeddedWorker
 
     settings = get_settings()
+    if settings.queue_url:  # the workers are `python -m assist worker` processes: hand them the arrivals
+        from assist.factories import build_engine
+        from assist.preparation import waiting
+        from assist.work_queue import connect, enqueue
+
+        engine = build_engine(settings)
+        queue = connect(settings.queue_url)
+        app = create_app(engine, settings, announce=lambda: enqueue(queue, waiting(engine, limit=50)))
+        click.echo(f"Intake on http://{host}:{port} (docs at /docs), preparing on the queue workers", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
     click.echo("Loading the models…", err=True)
     assistant = build_assistant(settings)
     warm_up(assistant)  # before /healthz answers: the first ticket must not pay the first-use costs
@@ -589,6 +600,24 @@ def serve(host: str, port: int, workers: int | None) -> None:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         worker.stop()
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off catch-up).")
+@friendly_errors
+def worker(burst: bool) -> None:
+    """Prepare assistance from the queue (QUEUE_URL); run any number, on any machine sharing the database,
+    the Chroma server and Redis."""
+    from assist.factories import build_assistant, warm_up
+    from assist.work_queue import connect, serve_jobs
+
+    settings = get_settings()
+    queue = connect(settings.queue_url)
+    click.echo("Loading the models…", err=True)
+    assistant = build_assistant(settings)
+    warm_up(assistant)
+    click.echo("Worker ready", err=True)
+    serve_jobs(assistant, queue, burst=burst)
 
 
 @main.group()

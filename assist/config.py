@@ -85,6 +85,9 @@ class Settings(BaseSettings):
         default=300, ge=10, description="How old (or how far ahead) a signed request's timestamp may be."
     )
     workers: int = Field(default=1, ge=0, le=16, description="Assistance worker threads in the serving process.")
+    queue_url: str | None = Field(
+        default=None, description="Redis for `python -m assist worker` processes; set, serve enqueues instead."
+    )
 
     port: int = Field(default=8501, ge=1, le=65535, description="Port the app listens on (`make run PORT=...`).")
     public_url: str | None = Field(
