@@ -107,6 +107,8 @@ def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> No
     shot(page, "lead-2-took-over")
     page.get_by_role("link", name="Metrics").click()
     page.get_by_text("CSAT trend").wait_for()
+    # The chart titles come before the charts: wait for the fourth chart itself (it was read too early once).
+    page.locator(".js-plotly-plot").nth(3).wait_for()
     settle(page)
     assert page.locator(".js-plotly-plot").count() >= 4
     shot(page, "lead-3-metrics")
