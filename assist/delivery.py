@@ -8,6 +8,7 @@ attempts are retried with exponential backoff (1, 2, 4 ... minutes, capped at an
 from __future__ import annotations
 
 import json
+import re
 import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from assist.store.models import OutboxRow, utcnow
 
 Transport = Callable[[OutboxRow], None]  # raises on failure
 MAX_BACKOFF = timedelta(hours=1)
+
+_REPLY_ID = re.compile(r"^<assist\.(\d+)\.\d+@")
 
 
 def channel(settings: Settings) -> str:
@@ -68,8 +71,14 @@ def reply_email(settings: Settings, row: OutboxRow) -> EmailMessage:
 
 
 def reply_message_id(ticket_id: int, message_id: int, sender: str) -> str:
-    """Our replies' Message-ID names the ticket, so the customer's answer finds it (assist.mail_in)."""
+    """Our replies' Message-ID names the ticket, so the customer's answer finds it (`ticket_of_reply`)."""
     return f"<assist.{ticket_id}.{message_id}@{sender.rpartition('@')[2] or 'assist.local'}>"
+
+
+def ticket_of_reply(message_id: str) -> int | None:
+    """The ticket named by one of our replies' Message-IDs (`reply_message_id`); None for any other."""
+    ours = _REPLY_ID.match(message_id)
+    return int(ours.group(1)) if ours else None
 
 
 def _webhook(settings: Settings, row: OutboxRow) -> None:

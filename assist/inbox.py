@@ -17,8 +17,7 @@ def list_inbox(engine: Engine, *, query: TicketQuery) -> TicketPage:
     """One filtered, sorted page of tickets with counts per status, and which of them are still being prepared."""
     with session_scope(engine) as session:
         page = list_tickets(session, query=query)
-    ids = [row.id for row in page.rows]
-    return page.model_copy(update={"preparing": tuple(waiting(engine, among=ids, limit=len(ids)))})
+    return page.model_copy(update={"preparing": still_preparing(engine, ticket_ids=[row.id for row in page.rows])})
 
 
 def still_preparing(engine: Engine, *, ticket_ids: Sequence[int]) -> tuple[int, ...]:

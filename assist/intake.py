@@ -11,14 +11,15 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, ValidationError
@@ -28,6 +29,7 @@ from assist.store.models import CustomerRow, MessageRow, TicketRow
 from assist.store.tickets import add_message, create_ticket
 from assist.users import require
 
+T = TypeVar("T")
 MAX_ROWS = 50_000
 KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
     ImportField.EXTERNAL_ID: ("external id", "id", "ticket id", "ticket", "number", "conversation id", "reference"),
@@ -164,17 +166,20 @@ def message_key(values: dict[ImportField, str]) -> str:
 
 
 def take_in(engine: Engine, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
-    """One ticket or follow-up, exactly once: (ticket id, "created" | "appended" | "unchanged"). A retry that
-    races the first attempt loses on the unique external ids and is answered as "unchanged"."""
+    """One ticket or follow-up, exactly once: (ticket id, "created" | "appended" | "unchanged")."""
     _check(values, max_chars=max_chars)
-    for attempt in range(2):
-        try:
-            with session_scope(engine) as session:
-                return _import_one(session, values, actor=actor, max_chars=max_chars)
-        except IntegrityError:
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return exactly_once(engine, lambda session: _import_one(session, values, actor=actor, max_chars=max_chars))
+
+
+def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
+    """`write` in one transaction. When a concurrent writer of the same arrival commits first, the unique
+    external ids refuse ours; `write` then runs once more, finds what the other stored and says "unchanged"."""
+    try:
+        with session_scope(engine) as session:
+            return write(session)
+    except IntegrityError:
+        with session_scope(engine) as session:
+            return write(session)
 
 
 def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:

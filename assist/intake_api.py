@@ -51,21 +51,24 @@ class Accepted(BaseModel):
     outcome: Literal["created", "appended", "unchanged"]
 
 
-def create_app(engine: Engine, settings: Settings, *, announce: Callable[[], None] = lambda: None) -> FastAPI:
+def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], None] = lambda _: None) -> FastAPI:
+    """The intake service; `announce(ticket_id)` is told of every ticket a request created or added to."""
     if settings.intake_secret is None:
         raise ConfigError("Set INTAKE_SECRET (the key the helpdesk signs its requests with) before serving intake.")
     secret = settings.intake_secret.get_secret_value()
     app = FastAPI(title="Assist Console intake", version="1", description=__doc__)
 
+    too_large = HTTPException(413, f"The body is over {settings.intake_max_bytes:,} bytes; shorten the message.")
+
     async def signed_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > settings.intake_max_bytes:
-            raise HTTPException(413, f"The body is over {settings.intake_max_bytes:,} bytes; shorten the message.")
+            raise too_large  # refused before a byte of the body is read
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > settings.intake_max_bytes:
-                raise HTTPException(413, f"The body is over {settings.intake_max_bytes:,} bytes; shorten the message.")
+                raise too_large
         try:
             verify(
                 secret,
@@ -92,7 +95,7 @@ def create_app(engine: Engine, settings: Settings, *, announce: Callable[[], Non
         except AssistError as e:
             raise HTTPException(422, str(e)) from e
         if outcome != "unchanged":
-            announce()
+            announce(ticket_id)
         return Accepted.model_validate({"ticket_id": ticket_id, "outcome": outcome})
 
     def values(message: NewMessage, request: Request, external_id: str) -> dict[ImportField, str]:

@@ -28,19 +28,18 @@ from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from assist.config import Settings
+from assist.delivery import ticket_of_reply
 from assist.domain import ImportField
 from assist.errors import AssistError, ConfigError
-from assist.intake import append_from_customer, take_in
+from assist.intake import append_from_customer, exactly_once, take_in
 from assist.store.db import session_scope
 from assist.store.models import MailCursorRow, MessageRow, TicketRow
 
 ACTOR = "intake:mail"
 FETCH_BATCH = 20
 _MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
-_OUR_REPLY = re.compile(r"^<assist\.(\d+)\.\d+@")
 _TAG = re.compile(r"\[#(\d+)\]")
 
 
@@ -96,26 +95,19 @@ def parse(raw: bytes) -> InboundMail:
 
 def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, str]:
     """(ticket id, "created" | "appended" | "unchanged") for one message, exactly once."""
-    for attempt in range(2):
-        try:
-            with session_scope(engine) as session:
-                ticket = _thread_of(session, mail)
-                if ticket is not None:
-                    outcome = append_from_customer(
-                        session,
-                        ticket,
-                        body=mail.body,
-                        key=mail.message_id,
-                        actor=ACTOR,
-                        at=mail.sent_at,
-                        max_chars=max_chars,
-                    )
-                    return ticket.id, outcome
-        except IntegrityError:  # another poller stored it a moment ago
-            if attempt:
-                raise
-            continue
-        break
+
+    def into_its_thread(session: Any) -> tuple[int, str] | None:
+        ticket = _thread_of(session, mail)
+        if ticket is None:
+            return None
+        outcome = append_from_customer(
+            session, ticket, body=mail.body, key=mail.message_id, actor=ACTOR, at=mail.sent_at, max_chars=max_chars
+        )
+        return ticket.id, outcome
+
+    threaded = exactly_once(engine, into_its_thread)
+    if threaded is not None:
+        return threaded
     values = {
         ImportField.EXTERNAL_ID: f"mail:{mail.message_id}"[:100],
         ImportField.CUSTOMER_EMAIL: mail.sender,
@@ -128,7 +120,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
     return take_in(engine, values, actor=ACTOR, max_chars=max_chars)
 
 
-def poll(engine: Engine, settings: Settings, *, announce: Callable[[], None] = lambda: None) -> PollReport:
+def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] = lambda _: None) -> PollReport:
     """Read every message above the cursor, oldest first; the cursor moves after each stored message."""
     report = PollReport()
     with connect(settings) as client:
@@ -146,7 +138,7 @@ def poll(engine: Engine, settings: Settings, *, announce: Callable[[], None] = l
                     ticket_id, outcome = store(engine, parse(raw), max_chars=settings.max_message_chars)
                     getattr(report, outcome).append(ticket_id)
                     if outcome != "unchanged":
-                        announce()
+                        announce(ticket_id)
                 except AssistError as e:  # a message we cannot take is reported, not retried forever
                     report.errors.append(f"UID {uid}: {e}")
                 _advance(engine, mailbox, validity, uid)
@@ -188,8 +180,7 @@ def connect(settings: Settings) -> Iterator[Any]:
 
 def _thread_of(session: Any, mail: InboundMail) -> TicketRow | None:
     for answered in mail.answers:
-        ours = _OUR_REPLY.match(answered)
-        ticket_id = int(ours.group(1)) if ours else None
+        ticket_id = ticket_of_reply(answered)
         if ticket_id is None:
             ticket_id = session.scalar(select(MessageRow.ticket_id).where(MessageRow.external_id == answered).limit(1))
         ticket: TicketRow | None = session.get(TicketRow, ticket_id) if ticket_id is not None else None

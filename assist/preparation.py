@@ -63,7 +63,6 @@ class EmbeddedWorker:
         self._failed: dict[int, float] = {}  # ticket id -> monotonic time it may be tried again
         self._lock = threading.Lock()
         self._running: list[threading.Thread] = []
-        self.prepared = 0
 
     def start(self) -> EmbeddedWorker:
         for n in range(self._threads):
@@ -72,8 +71,9 @@ class EmbeddedWorker:
             self._running.append(thread)
         return self
 
-    def notify(self) -> None:
-        """A ticket arrived or changed: look now rather than at the next poll."""
+    def notify(self, _ticket_id: int | None = None) -> None:
+        """A ticket arrived or changed: look now rather than at the next poll (which ticket does not matter:
+        the worker reads what waits from the database)."""
         self._wake.set()
 
     def stop(self, timeout: float = 30.0) -> None:
@@ -109,7 +109,6 @@ class EmbeddedWorker:
                 continue
             try:
                 self._prepare(ticket_id)
-                self.prepared += 1
             except AssistError as e:
                 log.warning("ticket %s: %s", ticket_id, e)
                 self._failed_now(ticket_id)

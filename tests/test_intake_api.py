@@ -37,7 +37,7 @@ def announced() -> list[int]:
 @pytest.fixture
 def client(engine: Engine, announced: list[int]) -> TestClient:
     settings = Settings(intake_secret=SecretStr(SECRET), intake_max_bytes=4096)
-    return TestClient(create_app(engine, settings, announce=lambda: announced.append(1)))
+    return TestClient(create_app(engine, settings, announce=lambda _ticket_id: announced.append(1)))
 
 
 def post(client: TestClient, path: str, payload: Any, *, at: float | None = None, key: str = SECRET, **headers: str):  # type: ignore[no-untyped-def]
