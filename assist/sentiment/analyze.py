@@ -59,8 +59,7 @@ def analyze(
     in this thread (oldest first)."""
     history = history or ContactHistory()
     negative, neutral, positive = (float(p) for p in probabilities[:3])
-    # A tone-only model (SENTIMENT_MODEL) has no complaint reading; its negativity is already counted.
-    complaint = float(probabilities[3]) if len(probabilities) > 3 else 0.0
+    complaint = _complaint(probabilities)
     detected = detect(text, history)
     evidence = dict(detected.evidence)
     worse = worsening([float(row[0]) for row in earlier], negative)
@@ -89,9 +88,12 @@ def analyze(
 def dissatisfaction(row: npt.NDArray[np.float32]) -> float:
     """P(negative or complaint): the customer sounds unhappy, or reports something that went wrong, or both
     (noisy-OR of the two readings, like frustration)."""
-    negative = float(row[0])
-    complaint = float(row[3]) if len(row) > 3 else 0.0
-    return 1.0 - (1.0 - negative) * (1.0 - complaint)
+    return 1.0 - (1.0 - float(row[0])) * (1.0 - _complaint(row))
+
+
+def _complaint(row: npt.NDArray[np.float32]) -> float:
+    """P(complaint); 0 from a tone-only model (SENTIMENT_MODEL), whose negativity already carries what it knows."""
+    return float(row[3]) if len(row) > 3 else 0.0
 
 
 def worsening(earlier_negative: Sequence[float], negative: float) -> str | None:

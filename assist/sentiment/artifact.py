@@ -34,16 +34,20 @@ class Calibration:
     complaint_shift: float = 0.0
 
 
-def save(network: Any, target: Path, *, calibration: Calibration, report: dict[str, Any]) -> int:
-    """Write the network quantised, its config and the training report; returns the weights' size in bytes."""
+def save(network: Any, target: Path, *, calibration: Calibration) -> int:
+    """Write the network quantised and its config; returns the weights' size in bytes."""
     from safetensors.torch import save_file
 
     target.mkdir(parents=True, exist_ok=True)
     save_file(quantise(network.state_dict()), str(target / WEIGHTS))
     config = {"labels": list(LABELS), "base": "all-MiniLM-L6-v2", "calibration": calibration.__dict__}
     (target / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    (target / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return (target / WEIGHTS).stat().st_size
+
+
+def save_report(target: Path, report: dict[str, Any]) -> None:
+    """The training report beside the model (data, settings, dev history, check scores)."""
+    (target / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def quantise(state: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import pandas as pd
 from assist.dev.training.complaints import COMPLAINT, from_banking77
 from assist.embeddings import packaged_model_path
 from assist.errors import ValidationError
-from assist.sentiment.artifact import LABELS, Calibration, load_network, save
+from assist.sentiment.artifact import LABELS, Calibration, load_network, save, save_report
 
 Log = Callable[[str], None]
 NONE = -1  # a row without this label
@@ -198,16 +198,16 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
         "max_tokens": options.max_tokens,
         "seed": options.seed,
         "train_seconds": round(time.perf_counter() - started),
-        "chosen": {k: v for k, v in max(history, key=lambda h: h["objective"]).items()},
+        "chosen": max(history, key=lambda h: h["objective"]),
         "calibration": calibration.__dict__,
         "history": history,
         **options.report_extra,
     }
-    size = save(network, options.out, calibration=calibration, report=report)
+    size = save(network, options.out, calibration=calibration)
     stored, _, _ = load_network(options.out)  # score what ships: the 8-bit weights
     report["check"] = check_scores(stored, tokenizer, corpus.check, calibration, options.max_tokens)
     report["check_in_float32"] = check_scores(network, tokenizer, corpus.check, calibration, options.max_tokens)
-    save(network, options.out, calibration=calibration, report=report)
+    save_report(options.out, report)
     log(f"saved {size / 1e6:.1f} MB to {options.out}; check: {report['check']}")
     return report
 
