@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from assist.dev.workspace import free_port, offline_env
 
 ROOT = Path(__file__).parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -32,23 +32,8 @@ PAGE = 10
 THINK_MS = 1000  # an agent reads the list before clicking; the click is not timed against the list's drawing
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _workspace(work: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-        "CHROMA_PATH": str(work / "chroma"),
-        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
-        "DEMO_MODE": "true",
-        "PAGE_SIZE": str(PAGE),
-    }
-    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL"):
-        env.pop(key, None)
+    env = offline_env(work, DEMO_MODE="true", PAGE_SIZE=str(PAGE))
     for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["precompute", "--open", "--quiet"]):
         subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
     return env
@@ -82,7 +67,7 @@ def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = _workspace(Path(tmp))
-        port = _free_port()
+        port = free_port()
         server, ready = _serve(env, port)
         try:
             if not ready.wait(timeout=300):

@@ -6,7 +6,6 @@ It starts the app on a free port with a temporary demo workspace; nothing under 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,7 +16,8 @@ import httpx
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from tests.e2e.conftest import ARGS, CHROMIUM, free_port, open_ticket, settle, sign_in
+from assist.dev.workspace import free_port, offline_env
+from tests.e2e.conftest import ARGS, CHROMIUM, open_ticket, settle, sign_in
 
 ROOT = Path(__file__).parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -58,13 +58,7 @@ def shot(page: Page, name: str) -> None:
 def main() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/demo.db",
-            "CHROMA_PATH": f"{tmp}/chroma",
-            "TRIAGE_MODEL_PATH": f"{tmp}/triage.skops",
-        }
-        env.pop("OPENAI_API_KEY", None)
+        env = offline_env(Path(tmp), database="demo.db")
         prepare(env)
         ids = ticket_ids(env)
         port = free_port()

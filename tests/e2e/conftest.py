@@ -3,8 +3,6 @@ with a temporary demo workspace. Never `playwright install`: it would download a
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
+from assist.dev.workspace import free_port, offline_env
 
 ROOT = Path(__file__).parents[2]
 SHOTS = ROOT / "reports" / "screenshots"
@@ -35,26 +35,11 @@ DARK_MODE_TICKET = (
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert Path(CHROMIUM).exists(), "Debian chromium is missing: `make test` installs it (apt-get install chromium)"
     work = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work}/e2e.db",
-        "CHROMA_PATH": str(work / "chroma"),
-        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
-        "METRICS_CACHE_SECONDS": "0",
-        "DEMO_MODE": "true",
-    }
-    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL"):
-        env.pop(key, None)
+    env = offline_env(work, database="e2e.db", METRICS_CACHE_SECONDS="0", DEMO_MODE="true")
     (work / "tickets.csv").write_text(DARK_MODE_TICKET)
     for args in (
         ["seed-demo"],

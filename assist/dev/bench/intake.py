@@ -11,8 +11,6 @@ missing; `duplicated` counts tickets stored more than once for one external id.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +25,7 @@ import httpx
 from sqlalchemy import create_engine, func, select
 
 from assist.dev.bench.timing import summary_ms
+from assist.dev.workspace import free_port, offline_env
 from assist.signing import signature, timestamped
 from assist.store.models import AssistRunRow, TicketRow
 
@@ -60,15 +59,7 @@ def run(*, tickets: int = 500, rate: float = 30.0, burst: int = 30, **_options: 
 
 
 def _workspace(work: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-        "CHROMA_PATH": str(work / "chroma"),
-        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
-        "INTAKE_SECRET": SECRET,
-    }
-    for key in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL"):
-        env.pop(key, None)
+    env = offline_env(work, INTAKE_SECRET=SECRET)
     subprocess.run(
         [sys.executable, "-m", "assist", "kb", "ingest", "kb_docs"], cwd=ROOT, env=env, check=True, capture_output=True
     )
@@ -77,9 +68,7 @@ def _workspace(work: Path) -> dict[str, str]:
 
 @contextmanager
 def _serve(env: dict[str, str], *, workers: int) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "assist", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,

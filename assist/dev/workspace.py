@@ -1,0 +1,30 @@
+"""Throwaway workspaces for benchmarks, tools and the browser tests: a database and index of their own,
+offline (no LLM, no Chroma server, no mail or webhook out), served on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+ONLINE = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL")
+
+
+def offline_env(work: Path, *, database: str = "bench.db", **settings: str) -> dict[str, str]:
+    """This process's environment pointed at `work`, without anything that reaches out; `settings` on top."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / database}",
+        "CHROMA_PATH": str(work / "chroma"),
+        "TRIAGE_MODEL_PATH": str(work / "triage.skops"),
+        **settings,
+    }
+    for key in ONLINE:
+        env.pop(key, None)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
