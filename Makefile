@@ -7,7 +7,7 @@ PORT ?= 8501
 export PORT
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test e2e chromium dovecot setup demo lint bench clean
+.PHONY: run test e2e chromium dovecot redis setup demo lint bench clean
 
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
@@ -35,7 +35,7 @@ demo: setup
 run: demo
 	$(PY) -m ui.serve --port $(PORT)
 
-test: setup lint chromium dovecot
+test: setup lint chromium dovecot redis
 	$(PY) -m pytest
 
 # The real-browser journeys alone (they also run in `make test`).
@@ -51,6 +51,13 @@ chromium:
 dovecot:
 	@test -x /usr/sbin/dovecot || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd) \
 		|| { echo "dovecot-imapd is required for the email-in tests and could not be installed" >&2; exit 1; }
+
+# Redis on loopback for the queue-worker tests: the running one, else Debian's, started in the background.
+redis:
+	@redis-cli ping >/dev/null 2>&1 || { test -x /usr/bin/redis-server \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server); \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379; } \
+		|| { echo "Redis on 127.0.0.1:6379 is required for the queue-worker tests and could not be started" >&2; exit 1; }
 
 lint: setup
 	$(PY) -m ruff check .

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, func, select
 
 from assist.config import Settings
+from assist.dev.workspace import free_port
 from assist.errors import ConfigError
 from assist.mail_in import parse, poll
 from assist.store import session_scope
@@ -61,11 +62,12 @@ service anvil {{
 }}
 """
 
-pytestmark = pytest.mark.skipif(shutil.which("dovecot") is None, reason="dovecot-imapd is installed by `make test`")
-
 
 @pytest.fixture
 def imap() -> Iterator[Settings]:
+    assert shutil.which("dovecot"), (
+        "Debian dovecot-imapd is missing: `make test` installs it (apt-get install dovecot-imapd)"
+    )
     # Not under pytest's tmp_path: its parents are private to root, and Dovecot's auth process (its own
     # user) must read the password file.
     home = Path(tempfile.mkdtemp(prefix="assist-dovecot-"))
@@ -73,9 +75,7 @@ def imap() -> Iterator[Settings]:
         (home / sub).mkdir(parents=True)
     os.chmod(home, 0o755)
     os.chmod(home / "home", 0o777)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     (home / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     (home / "dovecot.conf").write_text(DOVECOT_CONF.format(d=home, port=port))
     server = subprocess.Popen(["dovecot", "-F", "-c", str(home / "dovecot.conf")], stderr=subprocess.DEVNULL)
