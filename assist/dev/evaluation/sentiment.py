@@ -17,7 +17,7 @@ import pandas as pd
 
 from assist.dev.bench.timing import summary_ms
 from assist.dev.scores import binary_scores, classification_scores, top_label_ece
-from assist.dev.training.sentiment import read_labelled
+from assist.dev.training.sentiment import read_labelled, read_text_label
 from assist.errors import ValidationError
 from assist.sentiment.analyze import dissatisfaction
 from assist.sentiment.artifact import LABELS
@@ -57,12 +57,7 @@ def evaluate(
 
 
 def _read_any(path: Path, positive: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, usecols=["text", "label"], dtype=str, keep_default_na=False)
-    except (ValueError, OSError) as e:
-        raise ValidationError(f"{path}: expected a CSV with columns text,label ({e}).") from e
-    frame["label"] = frame["label"].str.strip().str.lower()
-    frame = frame[frame["text"].str.strip() != ""].reset_index(drop=True)
+    frame = read_text_label(path)
     if positive.strip().lower() not in set(frame["label"]):
         raise ValidationError(f"{path}: no row is labelled '{positive}'; its labels are {sorted(set(frame['label']))}.")
     return frame

@@ -53,17 +53,23 @@ class TrainingOptions:
     report_extra: dict[str, Any] = field(default_factory=dict)
 
 
-def read_labelled(path: Path) -> pd.DataFrame:
-    """A `text,label` CSV with labels negative/neutral/positive (or a subset)."""
+def read_text_label(path: Path) -> pd.DataFrame:
+    """A `text,label` CSV with any labels (stripped, lower case); rows without text left out."""
     try:
         frame = pd.read_csv(path, usecols=["text", "label"], dtype=str, keep_default_na=False)
     except (ValueError, OSError) as e:
         raise ValidationError(f"{path}: expected a CSV with columns text,label ({e}).") from e
     frame["label"] = frame["label"].str.strip().str.lower()
+    return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
+
+
+def read_labelled(path: Path) -> pd.DataFrame:
+    """A `text,label` CSV with labels negative/neutral/positive (or a subset)."""
+    frame = read_text_label(path)
     unknown = set(frame["label"]) - set(LABELS)
     if unknown:
         raise ValidationError(f"{path}: unknown labels {sorted(unknown)}; use {', '.join(LABELS)}.")
-    return frame[frame["text"].str.strip() != ""].reset_index(drop=True)
+    return frame
 
 
 def split(frame: pd.DataFrame, *, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
