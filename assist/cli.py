@@ -140,8 +140,10 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
 @main.command("bench")
 @click.argument("names", nargs=-1)
 @click.option("--tickets", type=int, help="Workspace size for inbox-style benchmarks.")
+@click.option("--database", help="An empty database to fill (inbox, metrics); default: a temporary SQLite file.")
+@click.option("--days", type=int, help="The dashboard window for `metrics` (default 90; the year is timed too).")
 @friendly_errors
-def bench(names: tuple[str, ...], tickets: int | None) -> None:
+def bench(names: tuple[str, ...], tickets: int | None, database: str | None, days: int | None) -> None:
     """Run benchmarks and print one JSON object per line. With no NAME: all of them, also written to
     reports/bench.json and reports/bench.md."""
     from assist.dev.bench import BENCHMARKS
@@ -152,7 +154,8 @@ def bench(names: tuple[str, ...], tickets: int | None) -> None:
         raise click.BadParameter(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     rows = []
     for name in names or tuple(BENCHMARKS):
-        options: dict[str, Any] = {"tickets": tickets} if tickets else {}
+        given = {"tickets": tickets, "database": database, "days": days}
+        options: dict[str, Any] = {k: v for k, v in given.items() if v}
         row = {"bench": name, **BENCHMARKS[name](**options)}
         rows.append(row)
         click.echo(json.dumps(row))

@@ -112,6 +112,7 @@ class TicketPage(_Model):
     page: int
     page_count: int
     status_counts: dict[TicketStatus, int]
+    more_than_counted: bool = False  # a search stopped counting its matches at a limit: "1,000+"
     preparing: tuple[int, ...] = ()  # tickets on this page whose assistance a worker has not prepared yet
 
 

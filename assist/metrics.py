@@ -1,34 +1,28 @@
-"""Dashboard figures for team leads, aggregated in SQL (only small result tables reach pandas).
+"""Dashboard figures for team leads, read from the facts kept on write (assist/store/facts.py).
 
-Every function takes the same `MetricsFilter` (date range on ticket creation, categories, agent,
-escalation queue) and returns either a `Kpis` model or a small DataFrame ready to chart or export.
+Every function takes the same `MetricsFilter` (tickets created in a date range, categories, agent,
+escalation queue) and returns a `Kpis` model or a small DataFrame ready to chart or export. They
+read `fact_rollups` (sums per creation day x category x agent), so a year costs the same few
+queries as a week; only the median first response and the knowledge-gap list read per-ticket facts.
+Charts by day use the day the ticket was created, like the filter.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Engine, Text, and_, case, cast, exists, func, literal, select
+from sqlalchemy import ColumnElement, Engine, and_, func, select
 
-from assist.drafting.confidence import LIGHT_EDIT
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
-from assist.store.models import (
-    AssistRunRow,
-    CsatRow,
-    DraftRow,
-    EscalationRow,
-    ReplyRow,
-    StatusChangeRow,
-    TicketRow,
-    UserRow,
-)
+from assist.store.models import EscalationRow, FactItemRow, FactRollupRow, TicketFactRow, TicketRow, UserRow
+
+_DAILY = ("tickets", "csat", "sentiment", "runs", "llm_runs")
+_OWNED = ("tickets", "resolved", "csat")
 
 
 class MetricsFilter(BaseModel):
@@ -60,319 +54,319 @@ class Kpis(BaseModel):
     csat_responses: int
 
 
-def _where(f: MetricsFilter) -> ColumnElement[bool]:
-    start = datetime.combine(f.start, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    clauses: list[ColumnElement[bool]] = [TicketRow.created_at >= start, TicketRow.created_at < end]
+# -- reading the facts ----------------------------------------------------------------------------------
+
+
+def _in_queue(f: MetricsFilter, ticket_id: Any) -> ColumnElement[bool]:
+    return ticket_id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue))
+
+
+def _keyed(f: MetricsFilter, source: Any) -> ColumnElement[bool]:
+    """The filter on anything keyed by (day, category, assignee_id)."""
+    clauses = [source.c.day >= f.start.isoformat(), source.c.day <= f.end.isoformat()]
     if f.categories:
-        clauses.append(TicketRow.category.in_(f.categories))
+        clauses.append(source.c.category.in_(f.categories))
     if f.agent_id is not None:
-        clauses.append(TicketRow.assignee_id == f.agent_id)
-    if f.queue:
-        # Not a correlated EXISTS: queries that select from `escalations` themselves would lose their FROM.
-        clauses.append(TicketRow.id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue)))
+        clauses.append(source.c.assignee_id == f.agent_id)
     return and_(*clauses)
 
 
-def _hours(engine: Engine, later: Any, earlier: Any) -> Any:
-    """Elapsed hours between two timestamp columns, per dialect."""
-    if engine.dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 24.0
-    return func.extract("epoch", later - earlier) / 3600.0
+def _source(f: MetricsFilter) -> Any:
+    """The rollups, or, for one escalation queue (not part of their key), the same sums taken over the
+    facts of the tickets escalated to it."""
+    if not f.queue:
+        return FactRollupRow.__table__
+    facts, items = TicketFactRow, FactItemRow
+    columns = (facts.day, facts.category, facts.assignee_id, items.measure, items.label)
+    return (
+        select(
+            *columns,
+            func.sum(items.n).label("n"),
+            func.sum(items.total).label("total"),
+            func.sum(items.extra).label("extra"),
+        )
+        .join(facts, facts.ticket_id == items.ticket_id)
+        .where(_keyed(f, TicketFactRow.__table__), _in_queue(f, facts.ticket_id))
+        .group_by(*columns)
+        .subquery()
+    )
 
 
-def _day(engine: Engine, column: Any) -> Any:
-    if engine.dialect.name == "sqlite":
-        return func.date(column)
-    return func.to_char(func.date_trunc("day", column), "YYYY-MM-DD")
-
-
-def _frame(engine: Engine, stmt: Any, columns: list[str]) -> pd.DataFrame:
+def _sums(engine: Engine, f: MetricsFilter, by: tuple[str, ...], measures: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Sums of n, total and extra per `by` (among day, category, assignee_id, measure, label)."""
+    source = _source(f)
+    where = _keyed(f, source)
+    if measures:
+        where = and_(where, source.c.measure.in_(measures))
+    groups = [source.c[name] for name in by]
+    stmt = select(*groups, func.sum(source.c.n), func.sum(source.c.total), func.sum(source.c.extra)).where(where)
     with session_scope(engine) as session:
-        rows = [tuple(float(v) if isinstance(v, Decimal) else v for v in r) for r in session.execute(stmt)]
-    return pd.DataFrame(rows, columns=columns)  # PostgreSQL's averages arrive as Decimal; charts want floats
+        rows = session.execute(stmt.group_by(*groups)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*by, "n", "total", "extra"])
+    return frame.astype({"n": "int64", "total": "float64", "extra": "float64"})
+
+
+def _totals(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
+    return _sums(engine, f, ("measure", "label"))
+
+
+def _daily(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
+    return _sums(engine, f, ("day", "category", "measure", "label"), _DAILY)
+
+
+def _owned(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
+    return _sums(engine, f, ("assignee_id", "measure"), _OWNED)
+
+
+def _facts_where(f: MetricsFilter) -> ColumnElement[bool]:
+    clauses = [_keyed(f, TicketFactRow.__table__)]
+    if f.queue:
+        clauses.append(_in_queue(f, TicketFactRow.ticket_id))
+    return and_(*clauses)
+
+
+def _created_in(f: MetricsFilter) -> ColumnElement[bool]:
+    """The filter's days as a time range, so the newest-first read walks the creation-time index."""
+    start = datetime.combine(f.start, datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return and_(TicketFactRow.created_at >= start, TicketFactRow.created_at < end)
+
+
+def _median_response(engine: Engine, f: MetricsFilter, answered: int) -> float | None:
+    """The middle first response of the `answered` tickets in the filter (their count is in the rollups),
+    read in order from the index on response hours: OFFSET steps over half of it, no sort."""
+    if not answered:
+        return None
+    hours = TicketFactRow.response_h
+    stmt = (
+        select(hours)
+        .where(_facts_where(f), hours.is_not(None))
+        .order_by(hours)
+        .offset((answered - 1) // 2)
+        .limit(2 - answered % 2)
+    )
+    with session_scope(engine) as session:
+        middle = session.scalars(stmt).all()
+    return sum(middle) / len(middle) if middle else None
 
 
 def _round(value: Any, digits: int = 3) -> float | None:
-    return None if value is None else round(float(value), digits)
+    return None if value is None or pd.isna(value) else round(float(value), digits)
+
+
+def _ratio(part: float, whole: float, digits: int = 3) -> float | None:
+    return _round(part / whole, digits) if whole else None
+
+
+def _measure(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    return frame[frame["measure"] == name]
+
+
+def _sum(frame: pd.DataFrame, name: str, column: str = "n") -> float:
+    return float(_measure(frame, name)[column].sum())
+
+
+# -- the figures ----------------------------------------------------------------------------------------
+
+
+def _kpis(totals: pd.DataFrame, median: float | None) -> Kpis:
+    tickets = int(_sum(totals, "tickets"))
+    return Kpis(
+        tickets=tickets,
+        resolution_rate=_ratio(_sum(totals, "resolved"), tickets),
+        escalation_rate=_ratio(_sum(totals, "escalated"), tickets),
+        sent_as_drafted_rate=_ratio(_sum(totals, "sends", "total"), _sum(totals, "sends")),
+        avg_edit_distance=_ratio(_sum(totals, "edits", "total"), _sum(totals, "edits"), 1),
+        first_response_mean_h=_ratio(_sum(totals, "responded", "total"), _sum(totals, "responded"), 2),
+        first_response_median_h=_round(median, 2),
+        handle_time_mean_h=_ratio(_sum(totals, "handled", "total"), _sum(totals, "handled"), 2),
+        csat_avg=_ratio(_sum(totals, "csat", "total"), _sum(totals, "csat"), 2),
+        csat_satisfied=_ratio(_sum(totals, "csat", "extra"), _sum(totals, "csat")),
+        csat_responses=int(_sum(totals, "csat")),
+    )
 
 
 def kpis(engine: Engine, f: MetricsFilter) -> Kpis:
-    where = _where(f)
-    response_h = _hours(engine, TicketRow.first_response_at, TicketRow.created_at)
-    with session_scope(engine) as session:
-        total, resolved, escalated, frt_mean, handle = session.execute(
-            select(
-                func.count(),
-                func.sum(case((TicketRow.status == "resolved", 1), else_=0)),
-                func.sum(case((exists().where(EscalationRow.ticket_id == TicketRow.id), 1), else_=0)),
-                func.avg(response_h),
-                func.avg(_hours(engine, TicketRow.resolved_at, TicketRow.created_at)),
-            ).where(where)
-        ).one()
-        drafted, edit = session.execute(
-            select(func.avg(case((ReplyRow.sent_as_drafted, 1.0), else_=0.0)), func.avg(ReplyRow.edit_distance))
-            .join(TicketRow, TicketRow.id == ReplyRow.ticket_id)
-            .where(where)
-        ).one()
-        csat_avg, satisfied, responses = session.execute(
-            select(func.avg(CsatRow.score), func.avg(case((CsatRow.score >= 4, 1.0), else_=0.0)), func.count())
-            .join(TicketRow, TicketRow.id == CsatRow.ticket_id)
-            .where(where)
-        ).one()
-        with_response = select(response_h.label("h")).where(where, TicketRow.first_response_at.is_not(None))
-        n = session.scalar(select(func.count()).select_from(with_response.subquery())) or 0
-        median = None
-        if n:  # portable median: the middle row(s) by ORDER BY ... OFFSET
-            middle = session.scalars(with_response.order_by(response_h).offset((n - 1) // 2).limit(2 - n % 2)).all()
-            median = sum(middle) / len(middle)
+    totals = _totals(engine, f)
+    return _kpis(totals, _median_response(engine, f, int(_sum(totals, "responded"))))
 
-    def rate(part: int) -> float | None:
-        return _round(part / total) if total else None
 
-    return Kpis(
-        tickets=total,
-        resolution_rate=rate(resolved or 0),
-        escalation_rate=rate(escalated or 0),
-        sent_as_drafted_rate=_round(drafted),
-        avg_edit_distance=_round(edit, 1),
-        first_response_mean_h=_round(frt_mean, 2),
-        first_response_median_h=_round(median, 2),
-        handle_time_mean_h=_round(handle, 2),
-        csat_avg=_round(csat_avg, 2),
-        csat_satisfied=_round(satisfied),
-        csat_responses=responses,
-    )
+def _csat_trend(daily: pd.DataFrame) -> pd.DataFrame:
+    csat = _measure(daily, "csat").groupby("day", as_index=False)[["n", "total"]].sum()
+    csat["csat"] = csat["total"] / csat["n"]
+    return csat.rename(columns={"n": "responses"})[["day", "csat", "responses"]].sort_values("day", ignore_index=True)
 
 
 def csat_trend(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    day = _day(engine, CsatRow.responded_at)
-    stmt = (
-        select(day, func.avg(CsatRow.score), func.count())
-        .join(TicketRow, TicketRow.id == CsatRow.ticket_id)
-        .where(_where(f))
-        .group_by(day)
-        .order_by(day)
-    )
-    return _frame(engine, stmt, ["day", "csat", "responses"])
+    """Mean CSAT of the tickets created each day."""
+    return _csat_trend(_daily(engine, f))
 
 
-def _segment() -> Any:
-    escalated = exists().where(EscalationRow.ticket_id == TicketRow.id)
-    by_hand = exists().where(ReplyRow.ticket_id == TicketRow.id, ReplyRow.draft_id.is_(None))
-    edited = exists().where(ReplyRow.ticket_id == TicketRow.id, ReplyRow.sent_as_drafted.is_(False))
-    drafted = exists().where(ReplyRow.ticket_id == TicketRow.id)
-    return case(
-        (escalated, "escalated"),
-        (by_hand, "written by hand"),
-        (edited, "edited"),
-        (drafted, "sent as drafted"),
-        else_="no reply",
-    )
+def _csat_by_segment(totals: pd.DataFrame) -> pd.DataFrame:
+    csat = _measure(totals, "csat").rename(columns={"label": "segment", "n": "responses"})
+    csat = csat.assign(csat=csat["total"] / csat["responses"])
+    return csat[["segment", "csat", "responses"]].sort_values("segment", ignore_index=True)
 
 
 def csat_by_segment(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    segment = _segment()
-    stmt = (
-        select(segment, func.avg(CsatRow.score), func.count())
-        .join(TicketRow, TicketRow.id == CsatRow.ticket_id)
-        .where(_where(f))
-        .group_by(segment)
-        .order_by(segment)
-    )
-    return _frame(engine, stmt, ["segment", "csat", "responses"])
+    return _csat_by_segment(_totals(engine, f))
+
+
+def _volume(daily: pd.DataFrame) -> pd.DataFrame:
+    tickets = _measure(daily, "tickets").rename(columns={"n": "tickets"})
+    return tickets[["day", "category", "tickets"]].sort_values(["day", "category"], ignore_index=True)
 
 
 def volume(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    day = _day(engine, TicketRow.created_at)
-    category = func.coalesce(TicketRow.category, "uncategorised")
-    stmt = select(day, category, func.count()).where(_where(f)).group_by(day, category).order_by(day)
-    return _frame(engine, stmt, ["day", "category", "tickets"])
+    return _volume(_daily(engine, f))
+
+
+def _escalation_reasons(totals: pd.DataFrame) -> pd.DataFrame:
+    reasons = _measure(totals, "reason").rename(columns={"label": "reason", "n": "escalations"})
+    return reasons.sort_values(["escalations", "reason"], ascending=[False, True], ignore_index=True)[
+        ["reason", "escalations"]
+    ]
 
 
 def escalation_reasons(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    """Counts per reason. SQL groups identical reason lists (a handful); they are split here."""
-    as_text = cast(EscalationRow.reasons, Text)  # PostgreSQL cannot group by a json value
-    stmt = (
-        select(as_text, func.count())
-        .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
-        .where(_where(f))
-        .group_by(as_text)
-    )
-    counts: dict[str, int] = {}
-    for reasons, n in _frame(engine, stmt, ["reasons", "n"]).itertuples(index=False):
-        for reason in json.loads(reasons or "[]"):
-            if not str(reason).startswith("Agent's note"):
-                counts[str(reason)] = counts.get(str(reason), 0) + int(n)
-    frame = pd.DataFrame(sorted(counts.items(), key=lambda kv: -kv[1]), columns=["reason", "escalations"])
-    return frame
+    """Escalations per reason (the agent's own notes left out)."""
+    return _escalation_reasons(_totals(engine, f))
 
 
-def _latest_runs(where: ColumnElement[bool]) -> Any:
-    """The newest assist run of each ticket that passes the filter (filtering first keeps this small)."""
-    latest = (
-        select(func.max(AssistRunRow.id).label("id"))
-        .join(TicketRow, TicketRow.id == AssistRunRow.ticket_id)
-        .where(where)
-        .group_by(AssistRunRow.ticket_id)
-        .subquery()
-    )
-    return select(AssistRunRow).join(latest, latest.c.id == AssistRunRow.id).subquery()
+def _sentiment(daily: pd.DataFrame) -> pd.DataFrame:
+    levels = _measure(daily, "sentiment").groupby(["day", "label"], as_index=False)["n"].sum()
+    return levels.rename(columns={"label": "level", "n": "tickets"}).sort_values(["day", "level"], ignore_index=True)
 
 
 def sentiment(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    runs = _latest_runs(_where(f))
-    day = _day(engine, TicketRow.created_at)
-    stmt = (
-        select(day, runs.c.sentiment_level, func.count())
-        .join(runs, runs.c.ticket_id == TicketRow.id)
-        .where(_where(f))
-        .group_by(day, runs.c.sentiment_level)
-        .order_by(day)
+    """Tickets per day by the sentiment of their latest assistance."""
+    return _sentiment(_daily(engine, f))
+
+
+def _calibration(totals: pd.DataFrame, engine: Engine) -> pd.DataFrame:
+    columns = ["series", "band", "mean_confidence", "light_edit_rate", "replies"]
+    shown = _measure(totals, "shown")
+    if shown.empty:
+        return pd.DataFrame(columns=columns)
+    series = [shown.assign(series="as shown", band=shown["label"].astype(int) / 10)]
+    recalibration = current_recalibration(engine)
+    raw = _measure(totals, "raw")
+    if recalibration.fitted_at is not None and not raw.empty:
+        # Each tenth of raw confidence moved as a whole: its mean, recalibrated, decides its band.
+        moved = recalibration.apply_all((raw["total"] / raw["n"]).to_numpy(dtype=float))
+        series.append(
+            raw.assign(
+                series="recalibrated", total=moved * raw["n"], band=(moved * 10).clip(max=9.999).astype(int) / 10
+            )
+        )
+    bands = (
+        pd.concat(series, ignore_index=True).groupby(["series", "band"], as_index=False)[["n", "total", "extra"]].sum()
     )
-    return _frame(engine, stmt, ["day", "level", "tickets"])
+    return bands.assign(
+        mean_confidence=bands["total"] / bands["n"], light_edit_rate=bands["extra"] / bands["n"], replies=bands["n"]
+    )[columns]
 
 
 def calibration(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
     """A reliability diagram of draft confidence against how often the draft went out with at most light edits:
     the confidence as shown when each draft was made, and as the team's current recalibration would show it.
     Columns: series, band, mean_confidence, light_edit_rate, replies."""
-    stmt = (
-        select(DraftRow.confidence, DraftRow.raw_confidence, ReplyRow.edit_ratio)
-        .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
-        .join(TicketRow, TicketRow.id == ReplyRow.ticket_id)
-        .where(_where(f), ReplyRow.edit_ratio.is_not(None))
-    )
-    sends = _frame(engine, stmt, ["shown", "raw", "edit_ratio"])
-    columns = ["series", "band", "mean_confidence", "light_edit_rate", "replies"]
-    if sends.empty:
-        return pd.DataFrame(columns=columns)
-    light = sends["edit_ratio"] <= LIGHT_EDIT
-    series = [pd.DataFrame({"series": "as shown", "confidence": sends["shown"], "light": light})]
-    recalibration = current_recalibration(engine)
-    if recalibration.fitted_at is not None:
-        known = sends["raw"].notna()
-        recalibrated = recalibration.apply_all(sends.loc[known, "raw"].to_numpy(dtype=float))
-        series.append(pd.DataFrame({"series": "recalibrated", "confidence": recalibrated, "light": light[known]}))
-    frame = pd.concat(series, ignore_index=True)
-    frame["band"] = (frame["confidence"] * 10).clip(upper=9.999).astype(int) / 10
-    grouped = frame.groupby(["series", "band"], as_index=False).agg(
-        mean_confidence=("confidence", "mean"), light_edit_rate=("light", "mean"), replies=("light", "size")
-    )
-    return grouped[columns]
+    return _calibration(_totals(engine, f), engine)
+
+
+def _time_in_status(totals: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    closed = _measure(totals, "stay").set_index("label")
+    still = _measure(totals, "open_stay").set_index("label")
+    now_h = now.timestamp() / 3600
+    rows = []
+    for status in sorted(set(closed.index) | set(still.index)):
+        stays, hours = 0.0, 0.0
+        if status in closed.index:
+            stays, hours = float(closed.at[status, "n"]), float(closed.at[status, "total"])
+        if status in still.index:  # counted up to now: n stays, each from its start
+            stays += float(still.at[status, "n"])
+            hours += float(still.at[status, "n"]) * now_h - float(still.at[status, "total"])
+        rows.append((status, hours / stays if stays else None, int(stays)))
+    return pd.DataFrame(rows, columns=["status", "mean_hours", "stays"])
 
 
 def time_in_status(engine: Engine, f: MetricsFilter, *, now: datetime | None = None) -> pd.DataFrame:
     """Mean hours per stay in each open status; stays still open count up to `now`. Resolved is left out:
     it is where tickets end, and its "stay" is just the time since resolution."""
-    nxt = func.lead(StatusChangeRow.changed_at).over(
-        partition_by=StatusChangeRow.ticket_id, order_by=(StatusChangeRow.changed_at, StatusChangeRow.id)
+    return _time_in_status(_totals(engine, f), now or datetime.now(UTC))
+
+
+def _assist_costs(daily: pd.DataFrame) -> pd.DataFrame:
+    runs = _measure(daily, "runs").groupby("day")[["n", "total", "extra"]].sum()
+    llm = _measure(daily, "llm_runs").groupby("day")["n"].sum()
+    frame = pd.DataFrame(
+        {
+            "runs": runs["n"],
+            "cost_usd": runs["total"],
+            "mean_latency_ms": runs["extra"] / runs["n"],
+            "llm_runs": llm.reindex(runs.index, fill_value=0),
+        }
     )
-    stays = (
-        select(
-            StatusChangeRow.to_status.label("status"),
-            StatusChangeRow.changed_at.label("start"),
-            func.coalesce(nxt, literal(now or datetime.now(UTC))).label("finish"),
-        )
-        .join(TicketRow, TicketRow.id == StatusChangeRow.ticket_id)
-        .where(_where(f))
-        .subquery()
-    )
-    hours = _hours(engine, stays.c.finish, stays.c.start)
-    stmt = (
-        select(stays.c.status, func.avg(hours), func.count())
-        .where(stays.c.status != "resolved")
-        .group_by(stays.c.status)
-        .order_by(stays.c.status)
-    )
-    return _frame(engine, stmt, ["status", "mean_hours", "stays"])
+    return frame.rename_axis("day").reset_index()
 
 
 def assist_costs(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    day = _day(engine, AssistRunRow.created_at)
-    stmt = (
-        select(
-            day,
-            func.count(),
-            func.sum(AssistRunRow.cost_usd),
-            func.avg(AssistRunRow.latency_ms),
-            func.max(AssistRunRow.latency_ms),
-            func.sum(case((AssistRunRow.mode == "llm", 1), else_=0)),
+    """Assist runs per creation day of their tickets: how many, their cost and latency, how many used the LLM."""
+    return _assist_costs(_daily(engine, f))
+
+
+def _agents(engine: Engine, totals: pd.DataFrame, owned: pd.DataFrame) -> pd.DataFrame:
+    columns = ["agent", "role", "tickets", "resolved", "replies", "as_drafted_rate", "avg_edit_distance", "csat"]
+    with session_scope(engine) as session:
+        people = session.execute(select(UserRow.id, UserRow.name, UserRow.role).order_by(UserRow.name)).all()
+
+    def per(frame: pd.DataFrame, measure: str, by: str) -> pd.DataFrame:
+        part = _measure(frame, measure)
+        return part.assign(uid=pd.to_numeric(part[by], errors="coerce")).dropna(subset=["uid"]).set_index("uid")
+
+    tickets, resolved, csat = (per(owned, m, "assignee_id") for m in ("tickets", "resolved", "csat"))
+    sends, edits = (per(totals, m, "label") for m in ("sends", "edits"))
+    rows = []
+    for uid, name, role in people:
+
+        def get(frame: pd.DataFrame, column: str = "n", uid: int = uid) -> float:
+            return float(frame.at[uid, column]) if uid in frame.index else 0.0
+
+        replies = get(sends)
+        rows.append(
+            (
+                name,
+                role,
+                int(get(tickets)),
+                int(get(resolved)),
+                int(replies),
+                _ratio(get(sends, "total"), replies),
+                _ratio(get(edits, "total"), get(edits), 1),
+                _ratio(get(csat, "total"), get(csat), 2),
+            )
         )
-        .join(TicketRow, TicketRow.id == AssistRunRow.ticket_id)
-        .where(_where(f))
-        .group_by(day)
-        .order_by(day)
-    )
-    return _frame(engine, stmt, ["day", "runs", "cost_usd", "mean_latency_ms", "max_latency_ms", "llm_runs"])
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame[(frame["tickets"] > 0) | (frame["replies"] > 0)].reset_index(drop=True)
 
 
 def agents(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
-    where = _where(f)
-    replies = (
-        select(
-            ReplyRow.sent_by_id.label("uid"),
-            func.count().label("replies"),
-            func.avg(case((ReplyRow.sent_as_drafted, 1.0), else_=0.0)).label("as_drafted"),
-            func.avg(ReplyRow.edit_distance).label("edit_distance"),
-        )
-        .join(TicketRow, TicketRow.id == ReplyRow.ticket_id)
-        .where(where)
-        .group_by(ReplyRow.sent_by_id)
-        .subquery()
-    )
-    owned = (
-        select(
-            TicketRow.assignee_id.label("uid"),
-            func.count().label("tickets"),
-            func.sum(case((TicketRow.status == "resolved", 1), else_=0)).label("resolved"),
-        )
-        .where(where)
-        .group_by(TicketRow.assignee_id)
-        .subquery()
-    )
-    csat = (
-        select(TicketRow.assignee_id.label("uid"), func.avg(CsatRow.score).label("csat"))
-        .join(CsatRow, CsatRow.ticket_id == TicketRow.id)
-        .where(where)
-        .group_by(TicketRow.assignee_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            UserRow.name,
-            UserRow.role,
-            func.coalesce(owned.c.tickets, 0),
-            func.coalesce(owned.c.resolved, 0),
-            func.coalesce(replies.c.replies, 0),
-            replies.c.as_drafted,
-            replies.c.edit_distance,
-            csat.c.csat,
-        )
-        .outerjoin(replies, replies.c.uid == UserRow.id)
-        .outerjoin(owned, owned.c.uid == UserRow.id)
-        .outerjoin(csat, csat.c.uid == UserRow.id)
-        .order_by(UserRow.name)
-    )
-    frame = _frame(
-        engine,
-        stmt,
-        ["agent", "role", "tickets", "resolved", "replies", "as_drafted_rate", "avg_edit_distance", "csat"],
-    )
-    return frame[(frame["tickets"] > 0) | (frame["replies"] > 0)].reset_index(drop=True)
+    """Per person: tickets owned and resolved, replies sent (as drafted, edit distance), CSAT of owned tickets."""
+    return _agents(engine, _totals(engine, f), _owned(engine, f))
 
 
 def gap_candidates(engine: Engine, f: MetricsFilter, *, max_score: float, limit: int = 300) -> pd.DataFrame:
     """Recent tickets whose best article scored below `max_score` (the knowledge base had no good answer)."""
-    runs = _latest_runs(_where(f))
+    facts = TicketFactRow
     stmt = (
-        select(TicketRow.id, TicketRow.subject, TicketRow.preview, runs.c.top_score)
-        .join(runs, runs.c.ticket_id == TicketRow.id)
-        .where(_where(f), func.coalesce(runs.c.top_score, 0.0) < max_score)
-        .order_by(TicketRow.created_at.desc())
+        select(TicketRow.id, TicketRow.subject, TicketRow.preview, facts.top_score)
+        .join(TicketRow, TicketRow.id == facts.ticket_id)
+        .where(_created_in(f), _facts_where(f), facts.top_score < max_score)
+        .order_by(facts.created_at.desc())
         .limit(limit)
     )
-    return _frame(engine, stmt, ["ticket_id", "subject", "preview", "top_score"])
+    with session_scope(engine) as session:
+        rows = [tuple(r) for r in session.execute(stmt)]
+    return pd.DataFrame(rows, columns=["ticket_id", "subject", "preview", "top_score"])
 
 
 @dataclass(frozen=True)
@@ -390,16 +384,20 @@ class Dashboard:
 
 
 def dashboard(engine: Engine, f: MetricsFilter) -> Dashboard:
-    """Every figure of the lead dashboard for one filter (each an SQL aggregation)."""
+    """Every figure of the lead dashboard for one filter: three reads of the rollups and one of the facts."""
+    totals, daily, owned = _totals(engine, f), _daily(engine, f), _owned(engine, f)
     return Dashboard(
-        kpis=kpis(engine, f),
-        csat_trend=csat_trend(engine, f),
-        csat_by_segment=csat_by_segment(engine, f),
-        volume=volume(engine, f),
-        escalation_reasons=escalation_reasons(engine, f),
-        sentiment=sentiment(engine, f),
-        calibration=calibration(engine, f),
-        time_in_status=time_in_status(engine, f),
-        assist_costs=assist_costs(engine, f),
-        agents=agents(engine, f),
+        kpis=_kpis(totals, _median_response(engine, f, int(_sum(totals, "responded")))),
+        csat_trend=_csat_trend(daily),
+        csat_by_segment=_csat_by_segment(totals),
+        volume=_volume(daily),
+        escalation_reasons=_escalation_reasons(totals),
+        sentiment=_sentiment(daily),
+        calibration=_calibration(totals, engine),
+        time_in_status=_time_in_status(totals, datetime.now(UTC)),
+        assist_costs=_assist_costs(daily),
+        agents=_agents(engine, totals, owned),
     )
+
+
+__all__ = ["Dashboard", "Kpis", "MetricsFilter", "dashboard", "gap_candidates"]

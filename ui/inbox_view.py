@@ -22,7 +22,7 @@ from assist.domain import (
     TicketStatus,
     User,
 )
-from assist.inbox import still_preparing
+from assist.inbox import SEARCH_COUNT_LIMIT, still_preparing
 from ui import resources, state
 from ui.format import STATUS_LABELS, ago, blank, escape_markdown, money, plural, priority_label
 
@@ -124,6 +124,10 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
 def ticket_list(page: TicketPage, query: TicketQuery) -> None:
     """The list; clicking a row opens that ticket (and remembers the list, for previous / next)."""
     counts = " · ".join(f"{STATUS_LABELS[s]} **{n}**" for s, n in page.status_counts.items() if n)
+    if page.more_than_counted:
+        counts = (
+            f"More than **{SEARCH_COUNT_LIMIT:,}** tickets match this search: add a word or a filter to count them."
+        )
     st.markdown(counts or "No tickets match these filters.")
     st.session_state.inbox_ids = [r.id for r in page.rows]
     if not page.rows:
@@ -160,7 +164,9 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
     if page.preparing:
         _refresh_when_prepared(page.preparing)
     st.columns([1, 3])[0].number_input(
-        f"Page (of {page.page_count}, {plural(page.total, 'ticket')})",
+        f"Page (of {page.page_count}, {plural(page.total, 'ticket')})"
+        if not page.more_than_counted
+        else f"Page (of {page.page_count}+, {SEARCH_COUNT_LIMIT:,}+ tickets)",
         min_value=1,
         max_value=page.page_count,
         step=1,

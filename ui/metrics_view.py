@@ -100,7 +100,6 @@ LABELS = {
     "stays": "Stays",
     "runs": "Assist runs",
     "mean_latency_ms": "Mean latency (ms)",
-    "max_latency_ms": "Slowest (ms)",
     "cost_usd": "LLM cost (USD)",
     "llm_runs": "LLM runs",
 }
@@ -158,7 +157,7 @@ def statuses(frame: pd.DataFrame) -> object:
 
 
 def costs(frame: pd.DataFrame) -> object:
-    hover = ["mean_latency_ms", "max_latency_ms", "llm_runs"] + (["cost_usd"] if frame["cost_usd"].sum() > 0 else [])
+    hover = ["mean_latency_ms", "llm_runs"] + (["cost_usd"] if frame["cost_usd"].sum() > 0 else [])
     return _days(px.bar(frame, x="day", y="runs", hover_data=hover, labels=LABELS))
 
 

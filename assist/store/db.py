@@ -17,10 +17,14 @@ from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist.errors import DatabaseError
+from assist.store import facts
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# Every ORM session keeps the dashboard's facts of the tickets it changed, in its own transaction.
+facts.track(Session)
 
 
 def normalize_url(url: str) -> str:

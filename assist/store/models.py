@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -102,6 +103,8 @@ class TicketRow(Base):
         Index("ix_tickets_customer_created", "customer_id", "created_at"),
         Index("ix_tickets_created", "created_at"),
         Index("ix_tickets_updated", "updated_at"),
+        # The inbox's default order, walked from the top until a page is filled (no sort of every match).
+        Index("ix_tickets_priority_order", text("priority DESC"), "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -433,3 +436,72 @@ class PresenceRow(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TicketFactRow(Base):
+    """What the dashboard knows of one ticket, kept on every write (assist/store/facts.py): the key its
+    figures roll up under (creation day, category, assignee) and the values only a per-ticket read
+    can use (the median first response, the knowledge-gap list). No foreign key: a deleted ticket's
+    facts must still be there to subtract from the rollups in the same transaction."""
+
+    __tablename__ = "ticket_facts"
+    __table_args__ = (
+        Index("ix_ticket_facts_day", "day", "category", "assignee_id"),
+        Index("ix_ticket_facts_created", "created_at"),
+        # The median first response walks this in order (covering: no table reads).
+        Index("ix_ticket_facts_response", "response_h", "day", "category", "assignee_id", "ticket_id"),
+    )
+
+    ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column()
+    day: Mapped[str] = mapped_column(String(10))  # UTC creation day, YYYY-MM-DD
+    category: Mapped[str] = mapped_column(String(40))  # "uncategorised" when none
+    assignee_id: Mapped[int] = mapped_column(Integer)  # 0 when unassigned
+    status: Mapped[str] = mapped_column(String(30))
+    priority: Mapped[int] = mapped_column(Integer)
+    response_h: Mapped[float | None] = mapped_column(Float)
+    top_score: Mapped[float | None] = mapped_column(Float)
+
+
+class FactItemRow(Base):
+    """One ticket's contribution to one dashboard measure (e.g. measure "csat", label "edited": n
+    responses, total of scores, extra = satisfied ones). The rollups are these summed per key."""
+
+    __tablename__ = "ticket_fact_items"
+
+    ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    extra: Mapped[float] = mapped_column(Float)
+
+
+class FactRollupRow(Base):
+    """The sum of every ticket's fact items per creation day, category and assignee: what the lead's
+    dashboard reads (a year is ~365 x categories x agents rows per measure, not every ticket)."""
+
+    __tablename__ = "fact_rollups"
+    __table_args__ = (Index("ix_fact_rollups_measure_day", "measure", "day"),)
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    extra: Mapped[float] = mapped_column(Float)
+
+
+class TicketCountRow(Base):
+    """How many tickets there are per status, priority, category and assignee, kept with the facts: the
+    inbox's counts per status and per view read these few rows instead of counting every ticket."""
+
+    __tablename__ = "ticket_counts"
+
+    status: Mapped[str] = mapped_column(String(30), primary_key=True)
+    priority: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)  # "uncategorised" when none
+    assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # 0: unassigned
+    n: Mapped[int] = mapped_column(Integer)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
@@ -27,7 +29,8 @@ from assist.domain import (
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.customers import customer_profile
-from assist.store.models import CustomerRow, MessageRow, StatusChangeRow, UserRow, utcnow
+from assist.store.facts import UNCATEGORISED
+from assist.store.models import CustomerRow, MessageRow, StatusChangeRow, TicketCountRow, UserRow, utcnow
 from assist.store.models import TicketRow as Ticket
 
 PREVIEW_CHARS = 300
@@ -199,53 +202,100 @@ def _search(session: Session, term: str) -> ColumnElement[bool]:
     )
 
 
-def view_conditions(view: InboxView, *, viewer_id: int | None, viewer_role: Role) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class _Columns:
+    """The ticket columns the inbox filters on: the tickets themselves, or their kept counts."""
+
+    status: Any
+    priority: Any
+    category: Any
+    assignee_id: Any
+
+
+_TICKETS = _Columns(Ticket.status, Ticket.priority, Ticket.category, Ticket.assignee_id)
+# The counts store "no category" and "nobody" as values (they are part of a key); NULL again here.
+_COUNTED = _Columns(
+    TicketCountRow.status,
+    TicketCountRow.priority,
+    func.nullif(TicketCountRow.category, UNCATEGORISED),
+    func.nullif(TicketCountRow.assignee_id, 0),
+)
+# A text search counts its matches up to this many ("1,000+"): counting every match of a common word
+# in a million tickets would cost more than the page it is shown beside.
+SEARCH_COUNT_LIMIT = 1000
+
+
+def view_conditions(
+    view: InboxView, *, viewer_id: int | None, viewer_role: Role, on: _Columns = _TICKETS
+) -> list[ColumnElement[bool]]:
     """What a view holds: the one definition the list and the counts beside the views share."""
     if view is InboxView.ALL:
         return []
     if viewer_id is None and view in (InboxView.MINE, InboxView.ESCALATED_TO_ME):
         raise ValidationError(f"The {view.value} view needs to know who is looking. Sign in again.")
-    is_open = Ticket.status.in_(sorted(s.value for s in OPEN_STATUSES))
+    is_open = on.status.in_(sorted(s.value for s in OPEN_STATUSES))
     leads = select(UserRow.id).where(UserRow.role.in_((Role.LEAD.value, Role.ADMIN.value)))
-    no_lead_owns = or_(Ticket.assignee_id.is_(None), Ticket.assignee_id.not_in(leads))
+    no_lead_owns = or_(on.assignee_id.is_(None), on.assignee_id.not_in(leads))
     if view is InboxView.MINE:
-        return [is_open, Ticket.assignee_id == viewer_id]
+        return [is_open, on.assignee_id == viewer_id]
     if view is InboxView.UNASSIGNED:
-        return [is_open, Ticket.assignee_id.is_(None)]
+        return [is_open, on.assignee_id.is_(None)]
     if view is InboxView.OPEN:
         # An agent works what tier 1 owns: tickets leads took over are theirs, and would lead every sort.
         return [is_open, no_lead_owns] if viewer_role is Role.AGENT else [is_open]
-    return [Ticket.status == TicketStatus.ESCALATED.value, or_(Ticket.assignee_id == viewer_id, no_lead_owns)]
+    return [on.status == TicketStatus.ESCALATED.value, or_(on.assignee_id == viewer_id, no_lead_owns)]
 
 
 def view_counts(
     session: Session, *, views: tuple[InboxView, ...], viewer_id: int, viewer_role: Role
 ) -> dict[InboxView, int]:
-    """How many tickets each view holds, in one query."""
+    """How many tickets each view holds, in one query over the kept counts."""
     columns = [
-        func.count().filter(and_(true(), *view_conditions(v, viewer_id=viewer_id, viewer_role=viewer_role)))
+        func.coalesce(
+            func.sum(TicketCountRow.n).filter(
+                and_(true(), *view_conditions(v, viewer_id=viewer_id, viewer_role=viewer_role, on=_COUNTED))
+            ),
+            0,
+        )
         for v in views
     ]
-    return dict(zip(views, session.execute(select(*columns).select_from(Ticket)).one(), strict=True))
+    return dict(zip(views, session.execute(select(*columns)).one(), strict=True))
 
 
-def _filters(session: Session, query: TicketQuery) -> list[ColumnElement[bool]]:
-    """Every filter except status, which `list_tickets` applies separately to share the count query."""
+def _filters(session: Session, query: TicketQuery, on: _Columns = _TICKETS) -> list[ColumnElement[bool]]:
+    """Every filter except status, which `list_tickets` applies separately to share the count query.
+    The search term applies to tickets only (the kept counts are not asked when there is one)."""
     conditions: list[ColumnElement[bool]] = []
     if parse_ticket_id(query.search) is None:  # "#123" finds that ticket in any view
-        conditions += view_conditions(query.view, viewer_id=query.viewer_id, viewer_role=query.viewer_role)
+        conditions += view_conditions(query.view, viewer_id=query.viewer_id, viewer_role=query.viewer_role, on=on)
     if query.min_priority > 1:
-        conditions.append(Ticket.priority >= query.min_priority)
+        conditions.append(on.priority >= query.min_priority)
     if query.categories:
-        conditions.append(Ticket.category.in_([c.value for c in query.categories]))
+        conditions.append(on.category.in_([c.value for c in query.categories]))
     if query.unassigned_only:
-        conditions.append(Ticket.assignee_id.is_(None))
+        conditions.append(on.assignee_id.is_(None))
     elif query.assignee_id is not None:
-        conditions.append(Ticket.assignee_id == query.assignee_id)
+        conditions.append(on.assignee_id == query.assignee_id)
     term = query.search.strip()
-    if term:
+    if term and on is _TICKETS:
         conditions.append(_search(session, term))
     return conditions
+
+
+def _status_counts(session: Session, query: TicketQuery) -> tuple[dict[TicketStatus, int], bool]:
+    """Tickets per status under every filter but status, and whether a search stopped counting at its limit."""
+    statuses = tuple(TicketStatus)
+    if not query.search.strip():
+        sums = [func.coalesce(func.sum(TicketCountRow.n).filter(TicketCountRow.status == s.value), 0) for s in statuses]
+        row = session.execute(select(*sums).where(and_(true(), *_filters(session, query, on=_COUNTED)))).one()
+        return dict(zip(statuses, row, strict=True)), False
+    matches = select(Ticket.status).where(and_(true(), *_filters(session, query))).limit(SEARCH_COUNT_LIMIT + 1)
+    found = matches.subquery()
+    counted = {
+        status: n for status, n in session.execute(select(found.c.status, func.count()).group_by(found.c.status))
+    }
+    counts = {s: int(counted.get(s.value, 0)) for s in statuses}
+    return counts, sum(counts.values()) > SEARCH_COUNT_LIMIT
 
 
 _ORDER = {
@@ -259,12 +309,7 @@ _ORDER = {
 def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
     """One page of tickets for the inbox, the total, and counts per status under the other filters."""
     filters = _filters(session, query)
-    # One pass with FILTER clauses: a GROUP BY would walk the status index with a table lookup per row.
-    statuses = tuple(TicketStatus)
-    counts_stmt = select(*[func.count().filter(Ticket.status == s.value) for s in statuses]).where(
-        and_(true(), *filters)
-    )
-    counts = dict(zip(statuses, session.execute(counts_stmt).one(), strict=True))
+    counts, more = _status_counts(session, query)
     selected = query.statuses if query.statuses and parse_ticket_id(query.search) is None else tuple(TicketStatus)
     total = sum(counts.get(s, 0) for s in selected)
     page_count = max(1, math.ceil(total / query.page_size))
@@ -287,6 +332,7 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
         page=page,
         page_count=page_count,
         status_counts=counts,
+        more_than_counted=more,
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from assist.domain import AuthorRole, Category, TicketQuery, TicketSort, TicketStatus
+from assist.domain import AuthorRole, Category, TicketPage, TicketQuery, TicketSort, TicketStatus
 from assist.errors import NotFoundError, ValidationError
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, CsatRow, InvoiceRow, MessageRow, StatusChangeRow, TicketRow
@@ -237,3 +237,22 @@ def test_searching_a_ticket_number_finds_it_whatever_the_status_filter(engine: E
         assert [r.id for r in page.rows] == [ticket.id]
         for hostile in ("²", "#99999999999999999999"):
             assert list_tickets(session, query=TicketQuery(search=hostile)).total == 0
+
+
+def test_a_search_counts_its_matches_up_to_a_limit_and_says_so(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import assist.store.tickets as tickets
+
+    monkeypatch.setattr(tickets, "SEARCH_COUNT_LIMIT", 2)
+    with session_scope(engine) as session:
+        for n in range(3):
+            make_ticket(session, subject=f"Refund request {n}")
+        make_ticket(session, subject="Password reset")
+
+    def page(search: str) -> TicketPage:
+        with session_scope(engine) as session:
+            return list_tickets(session, query=TicketQuery(search=search))
+
+    many, few, all_of_them = page("refund"), page("password"), page("")
+    assert many.more_than_counted and len(many.rows) == 3  # the list is whole; only the count stops
+    assert not few.more_than_counted and few.total == 1
+    assert not all_of_them.more_than_counted and all_of_them.total == 4  # no search: the kept counts, exact

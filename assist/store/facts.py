@@ -1,0 +1,408 @@
+"""Dashboard facts kept on write: per-ticket contributions and their rollups by day x category x agent.
+
+Every figure of the lead dashboard is a sum over tickets of a few numbers per ticket ("item"): one
+ticket, one resolution, n CSAT responses in a segment with their score total, hours spent in a
+status... `_item_queries` defines each item once, in SQL. A ticket's items live in
+`ticket_fact_items`; their sums per (creation day, category, assignee, measure, label) live in
+`fact_rollups`, which the dashboard reads: a year is a few hundred thousand rollup rows at most,
+whatever the ticket count.
+
+Kept in the same transaction as the change: every ORM session collects the tickets its flushes
+touched and, just before it commits, `refresh` recomputes those tickets' items and applies the
+difference to the rollups (one function every write path goes through: `track`). Bulk loads that
+bypass the ORM call `rebuild`, which computes everything from scratch with the same item queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import Any
+from weakref import WeakSet
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, UOWTransaction
+
+from assist.drafting.confidence import LIGHT_EDIT
+from assist.store.models import (
+    AssistRunRow,
+    CsatRow,
+    DraftRow,
+    EscalationRow,
+    FactItemRow,
+    FactRollupRow,
+    ReplyRow,
+    StatusChangeRow,
+    TicketCountRow,
+    TicketFactRow,
+    TicketRow,
+)
+
+KEY = ("day", "category", "assignee_id")
+UNCATEGORISED = "uncategorised"  # the category key of tickets without one
+_PENDING = "assist.facts.pending"
+_TRACKED = (TicketRow, StatusChangeRow, ReplyRow, DraftRow, CsatRow, EscalationRow, AssistRunRow)
+_BATCH = 500
+
+Scope = Callable[[Any], Any]  # a ticket-id column -> the clause limiting it to the tickets refreshed
+
+
+# -- dialect-specific expressions ---------------------------------------------------------------------
+
+
+def epoch_hours(dialect: str, column: Any) -> Any:
+    """Hours since 1970 (UTC) of a timestamp column, as a float."""
+    if dialect == "sqlite":
+        return (func.julianday(column) - 2440587.5) * 24.0
+    return cast(func.extract("epoch", column), Float) / 3600.0
+
+
+def hours_between(dialect: str, later: Any, earlier: Any) -> Any:
+    return epoch_hours(dialect, later) - epoch_hours(dialect, earlier)
+
+
+def utc_day(dialect: str, column: Any) -> Any:
+    """YYYY-MM-DD of a timestamp in UTC (string comparison then orders days)."""
+    if dialect == "sqlite":
+        return func.date(column)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+
+
+def _tenth(dialect: str, value: Any) -> Any:
+    """The confidence band 0..9 of a probability, as text (0.95 -> "9")."""
+    whole = cast(value * 10, Integer) if dialect == "sqlite" else cast(func.floor(value * 10), Integer)
+    return cast(case((value >= 0.9, 9), (value < 0, 0), else_=whole), String)
+
+
+def _reasons(dialect: str) -> Any:
+    """Each escalation reason as a row (the column is a JSON list)."""
+    if dialect == "sqlite":
+        return func.json_each(EscalationRow.reasons).table_valued("value")
+    return func.json_array_elements_text(EscalationRow.reasons).table_valued("value")
+
+
+# -- the facts, defined once --------------------------------------------------------------------------
+
+
+def _item(ticket_id: Any, measure: str, label: Any, n: Any, total: Any = 0.0, extra: Any = 0.0) -> Any:
+    text = label if not isinstance(label, str) else literal(label, String)
+    return select(
+        ticket_id.label("ticket_id"),
+        literal(measure, String).label("measure"),
+        func.substr(text, 1, 200).label("label"),
+        cast(n, Integer).label("n"),
+        cast(total, Float).label("total"),
+        cast(extra, Float).label("extra"),
+    )
+
+
+def segment() -> Any:
+    """How a ticket was answered, for CSAT by segment: escalated, written by hand, edited, as drafted."""
+    replies = ReplyRow.ticket_id == TicketRow.id
+    return case(
+        (exists().where(EscalationRow.ticket_id == TicketRow.id), "escalated"),
+        (exists().where(replies, ReplyRow.draft_id.is_(None)), "written by hand"),
+        (exists().where(replies, ReplyRow.sent_as_drafted.is_(False)), "edited"),
+        (exists().where(replies), "sent as drafted"),
+        else_="no reply",
+    )
+
+
+def _item_queries(dialect: str, scope: Scope) -> Iterator[Any]:
+    """SELECTs of (ticket_id, measure, label, n, total, extra): every ticket's contribution to the dashboard."""
+    t, hours = TicketRow, lambda later, earlier: hours_between(dialect, later, earlier)
+    yield _item(t.id, "tickets", "", 1).where(scope(t.id))
+    yield _item(t.id, "resolved", "", 1).where(scope(t.id), t.status == "resolved")
+    yield _item(t.id, "handled", "", 1, hours(t.resolved_at, t.created_at)).where(
+        scope(t.id), t.resolved_at.is_not(None)
+    )
+    yield _item(t.id, "responded", "", 1, hours(t.first_response_at, t.created_at)).where(
+        scope(t.id), t.first_response_at.is_not(None)
+    )
+    yield _item(t.id, "escalated", "", 1).where(scope(t.id), exists().where(EscalationRow.ticket_id == t.id))
+
+    reason = _reasons(dialect)
+    yield (
+        _item(EscalationRow.ticket_id, "reason", cast(reason.c.value, String), func.count())
+        .select_from(EscalationRow)
+        .join(reason, true())
+        .where(scope(EscalationRow.ticket_id), ~cast(reason.c.value, String).startswith("Agent's note"))
+        .group_by(EscalationRow.ticket_id, cast(reason.c.value, String))
+    )
+
+    c, kind = CsatRow, segment()
+    satisfied = func.sum(case((c.score >= 4, 1.0), else_=0.0))
+    yield (
+        _item(c.ticket_id, "csat", kind, func.count(), func.sum(c.score), satisfied)
+        .join(t, t.id == c.ticket_id)
+        .where(scope(c.ticket_id))
+        .group_by(c.ticket_id, kind)
+    )
+
+    r = AssistRunRow
+    latest = select(func.max(r.id).label("id")).where(scope(r.ticket_id)).group_by(r.ticket_id).subquery()
+    yield _item(r.ticket_id, "sentiment", r.sentiment_level, 1).join(latest, latest.c.id == r.id)
+    yield (
+        _item(r.ticket_id, "runs", "", func.count(), func.sum(r.cost_usd), func.sum(r.latency_ms))
+        .where(scope(r.ticket_id))
+        .group_by(r.ticket_id)
+    )
+    yield (
+        _item(r.ticket_id, "llm_runs", "", func.count())
+        .where(scope(r.ticket_id), r.mode == "llm")
+        .group_by(r.ticket_id)
+    )
+
+    p = ReplyRow
+    sender = func.coalesce(cast(p.sent_by_id, String), "")
+    as_drafted = func.sum(case((p.sent_as_drafted, 1.0), else_=0.0))
+    yield (
+        _item(p.ticket_id, "sends", sender, func.count(), as_drafted)
+        .where(scope(p.ticket_id))
+        .group_by(p.ticket_id, sender)
+    )
+    yield (
+        _item(p.ticket_id, "edits", sender, func.count(), func.sum(p.edit_distance))
+        .where(scope(p.ticket_id), p.edit_distance.is_not(None))
+        .group_by(p.ticket_id, sender)
+    )
+    light = func.sum(case((p.edit_ratio <= LIGHT_EDIT, 1.0), else_=0.0))
+    for measure, confidence in (("shown", DraftRow.confidence), ("raw", DraftRow.raw_confidence)):
+        band = _tenth(dialect, confidence)
+        yield (
+            _item(p.ticket_id, measure, band, func.count(), func.sum(confidence), light)
+            .join(DraftRow, DraftRow.id == p.draft_id)
+            .where(scope(p.ticket_id), p.edit_ratio.is_not(None), confidence.is_not(None))
+            .group_by(p.ticket_id, band)
+        )
+
+    s = StatusChangeRow
+    finish = func.lead(s.changed_at).over(partition_by=s.ticket_id, order_by=(s.changed_at, s.id))
+    stays = (
+        select(s.ticket_id, s.to_status.label("status"), s.changed_at.label("start"), finish.label("finish"))
+        .where(scope(s.ticket_id))
+        .subquery()
+    )
+    # Resolved is where tickets end: its "stay" is just the time since, so it is not a stay.
+    yield (
+        _item(stays.c.ticket_id, "stay", stays.c.status, func.count(), func.sum(hours(stays.c.finish, stays.c.start)))
+        .where(stays.c.finish.is_not(None), stays.c.status != "resolved")
+        .group_by(stays.c.ticket_id, stays.c.status)
+    )
+    # A stay still going: its start, so the dashboard can count it up to the moment it is read.
+    yield _item(stays.c.ticket_id, "open_stay", stays.c.status, 1, epoch_hours(dialect, stays.c.start)).where(
+        stays.c.finish.is_(None), stays.c.status != "resolved"
+    )
+
+
+def _fact_query(dialect: str, scope: Scope) -> Any:
+    t, r = TicketRow, AssistRunRow
+    latest = select(r.ticket_id, func.max(r.id).label("id")).where(scope(r.ticket_id)).group_by(r.ticket_id).subquery()
+    return (
+        select(
+            t.id,
+            t.created_at,
+            utc_day(dialect, t.created_at),
+            func.coalesce(t.category, UNCATEGORISED),
+            func.coalesce(t.assignee_id, 0),
+            t.status,
+            t.priority,
+            hours_between(dialect, t.first_response_at, t.created_at),
+            # The latest run's best article score (0 when it had none); NULL while no run exists.
+            case((r.id.is_(None), None), else_=func.coalesce(r.top_score, 0.0)),
+        )
+        .outerjoin(latest, latest.c.ticket_id == t.id)
+        .outerjoin(r, r.id == latest.c.id)
+        .where(scope(t.id))
+    )
+
+
+_FACT_COLUMNS = (
+    "ticket_id",
+    "created_at",
+    "day",
+    "category",
+    "assignee_id",
+    "status",
+    "priority",
+    "response_h",
+    "top_score",
+)
+COUNT_KEY = ("status", "priority", "category", "assignee_id")
+_ITEM_COLUMNS = ("ticket_id", "measure", "label", "n", "total", "extra")
+
+
+def _fill(connection: Connection, scope: Scope) -> None:
+    dialect = connection.dialect.name
+    connection.execute(insert(TicketFactRow).from_select(_FACT_COLUMNS, _fact_query(dialect, scope)))
+    for query in _item_queries(dialect, scope):
+        connection.execute(insert(FactItemRow).from_select(_ITEM_COLUMNS, query))
+
+
+# -- keeping them ---------------------------------------------------------------------------------------
+
+Totals = dict[tuple[Any, ...], list[float]]
+
+
+def _contributions(connection: Connection, ticket_ids: list[int]) -> Totals:
+    f, i = TicketFactRow, FactItemRow
+    key = (f.day, f.category, f.assignee_id, i.measure, i.label)
+    rows = connection.execute(
+        select(*key, func.sum(i.n), func.sum(i.total), func.sum(i.extra))
+        .join(f, f.ticket_id == i.ticket_id)
+        .where(i.ticket_id.in_(ticket_ids))
+        .group_by(*key)
+    )
+    return {tuple(row[:5]): [float(v) for v in row[5:]] for row in rows}
+
+
+def _upsert(connection: Connection, table: Any = FactRollupRow.__table__) -> Any:
+    """INSERT that adds to the row already there (same key) instead of failing."""
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    stmt = dialect_insert(table)
+    sums = [c.name for c in table.columns if c.name in ("n", "total", "extra")]
+    return stmt.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: table.c[name] + stmt.excluded[name] for name in sums},
+    )
+
+
+def _counted(connection: Connection, ticket_ids: list[int]) -> dict[tuple[Any, ...], int]:
+    f = TicketFactRow
+    key = [f.status, f.priority, f.category, f.assignee_id]
+    rows = connection.execute(select(*key, func.count()).where(f.ticket_id.in_(ticket_ids)).group_by(*key))
+    return {tuple(row[:4]): int(row[4]) for row in rows}
+
+
+def _recount(connection: Connection, before: dict[tuple[Any, ...], int], after: dict[tuple[Any, ...], int]) -> None:
+    """Move the inbox's ticket counts by what these tickets' status, priority, category or owner did."""
+    changes = [
+        {**dict(zip(COUNT_KEY, key, strict=True)), "n": after.get(key, 0) - before.get(key, 0)}
+        for key in sorted(before.keys() | after.keys())
+        if after.get(key, 0) != before.get(key, 0)
+    ]
+    if not changes:
+        return
+    connection.execute(_upsert(connection, TicketCountRow.__table__), changes)
+    _drop_empty(connection, TicketCountRow.__table__, changes)
+
+
+def _drop_empty(connection: Connection, table: Any, changes: list[dict[str, Any]]) -> None:
+    """Rows that went down may be at zero now: a zero row is no row (the tables stay as small as their data)."""
+    lowered = [c for c in changes if c["n"] < 0]
+    if not lowered:
+        return
+    key = [c.name for c in table.primary_key.columns]
+    matches = [table.c[k] == bindparam(f"p_{k}") for k in key]
+    connection.execute(delete(table).where(table.c.n == 0, *matches), [{f"p_{k}": c[k] for k in key} for c in lowered])
+
+
+def refresh(connection: Connection, ticket_ids: Iterable[int]) -> None:
+    """Recompute these tickets' facts from their rows and move the rollups and counts by the difference."""
+    ids = sorted({int(i) for i in ticket_ids if i is not None})
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        before, counted = _contributions(connection, batch), _counted(connection, batch)
+        connection.execute(delete(FactItemRow).where(FactItemRow.ticket_id.in_(batch)))
+        connection.execute(delete(TicketFactRow).where(TicketFactRow.ticket_id.in_(batch)))
+        _fill(connection, lambda column, batch=batch: column.in_(batch))
+        after = _contributions(connection, batch)
+        _recount(connection, counted, _counted(connection, batch))
+        _move_rollups(connection, before, after)
+
+
+def _move_rollups(connection: Connection, before: Totals, after: Totals) -> None:
+    changes = []
+    for key in sorted(before.keys() | after.keys()):  # one order everywhere: no deadlock between writers
+        old, new = before.get(key, [0.0, 0.0, 0.0]), after.get(key, [0.0, 0.0, 0.0])
+        n, total, extra = (b - a for a, b in zip(old, new, strict=True))
+        if n or total or extra:
+            changes.append(
+                dict(zip((*KEY, "measure", "label"), key, strict=True))
+                | {"n": round(n), "total": total, "extra": extra}
+            )
+    if changes:
+        connection.execute(_upsert(connection), changes)
+        _drop_empty(connection, FactRollupRow.__table__, changes)
+
+
+def rebuild(connection: Connection) -> None:
+    """Every fact and rollup computed from scratch (after bulk loads, and to check the kept ones)."""
+    for table in (FactRollupRow, FactItemRow, TicketFactRow, TicketCountRow):
+        connection.execute(delete(table))
+    _fill(connection, lambda _column: true())
+    f, i = TicketFactRow, FactItemRow
+    key = (f.day, f.category, f.assignee_id, i.measure, i.label)
+    connection.execute(
+        insert(FactRollupRow).from_select(
+            (*KEY, "measure", "label", "n", "total", "extra"),
+            select(*key, func.sum(i.n), func.sum(i.total), func.sum(i.extra))
+            .join(f, f.ticket_id == i.ticket_id)
+            .group_by(*key),
+        )
+    )
+    counted = [f.status, f.priority, f.category, f.assignee_id]
+    connection.execute(
+        insert(TicketCountRow).from_select((*COUNT_KEY, "n"), select(*counted, func.count()).group_by(*counted))
+    )
+
+
+# -- every ORM write path ---------------------------------------------------------------------------
+
+
+def _collect(session: Session, _flush: UOWTransaction) -> None:
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    for row in chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, TicketRow):
+            pending.add(row.id)
+        elif isinstance(row, _TRACKED):
+            pending.add(row.ticket_id)
+
+
+def _keep(session: Session) -> None:
+    session.flush()  # commit flushes after this hook; the facts must see everything
+    pending = session.info.pop(_PENDING, None)
+    if pending and _has_facts(connection := session.connection()):
+        refresh(connection, pending)
+
+
+_WITH_FACTS: WeakSet[Engine] = WeakSet()
+
+
+def _has_facts(connection: Connection) -> bool:
+    """Whether the schema has reached the facts (a database still being upgraded has not; the migration
+    that adds them computes them)."""
+    if connection.engine not in _WITH_FACTS and inspect(connection).has_table(TicketFactRow.__tablename__):
+        _WITH_FACTS.add(connection.engine)
+    return connection.engine in _WITH_FACTS
+
+
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def track(session_class: type[Session]) -> None:
+    """Keep the facts of every ticket a session of `session_class` touched, in the same transaction."""
+    from sqlalchemy import event
+
+    event.listen(session_class, "after_flush", _collect)
+    event.listen(session_class, "before_commit", _keep)
+    event.listen(session_class, "after_rollback", _forget)
