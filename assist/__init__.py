@@ -16,7 +16,8 @@ Where things live:
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
-    store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py)
+    store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py),
+                    the dashboard facts kept in the same transaction as every write (store/facts.py)
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
     intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports

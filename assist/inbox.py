@@ -10,7 +10,7 @@ from assist.domain import InboxView, Role, TicketPage, TicketQuery, User
 from assist.preparation import waiting
 from assist.store.db import session_scope
 from assist.store.models import UserRow
-from assist.store.tickets import list_tickets, view_counts
+from assist.store.tickets import SEARCH_COUNT_LIMIT, list_tickets, view_counts
 
 
 def list_inbox(engine: Engine, *, query: TicketQuery) -> TicketPage:
@@ -43,3 +43,6 @@ def inbox_views(engine: Engine, *, viewer: User) -> dict[InboxView, int]:
     views = tuple(v for v in views_for(viewer) if v is not InboxView.ALL)
     with session_scope(engine) as session:
         return view_counts(session, views=views, viewer_id=viewer.id, viewer_role=viewer.role)
+
+
+__all__ = ["SEARCH_COUNT_LIMIT", "inbox_views", "list_assignees", "list_inbox", "still_preparing", "views_for"]

@@ -58,7 +58,8 @@ class Kpis(BaseModel):
 
 
 def _in_queue(f: MetricsFilter, ticket_id: Any) -> ColumnElement[bool]:
-    return ticket_id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue))
+    tickets: ColumnElement[bool] = ticket_id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue))
+    return tickets
 
 
 def _keyed(f: MetricsFilter, source: Any) -> ColumnElement[bool]:
@@ -146,7 +147,7 @@ def _median_response(engine: Engine, f: MetricsFilter, answered: int) -> float |
         .limit(2 - answered % 2)
     )
     with session_scope(engine) as session:
-        middle = session.scalars(stmt).all()
+        middle = [float(h) for h in session.scalars(stmt) if h is not None]
     return sum(middle) / len(middle) if middle else None
 
 

@@ -128,7 +128,11 @@ def segment() -> Any:
 
 def _item_queries(dialect: str, scope: Scope) -> Iterator[Any]:
     """SELECTs of (ticket_id, measure, label, n, total, extra): every ticket's contribution to the dashboard."""
-    t, hours = TicketRow, lambda later, earlier: hours_between(dialect, later, earlier)
+    t = TicketRow
+
+    def hours(later: Any, earlier: Any) -> Any:
+        return hours_between(dialect, later, earlier)
+
     yield _item(t.id, "tickets", "", 1).where(scope(t.id))
     yield _item(t.id, "resolved", "", 1).where(scope(t.id), t.status == "resolved")
     yield _item(t.id, "handled", "", 1, hours(t.resolved_at, t.created_at)).where(
@@ -287,9 +291,15 @@ def _upsert(connection: Connection, table: Any = FactRollupRow.__table__) -> Any
 
 def _counted(connection: Connection, ticket_ids: list[int]) -> dict[tuple[Any, ...], int]:
     f = TicketFactRow
-    key = [f.status, f.priority, f.category, f.assignee_id]
-    rows = connection.execute(select(*key, func.count()).where(f.ticket_id.in_(ticket_ids)).group_by(*key))
-    return {tuple(row[:4]): int(row[4]) for row in rows}
+    stmt = (
+        select(f.status, f.priority, f.category, f.assignee_id, func.count())
+        .where(f.ticket_id.in_(ticket_ids))
+        .group_by(f.status, f.priority, f.category, f.assignee_id)
+    )
+    return {
+        (status, priority, category, assignee): n
+        for status, priority, category, assignee, n in connection.execute(stmt)
+    }
 
 
 def _recount(connection: Connection, before: dict[tuple[Any, ...], int], after: dict[tuple[Any, ...], int]) -> None:
@@ -315,6 +325,13 @@ def _drop_empty(connection: Connection, table: Any, changes: list[dict[str, Any]
     connection.execute(delete(table).where(table.c.n == 0, *matches), [{f"p_{k}": c[k] for k in key} for c in lowered])
 
 
+def _among(ticket_ids: list[int]) -> Scope:
+    def scope(column: Any) -> Any:
+        return column.in_(ticket_ids)
+
+    return scope
+
+
 def refresh(connection: Connection, ticket_ids: Iterable[int]) -> None:
     """Recompute these tickets' facts from their rows and move the rollups and counts by the difference."""
     ids = sorted({int(i) for i in ticket_ids if i is not None})
@@ -323,7 +340,7 @@ def refresh(connection: Connection, ticket_ids: Iterable[int]) -> None:
         before, counted = _contributions(connection, batch), _counted(connection, batch)
         connection.execute(delete(FactItemRow).where(FactItemRow.ticket_id.in_(batch)))
         connection.execute(delete(TicketFactRow).where(TicketFactRow.ticket_id.in_(batch)))
-        _fill(connection, lambda column, batch=batch: column.in_(batch))
+        _fill(connection, _among(batch))
         after = _contributions(connection, batch)
         _recount(connection, counted, _counted(connection, batch))
         _move_rollups(connection, before, after)
@@ -374,7 +391,7 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
         if isinstance(row, TicketRow):
             pending.add(row.id)
         elif isinstance(row, _TRACKED):
-            pending.add(row.ticket_id)
+            pending.add(getattr(row, "ticket_id"))  # noqa: B009 (every tracked row but a ticket has one)
 
 
 def _keep(session: Session) -> None:

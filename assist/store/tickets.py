@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from assist.domain import (
@@ -282,48 +282,69 @@ def _filters(session: Session, query: TicketQuery, on: _Columns = _TICKETS) -> l
     return conditions
 
 
-def _status_counts(session: Session, query: TicketQuery) -> tuple[dict[TicketStatus, int], bool]:
-    """Tickets per status under every filter but status, and whether a search stopped counting at its limit."""
-    statuses = tuple(TicketStatus)
-    if not query.search.strip():
-        sums = [func.coalesce(func.sum(TicketCountRow.n).filter(TicketCountRow.status == s.value), 0) for s in statuses]
-        row = session.execute(select(*sums).where(and_(true(), *_filters(session, query, on=_COUNTED)))).one()
-        return dict(zip(statuses, row, strict=True)), False
-    matches = select(Ticket.status).where(and_(true(), *_filters(session, query))).limit(SEARCH_COUNT_LIMIT + 1)
-    found = matches.subquery()
-    counted = {
-        status: n for status, n in session.execute(select(found.c.status, func.count()).group_by(found.c.status))
-    }
-    counts = {s: int(counted.get(s.value, 0)) for s in statuses}
-    return counts, sum(counts.values()) > SEARCH_COUNT_LIMIT
-
-
+_SORTS: dict[TicketSort, tuple[tuple[str, bool], ...]] = {  # (column, descending) in order
+    TicketSort.PRIORITY: (("priority", True), ("created_at", False), ("id", False)),
+    TicketSort.NEWEST: (("created_at", True), ("id", True)),
+    TicketSort.OLDEST: (("created_at", False), ("id", False)),
+    TicketSort.UPDATED: (("updated_at", True), ("id", True)),
+}
 _ORDER = {
-    TicketSort.PRIORITY: (Ticket.priority.desc(), Ticket.created_at.asc(), Ticket.id.asc()),
-    TicketSort.NEWEST: (Ticket.created_at.desc(), Ticket.id.desc()),
-    TicketSort.OLDEST: (Ticket.created_at.asc(), Ticket.id.asc()),
-    TicketSort.UPDATED: (Ticket.updated_at.desc(), Ticket.id.desc()),
+    sort: tuple(getattr(Ticket, name).desc() if desc else getattr(Ticket, name).asc() for name, desc in keys)
+    for sort, keys in _SORTS.items()
+}
+# SQLite has no text index, so a search reads every ticket anyway: ordering by "+column" (the same value)
+# keeps it from walking the order index with a table lookup per ticket (120 ms instead of 19 for a rare
+# term in 100k tickets). PostgreSQL finds the matches with its trigram indexes and keeps the plain order.
+_SCAN_ORDER = {
+    sort: tuple(
+        literal_column(f"+tickets.{name}").desc() if desc else literal_column(f"+tickets.{name}").asc()
+        for name, desc in keys
+    )
+    for sort, keys in _SORTS.items()
 }
 
 
 def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
-    """One page of tickets for the inbox, the total, and counts per status under the other filters."""
+    """One page of tickets for the inbox, the total, and counts per status under the other filters.
+
+    Without a search the counts come from the kept counts (`ticket_counts`). A search reads its matches
+    once, in list order, up to `SEARCH_COUNT_LIMIT` + 1: they are counted from there ("1,000+" beyond),
+    and the page is cut from them unless a status filter asks for its own read."""
     filters = _filters(session, query)
-    counts, more = _status_counts(session, query)
-    selected = query.statuses if query.statuses and parse_ticket_id(query.search) is None else tuple(TicketStatus)
+    statuses = tuple(TicketStatus)
+    by_id = parse_ticket_id(query.search) is not None  # "#123" finds that ticket whatever its status
+    matches: list[int] | None = None
+    if query.search.strip():
+        found = session.execute(
+            select(Ticket.id, Ticket.status)
+            .where(and_(true(), *filters))
+            .order_by(*(_SCAN_ORDER if session.get_bind().dialect.name == "sqlite" else _ORDER)[query.sort])
+            .limit(SEARCH_COUNT_LIMIT + 1)
+        ).all()
+        counts = {s: sum(1 for _, status in found if status == s.value) for s in statuses}
+        more = len(found) > SEARCH_COUNT_LIMIT
+        matches = [ticket_id for ticket_id, _ in found[:SEARCH_COUNT_LIMIT]]
+    else:
+        sums = [func.coalesce(func.sum(TicketCountRow.n).filter(TicketCountRow.status == s.value), 0) for s in statuses]
+        row = session.execute(select(*sums).where(and_(true(), *_filters(session, query, on=_COUNTED)))).one()
+        counts, more = dict(zip(statuses, row, strict=True)), False
+    selected = query.statuses if query.statuses and not by_id else statuses
     total = sum(counts.get(s, 0) for s in selected)
     page_count = max(1, math.ceil(total / query.page_size))
     page = min(query.page, page_count)
-    # "#123" finds that ticket whatever its status: the agent asked for it by name.
-    if query.statuses and parse_ticket_id(query.search) is None:
+    first = (page - 1) * query.page_size
+    if query.statuses and not by_id:
         filters.append(Ticket.status.in_([s.value for s in query.statuses]))
+    elif matches is not None:  # the page is a slice of the matches already read, in order
+        filters = [Ticket.id.in_(matches[first : first + query.page_size])]
+        first = 0
     stmt: Select[Ticket] = (
         select(Ticket)
         .where(and_(true(), *filters))
         .options(joinedload(Ticket.customer), joinedload(Ticket.assignee))
         .order_by(*_ORDER[query.sort])
         .limit(query.page_size)
-        .offset((page - 1) * query.page_size)
+        .offset(first)
     )
     rows = tuple(_row(t) for t in session.scalars(stmt))
     return TicketPage(

@@ -253,6 +253,6 @@ def test_a_search_counts_its_matches_up_to_a_limit_and_says_so(engine: Engine, m
             return list_tickets(session, query=TicketQuery(search=search))
 
     many, few, all_of_them = page("refund"), page("password"), page("")
-    assert many.more_than_counted and len(many.rows) == 3  # the list is whole; only the count stops
+    assert many.more_than_counted and len(many.rows) == 2  # beyond the limit: "narrow the search"
     assert not few.more_than_counted and few.total == 1
     assert not all_of_them.more_than_counted and all_of_them.total == 4  # no search: the kept counts, exact

@@ -17,6 +17,7 @@ from assist.domain import Category, TicketQuery, TicketSort, TicketStatus
 from assist.errors import ValidationError
 from assist.inbox import list_inbox
 from assist.store.db import make_engine, upgrade
+from assist.store.facts import rebuild
 from assist.store.models import CustomerRow, TicketRow, UserRow
 
 STATUSES = [s.value for s in TicketStatus]
@@ -24,17 +25,18 @@ STATUS_WEIGHTS = [8, 4, 10, 3, 70, 5]
 OPEN = (TicketStatus.NEW, TicketStatus.PROCESSING, TicketStatus.REOPENED)
 
 
-def fill(engine: Engine, *, tickets: int, seed: int = 1) -> None:
-    """Bulk-load `tickets` synthetic tickets over the last year (and 1 customer per 20 tickets)."""
+def fill(engine: Engine, *, tickets: int, seed: int = 1, facts: bool = True) -> None:
+    """Bulk-load `tickets` synthetic tickets over the last year (and 1 customer per 20 tickets), then their
+    facts (`facts=False` when the caller loads more and computes them after)."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     n_customers = max(1, tickets // 20)
     with engine.begin() as conn:
         users = [{"id": i, "email": e, "name": n, "role": r} for i, (e, n, r) in enumerate(content.AGENTS, 1)]
-        load(conn, UserRow.__table__, users)
+        load(conn, UserRow, users)
         load(
             conn,
-            CustomerRow.__table__,
+            CustomerRow,
             (
                 {"id": i, "name": f"Customer {i}", "email": f"c{i}@bench.example", "plan": "pro"}
                 for i in range(1, n_customers + 1)
@@ -62,8 +64,11 @@ def fill(engine: Engine, *, tickets: int, seed: int = 1) -> None:
                         "status_changed_at": created,
                     }
                 )
-            load(conn, TicketRow.__table__, rows)
-        settle(conn, [UserRow.__table__, CustomerRow.__table__, TicketRow.__table__])
+            load(conn, TicketRow, rows)
+        settle(conn, [UserRow, CustomerRow, TicketRow])
+        if facts:
+            rebuild(conn)
+            settle(conn, [])
 
 
 def require_empty(engine: Engine) -> None:

@@ -8,11 +8,14 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, insert, text
 
+from assist.store.models import Base
+
 _BATCH = 20_000
 
 
-def load(connection: Connection, table: Table, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Insert `rows` (dicts with the same keys) into `table` in the caller's transaction; returns how many."""
+def load(connection: Connection, model: type[Base], rows: Iterable[Mapping[str, Any]]) -> int:
+    """Insert `rows` (dicts with the same keys) into `model`'s table in the caller's transaction; returns how many."""
+    table = _table(model)
     rows = list(rows)
     if not rows:
         return 0
@@ -24,8 +27,7 @@ def load(connection: Connection, table: Table, rows: Iterable[Mapping[str, Any]]
     # COPY skips SQLAlchemy's client-side defaults: fill them in as INSERT would.
     defaults = {c.name: _default(c) for c in table.columns if c.name not in given and c.default is not None}
     columns = given + list(defaults)
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
+    raw: Any = connection.connection.dbapi_connection  # psycopg's own connection: it has COPY
     with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([_copyable(row[c]) for c in given] + [_copyable(v) for v in defaults.values()])
@@ -42,13 +44,19 @@ def _copyable(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, (dict, list)) else value
 
 
-def settle(connection: Connection, tables: Iterable[Table]) -> None:
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def settle(connection: Connection, models: Iterable[type[Base]]) -> None:
     """After explicit ids were loaded: move PostgreSQL's id sequences past them, and refresh the planner's
     statistics (a plan chosen on an empty table's statistics would be the wrong one)."""
     if connection.dialect.name != "postgresql":
         connection.execute(text("ANALYZE"))
         return
-    for table in tables:
+    for table in map(_table, models):
         if "id" in table.c:
             sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
             connection.execute(text(f"SELECT setval({sequence}, coalesce(max(id), 0) + 1, false) FROM {table.name}"))

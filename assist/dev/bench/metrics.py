@@ -52,8 +52,8 @@ def fill_outcomes(engine: Engine, *, seed: int = 2) -> None:
             for ticket_id, status, created in tickets[start : start + 50_000]:
                 reply_id = _outcomes(rng, rows, ticket_id, status, created, reply_id)
             for model in LOADED:
-                load(conn, model.__table__, rows[model])
-        settle(conn, [model.__table__ for model in LOADED])
+                load(conn, model, rows[model])
+        settle(conn, LOADED)
         load_first_responses(conn)
         rebuild(conn)
         settle(conn, [])
@@ -205,7 +205,7 @@ def run(
         upgrade(engine)
         require_empty(engine)
         started = time.perf_counter()
-        fill(engine, tickets=tickets)
+        fill(engine, tickets=tickets, facts=False)
         fill_outcomes(engine)
         seed_s = time.perf_counter() - started
         window, year = MetricsFilter.last_days(days), MetricsFilter.last_days(365)
