@@ -72,7 +72,8 @@ def upgrade() -> None:
     op.create_index("ix_tickets_priority_order", "tickets", [sa.text("priority DESC"), "created_at", "id"])
     if op.get_bind().dialect.name == "postgresql":
         _trigram_search_indexes()
-    # A workspace that already has tickets gets its facts computed once, here.
+    # A workspace that already has tickets gets its facts computed once, here (with the current item
+    # queries: a later change to the tables they read must keep this working at this revision).
     from assist.store.facts import rebuild
 
     rebuild(op.get_bind())
