@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,8 @@ from sqlalchemy import ColumnElement, Engine, and_, func, select
 
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
-from assist.store.models import EscalationRow, FactItemRow, FactRollupRow, TicketFactRow, TicketRow, UserRow
+from assist.store.facts import rollup_query
+from assist.store.models import EscalationRow, FactRollupRow, TicketFactRow, TicketRow, UserRow
 
 _DAILY = ("tickets", "csat", "sentiment", "runs", "llm_runs")
 _OWNED = ("tickets", "resolved", "csat")
@@ -74,23 +76,10 @@ def _keyed(f: MetricsFilter, source: Any) -> ColumnElement[bool]:
 
 def _source(f: MetricsFilter) -> Any:
     """The rollups, or, for one escalation queue (not part of their key), the same sums taken over the
-    facts of the tickets escalated to it."""
+    items of the tickets escalated to it."""
     if not f.queue:
         return FactRollupRow.__table__
-    facts, items = TicketFactRow, FactItemRow
-    columns = (facts.day, facts.category, facts.assignee_id, items.measure, items.label)
-    return (
-        select(
-            *columns,
-            func.sum(items.n).label("n"),
-            func.sum(items.total).label("total"),
-            func.sum(items.extra).label("extra"),
-        )
-        .join(facts, facts.ticket_id == items.ticket_id)
-        .where(_keyed(f, TicketFactRow.__table__), _in_queue(f, facts.ticket_id))
-        .group_by(*columns)
-        .subquery()
-    )
+    return rollup_query(partial(_in_queue, f), _keyed(f, TicketFactRow.__table__)).subquery()
 
 
 def _sums(engine: Engine, f: MetricsFilter, by: tuple[str, ...], measures: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -133,9 +122,10 @@ def _created_in(f: MetricsFilter) -> ColumnElement[bool]:
     return and_(TicketFactRow.created_at >= start, TicketFactRow.created_at < end)
 
 
-def _median_response(engine: Engine, f: MetricsFilter, answered: int) -> float | None:
-    """The middle first response of the `answered` tickets in the filter (their count is in the rollups),
+def _median_response(engine: Engine, f: MetricsFilter, totals: pd.DataFrame) -> float | None:
+    """The middle first response of the answered tickets in the filter (their count is in the rollups),
     read in order from the index on response hours: OFFSET steps over half of it, no sort."""
+    answered = int(_sum(totals, "responded"))
     if not answered:
         return None
     hours = TicketFactRow.response_h
@@ -189,7 +179,7 @@ def _kpis(totals: pd.DataFrame, median: float | None) -> Kpis:
 
 def kpis(engine: Engine, f: MetricsFilter) -> Kpis:
     totals = _totals(engine, f)
-    return _kpis(totals, _median_response(engine, f, int(_sum(totals, "responded"))))
+    return _kpis(totals, _median_response(engine, f, totals))
 
 
 def _csat_trend(daily: pd.DataFrame) -> pd.DataFrame:
@@ -388,7 +378,7 @@ def dashboard(engine: Engine, f: MetricsFilter) -> Dashboard:
     """Every figure of the lead dashboard for one filter: three reads of the rollups and one of the facts."""
     totals, daily, owned = _totals(engine, f), _daily(engine, f), _owned(engine, f)
     return Dashboard(
-        kpis=_kpis(totals, _median_response(engine, f, int(_sum(totals, "responded")))),
+        kpis=_kpis(totals, _median_response(engine, f, totals)),
         csat_trend=_csat_trend(daily),
         csat_by_segment=_csat_by_segment(totals),
         volume=_volume(daily),

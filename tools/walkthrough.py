@@ -9,14 +9,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from assist.dev.workspace import free_port, offline_env
+from assist.dev.workspace import free_port, offline_env, wait_until_up
 from tests.e2e.conftest import ARGS, CHROMIUM, open_ticket, settle, sign_in
 
 ROOT = Path(__file__).parents[1]
@@ -85,12 +83,7 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(120):
-                try:
-                    if httpx.get(f"{base}/_stcore/health", timeout=1).text == "ok":
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+            wait_until_up(f"{base}/_stcore/health", server, what="the app (streamlit run app.py)")
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 page = browser.new_page(viewport={"width": 1500, "height": 2200})

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import time
 from pathlib import Path
+
+import httpx
 
 ONLINE = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "SMTP_HOST", "WEBHOOK_URL")
 
@@ -28,3 +32,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_until_up(health_url: str, server: subprocess.Popen[bytes], *, timeout_s: float = 120, what: str) -> None:
+    """Return once `health_url` answers 200; fail naming `what` if `server` exits or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(health_url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.3)

@@ -263,66 +263,64 @@ def _fill(connection: Connection, scope: Scope) -> None:
 
 # -- keeping them ---------------------------------------------------------------------------------------
 
-Totals = dict[tuple[Any, ...], list[float]]
+Sums = dict[tuple[Any, ...], tuple[float, ...]]  # key columns -> summed value columns
 
 
-def _contributions(connection: Connection, ticket_ids: list[int]) -> Totals:
+def rollup_query(scope: Scope, *where: Any) -> Any:
+    """The items of the tickets in `scope` (and `where`, on their facts) summed per rollup key: what
+    `fact_rollups` holds for every ticket, and what `refresh` compares before and after a change."""
     f, i = TicketFactRow, FactItemRow
     key = (f.day, f.category, f.assignee_id, i.measure, i.label)
-    rows = connection.execute(
-        select(*key, func.sum(i.n), func.sum(i.total), func.sum(i.extra))
+    return (
+        select(*key, func.sum(i.n).label("n"), func.sum(i.total).label("total"), func.sum(i.extra).label("extra"))
         .join(f, f.ticket_id == i.ticket_id)
-        .where(i.ticket_id.in_(ticket_ids))
+        .where(scope(i.ticket_id), *where)
         .group_by(*key)
     )
-    return {tuple(row[:5]): [float(v) for v in row[5:]] for row in rows}
 
 
-def _upsert(connection: Connection, table: Any = FactRollupRow.__table__) -> Any:
+def _count_query(scope: Scope) -> Any:
+    """The facts of the tickets in `scope` counted per inbox key (what `ticket_counts` holds)."""
+    f = TicketFactRow
+    key = (f.status, f.priority, f.category, f.assignee_id)
+    return select(*key, func.count().label("n")).where(scope(f.ticket_id)).group_by(*key)
+
+
+def _read(connection: Connection, query: Any, width: int) -> Sums:
+    return {tuple(row[:width]): tuple(float(v) for v in row[width:]) for row in connection.execute(query)}
+
+
+def _upsert(connection: Connection, table: Any) -> Any:
     """INSERT that adds to the row already there (same key) instead of failing."""
     dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(table)
-    sums = [c.name for c in table.columns if c.name in ("n", "total", "extra")]
+    sums = [c.name for c in table.columns if not c.primary_key]
     return stmt.on_conflict_do_update(
         index_elements=[c.name for c in table.primary_key.columns],
         set_={name: table.c[name] + stmt.excluded[name] for name in sums},
     )
 
 
-def _counted(connection: Connection, ticket_ids: list[int]) -> dict[tuple[Any, ...], int]:
-    f = TicketFactRow
-    stmt = (
-        select(f.status, f.priority, f.category, f.assignee_id, func.count())
-        .where(f.ticket_id.in_(ticket_ids))
-        .group_by(f.status, f.priority, f.category, f.assignee_id)
-    )
-    return {
-        (status, priority, category, assignee): n
-        for status, priority, category, assignee, n in connection.execute(stmt)
-    }
-
-
-def _recount(connection: Connection, before: dict[tuple[Any, ...], int], after: dict[tuple[Any, ...], int]) -> None:
-    """Move the inbox's ticket counts by what these tickets' status, priority, category or owner did."""
-    changes = [
-        {**dict(zip(COUNT_KEY, key, strict=True)), "n": after.get(key, 0) - before.get(key, 0)}
-        for key in sorted(before.keys() | after.keys())
-        if after.get(key, 0) != before.get(key, 0)
-    ]
+def _move(connection: Connection, table: Any, before: Sums, after: Sums) -> None:
+    """Add `after` - `before` to `table` (keyed like them, in key order: no deadlock between writers), then drop
+    the rows that went down to zero (a zero row is no row: the tables stay as small as their data)."""
+    key = [c.name for c in table.primary_key.columns]
+    sums = [c.name for c in table.columns if not c.primary_key]
+    changes = []
+    for k in sorted(before.keys() | after.keys()):
+        old, new = before.get(k, (0.0,) * len(sums)), after.get(k, (0.0,) * len(sums))
+        delta = dict(zip(sums, (b - a for a, b in zip(old, new, strict=True)), strict=True))
+        if any(delta.values()):
+            changes.append(dict(zip(key, k, strict=True)) | delta | {"n": round(delta["n"])})
     if not changes:
         return
-    connection.execute(_upsert(connection, TicketCountRow.__table__), changes)
-    _drop_empty(connection, TicketCountRow.__table__, changes)
-
-
-def _drop_empty(connection: Connection, table: Any, changes: list[dict[str, Any]]) -> None:
-    """Rows that went down may be at zero now: a zero row is no row (the tables stay as small as their data)."""
+    connection.execute(_upsert(connection, table), changes)
     lowered = [c for c in changes if c["n"] < 0]
-    if not lowered:
-        return
-    key = [c.name for c in table.primary_key.columns]
-    matches = [table.c[k] == bindparam(f"p_{k}") for k in key]
-    connection.execute(delete(table).where(table.c.n == 0, *matches), [{f"p_{k}": c[k] for k in key} for c in lowered])
+    if lowered:
+        matches = [table.c[k] == bindparam(f"p_{k}") for k in key]
+        connection.execute(
+            delete(table).where(table.c.n == 0, *matches), [{f"p_{k}": c[k] for k in key} for c in lowered]
+        )
 
 
 def _among(ticket_ids: list[int]) -> Scope:
@@ -332,54 +330,32 @@ def _among(ticket_ids: list[int]) -> Scope:
     return scope
 
 
+def _everything(_column: Any) -> Any:
+    return true()
+
+
 def refresh(connection: Connection, ticket_ids: Iterable[int]) -> None:
     """Recompute these tickets' facts from their rows and move the rollups and counts by the difference."""
     ids = sorted({int(i) for i in ticket_ids if i is not None})
     for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
-        before, counted = _contributions(connection, batch), _counted(connection, batch)
-        connection.execute(delete(FactItemRow).where(FactItemRow.ticket_id.in_(batch)))
-        connection.execute(delete(TicketFactRow).where(TicketFactRow.ticket_id.in_(batch)))
-        _fill(connection, _among(batch))
-        after = _contributions(connection, batch)
-        _recount(connection, counted, _counted(connection, batch))
-        _move_rollups(connection, before, after)
-
-
-def _move_rollups(connection: Connection, before: Totals, after: Totals) -> None:
-    changes = []
-    for key in sorted(before.keys() | after.keys()):  # one order everywhere: no deadlock between writers
-        old, new = before.get(key, [0.0, 0.0, 0.0]), after.get(key, [0.0, 0.0, 0.0])
-        n, total, extra = (b - a for a, b in zip(old, new, strict=True))
-        if n or total or extra:
-            changes.append(
-                dict(zip((*KEY, "measure", "label"), key, strict=True))
-                | {"n": round(n), "total": total, "extra": extra}
-            )
-    if changes:
-        connection.execute(_upsert(connection), changes)
-        _drop_empty(connection, FactRollupRow.__table__, changes)
+        scope = _among(ids[start : start + _BATCH])
+        rollups, counts = _read(connection, rollup_query(scope), 5), _read(connection, _count_query(scope), 4)
+        connection.execute(delete(FactItemRow).where(scope(FactItemRow.ticket_id)))
+        connection.execute(delete(TicketFactRow).where(scope(TicketFactRow.ticket_id)))
+        _fill(connection, scope)
+        _move(connection, TicketCountRow.__table__, counts, _read(connection, _count_query(scope), 4))
+        _move(connection, FactRollupRow.__table__, rollups, _read(connection, rollup_query(scope), 5))
 
 
 def rebuild(connection: Connection) -> None:
-    """Every fact and rollup computed from scratch (after bulk loads, and to check the kept ones)."""
+    """Every fact, rollup and count computed from scratch (after bulk loads, and to check the kept ones)."""
     for table in (FactRollupRow, FactItemRow, TicketFactRow, TicketCountRow):
         connection.execute(delete(table))
-    _fill(connection, lambda _column: true())
-    f, i = TicketFactRow, FactItemRow
-    key = (f.day, f.category, f.assignee_id, i.measure, i.label)
+    _fill(connection, _everything)
     connection.execute(
-        insert(FactRollupRow).from_select(
-            (*KEY, "measure", "label", "n", "total", "extra"),
-            select(*key, func.sum(i.n), func.sum(i.total), func.sum(i.extra))
-            .join(f, f.ticket_id == i.ticket_id)
-            .group_by(*key),
-        )
+        insert(FactRollupRow).from_select((*KEY, "measure", "label", "n", "total", "extra"), rollup_query(_everything))
     )
-    counted = [f.status, f.priority, f.category, f.assignee_id]
-    connection.execute(
-        insert(TicketCountRow).from_select((*COUNT_KEY, "n"), select(*counted, func.count()).group_by(*counted))
-    )
+    connection.execute(insert(TicketCountRow).from_select((*COUNT_KEY, "n"), _count_query(_everything)))
 
 
 # -- every ORM write path ---------------------------------------------------------------------------

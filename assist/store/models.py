@@ -463,7 +463,15 @@ class TicketFactRow(Base):
     top_score: Mapped[float | None] = mapped_column(Float)
 
 
-class FactItemRow(Base):
+class _Sums:
+    """The values of a fact item, and of the rollups that add them up."""
+
+    n: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    extra: Mapped[float] = mapped_column(Float)
+
+
+class FactItemRow(_Sums, Base):
     """One ticket's contribution to one dashboard measure (e.g. measure "csat", label "edited": n
     responses, total of scores, extra = satisfied ones). The rollups are these summed per key."""
 
@@ -472,12 +480,9 @@ class FactItemRow(Base):
     ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     measure: Mapped[str] = mapped_column(String(20), primary_key=True)
     label: Mapped[str] = mapped_column(String(200), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    total: Mapped[float] = mapped_column(Float)
-    extra: Mapped[float] = mapped_column(Float)
 
 
-class FactRollupRow(Base):
+class FactRollupRow(_Sums, Base):
     """The sum of every ticket's fact items per creation day, category and assignee: what the lead's
     dashboard reads (a year is ~365 x categories x agents rows per measure, not every ticket)."""
 
@@ -489,9 +494,6 @@ class FactRollupRow(Base):
     assignee_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     measure: Mapped[str] = mapped_column(String(20), primary_key=True)
     label: Mapped[str] = mapped_column(String(200), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer)
-    total: Mapped[float] = mapped_column(Float)
-    extra: Mapped[float] = mapped_column(Float)
 
 
 class TicketCountRow(Base):

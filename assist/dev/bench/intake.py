@@ -25,7 +25,7 @@ import httpx
 from sqlalchemy import create_engine, func, select
 
 from assist.dev.bench.timing import summary_ms
-from assist.dev.workspace import free_port, offline_env
+from assist.dev.workspace import free_port, offline_env, wait_until_up
 from assist.signing import signature, timestamped
 from assist.store.models import AssistRunRow, TicketRow
 
@@ -78,16 +78,7 @@ def _serve(env: dict[str, str], *, workers: int) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the intake service did not start (python -m assist serve)")
-            time.sleep(0.3)
+        wait_until_up(url + "/healthz", server, what="the intake service (python -m assist serve)")
         yield url
     finally:
         server.terminate()
