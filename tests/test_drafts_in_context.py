@@ -47,14 +47,9 @@ def test_duplicate_entries_after_sync_get_the_delete_on_the_web_fix(assistant: A
 @pytest.mark.parametrize(
     "thread",
     [
-        pytest.param(
-            (
-                (AuthorRole.CUSTOMER, "Please refund the duplicate charge on my last invoice."),
-                (AuthorRole.AGENT, "Good news: your refund for the duplicate charge is confirmed and was sent today."),
-            ),
-            # Known miss (issue #15 note): "duplicate charge" in the thread pulls the failed-payments article,
-            # whose answer is about double card charges, not about when a refund arrives.
-            marks=pytest.mark.xfail(strict=True, reason="answers from failed-payments instead of refund-policy"),
+        (
+            (AuthorRole.CUSTOMER, "Please refund the duplicate charge on my last invoice."),
+            (AuthorRole.AGENT, "Good news: your refund for the duplicate charge is confirmed and was sent today."),
         ),
         (
             (AuthorRole.CUSTOMER, "I cancelled within a week, can I have my money back for this month?"),

@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -96,12 +99,7 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    """The words that carry meaning, lightly stemmed so "refunds" covers "refund"."""
-    return {stem(w) for w in words(text) if w not in STOPWORDS}
-
-
-def stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
+    """The words that carry meaning, stemmed (Snowball, as the lexical retriever does) so that "arrives"
+    covers "arrive" and "charges" covers "charge"."""
+    kept = [w for w in words(text) if w not in STOPWORDS]
+    return set(_STEMMER.stemWords(kept))
