@@ -104,6 +104,8 @@ def test_an_agent_inserts_a_macro_and_sends_with_ctrl_enter(laptop: Page, worksp
         settle(laptop)
         if "Best regards," in editor.input_value():
             break
+        button(laptop, "List").click()  # back to the list for the next row
+        settle(laptop)
     ticket_id = _ticket_shown(laptop)
     macro = laptop.get_by_role("combobox", name="Macro")
     macro.scroll_into_view_if_needed()
