@@ -19,6 +19,7 @@ Where things live:
     store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py),
                     the dashboard facts kept in the same transaction as every write (store/facts.py)
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
+    stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
     intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent

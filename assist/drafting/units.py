@@ -7,9 +7,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-import Stemmer
+from assist.stemming import STEMMER
 
-_STEMMER = Stemmer.Stemmer("english")
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -102,4 +101,4 @@ def content_words(text: str) -> set[str]:
     """The words that carry meaning, stemmed (Snowball, as the lexical retriever does) so that "arrives"
     covers "arrive" and "charges" covers "charge"."""
     kept = [w for w in words(text) if w not in STOPWORDS]
-    return set(_STEMMER.stemWords(kept))
+    return set(STEMMER.stemWords(kept))
