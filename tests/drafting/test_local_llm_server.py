@@ -11,7 +11,6 @@ own confidence, and the offline fallback, with its notice, when the server is to
 from __future__ import annotations
 
 import dataclasses
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 
 from assist.config import Settings
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
+from assist.dev.workspace import free_port
 from assist.domain import DraftAction, DraftMode, SentimentLevel
 from assist.drafting import LlmDrafter
 from assist.factories import build_chat_model, build_drafter
@@ -42,13 +42,6 @@ REPLY_SCHEMA = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
@@ -59,7 +52,7 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     params = xllamacpp.CommonParams()
     params.model.path = str(assemble(Path(tmp_path_factory.mktemp("gguf")) / "gemma-3-270m-q4_k_m.gguf"))
     params.n_ctx = 4096
-    params.port = _free_port()
+    params.port = free_port()
     params.cpuparams.n_threads = 2
     grammar = params.sampling.grammar
     grammar.grammar = xllamacpp.json_schema_to_grammar(REPLY_SCHEMA)

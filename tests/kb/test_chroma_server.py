@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 from sqlalchemy import Engine
 
 from assist.config import Settings
+from assist.dev.workspace import free_port
 from assist.embeddings import Embedder
 from assist.factories import build_knowledge_base
 from assist.users import OPERATOR
@@ -23,15 +23,9 @@ from tests.conftest import article
 pytestmark = pytest.mark.model
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
-    port = _free_port()
+    port = free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent))
     assert chroma, "the chroma command ships with the chromadb package"
     process = subprocess.Popen(
