@@ -32,7 +32,8 @@ CLARIFYING = (
 
 def answer_units(selection: Selection) -> list[Candidate]:
     """The units the reply states, in article order: the best unit; its whole procedure when the customer asks
-    how to do something; and up to two neighbours in its section that score nearly as well."""
+    how to do something; otherwise the sentences next to it in its paragraph, and up to two neighbours in its
+    section that score nearly as well."""
     best = selection.best
     if best is None:
         return []
@@ -45,6 +46,15 @@ def answer_units(selection: Selection) -> list[Candidate]:
         group = min(following, key=lambda c: c.index).unit.group if following else None
         chosen |= {c.index: c for c in following if c.unit.group == group}
     else:
+        # The sentences either side of it in the same paragraph or bullet: an article's author writes a point
+        # as one paragraph ("Authenticator codes depend on the clock. Turn on automatic date and time…"),
+        # and a lone sentence of it often states the cause without the fix (issue 15, measured in
+        # docs/evaluation.md).
+        chosen |= {
+            c.index: c
+            for c in same
+            if abs(c.index - best.index) == 1 and c.unit.line == best.unit.line and c.unit.kind is UnitKind.SENTENCE
+        }
         near = [
             c
             for c in same
@@ -56,6 +66,25 @@ def answer_units(selection: Selection) -> list[Candidate]:
         ]
         chosen |= {c.index: c for c in near[:EXTRA_UNITS]}
     return [chosen[i] for i in sorted(chosen)][:MAX_LINES]
+
+
+def paragraphs(units: list[Candidate]) -> list[str]:
+    """One line per unit, except that sentences of one article paragraph stay one paragraph."""
+    lines: list[str] = []
+    for n, c in enumerate(units):
+        previous = units[n - 1] if n else None
+        joins = (
+            previous is not None
+            and c.unit.kind is UnitKind.SENTENCE
+            and previous.unit.kind is UnitKind.SENTENCE
+            and previous.unit.line == c.unit.line
+            and previous.index == c.index - 1
+        )
+        if joins:
+            lines[-1] = f"{lines[-1]} {c.unit.text}"
+        else:
+            lines.append(c.unit.text)
+    return lines
 
 
 def missing_note(selection: Selection) -> str:
@@ -105,7 +134,7 @@ class OfflineDrafter:
         sources: tuple[str, ...] = ()
         if units:
             article = selection.articles[units[0].article_id]
-            body = ["", *(c.unit.text for c in units), "", citation(article.title, article.url)]
+            body = ["", *paragraphs(units), "", citation(article.title, article.url)]
             sources = (article.article_id,)
         tail = [plan.follow_up] if plan.follow_up else []
         if plan.closer:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from assist.domain import Draft, SentimentLevel, TicketDetail
 from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
-from assist.drafting.offline import OfflineDrafter, answer_units
+from assist.drafting.offline import OfflineDrafter, answer_units, paragraphs
 from assist.drafting.stance import Plan, Stance
 from assist.errors import DraftingError
 
@@ -62,7 +62,7 @@ def passages(selection: Selection) -> list[tuple[str, str, str]]:
     if best is None:
         return []
     answer = answer_units(selection)
-    out = [(best.article_id, selection.articles[best.article_id].title, "\n".join(c.unit.text for c in answer))]
+    out = [(best.article_id, selection.articles[best.article_id].title, "\n".join(paragraphs(answer)))]
     shown = {(c.article_id, c.index) for c in answer}
     for article_id in dict.fromkeys(c.article_id for c in selection.candidates):
         more = [

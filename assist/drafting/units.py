@@ -39,12 +39,14 @@ class UnitKind(StrEnum):
 
 @dataclass(frozen=True)
 class Unit:
-    """A sentence, a numbered step that belongs to procedure `group`, or a table row, under `heading`."""
+    """A sentence, a numbered step that belongs to procedure `group`, or a table row, under `heading`;
+    `line` numbers the article's source line it came from (sentences of one paragraph or bullet share it)."""
 
     text: str
     group: int | None
     heading: str = ""
     kind: UnitKind = UnitKind.SENTENCE
+    line: int = 0
 
     @property
     def embed_text(self) -> str:
@@ -57,7 +59,7 @@ def split_units(body: str) -> list[Unit]:
     group, in_steps = 0, False
     header: list[str] | None = None
     heading = ""
-    for raw in body.splitlines():
+    for number, raw in enumerate(body.splitlines()):
         line = raw.strip()
         if line.startswith("#"):
             heading = line.lstrip("#").strip()
@@ -69,7 +71,7 @@ def split_units(body: str) -> list[Unit]:
                 header = cells
             elif len(cells) == len(header) and cells[0]:
                 pairs = "; ".join(f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=True) if c)
-                units.append(Unit(f"{cells[0]} — {pairs}", None, heading, UnitKind.ROW))
+                units.append(Unit(f"{cells[0]} — {pairs}", None, heading, UnitKind.ROW, number))
             in_steps = False
             continue
         header = None
@@ -80,11 +82,11 @@ def split_units(body: str) -> list[Unit]:
             if not in_steps:
                 group += 1
                 in_steps = True
-            units.append(Unit(clean(line), group, heading, UnitKind.STEP))
+            units.append(Unit(clean(line), group, heading, UnitKind.STEP, number))
             continue
         in_steps = False
         text = clean(_BULLET.sub("", line))
-        units.extend(Unit(s, None, heading) for s in _SENTENCE_END.split(text) if len(s.split()) >= 3)
+        units.extend(Unit(s, None, heading, line=number) for s in _SENTENCE_END.split(text) if len(s.split()) >= 3)
     return [u for u in units if not (_ASKS_FOR_SECRET.search(u.text) and not _NEVER.search(u.text))]
 
 

@@ -180,3 +180,17 @@ def test_table_rows_are_read_out_with_their_headers() -> None:
 def test_units_remember_their_section_heading() -> None:
     units = split_units("# Title\n\n## When the money arrives\n\nCard refunds take 5-10 business days.")
     assert units[0].embed_text == "When the money arrives: Card refunds take 5-10 business days."
+
+
+def test_units_remember_their_paragraph() -> None:
+    units = split_units("# Title\n\nFirst of one paragraph. Second of it.\n\n- A bullet point. Its second sentence.")
+    assert [u.line for u in units] == [2, 2, 4, 4]
+
+
+def test_a_sentence_comes_with_the_rest_of_its_point_as_one_paragraph(embedder: Embedder) -> None:
+    # The cause alone ("codes depend on the clock") is no answer; the fix is the next sentence of the same bullet.
+    text, _ = _draft(embedder, "The code from my authenticator app is always rejected", "two-factor-authentication")
+    assert (
+        "Authenticator codes depend on the clock. Turn on automatic date and time on your phone, then try a fresh code."
+        in _body(text)
+    ), text
