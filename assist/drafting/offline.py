@@ -50,11 +50,7 @@ def answer_units(selection: Selection) -> list[Candidate]:
         # as one paragraph ("Authenticator codes depend on the clock. Turn on automatic date and time…"),
         # and a lone sentence of it often states the cause without the fix (issue 15, measured in
         # docs/evaluation.md).
-        chosen |= {
-            c.index: c
-            for c in same
-            if abs(c.index - best.index) == 1 and c.unit.line == best.unit.line and c.unit.kind is UnitKind.SENTENCE
-        }
+        chosen |= {c.index: c for c in same if same_paragraph(c, best)}
         near = [
             c
             for c in same
@@ -68,19 +64,22 @@ def answer_units(selection: Selection) -> list[Candidate]:
     return [chosen[i] for i in sorted(chosen)][:MAX_LINES]
 
 
+def same_paragraph(a: Candidate, b: Candidate) -> bool:
+    """Adjacent sentences of one article paragraph or bullet (of the same article)."""
+    return (
+        a.article_id == b.article_id
+        and abs(a.index - b.index) == 1
+        and a.unit.line == b.unit.line
+        and a.unit.kind is UnitKind.SENTENCE
+        and b.unit.kind is UnitKind.SENTENCE
+    )
+
+
 def paragraphs(units: list[Candidate]) -> list[str]:
     """One line per unit, except that sentences of one article paragraph stay one paragraph."""
     lines: list[str] = []
     for n, c in enumerate(units):
-        previous = units[n - 1] if n else None
-        joins = (
-            previous is not None
-            and c.unit.kind is UnitKind.SENTENCE
-            and previous.unit.kind is UnitKind.SENTENCE
-            and previous.unit.line == c.unit.line
-            and previous.index == c.index - 1
-        )
-        if joins:
+        if n and same_paragraph(units[n - 1], c):
             lines[-1] = f"{lines[-1]} {c.unit.text}"
         else:
             lines.append(c.unit.text)
