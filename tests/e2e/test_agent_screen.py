@@ -107,7 +107,7 @@ def test_an_agent_inserts_a_macro_and_sends_with_ctrl_enter(laptop: Page, worksp
         button(laptop, "List").click()  # back to the list for the next row
         settle(laptop)
     else:
-        pytest.fail("none of Unassigned rows 2-6 has an answer draft to insert a macro into")
+        pytest.fail("none of Unassigned rows 1-5 has an answer draft to insert a macro into")
     ticket_id = _ticket_shown(laptop)
     macro = laptop.get_by_role("combobox", name="Macro")
     macro.scroll_into_view_if_needed()
