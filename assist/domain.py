@@ -359,6 +359,11 @@ class DraftAction(StrEnum):
     CLARIFY = "clarify"  # no article answers: a clarifying question instead of an answer
     ESCALATE = "escalate"  # no article answers a specific question: no reply text, escalate
 
+    @property
+    def abstains(self) -> bool:
+        """No answer is drafted (CLARIFY or ESCALATE): nothing the draft offers can go out as an answer."""
+        return self in (DraftAction.CLARIFY, DraftAction.ESCALATE)
+
 
 class Draft(_Model):
     text: str

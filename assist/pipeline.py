@@ -26,7 +26,7 @@ from assist.domain import (
     TicketDetail,
     Triage,
 )
-from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
+from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Plan, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.thread import agent_sentences, is_follow_up, reply_context
 from assist.embeddings import Embedder
@@ -108,20 +108,21 @@ def compute_assistance(
                 settings=assistant.settings,
             )
         with timer.step("draft"):
+            stance = plan(
+                sentiment=sentiment,
+                escalation=escalation,
+                answerable=confidence >= abstain_below(assistant),
+                specific=len(selection.question.key_words) >= SPECIFIC_WORDS,
+                follow_up_thread=is_follow_up(ticket),
+            )
             draft = assistant.drafter.draft(
                 ticket=ticket,
                 selection=selection,
-                plan=plan(
-                    sentiment=sentiment,
-                    escalation=escalation,
-                    answerable=confidence >= abstain_below(assistant),
-                    specific=len(selection.question.key_words) >= SPECIFIC_WORDS,
-                    follow_up_thread=is_follow_up(ticket),
-                ),
+                plan=stance,
                 level=sentiment.level,
                 customer_summary=customer_summary(ticket),
                 earlier_contacts=history.earlier_contacts_same_issue,
-                confidence=confidence,
+                confidence=offered_confidence(confidence, stance),
             )
             draft = draft.model_copy(
                 update={
@@ -238,6 +239,13 @@ def _sentiment(
             )
         )
     return sentiment, tuple(trend)
+
+
+def offered_confidence(confidence: float, stance: Plan) -> float:
+    """The confidence the draft shows: the chance that what it offers goes out with at most light edits.
+    When it offers no answer (CLARIFY, ESCALATE) no answer can go out, so it is 0; the agent reads what is
+    missing in its notes. The drafts' features still say how close the nearest article came (raw_confidence)."""
+    return 0.0 if stance.stance.abstains else confidence
 
 
 def abstain_below(assistant: Assistant) -> float:

@@ -71,7 +71,7 @@ def package_view(item: EscalationItem) -> None:
                 f"**{escape_markdown(message.author_name)}** ({message.author_role.value})  \n"
                 + escape_markdown(message.body)
             )
-    if package.draft is not None:
+    if package.draft is not None and not package.draft.action.abstains:
         with st.expander(f"Draft ({package.draft.confidence:.0%} confidence, {package.draft.mode.value})"):
             st.markdown(escape_markdown(package.draft.text))
     if package.articles:

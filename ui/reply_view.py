@@ -9,27 +9,29 @@ from functools import partial
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
+from assist.domain import Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
 from assist.drafting import insert_link
 from assist.drafting.offline import clarifying_reply
 from assist.errors import AssistError
 from assist.macros import use_macro
-from assist.pipeline import Assistant, abstain_below
+from assist.pipeline import Assistant
 from assist.ticket_actions import regenerate, reopen, send_reply
 from ui import state
 from ui.actions import act, editor_key
 from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown
 
 REPLY_HEIGHT = 190  # px
+LIKELY_SENT = 0.75  # the green band
 
 
-def confidence_badge(confidence: float, threshold: float) -> str:
-    """Bands of the confidence, the estimated chance the draft goes out with at most light edits."""
-    if confidence >= 0.75:
-        return f":green-badge[:material/verified: Likely sent as is · {confidence:.0%}]"
-    if confidence >= threshold:
-        return f":orange-badge[:material/edit_note: Check before sending · {confidence:.0%}]"
-    return f":red-badge[:material/help: No answer drafted · {confidence:.0%}]"
+def confidence_badge(draft: Draft) -> str:
+    """Bands of the confidence, the estimated chance the draft goes out with at most light edits. A draft that
+    offers no answer shows no figure: its notes say what no article covers."""
+    if draft.action.abstains:
+        return ":red-badge[:material/help: No answer drafted]"
+    if draft.confidence >= LIKELY_SENT:
+        return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
+    return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"
 
 
 def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int, macros: list[Macro]) -> None:
@@ -41,10 +43,10 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
     draft = ws.assistance.draft
     key = editor_key(ws.ticket.id)
     offer = ws.reply is ReplyState.DRAFT
-    abstained = draft.action in (DraftAction.CLARIFY, DraftAction.ESCALATE)
+    abstained = draft.action.abstains
     if offer:
         st.markdown(
-            confidence_badge(draft.confidence, abstain_below(assistant))
+            confidence_badge(draft)
             + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
             + (" · sources: " + ", ".join(escape_markdown(s) for s in draft.sources) if draft.sources else "")
         )

@@ -113,7 +113,7 @@ class OfflineDrafter:
         started = time.perf_counter()
         first = first_name(customer_name) or "there"
         greeting = [f"Hi {first},", ""]
-        if plan.stance in (Stance.CLARIFY, Stance.ESCALATE):
+        if plan.stance.abstains:
             text = clarifying_reply(customer_name, plan.opening) if plan.stance is Stance.CLARIFY else ""
             return Draft(
                 text=text,

@@ -8,7 +8,7 @@ from assist.domain import Draft, SentimentLevel, TicketDetail
 from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
 from assist.drafting.offline import OfflineDrafter, answer_units, paragraphs
-from assist.drafting.stance import Plan, Stance
+from assist.drafting.stance import Plan
 from assist.errors import DraftingError
 
 PASSAGES_PER_ARTICLE = 4
@@ -32,8 +32,7 @@ class Drafter:
         confidence: float,
     ) -> Draft:
         notes: tuple[str, ...] = ()
-        abstains = plan.stance in (Stance.CLARIFY, Stance.ESCALATE)
-        if self.llm is not None and not abstains:
+        if self.llm is not None and not plan.stance.abstains:
             try:
                 draft = self.llm.draft(
                     ticket=ticket,

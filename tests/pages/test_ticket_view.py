@@ -11,6 +11,7 @@ from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
 from assist.store.models import ReplyRow, TicketRow
 from tests.conftest import KB_DOCS
+from tests.factories import make_ticket
 from tests.pages.conftest import ROOT, plain, signed_in
 
 pytestmark = pytest.mark.model
@@ -67,6 +68,19 @@ def test_open_edit_send_changes_status_and_stores_the_edit_distance(admin: User,
         assert session.get_one(TicketRow, ticket_id).status == "awaiting_customer"
         reply = session.scalars(select(ReplyRow).where(ReplyRow.ticket_id == ticket_id)).one()
         assert reply.edit_distance == len("\nAnything else, just reply here.") and not reply.sent_as_drafted
+
+
+def test_a_ticket_no_article_answers_shows_no_answer_and_no_figure(admin: User, demo: Engine) -> None:
+    with session_scope(demo) as session:
+        ticket_id = make_ticket(
+            session, subject="Bread", category=None, body="Which rye flour makes the best sourdough starter?"
+        ).id
+    at = _open(admin, ticket_id)
+    assert not at.exception and not at.error
+    badge = next(m.value for m in at.markdown if "badge[" in m.value)
+    assert "No answer drafted]" in badge and "%" not in badge.split("]")[0]  # no chance shown for no answer
+    assert _draft_box(at).value == ""  # type: ignore[attr-defined]
+    assert at.warning  # the notes say what no article covers
 
 
 def test_escalated_ticket_appears_in_the_lead_queue(admin: User, demo: Engine) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.config import Settings, get_settings
-from assist.domain import AuthorRole, Channel, Draft, DraftAction
+from assist.domain import AuthorRole, Channel, Draft
 from assist.drafting.confidence import expected_calibration_error
 from assist.drafting.units import content_words
 from assist.embeddings import Embedder
@@ -121,7 +121,7 @@ def answer_recall(answer: str, text: str) -> float:
 
 
 def abstained(draft: Draft) -> bool:
-    return draft.action in (DraftAction.CLARIFY, DraftAction.ESCALATE)
+    return draft.action.abstains
 
 
 def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline") -> dict[str, Any]:
