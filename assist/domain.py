@@ -367,7 +367,7 @@ class DraftAction(StrEnum):
 
 class Draft(_Model):
     text: str
-    confidence: float = Field(ge=0, le=1)  # P(the agent sends it with at most light edits)
+    confidence: float = Field(ge=0, le=1)  # P(the agent sends it with at most light edits); 0: no answer
     raw_confidence: float | None = Field(default=None, ge=0, le=1)  # before the team's recalibration
     action: DraftAction = DraftAction.ANSWER
     sources: tuple[str, ...]  # article ids, in citation order

@@ -108,7 +108,7 @@ def compute_assistance(
                 settings=assistant.settings,
             )
         with timer.step("draft"):
-            stance = plan(
+            reply_plan = plan(
                 sentiment=sentiment,
                 escalation=escalation,
                 answerable=confidence >= abstain_below(assistant),
@@ -118,11 +118,11 @@ def compute_assistance(
             draft = assistant.drafter.draft(
                 ticket=ticket,
                 selection=selection,
-                plan=stance,
+                plan=reply_plan,
                 level=sentiment.level,
                 customer_summary=customer_summary(ticket),
                 earlier_contacts=history.earlier_contacts_same_issue,
-                confidence=offered_confidence(confidence, stance),
+                confidence=offered_confidence(confidence, reply_plan),
             )
             draft = draft.model_copy(
                 update={
@@ -241,11 +241,12 @@ def _sentiment(
     return sentiment, tuple(trend)
 
 
-def offered_confidence(confidence: float, stance: Plan) -> float:
+def offered_confidence(confidence: float, reply_plan: Plan) -> float:
     """The confidence the draft shows: the chance that what it offers goes out with at most light edits.
-    When it offers no answer (CLARIFY, ESCALATE) no answer can go out, so it is 0; the agent reads what is
-    missing in its notes. The drafts' features still say how close the nearest article came (raw_confidence)."""
-    return 0.0 if stance.stance.abstains else confidence
+    When it offers no answer (CLARIFY, ESCALATE) none can go out, so it is 0, and the agent reads what is
+    missing in its notes. The model's own figure stays on the draft (raw_confidence): it is what the team's
+    recalibration fits."""
+    return 0.0 if reply_plan.stance.abstains else confidence
 
 
 def abstain_below(assistant: Assistant) -> float:
