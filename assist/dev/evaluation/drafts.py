@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.config import Settings, get_settings
-from assist.domain import AuthorRole, Channel, Draft
+from assist.domain import AuthorRole, Channel
 from assist.drafting.confidence import expected_calibration_error
 from assist.drafting.units import content_words
 from assist.embeddings import Embedder
@@ -120,10 +120,6 @@ def answer_recall(answer: str, text: str) -> float:
     return len(wanted & content_words(text)) / len(wanted) if wanted else 1.0
 
 
-def abstained(draft: Draft) -> bool:
-    return draft.action.abstains
-
-
 def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline") -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
@@ -141,9 +137,9 @@ def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline") -> dict[str,
             latencies.append((time.perf_counter() - started) * 1000)
             grounded.append(row.gold is not None and bool(draft.sources) and draft.sources[0] == row.gold)
             confidences.append(draft.confidence)
-            abstains.append(abstained(draft))
+            abstains.append(draft.action.abstains)
             if row.answer:
-                recalls.append(0.0 if abstained(draft) else answer_recall(row.answer, draft.text))
+                recalls.append(0.0 if draft.action.abstains else answer_recall(row.answer, draft.text))
     answerable = [r.gold is not None for r in rows]
     unanswerable = [not a for a in answerable]
     caught = sum(a and u for a, u in zip(abstains, unanswerable, strict=True))
