@@ -130,7 +130,7 @@ def seed_demo(url: str | None, reset: bool, seed: int) -> None:
     )
     if get_settings().demo_mode:
         from assist.demo import DEMO_PASSWORDS
-        from assist.demo.content import AGENTS
+        from assist.demo.people import AGENTS
 
         click.echo("Demo sign-ins (demo mode only):")
         for email, _name, role in AGENTS:

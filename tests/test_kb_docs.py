@@ -8,7 +8,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from assist.demo.content import TOPICS
+from assist.demo.content import TOPICS, WORDINGS
 from assist.domain import Category
 
 KB = Path(__file__).parents[1] / "kb_docs"
@@ -32,3 +32,5 @@ def test_front_matter_is_complete(path: Path) -> None:
 def test_every_demo_topic_is_answered_by_an_article() -> None:
     ids = {frontmatter.load(p).metadata["id"] for p in ARTICLES}
     assert {t.article for t in TOPICS} <= ids
+    assert {w.article for w in WORDINGS.values()} <= ids
+    assert {f.article for w in WORDINGS.values() for f in w.follow_ups if f.article} <= ids

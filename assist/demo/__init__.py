@@ -1,4 +1,6 @@
-"""The deterministic demo workspace for the fictional SaaS "Lumen" (`seed`) and its words (`content`)."""
+"""The deterministic demo workspace for the fictional SaaS "Lumen": `seed` builds it, `story` plays each ticket's
+thread, `content` indexes the questions (`topics/`, shaped by `wording`), `voices` and `people` hold how customers
+and agents write, and `scenarios` the tickets it always holds."""
 
 from assist.demo.seed import DEMO_PASSWORDS, DemoSummary, seed_demo
 

@@ -3,38 +3,28 @@ threads in many moods, replies, escalations and CSAT, spread over the last 90 da
 
 The same `seed` and `now` give the same workspace. `seed_demo` does nothing when the database
 already holds tickets, so it is safe to call on every start.
+
+Coherence, which `tests/test_demo_content.py` checks: a ticket's subject and first message come from one
+wording; a customer asks only about features their plan has; every agent reply is the one written for
+what the customer asked; "I already wrote to you about this" appears only when they did, about the same wording.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from assist.demo import content
-from assist.domain import AuthorRole, Category, Channel, Escalation, EscalationPriority, Queue, TicketStatus
-from assist.drafting.confidence import edit_ratio
-from assist.handoff import build_handoff
-from assist.lifecycle import transition
+from assist.demo import content, people, scenarios, voices
+from assist.demo.story import Plot, Story
+from assist.demo.wording import Wording
+from assist.domain import Category, Channel, TicketStatus
 from assist.store.db import session_scope
-from assist.store.escalations import record_escalation
-from assist.store.models import (
-    Base,
-    CsatRow,
-    CustomerRow,
-    DraftRow,
-    InvoiceRow,
-    MacroRow,
-    ReplyRow,
-    TicketRow,
-    UserRow,
-)
-from assist.store.tickets import add_message, create_ticket, ticket_detail
+from assist.store.models import Base, CustomerRow, InvoiceRow, MacroRow, TicketRow, UserRow
+from assist.store.tickets import create_ticket
 
 SYSTEM = "demo-seed"
 N_CUSTOMERS = 72
@@ -44,19 +34,9 @@ PLAN_PRICE_CENTS = {"free": 0, "starter": 1200, "pro": 2900, "enterprise": 9900}
 MOODS = ("calm", "confused", "frustrated", "angry", "urgent")
 MOOD_WEIGHTS = (34, 20, 26, 12, 8)
 MOOD_PRIORITY = {"calm": 0, "confused": 0, "frustrated": 2, "angry": 3, "urgent": 4}
-REWRITES = (  # what an agent writes instead of a draft that missed
-    "I've looked into this for you personally and fixed it on our side; you shouldn't see the problem again. "
-    "I've also noted it on your account in case it comes back.",
-    "Thanks for the details. This one needs a closer look from our engineers, so I've opened an internal report "
-    "and will write to you as soon as I hear back, at the latest by tomorrow.",
-    "I checked your workspace and found the cause: a setting changed by one of your admins. I've reverted it with "
-    "their agreement, so everything should work again now.",
-)
-EDITS = (
-    "\n\nI've also added a note to your account so the whole team knows the history.",
-    "\n\nSorry again for the trouble this caused.",
-    "\n\nIf it's easier, reply with a good time and I can walk you through it.",
-)
+SAME_AGAIN = 0.1  # a returning customer writes again about a problem they reported before
+# The walkthrough customers (the last four): plan and billing as README tells their stories.
+WALKTHROUGH_ACCOUNTS = (("pro", True), ("starter", False), ("pro", False), ("pro", False))
 
 
 # Demo mode only: every demo user of a role shares one password, printed by `seed-demo`.
@@ -104,58 +84,83 @@ def summarize(engine: Engine, *, created: bool = False) -> DemoSummary:
         return DemoSummary(created, count(CustomerRow), count(TicketRow), count(UserRow))
 
 
+@dataclass(frozen=True)
+class _Telling:
+    """How the first message is written: which phrasing, in which voice."""
+
+    style: str = ""  # "" = drawn; plain | long | terse | non_native
+    opening: int | None = None
+    text: int | None = None
+    subject: int | None = None
+
+
 class _Seeder:
     def __init__(self, session: Session, rng: random.Random, now: datetime) -> None:
         self.session, self.rng, self.now = session, rng, now
-        self.history: dict[tuple[int, str], int] = {}  # (customer, topic) -> earlier tickets
-
-    def later(self, t: datetime, delta: timedelta) -> datetime:
-        """`t + delta`, squeezed so a ticket's story never reaches the present: each step takes at most
-        half of the time left, so every timeline stays in order and in the past."""
-        return t + min(delta, (self.now - t) / 2)
+        self.history: dict[tuple[int, str], int] = {}  # (customer, wording) -> earlier tickets
+        self.asked: dict[int, list[str]] = {}  # customer -> the wordings they asked, in order
+        self.tagged: dict[str, CustomerRow] = {}  # the customers of tagged scripts
 
     def run(self) -> None:
-        self.users = [UserRow(email=e, name=n, role=r, password_hash=_demo_hash(r)) for e, n, r in content.AGENTS]
+        self.users = [UserRow(email=e, name=n, role=r, password_hash=_demo_hash(r)) for e, n, r in people.AGENTS]
         self.session.add_all(self.users)
-        self.agents = [u for u in self.users if u.role == "agent"]
+        agents = [u for u in self.users if u.role == "agent"]
         self.leads = [u for u in self.users if u.role == "lead"]
-        customers = [self._customer(i) for i in range(N_CUSTOMERS)]
+        reserved = N_CUSTOMERS - len(WALKTHROUGH_ACCOUNTS)
+        customers = [
+            self._customer(i, WALKTHROUGH_ACCOUNTS[i - reserved] if i >= reserved else None) for i in range(N_CUSTOMERS)
+        ]
         self.session.add_all(customers)
         self.session.flush()
+        self.story = Story(self.session, self.rng, self.now, agents, self.leads)
         # Returning customers: a third of them write most of the tickets. The last four are kept
         # for the walkthrough tickets, so their histories are exactly what README describes.
-        weights = [6 if i % 3 == 0 else 1 for i in range(N_CUSTOMERS - 4)] + [0] * 4
-        # A Monday-morning inbox: most history is resolved and spread over the whole window; a sixth
-        # arrived in the last five days and is still being worked.
-        recent = N_TICKETS // 6
-        minutes = [self.rng.randrange(30, DAYS * 24 * 60) for _ in range(N_TICKETS - recent)]
-        minutes += [self.rng.randrange(15, 5 * 24 * 60) for _ in range(recent)]
-        starts = sorted(self.now - timedelta(minutes=m) for m in minutes)
-        for n, created_at in enumerate(starts):
-            customer = self.rng.choices(customers, weights)[0]
-            topic = self.rng.choice(content.TOPICS)
-            mood = self.rng.choices(MOODS, MOOD_WEIGHTS)[0]
-            self._ticket(n, customer, topic, mood, created_at)
-        self._showcase(customers)
+        self.customers, self.weights = customers[:reserved], [6 if i % 3 == 0 else 1 for i in range(reserved)]
+        for n, (created_at, script) in enumerate(self._timeline()):
+            if script is None:
+                self._random_ticket(n, created_at)
+            else:
+                self._scripted_ticket(n, created_at, script)
+        self._showcase(customers[reserved:])
         self.session.add_all(
             MacroRow(title=title, body=body, updated_by="admin@lumen.app", updated_at=self.now)
-            for title, body in content.MACROS
+            for title, body in people.MACROS
         )
 
-    def _customer(self, i: int) -> CustomerRow:
-        first = content.FIRST_NAMES[i % len(content.FIRST_NAMES)]
-        last = content.LAST_NAMES[(i * 7) % len(content.LAST_NAMES)]
-        company = content.COMPANIES[i % len(content.COMPANIES)]
+    def _timeline(self) -> list[tuple[datetime, scenarios.Script | None]]:
+        """A Monday-morning inbox: most history is resolved and spread over the whole window; a sixth arrived in
+        the last five days and is still being worked. The scripted tickets take their places in it."""
+        recent_window = timedelta(days=5)
+        scripted: list[tuple[datetime, scenarios.Script | None]] = [
+            (self.now - timedelta(hours=s.hours_ago), s) for s in scenarios.SCRIPTS
+        ]
+        recent = N_TICKETS // 6 - sum(1 for t, _ in scripted if self.now - t < recent_window)
+        older = N_TICKETS - len(scripted) - recent
+        minutes = [self.rng.randrange(30, DAYS * 24 * 60) for _ in range(older)]
+        minutes += [self.rng.randrange(15, 5 * 24 * 60) for _ in range(recent)]
+        drawn: list[tuple[datetime, scenarios.Script | None]] = [
+            (self.now - timedelta(minutes=m), None) for m in minutes
+        ]
+        return sorted(drawn + scripted, key=lambda pair: pair[0])
+
+    def _customer(self, i: int, account: tuple[str, bool] | None = None) -> CustomerRow:
+        first = people.FIRST_NAMES[i % len(people.FIRST_NAMES)]
+        last = people.LAST_NAMES[(i * 7) % len(people.LAST_NAMES)]
+        company = people.COMPANIES[i % len(people.COMPANIES)]
         domain = company.lower().replace(" & ", "-").replace(" ", "") + ".example"
         plan = self.rng.choices(["free", "starter", "pro", "enterprise"], [18, 36, 34, 12])[0]
         past_due = plan != "free" and self.rng.random() < 0.12
+        suspended = past_due and self.rng.random() < 0.4
+        vip = plan == "enterprise" or (plan == "pro" and self.rng.random() < 0.1)
+        if account is not None:
+            (plan, past_due), suspended, vip = account, False, False
         customer = CustomerRow(
             name=f"{first} {last}",
             email=f"{first.lower()}.{last.lower().replace('í', 'i')}{i}@{domain}",
             company=company,
             plan=plan,
-            is_vip=plan == "enterprise" or (plan == "pro" and self.rng.random() < 0.1),
-            account_status="suspended" if past_due and self.rng.random() < 0.4 else "active",
+            is_vip=vip,
+            account_status="suspended" if suspended else "active",
             billing_status="past_due" if past_due else "current",
             created_at=self.now - timedelta(days=self.rng.randrange(100, 1400)),
         )
@@ -173,279 +178,213 @@ class _Seeder:
                 )
         return customer
 
+    def _can_ask(self, customer: CustomerRow, wording: Wording) -> bool:
+        return content.eligible(wording, plan=customer.plan, past_due=customer.billing_status == "past_due")
+
+    def _pick(self, customer: CustomerRow) -> Wording:
+        """What a customer writes about: sometimes a question they asked before, otherwise a topic their plan has."""
+        rng = self.rng
+        asked = [key for key in self.asked.get(customer.id, []) if not content.WORDINGS[key].howto]
+        if asked and rng.random() < SAME_AGAIN:
+            return content.WORDINGS[rng.choice(asked)]
+        topics = [t for t in content.TOPICS if any(self._can_ask(customer, w) for w in t.wordings)]
+        topic = rng.choice(topics)
+        return rng.choice([w for w in topic.wordings if self._can_ask(customer, w)])
+
+    def _random_ticket(self, n: int, created_at: datetime) -> None:
+        rng = self.rng
+        customer = rng.choices(self.customers, self.weights)[0]
+        wording = self._pick(customer)
+        mood = rng.choices(MOODS, MOOD_WEIGHTS)[0]
+        escalator = None
+        if not self.history.get((customer.id, wording.key)) and mood in ("angry", "frustrated") and rng.random() < 0.3:
+            # Legal threats are about something that went wrong, not about how to do something.
+            escalator = rng.choice(["churn", "manager"] if wording.howto else ["legal", "churn", "manager"])
+        self._ticket(n, customer, wording, mood, created_at, escalator=escalator)
+
+    def _scripted_ticket(self, n: int, created_at: datetime, script: scenarios.Script) -> None:
+        """A script's ticket, from a customer whose plan has the feature and who has not asked it before."""
+        wording = content.WORDINGS[script.wording]
+        if script.customer_of:
+            customer = self.tagged[script.customer_of]
+        else:
+            candidates = [
+                (c, w)
+                for c, w in zip(self.customers, self.weights, strict=True)
+                if self._can_ask(c, wording) and not self.history.get((c.id, wording.key))
+            ]
+            customer = self.rng.choices([c for c, _ in candidates], [w for _, w in candidates])[0]
+        if script.tag:
+            self.tagged[script.tag] = customer
+        plot = Plot(wording, script.mood, script.status, script.path, script.escalator, script.follow_up, script.good)
+        self._ticket(
+            n, customer, wording, script.mood, created_at, plot=plot, telling=_Telling(script.style, script.opening)
+        )
+
     def _ticket(
         self,
         n: int,
         customer: CustomerRow,
-        topic: content.Topic,
+        wording: Wording,
         mood: str,
         created_at: datetime,
         *,
         escalator: str | None = None,
-        status: TicketStatus | None = None,
-        wording: tuple[int, int] | None = None,
+        plot: Plot | None = None,
+        telling: _Telling | None = None,
     ) -> TicketRow:
-        """`wording` picks the subject and problem (walkthrough tickets); otherwise they are drawn at random."""
-        rng = self.rng
-        earlier = self.history.get((customer.id, topic.key), 0)
-        self.history[(customer.id, topic.key)] = earlier + 1
-        problem = rng.choice(topic.problems) if wording is None else topic.problems[wording[1]]
+        """One ticket: its first message written from `wording` in `mood`, then its story (`plot`, or one drawn
+        from its age). A customer who asked the same wording before says so, and the ticket counts as a repeat."""
+        rng, telling = self.rng, telling or _Telling()
+        earlier = self.history.get((customer.id, wording.key), 0)
+        self.history[(customer.id, wording.key)] = earlier + 1
+        self.asked.setdefault(customer.id, []).append(wording.key)
+        escalator = plot.escalator if plot is not None else escalator
         if escalator is None and earlier >= 1:
             escalator = "repeat"
-        elif escalator is None and mood in ("angry", "frustrated") and rng.random() < 0.3:
-            escalator = rng.choice(["legal", "churn", "manager"])
+        style = telling.style or self._style(wording, mood)
+        problem = {"terse": wording.terse, "non_native": wording.non_native}.get(style) or wording.texts[
+            rng.randrange(len(wording.texts)) if telling.text is None else telling.text
+        ]
         if escalator == "repeat":
-            problem = content.REPEAT_CONTACT[min(earlier, 2) - 1] + " " + problem
-        elif escalator:  # a walkthrough ticket always says the same thing
-            sentences = content.ESCALATORS[escalator]
-            problem += " " + (sentences[0] if wording is not None else rng.choice(sentences))
-        body = rng.choice(content.OPENINGS[mood]).format(problem=problem)
+            problem = voices.REPEAT_CONTACT[wording.howto][min(earlier, 2) - 1] + " " + problem
+        elif escalator:  # a scripted ticket always says the same thing
+            sentences = voices.ESCALATORS[escalator]
+            problem += " " + (sentences[0] if plot is not None else rng.choice(sentences))
+        body = self._body(customer, wording, mood, style, problem, telling.opening)
         priority = (
             3 + MOOD_PRIORITY[mood] + 2 * customer.is_vip + 2 * (escalator == "repeat") + 2 * (escalator == "legal")
         )
         ticket = create_ticket(
             self.session,
             customer=customer,
-            subject=rng.choice(topic.subjects) if wording is None else topic.subjects[wording[0]],
+            subject=wording.subjects[
+                rng.randrange(len(wording.subjects)) if telling.subject is None else telling.subject
+            ],
             body=body,
             actor=SYSTEM,
             channel=rng.choices(list(Channel), [60, 25, 12, 3])[0],
-            category=Category(topic.category),
-            intent=topic.key,
+            category=Category(wording.category),
+            intent=wording.key,
             priority=min(priority, 10),
             external_id=f"LUM-{10000 + n}",
             created_at=created_at,
         )
-        age = self.now - created_at
-        status = status or self._status_for(age, mood, escalator)
-        self._play(ticket, customer, topic, mood, escalator, status)
+        if plot is None:
+            status, path = self._status_for(self.now - created_at, mood, escalator)
+            plot = Plot(wording, mood, status, path, escalator)
+        elif plot.escalator != escalator:
+            plot = Plot(wording, mood, plot.status, plot.path, escalator, plot.follow_up, plot.good)
+        self.story.play(ticket, customer, plot)
         return ticket
 
-    def _status_for(self, age: timedelta, mood: str, escalator: str | None) -> TicketStatus:
+    def _style(self, wording: Wording, mood: str) -> str:
+        r = self.rng.random()
+        if r < 0.14 and mood in voices.LONG_OPENINGS:
+            return "long"
+        # A terse or non-native message carries no mood opening, so only calmer moods are written that way.
+        if 0.14 <= r < 0.22 and wording.terse and mood in ("calm", "confused", "frustrated"):
+            return "terse"
+        if 0.22 <= r < 0.28 and wording.non_native and mood in ("calm", "confused"):
+            return "non_native"
+        return "plain"
+
+    def _body(
+        self, customer: CustomerRow, wording: Wording, mood: str, style: str, problem: str, opening: int | None
+    ) -> str:
+        if style in ("terse", "non_native"):
+            return problem  # the whole message, as the customer typed it
+        if style == "long":
+            templates = voices.LONG_OPENINGS[mood]
+            template = templates[self.rng.randrange(len(templates)) if opening is None else opening % len(templates)]
+            return template.format(problem=problem, name=customer.name, company=customer.company)
+        templates = (voices.HOWTO_OPENINGS if wording.howto else voices.OPENINGS)[mood]
+        return templates[self.rng.randrange(len(templates)) if opening is None else opening].format(problem=problem)
+
+    def _status_for(self, age: timedelta, mood: str, escalator: str | None) -> tuple[TicketStatus, str]:
+        """Where a drawn ticket of this age stands, and how its thread got there (see `scenarios.Script`)."""
+        rng = self.rng
         if age < timedelta(hours=20):
-            return TicketStatus.NEW
+            return TicketStatus.NEW, ""
         if escalator in ("legal", "manager", "repeat") or mood == "angry":
-            return TicketStatus.ESCALATED if age < timedelta(days=6) else TicketStatus.RESOLVED
+            if age >= timedelta(days=6):
+                return TicketStatus.RESOLVED, ""
+            path = rng.choices(["", "taken", "returned"], [70, 24, 6 if escalator != "legal" else 0])[0]
+            return (TicketStatus.PROCESSING if path == "returned" else TicketStatus.ESCALATED), path
         if age < timedelta(days=5):
-            return self.rng.choices(
+            status = rng.choices(
                 [TicketStatus.NEW, TicketStatus.PROCESSING, TicketStatus.AWAITING_CUSTOMER, TicketStatus.RESOLVED],
-                [35, 15, 25, 25],
+                [22, 10, 34, 34],
             )[0]
-        return self.rng.choices(
+            if status is TicketStatus.PROCESSING:
+                return status, rng.choices(["", "follow_up", "happy"], [45, 40, 15])[0]
+            if status is TicketStatus.AWAITING_CUSTOMER:
+                return status, rng.choices(["", "second_round"], [75, 25])[0]
+            return status, ""
+        status = rng.choices(
             [TicketStatus.RESOLVED, TicketStatus.AWAITING_CUSTOMER, TicketStatus.REOPENED], [92, 5, 3]
         )[0]
+        return status, ""
 
-    def _play(
-        self,
-        ticket: TicketRow,
-        customer: CustomerRow,
-        topic: content.Topic,
-        mood: str,
-        escalator: str | None,
-        status: TicketStatus,
-    ) -> None:
-        """Walk the ticket through the lifecycle to `status`, writing the thread on the way."""
-        if status is TicketStatus.NEW:
-            return
-        rng, t = self.rng, ticket.created_at
-        agent = rng.choice(self.agents)
-        ticket.assignee_id = agent.id
-        t = self.later(t, timedelta(minutes=rng.randrange(20, 600)))
-        transition(self.session, ticket=ticket, to=TicketStatus.PROCESSING, actor=agent.email, at=t)
-        if status is TicketStatus.PROCESSING:
-            return
-        if status is TicketStatus.ESCALATED:
-            self._escalate(
-                ticket, topic, mood, escalator, agent, self.later(t, timedelta(minutes=rng.randrange(5, 90)))
-            )
-            return
-        t = self.later(t, timedelta(minutes=rng.randrange(5, 120)))
-        self._reply(ticket, customer, topic, agent, t)
-        transition(self.session, ticket=ticket, to=TicketStatus.AWAITING_CUSTOMER, actor=agent.email, at=t)
-        if status is TicketStatus.AWAITING_CUSTOMER:
-            return
-        t = self.later(t, timedelta(hours=rng.randrange(2, 48)))
-        if rng.random() < 0.35:
-            self._customer_writes(ticket, customer, topic, TicketStatus.PROCESSING, t)
-            t = self.later(t, timedelta(hours=rng.randrange(1, 20)))
-            add_message(
-                self.session,
-                ticket=ticket,
-                role=AuthorRole.AGENT,
-                author=agent,
-                actor=agent.email,
-                at=t,
-                body=f"Hi {customer.name.split()[0]},\n\nThanks for checking back. I've confirmed this on our side and "
-                "the steps above should now work. Let me know if anything is still off.\n\nBest,\n" + agent.name,
-            )
-        transition(self.session, ticket=ticket, to=TicketStatus.RESOLVED, actor=agent.email, at=t)
-        self._csat(ticket, mood, t)
-        if status is TicketStatus.REOPENED:
-            t = self.later(t, timedelta(days=rng.randrange(1, 4)))
-            self._customer_writes(ticket, customer, topic, TicketStatus.REOPENED, t)
-
-    def _customer_writes(
-        self, ticket: TicketRow, customer: CustomerRow, topic: content.Topic, then: TicketStatus, at: datetime
-    ) -> None:
-        """A follow-up from the customer, which moves the ticket to `then`."""
-        add_message(
-            self.session,
-            ticket=ticket,
-            role=AuthorRole.CUSTOMER,
-            body=self.rng.choice(topic.follow_ups),
-            actor=customer.email,
-            at=at,
-        )
-        transition(self.session, ticket=ticket, to=then, actor=customer.email, at=at)
-
-    def _reply(
-        self, ticket: TicketRow, customer: CustomerRow, topic: content.Topic, agent: UserRow, at: datetime
-    ) -> None:
-        rng = self.rng
-        first = customer.name.split()[0]
-        drafted = (
-            f"Hi {first},\n\n{topic.agent_reply}\n\n"
-            "Is there anything else I can help with?\n\nBest,\n" + agent.name + "\nLumen Support"
-        )
-        # The confidence shown with each historical draft, and whether the agent then sent it with light edits.
-        # The demo team edits more than the shipped model expects (its confidence runs high), so the Metrics
-        # calibration chart has something to show before and after `train confidence --from-db`.
-        confidence = round(rng.uniform(0.2, 0.97), 4)
-        light = rng.random() < 1 / (1 + math.exp(-(1.8 * math.log(confidence / (1 - confidence)) - 0.9)))
-        if rng.random() < 0.2:
-            style = "by_hand"
-        elif light:
-            style = "as_drafted" if rng.random() < 0.6 else "edited"
-        else:
-            style = "rewritten"
-        sent = {
-            "edited": drafted + rng.choice(EDITS),
-            "rewritten": f"Hi {first},\n\n{rng.choice(REWRITES)}\n\nBest,\n{agent.name}\nLumen Support",
-        }.get(style, drafted)
-        distance = Levenshtein.distance(drafted, sent)
-        message = add_message(
-            self.session, ticket=ticket, role=AuthorRole.AGENT, body=sent, author=agent, actor=agent.email, at=at
-        )
-        draft = None
-        if style != "by_hand":
-            draft = DraftRow(
-                ticket_id=ticket.id,
-                ticket_version=ticket.version,
-                text=drafted,
-                confidence=confidence,
-                raw_confidence=confidence,
-                sources=[topic.article],
-                model="offline-grounded",
-                mode="offline",
-                created_at=max(ticket.created_at, at - timedelta(minutes=3)),
-            )
-            self.session.add(draft)
-            self.session.flush()
-        self.session.add(
-            ReplyRow(
-                ticket_id=ticket.id,
-                message_id=message.id,
-                draft_id=draft.id if draft else None,
-                draft_text=drafted if draft else None,
-                sent_text=sent,
-                edit_distance=distance if draft else None,
-                edit_ratio=edit_ratio(drafted, sent, distance) if draft else None,
-                sent_as_drafted=style == "as_drafted",
-                sent_by_id=agent.id,
-                sent_at=at,
-            )
-        )
-
-    def _escalate(
-        self, ticket: TicketRow, topic: content.Topic, mood: str, escalator: str | None, agent: UserRow, at: datetime
-    ) -> None:
-        """Through `record_escalation`, the path the app uses, with a package the lead queue can show."""
-        reasons = {
-            "legal": ["Legal threat"],
-            "manager": ["Customer asked for a human or a manager"],
-            "repeat": ["Repeat contact about the same issue"],
-            "churn": ["Churn threat"],
-        }.get(escalator or "", []) + (["Customer is angry"] if mood == "angry" else [])
-        legal = escalator == "legal"
-        escalation = Escalation(
-            suggest=True,
-            reasons=tuple(reasons or ["Draft confidence below threshold"]),
-            priority=EscalationPriority.CRITICAL if legal else EscalationPriority.HIGH,
-            queue=Queue.MANAGER if legal else Queue.TIER2,
-            suggested_action="Review with legal before replying; do not admit fault or promise compensation."
-            if legal
-            else "Take over personally: acknowledge the frustration first, then the fix.",
-        )
-        self.session.flush()
-        detail = ticket_detail(self.session, ticket_id=ticket.id)
-        package = build_handoff(ticket=detail, sentiment_trend=(), escalation=escalation, draft=None, articles=())
-        record_escalation(self.session, ticket=ticket, package=package, actor=agent, actor_email=agent.email, at=at)
-        ticket.assignee_id = self.rng.choice(self.leads).id
-
-    def _csat(self, ticket: TicketRow, mood: str, resolved_at: datetime) -> None:
-        if self.rng.random() > 0.6:
-            return
-        base = {"calm": 5, "confused": 4, "frustrated": 4, "angry": 3, "urgent": 4}[mood]
-        score = max(1, min(5, base + self.rng.choice([-2, -1, 0, 0, 0, 1])))
-        self.session.add(
-            CsatRow(
-                ticket_id=ticket.id,
-                score=score,
-                source="survey",
-                responded_at=self.later(resolved_at, timedelta(hours=self.rng.randrange(1, 30))),
-            )
-        )
-
-    def _showcase(self, customers: list[CustomerRow]) -> None:
+    def _showcase(self, walkthrough: list[CustomerRow]) -> None:
         """The walkthrough tickets README describes: they are the newest in the inbox."""
-        topics = {t.key: t for t in content.TOPICS}
+        words = content.WORDINGS
         at = self.now - timedelta(minutes=12)  # random tickets are at least 15 minutes old
-        simple, repeat, legal, returning = customers[-4:]
-        self._ticket(900, simple, topics["api-401"], "calm", at, status=TicketStatus.NEW, wording=(1, 2))
-        for k, days in enumerate((40, 21)):  # two earlier, resolved contacts about the same refund
+        simple, repeat, legal, returning = walkthrough
+        new, resolved = TicketStatus.NEW, TicketStatus.RESOLVED
+        # Anna asks where to create an API key: her first contact.
+        self._ticket(
+            900,
+            simple,
+            words["api-key-create"],
+            "calm",
+            at,
+            plot=Plot(words["api-key-create"], "calm", new),
+            telling=_Telling("plain", 1, 0, 0),
+        )
+        # Omar, politely, about the same late refund for the third time; the first two were answered and resolved.
+        late = words["refund-late"]
+        for k, days in enumerate((40, 21)):
             self._ticket(
-                901 + k,
-                repeat,
-                topics["refund-missing"],
-                "calm",
-                self.now - timedelta(days=days),
-                status=TicketStatus.RESOLVED,
+                901 + k, repeat, late, "calm", self.now - timedelta(days=days), plot=Plot(late, "calm", resolved)
             )
         self._ticket(
             903,
             repeat,
-            topics["refund-missing"],
+            late,
             "calm",
             at + timedelta(minutes=1),
-            status=TicketStatus.NEW,
-            wording=(2, 0),
+            plot=Plot(late, "calm", new),
+            telling=_Telling("plain", 1, 0, 2),
         )
+        # Freya threatens legal action over a double charge.
+        double = words["duplicate-charge"]
         self._ticket(
             904,
             legal,
-            topics["duplicate-charge"],
+            double,
             "angry",
             at + timedelta(minutes=2),
-            escalator="legal",
-            status=TicketStatus.NEW,
-            wording=(0, 0),
+            plot=Plot(double, "angry", new, escalator="legal"),
+            telling=_Telling("plain", None, 0, 0),
         )
         # Diego: his webhook endpoint was disabled a month ago; today he asks about webhook signatures.
+        disabled, mismatch = words["webhook-disabled"], words["signature-mismatch"]
         self._ticket(
             905,
             returning,
-            topics["webhooks-missing"],
+            disabled,
             "calm",
             self.now - timedelta(days=30),
-            status=TicketStatus.RESOLVED,
-            wording=(1, 1),
+            plot=Plot(disabled, "calm", resolved),
+            telling=_Telling("plain", 1, 0, 0),
         )
         self._ticket(
             906,
             returning,
-            topics["webhook-signature"],
+            mismatch,
             "confused",
             at + timedelta(minutes=3),
-            status=TicketStatus.NEW,
-            wording=(0, 0),
+            plot=Plot(mismatch, "confused", new),
+            telling=_Telling("plain", 0, 0, 0),
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from assist.demo import content
+from assist.demo import content, people
 from assist.dev.bench.loading import load, settle
 from assist.domain import Category, TicketQuery, TicketSort, TicketStatus
 from assist.errors import ValidationError
@@ -32,7 +32,7 @@ def fill(engine: Engine, *, tickets: int, seed: int = 1, facts: bool = True) -> 
     now = datetime.now(UTC)
     n_customers = max(1, tickets // 20)
     with engine.begin() as conn:
-        users = [{"id": i, "email": e, "name": n, "role": r} for i, (e, n, r) in enumerate(content.AGENTS, 1)]
+        users = [{"id": i, "email": e, "name": n, "role": r} for i, (e, n, r) in enumerate(people.AGENTS, 1)]
         load(conn, UserRow, users)
         load(
             conn,
@@ -46,13 +46,14 @@ def fill(engine: Engine, *, tickets: int, seed: int = 1, facts: bool = True) -> 
             rows: list[dict[str, Any]] = []
             for ticket_id in range(start + 1, min(tickets, start + 50_000) + 1):
                 topic = rng.choice(content.TOPICS)
+                wording = rng.choice(topic.wordings)  # subject and preview of one question
                 created = now - timedelta(minutes=rng.randrange(1, 365 * 24 * 60))
                 rows.append(
                     {
                         "id": ticket_id,
                         "customer_id": rng.randrange(1, n_customers + 1),
-                        "subject": rng.choice(topic.subjects),
-                        "preview": rng.choice(topic.problems),
+                        "subject": rng.choice(wording.subjects),
+                        "preview": rng.choice(wording.texts),
                         "channel": "email",
                         "status": rng.choices(STATUSES, STATUS_WEIGHTS)[0],
                         "priority": rng.randint(1, 10),

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from assist.demo import content as demo_content
+from assist.demo import voices
 from assist.dev.bench.timing import summary_ms
 from assist.domain import ContactHistory
 from assist.embeddings import Embedder
@@ -17,7 +18,7 @@ from assist.sentiment import SentimentModel, analyze
 
 
 def texts() -> list[str]:
-    opening = demo_content.OPENINGS
+    opening = voices.OPENINGS
     return [
         template.format(problem=problem)
         for topic in demo_content.TOPICS

@@ -1,0 +1,1 @@
+"""The demo's support topics, one module per category of questions."""
