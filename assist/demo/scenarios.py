@@ -33,11 +33,14 @@ class Script:
     style: str = "plain"  # plain | long | terse | non_native
     path: str = ""
     escalator: str | None = None
-    opening: int = 0  # which of the mood's openings
+    opening: int | None = 0  # which of the mood's openings (None = drawn)
+    text: int | None = None  # which of the wording's phrasings (None = drawn)
+    subject: int | None = None  # which of the wording's subjects (None = drawn)
     follow_up: int = 0  # which of the wording's follow-ups
     good: bool = False  # answered with the drafted reply sent as is, rated 5 stars
     tag: str = ""  # names this ticket's customer for a later script
     customer_of: str = ""  # written by the customer of the script tagged so (a returning customer)
+    account: int | None = None  # written by this walkthrough customer (README's scenarios)
 
 
 DAY = 24.0
@@ -130,3 +133,43 @@ RETURNING: tuple[Script, ...] = (
 )
 
 SCRIPTS: tuple[Script, ...] = REPEATS + SITUATIONS + RETURNING
+
+MINUTE = 1 / 60
+# README's walkthrough, the newest tickets in the inbox (drawn tickets are at least 15 minutes old), written by
+# customers who write nothing else: Anna (0) asks where to create an API key, her first contact; Omar (1), politely,
+# about the same late refund for the third time (the first two were answered and resolved); Freya (2) threatens
+# legal action over a double charge; Diego (3): his webhook endpoint was disabled a month ago, today he asks about
+# webhook signatures.
+WALKTHROUGH: tuple[Script, ...] = (
+    Script("api-key-create", 12 * MINUTE, NEW, "a simple question", opening=1, text=0, subject=0, account=0),
+    Script("refund-late", 40 * DAY, RESOLVED, "a first contact about a refund", opening=None, account=1),
+    Script("refund-late", 21 * DAY, RESOLVED, "a second contact about the same refund", opening=None, account=1),
+    Script(
+        "refund-late",
+        11 * MINUTE,
+        NEW,
+        "a third contact about the same refund",
+        opening=1,
+        text=0,
+        subject=2,
+        account=1,
+    ),
+    Script(
+        "duplicate-charge",
+        10 * MINUTE,
+        NEW,
+        "a legal threat",
+        mood="angry",
+        escalator="legal",
+        opening=None,
+        text=0,
+        subject=0,
+        account=2,
+    ),
+    Script(
+        "webhook-disabled", 30 * DAY, RESOLVED, "an earlier, other question", opening=1, text=0, subject=0, account=3
+    ),
+    Script(
+        "signature-mismatch", 9 * MINUTE, NEW, "a returning customer", mood="confused", text=0, subject=0, account=3
+    ),
+)

@@ -202,24 +202,24 @@ class _Seeder:
             escalator = rng.choice(["churn", "manager"] if wording.howto else ["legal", "churn", "manager"])
         self._ticket(n, customer, wording, mood, created_at, escalator=escalator)
 
-    def _scripted_ticket(self, n: int, created_at: datetime, script: scenarios.Script) -> None:
+    def _scripted_ticket(
+        self, n: int, created_at: datetime, script: scenarios.Script, accounts: list[CustomerRow] | None = None
+    ) -> None:
         """A script's ticket, from a customer whose plan has the feature and who has not asked it before."""
         wording = content.WORDINGS[script.wording]
-        if script.customer_of:
+        if script.account is not None and accounts:
+            customer = accounts[script.account]
+        elif script.customer_of:
             customer = self.tagged[script.customer_of]
         else:
-            candidates = [
-                (c, w)
-                for c, w in zip(self.customers, self.weights, strict=True)
-                if self._can_ask(c, wording) and not self.history.get((c.id, wording.key))
-            ]
+            can_ask = [(c, w) for c, w in zip(self.customers, self.weights, strict=True) if self._can_ask(c, wording)]
+            candidates = [(c, w) for c, w in can_ask if not self.history.get((c.id, wording.key))] or can_ask
             customer = self.rng.choices([c for c, _ in candidates], [w for _, w in candidates])[0]
         if script.tag:
             self.tagged[script.tag] = customer
         plot = Plot(wording, script.mood, script.status, script.path, script.escalator, script.follow_up, script.good)
-        self._ticket(
-            n, customer, wording, script.mood, created_at, plot=plot, telling=_Telling(script.style, script.opening)
-        )
+        telling = _Telling(script.style, script.opening, script.text, script.subject)
+        self._ticket(n, customer, wording, script.mood, created_at, plot=plot, telling=telling)
 
     def _ticket(
         self,
@@ -328,63 +328,5 @@ class _Seeder:
 
     def _showcase(self, walkthrough: list[CustomerRow]) -> None:
         """The walkthrough tickets README describes: they are the newest in the inbox."""
-        words = content.WORDINGS
-        at = self.now - timedelta(minutes=12)  # random tickets are at least 15 minutes old
-        simple, repeat, legal, returning = walkthrough
-        new, resolved = TicketStatus.NEW, TicketStatus.RESOLVED
-        # Anna asks where to create an API key: her first contact.
-        self._ticket(
-            900,
-            simple,
-            words["api-key-create"],
-            "calm",
-            at,
-            plot=Plot(words["api-key-create"], "calm", new),
-            telling=_Telling("plain", 1, 0, 0),
-        )
-        # Omar, politely, about the same late refund for the third time; the first two were answered and resolved.
-        late = words["refund-late"]
-        for k, days in enumerate((40, 21)):
-            self._ticket(
-                901 + k, repeat, late, "calm", self.now - timedelta(days=days), plot=Plot(late, "calm", resolved)
-            )
-        self._ticket(
-            903,
-            repeat,
-            late,
-            "calm",
-            at + timedelta(minutes=1),
-            plot=Plot(late, "calm", new),
-            telling=_Telling("plain", 1, 0, 2),
-        )
-        # Freya threatens legal action over a double charge.
-        double = words["duplicate-charge"]
-        self._ticket(
-            904,
-            legal,
-            double,
-            "angry",
-            at + timedelta(minutes=2),
-            plot=Plot(double, "angry", new, escalator="legal"),
-            telling=_Telling("plain", None, 0, 0),
-        )
-        # Diego: his webhook endpoint was disabled a month ago; today he asks about webhook signatures.
-        disabled, mismatch = words["webhook-disabled"], words["signature-mismatch"]
-        self._ticket(
-            905,
-            returning,
-            disabled,
-            "calm",
-            self.now - timedelta(days=30),
-            plot=Plot(disabled, "calm", resolved),
-            telling=_Telling("plain", 1, 0, 0),
-        )
-        self._ticket(
-            906,
-            returning,
-            mismatch,
-            "confused",
-            at + timedelta(minutes=3),
-            plot=Plot(mismatch, "confused", new),
-            telling=_Telling("plain", 0, 0, 0),
-        )
+        for k, script in enumerate(scenarios.WALKTHROUGH):
+            self._scripted_ticket(900 + k, self.now - timedelta(hours=script.hours_ago), script, walkthrough)
