@@ -4,7 +4,7 @@ threads in many moods, replies, escalations and CSAT, spread over the last 90 da
 The same `seed` and `now` give the same workspace. `seed_demo` does nothing when the database
 already holds tickets, so it is safe to call on every start.
 
-Coherence, which `tests/test_demo_content.py` checks: a ticket's subject and first message come from one
+Coherence, which `tests/test_demo_coherence.py` checks: a ticket's subject and first message come from one
 wording; a customer asks only about features their plan has; every agent reply is the one written for
 what the customer asked; "I already wrote to you about this" appears only when they did, about the same wording.
 """

@@ -3,7 +3,7 @@ Lumen; each question (a *wording*) carries its own subjects, the ways customers 
 sentences that answer it, the reply a good agent sent, and what customers wrote next.
 
 Every reply is grounded: `answer` holds the article's own sentences (verbatim, markdown removed) that the
-reply is built on, and `tests/test_demo_content.py` checks them against `kb_docs/`.
+reply is built on, and `tests/test_demo_coherence.py` checks them against `kb_docs/`.
 """
 
 from __future__ import annotations

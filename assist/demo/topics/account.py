@@ -711,7 +711,7 @@ DELETION = topic(
         "deactivated at once and permanently deleted after 30 days.",
         (
             FollowUp(
-                "Before we do that, can we keep a copy of our invoices and time entries?",
+                "Before we do that, can we keep a copy of our projects and invoices?",
                 ("Deleting is permanent after the grace period. Export your data first",),
                 "Yes, and it's worth doing first, since deletion is permanent after the 30 days: run a full export under "
                 "Settings → Workspace → Export data and keep the ZIP before you delete.",
