@@ -153,7 +153,7 @@ class Story:
         # The demo team edits more than the shipped model expects (its confidence runs high), so the Metrics
         # calibration chart has something to show before and after `train confidence --from-db`. (The bias was -0.9
         # while the old edits were long enough to count as rewrites by themselves; with edits that are light, -1.6
-        # keeps the gap the chart shows: ECE as shown 0.18-0.28 over seeds 1-7, as before.)
+        # keeps the gap the chart shows: ECE as shown 0.18-0.28 on seeds 1-4 and 7, as before.)
         confidence = round(rng.uniform(0.85, 0.97) if plot.good else rng.uniform(0.2, 0.97), 4)
         light = rng.random() < 1 / (1 + math.exp(-(1.8 * math.log(confidence / (1 - confidence)) - 1.6)))
         if plot.good:
