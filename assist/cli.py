@@ -563,6 +563,37 @@ def mail_poll(watch: bool) -> None:
         show(poll(engine, settings))
 
 
+@mail.command("quarantine")
+@friendly_errors
+def mail_quarantine() -> None:
+    """List mail the poll could not store (kept whole, with the reason); one JSON line each."""
+    from assist.factories import build_engine
+    from assist.mail_in import quarantined
+
+    for held in quarantined(build_engine(get_settings()), actor=_operator("cli:mail")):
+        click.echo(held.model_dump_json())
+
+
+@mail.command("retry")
+@click.argument("quarantine_id", type=int)
+@friendly_errors
+def mail_retry(quarantine_id: int) -> None:
+    """Try a quarantined mail again: it becomes a ticket, or stays quarantined with the new reason."""
+    from assist.factories import build_engine
+    from assist.mail_in import retry
+
+    settings = get_settings()
+    result = retry(
+        build_engine(settings),
+        quarantine_id=quarantine_id,
+        actor=_operator("cli:mail"),
+        max_chars=settings.max_message_chars,
+    )
+    click.echo(json.dumps(result.__dict__))
+    if result.ticket_id is None:
+        raise click.exceptions.Exit(1)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8700, show_default=True)

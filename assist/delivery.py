@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import smtplib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ import httpx
 from sqlalchemy import Engine, select
 
 from assist.config import Settings
+from assist.mail_headers import clean_header, is_plain_address
 from assist.signing import signature
 from assist.store.db import session_scope
 from assist.store.models import OutboxRow, utcnow
@@ -25,7 +27,7 @@ from assist.store.models import OutboxRow, utcnow
 Transport = Callable[[OutboxRow], None]  # raises on failure
 MAX_BACKOFF = timedelta(hours=1)
 
-_REPLY_ID = re.compile(r"^<assist\.(\d+)\.\d+@")
+_DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,200}$")
 
 
 def channel(settings: Settings) -> str:
@@ -54,31 +56,40 @@ def _smtp(settings: Settings, row: OutboxRow) -> None:
             smtp.starttls()
         if settings.smtp_user and settings.smtp_password:
             smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-        smtp.send_message(message)
+        smtp.send_message(message, to_addrs=[str(message["To"])])  # only ever the customer
 
 
 def reply_email(settings: Settings, row: OutboxRow) -> EmailMessage:
-    """The reply as an email in the customer's thread (In-Reply-To / References their last mail)."""
+    """The reply as an email in the customer's thread (In-Reply-To / References their last mail).
+
+    Every header value passes `clean_header`, whatever was stored: a subject that arrived with a line
+    break (an RFC 2047 encoded CRLF + "Bcc:") is one line here, so the reply is sent and injects nothing.
+
+    Raises:
+        ValueError: the recipient is not one plain address (the attempt fails and is shown, never sent
+            elsewhere).
+    """
+    recipient = clean_header(row.recipient)
+    if not is_plain_address(recipient):
+        raise ValueError(f"the recipient {recipient[:80]!r} is not one plain e-mail address; correct the customer's")
     message = EmailMessage()
-    message["From"], message["To"] = settings.smtp_from, row.recipient
-    message["Subject"] = f"Re: {row.subject} [#{row.ticket_id}]"  # the tag threads a reply with stripped headers
-    message["Message-ID"] = reply_message_id(row.ticket_id, row.message_id, settings.smtp_from)
-    if row.in_reply_to:
-        message["In-Reply-To"] = row.in_reply_to
-        message["References"] = row.in_reply_to
+    message["From"], message["To"] = clean_header(settings.smtp_from), recipient
+    # The tag threads a reply whose headers were stripped; the subject is cut so that the tag always fits.
+    message["Subject"] = f"Re: {clean_header(row.subject, limit=300)} [#{row.ticket_id}]"
+    message["Message-ID"] = clean_header(row.message.external_id or new_message_id(settings.smtp_from))
+    answered = clean_header(row.in_reply_to or "")
+    if answered:
+        message["In-Reply-To"] = message["References"] = answered
     message.set_content(row.body)
     return message
 
 
-def reply_message_id(ticket_id: int, message_id: int, sender: str) -> str:
-    """Our replies' Message-ID names the ticket, so the customer's answer finds it (`ticket_of_reply`)."""
-    return f"<assist.{ticket_id}.{message_id}@{sender.rpartition('@')[2] or 'assist.local'}>"
-
-
-def ticket_of_reply(message_id: str) -> int | None:
-    """The ticket named by one of our replies' Message-IDs (`reply_message_id`); None for any other."""
-    ours = _REPLY_ID.match(message_id)
-    return int(ours.group(1)) if ours else None
+def new_message_id(sender: str) -> str:
+    """A Message-ID for one of our replies: random, so nobody can guess it from the ticket number (the old
+    `<assist.<ticket>.<n>@...>` could be). It is stored as the reply's external id, so the customer's
+    answer citing it finds the ticket (`mail_threading.thread_of`)."""
+    domain = clean_header(sender).rpartition("@")[2].strip("<> ")
+    return f"<assist.{secrets.token_urlsafe(18)}@{domain if _DOMAIN.match(domain) else 'assist.local'}>"
 
 
 def _webhook(settings: Settings, row: OutboxRow) -> None:

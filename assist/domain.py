@@ -522,3 +522,17 @@ class OpenTicket(_Model):
     fresh: bool  # computed just now (False: precomputed for this ticket version)
     reply: ReplyState = ReplyState.DRAFT
     owned_by_viewer: bool = False
+
+
+class QuarantinedMail(_Model):
+    """A mail the poll could not store, set aside with the reason (`mail_in.receive`)."""
+
+    id: int
+    quarantined_at: datetime
+    mailbox: str
+    uid: int
+    sender: str
+    subject: str
+    reason: str
+    size: int  # bytes
+    attempts: int

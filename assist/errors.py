@@ -17,7 +17,8 @@ Every message says what happened and what to do next.
     ├── PermissionDeniedError  the signed-in role may not do this
     ├── DraftingError          the LLM gave no usable draft (the drafter falls back to the offline draft)
     └── (ValidationError)
-        └── SurveyError        a CSAT survey link cannot be used; the message is written for the customer
+        ├── SurveyError        a CSAT survey link cannot be used; the message is written for the customer
+        └── UnreadableMailError  a mail built as no mail program builds one (it is quarantined)
 """
 
 from __future__ import annotations
@@ -85,3 +86,7 @@ class DraftingError(AssistError):
 
 class SurveyError(ValidationError):
     """The survey link cannot be used; the message is written for the customer."""
+
+
+class UnreadableMailError(ValidationError):
+    """A mail built as no mail program builds one (parts nested too deep); the poll quarantines it."""

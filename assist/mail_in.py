@@ -1,57 +1,54 @@
 """Email in: `python -m assist mail poll [--watch]` turns a support mailbox into tickets.
 
-Each new message becomes a ticket, or a message on the ticket it answers: found by the Message-IDs in
-In-Reply-To / References (the customer's earlier mail, or one of our replies, whose Message-ID names
-the ticket: `assist.delivery.reply_message_id`), else by a `[#123]` tag in the subject from the same
-customer. Only the newest words are stored: quoted history and the signature are cut by
-mail-parser-reply; attachments are listed by name and size.
+Each new message becomes a ticket, or a message on the ticket it answers, decided by
+`mail_threading.thread_of`: a mail joins a ticket it cites (In-Reply-To / References naming a stored
+Message-ID, ours or the customer's, or a `[#123]` subject tag) only when it comes from that ticket's
+customer; anything else is a new ticket with a note naming the ticket it referred to. Only the newest
+words are stored (`mail_parse`); a long mail is shortened with a visible note, never refused.
+
+No single message can stop intake: `receive` stores a message or, whatever goes wrong with it,
+quarantines it whole with the reason (`mail quarantine`, the Admin page, with a Retry), and the read
+position moves on. Only an unreachable database stops a poll (the next poll reads that message again).
 
 Exactly once: the mailbox is read by UID above the stored cursor (UIDVALIDITY + last UID, advanced
-after each message is stored), and every message is stored with its Message-ID, which the store
-keeps unique per ticket. A poll killed between the two re-reads that one message on restart and the
-Message-ID answers "unchanged"; a message delivered twice is answered the same way.
+after each message is stored or quarantined), and every message is stored with its Message-ID, which
+the store keeps unique per ticket. A poll killed between the two re-reads that one message on restart
+and the Message-ID answers "unchanged" (a quarantined one is recognised by its digest); a message
+delivered twice is answered the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 
 from assist.config import Settings
-from assist.delivery import ticket_of_reply
-from assist.domain import ImportField
-from assist.errors import AssistError, ConfigError
+from assist.domain import AuthorRole, ImportField, QuarantinedMail, User
+from assist.errors import AssistError, ConfigError, ValidationError
 from assist.intake import append_from_customer, exactly_once, take_in
+from assist.mail_parse import InboundMail, parse, summary
+from assist.mail_threading import Citation, note_for, thread_of
+from assist.store import audit
+from assist.store import mail as mail_store
 from assist.store.db import session_scope
 from assist.store.models import MailCursorRow, MessageRow, TicketRow
+from assist.store.tickets import add_message
+from assist.users import require
+
+__all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
 
 ACTOR = "intake:mail"
 FETCH_BATCH = 20
-_MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
-_TAG = re.compile(r"\[#(\d+)\]")
-
-
-@dataclass(frozen=True)
-class InboundMail:
-    message_id: str
-    sender: str
-    name: str
-    subject: str
-    body: str  # the newest words, attachments listed at the end
-    answers: tuple[str, ...]  # Message-IDs from In-Reply-To, then References (newest first)
-    sent_at: datetime | None
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,69 +56,125 @@ class PollReport:
     created: list[int] = field(default_factory=list)
     appended: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    quarantined: list[int] = field(default_factory=list)  # quarantine ids (`mail quarantine` lists them)
+    errors: list[str] = field(default_factory=list)  # one line per message that was not stored, and why
 
 
-def parse(raw: bytes) -> InboundMail:
-    """One RFC 5322 message as the parts a ticket needs."""
-    from mailparser_reply import EmailReplyParser
+@dataclass(frozen=True)
+class Received:
+    outcome: str  # "created" | "appended" | "unchanged" | "quarantined"
+    ticket_id: int | None = None
+    quarantine_id: int | None = None
+    reason: str = ""
 
-    message: Any = BytesParser(policy=policy.default).parsebytes(raw)
-    (name, sender), *_ = getaddresses([str(message.get("From", ""))]) or [("", "")]
-    text = _text(message)
-    newest = EmailReplyParser(languages=["en"]).read(text=text).replies
-    body = (newest[0].body if newest and newest[0].body.strip() else text).strip()
-    files = [
-        f"{part.get_filename()} ({_size(len(part.get_payload(decode=True) or b''))})"
-        for part in message.walk()
-        if part.get_filename()
-    ]
-    if files:
-        body = f"{body}\n\n[Attachments: {', '.join(files)}]".strip()
-    answers = _MESSAGE_IDS.findall(str(message.get("In-Reply-To", "")))
-    answers += reversed(_MESSAGE_IDS.findall(str(message.get("References", ""))))
-    found = _MESSAGE_IDS.findall(str(message.get("Message-ID", "")))
-    message_id = found[0] if found else f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id>"
-    return InboundMail(
-        message_id=message_id[:200],
-        sender=sender.strip().lower(),
-        name=name.strip(),
-        subject=str(message.get("Subject", "")).strip(),
-        body=body or "(no text)",
-        answers=tuple(dict.fromkeys(answers)),
-        sent_at=_date(str(message.get("Date", ""))),
-    )
+
+@dataclass(frozen=True)
+class _NewTicket:
+    external_id: str
+    refused: tuple[Citation, ...]
+
+
+def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: int) -> Received:
+    """One message, whatever it holds: stored on a ticket, or quarantined with the reason.
+
+    Raises only when the database cannot be reached (OperationalError, InterfaceError): that is no
+    fault of the message, and the next poll reads it again."""
+    stored = _attempt(engine, raw, max_chars=max_chars)
+    if not isinstance(stored, str):
+        ticket_id, outcome = stored
+        return Received(outcome=outcome, ticket_id=ticket_id)
+    sender, subject = summary(raw)
+    with session_scope(engine) as session:
+        quarantine_id = mail_store.quarantine(
+            session,
+            digest=hashlib.sha256(raw).hexdigest(),
+            mailbox=mailbox[:400],
+            uid=uid,
+            sender=sender[:320],
+            subject=subject,
+            reason=stored,
+            raw=raw,
+        )
+    return Received(outcome="quarantined", quarantine_id=quarantine_id, reason=stored)
+
+
+def _attempt(engine: Engine, raw: bytes, *, max_chars: int) -> tuple[int, str] | str:
+    """(ticket id, outcome) when the message is stored, else the reason it could not be."""
+    try:
+        return store(engine, parse(raw, max_chars=max_chars), max_chars=max_chars)
+    except (OperationalError, InterfaceError):
+        raise
+    except AssistError as e:
+        return str(e)[:1000]
+    except Exception as e:  # any other failure is this message's alone: keep it and move on
+        log.exception("mail could not be stored; quarantined")
+        return f"{type(e).__name__}: {str(e)[:500]} (a defect: report it with the quarantined mail)"
 
 
 def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, str]:
     """(ticket id, "created" | "appended" | "unchanged") for one message, exactly once."""
-
-    def into_its_thread(session: Any) -> tuple[int, str] | None:
-        ticket = _thread_of(session, mail)
-        if ticket is None:
-            return None
-        outcome = append_from_customer(
-            session, ticket, body=mail.body, key=mail.message_id, actor=ACTOR, at=mail.sent_at, max_chars=max_chars
+    if not mail.sender:
+        raise ValidationError(
+            "the mail names no sender address in From, so there is no customer to answer. "
+            "Read it in the mailbox and open a ticket by hand if it needs one."
         )
-        return ticket.id, outcome
 
-    threaded = exactly_once(engine, into_its_thread)
-    if threaded is not None:
-        return threaded
+    def join(session: Session) -> tuple[int, str] | _NewTicket:
+        threading = thread_of(session, mail)
+        if threading.ticket is None:
+            return _NewTicket(external_id=_external_id(session, mail), refused=threading.refused)
+        outcome = append_from_customer(
+            session,
+            threading.ticket,
+            body=mail.body,
+            key=mail.message_id,
+            actor=ACTOR,
+            at=mail.sent_at,
+            max_chars=max_chars,
+        )
+        return threading.ticket.id, outcome
+
+    joined = exactly_once(engine, join)
+    if not isinstance(joined, _NewTicket):
+        return joined
     values = {
-        ImportField.EXTERNAL_ID: f"mail:{mail.message_id}"[:100],
+        ImportField.EXTERNAL_ID: joined.external_id,
         ImportField.CUSTOMER_EMAIL: mail.sender,
         ImportField.CUSTOMER_NAME: mail.name,
-        ImportField.SUBJECT: mail.subject[:300],
+        ImportField.SUBJECT: mail.subject,
         ImportField.BODY: mail.body,
         ImportField.MESSAGE_ID: mail.message_id,
         ImportField.CREATED: mail.sent_at.isoformat() if mail.sent_at else "",
     }
-    return take_in(engine, values, actor=ACTOR, max_chars=max_chars)
+    ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=max_chars)
+    note = note_for(mail, joined.refused)
+    if note:
+        exactly_once(engine, lambda session: _add_note(session, ticket_id, mail, note))
+    return ticket_id, outcome
+
+
+def _external_id(session: Session, mail: InboundMail) -> str:
+    """The new ticket's external id: `mail:<Message-ID>`, unless a ticket of another customer holds that
+    id already (anyone can reuse a Message-ID): then one derived from the sender as well."""
+    plain = f"mail:{mail.message_id}"[:100]
+    holder = session.scalar(select(TicketRow).where(TicketRow.external_id == plain))
+    if holder is None or holder.customer.email.strip().lower() == mail.sender:
+        return plain
+    return "mail:" + hashlib.sha256(f"{mail.sender}\n{mail.message_id}".encode()).hexdigest()[:40]
+
+
+def _add_note(session: Session, ticket_id: int, mail: InboundMail, note: str) -> None:
+    """The intake's internal note on a new ticket, once (keyed by the mail's Message-ID)."""
+    key = f"note:{mail.message_id}"[:200]
+    if session.scalar(select(MessageRow.id).where(MessageRow.ticket_id == ticket_id, MessageRow.external_id == key)):
+        return
+    ticket = session.get_one(TicketRow, ticket_id)
+    add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=note, actor=ACTOR, external_id=key)
 
 
 def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] = lambda _: None) -> PollReport:
-    """Read every message above the cursor, oldest first; the cursor moves after each stored message."""
+    """Read every message above the cursor, oldest first; the cursor moves after each message, stored
+    or quarantined."""
     report = PollReport()
     with connect(settings) as client:
         selected = client.select_folder(settings.imap_folder, readonly=True)
@@ -134,15 +187,52 @@ def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] 
             fetched = client.fetch(chunk, ["BODY.PEEK[]"])
             for uid in chunk:
                 raw = fetched.get(uid, {}).get(b"BODY[]", b"")
-                try:
-                    ticket_id, outcome = store(engine, parse(raw), max_chars=settings.max_message_chars)
-                    getattr(report, outcome).append(ticket_id)
-                    if outcome != "unchanged":
-                        announce(ticket_id)
-                except AssistError as e:  # a message we cannot take is reported, not retried forever
-                    report.errors.append(f"UID {uid}: {e}")
+                if not raw:
+                    report.errors.append(f"UID {uid}: the server returned no message (deleted meanwhile?)")
+                else:
+                    received = receive(engine, raw, mailbox=mailbox, uid=uid, max_chars=settings.max_message_chars)
+                    if received.quarantine_id is not None:
+                        report.quarantined.append(received.quarantine_id)
+                        report.errors.append(f"UID {uid}: quarantined (#{received.quarantine_id}): {received.reason}")
+                    elif received.ticket_id is not None:
+                        getattr(report, received.outcome).append(received.ticket_id)
+                        if received.outcome != "unchanged":
+                            announce(received.ticket_id)
                 _advance(engine, mailbox, validity, uid)
     return report
+
+
+def quarantined(engine: Engine, *, actor: User) -> list[QuarantinedMail]:
+    """Mails the poll could not store, newest first (admins)."""
+    require(actor, action="see mail that could not be read")
+    with session_scope(engine) as session:
+        return mail_store.waiting(session)
+
+
+def retry(engine: Engine, *, quarantine_id: int, actor: User, max_chars: int) -> Received:
+    """Try a quarantined mail again (after an upgrade, say): stored, or still quarantined with the new reason.
+
+    Raises:
+        NotFoundError: no such quarantined mail waits (a retry stored it already).
+    """
+    require(actor, action="retry mail that could not be read")
+    with session_scope(engine) as session:
+        raw = mail_store.held(session, quarantine_id).raw
+    stored = _attempt(engine, raw, max_chars=max_chars)
+    ticket_id, reason = (None, stored) if isinstance(stored, str) else (stored[0], "")
+    with session_scope(engine) as session:
+        mail_store.retried(session, quarantine_id, ticket_id=ticket_id, reason=reason)
+        audit.record(
+            session,
+            actor=actor.email,
+            action="mail.retry",
+            entity_type="mail_quarantine",
+            entity_id=quarantine_id,
+            detail={"ticket_id": ticket_id, "reason": reason[:200]},
+        )
+    if isinstance(stored, str):
+        return Received(outcome="quarantined", quarantine_id=quarantine_id, reason=stored)
+    return Received(outcome=stored[1], ticket_id=stored[0])
 
 
 def watch(
@@ -178,21 +268,6 @@ def connect(settings: Settings) -> Iterator[Any]:
             client.logout()
 
 
-def _thread_of(session: Any, mail: InboundMail) -> TicketRow | None:
-    for answered in mail.answers:
-        ticket_id = ticket_of_reply(answered)
-        if ticket_id is None:
-            ticket_id = session.scalar(select(MessageRow.ticket_id).where(MessageRow.external_id == answered).limit(1))
-        ticket: TicketRow | None = session.get(TicketRow, ticket_id) if ticket_id is not None else None
-        if ticket is not None:
-            return ticket
-    tag = _TAG.search(mail.subject)
-    tagged: TicketRow | None = session.get(TicketRow, int(tag.group(1))) if tag else None
-    if tagged is not None and tagged.customer.email.lower() == mail.sender:
-        return tagged
-    return None
-
-
 def _cursor(engine: Engine, mailbox: str, validity: int) -> int:
     with session_scope(engine) as session:
         row = session.get(MailCursorRow, mailbox)
@@ -206,27 +281,3 @@ def _advance(engine: Engine, mailbox: str, validity: int, uid: int) -> None:
             session.add(MailCursorRow(mailbox=mailbox, uidvalidity=validity, last_uid=uid))
         else:
             row.uidvalidity, row.last_uid = validity, max(uid, row.last_uid if row.uidvalidity == validity else 0)
-
-
-def _text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    content = str(part.get_content())
-    if part.get_content_type() == "text/html":
-        from bs4 import BeautifulSoup
-
-        content = BeautifulSoup(content, "html.parser").get_text("\n")
-    return content
-
-
-def _date(value: str) -> datetime | None:
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

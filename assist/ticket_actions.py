@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings
 from assist.csat import issue_token, survey_url
-from assist.delivery import channel, deliver_due, transport
+from assist.delivery import channel, deliver_due, new_message_id, transport
 from assist.domain import (
     Assistance,
     AuthorRole,
@@ -125,6 +125,7 @@ def send_reply(
             body=body,
             actor=actor.email,
             max_chars=settings.max_message_chars,
+            external_id=new_message_id(settings.smtp_from),  # the reply's Message-ID: random, kept for threading
         )
         message.author_user_id = actor.id
         draft = session.get(DraftRow, draft_id) if draft_id is not None else None

@@ -1,4 +1,4 @@
-"""Admin: users and roles, macros, and the audit log."""
+"""Admin: users and roles, macros, mail that could not be read, and the audit log."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +10,7 @@ from assist.csv_export import to_csv
 from assist.domain import Role
 from assist.errors import AssistError
 from assist.users import change_role, create_user, list_users, reset_password, set_active
-from ui import auth, macro_view, resources, state
+from ui import auth, macro_view, mail_view, resources, state
 from ui.guard import show_error
 
 state.init()
@@ -83,6 +83,7 @@ with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from 
         show_error(e)
 
 macro_view.macro_admin(engine, user)
+mail_view.quarantine_admin(engine, user, resources.settings())
 
 st.subheader("Audit log")
 today = datetime.now(UTC).date()

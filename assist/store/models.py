@@ -343,6 +343,8 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
     in_reply_to: Mapped[str | None] = mapped_column(String(200))  # the customer's Message-ID, for mail threading
 
+    message: Mapped[MessageRow] = relationship()  # the reply; its external id is the Message-ID it is mailed with
+
 
 class MailCursorRow(Base):
     """How far a mailbox was read: a new UIDVALIDITY means its UIDs were renumbered (start again; the
@@ -354,6 +356,28 @@ class MailCursorRow(Base):
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MailQuarantineRow(Base):
+    """A mail that could not be stored, kept whole with the reason: the poll moved on past it, an admin
+    sees it and may retry it (after an upgrade, say). `digest` (SHA-256 of the raw bytes) keeps a
+    message that is read again from being quarantined twice."""
+
+    __tablename__ = "mail_quarantine"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    mailbox: Mapped[str] = mapped_column(String(400))
+    uid: Mapped[int] = mapped_column(BigInteger)
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    quarantined_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    retried_at: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()  # a retry stored it
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
 
 
 class SurveyTokenRow(Base):

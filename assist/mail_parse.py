@@ -1,0 +1,75 @@
+"""One raw e-mail as the parts a ticket needs, read without trusting anything in it.
+
+Headers go through `mail_headers` (decoded with a charset fallback, cleaned of line breaks, the sender
+read by address and not by display name), the parts through `mail_mime` (no recursion, nesting and
+part counts capped), the words through `mail_text` (bounded quote finding; shortened, never refused).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from assist.mail_headers import clean_header, decode_words, message_ids, raw_text, sender_of, unfold
+from assist.mail_mime import read_headers, read_mime
+from assist.mail_text import fit, html_text, newest_words
+
+SUBJECT_CHARS = 300  # what a ticket's subject holds
+MESSAGE_ID_CHARS = 200  # what a message's external id holds
+
+
+@dataclass(frozen=True)
+class InboundMail:
+    message_id: str
+    sender: str  # the From address, normalised; "" when the mail names none
+    sender_certain: bool  # From is plainly one mailbox: only then may the mail join an existing ticket
+    name: str
+    subject: str  # one line, decoded, cleaned (`mail_headers.clean_header`)
+    body: str  # the newest words, shortened to fit, attachments listed at the end
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]  # newest first
+    sent_at: datetime | None
+
+
+def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
+    """One RFC 5322 message as the parts a ticket needs; the body never longer than `max_chars`.
+
+    Raises:
+        UnreadableMailError: parts nested deeper than any mail program writes (the poll quarantines it).
+    """
+    parts = read_mime(raw)
+    sender = sender_of(parts.header("From"))
+    text = parts.plain if parts.plain is not None else html_text(parts.html) if parts.html is not None else ""
+    body = fit(newest_words(text), parts.attachments, more=parts.unread, max_chars=max_chars, cut=parts.text_cut)
+    found = message_ids(parts.header("Message-ID"))
+    message_id = found[0] if found else f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id>"
+    return InboundMail(
+        message_id=message_id[:MESSAGE_ID_CHARS],
+        sender=sender.address,
+        sender_certain=sender.certain,
+        name=sender.name,
+        subject=decode_words(parts.header("Subject"), limit=SUBJECT_CHARS),
+        body=body or "(no text)",
+        in_reply_to=message_ids(parts.header("In-Reply-To")),
+        references=tuple(reversed(message_ids(parts.header("References")))),
+        sent_at=_date(parts.header("Date")),
+    )
+
+
+def summary(raw: bytes) -> tuple[str, str]:
+    """(sender, subject) of a mail for the quarantine list, as far as they can be read; never raises."""
+    try:
+        parts = read_headers(raw[:200_000])
+        return sender_of(parts.header("From")).address, decode_words(parts.header("Subject"), limit=SUBJECT_CHARS)
+    except Exception:  # the quarantine must record even a mail nothing can be read from
+        return "", ""
+
+
+def _date(value: str) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(clean_header(raw_text(unfold(value)))[:200])
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,0 +1,83 @@
+"""Mail repository: the tickets a mail cites, and the quarantine of mails that could not be stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assist.domain import QuarantinedMail
+from assist.errors import NotFoundError
+from assist.store.models import MailQuarantineRow, MessageRow, TicketRow, utcnow
+
+MAX_CITED = 20  # tickets one Message-ID can name (the same id on several tickets is rare, never many)
+
+
+def tickets_holding(session: Session, message_id: str) -> list[TicketRow]:
+    """The tickets with a message stored under this Message-ID: a customer's mail, or one of our replies
+    (`delivery.new_message_id`); oldest ticket first."""
+    ids = session.scalars(
+        select(MessageRow.ticket_id)
+        .where(MessageRow.external_id == message_id)
+        .distinct()
+        .order_by(MessageRow.ticket_id)
+        .limit(MAX_CITED)
+    ).all()
+    return [session.get_one(TicketRow, ticket_id) for ticket_id in ids]
+
+
+def quarantine(
+    session: Session, *, digest: str, mailbox: str, uid: int, sender: str, subject: str, reason: str, raw: bytes
+) -> int:
+    """Keep a mail that could not be stored; the same bytes again update the reason, never a second row."""
+    row = session.scalar(select(MailQuarantineRow).where(MailQuarantineRow.digest == digest))
+    if row is None:
+        row = MailQuarantineRow(
+            digest=digest, mailbox=mailbox, uid=uid, sender=sender, subject=subject, reason=reason, raw=raw
+        )
+        session.add(row)
+        session.flush()
+    else:
+        row.reason = reason
+    return row.id
+
+
+def waiting(session: Session, *, limit: int = 200) -> list[QuarantinedMail]:
+    """Quarantined mails not yet stored by a retry, newest first."""
+    rows = session.execute(
+        select(MailQuarantineRow, func.length(MailQuarantineRow.raw))
+        .where(MailQuarantineRow.resolved_at.is_(None))
+        .order_by(MailQuarantineRow.quarantined_at.desc(), MailQuarantineRow.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        QuarantinedMail(
+            id=row.id,
+            quarantined_at=row.quarantined_at,
+            mailbox=row.mailbox,
+            uid=row.uid,
+            sender=row.sender,
+            subject=row.subject,
+            reason=row.reason,
+            size=size or 0,
+            attempts=row.attempts,
+        )
+        for row, size in rows
+    ]
+
+
+def held(session: Session, quarantine_id: int) -> MailQuarantineRow:
+    row = session.get(MailQuarantineRow, quarantine_id)
+    if row is None or row.resolved_at is not None:
+        raise NotFoundError(f"No quarantined mail #{quarantine_id} waits for a retry; reload the list.")
+    return row
+
+
+def retried(session: Session, quarantine_id: int, *, ticket_id: int | None, reason: str) -> None:
+    """Record a retry: stored on `ticket_id`, or failed again for `reason`."""
+    row = session.get_one(MailQuarantineRow, quarantine_id)
+    row.attempts += 1
+    row.retried_at = utcnow()
+    if ticket_id is not None:
+        row.resolved_at, row.ticket_id = row.retried_at, ticket_id
+    else:
+        row.reason = reason
