@@ -30,7 +30,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Codecs that are text encodings by name but unfit for hostile input: punycode decodes in quadratic time,
 # idna refuses `errors="replace"`, the escape codecs turn text into code points it never held.
 _UNSAFE_CODECS = frozenset({"punycode", "idna", "undefined", "unicode_escape", "raw_unicode_escape"})
-_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,250}>")
 _ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]\\]{1,64}@[^@\s<>,;:\"()\[\]\\]{1,255}$")
 _ANGLE_ONLY = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>]*)>\s*$")
 

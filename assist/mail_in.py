@@ -84,10 +84,12 @@ def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: in
         ticket_id, outcome = stored
         return Received(outcome=outcome, ticket_id=ticket_id)
     sender, subject = summary(raw)
-    with session_scope(engine) as session:
-        quarantine_id = mail_store.quarantine(
+    digest = hashlib.sha256(raw).hexdigest()
+
+    def keep(session: Session) -> int:
+        return mail_store.quarantine(
             session,
-            digest=hashlib.sha256(raw).hexdigest(),
+            digest=digest,
             mailbox=mailbox[:400],
             uid=uid,
             sender=sender[:320],
@@ -95,6 +97,8 @@ def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: in
             reason=stored,
             raw=raw,
         )
+
+    quarantine_id = exactly_once(engine, keep)  # a second poller keeping the same bytes finds the first row
     return Received(outcome="quarantined", quarantine_id=quarantine_id, reason=stored)
 
 

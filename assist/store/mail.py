@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from assist.domain import QuarantinedMail
 from assist.errors import NotFoundError
@@ -45,6 +45,7 @@ def waiting(session: Session, *, limit: int = 200) -> list[QuarantinedMail]:
     """Quarantined mails not yet stored by a retry, newest first."""
     rows = session.execute(
         select(MailQuarantineRow, func.length(MailQuarantineRow.raw))
+        .options(defer(MailQuarantineRow.raw))  # the list needs the size, not megabytes of mail
         .where(MailQuarantineRow.resolved_at.is_(None))
         .order_by(MailQuarantineRow.quarantined_at.desc(), MailQuarantineRow.id.desc())
         .limit(limit)

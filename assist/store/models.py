@@ -140,7 +140,11 @@ class MessageRow(Base):
     __tablename__ = "messages"
     # A message from outside (an import row, a helpdesk event, an email) carries its source's id, so
     # delivering it again adds nothing.
-    __table_args__ = (UniqueConstraint("ticket_id", "external_id", name="uq_messages_ticket_external"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "external_id", name="uq_messages_ticket_external"),
+        # Mail threading looks a Message-ID up across all tickets (mail_threading.thread_of).
+        Index("ix_messages_external_id", "external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)

@@ -1,4 +1,5 @@
-"""mail quarantine: a message that could not be stored is kept with its reason, and the poll moves on
+"""mail quarantine: a message that could not be stored is kept with its reason, and the poll moves on;
+messages indexed by external id (mail threading looks a Message-ID up across all tickets)
 
 Revision ID: 0015
 Revises: 0013
@@ -39,8 +40,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest"),
     )
     op.create_index("ix_mail_quarantine_quarantined_at", "mail_quarantine", ["quarantined_at"])
+    op.create_index("ix_messages_external_id", "messages", ["external_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_external_id", table_name="messages")
     op.drop_index("ix_mail_quarantine_quarantined_at", table_name="mail_quarantine")
     op.drop_table("mail_quarantine")
