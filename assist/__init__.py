@@ -23,6 +23,8 @@ Where things live:
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
     intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent
+    mail_in         e-mail in: poll, store or quarantine each message (`receive`); mail_threading decides
+                    which ticket a mail may join; mail_headers/mail_mime/mail_text/mail_parse read it safely
     preparation     which tickets wait for their assistance; the embedded worker that prepares them
     work_queue      RQ jobs on Redis for `python -m assist worker` processes on any number of machines
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
