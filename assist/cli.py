@@ -649,6 +649,8 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  row {warning.row} (imported): {warning.error}", err=True)
     if not no_assist and (report.created or report.appended):
         from assist.factories import build_assistant
         from assist.pipeline import precompute_many
@@ -688,6 +690,8 @@ def csat_import(path: Path, actor: str) -> None:
     )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  row {warning.row} (imported): {warning.error}", err=True)
     if report.errors:
         raise SystemExit(1)
 
