@@ -581,11 +581,10 @@ def serve(host: str, port: int, workers: int | None) -> None:
     settings = get_settings()
     if settings.queue_url:  # the workers are `python -m assist worker` processes: hand them the arrivals
         from assist.factories import build_engine
-        from assist.work_queue import connect, enqueue
+        from assist.work_queue import announcer, connect
 
         engine = build_engine(settings)
-        queue = connect(settings.queue_url)
-        app = create_app(engine, settings, announce=lambda ticket_id: enqueue(queue, [ticket_id]))
+        app = create_app(engine, settings, announce=announcer(connect(settings.queue_url)))
         click.echo(f"Intake on http://{host}:{port} (docs at /docs), preparing on the queue workers", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
