@@ -6,6 +6,9 @@ Where things live:
     config          Settings (the only reader of the environment)
     errors          AssistError and its subclasses
     domain          enums and the read models pages receive (InboxRow, TicketDetail, Assistance, ...)
+    text            outside text made storable (clean_text) and the one emptiness test (is_blank)
+    identifiers     the one rule for e-mail addresses (normalise_email) and helpdesk ids (check_external_id)
+    times           dates from outside: parsed one way, kept in a window around now (arrival_time)
     factories       builds every heavy resource once (engine, embedder, models, knowledge base, Assistant)
     inbox           the ticket list and its views (My tickets, Unassigned, All open, Escalated to me) with counts
     ownership       claim a ticket (Assign to me)
@@ -21,7 +24,8 @@ Where things live:
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
     stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
-    intake          every way a ticket arrives ends in take_in (exactly once); imports from helpdesk exports
+    arrival         admit: the one check every arrival passes (text, address, ticket id, time, identity)
+    intake          every way a ticket arrives ends in take_in (admit, then exactly once); helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent
     mail_in         e-mail in: poll, store or quarantine each message (`receive`); mail_threading decides
                     which ticket a mail may join; mail_headers/mail_mime/mail_text/mail_parse read it safely

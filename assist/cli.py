@@ -612,11 +612,10 @@ def serve(host: str, port: int, workers: int | None) -> None:
     settings = get_settings()
     if settings.queue_url:  # the workers are `python -m assist worker` processes: hand them the arrivals
         from assist.factories import build_engine
-        from assist.work_queue import connect, enqueue
+        from assist.work_queue import announcer, connect
 
         engine = build_engine(settings)
-        queue = connect(settings.queue_url)
-        app = create_app(engine, settings, announce=lambda ticket_id: enqueue(queue, [ticket_id]))
+        app = create_app(engine, settings, announce=announcer(connect(settings.queue_url)))
         click.echo(f"Intake on http://{host}:{port} (docs at /docs), preparing on the queue workers", err=True)
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
@@ -680,6 +679,8 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  row {warning.row} (imported): {warning.error}", err=True)
     if not no_assist and (report.created or report.appended):
         from assist.factories import build_assistant
         from assist.pipeline import precompute_many
@@ -719,6 +720,8 @@ def csat_import(path: Path, actor: str) -> None:
     )
     for error in report.errors:
         click.echo(f"  row {error.row}: {error.error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"  row {warning.row} (imported): {warning.error}", err=True)
     if report.errors:
         raise SystemExit(1)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Engine, select, update
@@ -17,6 +17,8 @@ from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
 from assist.store.tickets import parse_ticket_id
+from assist.text import clean, replaced_note
+from assist.times import arrival_time, parse_time
 from assist.users import require
 
 SALT = "assist-csat-survey"
@@ -100,34 +102,38 @@ def _verify(token: str, settings: Settings) -> tuple[int, str]:
     return data["t"], data["n"]
 
 
-def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> ImportReport:
-    """Rows with ticket (external id or #id), score 1-5, optional comment and date; errors per row."""
+def import_csat(
+    engine: Engine, rows: list[dict[str, str]], *, actor: User, now: datetime | None = None
+) -> ImportReport:
+    """Rows with ticket (external id or #id), score 1-5, optional comment and date; each row is imported or
+    reported, and imported again it adds nothing (the key uses the parsed date, not how it was written)."""
     require(actor, Role.LEAD, action="import CSAT ratings")
-    from assist.intake import _when  # the same date rules as ticket intake
-
     created: list[int] = []
     unchanged: list[int] = []
     errors: list[RowError] = []
+    warnings: list[RowError] = []
     for n, row in enumerate(rows, start=1):
-        values = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
+        raw = {k.strip().lower(): (v or "").strip() for k, v in row.items()}
+        cleaned = {k: clean(v) for k, v in raw.items()}  # the CSAT file's boundary: nothing raw goes further
+        values = {k: c.text.strip() for k, c in cleaned.items()}
         reference = values.get("ticket") or values.get("ticket_id") or values.get("external_id") or ""
         try:
             score = int(values.get("score", ""))
             if score not in range(1, 6):
                 raise ValueError
         except ValueError:
-            errors.append(RowError(row=n, error=f"score '{values.get('score', '')}' is not a number from 1 to 5."))
+            errors.append(RowError(row=n, error=f"score '{values.get('score', '')[:20]}' is not a number from 1 to 5."))
             continue
         try:
-            if "\x00" in "".join(values.values()) or len(reference) > 100:
-                raise ValidationError("the row holds a NUL character or an over-long reference; fix it, import again.")
-            when = _when(values.get("date", ""))
+            if len(reference) > 100:
+                raise ValidationError("the ticket reference is over 100 characters; use the helpdesk id or #id.")
+            when = arrival_time(parse_time(values.get("date", "")), now=now or utcnow())
             comment = values.get("comment", "")[:2000]
             with session_scope(engine) as session:
                 ticket_id = _ticket_for(session, reference)
-                identity = f"{ticket_id}\x1f{score}\x1f{values.get('date', '')}\x1f{comment}"
-                key = hashlib.sha256(identity.encode()).hexdigest()
-                if session.scalar(select(CsatRow.id).where(CsatRow.import_key == key)) is not None:
+                keys = [_rating_key(ticket_id, score, when.isoformat() if when else "", comment)]
+                keys.append(_rating_key(ticket_id, score, raw.get("date", ""), raw.get("comment", "")[:2000]))
+                if session.scalar(select(CsatRow.id).where(CsatRow.import_key.in_(keys))) is not None:
                     unchanged.append(ticket_id)  # the same rating imported before
                     continue
                 session.add(
@@ -137,7 +143,7 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> I
                         comment=comment,
                         source="import",
                         responded_at=when or utcnow(),
-                        import_key=key,
+                        import_key=keys[0],
                     )
                 )
                 audit.record(
@@ -149,9 +155,21 @@ def import_csat(engine: Engine, rows: list[dict[str, str]], *, actor: User) -> I
                     detail={"score": score},
                 )
             created.append(ticket_id)
+            replaced = sum(c.replaced for c in cleaned.values())
+            if replaced:
+                warnings.append(RowError(row=n, error=replaced_note(replaced)))
         except AssistError as e:
             errors.append(RowError(row=n, error=str(e)))
-    return ImportReport(created=tuple(created), unchanged=tuple(unchanged), errors=tuple(errors))
+    return ImportReport(
+        created=tuple(created), unchanged=tuple(unchanged), errors=tuple(errors), warnings=tuple(warnings)
+    )
+
+
+def _rating_key(ticket_id: int, score: int, date: str, comment: str) -> str:
+    """A rating's identity. The date is the parsed moment's ISO text; the second key of each row is the one
+    versions before 2026-12 stored (the raw date text), so files imported then stay imported."""
+    identity = f"{ticket_id}\x1f{score}\x1f{date}\x1f{comment}"
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _ticket_for(session: Session, reference: str) -> int:

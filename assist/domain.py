@@ -502,7 +502,8 @@ class ImportReport(_Model):
     created: tuple[int, ...] = ()
     appended: tuple[int, ...] = ()  # follow-ups added to existing tickets
     unchanged: tuple[int, ...] = ()  # rows imported before (same message): nothing added
-    errors: tuple[RowError, ...] = ()
+    errors: tuple[RowError, ...] = ()  # rows not imported, with the reason
+    warnings: tuple[RowError, ...] = ()  # rows imported with a change to say (characters replaced)
 
 
 class ReplyState(StrEnum):

@@ -3,16 +3,18 @@
 Column names of the common exports (Zendesk, Freshdesk, Help Scout, plain CSV) are recognised; any
 mapping can be given explicitly. Each row is its own transaction, so one bad row is reported and
 the others still land.
+
+Every arrival (a file's rows, the HTTP intake, the mailbox) passes `arrival.admit` before anything is
+written, and `take_in` stores it exactly once. A row stored with replaced characters is reported too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -21,12 +23,15 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assist.arrival import Arrival, admit, message_id_key, normal_label
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, ValidationError
 from assist.lifecycle import transition
 from assist.store.db import session_scope
-from assist.store.models import CustomerRow, MessageRow, TicketRow
+from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message, create_ticket
+from assist.text import clean_text, is_blank, replaced_note
+from assist.times import arrival_time
 from assist.users import require
 
 T = TypeVar("T")
@@ -50,31 +55,9 @@ KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
     ImportField.MESSAGE_ID: ("message id", "comment id", "event id", "message-id"),
 }
 REQUIRED = (ImportField.BODY, ImportField.CUSTOMER_EMAIL)
-# What the database holds (assist/store/models.py); checked before writing, so a row is refused in plain words.
-LIMITS = {
-    ImportField.EXTERNAL_ID: 100,
-    ImportField.SUBJECT: 300,
-    ImportField.CUSTOMER_EMAIL: 320,
-    ImportField.CUSTOMER_NAME: 200,
-    ImportField.MESSAGE_ID: 200,
-    ImportField.STATUS: 40,
-    ImportField.CREATED: 60,
-}
-STATUS_MAP = {
-    "new": TicketStatus.NEW,
-    "open": TicketStatus.NEW,
-    "pending": TicketStatus.AWAITING_CUSTOMER,
-    "awaiting customer": TicketStatus.AWAITING_CUSTOMER,
-    "on hold": TicketStatus.AWAITING_CUSTOMER,
-    "solved": TicketStatus.RESOLVED,
-    "closed": TicketStatus.RESOLVED,
-    "resolved": TicketStatus.RESOLVED,
-}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", name.strip().lower())
+MAX_JSON_DEPTH = 64  # a helpdesk export nests a handful of levels; json.loads recurses once per level
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 def read_rows(name: str, data: bytes, *, max_bytes: int) -> list[dict[str, str]]:
@@ -87,25 +70,43 @@ def read_rows(name: str, data: bytes, *, max_bytes: int) -> list[dict[str, str]]
             frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
             rows = frame.to_dict(orient="records")
         elif suffix == ".json":
-            parsed = json.loads(data.decode("utf-8-sig"))
+            text = data.decode("utf-8-sig")
+            _refuse_deep_json(name, text)
+            parsed = json.loads(text)
             rows = parsed.get("tickets", parsed) if isinstance(parsed, dict) else parsed
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise ValidationError(f'{name}: expected a list of ticket objects (or {{"tickets": [...]}}).')
             rows = [{str(k): "" if v is None else str(v) for k, v in r.items()} for r in rows]
         else:
             raise ValidationError(f"{name}: upload a .csv or .json export.")
-    except (UnicodeDecodeError, json.JSONDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+    # ValueError: undecodable bytes, broken JSON, and numbers longer than int() reads (4,300 digits).
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise ValidationError(f"{name}: the file cannot be read as {suffix[1:].upper()} ({e}).") from e
     if not rows:
         raise ValidationError(f"{name}: no rows found.")
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"{name}: {len(rows):,} rows; import at most {MAX_ROWS:,} at a time.")
-    return [{str(k): str(v) for k, v in r.items()} for r in rows]
+    # Column names are shown and mapped before any row is taken in: cleaned here; the values by `admit`.
+    return [{clean_text(str(k)): str(v) for k, v in r.items()} for r in rows]
+
+
+def _refuse_deep_json(name: str, text: str) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH before parsing: json.loads recurses once per level, and
+    100,000 levels raised RecursionError. Strings are skipped (brackets inside them do not nest)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = 0
+    for ch in brackets:
+        depth += 1 if ch in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(
+                f"{name}: the JSON is nested more than {MAX_JSON_DEPTH} levels deep; export the tickets as a flat "
+                "list of objects."
+            )
 
 
 def guess_mapping(columns: Sequence[str]) -> dict[ImportField, str]:
     """Map our fields to the export's columns by their usual names."""
-    by_name = {_normal(c): c for c in columns}
+    by_name = {normal_label(c): c for c in columns}
     mapping: dict[ImportField, str] = {}
     for field, names in KNOWN_COLUMNS.items():
         for name in names:
@@ -122,53 +123,47 @@ def import_rows(
     mapping: Mapping[ImportField, str],
     actor: User,
     max_chars: int,
+    now: datetime | None = None,
 ) -> ImportReport:
+    """Each row is taken in (`admit`, then stored exactly once) or reported with the reason; a row stored
+    with replaced characters is also listed in `warnings`."""
     require(actor, action="import tickets")
     missing = [f.value for f in REQUIRED if f not in mapping]
     if missing:
         raise ValidationError(f"Map a column to {', '.join(missing)} before importing.")
     outcomes: dict[str, list[int]] = {"created": [], "appended": [], "unchanged": []}
     errors: list[RowError] = []
+    warnings: list[RowError] = []
     for n, row in enumerate(rows, start=1):
-        values = {field: str(row.get(column, "")).strip() for field, column in mapping.items()}
+        values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
-            ticket_id, outcome = take_in(engine, values, actor=actor.email, max_chars=max_chars)
-            outcomes[outcome].append(ticket_id)
+            arrival = admit(values, max_chars=max_chars, now=now)
+            ticket_id, outcome = _store(engine, arrival, actor=actor.email, max_chars=max_chars)
         except AssistError as e:  # one bad row is reported; the rest still land
             errors.append(RowError(row=n, error=str(e)))
+            continue
+        outcomes[outcome].append(ticket_id)
+        if arrival.replaced:
+            warnings.append(RowError(row=n, error=replaced_note(arrival.replaced)))
     return ImportReport(
         created=tuple(outcomes["created"]),
         appended=tuple(outcomes["appended"]),
         unchanged=tuple(outcomes["unchanged"]),
         errors=tuple(errors),
+        warnings=tuple(warnings),
     )
 
 
-def _check(values: dict[ImportField, str], *, max_chars: int) -> None:
-    """Every field against what the database can hold, before anything is written."""
-    for field, text in values.items():
-        if "\x00" in text:
-            raise ValidationError(f"{field.value} contains a NUL character; remove it and import the row again.")
-        limit = max_chars if field is ImportField.BODY else LIMITS.get(field)
-        if limit is not None and len(text) > limit:
-            raise ValidationError(
-                f"{field.value} is {len(text):,} characters; the limit is {limit:,}. Shorten it, then import again."
-            )
+def take_in(
+    engine: Engine, values: Mapping[ImportField, str], *, actor: str, max_chars: int, now: datetime | None = None
+) -> tuple[int, str]:
+    """One ticket or follow-up, checked (`admit`) and stored exactly once: (ticket id, "created" | "appended" |
+    "unchanged")."""
+    return _store(engine, admit(values, max_chars=max_chars, now=now), actor=actor, max_chars=max_chars)
 
 
-def message_key(values: dict[ImportField, str]) -> str:
-    """The row's message id: the export's own, else a digest of ticket, time and text (the same row imported
-    twice has the same key)."""
-    if values.get(ImportField.MESSAGE_ID):
-        return values[ImportField.MESSAGE_ID]
-    raw = "\x1f".join(values.get(f, "") for f in (ImportField.EXTERNAL_ID, ImportField.CREATED, ImportField.BODY))
-    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
-
-
-def take_in(engine: Engine, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
-    """One ticket or follow-up, exactly once: (ticket id, "created" | "appended" | "unchanged")."""
-    _check(values, max_chars=max_chars)
-    return exactly_once(engine, lambda session: _import_one(session, values, actor=actor, max_chars=max_chars))
+def _store(engine: Engine, arrival: Arrival, *, actor: str, max_chars: int) -> tuple[int, str]:
+    return exactly_once(engine, lambda session: _import_one(session, arrival, actor=actor, max_chars=max_chars))
 
 
 def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
@@ -182,55 +177,82 @@ def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
             return write(session)
 
 
-def _import_one(session: Any, values: dict[ImportField, str], *, actor: str, max_chars: int) -> tuple[int, str]:
-    email = values.get(ImportField.CUSTOMER_EMAIL, "").lower()
-    if not _EMAIL.match(email):
-        raise ValidationError(f"'{email[:80]}' is not an email address.")
-    body = values.get(ImportField.BODY, "")
-    if not body:
-        raise ValidationError("the message body is empty.")
-    created = _when(values.get(ImportField.CREATED, ""))
-    external_id = values.get(ImportField.EXTERNAL_ID) or None
+def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -> tuple[int, str]:
+    email, external_id = arrival.customer_email, arrival.external_id
     existing = session.scalar(select(TicketRow).where(TicketRow.external_id == external_id)) if external_id else None
-    key = message_key(values)
     if existing is not None:
         if existing.customer.email.lower() != email:
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
         outcome = append_from_customer(
-            session, existing, body=body, key=key, actor=actor, at=created, max_chars=max_chars
+            session,
+            existing,
+            body=arrival.body,
+            key=arrival.key,
+            actor=actor,
+            at=arrival.created,
+            max_chars=max_chars,
+            earlier_keys=arrival.earlier_keys,
         )
         return existing.id, outcome
+    keys = [arrival.key, *arrival.earlier_keys]
+    if external_id is None:  # no ticket id to find it by: the same message of the same customer is enough
+        seen = session.scalar(
+            select(MessageRow.ticket_id)
+            .join(TicketRow, TicketRow.id == MessageRow.ticket_id)
+            .join(CustomerRow, CustomerRow.id == TicketRow.customer_id)
+            .where(CustomerRow.email == email, MessageRow.external_id.in_(keys))
+            .limit(1)
+        )
+        if seen is not None:
+            return int(seen), "unchanged"
     customer = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
     if customer is None:
-        name = values.get(ImportField.CUSTOMER_NAME) or email.split("@")[0].replace(".", " ").title()
+        name = arrival.customer_name or email.split("@")[0].replace(".", " ").title()
         customer = CustomerRow(name=name[:200], email=email)
         session.add(customer)
         session.flush()
     ticket = create_ticket(
         session,
         customer=customer,
-        subject=values.get(ImportField.SUBJECT, ""),
-        body=body,
+        subject=arrival.subject,
+        body=arrival.body,
         actor=actor,
         channel=Channel.EMAIL,
         external_id=external_id,
-        created_at=created,
+        created_at=arrival.created,
         max_chars=max_chars,
-        message_external_id=key,
+        message_external_id=arrival.key,
     )
-    wanted = STATUS_MAP.get(_normal(values.get(ImportField.STATUS, "") or "new"), TicketStatus.NEW)
-    if wanted is not TicketStatus.NEW:
-        transition(session, ticket=ticket, to=wanted, actor=actor, reason="imported status", at=created)
+    if arrival.status is not TicketStatus.NEW:
+        transition(session, ticket=ticket, to=arrival.status, actor=actor, reason="imported status", at=arrival.created)
     session.flush()
     return ticket.id, "created"
 
 
 def append_from_customer(
-    session: Any, ticket: TicketRow, *, body: str, key: str, actor: str, at: datetime | None, max_chars: int
+    session: Any,
+    ticket: TicketRow,
+    *,
+    body: str,
+    key: str,
+    actor: str,
+    at: datetime | None,
+    max_chars: int,
+    now: datetime | None = None,
+    earlier_keys: Sequence[str] = (),
 ) -> str:
     """The customer wrote again: "appended" (a resolved ticket reopens, one awaiting them moves on), or
-    "unchanged" when a message with this key is already on the ticket (no second message, no reopening)."""
-    seen = session.scalar(select(MessageRow.id).where(MessageRow.ticket_id == ticket.id, MessageRow.external_id == key))
+    "unchanged" when a message with this key is already on the ticket (no second message, no reopening).
+
+    The mailbox's threaded replies come here without `take_in`, so the body, the key and the time pass
+    the same rules here (a no-op for what `admit` already checked)."""
+    if is_blank(body):  # judged before `clean_text` turns controls into U+FFFD, which shows
+        raise ValidationError("the message body is empty.")
+    body, key = clean_text(body), message_id_key(key)
+    at = arrival_time(at, now=now or utcnow())
+    seen = session.scalar(
+        select(MessageRow.id).where(MessageRow.ticket_id == ticket.id, MessageRow.external_id.in_([key, *earlier_keys]))
+    )
     if seen is not None:
         return "unchanged"
     add_message(
@@ -249,16 +271,3 @@ def append_from_customer(
     elif status is TicketStatus.AWAITING_CUSTOMER:
         transition(session, ticket=ticket, to=TicketStatus.PROCESSING, actor=actor, reason="customer replied")
     return "appended"
-
-
-def _when(text: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        stamp = pd.Timestamp(text)
-    except (ValueError, TypeError) as e:
-        raise ValidationError(f"'{text[:40]}' is not a date; use ISO dates like 2026-03-31 14:05.") from e
-    if pd.isna(stamp):
-        return None
-    moment: datetime = stamp.to_pydatetime()
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -3,16 +3,22 @@
 
 Every request is signed (assist.signing: HMAC of "<timestamp>.<body>" with the shared secret, within
 the replay window), its body size-limited before it is read whole, and validated by pydantic. A
-retry is safe: the helpdesk's message id (or the Idempotency-Key header) is stored with the message,
-and the same id is answered "unchanged" instead of writing twice (assist.intake.take_in, the path
-the CSV import also uses). After a write the worker is told, so assistance is prepared at once.
+retry is safe: a message's identity comes only from what is signed, the helpdesk's `message_id` in the
+body, or else a digest of the signed timestamp and body, and the same identity is answered "unchanged"
+instead of writing twice (assist.intake.take_in, the path the CSV import also uses). An Idempotency-Key
+header is not signed, so it decides nothing: a captured request replayed with a new key is "unchanged".
+After a write the worker is told, so assistance is prepared at once; when it cannot be told (the queue is
+down) the answer says so and the ticket waits for the workers' next sweep.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
@@ -24,19 +30,30 @@ from starlette.concurrency import run_in_threadpool
 from assist.config import Settings
 from assist.domain import ImportField
 from assist.errors import AssistError, ConfigError
+from assist.identifiers import check_external_id
 from assist.intake import take_in
 from assist.preparation import waiting
-from assist.signing import SignatureError, verify
+from assist.signing import SignatureError, timestamped, verify
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 
+log = logging.getLogger(__name__)
 ACTOR = "intake:api"
+QUEUED_LATER = (
+    "Stored, queued later: the queue cannot be reached now; the workers' sweep queues this ticket when it is "
+    "back. Do not resend."
+)
 
 
 class NewMessage(BaseModel):
     customer_email: str = Field(min_length=3, max_length=320)
     body: str = Field(min_length=1, description="Plain text; HTML is stored as text, never rendered.")
-    message_id: str | None = Field(default=None, max_length=200, description="The helpdesk's id: retries are safe.")
+    message_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The helpdesk's id of this message: a retry, even re-signed, is answered unchanged. "
+        "Without it a message's identity is the signed timestamp and body.",
+    )
     created_at: datetime | None = None
 
 
@@ -49,10 +66,24 @@ class NewTicket(NewMessage):
 class Accepted(BaseModel):
     ticket_id: int
     outcome: Literal["created", "appended", "unchanged"]
+    note: str | None = Field(default=None, description="Present when the message was stored but not queued.")
 
 
-def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], None] = lambda _: None) -> FastAPI:
-    """The intake service; `announce(ticket_id)` is told of every ticket a request created or added to."""
+@dataclass(frozen=True)
+class Signed:
+    body: bytes
+    identity: str  # what decides "the same message" when the body names no message_id
+
+
+def create_app(
+    engine: Engine,
+    settings: Settings,
+    *,
+    announce: Callable[[int], None] = lambda _: None,
+    clock: Callable[[], float] = time.time,
+) -> FastAPI:
+    """The intake service; `announce(ticket_id)` is told of every ticket a request created or added to;
+    `clock` gives the time signatures and dates are checked against."""
     if settings.intake_secret is None:
         raise ConfigError("Set INTAKE_SECRET (the key the helpdesk signs its requests with) before serving intake.")
     secret = settings.intake_secret.get_secret_value()
@@ -60,7 +91,7 @@ def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], 
 
     too_large = HTTPException(413, f"The body is over {settings.intake_max_bytes:,} bytes; shorten the message.")
 
-    async def signed_body(request: Request) -> bytes:
+    async def signed_body(request: Request) -> Signed:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > settings.intake_max_bytes:
             raise too_large  # refused before a byte of the body is read
@@ -69,18 +100,22 @@ def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], 
             body += chunk
             if len(body) > settings.intake_max_bytes:
                 raise too_large
+        timestamp = request.headers.get("x-assist-timestamp")
         try:
             verify(
                 secret,
                 signed=request.headers.get("x-assist-signature"),
-                timestamp=request.headers.get("x-assist-timestamp"),
+                timestamp=timestamp,
                 body=body,
-                now=time.time(),
+                now=clock(),
                 window_s=settings.intake_replay_window_s,
             )
         except SignatureError as e:
             raise HTTPException(401, str(e)) from e
-        return body
+        # Only signed bytes decide identity: a replay of this request within the window, whatever headers
+        # it changes, is the same message.
+        digest = hashlib.sha256(timestamped(str(timestamp), body)).hexdigest()[:40]
+        return Signed(body=body, identity=f"signed:{digest}")
 
     def parse(model: type[NewMessage], body: bytes) -> Any:
         try:
@@ -90,21 +125,26 @@ def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], 
             raise HTTPException(422, problems) from e
 
     def write(values: dict[ImportField, str]) -> Accepted:
+        now = datetime.fromtimestamp(clock(), UTC)
         try:
-            ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=settings.max_message_chars)
+            ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=settings.max_message_chars, now=now)
         except AssistError as e:
             raise HTTPException(422, str(e)) from e
+        note = None
         if outcome != "unchanged":
-            announce(ticket_id)
-        return Accepted.model_validate({"ticket_id": ticket_id, "outcome": outcome})
+            try:
+                announce(ticket_id)
+            except Exception:  # stored is stored: the ticket waits (preparation.waiting) for the next sweep
+                log.warning("ticket %s stored, but the workers could not be told", ticket_id, exc_info=True)
+                note = QUEUED_LATER
+        return Accepted.model_validate({"ticket_id": ticket_id, "outcome": outcome, "note": note})
 
-    def values(message: NewMessage, request: Request, external_id: str) -> dict[ImportField, str]:
-        key = message.message_id or request.headers.get("idempotency-key") or ""
+    def values(message: NewMessage, signed: Signed, external_id: str) -> dict[ImportField, str]:
         out = {
             ImportField.EXTERNAL_ID: external_id,
             ImportField.CUSTOMER_EMAIL: message.customer_email,
             ImportField.BODY: message.body,
-            ImportField.MESSAGE_ID: key[:200],
+            ImportField.MESSAGE_ID: message.message_id or signed.identity,
             ImportField.CREATED: message.created_at.isoformat() if message.created_at else "",
         }
         if isinstance(message, NewTicket):
@@ -115,26 +155,35 @@ def create_app(engine: Engine, settings: Settings, *, announce: Callable[[int], 
     @app.post(
         "/api/tickets",
         response_model=Accepted,
+        response_model_exclude_none=True,
         status_code=201,
         openapi_extra={"requestBody": _body(NewTicket)},
     )
     async def create_ticket(request: Request) -> Accepted:
         """A new ticket (a retry of the same ticket answers "unchanged" with its id)."""
-        ticket = parse(NewTicket, await signed_body(request))
-        return await run_in_threadpool(write, values(ticket, request, ticket.external_id))
+        signed = await signed_body(request)
+        ticket = parse(NewTicket, signed.body)
+        return await run_in_threadpool(write, values(ticket, signed, ticket.external_id))
 
+    # `:path`, so an external id with "/" (percent-encoded by the client, or decoded by a proxy) is found.
     @app.post(
-        "/api/tickets/{external_id}/messages",
+        "/api/tickets/{external_id:path}/messages",
         response_model=Accepted,
+        response_model_exclude_none=True,
         status_code=201,
         openapi_extra={"requestBody": _body(NewMessage)},
     )
     async def add_message(external_id: str, request: Request) -> Accepted:
-        """The customer wrote again on a ticket created before."""
-        message = parse(NewMessage, await signed_body(request))
+        """The customer wrote again on a ticket created before (percent-encode the external id in the URL)."""
+        signed = await signed_body(request)
+        message = parse(NewMessage, signed.body)
+        try:
+            external_id = check_external_id(external_id)
+        except AssistError as e:
+            raise HTTPException(422, str(e)) from e
         if not await run_in_threadpool(_exists, engine, external_id):
             raise HTTPException(404, f"No ticket with external id {external_id!r}: create it with POST /api/tickets.")
-        return await run_in_threadpool(write, values(message, request, external_id))
+        return await run_in_threadpool(write, values(message, signed, external_id))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

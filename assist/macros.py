@@ -20,6 +20,7 @@ from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MacroRow, MacroUseRow, TicketRow
+from assist.text import is_blank
 from assist.users import require
 
 PLACEHOLDERS = {
@@ -75,7 +76,7 @@ def save_macro(engine: Engine, *, title: str, body: str, actor: User, macro_id: 
     """
     require(actor, action="manage macros")
     title, body = title.strip(), body.strip()
-    if not title or not body:
+    if is_blank(title) or is_blank(body):
         raise ValidationError("A macro needs a title and a text.")
     if len(title) > MAX_TITLE or len(body) > MAX_BODY:
         raise ValidationError(f"Keep the title under {MAX_TITLE} characters and the text under {MAX_BODY}.")

@@ -23,6 +23,7 @@ from assist.store.escalations import read_package
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
 from assist.store.tickets import add_message
 from assist.store.versioned import edit_ticket
+from assist.text import is_blank
 from assist.users import require
 
 ACTIVE = ("open", "taken")
@@ -146,7 +147,7 @@ def reassign(engine: Engine, *, escalation_id: int, expected_version: int, to_us
 def return_to_tier1(engine: Engine, *, escalation_id: int, expected_version: int, note: str, actor: User) -> None:
     """Back to tier 1 with guidance; the note is required so the agent knows what to do."""
     require(actor, Role.LEAD, action="return escalations to tier 1")
-    if not note.strip():
+    if is_blank(note):
         raise ValidationError("Write a note for the tier-1 agent: what should they do next?")
     with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
         message = add_message(

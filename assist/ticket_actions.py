@@ -54,6 +54,7 @@ from assist.store.models import (
 from assist.store.runs import stored_run
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
+from assist.text import is_blank
 from assist.users import require
 
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
@@ -325,7 +326,7 @@ def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> Handoff
             queue=Queue.TIER2,
             suggested_action="Read the agent's note and take over.",
         )
-    if note.strip():
+    if not is_blank(note):
         escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"Agent's note: {note.strip()}")})
     return build_handoff(
         ticket=ticket,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -13,14 +12,15 @@ from sqlalchemy.orm import Session
 from assist.config import Settings
 from assist.domain import Role, User
 from assist.errors import AuthError, NotFoundError, PermissionDeniedError, ValidationError
+from assist.identifiers import normalise_email
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import LoginAttemptRow, UserRow, utcnow
+from assist.text import is_blank
 
 MIN_PASSWORD = 12
 RATE_WINDOW = timedelta(minutes=15)
 _HASHER = PasswordHasher()
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The command line is run by an operator with shell access to the server: it acts as an admin.
 OPERATOR = User(id=0, email="operator@cli", name="Command line", role=Role.ADMIN, active=True)
 
@@ -48,15 +48,16 @@ def _check_password(password: str) -> None:
 
 def create_user(engine: Engine, *, email: str, name: str, role: Role, password: str, actor: User) -> User:
     require(actor, action="create users")
-    email = email.strip().lower()
-    if not _EMAIL.match(email):
-        raise ValidationError(f"'{email[:80]}' is not an email address.")
+    email = normalise_email(email)  # the one rule customers' addresses follow too
     _check_password(password)
     with session_scope(engine) as session:
         if session.scalar(select(UserRow.id).where(UserRow.email == email)):
             raise ValidationError(f"{email} already has an account.")
         row = UserRow(
-            email=email, name=name.strip()[:200] or email, role=role.value, password_hash=_HASHER.hash(password)
+            email=email,
+            name=email if is_blank(name) else name.strip()[:200],
+            role=role.value,
+            password_hash=_HASHER.hash(password),
         )
         session.add(row)
         session.flush()

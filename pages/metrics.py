@@ -93,6 +93,8 @@ with st.expander("Import CSAT ratings from your helpdesk (CSV: ticket, score, co
             st.success(f"Imported {len(report.created)} ratings.")
             for error in report.errors[:50]:
                 st.error(escape_markdown(f"Row {error.row}: {error.error}"))
+            for warning in report.warnings[:50]:
+                st.warning(escape_markdown(f"Row {warning.row} (imported): {warning.error}"))
             view.load.clear()
 
 st.subheader("Knowledge gaps")

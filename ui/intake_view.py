@@ -62,6 +62,8 @@ def import_panel() -> None:
             )
             for error in report.errors[:50]:
                 st.error(escape_markdown(f"Row {error.row}: {error.error}"))
+            for warning in report.warnings[:50]:
+                st.warning(escape_markdown(f"Row {warning.row} (imported): {warning.error}"))
             todo = [*report.created, *report.appended]
             if todo:
                 bar = st.progress(0.0, text="Preparing assistance…")

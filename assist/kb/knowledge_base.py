@@ -38,6 +38,7 @@ from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, d
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import ArticleRow, ChunkRow, KbStateRow
+from assist.text import is_blank
 from assist.users import require
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
@@ -373,7 +374,7 @@ class KnowledgeBase:
         `query_vector` lets a caller that already embedded the text (the assist pipeline) skip a second pass.
         """
         text = query.strip()[:MAX_QUERY_CHARS]
-        if not text:
+        if is_blank(text):
             raise ValidationError("The search text is empty: type a question or a few keywords.")
         live = self._current()
         if not live.chunks:

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from assist.domain import Category
 from assist.errors import ValidationError
+from assist.text import is_blank
 
 SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 MAX_NAME_CHARS = 200  # kb_articles.source holds 260; leave room for nothing surprising
@@ -87,7 +88,7 @@ def parse_file(
         else:
             text = raw
     text = _CONTROL.sub("", text).strip()
-    if not text:
+    if is_blank(text):
         raise ValidationError(f"{safe_name}: no text left after parsing.")
     title = str(meta.get("title") or _first_heading(text) or PurePath(safe_name).stem.replace("-", " ").title())
     chosen_category = str(meta.get("category") or category or "general").lower()
@@ -199,7 +200,7 @@ def _pdf_text(name: str, data: bytes) -> str:
         raise ValidationError(
             f"{name}: the PDF cannot be read ({reason}). Re-export it from the original document."
         ) from e
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = "\n\n".join(p.strip() for p in pages if not is_blank(p))
     if not text:
         raise ValidationError(
             f"{name}: the PDF has no extractable text (probably a scan). Run OCR on it or upload the source document."

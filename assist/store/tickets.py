@@ -32,26 +32,16 @@ from assist.store.customers import customer_profile
 from assist.store.facts import UNCATEGORISED
 from assist.store.models import CustomerRow, MessageRow, StatusChangeRow, TicketCountRow, UserRow, utcnow
 from assist.store.models import TicketRow as Ticket
+from assist.text import is_blank
 
 PREVIEW_CHARS = 300
-
-
-# Characters that take no space on screen: a body of only these looks empty to a person, so it is empty.
-INVISIBLE = re.compile(
-    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]"
-)
-
-
-def is_blank(text: str) -> bool:
-    """Nothing a person could read: only whitespace and invisible characters."""
-    return not INVISIBLE.sub("", text).strip()
 
 
 def clean_body(body: str, *, max_chars: int) -> str:
     """Validate a message body; returns it stripped (invisible characters are kept as evidence).
 
     Raises:
-        ValidationError: empty (also when only invisible characters), or longer than `max_chars`.
+        ValidationError: empty (also when only invisible characters: `text.is_blank`), or longer than `max_chars`.
     """
     text = body.strip()
     if is_blank(text):
@@ -81,7 +71,9 @@ def create_ticket(
 ) -> Ticket:
     """Open a ticket with its first customer message, a `new` status record and an audit event."""
     text = clean_body(body, max_chars=max_chars)
-    subject = subject.strip()[:300] or text.splitlines()[0][:120]
+    subject = subject.strip()[:300]
+    if is_blank(subject):  # the first line a person can read stands in for a missing subject
+        subject = next(line.strip() for line in text.splitlines() if not is_blank(line))[:120]
     when = created_at or utcnow()
     ticket = Ticket(
         customer=customer,
