@@ -45,8 +45,11 @@ def postgres_engine() -> Iterator[Engine]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(url)
     with admin.begin() as conn:
+        # Extensions live in one schema per database: created in a test schema, pg_trgm would vanish with it
+        # (and a parallel run's migrations would miss its operator classes). Keep it in public, on every path.
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
     try:
         upgrade(engine)
         yield engine
