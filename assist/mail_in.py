@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -34,14 +35,16 @@ from sqlalchemy.orm import Session
 from assist.config import Settings
 from assist.domain import AuthorRole, ImportField, QuarantinedMail, User
 from assist.errors import AssistError, ConfigError, ValidationError
+from assist.identifiers import MAX_EXTERNAL_ID_CHARS, check_external_id, normalise_email
 from assist.intake import append_from_customer, exactly_once, take_in
 from assist.mail_parse import InboundMail, parse, summary
 from assist.mail_threading import Citation, note_for, thread_of
 from assist.store import audit
 from assist.store import mail as mail_store
 from assist.store.db import session_scope
-from assist.store.models import MailCursorRow, MessageRow, TicketRow
+from assist.store.models import MailCursorRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message
+from assist.times import arrival_time
 from assist.users import require
 
 __all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
@@ -133,7 +136,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
             body=mail.body,
             key=mail.message_id,
             actor=ACTOR,
-            at=mail.sent_at,
+            at=_sent_at(mail),
             max_chars=max_chars,
         )
         return threading.ticket.id, outcome
@@ -148,7 +151,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
         ImportField.SUBJECT: mail.subject,
         ImportField.BODY: mail.body,
         ImportField.MESSAGE_ID: mail.message_id,
-        ImportField.CREATED: mail.sent_at.isoformat() if mail.sent_at else "",
+        ImportField.CREATED: _sent(mail),
     }
     ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=max_chars)
     note = note_for(mail, joined.refused)
@@ -157,14 +160,33 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
     return ticket_id, outcome
 
 
+def _sent_at(mail: InboundMail) -> datetime | None:
+    """The Date header when it is believable; else None, the time the mail arrived (a sender's clock in 1970 or
+    9999 must not lose the customer's message)."""
+    try:
+        return arrival_time(mail.sent_at, now=utcnow())
+    except ValidationError:
+        return None
+
+
+def _sent(mail: InboundMail) -> str:
+    sent = _sent_at(mail)
+    return sent.isoformat() if sent else ""
+
+
 def _external_id(session: Session, mail: InboundMail) -> str:
     """The new ticket's external id: `mail:<Message-ID>`, unless a ticket of another customer holds that
     id already (anyone can reuse a Message-ID): then one derived from the sender as well."""
-    plain = f"mail:{mail.message_id}"[:100]
+    derived = "mail:" + hashlib.sha256(f"{mail.sender}\n{mail.message_id}".encode()).hexdigest()[:40]
+    plain = f"mail:{mail.message_id}"[:MAX_EXTERNAL_ID_CHARS]
+    try:
+        check_external_id(plain)
+    except ValidationError:  # a Message-ID with spaces, controls or "%" cannot be an external id: a digest can
+        return derived
     holder = session.scalar(select(TicketRow).where(TicketRow.external_id == plain))
-    if holder is None or holder.customer.email.strip().lower() == mail.sender:
+    if holder is None or normalise_email(holder.customer.email) == mail.sender:
         return plain
-    return "mail:" + hashlib.sha256(f"{mail.sender}\n{mail.message_id}".encode()).hexdigest()[:40]
+    return derived
 
 
 def _add_note(session: Session, ticket_id: int, mail: InboundMail, note: str) -> None:
