@@ -32,6 +32,7 @@ from assist.domain import (
 from assist.embeddings import Embedder
 from assist.errors import AssistError, NotFoundError, SearchIndexError, ValidationError
 from assist.kb.chunking import Chunk, chunk_article
+from assist.kb.guard import ParseLimits
 from assist.kb.lexical import LexicalIndex
 from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
@@ -98,8 +99,10 @@ class KnowledgeBase:
         embedder: Embedder,
         max_upload_bytes: int,
         help_center_url: str | None = None,
+        parse_limits: ParseLimits | None = None,
     ) -> None:
         self.engine = engine
+        self.parse_limits = parse_limits or ParseLimits()
         self.help_center_url = help_center_url
         self.collection = collection
         self.embedder = embedder
@@ -128,7 +131,14 @@ class KnowledgeBase:
         failures: list[IngestFailure] = []
         for name, data in files:
             try:
-                article = parse_file(name, data, category=category, product=product, max_bytes=self.max_upload_bytes)
+                article = parse_file(
+                    name,
+                    data,
+                    category=category,
+                    product=product,
+                    max_bytes=self.max_upload_bytes,
+                    limits=self.parse_limits,
+                )
             except ValidationError as e:
                 failures.append(IngestFailure(source=name, error=str(e)))
                 continue
@@ -142,8 +152,43 @@ class KnowledgeBase:
                 )
                 continue
             parsed[article.article_id] = article
-        report = self._apply(list(parsed.values()), actor=actor, remove_missing=remove_missing, progress=progress)
-        return report.model_copy(update={"failed": tuple(failures)})
+        articles, taken = self._refuse_taken_ids(list(parsed.values()), syncing=remove_missing)
+        report = self._apply(articles, actor=actor, remove_missing=remove_missing, progress=progress)
+        return report.model_copy(update={"failed": (*failures, *taken)})
+
+    def _refuse_taken_ids(
+        self, articles: list[ParsedArticle], *, syncing: bool
+    ) -> tuple[list[ParsedArticle], list[IngestFailure]]:
+        """An upload never silently replaces another file's article: an id derived from this file's name that
+        an article from a different file already holds is refused and reported. A file may take the id over
+        when its front matter declares that id, or in a sync where the other file is gone (a rename)."""
+        with session_scope(self.engine) as session:
+            owners: dict[str, str] = dict(
+                session.execute(
+                    select(ArticleRow.id, ArticleRow.source).where(ArticleRow.id.in_([a.article_id for a in articles]))
+                ).all()
+            )
+        uploaded = {a.source.casefold() for a in articles}
+        kept, refused = [], []
+        for a in articles:
+            owner = owners.get(a.article_id)
+            if (
+                owner is None
+                or owner.casefold() == a.source.casefold()
+                or a.id_declared
+                or (syncing and owner.casefold() not in uploaded)
+            ):
+                kept.append(a)
+                continue
+            refused.append(
+                IngestFailure(
+                    source=a.source,
+                    error=f"{a.source}: its article id '{a.article_id}' already belongs to {owner}, so nothing was "
+                    f"replaced. Rename this file, give it its own `id:` in the front matter, or delete "
+                    f"'{a.article_id}' first if this file replaces it.",
+                )
+            )
+        return kept, refused
 
     def ingest_paths(
         self, paths: Sequence[Path], *, actor: User, remove_missing: bool = False, progress: Progress = _no_progress

@@ -1,6 +1,7 @@
 """Turn an uploaded file (md, txt, html, pdf) into a `ParsedArticle`: metadata + markdown-ish text.
 
-Headings survive as `#` lines so the chunker can keep each passage's heading path.
+Headings survive as `#` lines so the chunker can keep each passage's heading path. Every parse runs
+under the one guard, `assist.kb.guard.run_parser`: a hostile or broken file is that file's error.
 """
 
 from __future__ import annotations
@@ -9,24 +10,32 @@ import datetime as dt
 import hashlib
 import io
 import re
+import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any, cast
 
 import yaml
-from bs4 import BeautifulSoup
+from anyascii import anyascii
+from bs4 import BeautifulSoup, Tag
 from frontmatter.default_handlers import YAMLHandler
 from markdownify import markdownify
 from pypdf import PdfReader
 
 from assist.domain import Category
 from assist.errors import ValidationError
+from assist.kb.guard import Budget, Clock, ParseLimits, run_parser
 from assist.text import is_blank
 
 SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 MAX_NAME_CHARS = 200  # kb_articles.source holds 260; leave room for nothing surprising
 MAX_PRODUCT_CHARS = 60  # kb_articles.product
+MAX_ID_CHARS = 100  # kb_articles.id
+ID_HASH_CHARS = 10  # the suffix that keeps non-ASCII names apart (40 bits)
 _SLUG = re.compile(r"[^a-z0-9]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Invisible and direction controls, and lone surrogates (a PDF's text may hold them; no database stores them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class ParsedArticle:
     source: str  # the file name it came from
     text: str  # markdown with headings
     url: str | None = None  # public help-center address (front matter `url`)
+    id_declared: bool = False  # the id came from the file's own front matter, not from its name
 
     @property
     def content_hash(self) -> str:
@@ -48,18 +58,50 @@ class ParsedArticle:
 
 
 def slugify(name: str) -> str:
-    return _SLUG.sub("-", name.lower()).strip("-")[:100] or "article"
+    """The article id for a file name or a front-matter id: lower-case ASCII letters, digits and dashes.
+
+    A plain ASCII name keeps its readable slug ("Reset Password" -> "reset-password"). Any other name is
+    transliterated for reading and gets a short hash of what it says, so names that differ in more than
+    case, width and ASCII punctuation never share an id ("返金ポリシー" and "請求書の見方" used to both be
+    "article").
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    significant = "".join(ch for ch in folded if ch.isalnum() or not ch.isascii())
+    readable = _SLUG.sub("-", anyascii(folded).lower()).strip("-")
+    if folded.isascii() and len(readable) <= MAX_ID_CHARS:
+        return readable or "article"
+    digest = hashlib.sha256(significant.encode()).hexdigest()[:ID_HASH_CHARS]
+    return f"{readable[: MAX_ID_CHARS - ID_HASH_CHARS - 1].strip('-') or 'article'}-{digest}"
 
 
 def parse_file(
-    name: str, data: bytes, *, category: str | None = None, product: str | None = None, max_bytes: int | None = None
+    name: str,
+    data: bytes,
+    *,
+    category: str | None = None,
+    product: str | None = None,
+    max_bytes: int | None = None,
+    limits: ParseLimits | None = None,
+    clock: Clock = time.monotonic,
 ) -> ParsedArticle:
-    """Parse one upload. `category`/`product` fill in what the file itself does not say.
+    """Parse one upload under the parser guard. `category`/`product` fill in what the file does not say.
 
     Raises:
-        ValidationError: unsupported type, too large, empty, undecodable, or a PDF without text.
+        ValidationError: unsupported type, too large, empty, undecodable, a PDF without text, over a limit of
+            `limits` (depth, pages, characters, time), or any failure of a parser on this file.
     """
     safe_name = _CONTROL.sub("", PurePath(name.replace("\\", "/")).name)  # never trust a path inside a name
+    return run_parser(
+        safe_name[:80],
+        lambda budget: _parse(safe_name, data, budget, category=category, product=product, max_bytes=max_bytes),
+        limits=limits or ParseLimits(),
+        clock=clock,
+    )
+
+
+def _parse(
+    safe_name: str, data: bytes, budget: Budget, *, category: str | None, product: str | None, max_bytes: int | None
+) -> ParsedArticle:
     if len(safe_name) > MAX_NAME_CHARS:
         raise ValidationError(
             f"{safe_name[:40]}…: the file name is {len(safe_name)} characters; rename it to at most {MAX_NAME_CHARS}."
@@ -75,18 +117,18 @@ def parse_file(
         )
     if not data.strip():
         raise ValidationError(f"{safe_name}: the file is empty.")
-    stem = slugify(PurePath(safe_name).stem)
     meta: dict[str, object] = {}
     if suffix == ".pdf":
-        text = _pdf_text(safe_name, data)
+        text = _pdf_text(safe_name, data, budget)
     else:
         raw = _decode(safe_name, data)
         if suffix in {".md", ".markdown"}:
             meta, text = _front_matter(safe_name, raw)
         elif suffix in {".html", ".htm"}:
-            meta, text = _html(raw)
+            meta, text = _html(raw, budget)
         else:
             text = raw
+    budget.tick()
     text = _CONTROL.sub("", text).strip()
     if is_blank(text):
         raise ValidationError(f"{safe_name}: no text left after parsing.")
@@ -101,8 +143,9 @@ def parse_file(
         raise ValidationError(
             f"{safe_name}: the product name is {len(chosen_product)} characters; use at most {MAX_PRODUCT_CHARS}."
         )
+    declared = meta.get("id")
     return ParsedArticle(
-        article_id=slugify(str(meta.get("id") or stem)),
+        article_id=slugify(str(declared or PurePath(safe_name).stem)),
         title=_CONTROL.sub("", title).strip()[:200],
         category=chosen_category,
         product=chosen_product,
@@ -110,6 +153,7 @@ def parse_file(
         source=safe_name,
         text=text,
         url=_url(safe_name, meta.get("url")),
+        id_declared=bool(declared),
     )
 
 
@@ -137,23 +181,21 @@ MAX_FRONT_MATTER_CHARS = 4000
 MAX_FRONT_MATTER_DEPTH = 4
 
 
-class _PlainLoader(yaml.SafeLoader):  # type: ignore[misc]
-    """Safe YAML without anchors and aliases: nested aliases (a "billion laughs" bomb) expand a few
-    hundred bytes into gigabytes. Front matter is a handful of key: value pairs and never needs them."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        event = self.peek_event()
+def _check_shape(name: str, block: str) -> None:
+    """Refuse what front matter never needs before PyYAML composes it: anchors and aliases (nested aliases,
+    a "billion laughs" bomb, expand a few hundred bytes into gigabytes) and deep nesting (its composer
+    recurses once per level: 1,900 `[` in 3.8 kB overflowed the stack). The event stream is produced
+    without recursion, so this scan is safe on any input."""
+    depth = 0
+    for event in yaml.parse(block, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.YAMLError("anchors and aliases (& and *) are not allowed in front matter")
-        return super().compose_node(parent, index)
-
-
-def _depth(value: object, level: int = 0) -> int:
-    if isinstance(value, dict):
-        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
-    if isinstance(value, list):
-        return max((_depth(v, level + 1) for v in value), default=level + 1)
-    return level
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                raise ValidationError(f"{name}: the front matter is nested too deeply; use plain key: value pairs.")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _front_matter(name: str, raw: str) -> tuple[dict[str, object], str]:
@@ -167,11 +209,10 @@ def _front_matter(name: str, raw: str) -> tuple[dict[str, object], str]:
                 f"{name}: the front matter is {len(block):,} characters; keep it under {MAX_FRONT_MATTER_CHARS:,} "
                 "(id, title, category, product, updated, url)."
             )
-        meta = yaml.load(block, Loader=_PlainLoader)
+        _check_shape(name, block)
+        meta = yaml.load(block, Loader=yaml.SafeLoader)  # after _check_shape
     except (yaml.YAMLError, ValueError) as e:
         raise ValidationError(f"{name}: the front matter (between the --- lines) is not valid YAML: {e}") from e
-    if _depth(meta) > MAX_FRONT_MATTER_DEPTH:
-        raise ValidationError(f"{name}: the front matter is nested too deeply; use plain key: value pairs.")
     if meta is None:
         return {}, content
     if not isinstance(meta, dict):
@@ -179,8 +220,10 @@ def _front_matter(name: str, raw: str) -> tuple[dict[str, object], str]:
     return meta, content
 
 
-def _html(raw: str) -> tuple[dict[str, object], str]:
-    soup = BeautifulSoup(raw, "html.parser")
+def _html(raw: str, budget: Budget) -> tuple[dict[str, object], str]:
+    soup = BeautifulSoup(raw, "html.parser")  # builds the tree without recursion
+    budget.tick()
+    budget.depth(_deepest(soup))  # markdownify and str() recurse once per level
     for tag in soup(["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "form"]):
         tag.decompose()
     meta: dict[str, object] = {}
@@ -191,21 +234,51 @@ def _html(raw: str) -> tuple[dict[str, object], str]:
     return meta, re.sub(r"\n{3,}", "\n\n", text)
 
 
-def _pdf_text(name: str, data: bytes) -> str:
+def _deepest(soup: BeautifulSoup) -> int:
+    """How deeply elements nest, walked without recursion (descendants follow the parse order)."""
+    levels: dict[int, int] = {id(soup): 0}
+    deepest = 0
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            level = levels.get(id(node.parent), 0) + 1
+            levels[id(node)] = level
+            deepest = max(deepest, level)
+    return deepest
+
+
+def _pdf_text(name: str, data: bytes, budget: Budget) -> str:
+    texts: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        budget.pages(_declared_pages(reader))  # before pypdf walks the page tree
+        extracted = 0
+        for number, page in enumerate(reader.pages, start=1):
+            budget.pages(number)  # the declared count may lie
+            budget.tick()
+            texts.append(page.extract_text() or "")
+            extracted += len(texts[-1])
+            budget.chars(extracted)
+    except ValidationError:
+        raise
     except Exception as e:  # pypdf raises many kinds (PdfReadError, LimitReachedError, NotImplementedError, ...)
         reason = f"{type(e).__name__}: {str(e)[:120]}"
         raise ValidationError(
             f"{name}: the PDF cannot be read ({reason}). Re-export it from the original document."
         ) from e
-    text = "\n\n".join(p.strip() for p in pages if not is_blank(p))
+    text = "\n\n".join(p.strip() for p in texts if not is_blank(p))
     if not text:
         raise ValidationError(
             f"{name}: the PDF has no extractable text (probably a scan). Run OCR on it or upload the source document."
         )
     return text
+
+
+def _declared_pages(reader: PdfReader) -> int:
+    """The page count the document states (/Root /Pages /Count): cheap, read before any page is."""
+    try:
+        return int(cast(Any, reader.trailer)["/Root"]["/Pages"]["/Count"])
+    except (KeyError, TypeError, ValueError):
+        return 0
 
 
 def _first_heading(text: str) -> str | None:
