@@ -638,9 +638,9 @@ def serve(host: str, port: int, workers: int | None) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off catch-up).")
 @friendly_errors
 def worker(burst: bool) -> None:
-    """Prepare assistance from the queue (QUEUE_URL); run any number, on any machine sharing the database,
-    the Chroma server and Redis."""
-    from assist.factories import build_assistant, warm_up
+    """Prepare assistance from the queue (QUEUE_URL) and deliver queued replies; run any number, on any
+    machine sharing the database, the Chroma server and Redis."""
+    from assist.factories import build_assistant, build_courier, warm_up
     from assist.work_queue import connect, serve_jobs
 
     settings = get_settings()
@@ -648,8 +648,12 @@ def worker(burst: bool) -> None:
     click.echo("Loading the models…", err=True)
     assistant = build_assistant(settings)
     warm_up(assistant)
+    courier = build_courier(settings, engine=assistant.engine).start()  # claims keep each reply to one sender
     click.echo("Worker ready", err=True)
-    serve_jobs(assistant, queue, burst=burst)
+    try:
+        serve_jobs(assistant, queue, burst=burst)
+    finally:
+        courier.stop()
 
 
 @main.group()

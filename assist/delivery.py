@@ -1,5 +1,12 @@
 """Handing sent replies out: an outbox row always; SMTP and/or an HMAC-signed webhook when configured.
 
+A Send only writes the outbox row and wakes the process's `Courier`, a background thread that delivers
+(so an agent never waits for a mail server, and a hung relay holds up no click). Every delivery attempt
+first claims its row with `claim`, one conditional UPDATE that exactly one caller can win on every
+database (SQLite ignores `SELECT ... FOR UPDATE`): one attempt per row at a time, however many threads,
+processes or app replicas deliver. A claim is leased: the row's attempt number is the claim token and
+its `next_attempt_at` the lease's end, so the row of a claimer that died is due again after `LEASE`.
+
 Delivery runs after the reply is committed, so a mail server outage never loses a reply: failed
 attempts are retried with exponential backoff (1, 2, 4 ... minutes, capped at an hour) until
 `delivery_max_attempts`, then marked failed and shown in the workspace for a manual retry.
@@ -8,15 +15,17 @@ attempts are retried with exponential backoff (1, 2, 4 ... minutes, capped at an
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import smtplib
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import httpx
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, and_, select, update
 
 from assist.config import Settings
 from assist.mail_headers import clean_header, is_plain_address
@@ -24,8 +33,12 @@ from assist.signing import signature
 from assist.store.db import session_scope
 from assist.store.models import OutboxRow, utcnow
 
+log = logging.getLogger(__name__)
 Transport = Callable[[OutboxRow], None]  # raises on failure
 MAX_BACKOFF = timedelta(hours=1)
+LEASE = timedelta(minutes=5)  # longer than any transport's timeouts: a live claimer finishes well before
+POLL_S = 5.0  # the courier also looks this often (retries whose backoff ended, rows other processes queued)
+WAITING = ("pending", "retrying", "sending")  # "sending": claimed; due again only once its lease ended
 
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,200}$")
 
@@ -110,44 +123,125 @@ def _webhook(settings: Settings, row: OutboxRow) -> None:
     response.raise_for_status()
 
 
-def deliver_due(engine: Engine, *, send: Transport | None, max_attempts: int, now: datetime | None = None) -> int:
-    """Try every outbox row that is due; returns how many were delivered now."""
+def deliver_due(
+    engine: Engine, *, send: Transport | None, max_attempts: int, now: datetime | None = None, lease: timedelta = LEASE
+) -> int:
+    """Try every outbox row that is due, each under its own claim; returns how many were delivered now."""
     now = now or utcnow()
-    with session_scope(engine) as session:
-        due = list(
-            session.scalars(
-                select(OutboxRow.id).where(
-                    OutboxRow.status.in_(["pending", "retrying"]), OutboxRow.next_attempt_at <= now
-                )
+    if send is None:  # replies are only recorded (the helpdesk exports them)
+        with session_scope(engine) as session:
+            session.execute(
+                update(OutboxRow)
+                .where(_due(now))
+                .values(status="recorded")
+                .execution_options(synchronize_session=False)
             )
-        )
+        return 0
+    with session_scope(engine) as session:
+        due = list(session.scalars(select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id)))
     delivered = 0
     for outbox_id in due:
-        with session_scope(engine) as session:
-            row = session.get(OutboxRow, outbox_id, with_for_update=True)
-            if row is None or row.status not in ("pending", "retrying"):
-                continue  # another worker took it
-            if send is None:
-                row.status = "recorded"
-                continue
-            row.attempts += 1
-            try:
-                send(row)
-            except Exception as e:
-                row.last_error = f"{type(e).__name__}: {str(e)[:500]}"
-                if row.attempts >= max_attempts:
-                    row.status = "failed"
-                else:
-                    row.status = "retrying"
-                    row.next_attempt_at = now + min(MAX_BACKOFF, timedelta(minutes=2 ** (row.attempts - 1)))
-            else:
-                row.status, row.sent_at, row.last_error = "sent", now, ""
-                delivered += 1
+        row = claim(engine, outbox_id=outbox_id, now=now, lease=lease)
+        if row is not None:  # else another thread, process or replica has it
+            delivered += _attempt(engine, row, send=send, max_attempts=max_attempts, now=now)
     return delivered
 
 
-def retry(engine: Engine, *, outbox_id: int) -> None:
-    """Put a failed delivery back in the queue (the agent's "retry" button)."""
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(OutboxRow.status.in_(WAITING), OutboxRow.next_attempt_at <= now)
+
+
+def claim(engine: Engine, *, outbox_id: int, now: datetime, lease: timedelta = LEASE) -> OutboxRow | None:
+    """Take one due row for one attempt: the one conditional UPDATE every delivery goes through.
+
+    Exactly one concurrent caller matches the row (the others see a row count of 0 and get None), on
+    SQLite and PostgreSQL alike. The winner's attempt number is its claim token; the lease ends at
+    `now + lease`. Returns a detached copy of the row to deliver.
+    """
     with session_scope(engine) as session:
-        row = session.get_one(OutboxRow, outbox_id)
-        row.status, row.next_attempt_at = "pending", utcnow()
+        token = session.scalar(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, _due(now))
+            .values(status="sending", attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease)
+            .returning(OutboxRow.attempts)
+            .execution_options(synchronize_session=False)
+        )
+        if token is None:
+            return None
+        row = session.get_one(OutboxRow, outbox_id, populate_existing=True)
+        session.expunge(row)
+        return row
+
+
+def _attempt(engine: Engine, row: OutboxRow, *, send: Transport, max_attempts: int, now: datetime) -> int:
+    """Deliver a claimed row outside any transaction, then record the outcome if the claim still holds."""
+    try:
+        send(row)
+    except Exception as e:
+        error = f"{type(e).__name__}: {str(e)[:500]}"
+        retrying = row.attempts < max_attempts
+        outcome: dict[str, object] = {
+            "status": "retrying" if retrying else "failed",
+            "last_error": error,
+            "next_attempt_at": now + min(MAX_BACKOFF, timedelta(minutes=2 ** (row.attempts - 1))) if retrying else now,
+        }
+    else:
+        outcome = {"status": "sent", "sent_at": now, "last_error": ""}
+    with session_scope(engine) as session:
+        held = session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row.id, OutboxRow.status == "sending", OutboxRow.attempts == row.attempts)
+            .values(**outcome)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+    if not held:  # the lease ran out mid-attempt and another claimer took the row over
+        log.warning("outbox row %s: attempt %s outlived its lease; its outcome was not recorded", row.id, row.attempts)
+    return int(outcome["status"] == "sent" and bool(held))
+
+
+def retry(engine: Engine, *, outbox_id: int) -> None:
+    """Put a failed delivery back in the queue (the agent's "retry" button); a row in flight is left alone."""
+    with session_scope(engine) as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == outbox_id, OutboxRow.status == "failed")
+            .values(status="pending", next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+class Courier:
+    """The process's delivery worker: a background thread that delivers due outbox rows, woken by every
+    Send (`notify`) and otherwise looking every `poll_s` seconds. Any number may run, in any number of
+    processes: `claim` keeps each attempt to one of them."""
+
+    def __init__(self, engine: Engine, *, send: Transport | None, max_attempts: int, poll_s: float = POLL_S) -> None:
+        self._engine, self._send, self._max_attempts, self._poll_s = engine, send, max_attempts, poll_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Courier:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="assist-courier", daemon=True)
+            self._thread.start()
+        return self
+
+    def notify(self) -> None:
+        """A reply was queued: deliver now rather than at the next look."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                deliver_due(self._engine, send=self._send, max_attempts=self._max_attempts)
+            except Exception:  # the database is away: try again at the next look
+                log.exception("delivering the outbox failed")
+            self._wake.wait(self._poll_s)

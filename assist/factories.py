@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from assist.pipeline import Assistant
 
 from assist.config import Settings
+from assist.delivery import Courier, transport
 from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
@@ -30,6 +31,11 @@ def build_engine(settings: Settings) -> Engine:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return engine
+
+
+def build_courier(settings: Settings, *, engine: Engine) -> Courier:
+    """The delivery worker for this process (not started): the configured transport, the retry budget."""
+    return Courier(engine, send=transport(settings), max_attempts=settings.delivery_max_attempts)
 
 
 def build_embedder(settings: Settings) -> Embedder:

@@ -6,6 +6,7 @@ Every change goes through `assist.store.versioned.edit_ticket`, the one optimist
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from rapidfuzz.distance import Levenshtein
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings
 from assist.csat import issue_token, survey_url
-from assist.delivery import channel, deliver_due, new_message_id, transport
+from assist.delivery import channel, new_message_id
 from assist.domain import (
     Assistance,
     AuthorRole,
@@ -60,6 +61,10 @@ from assist.users import require
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 
 
+def _nobody() -> None:
+    """No courier in this process: the reply waits in the outbox for one (the app's, or a worker's)."""
+
+
 def _answered_message_id(session: Session, ticket_id: int) -> str | None:
     """The newest customer email's Message-ID, so a mailed reply stays in the customer's thread."""
     key = session.scalar(
@@ -100,8 +105,11 @@ def send_reply(
     actor: User,
     resolve: bool,
     settings: Settings,
+    announce: Callable[[], None] = _nobody,
 ) -> SentReply:
-    """Store the reply with the draft it started from, move the ticket on, queue it for delivery, deliver.
+    """Store the reply with the draft it started from, move the ticket on and queue it for delivery;
+    `announce` wakes the process's `delivery.Courier`, which delivers it (never inside this call, so a
+    slow or hung mail server never holds up the agent).
 
     Raises:
         ValidationError: empty or too long.
@@ -151,10 +159,12 @@ def send_reply(
             transition(session, ticket=ticket, to=target, actor=actor.email, reason="reply sent")
         if ticket.assignee_id is None:
             ticket.assignee_id = actor.id
+        way_out = channel(settings)
         outbox = OutboxRow(
             ticket_id=ticket_id,
             message_id=message.id,
-            channel=channel(settings),
+            channel=way_out,
+            status="recorded" if way_out == "none" else "pending",  # nothing to deliver: the helpdesk exports it
             recipient=ticket.customer.email,
             subject=ticket.subject,
             body=f"{body}\n\nHow did we do? Rate this reply: {survey}" if survey else body,
@@ -171,7 +181,7 @@ def send_reply(
         )
         session.flush()
         outbox_id, message_id = outbox.id, message.id
-    deliver_due(engine, send=transport(settings), max_attempts=settings.delivery_max_attempts)
+    announce()
     with session_scope(engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
         delivery = session.get_one(OutboxRow, outbox_id).status

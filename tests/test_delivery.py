@@ -68,6 +68,7 @@ def _send(engine: Engine, settings: Settings) -> int:
 def test_webhook_delivery_is_signed_with_hmac_sha256(sqlite_engine: Engine, hook: str) -> None:
     settings = Settings(webhook_url=hook, webhook_secret=SecretStr("s3cret"), smtp_host=None)
     ticket_id = _send(sqlite_engine, settings)
+    assert deliver_due(sqlite_engine, send=transport(settings), max_attempts=3) == 1  # the courier's work
     ((headers, body),) = _Hook.received
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-Assist-Signature"] == expected == signature("s3cret", body)
@@ -79,11 +80,14 @@ def test_webhook_delivery_is_signed_with_hmac_sha256(sqlite_engine: Engine, hook
 def test_failures_retry_with_backoff_then_fail_and_are_never_lost(sqlite_engine: Engine, hook: str) -> None:
     _Hook.status = 503
     settings = Settings(webhook_url=hook, smtp_host=None, delivery_max_attempts=3)
-    ticket_id = _send(sqlite_engine, settings)  # first attempt happens on send
+    ticket_id = _send(sqlite_engine, settings)
+    (delivery,) = deliveries(sqlite_engine, ticket_id=ticket_id).values()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)  # queued: the Send itself delivers nothing
+    send = transport(settings)
+    assert deliver_due(sqlite_engine, send=send, max_attempts=3) == 0  # the first attempt fails
     (delivery,) = deliveries(sqlite_engine, ticket_id=ticket_id).values()
     assert (delivery.status, delivery.attempts) == ("retrying", 1)
     assert "503" in delivery.last_error
-    send = transport(settings)
     assert deliver_due(sqlite_engine, send=send, max_attempts=3) == 0  # not due yet: backoff
     with session_scope(sqlite_engine) as session:
         row = session.scalars(select(OutboxRow)).one()

@@ -16,7 +16,7 @@ from assist.errors import AssistError
 from assist.macros import use_macro
 from assist.pipeline import Assistant
 from assist.ticket_actions import regenerate, reopen, send_reply
-from ui import state
+from ui import resources, state
 from ui.actions import act, editor_key
 from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown
 
@@ -108,6 +108,7 @@ def _send(
             actor=state.current_user(),
             resolve=resolving,
             settings=settings,
+            announce=resources.courier().notify,
         ),
         _sent_message,
     )

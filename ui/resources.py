@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from assist.config import Settings, get_settings
+from assist.delivery import Courier
 from assist.embeddings import Embedder
 from assist.kb import KnowledgeBase
 from assist.pipeline import Assistant
@@ -24,6 +25,11 @@ def settings() -> Settings:
 @st.cache_resource
 def engine() -> Engine:
     return warmup.engine(settings())
+
+
+def courier() -> Courier:
+    """The process's delivery worker (Send wakes it; it delivers outside the click)."""
+    return warmup.courier(settings())
 
 
 def models_ready() -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from assist import factories
 from assist.config import Settings
+from assist.delivery import Courier
 from assist.embeddings import Embedder
 from assist.pipeline import Assistant
 
@@ -27,6 +28,7 @@ _engine: Engine | None = None
 _assistant: Assistant | None = None
 _error: BaseException | None = None
 _embedder: Embedder | None = None  # the encoder does not depend on settings: kept across `reset`
+_courier: Courier | None = None
 _seconds = 0.0
 
 
@@ -39,9 +41,20 @@ def engine(settings: Settings) -> Engine:
         return _engine
 
 
+def courier(settings: Settings) -> Courier:
+    """The process's delivery worker, started on first use (a Send wakes it with `notify`)."""
+    global _courier
+    built = engine(settings)
+    with _lock:
+        if _courier is None:
+            _courier = factories.build_courier(settings, engine=built).start()
+        return _courier
+
+
 def start(settings: Settings, *, on_ready: Callable[[float], None] | None = None) -> None:
-    """Begin loading the models in the background (once per process)."""
+    """Begin loading the models in the background (once per process), and start delivering replies."""
     global _thread
+    courier(settings)  # replies queued before a restart go out without waiting for the next Send
     with _lock:
         if _thread is not None:
             return
@@ -78,9 +91,12 @@ def _shared_embedder(settings: Settings) -> Embedder:
 
 def reset() -> None:
     """Forget this process's resources (tests that switch databases between runs)."""
-    global _thread, _engine, _assistant, _error
+    global _thread, _engine, _assistant, _error, _courier
     if _thread is not None:
         _thread.join()
+    if _courier is not None:
+        _courier.stop()
+        _courier = None
     with _lock:
         if _engine is not None:
             _engine.dispose()
