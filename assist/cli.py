@@ -35,12 +35,14 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _knowledge_base() -> KnowledgeBase:
+def _knowledge_base(*, repair_index: bool = False) -> KnowledgeBase:
     from assist.factories import build_embedder, build_engine, build_knowledge_base
 
     click.echo("Loading the embedding model…", err=True)
     settings = get_settings()
-    return build_knowledge_base(settings, engine=build_engine(settings), embedder=build_embedder(settings))
+    return build_knowledge_base(
+        settings, engine=build_engine(settings), embedder=build_embedder(settings), repair_index=repair_index
+    )
 
 
 class _ProgressBar:
@@ -244,11 +246,12 @@ def kb_list() -> None:
 @kb.command("status")
 @friendly_errors
 def kb_status() -> None:
-    """Compare the vector index with the stored passages (exit 1 when they differ)."""
+    """Compare the vector index with the stored passages, and a sample of its vectors with fresh embeddings of
+    their passages (exit 1 when they differ)."""
     status = _knowledge_base().index_status()
     click.echo(json.dumps(status.model_dump() | {"healthy": status.healthy}))
-    if not status.healthy:
-        raise click.ClickException("The search index is incomplete: run `python -m assist kb reindex`.")
+    if status.problem:
+        raise click.ClickException(status.problem)
 
 
 @kb.command("delete")
@@ -265,10 +268,10 @@ def kb_delete(article_id: str, actor: str) -> None:
 @click.option("--actor", default="cli", show_default=True)
 @friendly_errors
 def kb_reindex(actor: str) -> None:
-    """Re-chunk and re-embed every article from its stored text."""
+    """Re-chunk and re-embed every article from its stored text (a damaged embedded index is set aside)."""
     bar = _ProgressBar(unit="passage", desc="Embedding passages")
     try:
-        report = _knowledge_base().reindex(actor=_operator(actor), progress=bar)
+        report = _knowledge_base(repair_index=True).reindex(actor=_operator(actor), progress=bar)
     finally:
         bar.close()
     _print_report(report)

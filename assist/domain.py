@@ -254,15 +254,32 @@ class ArticleDetail(ArticleSummary):
 
 
 class IndexStatus(_Model):
-    """Does the vector index hold every passage SQL says is searchable?"""
+    """Does the vector index hold every passage SQL says is searchable, and are the vectors theirs?"""
 
     passages: int  # live passages in SQL
     vectors: int  # of those, how many the vector index holds
     error: str | None = None  # the index could not be read at all
+    checked: int = 0  # stored vectors compared with a fresh embedding of their passage
+    mismatched: int = 0  # of those, how many are not the passage's vector (overwritten, or another model's)
+    location: str = ""  # the embedded store's folder, or the Chroma server
 
     @property
     def healthy(self) -> bool:
-        return self.error is None and self.vectors == self.passages
+        return self.error is None and self.vectors == self.passages and self.mismatched == 0
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong, in a sentence that says how to repair it; None when healthy."""
+        if self.healthy:
+            return None
+        where = f" at {self.location}" if self.location else ""
+        if self.error is not None:
+            found = f"cannot be read ({self.error})"
+        elif self.vectors != self.passages:
+            found = f"holds {self.vectors:,} of {self.passages:,} passages"
+        else:
+            found = f"holds wrong vectors: {self.mismatched} of {self.checked} checked passages do not match"
+        return f"The search index{where} {found}. Rebuild it from the stored articles: `python -m assist kb reindex`."
 
 
 class IngestFailure(_Model):

@@ -20,7 +20,8 @@ from assist.delivery import Courier, transport
 from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
-from assist.kb import KnowledgeBase, chunk_collection, make_chroma_client
+from assist.kb import KnowledgeBase
+from assist.kb.vectors import location, open_index
 from assist.sentiment import SentimentModel
 from assist.store import make_engine, upgrade
 from assist.triage import Triager
@@ -56,14 +57,18 @@ def build_sentiment_model(settings: Settings) -> SentimentModel:
         ) from e
 
 
-def build_knowledge_base(settings: Settings, *, engine: Engine, embedder: Embedder) -> KnowledgeBase:
-    client = make_chroma_client(settings)
+def build_knowledge_base(
+    settings: Settings, *, engine: Engine, embedder: Embedder, repair_index: bool = False
+) -> KnowledgeBase:
+    """The knowledge base over SQL and the vector index. A damaged index is a SearchIndexError that says to
+    re-index; `repair_index` (the re-index command) sets a damaged embedded store aside instead."""
     return KnowledgeBase(
         engine=engine,
-        collection=chunk_collection(client, embedder),
+        collection=open_index(settings, embedder, repair=repair_index),
         embedder=embedder,
         max_upload_bytes=settings.kb_upload_max_mb * 1_000_000,
         help_center_url=settings.help_center_url,
+        location=location(settings),
     )
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from assist.errors import AssistError
 from ui import auth, kb_view, resources, state
+from ui.format import escape_markdown
 from ui.guard import guarded, show_error
 
 state.init()
@@ -15,13 +16,8 @@ actor = state.current_user()
 st.title("Knowledge base")
 
 status = kb.index_status()
-if not status.healthy:
-    st.warning(
-        f"The search index holds {status.vectors:,} of {status.passages:,} passages"
-        + (f" ({status.error})" if status.error else "")
-        + ": semantic search misses the rest. Re-index below to rebuild it from the stored articles.",
-        icon=":material/warning:",
-    )
+if status.problem:
+    st.warning(escape_markdown(status.problem) + " (or Re-index below)", icon=":material/warning:")
 
 st.subheader("Upload articles")
 with st.form("kb_upload", clear_on_submit=True):

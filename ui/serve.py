@@ -48,12 +48,8 @@ def main() -> None:
         gc.collect()
         gc.freeze()
         status = warmup.assistant(settings).knowledge_base.index_status()
-        if not status.healthy:
-            print(
-                f"WARNING: the search index holds {status.vectors:,} of {status.passages:,} passages "
-                f"{'(' + status.error + ') ' if status.error else ''}— run `python -m assist kb reindex`.",
-                flush=True,
-            )
+        if status.problem:
+            print(f"WARNING: {status.problem}", flush=True)
         print(f"Assist Console is ready at http://localhost:{port} (models loaded in {seconds:.0f} s)", flush=True)
 
     warmup.start(settings, on_ready=ready)

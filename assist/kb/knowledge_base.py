@@ -8,6 +8,7 @@ searchable index exactly as it was; stray vectors are ignored and removed by the
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from assist.kb.guard import ParseLimits
 from assist.kb.lexical import LexicalIndex
 from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
+from assist.kb.vectors import fatal
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.models import ArticleRow, ChunkRow, KbStateRow
@@ -47,6 +49,8 @@ EMBED_BATCH = 32
 EMBED_GROUP = 256  # texts per progress step; encode() sorts each group by length to minimise padding
 CHROMA_BATCH = 1000
 MAX_QUERY_CHARS = 2000
+STATUS_SAMPLE = 8  # stored vectors re-embedded by each index_status (about 0.1 s)
+SAME_VECTOR = 0.98  # cosine of a stored vector with a fresh embedding of its passage; batching noise is < 1e-4
 
 
 _INDEX_BROKEN = (
@@ -100,8 +104,10 @@ class KnowledgeBase:
         max_upload_bytes: int,
         help_center_url: str | None = None,
         parse_limits: ParseLimits | None = None,
+        location: str = "",
     ) -> None:
         self.engine = engine
+        self.location = location  # where the vectors live, for messages
         self.parse_limits = parse_limits or ParseLimits()
         self.help_center_url = help_center_url
         self.collection = collection
@@ -364,16 +370,45 @@ class KnowledgeBase:
                 return
 
     def index_status(self) -> IndexStatus:
-        """Compare the vector index with SQL: a deleted or damaged index shows up here, not as worse answers."""
+        """Compare the vector index with SQL: a deleted, damaged or tampered index shows up here, not as worse
+        answers. Every live passage must have a vector, and a random sample of the stored vectors must be
+        the embeddings of their passages (vectors overwritten with random ones once still looked healthy)."""
         with session_scope(self.engine) as session:
             live = list(session.scalars(select(ChunkRow.id)))
         present = 0
         try:
             for start in range(0, len(live), CHROMA_BATCH):
                 present += len(self.collection.get(ids=live[start : start + CHROMA_BATCH], include=[])["ids"])
-        except Exception as e:  # chroma raises plain exceptions when its folder or server is gone
-            return IndexStatus(passages=len(live), vectors=0, error=f"{type(e).__name__}: {str(e)[:160]}")
-        return IndexStatus(passages=len(live), vectors=present)
+            checked, mismatched = self._check_sample(live)
+        except BaseException as e:  # chroma raises plain exceptions, or Rust panics, when its store is damaged
+            if fatal(e):
+                raise
+            error = f"{type(e).__name__}: {str(e)[:160]}"
+            return IndexStatus(passages=len(live), vectors=present, error=error, location=self.location)
+        return IndexStatus(
+            passages=len(live), vectors=present, checked=checked, mismatched=mismatched, location=self.location
+        )
+
+    def _check_sample(self, live: list[str]) -> tuple[int, int]:
+        """Re-embed a random sample of live passages from their SQL text and compare with the stored vectors.
+        Returns (checked, mismatched)."""
+        sample = random.sample(live, min(STATUS_SAMPLE, len(live)))
+        if not sample:
+            return 0, 0
+        got = self.collection.get(ids=sample, include=["embeddings"])
+        stored = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
+        with session_scope(self.engine) as session:
+            rows = session.execute(
+                select(ChunkRow, ArticleRow.title).join(ArticleRow).where(ChunkRow.id.in_(list(stored)))
+            ).all()
+            texts = {c.id: Chunk(c.article_id, c.position, c.heading, c.text).embed_text(title) for c, title in rows}
+        ids = [chunk_id for chunk_id in stored if chunk_id in texts]
+        if not ids:
+            return 0, 0
+        fresh = self.embedder.encode([texts[i] for i in ids])
+        kept = np.asarray([stored[i] for i in ids], dtype=np.float32)
+        cosine = (kept * fresh).sum(axis=1) / np.maximum(np.linalg.norm(kept, axis=1), 1e-9)
+        return len(ids), int((cosine < SAME_VECTOR).sum())
 
     def collect_garbage(self) -> int:
         """Delete vectors whose chunk is not live (left by an interrupted ingest). Returns how many."""

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from assist.config import Settings
 from assist.embeddings import Embedder
-from assist.errors import ConfigError
+from assist.errors import ConfigError, SearchIndexError
 
+log = logging.getLogger(__name__)
 COLLECTION = "kb_chunks_minilm"
 
 
@@ -66,3 +70,37 @@ def chunk_collection(client: ClientAPI, embedder: Embedder) -> Collection:
         configuration={"hnsw": {"space": "cosine"}},
         embedding_function=MiniLMEmbeddingFunction(embedder),  # type: ignore[arg-type]
     )
+
+
+def location(settings: Settings) -> str:
+    """Where the vectors live, as an admin would look for them."""
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
+
+
+def fatal(error: BaseException) -> bool:
+    """Whether a failure must propagate as it is. Chroma's embedded store is Rust: a damaged file can raise
+    a pyo3 PanicException, which is a BaseException, so `except Exception` alone misses it."""
+    return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
+
+
+def open_index(settings: Settings, embedder: Embedder, *, repair: bool = False) -> Collection:
+    """The chunk collection. A store that cannot be opened (a damaged `chroma.sqlite3`) is a SearchIndexError
+    that names it and says to re-index; with `repair` (what re-indexing does, since it rebuilds every
+    vector from SQL) a damaged embedded store is moved aside and a new one started."""
+    try:
+        return chunk_collection(make_chroma_client(settings), embedder)
+    except ConfigError:
+        raise
+    except BaseException as e:
+        if fatal(e):
+            raise
+        if not repair or settings.chroma_host:
+            raise SearchIndexError(
+                f"The search index at {location(settings)} cannot be opened ({type(e).__name__}: "
+                f"{str(e)[:120]}). Rebuild it from the stored articles: `python -m assist kb reindex`."
+            ) from e
+        aside = settings.chroma_path.with_name(f"{settings.chroma_path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        settings.chroma_path.rename(aside)
+        log.warning("the search index at %s could not be opened (%s); moved it to %s", settings.chroma_path, e, aside)
+        SharedSystemClient.clear_system_cache()  # chroma keeps one client per path: forget the damaged one
+        return chunk_collection(make_chroma_client(settings), embedder)
