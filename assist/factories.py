@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 from assist.config import Settings
 from assist.delivery import Courier, transport
 from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
+from assist.drafting.deadline import DeadlineTransport
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
 from assist.kb import KnowledgeBase
@@ -87,6 +89,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         temperature=0.2,
+        http_client=httpx.Client(transport=DeadlineTransport()),  # a draft's deadline closes its connection
     )
 
 

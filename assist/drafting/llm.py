@@ -10,13 +10,13 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, ValidationError
 
 from assist.domain import Draft, DraftMode, SentimentLevel, TicketDetail
+from assist.drafting.deadline import call_within
 from assist.drafting.prompt import build_messages
 from assist.drafting.redaction import Redaction
 from assist.errors import DraftingError
@@ -28,9 +28,6 @@ class LlmReply(BaseModel):
     reply: str = Field(min_length=1)
     confidence: float | None = Field(default=None, ge=0, le=1)  # asked for, recorded nowhere: never trusted
     sources: list[int] = Field(default_factory=list)
-
-
-_CALLS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="llm")
 
 
 class LlmDrafter:
@@ -72,13 +69,12 @@ class LlmDrafter:
             redact=redaction.redact,
         )
         started = time.perf_counter()
-        call = _CALLS.submit(self.model.invoke, messages)
-        try:
-            response = call.result(timeout=self.deadline_s)
-        except FutureTimeout as e:
-            call.cancel()  # a call still running finishes in the background (bounded by the client's timeout)
-            raise DraftingError(f"The language model did not answer within {self.deadline_s:g} s.") from e
+        try:  # its own thread, and its HTTP request cut off at the deadline (assist.drafting.deadline)
+            response = call_within(self.deadline_s, lambda: self.model.invoke(messages))
         except Exception as e:
+            if isinstance(e, FutureTimeout) or time.perf_counter() - started >= self.deadline_s:
+                # (a call cut off at its deadline may report the cut before the wait ends: the same event)
+                raise DraftingError(f"The language model did not answer within {self.deadline_s:g} s.") from e
             raise DraftingError(f"The language model failed ({type(e).__name__}: {str(e)[:200]}).") from e
         latency_ms = (time.perf_counter() - started) * 1000
         parsed = parse_reply(str(response.content))
