@@ -67,14 +67,14 @@ class DeadlineTransport(httpx.BaseTransport):
         left = deadline - time.monotonic()
         if left <= 0:
             raise httpx.TimeoutException("the language model's deadline has passed", request=request)
-        sockets: list[socket.socket] = []
+        cutoff = _Cutoff(left)
         traced = request.extensions.get("trace")
 
         def trace(event: str, info: dict[str, Any]) -> None:
             if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
                 found = info["return_value"].get_extra_info("socket")
                 if isinstance(found, socket.socket):
-                    sockets.append(found)
+                    cutoff.add(found)
             if traced is not None:
                 traced(event, info)
 
@@ -85,37 +85,62 @@ class DeadlineTransport(httpx.BaseTransport):
             "timeout": {key: min(value or left, left) for key, value in timeouts.items()}
             or dict.fromkeys(("connect", "read", "write", "pool"), left),
         }
-        timer = threading.Timer(left, _cut, args=(sockets,))
-        timer.daemon = True
-        timer.start()
         try:
             response = self._inner.handle_request(request)
         except BaseException:
-            timer.cancel()
+            cutoff.cancel()
             raise
         assert isinstance(response.stream, httpx.SyncByteStream)
-        response.stream = _Bounded(response.stream, timer)
+        response.stream = _Bounded(response.stream, cutoff)
         return response
 
     def close(self) -> None:
         self._inner.close()
 
 
-class _Bounded(httpx.SyncByteStream):
-    """A response body still under its request's timer; closing the body stops the timer."""
+class _Cutoff:
+    """The sockets of one request, shut down at its deadline; one that connects later is shut down at once."""
 
-    def __init__(self, inner: httpx.SyncByteStream, timer: threading.Timer) -> None:
-        self._inner, self._timer = inner, timer
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            late = self._fired
+        if late:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+class _Bounded(httpx.SyncByteStream):
+    """A response body still under its request's cutoff; closing the body cancels it."""
+
+    def __init__(self, inner: httpx.SyncByteStream, cutoff: _Cutoff) -> None:
+        self._inner, self._cutoff = inner, cutoff
 
     def __iter__(self) -> Iterator[bytes]:
         yield from self._inner
 
     def close(self) -> None:
-        self._timer.cancel()
+        self._cutoff.cancel()
         self._inner.close()
 
 
-def _cut(sockets: list[socket.socket]) -> None:
-    for sock in sockets:
-        with contextlib.suppress(OSError):  # already closed
-            sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once; the connection is not reused
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)  # a blocked read returns at once; the connection is not reused

@@ -33,6 +33,7 @@ class _Trickle(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     trickling: ClassVar[bool] = True
     cut: ClassVar[threading.Semaphore] = threading.Semaphore(0)
+    opened: ClassVar[list[str]] = []  # trickling responses begun
     never: ClassVar[threading.Event] = threading.Event()
 
     def do_POST(self) -> None:
@@ -57,6 +58,7 @@ class _Trickle(BaseHTTPRequestHandler):
         if not type(self).trickling:
             self.wfile.write(head + payload)
             return
+        type(self).opened.append(self.path)
         try:
             for byte in head + payload:  # about 80 s in all: far past any deadline
                 self.wfile.write(bytes([byte]))
@@ -72,7 +74,7 @@ class _Trickle(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    _Trickle.trickling, _Trickle.cut = True, threading.Semaphore(0)
+    _Trickle.trickling, _Trickle.cut, _Trickle.opened = True, threading.Semaphore(0), []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -113,7 +115,13 @@ def test_trickling_calls_are_cut_off_and_a_healthy_call_still_gets_its_draft(ser
     for t in threads:
         t.join(timeout=60)
     assert len(outcomes) == SLOW_CALLS and all("did not answer within 0.5 s" in o for o in outcomes)
-    for _ in range(SLOW_CALLS):  # each trickling connection was really shut down, not left to run for 80 s
+    for _ in range(300):  # every call's thread ends: its request was abandoned, not left to run for 80 s
+        if not any(t.name == "llm-call" for t in threading.enumerate()):
+            break
+        _Trickle.never.wait(0.1)
+    assert not any(t.name == "llm-call" for t in threading.enumerate())
+    assert _Trickle.opened  # (on a loaded machine a call may reach its deadline before it connects)
+    for _ in range(len(_Trickle.opened)):  # and the server saw each connection it served shut down
         assert _Trickle.cut.acquire(timeout=30)
     _Trickle.trickling = False
     # The same client (a first successful answer costs the client some warm-up, hence the roomier deadline):
@@ -121,3 +129,18 @@ def test_trickling_calls_are_cut_off_and_a_healthy_call_still_gets_its_draft(ser
     draft = _draft(LlmDrafter(model, name="m", deadline_s=10))
     assert draft.mode is DraftMode.LLM
     assert draft.text.startswith("Hi Dana, card refunds take 5-10 business days.")
+
+
+def test_a_connection_that_completes_after_the_deadline_is_shut_at_once() -> None:
+    """On a loaded machine a call can connect only after its deadline fired; it must not trickle on."""
+    import socket
+
+    from assist.drafting.deadline import _Cutoff
+
+    cutoff = _Cutoff(0.0)
+    cutoff._timer.join(timeout=30)  # the deadline has fired, with no socket yet
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        ours.settimeout(30)
+        cutoff.add(ours)
+        assert ours.recv(1) == b""  # shut down: reads end at once instead of waiting for the next byte
