@@ -26,6 +26,7 @@ from email.message import EmailMessage
 
 import httpx
 from sqlalchemy import ColumnElement, Engine, and_, select, update
+from sqlalchemy.orm import selectinload
 
 from assist.config import Settings
 from assist.mail_headers import clean_header, is_plain_address
@@ -168,8 +169,10 @@ def claim(engine: Engine, *, outbox_id: int, now: datetime, lease: timedelta = L
         )
         if token is None:
             return None
-        row = session.get_one(OutboxRow, outbox_id, populate_existing=True)
-        session.expunge(row)
+        row = session.get_one(
+            OutboxRow, outbox_id, populate_existing=True, options=[selectinload(OutboxRow.message)]
+        )  # with its message: the transport runs after the session is gone (reply_email reads its Message-ID)
+        session.expunge_all()
         return row
 
 
