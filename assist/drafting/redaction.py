@@ -47,6 +47,8 @@ class _View:
 
     @classmethod
     def of(cls, original: str) -> _View:
+        if original.isascii():  # nothing to normalise (most text): every character is its own origin
+            return cls(original, tuple(range(len(original))))
         chars: list[str] = []
         origin: list[int] = []
         for start, cluster in _clusters(original):
