@@ -69,6 +69,7 @@ from assist.errors import (
     NotFoundError,
     OwnershipError,
     PermissionDeniedError,
+    SessionEndedError,
     ValidationError,
 )
 from assist.factories import build_assistant, build_engine, build_knowledge_base
@@ -80,9 +81,10 @@ from assist.ownership import claim
 from assist.pipeline import Assistant, abstain_below, compute_assistance, precompute_many
 from assist.presence import here, leave
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
+from assist.sign_in import authenticate, sign_in
 from assist.store import make_engine, upgrade
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
-from assist.users import authenticate, create_user
+from assist.users import create_user
 
 __all__ = [
     "AssistError",
@@ -108,6 +110,7 @@ __all__ = [
     "PermissionDeniedError",
     "ReplyState",
     "Role",
+    "SessionEndedError",
     "Settings",
     "TicketDetail",
     "TicketPage",
@@ -150,6 +153,7 @@ __all__ = [
     "seed_demo",
     "send_reply",
     "set_macro_active",
+    "sign_in",
     "still_preparing",
     "take_over",
     "time_in_status",

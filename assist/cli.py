@@ -91,8 +91,10 @@ def _engine(url: str | None) -> Engine:
 
 
 @click.group()
+@friendly_errors
 def main() -> None:
     """Assist Console: agent-assist workspace for customer support teams."""
+    get_settings()  # every command refuses invalid settings at start, as the app and `ui.serve` do
 
 
 @main.group()

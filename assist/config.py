@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -96,7 +98,11 @@ class Settings(BaseSettings):
     survey_valid_days: int = Field(default=14, ge=1, description="How long a CSAT survey link works.")
 
     # Security
-    secret_key: SecretStr | None = Field(default=None, description="Signs survey links and sessions.")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=f"Signs survey links, sessions and unlock links; required outside demo mode "
+        f"(at least {MIN_SECRET_CHARS} characters).",
+    )
     demo_mode: bool = Field(default=True, description="Demo workspace and demo users allowed.")
     session_timeout_minutes: int = Field(default=60, ge=5, description="Sign out after this long without activity.")
     session_max_hours: int = Field(default=12, ge=1, description="Sign out after this long however active.")
@@ -131,6 +137,28 @@ class Settings(BaseSettings):
         default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
     )
 
+    @model_validator(mode="after")
+    def _secret_key_outside_demo_mode(self) -> Settings:
+        """Outside demo mode a real SECRET_KEY is required: every entry point refuses to start without one
+        (an empty value counts as none, the published demo key as too weak)."""
+        key = self.secret_key.get_secret_value().strip() if self.secret_key is not None else ""
+        if not key:
+            self.secret_key = None
+        if self.demo_mode:
+            return self
+        if not key:
+            raise ValueError(
+                "SECRET_KEY is not set. Set it (a long random string: python -c "
+                "'import secrets; print(secrets.token_urlsafe(32))') in the environment or .env, "
+                "or set DEMO_MODE=true for a demo."
+            )
+        if len(key) < MIN_SECRET_CHARS or key == DEMO_SECRET:
+            raise ValueError(
+                f"SECRET_KEY is too weak: use a random string of at least {MIN_SECRET_CHARS} characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
+        return self
+
     @property
     def public_base_url(self) -> str:
         """Where customers reach the app: PUBLIC_URL, else this machine on the port the app runs on."""
@@ -157,5 +185,23 @@ def signing_key(settings: Settings) -> str:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once.
+
+    Raises:
+        ConfigError: a setting is missing or invalid; the message names each one (never its value).
+    """
+    try:
+        return Settings()
+    except ValidationError as e:
+        from assist.errors import ConfigError
+
+        problems = " ".join(_problem(error) for error in e.errors())
+        # Not chained: pydantic's error quotes the raw input, secrets (SMTP_PASSWORD, ...) included.
+        raise ConfigError(f"Assist Console cannot start: {problems}") from None
+
+
+def _problem(error: Any) -> str:
+    """One invalid setting as a sentence that says what to do."""
+    field = ".".join(str(part) for part in error.get("loc", ())).upper()
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ").rstrip(".") + "."
+    return f"{field}: {message} Fix it in the environment or .env." if field else message

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
-from assist.errors import AssistError, SurveyError, ValidationError
+from assist.errors import AssistError, SessionEndedError, SurveyError, ValidationError
 from assist.store import audit
+from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
 from assist.store.tickets import parse_ticket_id
 from assist.text import clean, replaced_note
 from assist.times import arrival_time, parse_time
-from assist.users import require
+from assist.users import check_session, require
 
 SALT = "assist-csat-survey"
 
@@ -30,9 +31,14 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 
 def issue_token(engine: Engine, *, ticket_id: int, settings: Settings) -> str:
     """A new survey token for the ticket (store it, sign it)."""
-    nonce = secrets.token_urlsafe(16)
     with session_scope(engine) as session:
-        session.add(SurveyTokenRow(nonce=nonce, ticket_id=ticket_id))
+        return survey_token(session, ticket_id=ticket_id, settings=settings)
+
+
+def survey_token(session: Session, *, ticket_id: int, settings: Settings) -> str:
+    """A new survey token, stored in the caller's unit of work (the reply that carries it)."""
+    nonce = secrets.token_urlsafe(16)
+    session.add(SurveyTokenRow(nonce=nonce, ticket_id=ticket_id))
     return _serializer(settings).dumps({"t": ticket_id, "n": nonce})
 
 
@@ -108,6 +114,7 @@ def import_csat(
     """Rows with ticket (external id or #id), score 1-5, optional comment and date; each row is imported or
     reported, and imported again it adds nothing (the key uses the parsed date, not how it was written)."""
     require(actor, Role.LEAD, action="import CSAT ratings")
+    check_session(engine, actor=actor)  # before the rows: a signed-out session imports nothing
     created: list[int] = []
     unchanged: list[int] = []
     errors: list[RowError] = []
@@ -130,6 +137,7 @@ def import_csat(
             when = arrival_time(parse_time(values.get("date", "")), now=now or utcnow())
             comment = values.get("comment", "")[:2000]
             with session_scope(engine) as session:
+                current_actor(session, actor)
                 ticket_id = _ticket_for(session, reference)
                 keys = [_rating_key(ticket_id, score, when.isoformat() if when else "", comment)]
                 keys.append(_rating_key(ticket_id, score, raw.get("date", ""), raw.get("comment", "")[:2000]))
@@ -158,6 +166,8 @@ def import_csat(
             replaced = sum(c.replaced for c in cleaned.values())
             if replaced:
                 warnings.append(RowError(row=n, error=replaced_note(replaced)))
+        except SessionEndedError:
+            raise  # not a fault of the row: the importer was signed out
         except AssistError as e:
             errors.append(RowError(row=n, error=str(e)))
     return ImportReport(

@@ -62,7 +62,11 @@ def transport(settings: Settings) -> Transport | None:
 
 
 def _smtp(settings: Settings, row: OutboxRow) -> None:
-    message = reply_email(settings, row)
+    smtp_send(settings, reply_email(settings, row))
+
+
+def smtp_send(settings: Settings, message: EmailMessage) -> None:
+    """One mail through the configured SMTP server (replies, unlock links)."""
     assert settings.smtp_host is not None
     smtp_class = smtplib.SMTP_SSL if settings.smtp_port == 465 else smtplib.SMTP
     with smtp_class(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:

@@ -175,11 +175,16 @@ class TicketDetail(_Model):
 
 
 class User(_Model):
+    """A person as read from the store. `session_generation` is the account's generation at that read: an
+    admin disabling the account, changing its role or resetting its password moves it on, which ends every
+    session (and known-device token) that carries the old one."""
+
     id: int
     email: str
     name: str
     role: Role
     active: bool
+    session_generation: int = 0
 
 
 class Macro(_Model):

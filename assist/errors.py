@@ -13,7 +13,10 @@ Every message says what happened and what to do next.
     ├── OwnershipError         someone else owns the ticket; taking it over needs a confirmation
     ├── DatabaseError          the database cannot be reached or is not at the expected schema
     ├── SearchIndexError       the vector index is missing or broken (`python -m assist kb reindex` repairs it)
-    ├── AuthError              sign-in failed or is rate limited
+    ├── AuthError              sign-in failed
+    │   └── SignInPausedError  too many failed sign-ins from unknown devices: an unlock link helps
+    ├── SessionEndedError      the signed-in session no longer matches the account (disabled, new role, new
+    │                          password): nothing was changed; the front end signs the person out
     ├── PermissionDeniedError  the signed-in role may not do this
     ├── DraftingError          the LLM gave no usable draft (the drafter falls back to the offline draft)
     └── (ValidationError)
@@ -54,6 +57,15 @@ class DatabaseError(AssistError):
 
 class AuthError(AssistError):
     """Sign-in failed (wrong credentials, disabled account, too many attempts)."""
+
+
+class SignInPausedError(AuthError):
+    """Sign-ins to the account from unknown devices are paused after repeated failures."""
+
+
+class SessionEndedError(AssistError):
+    """The account behind a signed-in session was disabled, given another role or a new password since the
+    session read it. Nothing was changed; the front end signs the person out (it is not a permission to show)."""
 
 
 class PermissionDeniedError(AssistError):

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 
 from assist.domain import InboxView, Role, TicketPage, TicketQuery, User
 from assist.preparation import waiting
+from assist.store.actors import as_user
 from assist.store.db import session_scope
 from assist.store.models import UserRow
 from assist.store.tickets import SEARCH_COUNT_LIMIT, list_tickets, view_counts
@@ -29,7 +30,7 @@ def list_assignees(engine: Engine) -> list[User]:
     """Active people who can own tickets, by name."""
     with session_scope(engine) as session:
         rows = session.scalars(select(UserRow).where(UserRow.active.is_(True)).order_by(UserRow.name)).all()
-        return [User(id=u.id, email=u.email, name=u.name, role=Role(u.role), active=u.active) for u in rows]
+        return [as_user(u) for u in rows]
 
 
 def views_for(viewer: User) -> tuple[InboxView, ...]:

@@ -25,14 +25,15 @@ from sqlalchemy.orm import Session
 
 from assist.arrival import Arrival, admit, message_id_key, normal_label
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
-from assist.errors import AssistError, ValidationError
+from assist.errors import AssistError, SessionEndedError, ValidationError
 from assist.lifecycle import transition
+from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message, create_ticket
 from assist.text import clean_text, is_blank, replaced_note
 from assist.times import arrival_time
-from assist.users import require
+from assist.users import check_session, require
 
 T = TypeVar("T")
 MAX_ROWS = 50_000
@@ -128,6 +129,7 @@ def import_rows(
     """Each row is taken in (`admit`, then stored exactly once) or reported with the reason; a row stored
     with replaced characters is also listed in `warnings`."""
     require(actor, action="import tickets")
+    check_session(engine, actor=actor)  # before the rows: a signed-out session imports nothing
     missing = [f.value for f in REQUIRED if f not in mapping]
     if missing:
         raise ValidationError(f"Map a column to {', '.join(missing)} before importing.")
@@ -138,7 +140,9 @@ def import_rows(
         values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
             arrival = admit(values, max_chars=max_chars, now=now)
-            ticket_id, outcome = _store(engine, arrival, actor=actor.email, max_chars=max_chars)
+            ticket_id, outcome = _store(engine, arrival, actor=actor.email, max_chars=max_chars, by=actor)
+        except SessionEndedError:
+            raise  # not a fault of the row: the importer was signed out
         except AssistError as e:  # one bad row is reported; the rest still land
             errors.append(RowError(row=n, error=str(e)))
             continue
@@ -162,8 +166,16 @@ def take_in(
     return _store(engine, admit(values, max_chars=max_chars, now=now), actor=actor, max_chars=max_chars)
 
 
-def _store(engine: Engine, arrival: Arrival, *, actor: str, max_chars: int) -> tuple[int, str]:
-    return exactly_once(engine, lambda session: _import_one(session, arrival, actor=actor, max_chars=max_chars))
+def _store(engine: Engine, arrival: Arrival, *, actor: str, max_chars: int, by: User | None = None) -> tuple[int, str]:
+    """`by` is the signed-in person importing, re-checked in the row's own transaction; None for the product's
+    own channels (mail, the HTTP intake), which `actor` names."""
+
+    def write(session: Session) -> tuple[int, str]:
+        if by is not None:
+            current_actor(session, by)
+        return _import_one(session, arrival, actor=actor, max_chars=max_chars)
+
+    return exactly_once(engine, write)
 
 
 def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:

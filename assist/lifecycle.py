@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from assist.domain import TicketStatus as S
+from assist.domain import User
 from assist.errors import InvalidTransitionError, NotFoundError
 from assist.store import audit
 from assist.store.models import StatusChangeRow, TicketRow, utcnow
@@ -79,16 +80,22 @@ def transition(
     return change
 
 
-def change_status(engine: Engine, *, ticket_id: int, to: S, actor: str, expected_version: int, reason: str = "") -> int:
+def change_status(
+    engine: Engine, *, ticket_id: int, to: S, actor: User, expected_version: int, reason: str = ""
+) -> int:
     """Transition one ticket in its own transaction; returns the ticket's new version.
 
     Raises:
+        SessionEndedError: `actor`'s account changed since it was read.
         NotFoundError: no such ticket.
         ConcurrencyError: the ticket changed since `expected_version` was read.
         InvalidTransitionError: see `transition`.
     """
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
-        transition(session, ticket=ticket, to=to, actor=actor, reason=reason)
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
+        transition(session, ticket=ticket, to=to, actor=actor.email, reason=reason)
         session.flush()
         return ticket.version
 

@@ -18,6 +18,7 @@ from assist.drafting.links import before_sign_off
 from assist.drafting.offline import first_name
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
+from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MacroRow, MacroUseRow, TicketRow
 from assist.text import is_blank
@@ -83,6 +84,7 @@ def save_macro(engine: Engine, *, title: str, body: str, actor: User, macro_id: 
     placeholders_in(body)
     try:
         with session_scope(engine) as session:
+            current_actor(session, actor)
             row = MacroRow() if macro_id is None else session.get(MacroRow, macro_id)
             if row is None:
                 raise NotFoundError(f"Macro #{macro_id} does not exist. Reload the page.")
@@ -106,6 +108,7 @@ def set_macro_active(engine: Engine, *, macro_id: int, active: bool, actor: User
     """Archive a macro (agents no longer see it; its use counts stay) or bring it back."""
     require(actor, action="manage macros")
     with session_scope(engine) as session:
+        current_actor(session, actor)
         row = session.get(MacroRow, macro_id)
         if row is None:
             raise NotFoundError(f"Macro #{macro_id} does not exist. Reload the page.")
@@ -128,6 +131,7 @@ def use_macro(engine: Engine, *, macro_id: int, ticket_id: int, actor: User, rep
     """
     require(actor, Role.AGENT, Role.LEAD, action="use macros")
     with session_scope(engine) as session:
+        current_actor(session, actor)
         macro = session.get(MacroRow, macro_id)
         if macro is None or not macro.active:
             raise NotFoundError("That macro was archived or deleted. Pick another one.")

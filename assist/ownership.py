@@ -46,7 +46,10 @@ def claim(
         ConcurrencyError: the ticket changed since the actor saw it.
     """
     require(actor, Role.AGENT, Role.LEAD, action="claim tickets")
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         owner = ticket.assignee_id
         if owner == actor.id:
             return ticket.version

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assist.domain import User, Viewer
+from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import PresenceRow, UserRow, utcnow
 
@@ -20,10 +21,16 @@ PRESENCE_BEAT = timedelta(seconds=20)  # well inside PRESENT_WITHIN, so one late
 
 
 def here(engine: Engine, *, ticket_id: int, viewer: User, now: datetime | None = None) -> list[Viewer]:
-    """Record that `viewer` has the ticket open; return the others who had it open in the last minute."""
+    """Record that `viewer` has the ticket open; return the others who had it open in the last minute.
+
+    Raises:
+        SessionEndedError: the viewer's account changed since it was read (an open tab of a disabled
+            account does not go on showing its owner as replying).
+    """
     now = now or utcnow()
     try:
         with session_scope(engine) as session:
+            current_actor(session, viewer)
             seen = session.execute(
                 update(PresenceRow)
                 .where(PresenceRow.ticket_id == ticket_id, PresenceRow.user_id == viewer.id)

@@ -82,14 +82,17 @@ def reasons_in_queue(engine: Engine) -> list[str]:
 
 @contextmanager
 def _edit(
-    engine: Engine, escalation_id: int, expected_version: int
+    engine: Engine, escalation_id: int, expected_version: int, actor: User
 ) -> Iterator[tuple[Session, EscalationRow, TicketRow]]:
     with session_scope(engine) as session:
         row = session.get(EscalationRow, escalation_id)
         if row is None:
             raise NotFoundError(f"Escalation #{escalation_id} does not exist. Reload the queue.")
         ticket_id = row.ticket_id
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         row = session.get_one(EscalationRow, escalation_id)
         if row.state not in ACTIVE:
             raise ValidationError(f"Escalation #{escalation_id} is already {row.state}. Reload the queue.")
@@ -106,7 +109,7 @@ def take_over(
             `confirm_owner` does not name that person (the lead has not confirmed).
     """
     require(actor, Role.LEAD, action="take over escalations")
-    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
+    with _edit(engine, escalation_id, expected_version, actor) as (session, row, ticket):
         owner = ticket.assignee_id
         confirm_takeover(
             session,
@@ -129,7 +132,7 @@ def take_over(
 
 def reassign(engine: Engine, *, escalation_id: int, expected_version: int, to_user_id: int, actor: User) -> None:
     require(actor, Role.LEAD, action="reassign escalations")
-    with _edit(engine, escalation_id, expected_version) as (session, _row, ticket):
+    with _edit(engine, escalation_id, expected_version, actor) as (session, _row, ticket):
         user = session.get(UserRow, to_user_id)
         if user is None or not user.active:
             raise ValidationError("Choose an active team member to reassign to.")
@@ -149,7 +152,7 @@ def return_to_tier1(engine: Engine, *, escalation_id: int, expected_version: int
     require(actor, Role.LEAD, action="return escalations to tier 1")
     if is_blank(note):
         raise ValidationError("Write a note for the tier-1 agent: what should they do next?")
-    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
+    with _edit(engine, escalation_id, expected_version, actor) as (session, row, ticket):
         message = add_message(
             session, ticket=ticket, role=AuthorRole.NOTE, actor=actor.email, body=f"Returned to tier 1: {note.strip()}"
         )
@@ -169,7 +172,7 @@ def return_to_tier1(engine: Engine, *, escalation_id: int, expected_version: int
 
 def resolve(engine: Engine, *, escalation_id: int, expected_version: int, actor: User) -> None:
     require(actor, Role.LEAD, action="resolve escalations")
-    with _edit(engine, escalation_id, expected_version) as (session, row, ticket):
+    with _edit(engine, escalation_id, expected_version, actor) as (session, row, ticket):
         if TicketStatus(ticket.status) is not TicketStatus.RESOLVED:
             transition(
                 session, ticket=ticket, to=TicketStatus.RESOLVED, actor=actor.email, reason="escalation resolved"

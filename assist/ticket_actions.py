@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from assist.config import Settings
-from assist.csat import issue_token, survey_url
+from assist.csat import survey_token, survey_url
 from assist.delivery import channel, new_message_id
 from assist.domain import (
     Assistance,
@@ -56,7 +56,7 @@ from assist.store.runs import stored_run
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank
-from assist.users import require
+from assist.users import check_session, require
 
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 
@@ -119,14 +119,17 @@ def send_reply(
     """
     require(actor, Role.AGENT, Role.LEAD, action="reply to customers")
     body = clean_body(text, max_chars=settings.max_message_chars)
-    survey = None
-    if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
-        survey = survey_url(issue_token(engine, ticket_id=ticket_id, settings=settings), settings)
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         status = TicketStatus(ticket.status)
         if status is TicketStatus.RESOLVED:
             raise InvalidTransitionError(f"Ticket #{ticket_id} is resolved. Reopen it before replying.")
         _refuse_duplicate(session, ticket_id, body)
+        survey = None
+        if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
+            survey = survey_url(survey_token(session, ticket_id=ticket_id, settings=settings), settings)
         message = add_message(
             session,
             ticket=ticket,
@@ -203,7 +206,10 @@ def add_note(
     """An internal note: visible to the team, never sent to the customer. Returns the ticket's new version."""
     require(actor, Role.AGENT, Role.LEAD, action="add notes")
     body = clean_body(text, max_chars=settings.max_message_chars)
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         message = add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=body, actor=actor.email)
         message.author_user_id = actor.id
         session.flush()
@@ -217,7 +223,10 @@ def reopen(engine: Engine, *, ticket_id: int, expected_version: int, actor: User
         InvalidTransitionError: the ticket is not resolved.
     """
     require(actor, Role.AGENT, Role.LEAD, action="reopen tickets")
-    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         transition(session, ticket=ticket, to=TicketStatus.REOPENED, actor=actor.email, reason="reopened by the team")
         session.flush()
         return ticket.version
@@ -302,12 +311,18 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
     )
 
 
-def regenerate(assistant: Assistant, *, ticket_id: int, alternative: int) -> Assistance:
+def regenerate(assistant: Assistant, *, ticket_id: int, alternative: int, actor: User) -> Assistance:
     """A different candidate draft: grounded on the `alternative`-th best article (1 = the runner-up).
 
+    The stored run is derived data (what a worker would compute), not the agent's change, so the session is
+    checked before the models run rather than in the run's transaction.
+
     Raises:
+        SessionEndedError: the agent's account changed since the page read it.
         NoAlternativeError: there is no such candidate; keep the current draft.
     """
+    require(actor, Role.AGENT, Role.LEAD, action="regenerate drafts")
+    check_session(assistant.engine, actor=actor)
     return compute_assistance(assistant, ticket_id=ticket_id, alternative=alternative)
 
 
@@ -351,7 +366,10 @@ def escalate(engine: Engine, *, run_id: int, expected_version: int, actor: User,
     """Store the handoff package, move the ticket to escalated and into the lead queue. Returns its id."""
     require(actor, Role.AGENT, Role.LEAD, action="escalate tickets")
     assistance = _run(engine, run_id)
-    with edit_ticket(engine, ticket_id=assistance.ticket_id, expected_version=expected_version) as (session, ticket):
+    with edit_ticket(engine, ticket_id=assistance.ticket_id, expected_version=expected_version, actor=actor) as (
+        session,
+        ticket,
+    ):
         package = _package(ticket_detail(session, ticket_id=ticket.id), assistance, note)
         row = record_escalation(
             session, ticket=ticket, package=package, actor=session.get(UserRow, actor.id), actor_email=actor.email

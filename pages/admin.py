@@ -1,4 +1,5 @@
-"""Admin: users and roles, macros, mail that could not be read, and the audit log."""
+"""Admin: users and roles, who is being targeted by sign-in guesses, macros, mail that could not be read, and
+the audit log."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,8 @@ from assist.csv_export import to_csv
 from assist.domain import Role
 from assist.errors import AssistError
 from assist.users import change_role, create_user, list_users, reset_password, set_active
-from ui import auth, macro_view, mail_view, resources, state
+from ui import auth, macro_view, mail_view, resources, sign_in_view, state
+from ui.format import display_text
 from ui.guard import show_error
 
 state.init()
@@ -24,8 +26,8 @@ people = list_users(engine)
 st.dataframe(
     pd.DataFrame(
         {
-            "Name": [u.name for u in people],
-            "Email": [u.email for u in people],
+            "Name": [display_text(u.name) for u in people],
+            "Email": [display_text(u.email) for u in people],
             "Role": [u.role.value for u in people],
             "Active": [u.active for u in people],
         }
@@ -50,7 +52,9 @@ with st.form("new_user", clear_on_submit=True):
             st.rerun()
 by_id = {u.id: u for u in people}
 st.markdown("**Change a user**")
-target = st.selectbox("User", list(by_id), key="edit_user", format_func=lambda i: f"{by_id[i].name} ({by_id[i].email})")
+target = st.selectbox(
+    "User", list(by_id), key="edit_user", format_func=lambda i: display_text(f"{by_id[i].name} ({by_id[i].email})")
+)
 chosen = by_id[target]
 with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from that user's current values
     c1, c2, c3 = st.columns(3)
@@ -81,6 +85,8 @@ with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from 
             st.rerun()
     except AssistError as e:
         show_error(e)
+
+sign_in_view.targeted_panel(engine, user)
 
 macro_view.macro_admin(engine, user)
 mail_view.quarantine_admin(engine, user, resources.settings())

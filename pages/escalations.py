@@ -7,6 +7,7 @@ from assist.errors import AssistError, OwnershipError
 from assist.inbox import list_assignees
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from ui import auth, queue_view, resources, state
+from ui.format import display_text, escape_markdown
 from ui.guard import guarded, show_error
 
 state.init()
@@ -27,7 +28,7 @@ with guarded("the escalation queue"):
         "Reason",
         [None, *reasons_in_queue(engine)],
         key="esc_reason",
-        format_func=lambda r: "Any reason" if r is None else r,
+        format_func=lambda r: "Any reason" if r is None else display_text(r),
     )
     items = list_escalations(engine, queue=queue, reason=reason)
 if not items:
@@ -43,7 +44,9 @@ confirm_key = f"esc_take_confirm_{item.id}"
 try:
     owner_to_confirm = st.session_state.get(confirm_key)
     if owner_to_confirm is not None:
-        take.warning(f"{item.owner_name or 'Someone else'} owns this ticket.", icon=":material/person_alert:")
+        take.warning(
+            f"{escape_markdown(item.owner_name or 'Someone else')} owns this ticket.", icon=":material/person_alert:"
+        )
     label = "Take over anyway" if owner_to_confirm is not None else "Take over and reply"
     if take.button(label, type="primary", key=f"esc_take_{item.id}"):
         try:

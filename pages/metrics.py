@@ -13,7 +13,7 @@ from assist.macros import macro_usage
 from assist.metrics import MetricsFilter
 from ui import auth, resources, state
 from ui import metrics_view as view
-from ui.format import escape_markdown
+from ui.format import display_text, escape_markdown
 from ui.guard import guarded, show_error
 
 state.init()
@@ -27,7 +27,7 @@ cols = st.columns(4)
 period = cols[0].date_input("Created between", (today - timedelta(days=89), today), key="m_period", max_value=today)
 categories = cols[1].multiselect("Category", [c.value for c in Category], key="m_categories")
 with guarded("the team"):
-    people = {u.id: u.name for u in list_assignees(engine)}
+    people = {u.id: display_text(u.name) for u in list_assignees(engine)}
 agent = cols[2].selectbox(
     "Agent", [None, *people], key="m_agent", format_func=lambda i: "Everyone" if i is None else people[i]
 )

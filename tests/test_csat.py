@@ -69,8 +69,13 @@ def test_expired_tokens_are_refused(engine: Engine, monkeypatch: pytest.MonkeyPa
 
 
 def test_secret_key_is_required_outside_demo_mode(engine: Engine) -> None:
+    """The settings themselves refuse (issue 31, finding 11), so no link is ever signed without a key; and
+    settings built around the check still do not sign with the demo key."""
+    with pytest.raises(ValueError, match="SECRET_KEY is not set"):
+        Settings(secret_key=None, demo_mode=False)
+    unchecked = Settings.model_construct(secret_key=None, demo_mode=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
-        issue_token(engine, ticket_id=_ticket(engine), settings=Settings(secret_key=None, demo_mode=False))
+        issue_token(engine, ticket_id=_ticket(engine), settings=unchecked)
 
 
 def test_csat_import_reports_bad_rows(engine: Engine) -> None:

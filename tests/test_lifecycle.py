@@ -10,6 +10,7 @@ from assist.errors import ConcurrencyError, InvalidTransitionError, NotFoundErro
 from assist.lifecycle import TRANSITIONS, change_status, time_in_status, transition
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, StatusChangeRow, TicketRow
+from assist.users import OPERATOR
 from tests.conftest import NOW
 from tests.factories import make_ticket
 
@@ -69,17 +70,17 @@ def test_change_status_bumps_version_and_refuses_a_stale_version(engine: Engine)
     ticket_id = _ticket_in(engine, S.NEW)
     with session_scope(engine) as session:
         loaded = session.get_one(TicketRow, ticket_id).version
-    version = change_status(engine, ticket_id=ticket_id, to=S.PROCESSING, actor="a", expected_version=loaded)
+    version = change_status(engine, ticket_id=ticket_id, to=S.PROCESSING, actor=OPERATOR, expected_version=loaded)
     assert version == loaded + 1
     with pytest.raises(ConcurrencyError, match="reload"):
-        change_status(engine, ticket_id=ticket_id, to=S.RESOLVED, actor="b", expected_version=loaded)
+        change_status(engine, ticket_id=ticket_id, to=S.RESOLVED, actor=OPERATOR, expected_version=loaded)
     with session_scope(engine) as session:
         assert session.get_one(TicketRow, ticket_id).status == "processing"
 
 
 def test_change_status_of_missing_ticket(engine: Engine) -> None:
     with pytest.raises(NotFoundError):
-        change_status(engine, ticket_id=12345, to=S.PROCESSING, actor="a", expected_version=1)
+        change_status(engine, ticket_id=12345, to=S.PROCESSING, actor=OPERATOR, expected_version=1)
 
 
 def test_time_in_status_sums_each_stay(engine: Engine) -> None:

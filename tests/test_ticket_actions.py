@@ -378,13 +378,13 @@ def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(as
     """Defect: offline, Regenerate returned the identical draft."""
     ticket_id, _ = _ticket(assistant.engine, subject="Refund", body="How long does a card refund take to arrive?")
     first = open_ticket(assistant, ticket_id=ticket_id).assistance
-    second = regenerate(assistant, ticket_id=ticket_id, alternative=1)
+    second = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR)
     assert second.draft.text != first.draft.text
     assert second.draft.sources and second.draft.sources[0] != first.draft.sources[0]  # another article
     assert second.draft.sources[0] in {h.article_id for h in first.hits}
     assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
     with pytest.raises(NoAlternativeError, match="no other grounded candidate"):
-        regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits))
+        regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits), actor=OPERATOR)
 
 
 @pytest.mark.model

@@ -9,9 +9,10 @@ from assist.audit import events
 from assist.config import Settings
 from assist.domain import Role
 from assist.errors import AuthError, PermissionDeniedError, ValidationError
+from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import UserRow, utcnow
-from assist.users import OPERATOR, authenticate, change_role, create_user, list_users, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, list_users, reset_password, set_active
 
 SETTINGS = Settings(login_max_failures=3)
 PASSWORD = "correct horse battery"

@@ -1,5 +1,9 @@
 """One change to the open ticket, as a widget callback: it runs before its panel reruns, so the panel
-shows the result (or the error) without rerunning the page; and the version the agent is looking at."""
+shows the result (or the error) without rerunning the page; and the version the agent is looking at.
+
+A callback runs with the `User` the panel captured at its last render; the core re-checks it in the
+change's own transaction, and a refused session is signed out here (`state.flash_error`).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def act(ticket_id: int, action: Callable[[], T], done: Callable[[T], str]) -> bo
     try:
         result = action()
     except AssistError as e:
-        state.flash(str(e), kind="error")
+        state.flash_error(e)
         return False
     acted(ticket_id)
     state.flash(done(result))

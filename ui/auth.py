@@ -1,4 +1,9 @@
-"""Sign-in, sign-out, session timeout and which pages each role may open."""
+"""Sign-in, sign-out, session timeout and which pages each role may open.
+
+The browser keeps a known-device token in the address (`?device=…`; Streamlit 1.67 can read cookies but
+not set them): it lets this browser through a sign-in pause that strangers' guesses caused
+(`assist.devices`). An unlock link (`?unlock=…`) makes the browser that opens it a known device.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,13 @@ import time
 import streamlit as st
 
 from assist.config import signing_key
+from assist.devices import redeem_unlock, request_unlock
 from assist.domain import Role, User
-from assist.errors import AssistError
-from assist.users import authenticate, current_user
-from ui import resources
+from assist.errors import AssistError, SessionEndedError, SignInPausedError
+from assist.sign_in import sign_in
+from assist.users import check_session
+from ui import resources, state
+from ui.format import escape_markdown
 from ui.guard import show_error
 
 PAGES: dict[str, tuple[Role, ...]] = {
@@ -20,14 +28,17 @@ PAGES: dict[str, tuple[Role, ...]] = {
     "pages/knowledge_base.py": (Role.ADMIN,),
     "pages/admin.py": (Role.ADMIN,),
 }
+DEVICE_PARAM, UNLOCK_PARAM = "device", "unlock"
 
 
 def signed_in_user() -> User | None:
     """The signed-in user as stored now, or None.
 
-    Every request re-reads the user, so a role change or a disabled account takes effect on the next
-    click; a session also ends after SESSION_TIMEOUT_MINUTES without activity and SESSION_MAX_HOURS in all.
+    Every request re-reads the user (`assist.users.check_session`), so a disabled account, a new role or a
+    new password ends the session on the next click; a session also ends after SESSION_TIMEOUT_MINUTES
+    without activity and SESSION_MAX_HOURS in all.
     """
+    keep_device()
     user = st.session_state.get("user")
     if user is None:
         return None
@@ -39,25 +50,34 @@ def signed_in_user() -> User | None:
     if now - st.session_state.get("signed_in_at", now) > settings.session_max_hours * 3600:
         sign_out(f"Sessions last at most {settings.session_max_hours} hours. Please sign in again.")
         return None
-    fresh = current_user(resources.engine(), user_id=user.id)
-    if fresh is None or not fresh.active:
-        sign_out("Your account was disabled. Ask an admin if you think this is a mistake.")
+    try:
+        fresh = check_session(resources.engine(), actor=user)
+    except SessionEndedError as e:
+        sign_out(str(e))
         return None
     st.session_state.user, st.session_state.last_seen = fresh, now
     return fresh
 
 
+def keep_device() -> None:
+    """Keep this browser's known-device token in the address, so a reload or a bookmark still carries it
+    (page switches would otherwise drop it)."""
+    token = st.session_state.get("device_token")
+    if token and st.query_params.get(DEVICE_PARAM) != token:
+        st.query_params[DEVICE_PARAM] = token
+
+
 def sign_out(message: str = "Signed out.") -> None:
-    for key in ("user", "last_seen", "signed_in_at", "ticket_id"):
-        st.session_state.pop(key, None)
-    st.session_state.signed_out_message = message
+    state.end_session(message)
 
 
 def startup_gate() -> None:
     """The checks every page passes through, whichever URL it was reached by (Streamlit also serves the
-    files in pages/ directly): outside demo mode a SECRET_KEY is required."""
+    files in pages/ directly): the settings must be valid (outside demo mode a SECRET_KEY is required) and
+    the database usable, with the same messages as the command line."""
     try:
         signing_key(resources.settings())
+        resources.engine()
     except AssistError as e:
         show_error(e)
         st.stop()
@@ -78,12 +98,30 @@ def require_role(page: str) -> User:
 
 
 def sidebar(user: User) -> None:
-    st.sidebar.markdown(f"Signed in as **{user.name}** ({user.role.value})")
+    # A name is whatever an admin typed: shown literally, never as markdown (an image would be fetched).
+    st.sidebar.markdown(f"Signed in as **{escape_markdown(user.name)}** ({user.role.value})")
     st.sidebar.button("Sign out", key="sign_out", on_click=sign_out)
+
+
+def _redeem_unlock_link() -> None:
+    """`?unlock=…`: this browser becomes a known device of the account (once per link)."""
+    token = st.query_params.get(UNLOCK_PARAM)
+    if not token:
+        return
+    st.query_params.pop(UNLOCK_PARAM, None)
+    try:
+        unlocked = redeem_unlock(resources.engine(), token=token, settings=resources.settings())
+    except AssistError as e:
+        show_error(e)
+        return
+    st.session_state.device_token = unlocked.device_token
+    keep_device()
+    st.success(escape_markdown(f"This browser may now sign in to {unlocked.email}. Sign in with your password."))
 
 
 def login_page() -> None:
     st.title("Assist Console")
+    _redeem_unlock_link()
     if st.session_state.get("signed_out_message"):
         st.info(st.session_state.pop("signed_out_message"))
     st.caption("Please sign in.")
@@ -92,12 +130,40 @@ def login_page() -> None:
         password = st.text_input("Password", type="password", key="sign_in_password", max_chars=200)
         if st.form_submit_button("Sign in", type="primary", key="sign_in_submit"):
             try:
-                user = authenticate(resources.engine(), email=email, password=password, settings=resources.settings())
+                done = sign_in(
+                    resources.engine(),
+                    email=email,
+                    password=password,
+                    settings=resources.settings(),
+                    device_token=st.session_state.get("device_token") or st.query_params.get(DEVICE_PARAM),
+                )
+            except SignInPausedError as e:
+                show_error(e)
+                st.session_state.paused_email = email
             except AssistError as e:
                 show_error(e)
             else:
-                st.session_state.user, st.session_state.last_seen = user, time.time()
+                st.session_state.user, st.session_state.last_seen = done.user, time.time()
                 st.session_state.signed_in_at = time.time()
+                st.session_state.device_token = done.device_token
+                st.session_state.pop("paused_email", None)
+                keep_device()
                 st.rerun()
+    if st.session_state.get("paused_email"):
+        _unlock_offer(st.session_state.paused_email)
     if resources.settings().demo_mode:
         st.caption("Demo mode: the demo sign-ins are printed by `python -m assist seed-demo` (see README).")
+
+
+def _unlock_offer(email: str) -> None:
+    settings = resources.settings()
+    if not settings.smtp_host:
+        st.caption("Is this your account? Ask an admin for an unlock link (Admin page, Sign-in attempts).")
+        return
+    if st.button("Email me an unlock link", key="unlock_request"):
+        try:
+            request_unlock(resources.engine(), email=email, settings=settings)
+        except AssistError as e:
+            show_error(e)
+        else:
+            st.info("If this address has an account, an unlock link is on its way. Open it in this browser.")

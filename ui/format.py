@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -39,14 +40,27 @@ DELIVERY_ICONS = {
 
 
 _JOIN = "\u2060"  # WORD JOINER: invisible, and it breaks the patterns the renderer would turn into links or icons
+# Invisible format characters (Unicode category Cf) that text still needs: the zero-width (non-)joiners shape
+# Persian, Indic scripts and emoji sequences. They do not reorder anything.
+_KEEP_FORMAT = frozenset("\u200c\u200d")
+
+
+def display_text(text: str) -> str:
+    """Outside text as it may be shown anywhere (markdown, a table cell, a list option): without bidi
+    controls and other invisible format characters, judged by Unicode category (Cf), so it reads in the
+    order it is stored (a name stored as RIGHT-TO-LEFT OVERRIDE + "redner" shows as "redner", never as
+    "render") and nothing hides in it."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if c in _KEEP_FORMAT or unicodedata.category(c) != "Cf")
 
 
 def escape_markdown(text: str) -> str:
     """The one function for showing text that did not come from the product's own code inside markdown
     (names, titles, subjects, error messages that quote input): it renders literally, with no HTML,
     formatting, math, links (bare URLs, www. addresses and emails are linkified after escaping, so a word
-    joiner breaks them) or `:material/...:` icons."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    joiner breaks them), `:material/...:` icons, or bidi reordering (`display_text`)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", display_text(text))
     escaped = escaped.replace("\\:", "\\:" + _JOIN).replace("@", _JOIN + "@")
     escaped = re.sub(r"(?i)\b(w)(ww)", "\\1" + _JOIN + "\\2", escaped)
     return escaped.replace("\n", "  \n")  # keep the writer's line breaks

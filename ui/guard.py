@@ -10,14 +10,22 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from assist.errors import AssistError
+from assist.errors import AssistError, SessionEndedError
+from ui import state
 from ui.format import escape_markdown
 
 log = logging.getLogger("assist.ui")
 
 
 def show_error(error: AssistError) -> None:
-    """The message, shown literally: messages quote input (file names, titles, rows) that may hold markdown."""
+    """The message, shown literally: messages quote input (file names, titles, rows) that may hold markdown.
+
+    A `SessionEndedError` (the account was disabled, given another role or a new password) signs the person
+    out instead, and the app starts again at the sign-in page, which says why.
+    """
+    if isinstance(error, SessionEndedError):
+        state.end_session(str(error))
+        st.rerun(scope="app")
     st.error(escape_markdown(str(error)))
 
 

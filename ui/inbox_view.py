@@ -24,7 +24,7 @@ from assist.domain import (
 )
 from assist.inbox import SEARCH_COUNT_LIMIT, still_preparing
 from ui import resources, state
-from ui.format import STATUS_LABELS, ago, blank, escape_markdown, money, plural, priority_label
+from ui.format import STATUS_LABELS, ago, blank, display_text, escape_markdown, money, plural, priority_label
 
 SORT_LABELS = {
     TicketSort.PRIORITY: "Priority, then oldest",
@@ -87,7 +87,7 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
             key="inbox_statuses",
             on_change=_first_page,
         )
-        owners = {ANYONE: "Anyone", UNASSIGNED: "Unassigned"} | {u.id: u.name for u in assignees}
+        owners = {ANYONE: "Anyone", UNASSIGNED: "Unassigned"} | {u.id: display_text(u.name) for u in assignees}
         owner = side.selectbox(
             "Assignee", list(owners), format_func=owners.__getitem__, key="inbox_assignee", on_change=_first_page
         )
@@ -141,12 +141,12 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
         {
             "#": [r.id for r in page.rows],
             "Priority": [priority_label(r.priority) for r in page.rows],
-            "Subject": [r.subject for r in page.rows],
-            "Customer": [r.customer_name for r in page.rows],
+            "Subject": [display_text(r.subject) for r in page.rows],
+            "Customer": [display_text(r.customer_name) for r in page.rows],
             "VIP": [r.customer_vip for r in page.rows],
             "Status": [STATUS_LABELS[r.status] for r in page.rows],
             "Category": [r.category.value if r.category else "–" for r in page.rows],
-            "Assignee": [r.assignee_name or "–" for r in page.rows],
+            "Assignee": [display_text(r.assignee_name or "–") for r in page.rows],
             "Updated": [ago(r.updated_at) for r in page.rows],
             "Assist": ["preparing…" if r.id in page.preparing else "ready" for r in page.rows],
         }

@@ -58,6 +58,10 @@ def macro_admin(engine: Engine, admin: User) -> None:
         if st.button(
             label, key=f"macro_active_{target}", icon=":material/archive:" if chosen.active else ":material/unarchive:"
         ):
-            set_macro_active(engine, macro_id=chosen.id, active=not chosen.active, actor=admin)
-            state.flash(f'Macro "{chosen.title}" {"archived" if chosen.active else "restored"}.')
-            st.rerun()
+            try:
+                set_macro_active(engine, macro_id=chosen.id, active=not chosen.active, actor=admin)
+            except AssistError as e:
+                show_error(e)
+            else:
+                state.flash(f'Macro "{chosen.title}" {"archived" if chosen.active else "restored"}.')
+                st.rerun()

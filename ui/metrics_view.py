@@ -10,13 +10,23 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from assist.csv_export import to_csv
+from assist.errors import AssistError
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
 from ui import resources
-from ui.format import blank, plural
+from ui.format import blank, display_text, plural
 
 
-@st.cache_data(ttl=resources.settings().metrics_cache_seconds, show_spinner="Aggregating…")
+def _cache_seconds() -> int:
+    """Read when this module is imported, before the page's start-up gate: invalid settings are the gate's to
+    report (with the command line's message), not an import error here."""
+    try:
+        return resources.settings().metrics_cache_seconds
+    except AssistError:
+        return 0
+
+
+@st.cache_data(ttl=_cache_seconds(), show_spinner="Aggregating…")
 def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
     return dashboard(_engine, f)
 
@@ -174,7 +184,7 @@ def agents_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The per-agent figures for people: rates as %, blanks as –."""
     return pd.DataFrame(
         {
-            "Agent": frame["agent"],
+            "Agent": [display_text(str(a)) for a in frame["agent"]],
             "Role": frame["role"],
             "Tickets": frame["tickets"],
             "Resolved": frame["resolved"],

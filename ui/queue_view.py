@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.domain import EscalationItem, HandoffPackage, User
-from ui.format import escape_markdown, plural, trend_text
+from ui.format import display_text, escape_markdown, plural, trend_text
 from ui.inbox_view import clicked_row
 
 PRIORITY_BADGES = {
@@ -26,12 +26,12 @@ def queue_table(items: list[EscalationItem]) -> int | None:
                 "Ticket": [i.ticket_id for i in items],
                 "Priority": [i.priority.value for i in items],
                 "Queue": [i.queue.value for i in items],
-                "Subject": [i.subject for i in items],
-                "Customer": [i.customer_name for i in items],
+                "Subject": [display_text(i.subject) for i in items],
+                "Customer": [display_text(i.customer_name) for i in items],
                 "VIP": [i.customer_vip for i in items],
-                "Reasons": ["; ".join(i.reasons) for i in items],
+                "Reasons": [display_text("; ".join(i.reasons)) for i in items],
                 "Waiting": [f"{i.waiting_hours:.0f} h" for i in items],
-                "Owner": [i.owner_name or "unassigned" for i in items],
+                "Owner": [display_text(i.owner_name or "unassigned") for i in items],
             }
         ),
         hide_index=True,
@@ -82,6 +82,9 @@ def user_choice(users: list[User], key: str) -> int:
     by_id = {u.id: u for u in users}
     return int(
         st.selectbox(
-            "Reassign to", list(by_id), key=key, format_func=lambda i: f"{by_id[i].name} ({by_id[i].role.value})"
+            "Reassign to",
+            list(by_id),
+            key=key,
+            format_func=lambda i: f"{display_text(by_id[i].name)} ({by_id[i].role.value})",
         )
     )

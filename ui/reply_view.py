@@ -165,7 +165,7 @@ def _insert_macro(ws: OpenTicket, assistant: Assistant, key: str) -> None:
             reply=st.session_state.get(key, ""),
         )
     except AssistError as e:
-        state.flash(str(e), kind="error")
+        state.flash_error(e)
         return
     _fill(key, text)
 
@@ -221,9 +221,9 @@ def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
     alternative = int(st.session_state.get(counter, 0)) + 1
     st.session_state.pop(f"{key}_confirm_regenerate", None)
     try:
-        fresh = regenerate(assistant, ticket_id=ws.ticket.id, alternative=alternative)
+        fresh = regenerate(assistant, ticket_id=ws.ticket.id, alternative=alternative, actor=state.current_user())
     except AssistError as e:
-        state.flash(str(e), kind="info")
+        state.flash_error(e, kind="info")
         return
     st.session_state[counter] = alternative
     _fill(key, fresh.draft.text)

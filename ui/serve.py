@@ -14,6 +14,7 @@ from pathlib import Path
 from streamlit.web import bootstrap
 
 from assist.config import Settings, get_settings
+from assist.errors import AssistError
 from ui import warmup
 
 APP = Path(__file__).parents[1] / "app.py"
@@ -38,7 +39,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, help="Default: PORT from the environment (8501).")
     parser.add_argument("--address", default=None, help="Listen address (default: all interfaces).")
     options = parser.parse_args()
-    settings = get_settings()
+    try:  # refuse to start on invalid settings or an unusable database, as the command line does
+        settings = get_settings()
+        warmup.engine(settings)
+    except AssistError as e:
+        raise SystemExit(f"Error: {e}") from e
     port = options.port or settings.port
     print(f"Starting Assist Console on port {port}; loading the models…", flush=True)
 

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from assist.domain import User
+from assist.errors import AssistError, SessionEndedError
 from assist.store.tickets import parse_ticket_id
 from ui.format import escape_markdown
 
@@ -32,6 +33,32 @@ def select_ticket(ticket_id: int | None) -> None:
         st.query_params.pop("ticket", None)
     else:
         st.query_params["ticket"] = str(ticket_id)
+
+
+SESSION_KEYS = ("user", "last_seen", "signed_in_at", "ticket_id")
+
+
+def end_session(message: str) -> None:
+    """Forget who is signed in; the sign-in page shows `message` (the browser's known-device token stays)."""
+    for key in SESSION_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state.signed_out_message = message
+
+
+def restart_if_signed_out() -> None:
+    """First thing in every fragment. A callback may have ended the session (a core call refused it with
+    `SessionEndedError`), and a fragment's rerun skips the page's sign-in check: go back to the top, which
+    shows the sign-in page and why."""
+    if st.session_state.get("user") is None:
+        st.rerun(scope="app")
+
+
+def flash_error(error: AssistError, *, kind: str = "error") -> None:
+    """For widget callbacks: say what went wrong after the rerun, or end a session the core refused."""
+    if isinstance(error, SessionEndedError):
+        end_session(str(error))
+    else:
+        flash(str(error), kind=kind)
 
 
 def current_user() -> User:

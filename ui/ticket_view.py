@@ -31,6 +31,7 @@ CONVERSATION_HEIGHT = 250  # px: the newest messages and the reply box below the
 def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: User) -> None:
     """Everything about one ticket. Its buttons rerun this panel only; the models never run here while the
     stored assistance answers what the customer last wrote (`open_ticket`)."""
+    state.restart_if_signed_out()
     try:
         ws = open_ticket(assistant, ticket_id=ticket_id, viewer=viewer)
     except AssistError as e:
@@ -64,8 +65,14 @@ def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: 
 
 @st.fragment(run_every=PRESENCE_BEAT.total_seconds())
 def presence(ticket_id: int, assistant: Assistant, viewer: User) -> None:
-    """Reports this viewer every beat and names whoever else had the ticket open in the last minute."""
-    others = here(assistant.engine, ticket_id=ticket_id, viewer=viewer)
+    """Reports this viewer every beat and names whoever else had the ticket open in the last minute (a tab
+    whose account was disabled meanwhile is signed out at its next beat)."""
+    state.restart_if_signed_out()
+    try:
+        others = here(assistant.engine, ticket_id=ticket_id, viewer=viewer)
+    except AssistError as e:
+        show_error(e)
+        return
     if others:
         names = " and ".join(escape_markdown(o.name) for o in others[:2]) + (" and others" if len(others) > 2 else "")
         verb = "are" if len(others) > 1 else "is"
@@ -108,7 +115,7 @@ def _on_claim(ticket_id: int, assistant: Assistant, viewer: User, seen: int) -> 
         state.flash(str(e), kind="info")
         return
     except AssistError as e:
-        state.flash(str(e), kind="error")
+        state.flash_error(e)
         return
     st.session_state.pop(confirm, None)
     acted(ticket_id)

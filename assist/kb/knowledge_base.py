@@ -39,10 +39,11 @@ from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
 from assist.kb.vectors import fatal
 from assist.store import audit
+from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import ArticleRow, ChunkRow, KbStateRow
 from assist.text import is_blank
-from assist.users import require
+from assist.users import check_session, require
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
 EMBED_BATCH = 32
@@ -133,6 +134,7 @@ class KnowledgeBase:
         With `remove_missing`, articles not in `files` are deleted (a full sync of a folder).
         """
         require(actor, action="change the knowledge base")
+        check_session(self.engine, actor=actor)  # before parsing and embedding; the swap re-checks
         parsed: dict[str, ParsedArticle] = {}
         failures: list[IngestFailure] = []
         for name, data in files:
@@ -215,6 +217,7 @@ class KnowledgeBase:
     def reindex(self, *, actor: User, progress: Progress = _no_progress) -> IngestReport:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
         require(actor, action="re-index the knowledge base")
+        check_session(self.engine, actor=actor)  # before embedding; the swap re-checks
         with session_scope(self.engine) as session:
             articles = [
                 ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
@@ -225,6 +228,7 @@ class KnowledgeBase:
     def delete(self, article_id: str, *, actor: User) -> None:
         require(actor, action="delete articles")
         with session_scope(self.engine) as session:
+            current_actor(session, actor)
             row = session.get(ArticleRow, article_id)
             if row is None:
                 raise NotFoundError(f"Article '{article_id}' is not in the knowledge base. Reload the list.")
@@ -314,6 +318,7 @@ class KnowledgeBase:
             return []
         ids = [p.article.article_id for p in prepared] + list(removed)
         with session_scope(self.engine) as session:
+            current_actor(session, actor)
             stale = list(session.scalars(select(ChunkRow.id).where(ChunkRow.article_id.in_(ids))))
             session.execute(delete(ChunkRow).where(ChunkRow.article_id.in_(ids)))
             session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids)))

@@ -11,8 +11,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError, InternalError, OperationalError
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +23,8 @@ from assist.store import facts
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SUPPORTED = ("sqlite", "postgresql")
+_HOW = "Use sqlite:///path/to/assist.db (one machine) or postgresql://user@host/database (a team)."
 
 # Every ORM session keeps the dashboard's facts of the tickets it changed, in its own transaction.
 facts.track(Session)
@@ -36,9 +39,31 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def database_url(url: str) -> URL:
+    """`url` parsed, if it names a database Assist Console runs on.
+
+    Raises:
+        DatabaseError: not a URL, or another kind of database (MySQL, ...): says which and what to use.
+    """
+    try:
+        sa_url = make_url(normalize_url(url))
+    except ArgumentError as e:
+        scheme = url.partition(":")[0][:40] if ":" in url else "no scheme"
+        raise DatabaseError(f"DATABASE_URL is not a database URL ({scheme}…). {_HOW}") from e
+    if sa_url.get_backend_name() not in SUPPORTED:
+        raise DatabaseError(
+            f"DATABASE_URL names a {sa_url.get_backend_name()} database, which Assist Console does not run on. {_HOW}"
+        )
+    return sa_url
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build the one Engine a process shares. SQLite gets WAL, foreign keys and a busy timeout."""
-    sa_url = make_url(normalize_url(url))
+    """Build the one Engine a process shares. SQLite gets WAL, foreign keys and a busy timeout.
+
+    Raises:
+        DatabaseError: `url` is not a database Assist Console runs on (`database_url`).
+    """
+    sa_url = database_url(url)
     if sa_url.get_backend_name() == "sqlite":
         if sa_url.database and sa_url.database != ":memory:":
             Path(sa_url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +131,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise DatabaseError(
             f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)}: "
             "check DATABASE_URL and that the server is running."
+        ) from e
+    except SQLAlchemyDatabaseError as e:
+        if type(e) is not SQLAlchemyDatabaseError:  # a ProgrammingError, IntegrityError...: a bug, shown as one
+            raise
+        # The driver's generic error: e.g. "file is not a database" for a damaged or foreign SQLite file.
+        raise DatabaseError(
+            f"The database at {engine.url.render_as_string(hide_password=True)} cannot be read ({_reason(e)}): "
+            "it is damaged or not a database. Point DATABASE_URL at the right database, or restore the file "
+            "from a backup; a path to a new file starts an empty workspace."
         ) from e
 
 

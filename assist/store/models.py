@@ -62,6 +62,8 @@ class UserRow(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved on by a disable, a role change or a password reset: sessions holding an older one are ended.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class CustomerRow(Base):
@@ -399,12 +401,30 @@ class LoginAttemptRow(Base):
     """Sign-in attempts, for rate limiting that holds across restarts and replicas."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "attempted_at"),
+        Index("ix_login_attempts_at", "attempted_at"),  # the admins' "who is being targeted" panel
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320))
     success: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The known device (browser) the attempt came from, None for any other: each known device has its own
+    # failure budget, so strangers' guesses do not lock the real user out.
+    device: Mapped[str | None] = mapped_column(String(32))
+
+
+class UnlockTokenRow(Base):
+    """A single-use unlock link: redeeming it makes that browser a known device of the account."""
+
+    __tablename__ = "unlock_tokens"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issued_by: Mapped[str] = mapped_column(String(320))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()
 
 
 class TicketTopicRow(Base):

@@ -18,9 +18,10 @@ from assist.errors import AuthError, ConfigError, DatabaseError, SearchIndexErro
 from assist.factories import build_sentiment_model, build_triager
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
+from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import ArticleRow
-from assist.users import OPERATOR, authenticate, create_user
+from assist.users import OPERATOR, create_user
 from tests.conftest import KB_DOCS, article
 
 pytestmark = pytest.mark.model

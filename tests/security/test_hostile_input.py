@@ -17,10 +17,11 @@ from assist.errors import AuthError, SurveyError, ValidationError
 from assist.inbox import list_inbox
 from assist.kb.parsers import parse_file
 from assist.pipeline import Assistant, compute_assistance
+from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import clean_body, ticket_detail
-from assist.users import OPERATOR, authenticate, create_user
+from assist.users import OPERATOR, create_user
 from tests.factories import make_ticket
 from ui.format import escape_markdown, kb_text
 

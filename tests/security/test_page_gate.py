@@ -54,6 +54,7 @@ def _as(at: AppTest, user: object) -> AppTest:
 
 
 def test_a_demoted_lead_loses_the_lead_pages_on_the_next_click(sqlite_engine: Engine) -> None:
+    """A role change ends the session (issue 31, finding 1): the next click shows the sign-in page."""
     lead = create_user(
         sqlite_engine, email="lead@lumen.app", name="Lead", role=Role.LEAD, password="p" * 12, actor=OPERATOR
     )
@@ -61,7 +62,8 @@ def test_a_demoted_lead_loses_the_lead_pages_on_the_next_click(sqlite_engine: En
     assert not _as(AppTest.from_file(page, default_timeout=60), lead).run().error
     change_role(sqlite_engine, user_id=lead.id, role=Role.AGENT, actor=OPERATOR)
     again = _as(AppTest.from_file(page, default_timeout=60), lead).run()  # the session still holds the lead
-    assert any("cannot open this page" in e.value for e in again.error)
+    assert not again.dataframe and again.text_input(key="sign_in_email") is not None
+    assert any("a new role or a new password" in i.value for i in again.info)
 
 
 def test_a_disabled_user_is_signed_out_on_the_next_click(sqlite_engine: Engine) -> None:

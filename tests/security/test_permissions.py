@@ -9,13 +9,17 @@ from sqlalchemy import Engine
 
 from assist.config import Settings
 from assist.csat import import_csat
+from assist.devices import issue_unlock_link
 from assist.domain import Role, User
 from assist.errors import PermissionDeniedError
 from assist.intake import import_rows
 from assist.kb import KnowledgeBase
 from assist.queue import reassign, resolve, return_to_tier1, take_over
+from assist.sign_in import targeted_accounts
+from assist.store import session_scope
 from assist.ticket_actions import add_note, send_reply
 from assist.users import change_role, create_user, reset_password, set_active
+from tests.factories import make_actor
 
 AGENT = User(id=1, email="a@x.io", name="A", role=Role.AGENT, active=True)
 LEAD = User(id=2, email="l@x.io", name="L", role=Role.LEAD, active=True)
@@ -46,6 +50,8 @@ def _calls(engine: Engine, kb: KnowledgeBase) -> dict[str, tuple[Callable[[User]
         "change role": (lambda u: change_role(engine, user_id=1, role=Role.ADMIN, actor=u), ()),
         "disable user": (lambda u: set_active(engine, user_id=1, active=False, actor=u), ()),
         "reset password": (lambda u: reset_password(engine, user_id=1, password="p" * 12, actor=u), ()),
+        "issue unlock link": (lambda u: issue_unlock_link(engine, user_id=1, actor=u, settings=Settings()), ()),
+        "see failed sign-ins": (lambda u: targeted_accounts(engine, actor=u, settings=Settings()), ()),
     }
 
 
@@ -63,6 +69,8 @@ NAMES = [
     "change role",
     "disable user",
     "reset password",
+    "issue unlock link",
+    "see failed sign-ins",
 ]
 
 
@@ -80,7 +88,8 @@ def test_forbidden_roles_are_refused(knowledge_base: KnowledgeBase, name: str, u
 
 @pytest.mark.parametrize("role", [Role.AGENT, Role.LEAD])
 def test_customer_facing_actions_need_a_support_role(sqlite_engine: Engine, role: Role) -> None:
-    viewer = User(id=9, email="v@x.io", name="V", role=role, active=True)
+    with session_scope(sqlite_engine) as session:  # a stored user: every change re-reads its actor
+        viewer = make_actor(session, role.value)
     # agents and leads pass the role check (and then fail on the missing ticket, which is the next check)
     from assist.errors import NotFoundError
 

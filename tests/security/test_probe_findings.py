@@ -18,11 +18,12 @@ from assist.csv_export import to_csv
 from assist.domain import Role, User
 from assist.errors import AuthError, ConcurrencyError, PermissionDeniedError, ValidationError
 from assist.queue import resolve, take_over
+from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import LoginAttemptRow
 from assist.store.tickets import clean_body
 from assist.ticket_actions import add_note
-from assist.users import OPERATOR, authenticate, change_role, create_user, current_user, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_active
 from tests.factories import make_actor, make_ticket
 
 PASSWORD = "correct horse battery"

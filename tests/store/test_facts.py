@@ -109,7 +109,7 @@ def _exercise(engine: Engine, rng: random.Random, people: list[User], steps: int
                 )
             elif action == "status":
                 to = rng.choice(sorted(allowed_next(status)))
-                change_status(engine, ticket_id=ticket_id, to=to, actor=actor.email, expected_version=version)
+                change_status(engine, ticket_id=ticket_id, to=to, actor=actor, expected_version=version)
             elif action == "claim":
                 claim(engine, ticket_id=ticket_id, expected_version=version, actor=actor, confirm_owner=None)
             else:

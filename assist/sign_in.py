@@ -1,0 +1,214 @@
+"""Signing in: the password check, the pause after repeated failures, and who is being targeted.
+
+Failures are counted per account over RATE_WINDOW. Failures from unknown browsers share one budget: after
+LOGIN_MAX_FAILURES of them, sign-ins from unknown browsers are paused (15 minutes after the last one).
+A browser that presents a known-device token of the account (`assist.devices`: set at every successful
+sign-in, or by an unlock link) has its own budget, so strangers' guesses never lock the real user out of a
+browser they signed in from before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2.exceptions import VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from assist import devices
+from assist.config import Settings
+from assist.domain import User
+from assist.errors import AuthError, SignInPausedError
+from assist.store import audit, limits
+from assist.store.actors import as_user
+from assist.store.db import session_scope
+from assist.store.models import LoginAttemptRow, UserRow, utcnow
+from assist.users import HASHER, require
+
+RATE_WINDOW = timedelta(minutes=15)
+TARGETED_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A successful sign-in. Keep `device_token` in the browser: it lets this browser through a pause later."""
+
+    user: User
+    device_token: str
+
+
+@dataclass(frozen=True)
+class TargetedAccount:
+    """An address with failed sign-ins lately (the Admin page's "who is being targeted")."""
+
+    email: str
+    user_id: int | None  # None: no account has this address (someone is trying addresses)
+    failures: int  # within the window asked for
+    last_failure: datetime
+    paused: bool  # sign-ins from unknown browsers are paused right now
+
+
+def _serialize_attempts(session: Session, email: str) -> None:
+    """One sign-in check at a time per email, so parallel guesses cannot all pass the failure count.
+
+    PostgreSQL: a transaction-scoped advisory lock on the email. SQLite: the attempt row is written
+    before the count, which takes the database's write lock until this transaction ends.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"sign-in:{email}"})
+
+
+def _failures(session: Session, email: str, *, device: str | None, since: datetime, besides: int) -> int:
+    same_budget = LoginAttemptRow.device == device if device else LoginAttemptRow.device.is_(None)
+    return (
+        session.scalar(
+            select(func.count()).where(
+                LoginAttemptRow.email == email,
+                LoginAttemptRow.success.is_(False),
+                LoginAttemptRow.attempted_at >= since,
+                same_budget,
+                LoginAttemptRow.id != besides,
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(
+    engine: Engine,
+    *,
+    email: str,
+    password: str,
+    settings: Settings,
+    device_token: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """The user, if the password matches and the account may sign in.
+
+    The attempt is recorded and the recent failures of its budget (unknown browsers together, or this
+    known device alone) counted in one serialized transaction, so a burst of parallel attempts checks at
+    most LOGIN_MAX_FAILURES passwords per budget.
+
+    Raises:
+        SignInPausedError: too many failures in this attempt's budget.
+        AuthError: wrong email or password (one message for both), disabled account, demo account outside
+            demo mode.
+    """
+    now = now or utcnow()
+    email = email.strip().lower()
+    if len(email) > limits.EMAIL:  # no account has such an address: refuse before storing or hashing it
+        raise AuthError("Wrong email or password.")
+    with session_scope(engine) as session:
+        _serialize_attempts(session, email)
+        row = session.scalar(select(UserRow).where(UserRow.email == email))
+        device = None
+        if row is not None:
+            device = devices.known_device(device_token, user=as_user(row), settings=settings, now=now)
+        attempt = LoginAttemptRow(email=email, success=False, attempted_at=now, device=device)
+        session.add(attempt)
+        session.flush()
+        failures = _failures(session, email, device=device, since=now - RATE_WINDOW, besides=attempt.id)
+        locked = failures >= settings.login_max_failures
+        ok = False
+        if not locked:
+            if row is not None and row.password_hash:
+                try:
+                    ok = HASHER.verify(row.password_hash, password)
+                except (VerifyMismatchError, VerificationError):
+                    ok = False
+            else:
+                HASHER.hash(password)  # spend the same time, so timing does not reveal which emails exist
+            demo_outside_demo_mode = ok and not settings.demo_mode and _is_demo_password(password)
+            attempt.success = ok and row is not None and row.active and not demo_outside_demo_mode
+    if locked:
+        raise SignInPausedError(
+            "Too many failed sign-ins for this account. Wait 15 minutes, sign in from a browser you used "
+            "before, or use an unlock link (from the sign-in page, or ask an admin)."
+        )
+    if not ok or row is None:
+        raise AuthError("Wrong email or password.")
+    if demo_outside_demo_mode:
+        raise AuthError("Demo accounts only work in demo mode. Ask an admin to set a new password for this account.")
+    if not row.active:
+        raise AuthError("This account is disabled. Ask an admin to enable it.")
+    with session_scope(engine) as session:
+        audit.record(
+            session,
+            actor=email,
+            action="user.sign_in",
+            entity_type="user",
+            entity_id=row.id,
+            detail={"known_device": device is not None},
+            at=now,
+        )
+    return as_user(row)
+
+
+def sign_in(
+    engine: Engine,
+    *,
+    email: str,
+    password: str,
+    settings: Settings,
+    device_token: str | None = None,
+    now: datetime | None = None,
+) -> SignIn:
+    """`authenticate`, and the known-device token this browser keeps from now on (the one it presented,
+    while that is still valid, else a new one)."""
+    now = now or utcnow()
+    user = authenticate(engine, email=email, password=password, settings=settings, device_token=device_token, now=now)
+    if devices.known_device(device_token, user=user, settings=settings, now=now):
+        return SignIn(user=user, device_token=device_token or "")
+    return SignIn(user=user, device_token=devices.device_token(user, settings, now=now))
+
+
+def _is_demo_password(password: str) -> bool:
+    from assist.demo import DEMO_PASSWORDS  # published in README: never good enough outside demo mode
+
+    return password in DEMO_PASSWORDS.values()
+
+
+def targeted_accounts(
+    engine: Engine,
+    *,
+    actor: User,
+    settings: Settings,
+    window: timedelta = TARGETED_WINDOW,
+    now: datetime | None = None,
+) -> list[TargetedAccount]:
+    """Addresses with failed sign-ins within `window`, most failures first, and whether they are paused."""
+    require(actor, action="see failed sign-ins")
+    now = now or utcnow()
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(LoginAttemptRow.email, func.count(), func.max(LoginAttemptRow.attempted_at))
+            .where(LoginAttemptRow.success.is_(False), LoginAttemptRow.attempted_at >= now - window)
+            .group_by(LoginAttemptRow.email)
+            .order_by(func.count().desc(), LoginAttemptRow.email)
+            .limit(200)
+        ).all()
+        emails = [email for email, _, _ in rows]
+        accounts = dict(session.execute(select(UserRow.email, UserRow.id).where(UserRow.email.in_(emails))).all())
+        recent = dict(
+            session.execute(
+                select(LoginAttemptRow.email, func.count())
+                .where(
+                    LoginAttemptRow.email.in_(emails),
+                    LoginAttemptRow.success.is_(False),
+                    LoginAttemptRow.device.is_(None),
+                    LoginAttemptRow.attempted_at >= now - RATE_WINDOW,
+                )
+                .group_by(LoginAttemptRow.email)
+            ).all()
+        )
+    return [
+        TargetedAccount(
+            email=email,
+            user_id=accounts.get(email),
+            failures=int(n),
+            last_failure=last,
+            paused=recent.get(email, 0) >= settings.login_max_failures,
+        )
+        for email, n, last in rows
+    ]
