@@ -38,6 +38,7 @@ Where things live:
     cli             `python -m assist ...`
 """
 
+from assist.authentication import authenticate, sign_in
 from assist.config import Settings, get_settings
 from assist.demo import DemoSummary, seed_demo
 from assist.domain import (
@@ -81,7 +82,6 @@ from assist.ownership import claim
 from assist.pipeline import Assistant, abstain_below, compute_assistance, precompute_many
 from assist.presence import here, leave
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
-from assist.sign_in import authenticate, sign_in
 from assist.store import make_engine, upgrade
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
 from assist.users import create_user

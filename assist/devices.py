@@ -4,7 +4,7 @@ A *known-device token* is signed and handed to a browser at each successful sign
 the address). It names the account, the account's session generation and a random device id; it lasts
 KNOWN_DEVICE_FOR and dies with a disable, a role change or a password reset. A sign-in that presents a
 valid one for the account it signs in to is not held by the pause strangers caused; it has its own budget
-of failures (`assist.sign_in`).
+of failures (`assist.authentication`).
 
 An *unlock link* is a signed, single-use token (stored like the survey tokens) that makes the browser that
 opens it a known device of the account. With SMTP it is mailed to the account's address on request; without,

@@ -9,9 +9,10 @@ import re
 import unicodedata
 
 from assist.errors import ValidationError
+from assist.store import limits
 
-MAX_EMAIL_CHARS = 320  # what the database holds (customers.email, users.email)
-MAX_EXTERNAL_ID_CHARS = 100  # tickets.external_id
+MAX_EMAIL_CHARS = min(limits.EMAIL, limits.CUSTOMER_EMAIL)  # what the database holds, read from the columns
+MAX_EXTERNAL_ID_CHARS = limits.EXTERNAL_ID  # tickets.external_id
 # RFC 5322 dot-atom characters (letters and digits of any script, for SMTPUTF8 addresses); no quoted local
 # parts: `,` `;` `<` `"` and spaces would make one address read as several in a reply's To: header.
 _ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"

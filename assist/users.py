@@ -3,7 +3,7 @@
 Disabling (or enabling) an account, changing its role or resetting its password moves the account's session
 generation on, which ends every session holding the old one: the next change it tries is refused in its own
 transaction (`store.actors.current_actor`) and the next page it loads signs it out (`check_session`).
-Signing in is `assist.sign_in`.
+Signing in is `assist.authentication`.
 """
 
 from __future__ import annotations

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from assist.audit import events
+from assist.authentication import authenticate
 from assist.config import Settings
 from assist.domain import Role
 from assist.errors import AuthError, PermissionDeniedError, ValidationError
-from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import UserRow, utcnow
 from assist.users import OPERATOR, change_role, create_user, list_users, reset_password, set_active

@@ -11,11 +11,11 @@ import time
 
 import streamlit as st
 
+from assist.authentication import sign_in
 from assist.config import signing_key
 from assist.devices import redeem_unlock, request_unlock
 from assist.domain import Role, User
 from assist.errors import AssistError, SessionEndedError, SignInPausedError
-from assist.sign_in import sign_in
 from assist.users import check_session
 from ui import resources, state
 from ui.format import escape_markdown

@@ -11,6 +11,7 @@ import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 from sqlalchemy import Engine, create_engine, func, select
 
+from assist.authentication import authenticate
 from assist.config import Settings
 from assist.domain import Role
 from assist.embeddings import Embedder
@@ -18,7 +19,6 @@ from assist.errors import AuthError, ConfigError, DatabaseError, SearchIndexErro
 from assist.factories import build_sentiment_model, build_triager
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
-from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import ArticleRow
 from assist.users import OPERATOR, create_user

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
+from assist.authentication import authenticate
 from assist.config import Settings
 from assist.csat import issue_token, submit
 from assist.domain import Queue, Role, TicketDetail, TicketQuery
@@ -17,7 +18,6 @@ from assist.errors import AuthError, SurveyError, ValidationError
 from assist.inbox import list_inbox
 from assist.kb.parsers import parse_file
 from assist.pipeline import Assistant, compute_assistance
-from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import clean_body, ticket_detail

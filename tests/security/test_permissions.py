@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
+from assist.authentication import targeted_accounts
 from assist.config import Settings
 from assist.csat import import_csat
 from assist.devices import issue_unlock_link
@@ -15,7 +16,6 @@ from assist.errors import PermissionDeniedError
 from assist.intake import import_rows
 from assist.kb import KnowledgeBase
 from assist.queue import reassign, resolve, return_to_tier1, take_over
-from assist.sign_in import targeted_accounts
 from assist.store import session_scope
 from assist.ticket_actions import add_note, send_reply
 from assist.users import change_role, create_user, reset_password, set_active

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, func, select
 
+from assist.authentication import authenticate
 from assist.config import Settings
 from assist.csv_export import to_csv
 from assist.domain import Role, User
 from assist.errors import AuthError, ConcurrencyError, PermissionDeniedError, ValidationError
 from assist.queue import resolve, take_over
-from assist.sign_in import authenticate
 from assist.store import session_scope
 from assist.store.models import LoginAttemptRow
 from assist.store.tickets import clean_body

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import itertools
 import pkgutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -238,7 +239,7 @@ EXEMPT = {
     "assist.inbox.views_for": "a read",
     "assist.inbox.inbox_views": "a read",
     "assist.audit.events": "a read (admins only)",
-    "assist.sign_in.targeted_accounts": "a read (admins only)",
+    "assist.authentication.targeted_accounts": "a read (admins only)",
     "assist.presence.leave": "removes only the caller's own presence: what a signed-out tab should do",
     "assist.users.require": "the role check itself",
     "assist.store.versioned.edit_ticket": "the version guard: it re-checks the actor for every caller above",
@@ -376,3 +377,25 @@ def test_a_user_read_before_any_real_change_to_the_account_is_refused(
 
 
 _emails = itertools.count()
+
+
+def test_two_admins_resetting_each_other_at_once_one_wins_and_the_other_is_signed_out(engine: Engine) -> None:
+    """Each change re-reads its admin in its own transaction: whichever commits first ends the other's session,
+    so the second is refused (not a deadlock, not both)."""
+    first, second = _admin(engine, "first"), _admin(engine, "second")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def reset(actor: User, target: User) -> None:
+        barrier.wait()
+        try:
+            reset_password(engine, user_id=target.id, password="another password", actor=actor)
+            outcomes.append("reset")
+        except SessionEndedError:
+            outcomes.append("signed out")
+
+    threads = [threading.Thread(target=reset, args=pair) for pair in ((first, second), (second, first))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["reset", "signed out"]
