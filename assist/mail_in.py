@@ -45,7 +45,7 @@ from assist.store.db import session_scope
 from assist.store.models import MailCursorRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message
 from assist.times import arrival_time
-from assist.users import require
+from assist.users import check_session, require
 
 __all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
 
@@ -242,6 +242,8 @@ def retry(engine: Engine, *, quarantine_id: int, actor: User, max_chars: int) ->
         NotFoundError: no such quarantined mail waits (a retry stored it already).
     """
     require(actor, action="retry mail that could not be read")
+    # Checked before the attempt: what the attempt stores is the customer's mail, as the poll would store it.
+    check_session(engine, actor=actor)
     with session_scope(engine) as session:
         raw = mail_store.held(session, quarantine_id).raw
     stored = _attempt(engine, raw, max_chars=max_chars)

@@ -11,6 +11,7 @@ from assist.domain import User
 from assist.errors import AssistError
 from assist.mail_in import quarantined, retry
 from ui import state
+from ui.format import display_text
 from ui.guard import show_error
 
 
@@ -29,9 +30,9 @@ def quarantine_admin(engine: Engine, admin: User, settings: Settings) -> None:
             {
                 "#": [m.id for m in held],
                 "When": [m.quarantined_at for m in held],
-                "From": [m.sender for m in held],
-                "Subject": [m.subject for m in held],
-                "Why": [m.reason for m in held],
+                "From": [display_text(m.sender) for m in held],
+                "Subject": [display_text(m.subject) for m in held],
+                "Why": [display_text(m.reason) for m in held],
                 "UID": [m.uid for m in held],
                 "KB": [round(m.size / 1024, 1) for m in held],
                 "Tries": [m.attempts for m in held],
@@ -43,7 +44,7 @@ def quarantine_admin(engine: Engine, admin: User, settings: Settings) -> None:
     )
     by_id = {m.id: m for m in held}
     chosen = st.selectbox(
-        "Mail", list(by_id), key="quarantine_pick", format_func=lambda i: f"#{i} from {by_id[i].sender}"
+        "Mail", list(by_id), key="quarantine_pick", format_func=lambda i: display_text(f"#{i} from {by_id[i].sender}")
     )
     if st.button("Retry", key="quarantine_retry", icon=":material/replay:"):
         try:

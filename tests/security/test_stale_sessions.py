@@ -54,9 +54,11 @@ from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
 from assist.lifecycle import change_status
 from assist.macros import save_macro, set_macro_active, use_macro
+from assist.mail_in import retry
 from assist.ownership import claim
 from assist.presence import here
 from assist.queue import reassign, resolve, return_to_tier1, take_over
+from assist.store import mail as mail_store
 from assist.store import session_scope
 from assist.store.actors import current_actor
 from assist.store.models import Base, EscalationRow, MacroRow, TicketRow, UserRow
@@ -67,6 +69,10 @@ from tests.conftest import article
 from tests.factories import make_customer, make_ticket, sentiment
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None)
+MAIL = (
+    b"From: Ann <ann@example.com>\r\nTo: support@lumen.app\r\nSubject: Refund\r\n"
+    b"Message-ID: <q1@example.com>\r\n\r\nWhere is it?\r\n"
+)
 PASSWORD = "p" * 12
 
 
@@ -89,6 +95,7 @@ class World:
     run: int
     macro: int
     other: int
+    quarantined: int
     kb: Any
 
     def version(self, ticket_id: int) -> int:
@@ -143,11 +150,14 @@ def _world(engine: Engine, kb: Any = None) -> World:
         ids = (ticket.id, resolved.id, escalated.id, to_escalate.id)
         escalation = session.scalars(select(EscalationRow.id)).one()
         macro = session.scalars(select(MacroRow.id)).one()
+        quarantined = mail_store.quarantine(
+            session, digest="d1", mailbox="INBOX", uid=1, sender="a@example.com", subject="Hi", reason="r", raw=MAIL
+        )
     run = save_run(engine, assistance=_assistance(ids[3], 1)).run_id
     other = create_user(
         engine, email="other@lumen.app", name="Other", role=Role.AGENT, password=PASSWORD, actor=OPERATOR
     )
-    return World(engine, ids[0], ids[1], ids[2], escalation, run, macro, other.id, kb)
+    return World(engine, ids[0], ids[1], ids[2], escalation, run, macro, other.id, quarantined, kb)
 
 
 def _kb(engine: Engine, embedder: Any, tmp_path: Path) -> KnowledgeBase:
@@ -222,6 +232,7 @@ CALLS: dict[str, Call] = {
     "assist.users.set_active": lambda w, u: set_active(w.engine, user_id=w.other, active=False, actor=u),
     "assist.users.reset_password": lambda w, u: reset_password(w.engine, user_id=w.other, password=PASSWORD, actor=u),
     "assist.users.change_role": lambda w, u: change_role(w.engine, user_id=w.other, role=Role.LEAD, actor=u),
+    "assist.mail_in.retry": lambda w, u: retry(w.engine, quarantine_id=w.quarantined, actor=u, max_chars=5000),
     "assist.devices.issue_unlock_link": lambda w, u: issue_unlock_link(
         w.engine, user_id=w.other, actor=u, settings=SETTINGS
     ),
@@ -240,6 +251,7 @@ EXEMPT = {
     "assist.inbox.inbox_views": "a read",
     "assist.audit.events": "a read (admins only)",
     "assist.authentication.targeted_accounts": "a read (admins only)",
+    "assist.mail_in.quarantined": "a read (admins only)",
     "assist.presence.leave": "removes only the caller's own presence: what a signed-out tab should do",
     "assist.users.require": "the role check itself",
     "assist.store.versioned.edit_ticket": "the version guard: it re-checks the actor for every caller above",
