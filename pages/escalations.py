@@ -45,7 +45,9 @@ try:
     owner_to_confirm = st.session_state.get(confirm_key)
     if owner_to_confirm is not None:
         take.warning(
-            f"{escape_markdown(item.owner_name or 'Someone else')} owns this ticket.", icon=":material/person_alert:"
+            f"{escape_markdown(item.owner_name or 'Someone else')} owns this ticket. Take it over anyway? They will no "
+            "longer own it.",
+            icon=":material/person_alert:",
         )
     label = "Take over anyway" if owner_to_confirm is not None else "Take over and reply"
     if take.button(label, type="primary", key=f"esc_take_{item.id}"):
@@ -58,8 +60,9 @@ try:
                 confirm_owner=owner_to_confirm,
             )
         except OwnershipError as e:
+            # Ask at once, beside the button, and let the same button confirm ("Take over anyway").
             st.session_state[confirm_key] = e.owner_id
-            show_error(e)
+            st.rerun()
         else:
             st.session_state.pop(confirm_key, None)
             state.select_ticket(ticket_id)

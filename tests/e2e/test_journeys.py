@@ -80,7 +80,7 @@ def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace_env
     )
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, ticket_id)
-    page.get_by_text("read-only").wait_for()
+    page.get_by_text("This ticket is resolved, so it is read-only").wait_for()
     assert button(page, "Send").count() == 0
     page.get_by_test_id("stMainBlockContainer").get_by_role("button").filter(
         has=page.get_by_text("Reopen", exact=True)
