@@ -22,12 +22,13 @@ from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
 from assist.errors import UnreadableMailError
-from assist.mail_in import poll, quarantined, retry
+from assist.identifiers import check_external_id
+from assist.mail_in import poll, quarantined, retry, store
 from assist.mail_mime import MAX_DEPTH
 from assist.mail_parse import parse
 from assist.mail_text import LONG_LINE, REPLY_WINDOW, quote_window
 from assist.store import session_scope
-from assist.store.models import MailQuarantineRow, MessageRow, TicketRow
+from assist.store.models import MailQuarantineRow, MessageRow, TicketRow, utcnow
 from assist.users import OPERATOR
 from tests.test_mail_in import counts, deliver, mail
 
@@ -267,3 +268,33 @@ def test_quarantine_rows_are_counted_once_per_message(engine: Engine) -> None:
         assert receive(engine, poison, mailbox="m", uid=3, max_chars=20_000).outcome == "quarantined"
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(MailQuarantineRow)) == 1
+
+
+def _dated_mail(date: str, message_id: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Customer <clock@example.com>"
+    message["To"] = "support@lumen.app"
+    message["Subject"] = "Export fails"
+    message["Message-ID"] = message_id
+    message["Date"] = date
+    message.set_content("The CSV export fails with a timeout every time.")
+    return bytes(message)
+
+
+@pytest.mark.parametrize("date", ["Thu, 01 Jan 1970 00:00:00 +0000", "Fri, 31 Dec 9999 23:59:59 +0000"])
+def test_a_mail_dated_outside_the_believable_window_is_stored_at_the_time_it_arrived(date: str, engine: Engine) -> None:
+    """The arrival rules refuse such dates for imports; a mail must not be lost for its sender's clock."""
+    ticket_id, _ = store(engine, parse(_dated_mail(date, "<clock@example.com>")), max_chars=20_000)
+    with session_scope(engine) as session:
+        ticket = session.get_one(TicketRow, ticket_id)
+        assert ticket.created_at.year == utcnow().year and ticket.messages[0].body.startswith("The CSV export")
+
+
+def test_a_message_id_that_cannot_be_an_external_id_gets_a_digest_and_is_stored_once(engine: Engine) -> None:
+    raw = _dated_mail("Mon, 23 Nov 2026 10:00:00 +0000", "<50%off@example.com>")
+    first, outcome = store(engine, parse(raw), max_chars=20_000)
+    again, repeat = store(engine, parse(raw), max_chars=20_000)
+    with session_scope(engine) as session:
+        external_id = session.get_one(TicketRow, first).external_id
+    assert external_id is not None and external_id.startswith("mail:") and check_external_id(external_id) == external_id
+    assert (again, outcome, repeat) == (first, "created", "unchanged") and counts(engine) == (1, 1)

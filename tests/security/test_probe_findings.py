@@ -17,10 +17,10 @@ from assist.authentication import authenticate
 from assist.config import Settings
 from assist.csv_export import to_csv
 from assist.domain import Role, User
-from assist.errors import AuthError, ConcurrencyError, PermissionDeniedError, ValidationError
+from assist.errors import AuthError, ConcurrencyError, PermissionDeniedError, SessionEndedError, ValidationError
 from assist.queue import resolve, take_over
 from assist.store import session_scope
-from assist.store.models import LoginAttemptRow
+from assist.store.models import LoginAttemptRow, TicketRow
 from assist.store.tickets import clean_body
 from assist.ticket_actions import add_note
 from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_active
@@ -42,12 +42,16 @@ def test_a_disabled_users_stale_session_cannot_act(engine: Engine) -> None:
         ticket = make_ticket(session)
         ticket_id, version = ticket.id, ticket.version
     set_active(engine, user_id=agent.id, active=False, actor=OPERATOR)
-    stale = agent  # what the browser session still holds
+    stale = agent  # what the browser session still holds: active, as it was read before the disable
+    assert stale.active
+    with pytest.raises(SessionEndedError, match="disabled"):
+        add_note(engine, ticket_id=ticket_id, expected_version=version, text="hi", actor=stale, settings=Settings())
     fresh = current_user(engine, user_id=agent.id)
     assert fresh is not None and not fresh.active
     with pytest.raises(PermissionDeniedError, match="disabled"):
         add_note(engine, ticket_id=ticket_id, expected_version=version, text="hi", actor=fresh, settings=Settings())
-    assert stale.active  # the page re-reads the user on every request (ui.auth.signed_in_user), never trusts this
+    with session_scope(engine) as session:
+        assert [m.body for m in session.get_one(TicketRow, ticket_id).messages if m.body == "hi"] == []
 
 
 def test_a_demoted_lead_is_read_as_an_agent_on_the_next_request(engine: Engine) -> None:
