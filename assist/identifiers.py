@@ -20,7 +20,7 @@ _EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](
 
 
 def normalise_email(value: str) -> str:
-    """The stored form of an e-mail address: outer whitespace stripped, lower-cased, NFC.
+    """The stored form of an e-mail address: outer whitespace stripped, lower-cased, NFKC.
 
     The whole address is lower-cased, not only the domain: every address stored so far was, and real
     mailboxes do not tell `Ana@` from `ana@`. `lower()`, not `casefold()`: casefolding turns ß into ss, a
@@ -38,7 +38,10 @@ def normalise_email(value: str) -> str:
             f"'{_shown(text)}' is not an email address: it has a space, line break or invisible character "
             f"(U+{ord(hidden):04X}) inside. Correct it and send it again."
         )
-    address = unicodedata.normalize("NFC", text).lower()
+    # NFKC: full-width, mathematical and ligature letters are the address they look like, not a second customer.
+    address = unicodedata.normalize("NFKC", text).lower()
+    if "=?" in address or "?=" in address:  # a MIME encoded word: mail software would decode it to another address
+        raise ValidationError(f"'{_shown(address)}' is not an email address: it holds a MIME encoded word (=?…?=).")
     if not _EMAIL.fullmatch(address):
         raise ValidationError(f"'{_shown(address)}' is not an email address.")
     return address

@@ -1,7 +1,7 @@
 """HTTP intake: a helpdesk's "ticket created" and "message added" webhooks become tickets
 (`python -m assist serve`; OpenAPI docs at /docs).
 
-Every request is signed (assist.signing: HMAC of "<timestamp>.<body>" with the shared secret, within
+Every request is signed (assist.signing: HMAC of "<timestamp>.<path>.<body>" with the shared secret, within
 the replay window), its body size-limited before it is read whole, and validated by pydantic. A
 retry is safe: a message's identity comes only from what is signed, the helpdesk's `message_id` in the
 body, or else a digest of the signed timestamp and body, and the same identity is answered "unchanged"
@@ -106,6 +106,7 @@ def create_app(
                 secret,
                 signed=request.headers.get("x-assist-signature"),
                 timestamp=timestamp,
+                path=request.scope["path"],
                 body=body,
                 now=clock(),
                 window_s=settings.intake_replay_window_s,
@@ -113,9 +114,15 @@ def create_app(
         except SignatureError as e:
             raise HTTPException(401, str(e)) from e
         # Only signed bytes decide identity: a replay of this request within the window, whatever headers
-        # it changes, is the same message.
-        digest = hashlib.sha256(timestamped(str(timestamp), body)).hexdigest()[:40]
+        # it changes, is the same message; the signed path keeps it on its own URL.
+        digest = hashlib.sha256(timestamped(str(timestamp), request.scope["path"], body)).hexdigest()[:40]
         return Signed(body=body, identity=f"signed:{digest}")
+
+    def addressable(external_id: str) -> str:
+        try:
+            return check_external_id(external_id)
+        except AssistError as e:
+            raise HTTPException(422, str(e)) from e
 
     def parse(model: type[NewMessage], body: bytes) -> Any:
         try:
@@ -163,7 +170,8 @@ def create_app(
         """A new ticket (a retry of the same ticket answers "unchanged" with its id)."""
         signed = await signed_body(request)
         ticket = parse(NewTicket, signed.body)
-        return await run_in_threadpool(write, values(ticket, signed, ticket.external_id))
+        # Required here (an import may leave it out): a ticket its follow-ups could not address is refused.
+        return await run_in_threadpool(write, values(ticket, signed, addressable(ticket.external_id)))
 
     # `:path`, so an external id with "/" (percent-encoded by the client, or decoded by a proxy) is found.
     @app.post(
@@ -177,10 +185,7 @@ def create_app(
         """The customer wrote again on a ticket created before (percent-encode the external id in the URL)."""
         signed = await signed_body(request)
         message = parse(NewMessage, signed.body)
-        try:
-            external_id = check_external_id(external_id)
-        except AssistError as e:
-            raise HTTPException(422, str(e)) from e
+        external_id = addressable(external_id)
         if not await run_in_threadpool(_exists, engine, external_id):
             raise HTTPException(404, f"No ticket with external id {external_id!r}: create it with POST /api/tickets.")
         return await run_in_threadpool(write, values(message, signed, external_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -43,7 +44,10 @@ def client(engine: Engine, announced: list[int]) -> TestClient:
 def post(client: TestClient, path: str, payload: Any, *, at: float | None = None, key: str = SECRET, **headers: str):  # type: ignore[no-untyped-def]
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     stamp = str(int(at if at is not None else time.time()))
-    signed = {"X-Assist-Timestamp": stamp, "X-Assist-Signature": signature(key, timestamped(stamp, body))}
+    signed = {
+        "X-Assist-Timestamp": stamp,
+        "X-Assist-Signature": signature(key, timestamped(stamp, unquote(urlsplit(path).path), body)),
+    }
     return client.post(path, content=body, headers={"Content-Type": "application/json", **signed, **headers})
 
 
@@ -103,7 +107,10 @@ def test_unsigned_badly_signed_and_replayed_requests_are_refused(client: TestCli
     tampered = client.post(
         "/api/tickets",
         content=body.replace(b"Export fails", b"Refund now!!"),
-        headers={"X-Assist-Timestamp": stamp, "X-Assist-Signature": signature(SECRET, timestamped(stamp, body))},
+        headers={
+            "X-Assist-Timestamp": stamp,
+            "X-Assist-Signature": signature(SECRET, timestamped(stamp, "/api/tickets", body)),
+        },
     )
     assert tampered.status_code == 401
     assert counts(engine) == (0, 0)

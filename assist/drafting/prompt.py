@@ -56,8 +56,9 @@ def build_messages(
     """`passages` are (article title, selected text) pairs, numbered in order; `redact` is applied to every
     piece of customer-controlled text."""
 
-    def clean(text: str) -> str:
-        return data(redact(text))
+    def clean(text: str, limit: int | None = None) -> str:
+        # Redact first, then cut: a cut first would leave the front of a card or IBAN that straddles it unredacted.
+        return data(redact(text)[:limit])
 
     numbered = (
         "\n".join(
@@ -67,9 +68,9 @@ def build_messages(
         or "<no passage answers this question>"
     )
     conversation = "\n".join(
-        f"<customer_message>\n{clean(m.body[:MAX_MESSAGE_CHARS])}\n</customer_message>"
+        f"<customer_message>\n{clean(m.body, MAX_MESSAGE_CHARS)}\n</customer_message>"
         if m.author_role is AuthorRole.CUSTOMER
-        else f"<agent_reply>\n{clean(m.body[:MAX_MESSAGE_CHARS])}\n</agent_reply>"
+        else f"<agent_reply>\n{clean(m.body, MAX_MESSAGE_CHARS)}\n</agent_reply>"
         for m in ticket.messages
         if m.author_role in (AuthorRole.CUSTOMER, AuthorRole.AGENT)
     )

@@ -4,8 +4,10 @@ Detection reads a normalised *view* of the text (`_View`), never the raw spellin
 cluster in NFKC form (full-width digits and letters become ASCII, non-breaking and thin spaces become
 spaces, decomposed accents are composed) with every Unicode decimal digit as its ASCII digit. Numbers
 are looked for in a view where any short run of separators between letters or digits (spaces of any
-width, dashes, dots, underscores, slashes) is one space, so `4111_1111_1111_1111`, `DE89-3704-...` and
-`no.4111 1111 ...` are the same numbers as their plain spellings. A match in a view maps back to the
+width, line breaks, dashes, dots, underscores, slashes, commas, colons, backticks) is one space, so
+`4111_1111_1111_1111`, `DE89-3704-...` and `no.4111 1111 ...` are the same numbers as their plain spellings.
+Characters that show nothing (zero-width spaces, bidi marks, soft hyphens, stray combining marks) are not in
+the view at all. A match in a view maps back to the
 exact characters of the original, which the placeholder replaces and `restore` puts back.
 
 Phone numbers are found by Google's libphonenumber (the `phonenumbers` package: E.164 and national
@@ -29,12 +31,20 @@ _IBAN_BODY = re.compile(r"(?:[ ]?[A-Za-z0-9]){11,30}")
 _CARD = re.compile(r"(?<!\d)(?:\d ?){12,18}\d(?!\d)")
 # Any script (`\w` is Unicode); starts only where a run of address characters starts, so text without an @
 # is scanned once, not once per character.
-_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
-_SEPARATORS = re.compile(r"(?<=[A-Za-z0-9])[\s\-_/.\u00b7\u2010-\u2015\u2212]{1,3}(?=[A-Za-z0-9])")
+# Local parts with RFC 5322's other characters and quoted ones; domains with a punycode TLD or an IP literal.
+_LOCAL = r"[\w.%+'!#$&*=?^`{|}~-]"
+_EMAIL = re.compile(
+    rf"(?:(?<!{_LOCAL}){_LOCAL}+|\"[^\"\n]{{1,64}}\")@"
+    r"(?:[\w-]+(?:\.[\w-]+)*\.(?:[^\W\d_]{2,}|xn--[a-z0-9-]{2,})|\[[0-9A-Fa-f:.]{2,45}\])(?![\w-])"
+)
+# Up to six separator characters between groups: spaces of any kind and line breaks (a blank line too),
+# dashes, dots, underscores, slashes, commas, colons and backticks.
+_SEPARATORS = re.compile(r"(?<=[A-Za-z0-9])[\s\-_/.,:`\u00b7\u2010-\u2015\u2212]{1,6}(?=[A-Za-z0-9])")
 _INTERNATIONAL_00 = re.compile(r"(?<![\d+])00(?=[1-9])")
 _GROUPED_DIGITS = re.compile(r"\d+(?:[ \t\-_/.\u00b7\u2010-\u2015\u2212]{1,3}\d+)+")
 _NOT_DIGIT = re.compile(r"\D")
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d() \-.]{5,}\d")
+_UNSEEN = ("Cf", "Mn", "Me")
 _DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")  # left alone: libphonenumber rightly skips dates
 
 
@@ -52,7 +62,11 @@ class _View:
         chars: list[str] = []
         origin: list[int] = []
         for start, cluster in _clusters(original):
-            normal = "".join(_digit(ch) for ch in unicodedata.normalize("NFKC", cluster))
+            # Format characters (zero-width spaces, joiners, bidi marks, soft hyphens) and combining marks left
+            # after composition show nothing: read as if absent, so they cannot split a number or an address.
+            normal = "".join(
+                _digit(ch) for ch in unicodedata.normalize("NFKC", cluster) if unicodedata.category(ch) not in _UNSEEN
+            )
             chars.append(normal)
             origin.extend([start] * len(normal))
         return cls("".join(chars), tuple(origin))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
@@ -38,7 +38,10 @@ def client(engine: Engine) -> TestClient:
 def send(client: TestClient, path: str, payload: Any, *, stamp: float | None = None, **headers: str) -> Any:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     at = str(int(NOW.timestamp() if stamp is None else stamp))
-    signed = {"X-Assist-Timestamp": at, "X-Assist-Signature": signature(SECRET, timestamped(at, body))}
+    signed = {
+        "X-Assist-Timestamp": at,
+        "X-Assist-Signature": signature(SECRET, timestamped(at, unquote(urlsplit(path).path), body)),
+    }
     return client.post(path, content=body, headers={"Content-Type": "application/json", **signed, **headers})
 
 
@@ -74,6 +77,36 @@ def test_a_captured_ticket_replayed_with_new_idempotency_keys_adds_no_follow_ups
         response = send(client, "/api/tickets", ticket(), **{"Idempotency-Key": f"k-{n}"})
         assert response.json()["outcome"] == ("created" if n == 0 else "unchanged")
     assert count(engine, MessageRow) == 1
+
+
+def _replayed(client: TestClient, path: str, body: bytes, signed_for: str) -> Any:
+    """The signed bytes of a request to `signed_for`, sent unchanged to `path`."""
+    at = str(int(NOW.timestamp()))
+    headers = {"X-Assist-Timestamp": at, "X-Assist-Signature": signature(SECRET, timestamped(at, signed_for, body))}
+    return client.post(path, content=body, headers={"Content-Type": "application/json", **headers})
+
+
+@pytest.mark.parametrize("signed_for", ["/api/tickets/ZD-1/messages", "/api/tickets"])
+def test_signed_bytes_replayed_to_another_url_are_refused(client: TestClient, engine: Engine, signed_for: str) -> None:
+    """Re-probe of finding 7: the signature covered only timestamp and body, so a captured follow-up for one ticket
+    (or a new ticket's body) sent to another ticket's follow-up URL was appended and reopened that ticket."""
+    send(client, "/api/tickets", ticket())
+    send(client, "/api/tickets", ticket(external_id="ZD-2"))
+    payload = {"customer_email": "ana@example.com", "body": "Please cancel everything.", "external_id": "ZD-9"}
+    replay = _replayed(client, "/api/tickets/ZD-2/messages", json.dumps(payload).encode(), signed_for)
+    assert replay.status_code == 401 and "URL path" in replay.json()["detail"]
+    assert count(engine, MessageRow) == 2
+
+
+@pytest.mark.parametrize("stamp", ["9" * 400, "1" * 13, "-1", "1.5e9", "0x65f0a000"])
+def test_a_timestamp_that_is_not_unix_seconds_is_refused_not_a_server_error(client: TestClient, stamp: str) -> None:
+    body = json.dumps(ticket()).encode()
+    headers = {
+        "X-Assist-Timestamp": stamp,
+        "X-Assist-Signature": signature(SECRET, timestamped(stamp, "/api/tickets", body)),
+    }
+    response = client.post("/api/tickets", content=body, headers={"Content-Type": "application/json", **headers})
+    assert response.status_code == 401 and "Unix seconds" in response.json()["detail"]
 
 
 def test_a_message_signed_again_later_is_a_new_message_unless_it_names_its_message_id(
@@ -122,6 +155,7 @@ ID_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_siz
 
 @FUZZ
 @given(external_id=ID_TEXT)
+@example(external_id="\r")  # was created without an id that its follow-ups could use
 def test_every_external_id_the_intake_accepts_can_be_addressed_by_its_follow_up_route(
     client: TestClient, engine: Engine, external_id: str
 ) -> None:
@@ -148,6 +182,27 @@ def test_an_address_with_a_trailing_newline_or_capitals_is_the_same_customer(
         assert list(session.scalars(select(CustomerRow.email))) == ["ana@example.com"]
     inside = send(client, "/api/tickets", {**ticket("E-3"), "customer_email": "ana@exa\nmple.com"})
     assert inside.status_code == 422 and "inside" in inside.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "look_alike", ["ａｎａ@example.com", "ana@ｅｘａｍｐｌｅ.com", "𝐚na@example.com", "Ana@Example.COM"]
+)
+def test_an_address_in_look_alike_letters_is_the_same_customer(
+    client: TestClient, engine: Engine, look_alike: str
+) -> None:
+    """Re-probe of finding 16: full-width and mathematical letters made a second customer beside ana@."""
+    send(client, "/api/tickets", ticket("E-1"))
+    assert send(client, "/api/tickets", {**ticket("E-2"), "customer_email": look_alike}).status_code == 201
+    with session_scope(engine) as session:
+        assert list(session.scalars(select(CustomerRow.email))) == ["ana@example.com"]
+
+
+def test_an_address_holding_a_mime_encoded_word_is_refused(client: TestClient, engine: Engine) -> None:
+    """Re-probe: `=?utf-8?q?ceo?=@victimcorp.example` was stored, and mail software decoded the reply's To to
+    another address."""
+    refused = send(client, "/api/tickets", {**ticket("E-1"), "customer_email": "=?utf-8?q?ceo?=@victimcorp.example"})
+    assert refused.status_code == 422 and "encoded word" in refused.json()["detail"]
+    assert count(engine, TicketRow) == 0
 
 
 # 17 · created_at in 9999 or 1970 was accepted ---------------------------------------------------------

@@ -55,7 +55,10 @@ def test_the_intake_stores_the_ticket_and_says_it_is_queued_later_when_redis_is_
     response = client.post(
         "/api/tickets",
         content=body,
-        headers={"X-Assist-Timestamp": stamp, "X-Assist-Signature": signature(SECRET, timestamped(stamp, body))},
+        headers={
+            "X-Assist-Timestamp": stamp,
+            "X-Assist-Signature": signature(SECRET, timestamped(stamp, "/api/tickets", body)),
+        },
     )
     assert response.status_code == 201
     assert response.json()["outcome"] == "created" and "queued later" in response.json()["note"].lower()

@@ -26,6 +26,9 @@ IBANS = [("DE89", "3704", "0044", "0532", "0130", "00"), ("GB82", "WEST", "1234"
 PHONES = [("+44", "20", "7946", "0958"), ("0044", "20", "7946", "0958"), ("+1", "415", "555", "2671"),
           ("415", "555", "2671"), ("+33", "6", "12", "34", "56", "78"), ("+49", "30", "901820")]  # fmt: skip
 SEPARATORS = [" ", "", "  ", "\u00a0", "\u202f", "\u2009", "-", "\u2013", ".", "_", "/", " - "]
+# The re-probe's spellings (characters that show nothing, longer runs, other punctuation): cards and IBANs.
+UNSEEN = ["\u200b", "\u2060", "\u00ad", "\u200c", "\ufeff", "\u200f"]
+MORE_SEPARATORS = [*UNSEEN, "    ", "\r\n\r\n", ",", ":", "` `"]
 DIGITS = {
     "ascii": str.maketrans("", ""),
     "full-width": str.maketrans("0123456789+", "０１２３４５６７８９＋"),
@@ -35,13 +38,15 @@ SENTENCES = ["{} is mine.", "Please use {} for this.", "Charge it to {}", "Card 
              "Use:{},thanks", "Line one\n{}\nline two", "«{}»", "It is {}. Thanks!"]  # fmt: skip
 EMAILS = ["dana.reyes+billing@acme.example", "josé.müller@exämple.de", "jose\u0301@example.com",
           "ｄａｎａ＠ａｃｍｅ．ｅｘａｍｐｌｅ", "пользователь@пример.рф",
-          "user_name@sub-domain.example.co.uk"]  # fmt: skip
+          "user_name@sub-domain.example.co.uk", '"dana reyes"@acme.example', "user@example.xn--p1ai",
+          "user@[192.0.2.1]", "dana\u200b@acme.example", "dana\u202e@acme.example", "o'brien@acme.example",
+          "dana!x#y$z@acme.example"]  # fmt: skip
 
 
-def _leaks(kind: str, groups: tuple[str, ...]) -> list[str]:
+def _leaks(kind: str, groups: tuple[str, ...], separators: list[str] = SEPARATORS) -> list[str]:
     """Every spelling of one number in which a digit of it reaches the redacted text, or restore fails."""
     leaks = []
-    for separator, (script, digits), sentence in itertools.product(SEPARATORS, DIGITS.items(), SENTENCES):
+    for separator, (script, digits), sentence in itertools.product(separators, DIGITS.items(), SENTENCES):
         spelled = separator.join(groups).translate(digits)
         text = sentence.format(spelled)
         redaction = Redaction(region="US")
@@ -53,18 +58,18 @@ def _leaks(kind: str, groups: tuple[str, ...]) -> list[str]:
 
 
 def test_no_digit_of_a_card_survives_in_any_spelling_or_position() -> None:
-    leaks = [leak for card in CARDS for leak in _leaks("card", card)]
+    leaks = [leak for card in CARDS for leak in _leaks("card", card, SEPARATORS + MORE_SEPARATORS)]
     assert not leaks, f"{len(leaks)} leaks, e.g. " + "\n".join(leaks[:10])
 
 
 def test_no_digit_of_an_iban_survives_in_any_spelling_or_position() -> None:
     spellings = [*IBANS, *(tuple(g.lower() for g in iban) for iban in IBANS)]
-    leaks = [leak for iban in spellings for leak in _leaks("iban", iban)]
+    leaks = [leak for iban in spellings for leak in _leaks("iban", iban, SEPARATORS + MORE_SEPARATORS)]
     assert not leaks, f"{len(leaks)} leaks, e.g. " + "\n".join(leaks[:10])
 
 
 def test_no_digit_of_a_phone_number_survives_in_any_spelling_or_position() -> None:
-    leaks = [leak for phone in PHONES for leak in _leaks("phone", phone)]
+    leaks = [leak for phone in PHONES for leak in _leaks("phone", phone, SEPARATORS + UNSEEN)]
     assert not leaks, f"{len(leaks)} leaks, e.g. " + "\n".join(leaks[:10])
 
 
@@ -103,3 +108,32 @@ def test_mixed_separators_anywhere_leave_no_digit(
     redacted = redaction.redact(text)
     assert not re.search(r"\d", re.sub(r"\[[A-Z]+_\d+\]", "", redacted)), (text, redacted)
     assert redaction.restore(redacted) == text
+
+
+def test_digits_carrying_combining_marks_are_still_a_card() -> None:
+    text = "Card " + "".join(f"{d}\u0332" for d in "4111111111111111") + " please."
+    redaction = Redaction()
+    redacted = redaction.redact(text)
+    assert not re.search(r"\d", re.sub(r"\[[A-Z]+_\d+\]", "", redacted)) and redaction.restore(redacted) == text
+
+
+def test_a_card_straddling_the_prompts_cut_leaves_no_digit_in_the_prompt() -> None:
+    """The prompt cut each message to its length limit before redacting it: the front of a card across the cut
+    reached the LLM (12 to 15 of 16 digits, the last one given by Luhn)."""
+    from assist.domain import SentimentLevel
+    from assist.drafting.prompt import MAX_MESSAGE_CHARS, build_messages
+    from tests.factories import detail
+
+    for offset in range(1, 19):
+        body = "x" * (MAX_MESSAGE_CHARS - offset) + " 4111 1111 1111 1111 is my card."
+        redaction = Redaction()
+        messages = build_messages(
+            ticket=detail(body=body),
+            passages=[],
+            stance="answer",
+            level=SentimentLevel.NEUTRAL,
+            customer_summary="",
+            redact=redaction.redact,
+        )
+        prompt = "\n".join(str(m.content) for m in messages)
+        assert "4111" not in prompt and "111 1" not in prompt, offset

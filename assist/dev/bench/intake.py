@@ -96,7 +96,10 @@ def _post(client: httpx.Client, url: str, external_id: str, n: int) -> None:
         }
     ).encode()
     stamp = str(int(time.time()))
-    headers = {"X-Assist-Timestamp": stamp, "X-Assist-Signature": signature(SECRET, timestamped(stamp, body))}
+    headers = {
+        "X-Assist-Timestamp": stamp,
+        "X-Assist-Signature": signature(SECRET, timestamped(stamp, "/api/tickets", body)),
+    }
     response = client.post(url + "/api/tickets", content=body, headers=headers, timeout=30)
     response.raise_for_status()
 
