@@ -15,7 +15,7 @@ Where things live:
     macros          canned responses with placeholders, inserted into replies; their use counts
     presence        who else has a ticket open ("Maya is replying"), stored for every server process
     pipeline        compute_assistance(ticket) -> Assistance: retrieval, answer selection, sentiment, triage,
-                    confidence, escalation, the plan and the draft; abstain_below (no answer drafted under it)
+                    confidence, escalation, the plan and the draft; confidence_policy (raw -> shown, thresholds)
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
@@ -24,6 +24,9 @@ Where things live:
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
     stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
+    drafting/       thread (the thread read once: question, promises, tries, deadline, owner), message_text,
+                    answers (article and sentence selection), reader (the cross-encoder), confidence and
+                    policy (raw -> shown, bands, thresholds), stance, offline / llm drafters, redaction
     arrival         admit: the one check every arrival passes (text, address, ticket id, time, identity)
     intake          every way a ticket arrives ends in take_in (admit, then exactly once); helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent
@@ -79,7 +82,7 @@ from assist.kb import KnowledgeBase
 from assist.lifecycle import change_status, time_in_status
 from assist.macros import list_macros, macro_usage, save_macro, set_macro_active, use_macro
 from assist.ownership import claim
-from assist.pipeline import Assistant, abstain_below, compute_assistance, precompute_many
+from assist.pipeline import Assistant, compute_assistance, confidence_policy, precompute_many
 from assist.presence import here, leave
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
 from assist.store import make_engine, upgrade
@@ -119,7 +122,6 @@ __all__ = [
     "TicketStatus",
     "User",
     "ValidationError",
-    "abstain_below",
     "add_note",
     "authenticate",
     "build_assistant",
@@ -128,6 +130,7 @@ __all__ = [
     "change_status",
     "claim",
     "compute_assistance",
+    "confidence_policy",
     "create_user",
     "escalate",
     "get_settings",

@@ -300,16 +300,44 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
 
 
 @evaluate.command("drafts")
-@click.option("--kb", "kb_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--kb", "kb_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--mode", type=click.Choice(["offline", "llm"]), default="offline", show_default=True)
+@click.option(
+    "--from-db",
+    is_flag=True,
+    help="Score the drafts stored in this workspace (DATABASE_URL) for the tickets the file names by "
+    '"ticket" (external id), instead of drafting each line over a fresh index.',
+)
 @friendly_errors
-def eval_drafts(kb_dir: Path, queries: Path, mode: str) -> None:
-    """Draft every labelled question as a ticket over a fresh index of KB_DIR; print grounding, answer recall,
-    abstention and confidence calibration as one JSON line."""
+def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool) -> None:
+    """Draft every labelled question as a ticket over a fresh index of KB_DIR (or score the workspace's stored
+    drafts with --from-db); print grounding, answer recall, abstention, stance and confidence calibration as one
+    JSON line."""
     from assist.dev.evaluation.drafts import evaluate as run
+    from assist.dev.evaluation.drafts import evaluate_stored
+    from assist.errors import ValidationError
+    from assist.factories import build_engine
 
-    click.echo(json.dumps({"eval": "drafts", "data": queries.name, **run(kb_dir, queries, mode=mode)}))
+    if from_db:
+        report = evaluate_stored(build_engine(get_settings()), queries)
+    elif kb_dir is None:
+        raise ValidationError("Give --kb DIR (the articles to index), or --from-db to score a workspace's drafts.")
+    else:
+        report = run(kb_dir, queries, mode=mode)
+    click.echo(json.dumps({"eval": "drafts", "data": queries.name, **report}))
+
+
+@evaluate.command("topics")
+@friendly_errors
+def eval_topics() -> None:
+    """How "the same issue" separates tickets asking the same question (same intent label) from the rest, on
+    this workspace (DATABASE_URL; the demo workspace labels each ticket with its question)."""
+    from assist.dev.evaluation.topics import evaluate as run
+    from assist.factories import build_embedder, build_engine
+
+    settings = get_settings()
+    click.echo(json.dumps({"eval": "topics", **run(build_engine(settings), build_embedder(settings))}))
 
 
 @evaluate.command("sentiment")
@@ -451,6 +479,44 @@ def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseli
     click.echo(json.dumps({"eval": "triage", "data": train_file.name, **result}))
 
 
+@train.command("answers")
+@click.option(
+    "--relevance",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/data/relevance"),
+    show_default=True,
+    help="DSTC9 FAQ and MedQuAD (dstc9_faq.jsonl, medquad.jsonl); read only here, never by the product.",
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/training/answers"),
+    show_default=True,
+    help="Checkpoints; a finished public stage found here is reused.",
+)
+@click.option("--threads", type=int, help="Torch threads (default: torch's).")
+@click.option("--public-only", is_flag=True, help="Skip the second stage (the fit halves' tickets).")
+@friendly_errors
+def train_answers(relevance: Path, work: Path, threads: int | None, public_only: bool) -> None:
+    """Train the answer reader (a cross-encoder from the packaged MiniLM) on public relevance data, then on the fit
+    halves' tickets; write assist/drafting/reader/ and refit answer selection and confidence over it."""
+    from assist.dev.training.answers import train_answers as run
+    from assist.dev.training.confidence import FIT, KB_DOCS
+    from assist.drafting.reader import SHIPPED
+
+    report = run(
+        relevance,
+        work=work,
+        out=SHIPPED,
+        queries=FIT,
+        kb_dir=KB_DOCS,
+        threads=threads,
+        tickets=not public_only,
+        log=lambda line: click.echo(line, err=True),
+    )
+    click.echo(json.dumps({"train": "answers", **report}))
+
+
 @train.command("confidence")
 @click.option(
     "--from-db",
@@ -461,7 +527,7 @@ def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseli
 @click.option("--url", help="Database URL for --from-db (default: DATABASE_URL).")
 @friendly_errors
 def train_confidence(from_db: bool, url: str | None) -> None:
-    """Fit answer selection and draft confidence on tests/data/drafts_fit.jsonl (writes assist/drafting/
+    """Fit answer selection and draft confidence on the fit halves in tests/data (writes assist/drafting/
     answers.json and confidence.json), or with --from-db recalibrate confidence on the team's sends."""
     if from_db:
         from assist.drafting.recalibration import fit as recalibrate

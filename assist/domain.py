@@ -156,6 +156,15 @@ class Message(_Model):
     created_at: datetime
 
 
+class Owner(StrEnum):
+    """Who owns a ticket now, as the thread's reader and the draft's wording see it."""
+
+    TEAM = "team"  # tier 1 works it (an agent, or nobody yet)
+    ESCALATED = "escalated"  # waiting in a lead's queue
+    LEAD = "lead"  # a lead took it over
+    RETURNED = "returned"  # a lead returned it to tier 1 with guidance
+
+
 class TicketDetail(_Model):
     id: int
     external_id: str | None
@@ -172,6 +181,7 @@ class TicketDetail(_Model):
     first_response_at: datetime | None
     messages: tuple[Message, ...]
     customer: CustomerProfile
+    owner: Owner = Owner.TEAM
 
 
 class User(_Model):
@@ -323,6 +333,7 @@ class Signal(StrEnum):
     PREVIOUS_ESCALATION = "previous_escalation"
     WORSENING = "worsening"  # the thread is getting more negative
     CHASING = "chasing"  # several customer messages since the team last replied
+    SECURITY_INCIDENT = "security_incident"  # someone else got in, a leaked key, phishing: a specialist's case
 
 
 class ContactHistory(_Model):
@@ -387,12 +398,23 @@ class DraftAction(StrEnum):
         return self in (DraftAction.CLARIFY, DraftAction.ESCALATE)
 
 
+class ConfidenceBand(StrEnum):
+    """How the badge reads a draft's confidence (assist/drafting/policy.py draws the lines)."""
+
+    LIKELY_SENT = "likely_sent"
+    CHECK = "check"
+    NO_ANSWER = "no_answer"
+
+
 class Draft(_Model):
     text: str
     confidence: float = Field(ge=0, le=1)  # P(the agent sends it with at most light edits); 0: no answer
     raw_confidence: float | None = Field(default=None, ge=0, le=1)  # before the team's recalibration
     action: DraftAction = DraftAction.ANSWER
+    band: ConfidenceBand = ConfidenceBand.CHECK
     sources: tuple[str, ...]  # article ids, in citation order
+    quoted: tuple[str, ...] = ()  # the sentences of the first source the draft states, in article order
+    clarifying: str = ""  # for a draft that offers no answer: a reply asking for what the customer has not given
     mode: DraftMode
     model: str
     tokens: int = 0
@@ -460,6 +482,7 @@ class Assistance(_Model):
     # Tone of each customer message, oldest first; the last point is the assessment above.
     sentiment_trend: tuple[MessageSentiment, ...] = ()
     kb_generation: int = 0  # the knowledge base it was retrieved from; a later change makes it stale
+    owner: Owner = Owner.TEAM  # who owned the ticket: a take-over or a return changes the draft's wording
 
 
 class SentReply(_Model):

@@ -2,12 +2,13 @@
 
     rule                                              queue     priority
     legal threat                                      manager   critical
+    possible security incident                        tier2     critical
     customer is urgent                                tier2     critical
     customer is angry                                 tier2     high
     3+ contacts about the same issue                  tier2     high
     thread getting worse, customer frustrated         tier1     high
     high frustration and low draft confidence         tier1     high
-    draft confidence below threshold                  tier1     medium
+    draft confidence below the policy's threshold     tier1     medium
     ticket priority at or above threshold             tier2     high
     customer asked for a human or a manager           tier1     medium
     none of the above                                 auto      low (no escalation)
@@ -31,6 +32,7 @@ from assist.domain import (
     SentimentLevel,
     Signal,
 )
+from assist.drafting.policy import LOW_CONFIDENCE, Confidence
 
 QUEUE_ORDER = [Queue.AUTO, Queue.TIER1, Queue.TIER2, Queue.MANAGER]
 PRIORITY_ORDER = list(EscalationPriority)  # declared low to critical
@@ -41,7 +43,7 @@ class Facts:
     sentiment: Sentiment
     history: ContactHistory
     priority: int
-    draft_confidence: float | None  # None: no draft yet
+    confidence: Confidence | None  # the draft's, as the confidence policy reads it; None: no draft yet
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,8 @@ class Rule:
     applies: Callable[[Facts, Settings], bool]
 
 
-LOW_CONFIDENCE = "Draft confidence below threshold"
-
-
 def _low_confidence(f: Facts, s: Settings) -> bool:
-    return f.draft_confidence is not None and f.draft_confidence < s.escalation_min_confidence
+    return f.confidence is not None and f.confidence.low
 
 
 RULES: tuple[Rule, ...] = (
@@ -67,6 +66,13 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.CRITICAL,
         "Review with legal before replying; do not admit fault or promise compensation.",
         lambda f, s: Signal.LEGAL_THREAT in f.sentiment.signals,
+    ),
+    Rule(
+        "Possible security incident",
+        Queue.TIER2,
+        EscalationPriority.CRITICAL,
+        "Treat as a security incident: secure the account or key first, then reply; do not ask for secrets.",
+        lambda f, s: Signal.SECURITY_INCIDENT in f.sentiment.signals,
     ),
     Rule(
         "Customer is urgent and blocked",
@@ -128,10 +134,10 @@ RULES: tuple[Rule, ...] = (
 
 
 def evaluate(
-    *, sentiment: Sentiment, history: ContactHistory, priority: int, draft_confidence: float | None, settings: Settings
+    *, sentiment: Sentiment, history: ContactHistory, priority: int, confidence: Confidence | None, settings: Settings
 ) -> Escalation:
     """Apply the policy. Nothing in the customer's text can change the rules themselves."""
-    facts = Facts(sentiment, history, priority, draft_confidence)
+    facts = Facts(sentiment, history, priority, confidence)
     matched = [rule for rule in RULES if rule.applies(facts, settings)]
     if not matched:
         return Escalation(

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 if TYPE_CHECKING:
+    from assist.drafting.reader import AnswerReader
     from assist.pipeline import Assistant
 
 from assist.config import Settings
@@ -121,8 +122,21 @@ def build_triager(settings: Settings, *, embedder: Embedder) -> Triager:
         ) from e
 
 
-def build_assistant(settings: Settings, *, engine: Engine | None = None, embedder: Embedder | None = None) -> Assistant:
-    """Everything `assist.pipeline.assist` needs, each built once."""
+def build_answer_reader(settings: Settings) -> AnswerReader:
+    """The cross-encoder that reads question and passage together (assist/drafting/reader.py)."""
+    from assist.drafting.reader import AnswerReader
+
+    return AnswerReader()
+
+
+def build_assistant(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    embedder: Embedder | None = None,
+    reader: AnswerReader | None = None,
+) -> Assistant:
+    """Everything `assist.pipeline.assist` needs, each built once (`embedder` and `reader` may be shared)."""
     from assist.pipeline import Assistant
     from assist.telemetry import configure
 
@@ -137,7 +151,7 @@ def build_assistant(settings: Settings, *, engine: Engine | None = None, embedde
         sentiment=build_sentiment_model(settings),
         triager=build_triager(settings, embedder=embedder),
         drafter=build_drafter(settings, chat_model=build_chat_model(settings)),
-        selector=AnswerSelector(embedder),
+        selector=AnswerSelector(embedder, reader or build_answer_reader(settings)),
         confidence=ConfidenceModel.load(),
     )
 
@@ -150,3 +164,5 @@ def warm_up(assistant: Assistant) -> None:
     assistant.triager.classify(text, vector=vector)
     assistant.sentiment.predict([text])
     assistant.knowledge_base.search(text, k=1, query_vector=vector)
+    if assistant.selector.reader is not None:
+        assistant.selector.reader.scores(text, ["Refund policy: Duplicate charges are always refunded in full."])

@@ -14,6 +14,7 @@ from assist.domain import (
     MessageSentiment,
     TicketDetail,
 )
+from assist.drafting.thread import read_thread
 from assist.history import unanswered_messages
 from assist.store.models import utcnow
 
@@ -39,7 +40,8 @@ def customer_summary(ticket: TicketDetail) -> str:
 
 def trajectory(ticket: TicketDetail, trend: Sequence[MessageSentiment], *, now: datetime | None = None) -> str:
     """How the thread developed, for a lead taking it over: the tone over the customer's messages, whether
-    they are chasing, and how long since the team last wrote."""
+    they are chasing, what they already tried, what we promised, a deadline they stated, and how long since the
+    team last wrote."""
     parts = []
     if len(trend) >= 2:
         first, last = trend[0].score, trend[-1].score
@@ -50,10 +52,21 @@ def trajectory(ticket: TicketDetail, trend: Sequence[MessageSentiment], *, now: 
     waiting = unanswered_messages(ticket)
     if waiting >= 2:
         parts.append(f"{waiting} customer messages since our last reply")
+    thread = read_thread(ticket)
+    if thread.tried:
+        parts.append(f"already tried: {_clip(thread.tried[-1])}")
+    if thread.promised:
+        parts.append(f"we promised: {_clip(thread.promised[-1])}")
+    if thread.deadline is not None:
+        parts.append(f"asked for an answer {thread.deadline.text}")
     replies = [m.created_at for m in ticket.messages if m.author_role is AuthorRole.AGENT]
     hours = ((now or utcnow()) - replies[-1]).total_seconds() / 3600 if replies else None
     parts.append("no reply from us yet" if hours is None else f"our last reply {_duration(hours)} ago")
     return "; ".join(parts)
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _duration(hours: float) -> str:

@@ -26,14 +26,15 @@ from assist.domain import (
     TicketDetail,
     Triage,
 )
-from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Plan, Question, Selection, plan
+from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
-from assist.drafting.thread import agent_sentences, is_follow_up, reply_context
+from assist.drafting.policy import ConfidencePolicy
+from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
 from assist.escalation import evaluate
 from assist.handoff import customer_summary
-from assist.history import contact_history, retrieval_query, unanswered_text
+from assist.history import contact_history
 from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
@@ -97,23 +98,23 @@ def compute_assistance(
             priority = priority_of(sentiment, history)
         with timer.step("confidence"):
             selection = evidence.selection
-            raw = assistant.confidence.probability(selection)
-            confidence = current_recalibration(assistant.engine).apply(raw)
+            confidence = confidence_policy(assistant).read(selection, evidence.thread.signals)
         with timer.step("escalate"):
             escalation = evaluate(
                 sentiment=sentiment,
                 history=history,
                 priority=priority,
-                draft_confidence=confidence,
+                confidence=confidence,
                 settings=assistant.settings,
             )
         with timer.step("draft"):
             reply_plan = plan(
                 sentiment=sentiment,
                 escalation=escalation,
-                answerable=confidence >= abstain_below(assistant),
+                answerable=confidence.answerable,
                 specific=len(selection.question.key_words) >= SPECIFIC_WORDS,
-                follow_up_thread=is_follow_up(ticket),
+                thread=evidence.thread,
+                asks=evidence.thread.asks,
             )
             draft = assistant.drafter.draft(
                 ticket=ticket,
@@ -122,11 +123,13 @@ def compute_assistance(
                 level=sentiment.level,
                 customer_summary=customer_summary(ticket),
                 earlier_contacts=history.earlier_contacts_same_issue,
-                confidence=offered_confidence(confidence, reply_plan),
+                confidence=confidence.shown(reply_plan.stance),
+                agent_name=ticket.assignee_name,
             )
             draft = draft.model_copy(
                 update={
-                    "raw_confidence": raw,
+                    "raw_confidence": confidence.raw,
+                    "band": confidence.band(reply_plan.stance),
                     "notes": (*draft.notes, *([evidence.retrieval_note] if evidence.retrieval_note else [])),
                 }
             )
@@ -147,6 +150,7 @@ def compute_assistance(
             created_at=utcnow(),
             sentiment_trend=trend,
             kb_generation=assistant.knowledge_base.generation(),
+            owner=ticket.owner,
         )
         with timer.step("store"):  # a span of its own; the stored timings end where the store begins
             stored = save_run(assistant.engine, assistance=result)
@@ -164,21 +168,21 @@ class Evidence:
     hits: list[Hit]
     retrieval_note: str | None
     selection: Selection
+    thread: ThreadReading
 
 
 def gather_evidence(
     assistant: Assistant, ticket: TicketDetail, *, timer: StepTimer | None = None, alternative: int = 0
 ) -> Evidence:
-    """Embed the ticket once, triage it, retrieve articles and select the answer units. `alternative` > 0
-    restricts the answer to the n-th best article (Regenerate)."""
+    """Read the thread, embed its texts once, triage the ticket, retrieve articles and select the answer units.
+    `alternative` > 0 restricts the answer to the n-th best article (Regenerate)."""
     timer = timer or StepTimer()
+    reading = read_thread(ticket)
     query = retrieval_query(ticket)
     topic = ticket_topic_text(ticket)
-    asked = unanswered_text(ticket)
-    meaning = reply_context(ticket, asked)
-    said = agent_sentences(ticket)
+    said, tried = reading.agent_said, reading.tried
     with timer.step("embed"):  # texts that coincide are embedded once; short ones batch apart from long ones
-        texts = list(dict.fromkeys([query, topic, meaning, asked, *said]))
+        texts = list(dict.fromkeys([query, topic, reading.context, reading.asked, *said, *tried]))
         vectors = dict(zip(texts, assistant.embedder.encode(texts, batch_size=EMBED_BATCH), strict=True))
         vector = vectors[query]
     with timer.step("triage"):
@@ -190,12 +194,14 @@ def gather_evidence(
         articles = {h.article_id: _article(assistant.knowledge_base, h) for h in hits[:CANDIDATE_ARTICLES]}
     with timer.step("select"):
         question = Question(
-            asked,
-            vectors[meaning],
+            reading.asked,
+            vectors[reading.context],
             vector,
             agent_said=said,
-            words_vector=vectors[asked],
+            words_vector=vectors[reading.asked],
             said_vectors=np.stack([vectors[s] for s in said]) if said else None,
+            reading=reading.question,
+            tried_vectors=np.stack([vectors[t] for t in tried]) if tried else None,
         )
         selection = assistant.selector.select(question, hits, articles)
         if alternative:  # the n-th best article as the selector ranks them, alone
@@ -209,7 +215,7 @@ def gather_evidence(
             chosen = ranked[alternative]
             hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]
             selection = assistant.selector.select(question, hits, {chosen.article_id: articles[chosen.article_id]})
-    return Evidence(query, vector, vectors[topic], triage, hits, note, selection)
+    return Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
 
 
 def _sentiment(
@@ -218,7 +224,7 @@ def _sentiment(
     """The assessment of what is waiting for an answer, and the tone of every customer message before it,
     in one batched forward pass (the handoff shows the trend without running the model again)."""
     customer = [m for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
-    text = unanswered_text(ticket)
+    text = unanswered(ticket)
     probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), text])
     name = assistant.sentiment.name
     sentiment = analyze(probabilities[-1], text=text, history=history, model=name, earlier=probabilities[:-1])
@@ -241,18 +247,16 @@ def _sentiment(
     return sentiment, tuple(trend)
 
 
-def offered_confidence(confidence: float, reply_plan: Plan) -> float:
-    """The confidence the draft shows: the chance that what it offers goes out with at most light edits.
-    When it offers no answer (CLARIFY, ESCALATE) none can go out, so it is 0, and the agent reads what is
-    missing in its notes. The model's own figure stays on the draft (raw_confidence): it is what the team's
-    recalibration fits."""
-    return 0.0 if reply_plan.stance.abstains else confidence
-
-
-def abstain_below(assistant: Assistant) -> float:
-    """The confidence below which no answer is drafted (Settings, or the threshold fitted with the model)."""
+def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
+    """The confidence policy in force: the shipped model, the team's newest recalibration, the abstain
+    threshold (Settings, or the one fitted with the model) and the escalation threshold (Settings)."""
     configured = assistant.settings.draft_min_confidence
-    return assistant.confidence.threshold if configured is None else configured
+    return ConfidencePolicy(
+        model=assistant.confidence,
+        recalibration=current_recalibration(assistant.engine),
+        abstain_below=assistant.confidence.threshold if configured is None else configured,
+        escalate_below=assistant.settings.escalation_min_confidence,
+    )
 
 
 def latest(engine: Engine, *, ticket_id: int, version: int | None = None) -> Assistance | None:

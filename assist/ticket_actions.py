@@ -33,6 +33,7 @@ from assist.domain import (
     User,
 )
 from assist.drafting.confidence import edit_ratio
+from assist.drafting.offline import as_sent
 from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
 from assist.handoff import build_handoff
 from assist.history import needs_reply
@@ -118,7 +119,7 @@ def send_reply(
         InvalidTransitionError: the ticket is resolved; reopen it first.
     """
     require(actor, Role.AGENT, Role.LEAD, action="reply to customers")
-    body = clean_body(text, max_chars=settings.max_message_chars)
+    body = clean_body(as_sent(text, agent_name="", resolve=resolve), max_chars=settings.max_message_chars)
     with edit_ticket(engine, ticket_id=ticket_id, expected_version=expected_version, actor=actor) as (
         session,
         ticket,
@@ -143,16 +144,20 @@ def send_reply(
         draft = session.get(DraftRow, draft_id) if draft_id is not None else None
         if draft is not None and draft.ticket_id != ticket_id:
             raise ValidationError("That draft belongs to another ticket. Regenerate the draft and try again.")
-        distance = Levenshtein.distance(draft.text, body) if draft else None
+        # The draft as this agent was offered it (signed by them; no "does this solve it" on a resolving send).
+        offered = as_sent(draft.text, agent_name=actor.name, resolve=resolve) if draft else None
+        distance = Levenshtein.distance(offered, body) if offered is not None else None
         session.add(
             ReplyRow(
                 ticket_id=ticket_id,
                 message_id=message.id,
                 draft_id=draft.id if draft else None,
-                draft_text=draft.text if draft else None,
+                draft_text=offered,
                 sent_text=body,
                 edit_distance=distance,
-                edit_ratio=edit_ratio(draft.text, body, distance) if draft and distance is not None else None,
+                edit_ratio=edit_ratio(offered, body, distance)
+                if offered is not None and distance is not None
+                else None,
                 sent_as_drafted=distance == 0,
                 sent_by_id=actor.id,
             )
@@ -255,8 +260,16 @@ def reply_state(ticket: TicketDetail) -> ReplyState:
 
 
 def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | None) -> tuple[Assistance, bool]:
-    """A lead who owns an escalated ticket is the escalation: suggesting to escalate it again is noise."""
+    """The draft signed by the viewer. A lead who owns an escalated ticket is the escalation: suggesting to
+    escalate it again is noise."""
     owns = viewer is not None and ticket.assignee_id == viewer.id
+    if viewer is not None and not assistance.draft.action.abstains:
+        draft = assistance.draft
+        assistance = assistance.model_copy(
+            update={
+                "draft": draft.model_copy(update={"text": as_sent(draft.text, agent_name=viewer.name, resolve=False)})
+            }
+        )
     if owns and viewer is not None and viewer.role is not Role.AGENT and ticket.status is TicketStatus.ESCALATED:
         note = Escalation(
             suggest=False,
@@ -272,9 +285,12 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
 def _still_current(ticket: TicketDetail, assistance: Assistance) -> bool:
     """Assistance computed for an earlier version still holds when the customer has written nothing since:
     a reply, a note, a claim or an escalation changes the version, not what the customer asked (so the
-    panel reruns after Send without running the models)."""
+    panel reruns after Send without running the models). A change of owner (a lead took the ticket over or
+    returned it) changes who the draft speaks for, so it is computed again."""
     if assistance.ticket_version == ticket.version:
         return True
+    if assistance.owner is not ticket.owner:  # a lead took it over or returned it: the draft's wording changes
+        return False
     return all(m.created_at <= assistance.created_at for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER)
 
 

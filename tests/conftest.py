@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from assist.config import Settings
+from assist.drafting.reader import AnswerReader
 from assist.embeddings import Embedder
 from assist.factories import build_assistant
 from assist.kb import KnowledgeBase, chunk_collection
@@ -72,6 +73,12 @@ def embedder() -> Embedder:
     return Embedder()
 
 
+@pytest.fixture(scope="session")
+def reader() -> AnswerReader:
+    """The shipped answer reader, loaded once per test session."""
+    return AnswerReader()
+
+
 @pytest.fixture
 def knowledge_base(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> KnowledgeBase:
     """A real knowledge base: a temp SQLite file and a temp on-disk chroma."""
@@ -96,7 +103,7 @@ KB_DOCS = Path(__file__).parents[1] / "kb_docs"
 
 
 @pytest.fixture
-def assistant(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> Assistant:
+def assistant(sqlite_engine: Engine, embedder: Embedder, reader: AnswerReader, tmp_path: Path) -> Assistant:
     """The whole offline pipeline on a temp database and chroma, with the shipped articles ingested."""
     settings = Settings(
         database_url=str(sqlite_engine.url),
@@ -108,6 +115,6 @@ def assistant(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) -> Assi
         smtp_host=None,
         webhook_url=None,
     )
-    built = build_assistant(settings, engine=sqlite_engine, embedder=embedder)
+    built = build_assistant(settings, engine=sqlite_engine, embedder=embedder, reader=reader)
     built.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
     return built

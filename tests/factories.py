@@ -15,6 +15,7 @@ from assist.domain import (
     CustomerProfile,
     Hit,
     Message,
+    Owner,
     Passage,
     PreviousTicket,
     Role,
@@ -25,6 +26,7 @@ from assist.domain import (
     TicketStatus,
     User,
 )
+from assist.drafting.thread import ThreadReading, read_thread
 from assist.store.models import CustomerRow, TicketRow, UserRow
 from assist.store.tickets import create_ticket
 
@@ -180,3 +182,13 @@ def sentiment(level: str = "neutral", signals: tuple[Signal, ...] = ()) -> Senti
         evidence={},
         model="test",
     )
+
+
+def reading(
+    body: str = "My refund never arrived.",
+    *,
+    messages: list[tuple[str, str]] | None = None,
+    owner: Owner = Owner.TEAM,
+) -> ThreadReading:
+    """The thread of a ticket built in memory, read as the pipeline reads it."""
+    return read_thread(detail(body=body, messages=messages).model_copy(update={"owner": owner}))

@@ -11,6 +11,7 @@ from assist.domain import (
     SentimentLevel,
     Signal,
 )
+from assist.drafting.policy import Confidence
 from assist.escalation import RULES, evaluate
 
 SETTINGS = Settings(
@@ -32,6 +33,13 @@ def _sentiment(
     )
 
 
+def _confidence(value: float | None) -> Confidence | None:
+    """A draft's confidence as the policy reads it, with the escalation threshold of SETTINGS."""
+    if value is None:
+        return None
+    return Confidence(raw=value, calibrated=value, abstain_below=0.2, escalate_below=SETTINGS.escalation_min_confidence)
+
+
 CASES = [
     # (sentiment, history, priority, confidence) -> (suggest, queue, priority, first reason)
     (_sentiment(), ContactHistory(), 3, 0.9, (False, Queue.AUTO, EscalationPriority.LOW, None)),
@@ -42,6 +50,13 @@ CASES = [
         5,
         0.9,
         (True, Queue.MANAGER, EscalationPriority.CRITICAL, "Legal threat"),
+    ),
+    (
+        _sentiment(signals=(Signal.SECURITY_INCIDENT,)),
+        ContactHistory(),
+        3,
+        0.9,
+        (True, Queue.TIER2, EscalationPriority.CRITICAL, "Possible security incident"),
     ),
     (
         _sentiment(SentimentLevel.URGENT),
@@ -127,7 +142,11 @@ def test_policy_table(
     expected: tuple[bool, Queue, EscalationPriority, str | None],
 ) -> None:
     result = evaluate(
-        sentiment=sentiment, history=history, priority=priority, draft_confidence=confidence, settings=SETTINGS
+        sentiment=sentiment,
+        history=history,
+        priority=priority,
+        confidence=_confidence(confidence),
+        settings=SETTINGS,
     )
     suggest, queue, level, reason = expected
     assert (result.suggest, result.queue, result.priority) == (suggest, queue, level)
@@ -139,7 +158,7 @@ def test_most_senior_queue_and_highest_priority_win_and_all_reasons_are_kept() -
         sentiment=_sentiment(SentimentLevel.ANGRY, 0.9, (Signal.LEGAL_THREAT, Signal.HUMAN_REQUEST)),
         history=ContactHistory(earlier_contacts_same_issue=3),
         priority=10,
-        draft_confidence=0.2,
+        confidence=_confidence(0.2),
         settings=SETTINGS,
     )
     assert (result.queue, result.priority) == (Queue.MANAGER, EscalationPriority.CRITICAL)
@@ -149,9 +168,7 @@ def test_most_senior_queue_and_highest_priority_win_and_all_reasons_are_kept() -
 
 def test_thresholds_come_from_settings() -> None:
     strict = Settings(escalation_priority=5)
-    result = evaluate(
-        sentiment=_sentiment(), history=ContactHistory(), priority=5, draft_confidence=None, settings=strict
-    )
+    result = evaluate(sentiment=_sentiment(), history=ContactHistory(), priority=5, confidence=None, settings=strict)
     assert result.reasons == ("High priority",)
 
 

@@ -15,6 +15,7 @@ from assist.domain import (
     SentimentLevel,
     Signal,
 )
+from assist.drafting.policy import Confidence
 from assist.escalation import evaluate
 from assist.handoff import build_handoff
 from assist.store import session_scope
@@ -51,7 +52,7 @@ def test_handoff_package_carries_everything_a_lead_needs(sqlite_engine: Engine) 
         sentiment=sentiment,
         history=ContactHistory(earlier_contacts_same_issue=1),
         priority=9,
-        draft_confidence=0.7,
+        confidence=Confidence(raw=0.7, calibrated=0.7, abstain_below=0.4, escalate_below=0.45),
         settings=Settings(),
     )
     draft = Draft(

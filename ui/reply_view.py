@@ -9,9 +9,8 @@ from functools import partial
 import streamlit as st
 
 from assist.config import Settings
-from assist.domain import Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
+from assist.domain import ConfidenceBand, Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
 from assist.drafting import insert_link
-from assist.drafting.offline import clarifying_reply
 from assist.errors import AssistError
 from assist.macros import use_macro
 from assist.pipeline import Assistant
@@ -21,17 +20,23 @@ from ui.actions import act, editor_key
 from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown
 
 REPLY_HEIGHT = 190  # px
-LIKELY_SENT = 0.75  # the green band
 
 
 def confidence_badge(draft: Draft) -> str:
-    """Bands of the confidence, the estimated chance the draft goes out with at most light edits. A draft that
-    offers no answer shows no figure: its notes say what no article covers."""
-    if draft.action.abstains:
+    """Bands of the confidence, the estimated chance the draft goes out with at most light edits (the confidence
+    policy draws them). A draft that offers no answer shows no figure: its notes say what no article covers."""
+    if draft.band is ConfidenceBand.NO_ANSWER:
         return ":red-badge[:material/help: No answer drafted]"
-    if draft.confidence >= LIKELY_SENT:
+    if draft.band is ConfidenceBand.LIKELY_SENT:
         return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
     return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"
+
+
+def quoted_caption(draft: Draft, hits: tuple[Hit, ...]) -> str:
+    """Which sentences of which article the draft states, so the agent checks them against the question."""
+    title = next((h.title for h in hits if draft.sources and h.article_id == draft.sources[0]), draft.sources[0])
+    sentences = " ".join(f"“{escape_markdown(q)}”" for q in draft.quoted)
+    return f":material/format_quote: Quotes *{escape_markdown(title)}*: {sentences}"
 
 
 def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int, macros: list[Macro]) -> None:
@@ -50,6 +55,8 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
             + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"
             + (" · sources: " + ", ".join(escape_markdown(s) for s in draft.sources) if draft.sources else "")
         )
+        if draft.quoted:
+            st.caption(quoted_caption(draft, ws.assistance.hits))
         if draft.action is DraftAction.HOLD:
             st.caption(
                 ":material/front_hand: Escalation suggested: this draft acknowledges the customer, says who "
@@ -57,13 +64,13 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
             )
         for note in draft.notes:
             (st.warning if abstained else st.info)(escape_markdown(note), icon=":material/info:")
-        if abstained:
+        if abstained and draft.clarifying:
             st.button(
                 "Ask a clarifying question",
                 key=f"{key}_clarify",
                 icon=":material/contact_support:",
                 on_click=_fill,
-                args=(key, clarifying_reply(ws.ticket.customer.name)),
+                args=(key, draft.clarifying),
                 help="Puts a question asking for the details into the reply box; or escalate.",
             )
     else:

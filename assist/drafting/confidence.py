@@ -42,16 +42,22 @@ FEATURES = (
     "uncovered_share",
     "asks_whether_possible",
     "key_words",
+    "reader",
+    "reader_margin",
+    "follow_up",
+    "tried",
+    "buried",
 )
 # "Can I…", "Does Lumen…", "Is there…": questions about whether something exists, the kind a help center
 # most often leaves unanswered (an undocumented feature has no article saying it is missing).
 _WHETHER = re.compile(r"^\W*(can|could|does|do|is|are|will)\b(\s+\w+){0,2}\s+(i|we|you|lumen|there|it|my|our)\b", re.I)
 
 
-def features(selection: Selection) -> list[float] | None:
+def features(selection: Selection, thread: ThreadSignals | None = None) -> list[float] | None:
     best = selection.best
     if best is None:
         return None
+    signals = thread or ThreadSignals()
     asked = selection.question.key_words
     f = dict(zip(UNIT_FEATURES, best.features, strict=True))
     a = dict(zip(ARTICLE_FEATURES, best.article_features, strict=True))
@@ -71,7 +77,21 @@ def features(selection: Selection) -> list[float] | None:
         len(selection.uncovered) / len(asked) if asked else 1.0,
         1.0 if _WHETHER.search(selection.question.text) else 0.0,
         float(len(asked)),
+        f["reader"],
+        a["reader_margin"],
+        float(signals.follow_up),
+        float(signals.tried),
+        float(signals.buried),
     ]
+
+
+@dataclass(frozen=True)
+class ThreadSignals:
+    """What the thread says about how hard the question is to answer from one passage."""
+
+    follow_up: bool = False  # the customer answers an agent: the answer is rarely the first one
+    tried: bool = False  # they already tried something: the answer is the next step
+    buried: bool = False  # the question sits inside a long message
 
 
 @dataclass(frozen=True)
@@ -82,11 +102,11 @@ class ConfidenceModel:
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        weights = tuple(float(data["weights"][f]) for f in FEATURES)
+        weights = tuple(float(data["weights"].get(f, 0.0)) for f in FEATURES)
         return cls(model=Linear(weights, float(data["bias"])), threshold=float(data["abstain_below"]))
 
-    def probability(self, selection: Selection) -> float:
-        x = features(selection)
+    def probability(self, selection: Selection, thread: ThreadSignals | None = None) -> float:
+        x = features(selection, thread)
         return NO_EVIDENCE if x is None else round(self.model.probability(x), 4)
 
 

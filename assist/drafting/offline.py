@@ -13,21 +13,24 @@ from __future__ import annotations
 import time
 
 from assist.domain import Draft, DraftMode
-from assist.drafting.answers import Candidate, Selection
+from assist.drafting.answers import Candidate, Question, Selection
 from assist.drafting.links import citation
-from assist.drafting.stance import Plan, Stance
-from assist.drafting.units import UnitKind
+from assist.drafting.stance import CLOSER, Plan, Stance
+from assist.drafting.units import STOPWORDS, UnitKind, words
+from assist.stemming import STEMMER
 
 MODEL_NAME = "offline-grounded"
 MAX_LINES = 8
 EXTRA_UNITS = 2
 EXTRA_RELATIVE = 0.8  # a neighbour joins the answer when it scores at least this share of the best
 NEIGHBOURHOOD = 2  # units apart, within the same section
-SIGN_OFF = ("", "Best regards,", "Lumen Support")
-CLARIFYING = (
-    "So that I can point you to the right fix, could you tell me a little more: what you were trying to do, "
-    "what happened instead, and the exact wording of any error message you saw?"
-)
+TEAM = "Lumen Support"
+# What a clarifying question may ask for; it asks only for what the customer has not given yet.
+ASK_GOAL = "what you were trying to do"
+ASK_RESULT = "what happened instead"
+ASK_ERROR = "the exact wording of any error message you saw"
+ASK_WHERE = "which page or screen this happens on, and since when"
+DESCRIBED_WORDS = 8  # key words from which a message says what the customer is doing
 
 
 def answer_units(selection: Selection) -> list[Candidate]:
@@ -89,34 +92,92 @@ def paragraphs(units: list[Candidate]) -> list[str]:
 def missing_note(selection: Selection) -> str:
     hits = selection.hits
     closest = f" The closest article is “{hits[0].title}” ({hits[0].score:.0%})." if hits else ""
-    words = ", ".join(selection.uncovered[:4])
+    words = ", ".join(missing_words(selection)[:4])
     about = f" about “{words}”" if words else " for this question"
     return f"No article answers this{about}.{closest} Ask a clarifying question or escalate."
 
 
+def missing_words(selection: Selection) -> list[str]:
+    """The customer's own words (as written, not stemmed) that no candidate article mentions."""
+    missing = set(selection.uncovered)
+    out: list[str] = []
+    for word in words(selection.question.text):
+        if word not in STOPWORDS and STEMMER.stemWord(word) in missing and word not in out:
+            out.append(word)
+    return out
+
+
 def first_name(name: str) -> str:
     """The first word of a person's name ("" for a blank one)."""
-    words = name.split()
-    return words[0] if words else ""
+    parts = name.split()
+    return parts[0] if parts else ""
 
 
-def clarifying_reply(customer_name: str, opening: str = "Thanks for reaching out.") -> str:
+def sign_off(agent_name: str | None) -> list[str]:
+    return ["", "Best regards,", *([agent_name] if agent_name else []), TEAM]
+
+
+def signed(text: str, agent_name: str) -> str:
+    """A draft signed by the team alone, signed by `agent_name` too (the agent who opens or sends it)."""
+    tail = f"Best regards,\n{TEAM}"
+    if not agent_name or not text.endswith(tail):
+        return text
+    return f"{text[: -len(TEAM)]}{agent_name}\n{TEAM}"
+
+
+def as_sent(text: str, *, agent_name: str, resolve: bool) -> str:
+    """A draft as it goes out from this agent: signed with their name, and without "does this solve it?" when
+    the same click resolves the ticket. Applied to the reply box's draft and to the draft a send is measured
+    against, so an untouched draft still counts as sent as drafted."""
+    text = signed(text, agent_name)
+    if resolve:
+        text = "\n".join(line for line in text.split("\n") if line.strip() != CLOSER)
+    return text
+
+
+def clarifying_question(question: Question) -> str:
+    """Asks for what is missing, never for what the customer already gave (an error they quoted, what they
+    were doing, what went wrong)."""
+    key = question.key_words
+    wanted = []
+    if len(key) < DESCRIBED_WORDS and not question.how_to:
+        wanted.append(ASK_GOAL)
+    if len(key) < DESCRIBED_WORDS:
+        wanted.append(ASK_RESULT)
+    if not question.exact_phrases:
+        wanted.append(ASK_ERROR)
+    if not wanted:
+        wanted.append(ASK_WHERE)
+    listed = wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + f" and {wanted[-1]}"
+    return f"So that I can point you to the right fix, could you tell me {listed}?"
+
+
+def clarifying_reply(
+    customer_name: str, question: Question, opening: str = "Thanks for reaching out.", agent_name: str | None = None
+) -> str:
     """A reply that asks for what is missing instead of guessing an answer."""
     first = first_name(customer_name) or "there"
-    return "\n".join([f"Hi {first},", "", opening, "", CLARIFYING, *SIGN_OFF])
+    return "\n".join([f"Hi {first},", "", opening, "", clarifying_question(question), *sign_off(agent_name)])
 
 
 class OfflineDrafter:
     def draft(
-        self, *, customer_name: str, selection: Selection, plan: Plan, earlier_contacts: int, confidence: float
+        self,
+        *,
+        customer_name: str,
+        selection: Selection,
+        plan: Plan,
+        earlier_contacts: int,
+        confidence: float,
+        agent_name: str | None = None,
     ) -> Draft:
         started = time.perf_counter()
         first = first_name(customer_name) or "there"
         greeting = [f"Hi {first},", ""]
         if plan.stance.abstains:
-            text = clarifying_reply(customer_name, plan.opening) if plan.stance is Stance.CLARIFY else ""
+            asking = clarifying_reply(customer_name, selection.question, plan.opening, agent_name)
             return Draft(
-                text=text,
+                text=asking if plan.stance is Stance.CLARIFY else "",
                 confidence=confidence,
                 sources=(),
                 mode=DraftMode.OFFLINE,
@@ -124,6 +185,7 @@ class OfflineDrafter:
                 latency_ms=_ms(started),
                 action=plan.stance,
                 notes=(missing_note(selection),),
+                clarifying=asking,
             )
         opening = [plan.opening] if plan.opening else []
         if earlier_contacts and plan.facts_allowed:
@@ -131,14 +193,16 @@ class OfflineDrafter:
         units = answer_units(selection) if plan.facts_allowed else []
         body: list[str] = []
         sources: tuple[str, ...] = ()
+        quoted: tuple[str, ...] = ()
         if units:
             article = selection.articles[units[0].article_id]
             body = ["", *paragraphs(units), "", citation(article.title, article.url)]
             sources = (article.article_id,)
+            quoted = tuple(c.unit.text for c in units)
         tail = [plan.follow_up] if plan.follow_up else []
         if plan.closer:
             tail.append(plan.closer)
-        lines = [*greeting, *opening, *body, *([""] if tail else []), *tail, *SIGN_OFF]
+        lines = [*greeting, *opening, *body, *([""] if tail else []), *tail, *sign_off(agent_name)]
         return Draft(
             text="\n".join(line for n, line in enumerate(lines) if line or (n and lines[n - 1])),
             confidence=confidence,
@@ -147,6 +211,7 @@ class OfflineDrafter:
             model=MODEL_NAME,
             latency_ms=_ms(started),
             action=plan.stance,
+            quoted=quoted,
         )
 
 

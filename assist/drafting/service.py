@@ -30,6 +30,7 @@ class Drafter:
         customer_summary: str,
         earlier_contacts: int,
         confidence: float,
+        agent_name: str | None = None,
     ) -> Draft:
         notes: tuple[str, ...] = ()
         if self.llm is not None and not plan.stance.abstains:
@@ -51,6 +52,7 @@ class Drafter:
             plan=plan,
             earlier_contacts=earlier_contacts,
             confidence=confidence,
+            agent_name=agent_name,
         )
         return draft.model_copy(update={"notes": notes + draft.notes}) if notes else draft
 

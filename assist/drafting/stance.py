@@ -1,47 +1,59 @@
-"""The stance of a reply, decided from the assessment before a word is drafted.
+"""The stance of a reply and its fixed wording, decided from the assessment and the thread before a word of
+the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
 HOLD       escalation is suggested, or the customer threatens legal action or to leave: acknowledge,
            answer only with what the articles state (never for a legal threat), promise nothing the
-           policy forbids, and say who follows up and when; no "does this solve it" closer
+           policy forbids, and say who follows up and when (meeting a deadline the customer stated, or
+           saying honestly that we cannot); no "does this solve it" closer
 CLARIFY    no article answers and the question is vague: ask what is needed, draft no answer
 ESCALATE   no article answers a specific question: no reply text; the panel offers escalation
+
+Who is writing matters as much as what: once a lead took the ticket over, or returned it to tier 1 with
+guidance, the escalation has happened, so no draft says "I've asked a senior specialist" again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assist.domain import DraftAction, Escalation, Queue, Sentiment, SentimentLevel, Signal
-from assist.escalation import LOW_CONFIDENCE
+from assist.domain import DraftAction, Escalation, Owner, Queue, Sentiment, SentimentLevel, Signal
+from assist.drafting.policy import LOW_CONFIDENCE
+from assist.drafting.thread import ThreadReading
 
 Stance = DraftAction  # a plan's stance is what its draft offers the agent
 
+COMPLAINT = 0.5  # P(something went wrong) from which a calm message still gets a word of regret
 
 # Who takes over, and when the customer hears back: the support-hours article's promise for escalations
-# ("a team lead reviews escalations the same business day").
+# ("a team lead reviews escalations the same business day"); `PROMISE_HOURS` is how soon that is, at most.
 FOLLOW_UP = {
     Queue.MANAGER: "A team lead is now looking at this personally and will reply to you within one business day.",
     Queue.TIER2: "I've asked a senior specialist to take this over; they will reply to you today.",
     Queue.TIER1: "I'm keeping this ticket with me and will update you within one business day.",
     Queue.AUTO: "I'm keeping this ticket with me and will update you within one business day.",
 }
+PROMISE_HOURS = {Queue.MANAGER: 24.0, Queue.TIER2: 8.0, Queue.TIER1: 24.0, Queue.AUTO: 24.0}
+LEAD_FOLLOW_UP = "I'm looking into this personally and will update you within one business day."
 LEGAL = (
     "Thank you for telling us. I've passed your message to a team lead, who will review it "
     "and reply to you within one business day."
 )
+LEGAL_LEAD = "Thank you for telling us. I'm reviewing your message personally and will reply within one business day."
 OPENINGS = {
     SentimentLevel.ANGRY: "I'm sorry this has caused so much trouble, and I understand why you're upset.",
     SentimentLevel.URGENT: "I understand this is blocking you right now.",
     SentimentLevel.FRUSTRATED: "I'm sorry for the frustration this has caused.",
     SentimentLevel.NEUTRAL: "Thanks for reaching out.",
-    SentimentLevel.POSITIVE: "Thanks for getting in touch.",
+    SentimentLevel.POSITIVE: "Thanks so much for getting in touch!",
 }
+SOMETHING_WENT_WRONG = "Sorry for the trouble with this."
 FOLLOW_UP_OPENINGS = {  # the customer is answering us: no fresh welcome
     SentimentLevel.NEUTRAL: "Thanks for getting back to me.",
-    SentimentLevel.POSITIVE: "Thanks for the update.",
+    SentimentLevel.POSITIVE: "Thank you, that's great to hear!",
 }
 CLOSER = "Does this solve it for you, or is there anything else I can help with?"
+NOTHING_ASKED = "I'll mark this as solved; just reply to this email if anything else comes up."
 
 
 @dataclass(frozen=True)
@@ -54,19 +66,49 @@ class Plan:
 
 
 def plan(
-    *, sentiment: Sentiment, escalation: Escalation, answerable: bool, specific: bool, follow_up_thread: bool
+    *,
+    sentiment: Sentiment,
+    escalation: Escalation,
+    answerable: bool,
+    specific: bool,
+    thread: ThreadReading,
+    asks: bool = True,
 ) -> Plan:
-    level = sentiment.level
-    opening = (FOLLOW_UP_OPENINGS.get(level) if follow_up_thread else None) or OPENINGS[level]
-    legal = Signal.LEGAL_THREAT in sentiment.signals
-    if legal:
-        return Plan(Stance.HOLD, "", LEGAL, None, facts_allowed=False)
+    """`asks`: the newest words ask or report something (False for a plain "that worked, thanks!")."""
+    opening = _opening(sentiment, thread)
+    lead_replies = thread.owner is Owner.LEAD
+    handled = thread.owner in (Owner.LEAD, Owner.RETURNED)  # a lead has already had this ticket
+    if Signal.LEGAL_THREAT in sentiment.signals:
+        return Plan(Stance.HOLD, "", LEGAL_LEAD if lead_replies else LEGAL, None, facts_allowed=False)
+    if not asks and sentiment.level is SentimentLevel.POSITIVE:
+        return Plan(Stance.ANSWER, opening, None, NOTHING_ASKED, facts_allowed=False)
     if not answerable:
         stance = Stance.ESCALATE if specific or escalation.suggest else Stance.CLARIFY
         return Plan(stance, opening, None, None, facts_allowed=False)
     # A low-confidence draft alone is the agent's concern (the panel says so), not the customer's.
-    escalated = escalation.suggest and set(escalation.reasons) != {LOW_CONFIDENCE}
-    if escalated or Signal.CHURN_THREAT in sentiment.signals:
+    escalated = escalation.suggest and set(escalation.reasons) != {LOW_CONFIDENCE} and not handled
+    if escalated or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if escalated else Queue.TIER1
-        return Plan(Stance.HOLD, opening, FOLLOW_UP[queue], None, facts_allowed=True)
+        return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)
     return Plan(Stance.ANSWER, opening, None, CLOSER, facts_allowed=True)
+
+
+def follow_up(queue: Queue, thread: ThreadReading) -> str:
+    """Who follows up and when; when the customer asked for sooner than that, we say so rather than promise it."""
+    promise = LEAD_FOLLOW_UP if thread.owner is Owner.LEAD else FOLLOW_UP[queue]
+    deadline = thread.deadline
+    if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
+        return (
+            f"You asked for an answer {deadline.text}. I can't promise that, but I've marked your ticket as urgent "
+            f"so it is picked up first. {promise}"
+        )
+    return promise
+
+
+def _opening(sentiment: Sentiment, thread: ThreadReading) -> str:
+    """Regret only when something went wrong or the customer is upset; thanks for a happy customer."""
+    level = sentiment.level
+    opening = FOLLOW_UP_OPENINGS[level] if thread.follow_up and level in FOLLOW_UP_OPENINGS else OPENINGS[level]
+    if level is SentimentLevel.NEUTRAL and sentiment.complaint >= COMPLAINT:
+        return SOMETHING_WENT_WRONG
+    return opening

@@ -1,4 +1,4 @@
-"""The shipped sentiment model's storage format: the whole fine-tuned network in 8 bits.
+"""The shipped sentiment model's storage format: the whole fine-tuned network in 8 bits (assist/quantised.py).
 
 Every weight matrix (word embeddings included: fine-tuning trains them too) is stored as int8 with
 one float16 scale per row, vectors as float16: about 23 MB for MiniLM's 22.7 M parameters, under
@@ -17,12 +17,12 @@ from typing import Any
 
 from assist.embeddings import packaged_model_path
 from assist.errors import ConfigError
+from assist.quantised import dequantise, quantise
 
 SHIPPED = Path(__file__).parent / "model"
 WEIGHTS = "weights.safetensors"
 CONFIG = "sentiment.json"
 LABELS = ("negative", "neutral", "positive")
-_SCALE = ".scale"
 
 
 @dataclass(frozen=True)
@@ -48,34 +48,6 @@ def save(network: Any, target: Path, *, calibration: Calibration) -> int:
 def save_report(target: Path, report: dict[str, Any]) -> None:
     """The training report beside the model (data, settings, dev history, check scores)."""
     (target / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-
-
-def quantise(state: dict[str, Any]) -> dict[str, Any]:
-    """Matrices to int8 rows with a float16 scale each (symmetric), everything else to float16."""
-    import torch
-
-    out: dict[str, Any] = {}
-    for name, tensor in state.items():
-        tensor = tensor.detach().to("cpu", torch.float32)
-        if tensor.dim() == 2 and tensor.shape[0] > 1 and tensor.numel() >= 4096:
-            scale = (tensor.abs().amax(dim=1, keepdim=True) / 127.0).clamp(min=1e-8)
-            out[name] = torch.round(tensor / scale).to(torch.int8).contiguous()
-            out[name + _SCALE] = scale.half().contiguous()
-        else:
-            out[name] = tensor.half().contiguous()
-    return out
-
-
-def dequantise(stored: dict[str, Any]) -> dict[str, Any]:
-    import torch
-
-    state = {}
-    for name, tensor in stored.items():
-        if name.endswith(_SCALE):
-            continue
-        scale = stored.get(name + _SCALE)
-        state[name] = tensor.to(torch.float32) * scale.to(torch.float32) if scale is not None else tensor.float()
-    return state
 
 
 def load_network(directory: Path) -> tuple[Any, Any, Calibration]:

@@ -43,6 +43,15 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"unauthori[sz]ed (charge|payment|transaction)|fraudulent (charge|payment)|overcharged)\b",
         re.I,
     ),
+    Signal.SECURITY_INCIDENT: re.compile(
+        r"\b((someone|somebody|a stranger|an unknown (person|device)) (else )?(has )?(logged|signed|got) (in|into)|"
+        r"(account|accounts|password|api key|key|token) (was |were |has been |have been |got )?(hacked|compromised|"
+        r"leaked|stolen|exposed)|(leaked|exposed|stolen|compromised) (our |my |an? )?(api key|password|token|keys?)|"
+        r"hacked|phishing|unauthori[sz]ed (access|login|sign-?in)|suspicious (login|sign-?in|activity)|"
+        r"data breach|security (hole|flaw|vulnerability|issue|incident)|vulnerabilit(y|ies)|xss|"
+        r"account takeover)\b",
+        re.I,
+    ),
     Signal.TIME_PRESSURE: re.compile(
         r"\b(urgent(ly)?|asap|as soon as possible|immediately|right away|right now|within the hour|time[- ]critical|"
         r"emergency|deadline|can't wait|cannot wait|(whole|entire) team is blocked|we are blocked|we're blocked|"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select, update
 
-from assist.domain import Assistance
+from assist.domain import Assistance, AuthorRole, Draft
 from assist.store.db import session_scope
-from assist.store.models import AssistRunRow, DraftRow, TicketRow, utcnow
+from assist.store.models import AssistRunRow, DraftRow, MessageRow, TicketRow, utcnow
 
 
 def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:
@@ -87,3 +87,24 @@ def stored_run(engine: Engine, *, run_id: int) -> Assistance | None:
     with session_scope(engine) as session:
         row = session.get(AssistRunRow, run_id)
         return Assistance.model_validate(row.result) if row is not None and row.result else None
+
+
+def stored_draft(engine: Engine, *, external_id: str, newest: str) -> Draft | None:
+    """The draft stored last for the ticket with this external id, when its newest customer message is `newest`
+    (a label is about one message: after the customer writes again it no longer applies)."""
+    with session_scope(engine) as session:
+        ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.external_id == external_id))
+        if ticket_id is None:
+            return None
+        body = session.scalar(
+            select(MessageRow.body)
+            .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
+            .order_by(MessageRow.id.desc())
+            .limit(1)
+        )
+        if body is None or body.strip() != newest.strip():
+            return None
+        row = session.scalars(
+            select(AssistRunRow).where(AssistRunRow.ticket_id == ticket_id).order_by(AssistRunRow.id.desc()).limit(1)
+        ).first()
+        return Assistance.model_validate(row.result).draft if row is not None and row.result else None

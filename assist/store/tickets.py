@@ -19,6 +19,7 @@ from assist.domain import (
     InboxRow,
     InboxView,
     Message,
+    Owner,
     Role,
     TicketDetail,
     TicketPage,
@@ -30,7 +31,15 @@ from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.customers import customer_profile
 from assist.store.facts import UNCATEGORISED
-from assist.store.models import CustomerRow, MessageRow, StatusChangeRow, TicketCountRow, UserRow, utcnow
+from assist.store.models import (
+    CustomerRow,
+    EscalationRow,
+    MessageRow,
+    StatusChangeRow,
+    TicketCountRow,
+    UserRow,
+    utcnow,
+)
 from assist.store.models import TicketRow as Ticket
 from assist.text import is_blank
 
@@ -405,7 +414,19 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
         first_response_at=ticket.first_response_at,
         messages=messages,
         customer=customer_profile(session, customer=ticket.customer, exclude_ticket_id=ticket.id),
+        owner=_owner(session, ticket),
     )
+
+
+def _owner(session: Session, ticket: Ticket) -> Owner:
+    """Who owns the ticket now, from the state of its newest escalation."""
+    state = session.scalar(
+        select(EscalationRow.state)
+        .where(EscalationRow.ticket_id == ticket.id)
+        .order_by(EscalationRow.id.desc())
+        .limit(1)
+    )
+    return {"open": Owner.ESCALATED, "taken": Owner.LEAD, "returned": Owner.RETURNED}.get(state or "", Owner.TEAM)
 
 
 def _author_name(message: MessageRow, customer_name: str) -> str:

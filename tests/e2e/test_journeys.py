@@ -45,14 +45,17 @@ def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, w
     assert replies == "1"
 
 
-def test_a_returning_customer_is_recognised_and_links_go_before_the_sign_off(
+def test_a_returning_customer_with_a_new_question_is_not_greeted_as_a_repeat_and_links_go_before_the_sign_off(
     page: Page, workspace_env: dict[str, str]
 ) -> None:
-    """README walkthrough 3: Diego's earlier webhook ticket counts as history (it did not before)."""
+    """README walkthrough 3: Diego's earlier ticket (a disabled webhook endpoint) is in his history, but today's
+    question (signatures that never match) is another issue: the draft answers it without "you've contacted us
+    before"."""
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, newest_ticket(workspace_env, "Lumen-Signature"))
     editor = page.get_by_role("textbox", name="Reply to the customer")
-    assert "contacted us about this before" in editor.input_value()
+    assert "Lumen-Signature" in editor.input_value() or "raw" in editor.input_value()
+    assert "contacted us about this before" not in editor.input_value()
     page.get_by_role("combobox", name="Article to link").click()
     page.get_by_role("option").nth(1).click()
     settle(page)

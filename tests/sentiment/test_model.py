@@ -9,8 +9,9 @@ import pytest
 
 from assist.dev.evaluation.sentiment import evaluate
 from assist.errors import ConfigError
+from assist.quantised import dequantise, quantise
 from assist.sentiment import SentimentModel
-from assist.sentiment.artifact import SHIPPED, WEIGHTS, dequantise, quantise
+from assist.sentiment.artifact import SHIPPED, WEIGHTS
 
 pytestmark = pytest.mark.model
 

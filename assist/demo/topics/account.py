@@ -506,9 +506,9 @@ TEAM = topic(
             "How do I make my colleague an admin so she can manage projects while I'm away?",
             "My colleague needs to manage projects and members while I'm on leave. How do I give her admin rights?",
         ),
-        ("Admin: everything a member can do, plus managing members, projects and integrations.",),
+        ("Open Settings → Members, click ⋯ next to the person and choose Change role.",),
         "Admin is the right role for that: admins can do everything a member can, plus manage members, projects and "
-        "integrations. Open Settings → Members, click ⋯ next to your colleague and change her role to Admin.",
+        "integrations. Open Settings → Members, click ⋯ next to your colleague and choose Change role, then Admin.",
         (
             FollowUp(
                 "Done, thanks. Does making her admin cost an extra seat?",

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from assist.config import Settings
 from assist.demo import seed_demo
 from assist.dev.bench.timing import percentile, summary_ms
+from assist.drafting.thread import retrieval_query
 from assist.factories import build_assistant, build_engine
-from assist.history import retrieval_query
 from assist.pipeline import compute_assistance
 from assist.store.db import session_scope
 from assist.store.models import TicketRow

@@ -1,14 +1,18 @@
 """Draft quality on labelled questions: grounding, answer recall, abstention and calibrated confidence.
 
 Each line of the queries file is `{"query": ..., "gold": article id | null, "answer": gold answer text,
-"thread": [{"from": "customer" | "agent", "text": ...}, ...]}` ("answer" and "thread" optional; the thread
-holds the messages before the query). Every line becomes a ticket of its own customer in a temporary
-workspace over a temporary index of the articles, and goes through the product's own pipeline.
+"thread": [{"from": "customer" | "agent", "text": ...}, ...], "stance": "answer" | "clarify" | "escalate"}`
+("answer", "thread" and "stance" optional; the thread holds the messages before the query). Every line becomes
+a ticket of its own customer in a temporary workspace over a temporary index of the articles, and goes through
+the product's own pipeline.
 
     grounded_at_1     the first cited article is the gold one (answerable lines)
     answer_recall     share of the gold answer's key words found in the draft (lines with an answer)
     abstain_*         the draft offered no answer (clarify or escalate) where no article answers (gold null)
+    action_accuracy   the draft's stance is the expected one (lines with a "stance"; a holding reply while a
+                      lead takes over counts as "escalate")
     auroc, ece        the confidence against "grounded" (unanswerable lines count as not grounded)
+    likely_sent_grounded  share of the drafts badged "likely sent as is" that are grounded
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from assist.config import Settings, get_settings
-from assist.domain import AuthorRole, Channel
+from assist.domain import AuthorRole, Channel, ConfidenceBand, Draft, DraftAction
 from assist.drafting.confidence import expected_calibration_error
 from assist.drafting.units import content_words
 from assist.embeddings import Embedder
@@ -33,10 +39,19 @@ from assist.factories import build_assistant, build_engine
 from assist.pipeline import Assistant, compute_assistance
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow
+from assist.store.runs import stored_draft
 from assist.store.tickets import add_message, create_ticket
 from assist.users import OPERATOR
 
 SUBJECT = ""  # labelled lines have no subject: the store uses the first line, as for a subject-less email
+STANCES = ("answer", "clarify", "escalate")
+# What each stance of the product means in the labels: a holding reply while a lead takes over is "escalate".
+LABEL_OF = {
+    DraftAction.ANSWER: "answer",
+    DraftAction.HOLD: "escalate",
+    DraftAction.CLARIFY: "clarify",
+    DraftAction.ESCALATE: "escalate",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ class LabelledDraft:
     gold: str | None
     answer: str | None = None
     thread: tuple[tuple[AuthorRole, str], ...] = ()
+    stance: str | None = None  # answer | clarify | escalate
+    ticket: str | None = None  # a workspace ticket's external id (scoring stored drafts: --from-db)
 
 
 def load_labelled(path: Path) -> list[LabelledDraft]:
@@ -59,10 +76,20 @@ def load_labelled(path: Path) -> list[LabelledDraft]:
                 for m in data.get("thread", [])
             )
             gold = data["gold"]
+            stance = data.get("stance")
+            if stance not in (None, *STANCES):
+                raise ValueError(f"stance must be one of {', '.join(STANCES)}")
             rows.append(
-                LabelledDraft(str(data["query"]), None if gold is None else str(gold), data.get("answer"), thread)
+                LabelledDraft(
+                    str(data["query"]),
+                    None if gold is None else str(gold),
+                    data.get("answer"),
+                    thread,
+                    stance,
+                    data.get("ticket"),
+                )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             raise ValidationError(f'{path}:{n}: expected {{"query": ..., "gold": ...}} ({e}).') from e
     if not rows:
         raise ValidationError(f"{path} holds no queries.")
@@ -121,38 +148,87 @@ def answer_recall(answer: str, text: str) -> float:
 
 
 def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline") -> dict[str, Any]:
-    from sklearn.metrics import roc_auc_score
-
     rows = load_labelled(queries)
-    grounded: list[bool] = []
-    confidences: list[float] = []
-    recalls: list[float] = []
-    abstains: list[bool] = []
-    latencies: list[float] = []
+    outcomes = []
     with temporary_assistant(kb_dir, mode=mode) as assistant:
         for n, row in enumerate(rows):
             ticket_id = open_ticket_for(assistant, row, n)
             started = time.perf_counter()
             draft = compute_assistance(assistant, ticket_id=ticket_id).draft
-            latencies.append((time.perf_counter() - started) * 1000)
-            grounded.append(row.gold is not None and bool(draft.sources) and draft.sources[0] == row.gold)
-            confidences.append(draft.confidence)
-            abstains.append(draft.action.abstains)
-            if row.answer:
-                recalls.append(0.0 if draft.action.abstains else answer_recall(row.answer, draft.text))
+            outcomes.append(Outcome.of(row, draft, (time.perf_counter() - started) * 1000))
+    return {"n": len(rows), "mode": mode, **score(rows, outcomes)}
+
+
+def evaluate_stored(engine: Engine, queries: Path) -> dict[str, Any]:
+    """Score the drafts a workspace stored for the tickets the labelled lines name (by external id): what
+    agents were shown, not a fresh run. A ticket whose newest customer message differs from the line's query
+    is reported, not scored (the label is about another message)."""
+    rows = [r for r in load_labelled(queries) if r.ticket]
+    if not rows:
+        raise ValidationError(f'{queries} names no tickets: give each line a "ticket" (the external id).')
+    scored, outcomes, missing = [], [], []
+    for row in rows:
+        stored = stored_draft(engine, external_id=str(row.ticket), newest=row.query)
+        if stored is None:
+            missing.append(row.ticket)
+            continue
+        scored.append(row)
+        outcomes.append(Outcome.of(row, stored, 0.0))
+    if not outcomes:
+        raise ValidationError(f"None of the {len(rows)} tickets has a stored draft for the labelled message.")
+    report = {"n": len(scored), "mode": "stored", **score(scored, outcomes), "not_scored": missing}
+    report.pop("p50_ms")
+    return report
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one line's draft did, as the figures count it."""
+
+    grounded: bool
+    confidence: float
+    abstained: bool
+    action: str
+    likely_sent: bool
+    recall: float | None
+    ms: float
+
+    @classmethod
+    def of(cls, row: LabelledDraft, draft: Draft, ms: float) -> Outcome:
+        abstained = draft.action.abstains
+        return cls(
+            grounded=row.gold is not None and bool(draft.sources) and draft.sources[0] == row.gold,
+            confidence=draft.confidence,
+            abstained=abstained,
+            action=LABEL_OF[draft.action],
+            likely_sent=draft.band is ConfidenceBand.LIKELY_SENT,
+            recall=(0.0 if abstained else answer_recall(row.answer, draft.text)) if row.answer else None,
+            ms=ms,
+        )
+
+
+def score(rows: Sequence[LabelledDraft], outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    from sklearn.metrics import roc_auc_score
+
     answerable = [r.gold is not None for r in rows]
-    unanswerable = [not a for a in answerable]
-    caught = sum(a and u for a, u in zip(abstains, unanswerable, strict=True))
+    grounded = [o.grounded for o in outcomes]
+    confidences = [o.confidence for o in outcomes]
+    abstains = [o.abstained for o in outcomes]
+    recalls = [o.recall for o in outcomes if o.recall is not None]
+    caught = sum(o.abstained and not a for o, a in zip(outcomes, answerable, strict=True))
+    labelled = [(r.stance, o.action) for r, o in zip(rows, outcomes, strict=True) if r.stance]
+    badged = [o.grounded for o in outcomes if o.likely_sent]
     return {
-        "n": len(rows),
-        "mode": mode,
         "grounded_at_1": _ratio(sum(g for g, a in zip(grounded, answerable, strict=True) if a), sum(answerable)),
         "answer_recall": round(statistics.fmean(recalls), 4) if recalls else None,
         "abstain_precision": _ratio(caught, sum(abstains)),
-        "abstain_recall": _ratio(caught, sum(unanswerable)),
+        "abstain_recall": _ratio(caught, len(rows) - sum(answerable)),
+        "action_accuracy": _ratio(sum(want == got for want, got in labelled), len(labelled)),
         "auroc": round(float(roc_auc_score(grounded, confidences)), 4) if len(set(grounded)) == 2 else None,
         "ece": expected_calibration_error(confidences, grounded),
-        "p50_ms": round(statistics.median(latencies), 1),
+        "likely_sent_grounded": _ratio(sum(badged), len(badged)),
+        "likely_sent_share": _ratio(len(badged), len(rows)),
+        "p50_ms": round(statistics.median(o.ms for o in outcomes), 1),
     }
 
 

@@ -80,7 +80,7 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
     lines = (DATA / "drafts_fit.jsonl").read_text().splitlines()
     queries = tmp_path / "fit.jsonl"
     queries.write_text("\n".join(lines[:40]) + "\n")
-    report = fit(queries=queries, selector_target=tmp_path / "answers.json", target=tmp_path / "confidence.json")
+    report = fit(queries=(queries,), selector_target=tmp_path / "answers.json", target=tmp_path / "confidence.json")
     assert 0 < report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
     SelectorWeights.load(tmp_path / "answers.json")
     model = ConfidenceModel.load(tmp_path / "confidence.json")

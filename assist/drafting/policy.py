@@ -1,0 +1,64 @@
+"""One confidence policy: the model's probability, the team's recalibration of it, what the agent is shown,
+and every threshold read from it (abstain, suggest escalation, "likely sent as is"), in one object that the
+pipeline builds once per run and hands to the escalation rules, the plan and the draft.
+
+    raw         the confidence model's P(sent with at most light edits) (assist/drafting/confidence.py)
+    calibrated  raw after the team's Platt recalibration on its own sends (assist/drafting/recalibration.py)
+    shown       calibrated; 0 when the draft offers no answer (nothing can go out lightly edited)
+    band        likely sent as is / check before sending / no answer, as the badge shows it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assist.domain import ConfidenceBand, DraftAction
+from assist.drafting.answers import Selection
+from assist.drafting.confidence import ConfidenceModel, ThreadSignals
+from assist.drafting.recalibration import Recalibration
+
+LIKELY_SENT = 0.75  # from here the badge says "likely sent as is"
+LOW_CONFIDENCE = "Draft confidence below threshold"  # the escalation reason the policy's threshold gives
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """One draft's confidence, as every consumer reads it."""
+
+    raw: float
+    calibrated: float
+    abstain_below: float
+    escalate_below: float
+
+    @property
+    def answerable(self) -> bool:
+        """High enough to draft an answer at all."""
+        return self.calibrated >= self.abstain_below
+
+    @property
+    def low(self) -> bool:
+        """Low enough to suggest escalation."""
+        return self.calibrated < self.escalate_below
+
+    def shown(self, action: DraftAction) -> float:
+        """What the badge shows: the chance that what the draft offers goes out with at most light edits.
+        A draft that offers no answer shows 0; the model's own figure stays on the draft (raw_confidence),
+        which is what the team's recalibration fits."""
+        return 0.0 if action.abstains else self.calibrated
+
+    def band(self, action: DraftAction) -> ConfidenceBand:
+        if action.abstains:
+            return ConfidenceBand.NO_ANSWER
+        return ConfidenceBand.LIKELY_SENT if self.calibrated >= LIKELY_SENT else ConfidenceBand.CHECK
+
+
+@dataclass(frozen=True)
+class ConfidencePolicy:
+    model: ConfidenceModel
+    recalibration: Recalibration
+    abstain_below: float
+    escalate_below: float
+
+    def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
+        raw = self.model.probability(selection, thread)
+        return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below)

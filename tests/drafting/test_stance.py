@@ -1,0 +1,98 @@
+"""The stance and fixed wording follow the assessment and the thread: who owns the ticket, a stated deadline,
+whether something went wrong, a happy customer (no models)."""
+
+from __future__ import annotations
+
+from assist.domain import Escalation, EscalationPriority, Owner, Queue, Signal
+from assist.drafting.stance import CLOSER, FOLLOW_UP, NOTHING_ASKED, OPENINGS, SOMETHING_WENT_WRONG, Stance, plan
+from tests.factories import reading, sentiment
+
+CALM = Escalation(suggest=False, reasons=(), priority=EscalationPriority.LOW, queue=Queue.AUTO, suggested_action="")
+ANGRY_TO_TIER2 = Escalation(
+    suggest=True,
+    reasons=("Customer is angry",),
+    priority=EscalationPriority.HIGH,
+    queue=Queue.TIER2,
+    suggested_action="",
+)
+
+
+def test_tier_one_holds_and_hands_over_to_a_specialist() -> None:
+    held = plan(
+        sentiment=sentiment("angry"), escalation=ANGRY_TO_TIER2, answerable=True, specific=True, thread=reading()
+    )
+    assert held.stance is Stance.HOLD and held.follow_up == FOLLOW_UP[Queue.TIER2]
+
+
+def test_no_specialist_is_promised_again_after_a_lead_returned_the_ticket() -> None:
+    returned = plan(
+        sentiment=sentiment("angry"),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading(owner=Owner.RETURNED),
+    )
+    assert returned.stance is Stance.ANSWER and "senior specialist" not in (returned.follow_up or "")
+
+
+def test_a_lead_who_took_the_ticket_over_speaks_for_themselves() -> None:
+    lead = plan(
+        sentiment=sentiment("angry"),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading(owner=Owner.LEAD),
+    )
+    assert lead.stance is Stance.ANSWER
+    legal = plan(
+        sentiment=sentiment("angry", signals=(Signal.LEGAL_THREAT,)),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading(owner=Owner.LEAD),
+    )
+    assert legal.stance is Stance.HOLD and "personally" in (legal.follow_up or "")
+    assert "passed your message to a team lead" not in (legal.follow_up or "")
+
+
+def test_a_deadline_sooner_than_we_can_promise_is_answered_honestly() -> None:
+    held = plan(
+        sentiment=sentiment("angry"),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading("I need an answer within the hour or we lose the client."),
+    )
+    assert held.follow_up is not None
+    assert held.follow_up.startswith("You asked for an answer within the hour. I can't promise that")
+    relaxed = plan(
+        sentiment=sentiment("angry"),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading("Please sort this out by Friday."),
+    )
+    assert relaxed.follow_up == FOLLOW_UP[Queue.TIER2]
+
+
+def test_regret_only_when_something_went_wrong_or_the_customer_is_upset() -> None:
+    question = plan(sentiment=sentiment(), escalation=CALM, answerable=True, specific=True, thread=reading())
+    assert question.opening == OPENINGS[sentiment().level] and "sorry" not in question.opening.lower()
+    went_wrong = sentiment().model_copy(update={"complaint": 0.9})
+    calm_complaint = plan(sentiment=went_wrong, escalation=CALM, answerable=True, specific=True, thread=reading())
+    assert calm_complaint.opening == SOMETHING_WENT_WRONG
+
+
+def test_a_happy_customer_who_asks_nothing_is_thanked_and_gets_no_article() -> None:
+    thanks = plan(
+        sentiment=sentiment("positive"),
+        escalation=CALM,
+        answerable=True,
+        specific=False,
+        thread=reading("That worked, thank you so much!"),
+        asks=False,
+    )
+    assert thanks.stance is Stance.ANSWER and not thanks.facts_allowed
+    assert thanks.closer == NOTHING_ASKED and "thank" in thanks.opening.lower()
+    asks = plan(sentiment=sentiment("positive"), escalation=CALM, answerable=True, specific=True, thread=reading())
+    assert asks.closer == CLOSER and asks.facts_allowed

@@ -1,0 +1,80 @@
+"""The thread, read once: what the reply must answer and what the thread already holds (no models)."""
+
+from __future__ import annotations
+
+from assist.domain import Owner
+from assist.drafting.message_text import content
+from assist.drafting.thread import QUESTION_WORDS, deadline_in
+from tests.factories import reading
+
+SIGNED = """Hi team,
+
+I hope you are well. Since Monday our exports fail with "Invalid date in row 14". How do I fix this?
+
+Thanks in advance,
+Maria Lopez
+Operations Manager | Acme Ltd
++44 20 7946 0000
+Sent from my iPhone"""
+
+
+def test_the_question_is_the_message_without_greeting_pleasantries_and_signature() -> None:
+    asked = reading(SIGNED).asked
+    assert asked == 'Since Monday our exports fail with "Invalid date in row 14". How do I fix this?'
+
+
+def test_quoted_earlier_mail_is_not_part_of_the_question() -> None:
+    body = "Still broken, what now?\n\nOn Mon, 2 Nov 2026 at 09:00, Lumen Support <help@lumen.app> wrote:\n> Try again"
+    assert content(body) == "Still broken, what now?"
+
+
+def test_a_whole_sentence_of_thanks_is_kept_only_a_sign_off_line_is_cut() -> None:
+    assert content("Thanks for the quick fix, the export works again and the team is happy.").startswith("Thanks for")
+    assert content("Where is the Unlock option?\nThanks!") == "Where is the Unlock option?"
+
+
+def test_a_question_buried_in_a_long_message_is_what_the_reader_reads() -> None:
+    story = "We run a team of twelve designers and have used the product for two years without any trouble. " * 4
+    body = f"{story}Last week approvals started acting up. Where is the Unlock option for an approved week? Thanks."
+    thread = reading(body)
+    assert len(thread.asked.split()) > QUESTION_WORDS and thread.buried
+    assert thread.question == "Last week approvals started acting up. Where is the Unlock option for an approved week?"
+
+
+def test_a_short_follow_up_is_read_with_the_first_question_in_front() -> None:
+    thread = reading(
+        messages=[
+            ("customer", "I asked for a refund of invoice INV-2041 last week."),
+            ("agent", "Hi Dana,\n\nYour refund was approved on Monday.\n\nBest,\nPriya"),
+            ("customer", "Great, when will it show up?"),
+        ]
+    )
+    assert thread.follow_up and thread.asked == "Great, when will it show up?"
+    assert thread.question.startswith("I asked for a refund") and thread.question.endswith("when will it show up?")
+    assert "Your refund was approved on Monday." in thread.context
+
+
+def test_what_the_customer_already_tried_and_what_the_agent_promised_are_found() -> None:
+    thread = reading(
+        messages=[
+            ("customer", "The reset email never arrives. I already checked spam and tried another browser."),
+            ("agent", "Hi Dana,\n\nThanks. I'll look at the mail logs and get back to you today.\n\nBest,\nPriya"),
+            ("customer", "Any news?"),
+        ]
+    )
+    assert thread.tried == ("I already checked spam and tried another browser.",)
+    assert thread.promised == ("I'll look at the mail logs and get back to you today.",)
+
+
+def test_a_deadline_the_customer_stated_is_read_with_how_soon_it_is() -> None:
+    hour = deadline_in("Please, I need this within the hour, payroll closes")
+    assert hour is not None and hour.text == "within the hour" and hour.hours == 1.0
+    today = deadline_in("can you sort it out by end of day?")
+    assert today is not None and today.hours == 8.0
+    assert deadline_in("How do I export invoices?") is None
+
+
+def test_the_owner_is_the_ticket_s_and_a_thanks_only_message_asks_nothing() -> None:
+    assert reading("Where is my refund?", owner=Owner.RETURNED).owner is Owner.RETURNED
+    assert not reading("That worked, thank you so much!").asks
+    assert reading("Why does the reset email not arrive?").asks
