@@ -109,6 +109,16 @@ def test_309_a_complete_export_for_auditors_gets_the_export_steps(assistant: Ass
     assert "Full export" in draft.text and "Start export" in draft.text
 
 
+@pytest.mark.xfail(strict=True, reason="issue 32 still open: the roles table row is chosen, not the Change role steps")
+def test_278_making_a_colleague_admin_gets_change_role_not_the_invite_steps(assistant: Assistant) -> None:
+    draft = _draft(
+        assistant,
+        "My colleague needs to manage projects and members while I'm on leave. How do I give her admin rights?",
+    )
+    assert draft.sources[:1] == ("team-members",)
+    assert "Change role" in draft.text and "Invite" not in draft.text
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="issue 32 still open: the api-errors table row (wait for Retry-After) beats the rate-limits article",
