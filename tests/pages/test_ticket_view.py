@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from assist.domain import Category, User
 from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
-from assist.store.models import ReplyRow, TicketRow
+from assist.store.models import OutboxRow, ReplyRow, TicketRow
 from tests.conftest import KB_DOCS
 from tests.factories import make_ticket
 from tests.pages.conftest import ROOT, plain, signed_in
@@ -100,6 +100,19 @@ def test_escalated_ticket_appears_in_the_lead_queue(admin: User, demo: Engine) -
     queue = signed_in(AppTest.from_file(str(ROOT / "pages" / "escalations.py"), default_timeout=120), admin).run()
     assert ticket_id in list(queue.dataframe[0].value["Ticket"])
     assert queue.dataframe[0].value["Priority"].iloc[0] == "critical"
+
+
+def test_send_and_resolve_shows_in_the_thread_exactly_what_the_customer_got(admin: User, demo: Engine) -> None:
+    """Defect (issue 34): the survey link Send & resolve appends was in the outbox only, not in the thread."""
+    ticket_id = _newest_ticket(demo, "API key")
+    at = _open(admin, ticket_id)
+    next(b for b in at.button if b.key and b.key.endswith("_Send & resolve")).click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo) as session:
+        outbox = session.scalars(select(OutboxRow).where(OutboxRow.ticket_id == ticket_id)).one()
+    assert "How did we do? Rate this reply: http" in outbox.body
+    shown = [plain(m.value) for m in at.markdown]
+    assert outbox.body in shown
 
 
 def test_a_stale_send_says_reload(admin: User, demo: Engine) -> None:
