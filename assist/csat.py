@@ -23,6 +23,7 @@ from assist.times import arrival_time, parse_time
 from assist.users import check_session, require
 
 SALT = "assist-csat-survey"
+SURVEY_INVITE = "How did we do? Rate this reply:"  # the thread reader skips this line (`message_text`)
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
@@ -46,6 +47,12 @@ def survey_url(token: str, settings: Settings) -> str:
     return f"{settings.public_base_url}/survey?t={token}"
 
 
+def with_survey_link(body: str, url: str) -> str:
+    """The reply that resolves a ticket as the customer gets it, and as the thread keeps it: the agent's
+    words, then the survey link."""
+    return f"{body}\n\n{SURVEY_INVITE} {url}"
+
+
 def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:
     """The ticket subject the link is about, after checking the link (for the survey page's heading)."""
     ticket_id, nonce = _verify(token, settings)
@@ -58,12 +65,14 @@ def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:
         return session.get_one(TicketRow, ticket_id).subject
 
 
-def submit(engine: Engine, *, token: str, score: int, comment: str, settings: Settings) -> None:
-    """Record the customer's rating once.
+def submit(engine: Engine, *, token: str, score: int | None, comment: str, settings: Settings) -> None:
+    """Record the customer's rating once; no rating chosen (`None`) records nothing and keeps the link usable.
 
     Raises:
-        SurveyError: forged, expired or already used link; score outside 1-5.
+        SurveyError: no rating chosen or one outside 1-5; forged, expired or already used link.
     """
+    if score is None:
+        raise SurveyError("Please choose a rating from 1 to 5 stars, then send it.")
     if score not in range(1, 6):
         raise SurveyError("Please choose a rating from 1 to 5.")
     ticket_id, nonce = _verify(token, settings)

@@ -182,6 +182,7 @@ class TicketDetail(_Model):
     messages: tuple[Message, ...]
     customer: CustomerProfile
     owner: Owner = Owner.TEAM
+    escalation: EscalatedTo | None = None  # while a lead's queue holds it (open or taken over)
 
 
 class User(_Model):
@@ -369,6 +370,14 @@ class Queue(StrEnum):
     TIER1 = "tier1"
     TIER2 = "tier2"
     MANAGER = "manager"
+
+
+class EscalatedTo(_Model):
+    """Where the ticket's active escalation went and who sent it there."""
+
+    queue: Queue
+    by_id: int | None
+    by_name: str | None
 
 
 class Escalation(_Model):

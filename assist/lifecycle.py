@@ -35,8 +35,32 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 }
 
 
+# How a person says where a ticket stands ("Ticket #324 is ..."): messages never show the internal names.
+_STANDS = {
+    S.NEW: "new",
+    S.PROCESSING: "being worked on",
+    S.AWAITING_CUSTOMER: "waiting for the customer",
+    S.ESCALATED: "escalated",
+    S.RESOLVED: "resolved",
+    S.REOPENED: "reopened",
+}
+
+
 def allowed_next(status: S) -> frozenset[S]:
     return TRANSITIONS[status]
+
+
+def refusal(ticket_id: int, current: S, to: S) -> str:
+    """Why the ticket cannot move from `current` to `to`, and what to do instead, in a person's words."""
+    if to is current:
+        return f"Ticket #{ticket_id} is already {_STANDS[current]}."
+    if current is S.RESOLVED:
+        return f"Ticket #{ticket_id} is resolved. Reopen it first."
+    if to is S.REOPENED:
+        return f"Ticket #{ticket_id} is {_STANDS[current]}, not resolved, so there is nothing to reopen."
+    if to is S.NEW:
+        return f"Ticket #{ticket_id} is {_STANDS[current]}; a ticket that was worked on cannot become new again."
+    return f"Ticket #{ticket_id} is {_STANDS[current]} and cannot become {_STANDS[to]} from there."
 
 
 def transition(
@@ -55,10 +79,7 @@ def transition(
     """
     current = S(ticket.status)
     if to not in TRANSITIONS[current]:
-        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
-        raise InvalidTransitionError(
-            f"Ticket #{ticket.id} is {current.value} and cannot move to {to.value}. Allowed next: {allowed}."
-        )
+        raise InvalidTransitionError(refusal(ticket.id, current, to))
     when = at or utcnow()
     ticket.status = to.value
     ticket.status_changed_at = when

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from assist.config import Settings
-from assist.csat import survey_token, survey_url
+from assist.csat import survey_token, survey_url, with_survey_link
 from assist.delivery import channel, new_message_id
 from assist.domain import (
     Assistance,
@@ -82,13 +82,19 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def _refuse_duplicate(session: Session, ticket_id: int, body: str) -> None:
-    last = session.scalars(
-        select(MessageRow)
+    # The agent's words as typed (`sent_text`): the thread's copy of a resolving reply carries the survey link.
+    last = session.execute(
+        select(MessageRow.body, MessageRow.created_at, ReplyRow.sent_text)
+        .outerjoin(ReplyRow, ReplyRow.message_id == MessageRow.id)
         .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.AGENT.value)
         .order_by(MessageRow.id.desc())
         .limit(1)
     ).first()
-    if last is not None and _same_words(last.body, body) and utcnow() - last.created_at < DUPLICATE_WINDOW:
+    if (
+        last is not None
+        and _same_words(last.sent_text or last.body, body)
+        and utcnow() - last.created_at < DUPLICATE_WINDOW
+    ):
         minutes = max(1, int((utcnow() - last.created_at).total_seconds() // 60))
         raise DuplicateReplyError(
             f"This exact reply was already sent to the customer {minutes} min ago, so it was not sent again. "
@@ -131,13 +137,16 @@ def send_reply(
         survey = None
         if resolve:  # the customer gets a CSAT link with the reply that resolves their ticket
             survey = survey_url(survey_token(session, ticket_id=ticket_id, settings=settings), settings)
+        # The thread keeps exactly what the customer gets, link included (the agent's words were checked
+        # against the limit above; the link is ours).
+        sent = with_survey_link(body, survey) if survey else body
         message = add_message(
             session,
             ticket=ticket,
             role=AuthorRole.AGENT,
-            body=body,
+            body=sent,
             actor=actor.email,
-            max_chars=settings.max_message_chars,
+            max_chars=max(settings.max_message_chars, len(sent)),
             external_id=new_message_id(settings.smtp_from),  # the reply's Message-ID: random, kept for threading
         )
         message.author_user_id = actor.id
@@ -175,7 +184,7 @@ def send_reply(
             status="recorded" if way_out == "none" else "pending",  # nothing to deliver: the helpdesk exports it
             recipient=ticket.customer.email,
             subject=ticket.subject,
-            body=f"{body}\n\nHow did we do? Rate this reply: {survey}" if survey else body,
+            body=message.body,
             in_reply_to=_answered_message_id(session, ticket_id),
         )
         session.add(outbox)

@@ -24,11 +24,19 @@ except SurveyError as e:
 st.write("Your request:")
 st.text(subject)
 with st.form("survey"):
-    score = st.radio("Your rating", [5, 4, 3, 2, 1], key="survey_score", horizontal=True, format_func=lambda s: "★" * s)
+    # No rating preselected: a rating is the customer's choice, never a default.
+    score = st.radio(
+        "Your rating",
+        [5, 4, 3, 2, 1],
+        index=None,
+        key="survey_score",
+        horizontal=True,
+        format_func=lambda s: "★" * s,
+    )
     comment = st.text_area("Anything we could do better? (optional)", key="survey_comment", max_chars=2000)
     if st.form_submit_button("Send rating", type="primary", key="survey_submit"):
         try:
-            submit(engine, token=token, score=int(score), comment=comment, settings=settings)
+            submit(engine, token=token, score=score, comment=comment, settings=settings)
         except SurveyError as e:
             st.info(str(e))
         else:

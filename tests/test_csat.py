@@ -40,6 +40,16 @@ def test_a_token_records_one_rating_and_refuses_a_replay(engine: Engine) -> None
     assert _scores(engine) == [4]
 
 
+def test_no_rating_chosen_records_nothing_and_keeps_the_link(engine: Engine) -> None:
+    """Defect (issue 34): the survey preselected 5 stars, so sending without a choice recorded a 5."""
+    token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)
+    with pytest.raises(SurveyError, match="choose a rating"):
+        submit(engine, token=token, score=None, comment="", settings=SETTINGS)
+    assert _scores(engine) == []
+    submit(engine, token=token, score=2, comment="", settings=SETTINGS)  # the link still works
+    assert _scores(engine) == [2]
+
+
 @pytest.mark.parametrize("score", [0, 6, -1])
 def test_scores_outside_one_to_five_are_refused(engine: Engine, score: int) -> None:
     token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)

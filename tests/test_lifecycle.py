@@ -59,11 +59,36 @@ def test_invalid_transition_is_refused_and_changes_nothing(sqlite_engine: Engine
     ticket_id = _ticket_in(sqlite_engine, start)
     with session_scope(sqlite_engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
-        with pytest.raises(InvalidTransitionError, match=f"is {start.value} and cannot move to {end.value}"):
+        with pytest.raises(InvalidTransitionError, match=f"^Ticket #{ticket_id} is ") as refused:
             transition(session, ticket=ticket, to=end, actor="maya")
+        # Words a person understands: no internal state names, no list of them.
+        assert not any(s.value in str(refused.value) for s in S if "_" in s.value or s is S.PROCESSING)
+        assert "Allowed next" not in str(refused.value)
     with session_scope(sqlite_engine) as session:
         assert session.get_one(TicketRow, ticket_id).status == start.value
         assert session.scalars(select(AuditEventRow).where(AuditEventRow.action == "ticket.status")).all() == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (S.ESCALATED, S.ESCALATED, "Ticket #{} is already escalated."),
+        (S.AWAITING_CUSTOMER, S.AWAITING_CUSTOMER, "Ticket #{} is already waiting for the customer."),
+        (S.RESOLVED, S.ESCALATED, "Ticket #{} is resolved. Reopen it first."),
+        (S.PROCESSING, S.REOPENED, "Ticket #{} is being worked on, not resolved, so there is nothing to reopen."),
+    ],
+)
+def test_a_refused_move_says_where_the_ticket_stands_in_plain_words(
+    sqlite_engine: Engine, start: S, end: S, message: str
+) -> None:
+    """Defect (issue 34): "Ticket #324 is escalated and cannot move to escalated. Allowed next:
+    awaiting_customer, processing, resolved." showed the internal state names."""
+    ticket_id = _ticket_in(sqlite_engine, start)
+    with session_scope(sqlite_engine) as session:
+        ticket = session.get_one(TicketRow, ticket_id)
+        with pytest.raises(InvalidTransitionError) as refused:
+            transition(session, ticket=ticket, to=end, actor="maya")
+    assert str(refused.value) == message.format(ticket_id)
 
 
 def test_change_status_bumps_version_and_refuses_a_stale_version(engine: Engine) -> None:

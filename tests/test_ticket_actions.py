@@ -236,6 +236,52 @@ def test_the_same_reply_sent_twice_within_minutes_is_refused(engine: Engine) -> 
         assert session.scalar(select(func.count()).select_from(OutboxRow)) == 2
 
 
+def test_a_resolving_reply_is_kept_in_the_thread_exactly_as_the_customer_gets_it(engine: Engine) -> None:
+    """Defect (issue 34): Send & resolve appended the survey link in the outbox only, so the agent never saw
+    what the customer got. The thread, the outbox and the survey link agree; the edit is measured on the
+    agent's words."""
+    agent = _user(engine)
+    ticket_id, version = _ticket(engine)
+    sent = send_reply(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text="Fixed, sorry for the wait.",
+        draft_id=None,
+        actor=agent,
+        resolve=True,
+        settings=SETTINGS,
+    )
+    assert sent.survey_url is not None
+    with session_scope(engine) as session:
+        outbox = session.scalars(select(OutboxRow)).one()
+        message = session.get_one(MessageRow, outbox.message_id)
+        assert message.body == outbox.body
+        assert message.body == f"Fixed, sorry for the wait.\n\nHow did we do? Rate this reply: {sent.survey_url}"
+        assert session.scalars(select(ReplyRow.sent_text)).one() == "Fixed, sorry for the wait."
+
+
+def test_a_reply_at_the_length_limit_still_resolves_with_its_survey_link(engine: Engine) -> None:
+    agent = _user(engine)
+    ticket_id, version = _ticket(engine)
+    text = "x" * SETTINGS.max_message_chars
+    _send(engine, agent, ticket_id, version, text, resolve=True)
+    with session_scope(engine) as session:
+        outbox = session.scalars(select(OutboxRow)).one()
+        assert outbox.body.startswith(text + "\n\nHow did we do?")
+        assert session.get_one(MessageRow, outbox.message_id).body == outbox.body
+
+
+def test_the_same_words_after_a_resolving_reply_and_a_reopen_are_still_a_duplicate(engine: Engine) -> None:
+    """The thread's copy carries the survey link; the double-send check reads the agent's words."""
+    agent = _user(engine)
+    ticket_id, version = _ticket(engine)
+    resolved = _send(engine, agent, ticket_id, version, "Your refund is on its way.", resolve=True)
+    reopened = reopen(engine, ticket_id=ticket_id, expected_version=resolved, actor=agent)
+    with pytest.raises(DuplicateReplyError, match="already sent to the customer"):
+        _send(engine, agent, ticket_id, reopened, "Your refund is on its way.")
+
+
 def test_a_resolved_ticket_is_read_only_until_reopened(engine: Engine) -> None:
     agent = _user(engine)
     ticket_id, version = _ticket(engine)

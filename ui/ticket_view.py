@@ -19,7 +19,15 @@ from assist.ticket_actions import add_note, escalate, handoff_preview, open_tick
 from ui import resources, state
 from ui.actions import act, acted, seen_version
 from ui.assessment_view import articles, escalation_panel, triage_and_sentiment
-from ui.format import DELIVERY_ICONS, DELIVERY_LABELS, STATUS_LABELS, ago, escape_markdown, trend_text
+from ui.format import (
+    DELIVERY_ICONS,
+    DELIVERY_LABELS,
+    QUEUE_LABELS,
+    STATUS_LABELS,
+    ago,
+    escape_markdown,
+    trend_text,
+)
 from ui.guard import show_error
 from ui.inbox_view import AVATARS, customer_panel
 from ui.reply_view import draft_editor
@@ -54,7 +62,7 @@ def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: 
     with main:
         conversation(ws)
         draft_editor(ws, assistant, settings, seen, list_macros(assistant.engine))
-        escalate_form(ws, assistant, seen)
+        escalate_form(ws, assistant, seen, viewer)
         note_form(ws, assistant, settings, seen)
     with side:
         triage_and_sentiment(ws.assistance.triage, ws.assistance.sentiment, ws.assistance.priority)
@@ -141,8 +149,16 @@ def conversation(ws: OpenTicket) -> None:
                 st.caption(f"Attempt {delivery.attempts}: {escape_markdown(delivery.last_error)}")
 
 
-def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
-    if ws.reply is ReplyState.CLOSED or (ws.owned_by_viewer and ws.ticket.status is TicketStatus.ESCALATED):
+def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int, viewer: User) -> None:
+    """The escalation form; once the ticket is escalated, one line in its place saying where it went and who
+    sent it (a second Escalate could only be refused)."""
+    if ws.reply is ReplyState.CLOSED:
+        return
+    if ws.ticket.status is TicketStatus.ESCALATED:
+        if ws.ticket.escalation is not None:
+            to = ws.ticket.escalation
+            by = "you" if to.by_id == viewer.id else escape_markdown(to.by_name) if to.by_name else ""
+            st.caption(f":material/priority_high: Escalated to {QUEUE_LABELS[to.queue]}" + (f" by {by}" if by else ""))
         return
     key = f"escalate_open_{ws.ticket.id}"
     if key not in st.session_state:
@@ -162,7 +178,7 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
         if st.toggle("Preview the handoff package", key=f"escalate_preview_{ws.ticket.id}"):
             package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id, note=note)
             st.markdown(
-                f"**To {package.queue.value}, priority {package.priority.value}**  \n"
+                f"**To {QUEUE_LABELS[package.queue]}, priority {package.priority.value}**  \n"
                 + escape_markdown(package.customer_summary)
             )
             st.markdown("  \n".join(f"• {escape_markdown(r)}" for r in package.reasons))
@@ -185,9 +201,19 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int) -> None:
                     actor=state.current_user(),
                     note=st.session_state.get(note_key, ""),
                 ),
-                lambda _: f"Ticket #{ws.ticket.id} escalated; it is in the lead queue now.",
+                _escalated(ws.ticket.id),
             ),
         )
+
+
+def _escalated(ticket_id: int) -> Callable[[object], str]:
+    def done(_: object) -> str:
+        # The form is gone now; should the ticket come back to tier 1, it opens empty and unticked.
+        for part in ("open", "note", "preview", "confirm"):
+            st.session_state.pop(f"escalate_{part}_{ticket_id}", None)
+        return f"Ticket #{ticket_id} escalated; it is in the lead queue now."
+
+    return done
 
 
 def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:

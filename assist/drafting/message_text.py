@@ -31,7 +31,8 @@ _SIGN_OFF = re.compile(
 )
 _SIGNATURE_LINE = re.compile(
     r"^\s*(--\s*|sent from my \w+.*|get outlook for \w+.*|this (e-?mail|message)( and any attachments?)? "
-    r"(is|are|may be) (confidential|intended).*|confidentiality notice.*|disclaimer:.*)$",
+    r"(is|are|may be) (confidential|intended).*|confidentiality notice.*|disclaimer:.*|"
+    r"how did we do\? rate this reply: .*)$",  # the survey link on a resolving reply (`csat.with_survey_link`)
     re.I,
 )
 _QUOTE_START = re.compile(r"^\s*(>|on .{4,120} wrote:\s*$|-{2,}\s*original message\s*-{2,}|from:\s.+@)", re.I)

@@ -16,10 +16,12 @@ from assist.domain import (
     AuthorRole,
     Category,
     Channel,
+    EscalatedTo,
     InboxRow,
     InboxView,
     Message,
     Owner,
+    Queue,
     Role,
     TicketDetail,
     TicketPage,
@@ -398,6 +400,7 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
         )
         for m in ticket.messages
     )
+    owner, escalation = _owner(session, ticket)
     return TicketDetail(
         id=ticket.id,
         external_id=ticket.external_id,
@@ -414,19 +417,25 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
         first_response_at=ticket.first_response_at,
         messages=messages,
         customer=customer_profile(session, customer=ticket.customer, exclude_ticket_id=ticket.id),
-        owner=_owner(session, ticket),
+        owner=owner,
+        escalation=escalation,
     )
 
 
-def _owner(session: Session, ticket: Ticket) -> Owner:
-    """Who owns the ticket now, from the state of its newest escalation."""
-    state = session.scalar(
-        select(EscalationRow.state)
+def _owner(session: Session, ticket: Ticket) -> tuple[Owner, EscalatedTo | None]:
+    """Who owns the ticket now, from the state of its newest escalation; where that went while it is active."""
+    row = session.execute(
+        select(EscalationRow.state, EscalationRow.queue, EscalationRow.created_by_id, UserRow.name)
+        .outerjoin(UserRow, UserRow.id == EscalationRow.created_by_id)
         .where(EscalationRow.ticket_id == ticket.id)
         .order_by(EscalationRow.id.desc())
         .limit(1)
-    )
-    return {"open": Owner.ESCALATED, "taken": Owner.LEAD, "returned": Owner.RETURNED}.get(state or "", Owner.TEAM)
+    ).first()
+    if row is None:
+        return Owner.TEAM, None
+    owner = {"open": Owner.ESCALATED, "taken": Owner.LEAD, "returned": Owner.RETURNED}.get(row.state, Owner.TEAM)
+    active = owner in (Owner.ESCALATED, Owner.LEAD)
+    return owner, EscalatedTo(queue=Queue(row.queue), by_id=row.created_by_id, by_name=row.name) if active else None
 
 
 def _author_name(message: MessageRow, customer_name: str) -> str:

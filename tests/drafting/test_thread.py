@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assist.csat import with_survey_link
 from assist.domain import Owner
 from assist.drafting.message_text import content
 from assist.drafting.thread import QUESTION_WORDS, deadline_in
@@ -64,6 +65,14 @@ def test_what_the_customer_already_tried_and_what_the_agent_promised_are_found()
     )
     assert thread.tried == ("I already checked spam and tried another browser.",)
     assert thread.promised == ("I'll look at the mail logs and get back to you today.",)
+
+
+def test_the_survey_link_of_a_resolving_reply_is_not_read_as_what_the_agent_said() -> None:
+    """The thread keeps a resolving reply as sent, link included; the link says nothing about the problem."""
+    sent = with_survey_link("Fixed, sorry for the wait.", "http://localhost:8501/survey?t=abc.def")
+    assert content(sent) == "Fixed, sorry for the wait."
+    thread = reading(messages=[("customer", "My export is stuck."), ("agent", sent), ("customer", "Still stuck")])
+    assert not any("survey" in s or "Rate this reply" in s for s in thread.agent_said)
 
 
 def test_a_deadline_the_customer_stated_is_read_with_how_soon_it_is() -> None:

@@ -6,12 +6,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from assist.config import Settings
+from assist.config import Settings, get_settings
+from assist.csat import issue_token
 from assist.domain import User
 from assist.store import session_scope
+from assist.store.models import CsatRow
 from assist.ticket_actions import send_reply
 from tests.factories import make_actor, make_ticket
 from tests.pages.conftest import ROOT, signed_in
@@ -61,6 +63,27 @@ def test_survey_flow_changes_the_dashboard(admin: User, workspace: Engine) -> No
     st.cache_data.clear()  # the dashboard caches its figures for a minute
     after = _csat(_dashboard(admin))
     assert after != before  # one more rating of 1 lowers the average
+
+
+def test_no_rating_is_preselected_and_none_is_recorded_without_a_choice(sqlite_engine: Engine) -> None:
+    """Defect (issue 34): the survey preselected 5 stars, so "Send rating" without a choice recorded a 5."""
+    with session_scope(sqlite_engine) as session:
+        ticket_id = make_ticket(session, subject="Export stuck").id
+    token = issue_token(sqlite_engine, ticket_id=ticket_id, settings=get_settings())
+    at = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
+    at.query_params["t"] = token
+    at.run()
+    assert at.radio(key="survey_score").value is None
+    at.button(key="survey_submit").click().run()
+    assert not at.exception and not at.success
+    assert [i.value for i in at.info] == ["Please choose a rating from 1 to 5 stars, then send it."]
+    with session_scope(sqlite_engine) as session:
+        assert session.scalars(select(CsatRow)).all() == []
+    at.radio(key="survey_score").set_value(3)
+    at.button(key="survey_submit").click().run()
+    assert at.success[0].value.startswith("Thank you")
+    with session_scope(sqlite_engine) as session:
+        assert session.scalars(select(CsatRow.score)).all() == [3]
 
 
 def test_forged_link_gets_a_clear_message(admin: User, workspace: Engine) -> None:

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from assist.domain import Category, User
+from assist.domain import Category, TicketStatus, User
 from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
-from assist.store.models import ReplyRow, TicketRow
+from assist.store.models import OutboxRow, ReplyRow, TicketRow
 from tests.conftest import KB_DOCS
 from tests.factories import make_ticket
 from tests.pages.conftest import ROOT, plain, signed_in
@@ -92,7 +92,7 @@ def test_escalated_ticket_appears_in_the_lead_queue(admin: User, demo: Engine) -
     at = _open(admin, ticket_id)
     assert any("Suggest escalating" in w.value for w in at.warning)
     at.toggle(key=f"escalate_preview_{ticket_id}").set_value(True).run()
-    assert any("To manager" in m.value for m in at.markdown)
+    assert any("To a manager" in m.value for m in at.markdown)
     assert at.button(key=f"escalate_{ticket_id}").disabled  # confirmation first
     at.checkbox(key=f"escalate_confirm_{ticket_id}").check().run()
     at.button(key=f"escalate_{ticket_id}").click().run()
@@ -100,6 +100,36 @@ def test_escalated_ticket_appears_in_the_lead_queue(admin: User, demo: Engine) -
     queue = signed_in(AppTest.from_file(str(ROOT / "pages" / "escalations.py"), default_timeout=120), admin).run()
     assert ticket_id in list(queue.dataframe[0].value["Ticket"])
     assert queue.dataframe[0].value["Priority"].iloc[0] == "critical"
+
+
+def test_send_and_resolve_shows_in_the_thread_exactly_what_the_customer_got(admin: User, demo: Engine) -> None:
+    """Defect (issue 34): the survey link Send & resolve appends was in the outbox only, not in the thread."""
+    ticket_id = _newest_ticket(demo, "API key")
+    at = _open(admin, ticket_id)
+    next(b for b in at.button if b.key and b.key.endswith("_Send & resolve")).click().run()
+    assert not at.exception and not at.error
+    with session_scope(demo) as session:
+        outbox = session.scalars(select(OutboxRow).where(OutboxRow.ticket_id == ticket_id)).one()
+    assert "How did we do? Rate this reply: http" in outbox.body
+    shown = [plain(m.value) for m in at.markdown]
+    assert outbox.body in shown
+
+
+def test_after_escalating_the_form_gives_way_to_where_it_went_and_who_sent_it(admin: User, demo: Engine) -> None:
+    """Defect (issue 34): after escalating, the form stayed open with the note and the box ticked, and a second
+    click said "Ticket #324 is escalated and cannot move to escalated. Allowed next: awaiting_customer, ..."."""
+    ticket_id = _newest_ticket(demo, "lawyer")
+    at = _open(admin, ticket_id)
+    at.text_area(key=f"escalate_note_{ticket_id}").input("Customer mentions a lawyer.").run()
+    at.checkbox(key=f"escalate_confirm_{ticket_id}").check().run()
+    at.button(key=f"escalate_{ticket_id}").click().run()
+    assert not at.exception and not at.error
+    assert f"escalate_{ticket_id}" not in [b.key for b in at.button]
+    assert f"escalate_note_{ticket_id}" not in [t.key for t in at.text_area]
+    assert f"escalate_confirm_{ticket_id}" not in [c.key for c in at.checkbox]
+    assert any(c.value.endswith("Escalated to a manager by you") for c in at.caption)
+    shown = [e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.caption)]
+    assert not any(s.value in text for s in TicketStatus if "_" in s.value for text in shown)
 
 
 def test_a_stale_send_says_reload(admin: User, demo: Engine) -> None:
