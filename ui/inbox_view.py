@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
@@ -40,6 +40,10 @@ VIEW_LABELS = {
     InboxView.ALL: "All tickets",
 }
 ANYONE, UNASSIGNED = -1, 0
+# The list's widgets are not drawn while a ticket is open in its place, and Streamlit forgets an undrawn
+# widget's value: kept for the session, the view, filters, sort, search and page are as the agent left them
+# when they come back (L, the List button, or another page), and J / K walk that same list.
+KEEP: Final = "session"
 AVATARS = {
     AuthorRole.CUSTOMER: ":material/person:",
     AuthorRole.AGENT: ":material/support_agent:",
@@ -64,6 +68,7 @@ def views(counts: dict[InboxView, int], available: tuple[InboxView, ...], viewer
         "View",
         available,
         key="inbox_view",
+        persist_state=KEEP,
         format_func=lambda v: VIEW_LABELS[v] + (f" · {counts[v]:,}" if v in counts else ""),
         on_change=_first_page,
         label_visibility="collapsed",
@@ -85,25 +90,44 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
             default=sorted(OPEN_STATUSES),
             format_func=lambda s: STATUS_LABELS[s],
             key="inbox_statuses",
+            persist_state=KEEP,
             on_change=_first_page,
         )
         owners = {ANYONE: "Anyone", UNASSIGNED: "Unassigned"} | {u.id: display_text(u.name) for u in assignees}
         owner = side.selectbox(
-            "Assignee", list(owners), format_func=owners.__getitem__, key="inbox_assignee", on_change=_first_page
+            "Assignee",
+            list(owners),
+            format_func=owners.__getitem__,
+            key="inbox_assignee",
+            persist_state=KEEP,
+            on_change=_first_page,
         )
     categories = side.multiselect(
         "Category",
         list(Category),
         format_func=lambda c: c.value.title(),
         key="inbox_categories",
+        persist_state=KEEP,
         on_change=_first_page,
     )
-    min_priority = side.slider("Minimum priority", 1, 10, 1, key="inbox_min_priority", on_change=_first_page)
+    min_priority = side.slider(
+        "Minimum priority", 1, 10, 1, key="inbox_min_priority", persist_state=KEEP, on_change=_first_page
+    )
     search = side.text_input(
-        "Search", placeholder="subject, words, customer, #id", key="inbox_search", max_chars=200, on_change=_first_page
+        "Search",
+        placeholder="subject, words, customer, #id",
+        key="inbox_search",
+        persist_state=KEEP,
+        max_chars=200,
+        on_change=_first_page,
     )
     sort = side.selectbox(
-        "Sort", list(TicketSort), format_func=SORT_LABELS.__getitem__, key="inbox_sort", on_change=_first_page
+        "Sort",
+        list(TicketSort),
+        format_func=SORT_LABELS.__getitem__,
+        key="inbox_sort",
+        persist_state=KEEP,
+        on_change=_first_page,
     )
     return TicketQuery(
         view=view,
@@ -163,6 +187,8 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
     st.caption("Click a row to open the ticket.")
     if page.preparing:
         _refresh_when_prepared(page.preparing)
+    if st.session_state.get("inbox_page", 1) != page.page:
+        st.session_state.inbox_page = page.page  # the list shrank while a ticket was open: name the page shown
     st.columns([1, 3])[0].number_input(
         f"Page (of {page.page_count}, {plural(page.total, 'ticket')})"
         if not page.more_than_counted
@@ -171,6 +197,7 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
         max_value=page.page_count,
         step=1,
         key="inbox_page",
+        persist_state=KEEP,
     )
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import button, click_row, query, settle, shot, sign_in
 
@@ -154,3 +154,47 @@ def test_a_lead_opens_an_escalation_by_clicking_its_row(laptop: Page) -> None:
     )
     settle(laptop)
     assert laptop.locator("h3").filter(has_text="#").first.inner_text() != first
+
+
+def _at_row(page: Page, row: int) -> None:
+    page.get_by_text(re.compile(rf"^{row} of \d+ in the list$")).wait_for()
+
+
+def test_a_lead_comes_back_from_a_ticket_to_the_list_as_she_left_it(laptop: Page) -> None:
+    """Defect (issue 34): Unassigned, Billing, "Newest first", the 2nd row, L: back on "All open", no filter,
+    the default sort."""
+    sign_in(laptop, "ahmed.yilmaz@lumen.app", "lumen-demo-lead")
+    _view(laptop, "Unassigned").click()
+    settle(laptop)
+    sidebar = laptop.get_by_test_id("stSidebar")
+    sidebar.get_by_role("combobox", name="Category").click()
+    laptop.get_by_role("option", name="Billing").click()
+    laptop.keyboard.press("Escape")
+    settle(laptop)
+    sidebar.get_by_role("combobox", name="Sort").click()
+    laptop.get_by_role("option", name="Newest first").click()
+    settle(laptop)
+    click_row(laptop, 1)
+    _at_row(laptop, 2)
+    settle(laptop)
+    second = _ticket_shown(laptop)
+    laptop.locator("h5").filter(has_text="#").first.click()  # the keys are ignored while typing
+    laptop.keyboard.press("j")  # J walks the list she chose
+    _at_row(laptop, 3)
+    settle(laptop)
+    third = _ticket_shown(laptop)
+    laptop.locator("h5").filter(has_text="#").first.click()
+    laptop.keyboard.press("l")
+    laptop.get_by_text("Click a row to open the ticket.").wait_for()
+    settle(laptop)
+    expect(_view(laptop, "Unassigned")).to_be_checked()
+    expect(sidebar.get_by_text("Billing", exact=True)).to_be_visible()
+    expect(sidebar.get_by_role("combobox", name="Sort")).to_have_value("Newest first")
+    click_row(laptop, 2)  # the same rows in the same order
+    _at_row(laptop, 3)
+    settle(laptop)
+    assert _ticket_shown(laptop) == third
+    button(laptop, "Previous").click()
+    _at_row(laptop, 2)
+    settle(laptop)
+    assert _ticket_shown(laptop) == second

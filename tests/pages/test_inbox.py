@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import re
+
+import pytest
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from assist.domain import AuthorRole, Category, User
+from assist.config import get_settings
+from assist.domain import AuthorRole, Category, InboxView, Role, TicketSort, User
 from assist.store import session_scope
+from assist.store.models import TicketRow, UserRow
 from assist.store.tickets import add_message
 from tests.factories import make_ticket
 from tests.pages.conftest import ROOT, plain, signed_in
@@ -69,3 +74,76 @@ def test_unknown_ticket_in_the_link_shows_a_clear_error(admin: User, workspace: 
     at.query_params["ticket"] = "999999"
     at.run()
     assert "Ticket #999999 does not exist" in plain(at.error[0].value)
+
+
+def _lead(engine: Engine) -> User:
+    with session_scope(engine) as session:
+        row = session.scalars(select(UserRow).where(UserRow.role == Role.LEAD.value).limit(1)).one()
+        return User(id=row.id, email=row.email, name=row.name, role=Role.LEAD, active=True)
+
+
+def test_the_list_keeps_its_view_filters_sort_search_and_page_after_a_ticket(
+    workspace: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect (issue 34): opening a ticket and pressing L showed "All open", no filter, default sort, page 1."""
+    monkeypatch.setenv("PAGE_SIZE", "5")
+    get_settings.cache_clear()
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), _lead(workspace)).run()
+    at.segmented_control(key="inbox_view").set_value(InboxView.UNASSIGNED).run()
+    at.multiselect(key="inbox_categories").select(Category.BILLING).run()
+    at.selectbox(key="inbox_sort").set_value(TicketSort.NEWEST).run()
+    at.slider(key="inbox_min_priority").set_value(2).run()
+    at.number_input(key="inbox_page").set_value(2).run()
+    assert at.number_input(key="inbox_page").value == 2, "the demo should have two pages of unassigned billing"
+    listed = list(at.dataframe[0].value["#"])
+    assert len(listed) >= 3
+    at.session_state["ticket_id"] = int(listed[1])  # what a click on the 2nd row does
+    at.run()
+    at.button(key="nav_next").click().run()  # J walks the same list
+    assert at.session_state["ticket_id"] == listed[2]
+    at.button(key="nav_previous").click().run()  # K
+    at.button(key="nav_previous").click().run()
+    assert at.session_state["ticket_id"] == listed[0]
+    at.button(key="nav_list").click().run()  # L
+    assert at.session_state["ticket_id"] is None and not at.exception
+    assert at.segmented_control(key="inbox_view").value == InboxView.UNASSIGNED
+    assert at.multiselect(key="inbox_categories").value == [Category.BILLING]
+    assert at.selectbox(key="inbox_sort").value == TicketSort.NEWEST
+    assert at.slider(key="inbox_min_priority").value == 2
+    assert at.number_input(key="inbox_page").value == 2
+    assert list(at.dataframe[0].value["#"]) == listed
+
+    at.text_input(key="inbox_search").input("invoice").run()
+    searched = list(at.dataframe[0].value["#"])
+    at.session_state["ticket_id"] = int(searched[0])
+    at.run()
+    at.button(key="nav_list").click().run()
+    assert at.text_input(key="inbox_search").value == "invoice"
+    assert list(at.dataframe[0].value["#"]) == searched
+
+
+def _page_count(at: AppTest) -> int:
+    return int(re.search(r"of (\d+)", at.number_input(key="inbox_page").label)[1])  # type: ignore[index]
+
+
+def test_a_kept_page_past_the_end_of_a_shrunken_list_shows_the_last_page_and_says_so(
+    workspace: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGE_SIZE", "5")
+    get_settings.cache_clear()
+    lead = _lead(workspace)
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), lead).run()
+    at.segmented_control(key="inbox_view").set_value(InboxView.UNASSIGNED).run()
+    last = _page_count(at)
+    assert last >= 3, "the demo should have three pages of unassigned tickets"
+    at.number_input(key="inbox_page").set_value(last).run()
+    last_page = [int(i) for i in at.dataframe[0].value["#"]]
+    at.session_state["ticket_id"] = last_page[0]
+    at.run()
+    with session_scope(workspace) as session:  # meanwhile someone claims every ticket of the last page
+        for ticket in session.scalars(select(TicketRow).where(TicketRow.id.in_(last_page))):
+            ticket.assignee_id = lead.id
+    at.button(key="nav_list").click().run()
+    assert not at.exception
+    assert at.number_input(key="inbox_page").value == last - 1 == _page_count(at)
+    assert not set(at.dataframe[0].value["#"]) & set(last_page)
