@@ -98,7 +98,9 @@ def unlock_url(token: str, settings: Settings) -> str:
 def _new_unlock(session: Session, row: UserRow, *, issued_by: str, settings: Settings, now: datetime) -> str:
     nonce = secrets.token_urlsafe(16)
     session.add(UnlockTokenRow(nonce=nonce, user_id=row.id, issued_by=issued_by, issued_at=now))
-    return unlock_url(_signer(settings, "assist-unlock").dumps({"u": row.id, "n": nonce}), settings)
+    # The session generation too: a password reset, a disable or a demotion after the link was issued voids it.
+    token = {"u": row.id, "n": nonce, "g": row.session_generation}
+    return unlock_url(_signer(settings, "assist-unlock").dumps(token), settings)
 
 
 def issue_unlock_link(
@@ -220,5 +222,10 @@ def redeem_unlock(engine: Engine, *, token: str, settings: Settings, now: dateti
         row = session.get_one(UserRow, data["u"])
         if not row.active:
             raise AuthError("This account is disabled. Ask an admin to enable it.")
+        if data.get("g") != row.session_generation:
+            raise AuthError(
+                "This unlock link was issued before the account's password, role or status changed. Ask for a new "
+                "one from the sign-in page or an admin."
+            )
         audit.record(session, actor=row.email, action="user.unlock", entity_type="user", entity_id=row.id, at=now)
         return Unlocked(email=row.email, device_token=device_token(as_user(row), settings, now=now))

@@ -167,6 +167,23 @@ def test_expired_and_forged_unlock_links_are_refused(engine: Engine) -> None:
     assert redeem_unlock(engine, token=token, settings=SETTINGS).email == maya.email  # still good, once
 
 
+@pytest.mark.parametrize("change", ["password reset", "disable and enable", "demotion"])
+def test_an_unlock_link_issued_before_the_account_changed_is_void(engine: Engine, change: str) -> None:
+    """Re-probe of issue 31: a link issued before a password reset, a disable and re-enable (or a change of role)
+    still made the browser a known device; the account change ends every session, links included."""
+    maya = _account(engine)
+    token = _unlock_token(issue_unlock_link(engine, user_id=maya.id, actor=OPERATOR, settings=SETTINGS))
+    if change == "password reset":
+        reset_password(engine, user_id=maya.id, password=PASSWORD, actor=OPERATOR)
+    elif change == "disable and enable":
+        users.set_active(engine, user_id=maya.id, active=False, actor=OPERATOR)
+        users.set_active(engine, user_id=maya.id, active=True, actor=OPERATOR)
+    else:
+        users.change_role(engine, user_id=maya.id, role=Role.LEAD, actor=OPERATOR)
+    with pytest.raises(AuthError, match="issued before the account"):
+        redeem_unlock(engine, token=token, settings=SETTINGS)
+
+
 def test_an_unlock_link_is_mailed_to_the_account_at_most_every_fifteen_minutes(engine: Engine) -> None:
     _account(engine)
     sent: list[EmailMessage] = []
