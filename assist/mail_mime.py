@@ -50,6 +50,10 @@ class MimeParts:
                 return str(value)[:MAX_HEADER_CHARS]
         return ""
 
+    def count(self, name: str) -> int:
+        """How many `name` headers the message has (RFC 5322 allows one From; a second is a disguise)."""
+        return sum(1 for key, _ in self.headers.raw_items() if key.lower() == name.lower())
+
 
 def read_headers(raw: bytes) -> MimeParts:
     """Only the top-level header block of `raw` (for a list of what was quarantined)."""

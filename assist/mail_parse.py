@@ -48,7 +48,7 @@ def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
     return InboundMail(
         message_id=message_id[:MESSAGE_ID_CHARS],
         sender=sender.address,
-        sender_certain=sender.certain,
+        sender_certain=sender.certain and parts.count("From") == 1,  # two From headers: never joins a ticket
         name=sender.name,
         subject=decode_words(parts.header("Subject"), limit=SUBJECT_CHARS),
         body=body or "(no text)",

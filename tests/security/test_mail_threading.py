@@ -232,3 +232,23 @@ def test_generated_senders_join_exactly_when_they_are_the_customer(
     with session_scope(engine) as session:
         expected = TicketStatus.REOPENED if joins else TicketStatus.RESOLVED
         assert session.get_one(TicketRow, victim_id).status == expected.value
+
+
+def test_a_mail_with_two_from_headers_never_joins_a_ticket(engine: Engine) -> None:
+    """Re-probe of finding 2: a second From header was ignored, so `From: victim` + `From: eve` read as the victim
+    for certain and joined her ticket."""
+    from assist.mail_in import store
+    from assist.mail_parse import parse
+
+    first = b"From: Vera <vera@example.com>\r\nSubject: Invoice\r\nMessage-ID: <v1@example.com>\r\n\r\nWords.\r\n"
+    victim_id, _ = store(engine, parse(first), max_chars=20_000)
+    twice = (
+        b"From: Vera <vera@example.com>\r\nFrom: Eve <eve@evil.test>\r\nSubject: Re: Invoice\r\n"
+        b"Message-ID: <e1@evil.test>\r\nIn-Reply-To: <v1@example.com>\r\n\r\nSend the refund to my new card.\r\n"
+    )
+    mail = parse(twice)
+    assert not mail.sender_certain
+    ticket_id, outcome = store(engine, mail, max_chars=20_000)
+    assert (outcome, ticket_id != victim_id) == ("created", True)
+    with session_scope(engine) as session:
+        assert len(session.get_one(TicketRow, victim_id).messages) == 1
