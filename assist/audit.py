@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from assist.domain import User
 from assist.store.db import session_scope
 from assist.store.models import AuditEventRow
-from assist.users import require
+from assist.users import require_current
 
 MAX_ROWS = 5000
 
@@ -19,7 +19,7 @@ def events(
     engine: Engine, *, actor: User, start: date, end: date, who: str = "", action: str = "", limit: int = MAX_ROWS
 ) -> pd.DataFrame:
     """Audit events in [start, end], newest first, filtered by actor and action substrings (admins only)."""
-    require(actor, action="read the audit log")
+    require_current(engine, actor, action="read the audit log")
     stmt = select(
         AuditEventRow.created_at,
         AuditEventRow.actor,

@@ -24,7 +24,7 @@ from assist.store import audit, limits
 from assist.store.actors import as_user
 from assist.store.db import session_scope
 from assist.store.models import LoginAttemptRow, UserRow, utcnow
-from assist.users import HASHER, require
+from assist.users import HASHER, require_current
 
 RATE_WINDOW = timedelta(minutes=15)
 TARGETED_WINDOW = timedelta(hours=24)
@@ -178,7 +178,7 @@ def targeted_accounts(
     now: datetime | None = None,
 ) -> list[TargetedAccount]:
     """Addresses with failed sign-ins within `window`, most failures first, and whether they are paused."""
-    require(actor, action="see failed sign-ins")
+    require_current(engine, actor, action="see failed sign-ins")
     now = now or utcnow()
     with session_scope(engine) as session:
         rows = session.execute(

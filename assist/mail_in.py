@@ -45,7 +45,7 @@ from assist.store.db import session_scope
 from assist.store.models import MailCursorRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message
 from assist.times import arrival_time
-from assist.users import check_session, require
+from assist.users import check_session, require, require_current
 
 __all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
 
@@ -230,7 +230,7 @@ def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] 
 
 def quarantined(engine: Engine, *, actor: User) -> list[QuarantinedMail]:
     """Mails the poll could not store, newest first (admins)."""
-    require(actor, action="see mail that could not be read")
+    require_current(engine, actor, action="see mail that could not be read")
     with session_scope(engine) as session:
         return mail_store.waiting(session)
 

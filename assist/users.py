@@ -46,6 +46,19 @@ def require(actor: User, *roles: Role, action: str) -> None:
     )
 
 
+def require_current(engine: Engine, actor: User, *roles: Role, action: str) -> User:
+    """`require` on the account as stored now, for reads only some roles may make (the audit log, quarantined
+    mail, who is being guessed at): a demoted, disabled or reset account's open tab reads nothing.
+
+    Raises:
+        SessionEndedError: the session no longer stands.
+        PermissionDeniedError: the stored role may not make this read.
+    """
+    current = check_session(engine, actor=actor)
+    require(current, *roles, action=action)
+    return current
+
+
 def check_session(engine: Engine, *, actor: User) -> User:
     """The account as stored now, if `actor`'s session still stands (every page load; before long work).
 

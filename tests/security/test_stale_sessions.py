@@ -15,7 +15,7 @@ import pkgutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -29,6 +29,8 @@ from sqlalchemy import Engine, select
 
 import assist
 from assist import users
+from assist.audit import events as audit_events
+from assist.authentication import targeted_accounts
 from assist.config import Settings
 from assist.csat import import_csat
 from assist.devices import issue_unlock_link
@@ -54,7 +56,7 @@ from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
 from assist.lifecycle import change_status
 from assist.macros import save_macro, set_macro_active, use_macro
-from assist.mail_in import retry
+from assist.mail_in import quarantined, retry
 from assist.ownership import claim
 from assist.presence import here
 from assist.queue import reassign, resolve, return_to_tier1, take_over
@@ -241,6 +243,12 @@ CALLS: dict[str, Call] = {
     ),
     "assist.kb.knowledge_base.KnowledgeBase.ingest_paths": lambda w, u: w.kb.ingest_paths([], actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.reindex": lambda w, u: w.kb.reindex(actor=u),
+    # Admin-only reads: a demoted, disabled or reset admin's open tab reads nothing (re-probe of finding 1).
+    "assist.audit.events": lambda w, u: audit_events(
+        w.engine, actor=u, start=date(2026, 1, 1), end=date(2026, 12, 31)
+    ),
+    "assist.authentication.targeted_accounts": lambda w, u: targeted_accounts(w.engine, actor=u, settings=SETTINGS),
+    "assist.mail_in.quarantined": lambda w, u: quarantined(w.engine, actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.delete": lambda w, u: w.kb.delete("refunds", actor=u),
 }
 NEEDS_MODELS = {"assist.ticket_actions.regenerate"}  # its positive case is tests/test_ticket_actions.py (models)
@@ -249,13 +257,11 @@ EXEMPT = {
     "assist.ticket_actions.open_ticket": "a read",
     "assist.inbox.views_for": "a read",
     "assist.inbox.inbox_views": "a read",
-    "assist.audit.events": "a read (admins only)",
-    "assist.authentication.targeted_accounts": "a read (admins only)",
-    "assist.mail_in.quarantined": "a read (admins only)",
     "assist.presence.leave": "removes only the caller's own presence: what a signed-out tab should do",
     "assist.users.require": "the role check itself",
     "assist.store.versioned.edit_ticket": "the version guard: it re-checks the actor for every caller above",
     "assist.users.check_session": "the session check itself",
+    "assist.users.require_current": "the session and role check itself",
     "assist.store.actors.current_actor": "the session check itself",
     "assist.store.actors.stored_actor": "the session check itself",
 }
