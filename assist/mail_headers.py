@@ -110,8 +110,9 @@ def message_ids(raw: str) -> tuple[str, ...]:
 
 
 def is_plain_address(value: str) -> bool:
-    """One bare address (`local@domain`), nothing around it: no name, no second address, no group."""
-    return _ADDRESS.match(value) is not None
+    """One bare address (`local@domain`), nothing around it: no name, no second address, no group, and no
+    MIME encoded word (`=?utf-8?q?ceo?=@x` is shown as one address and delivered to another by mail software)."""
+    return _ADDRESS.match(value) is not None and "=?" not in value
 
 
 def address_key(address: str) -> str:

@@ -134,6 +134,20 @@ def test_a_subject_stored_with_line_breaks_by_another_channel_is_cleaned_on_the_
     assert "bcc" not in names and "x-injected" not in names
 
 
+def test_a_stored_address_holding_an_encoded_word_is_never_mailed_to_the_address_it_decodes_to(
+    smtp: Settings, sqlite_engine: Engine
+) -> None:
+    """Re-probe of issue 31: `=?utf-8?q?ceo?=@victimcorp.example` (stored before addresses were checked for encoded
+    words) was shown as one address while the reply's envelope went to ceo@victimcorp.example."""
+    with session_scope(sqlite_engine) as session:  # as an older version may have stored it
+        customer = make_customer(session, email="sol@example.com")
+        customer.email = "=?utf-8?q?ceo?=@victimcorp.example"
+        ticket_id = make_ticket(session, customer=customer).id
+
+    assert _reply(sqlite_engine, ticket_id, smtp) != "sent"
+    assert _Sink.received == []
+
+
 @settings(max_examples=80, deadline=None)
 @given(
     subject=st.text(st.characters(exclude_categories=[]), max_size=400),  # every code point, lone surrogates too
