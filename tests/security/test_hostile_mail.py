@@ -129,13 +129,13 @@ def test_a_retry_stores_a_quarantined_mail_that_can_now_be_read_and_keeps_one_th
 # 8 · mail too big was lost ---------------------------------------------------------------------------------
 
 
-def test_a_very_long_mail_and_one_with_3000_attachments_become_tickets(imap: Settings, sqlite_engine: Engine) -> None:
+def test_a_very_long_mail_and_one_with_3000_attachments_become_tickets(imap: Settings, engine: Engine) -> None:
     deliver(imap, mail(1, "A" * 25_000, sender=1), with_attachments(3_000, n=2))
 
-    report = poll(sqlite_engine, imap)
+    report = poll(engine, imap)
 
     assert len(report.created) == 2 and report.errors == []
-    with session_scope(sqlite_engine) as session:
+    with session_scope(engine) as session:
         long_body, listed = [t.messages[0].body for t in session.scalars(select(TicketRow).order_by(TicketRow.id))]
     assert long_body.endswith("[message shortened: 25,000 characters]") and len(long_body) <= 20_000
     assert long_body.replace("\n", "").startswith("A" * 19_000)
