@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import AuthorRole, Draft, DraftAction, Queue, User
 from assist.drafting.stance import CLOSER, FOLLOW_UP
@@ -273,4 +274,5 @@ def test_send_and_resolve_does_not_ask_whether_it_solved_it(assistant: Assistant
     )
     assert sent.sent_as_drafted
     thread = open_ticket(assistant, ticket_id=ticket_id, viewer=agent).ticket.messages
-    assert CLOSER not in thread[-1].body and thread[-1].body.endswith("Dana Cho\nLumen Support")
+    # Signed by the agent; the survey link follows the signature (the thread keeps what the customer got).
+    assert CLOSER not in thread[-1].body and f"Dana Cho\nLumen Support\n\n{SURVEY_INVITE} " in thread[-1].body
