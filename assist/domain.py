@@ -371,6 +371,19 @@ class Queue(StrEnum):
     TIER2 = "tier2"
     MANAGER = "manager"
 
+    @property
+    def label(self) -> str:
+        """How people say it, in the thread and on every screen ("tier2" is a stored value, not a word)."""
+        return QUEUE_LABELS[self]
+
+
+QUEUE_LABELS = {
+    Queue.AUTO: "the team",
+    Queue.TIER1: "the tier-1 leads",
+    Queue.TIER2: "tier 2",
+    Queue.MANAGER: "a manager",
+}
+
 
 class EscalatedTo(_Model):
     """Where the ticket's active escalation went and who sent it there."""

@@ -95,7 +95,8 @@ def _edit(
     ):
         row = session.get_one(EscalationRow, escalation_id)
         if row.state not in ACTIVE:
-            raise ValidationError(f"Escalation #{escalation_id} is already {row.state}. Reload the queue.")
+            done = "was returned to tier 1" if row.state == "returned" else "is already resolved"
+            raise ValidationError(f"Escalation #{escalation_id} {done}. Reload the queue.")
         yield session, row, ticket
 
 

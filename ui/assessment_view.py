@@ -47,7 +47,7 @@ def escalation_panel(escalation: Escalation, *, owned: bool = False) -> None:
         st.success("No escalation needed: " + escalation.suggested_action, icon=":material/check_circle:")
         return
     st.warning(
-        f"**Suggest escalating** to {escalation.queue.value} · priority {escalation.priority.value}  \n"
+        f"**Suggest escalating** to {escalation.queue.label} · {escalation.priority.value} priority  \n"
         + "  \n".join(f"• {r}" for r in escalation.reasons)
         + f"  \n**Suggested action:** {escalation.suggested_action}",
         icon=":material/priority_high:",

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assist.domain import MessageSentiment, Queue, TicketStatus
+from assist.domain import MessageSentiment, TicketStatus
 
 # Every character CommonMark, GitHub-flavoured markdown or Streamlit (LaTeX `$`, `:emoji:`) gives meaning.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")
@@ -22,7 +22,6 @@ STATUS_LABELS = {
     TicketStatus.RESOLVED: "Resolved",
     TicketStatus.REOPENED: "Reopened",
 }
-QUEUE_LABELS = {Queue.AUTO: "the team", Queue.TIER1: "tier 1", Queue.TIER2: "tier 2", Queue.MANAGER: "a manager"}
 URGENT, ELEVATED = 8, 5  # priority bands
 DELIVERY_LABELS = {
     "sent": "delivered",

@@ -22,7 +22,6 @@ from ui.assessment_view import articles, escalation_panel, triage_and_sentiment
 from ui.format import (
     DELIVERY_ICONS,
     DELIVERY_LABELS,
-    QUEUE_LABELS,
     STATUS_LABELS,
     ago,
     escape_markdown,
@@ -158,7 +157,7 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int, viewer: User)
         if ws.ticket.escalation is not None:
             to = ws.ticket.escalation
             by = "you" if to.by_id == viewer.id else escape_markdown(to.by_name) if to.by_name else ""
-            st.caption(f":material/priority_high: Escalated to {QUEUE_LABELS[to.queue]}" + (f" by {by}" if by else ""))
+            st.caption(f":material/priority_high: Escalated to {to.queue.label}" + (f" by {by}" if by else ""))
         return
     key = f"escalate_open_{ws.ticket.id}"
     if key not in st.session_state:
@@ -178,7 +177,7 @@ def escalate_form(ws: OpenTicket, assistant: Assistant, seen: int, viewer: User)
         if st.toggle("Preview the handoff package", key=f"escalate_preview_{ws.ticket.id}"):
             package = handoff_preview(assistant.engine, run_id=ws.assistance.run_id, note=note)
             st.markdown(
-                f"**To {QUEUE_LABELS[package.queue]}, priority {package.priority.value}**  \n"
+                f"**To {package.queue.label}, priority {package.priority.value}**  \n"
                 + escape_markdown(package.customer_summary)
             )
             st.markdown("  \n".join(f"• {escape_markdown(r)}" for r in package.reasons))

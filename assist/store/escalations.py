@@ -38,7 +38,7 @@ def record_escalation(
         actor=actor_email,
         author=actor,
         at=when,
-        body=f"Escalated to {package.queue.value}: {summary}",
+        body=f"Escalated to {package.queue.label}: {summary}",
     )
     row = EscalationRow(
         ticket_id=ticket.id,

@@ -128,6 +128,7 @@ def test_after_escalating_the_form_gives_way_to_where_it_went_and_who_sent_it(ad
     assert f"escalate_note_{ticket_id}" not in [t.key for t in at.text_area]
     assert f"escalate_confirm_{ticket_id}" not in [c.key for c in at.checkbox]
     assert any(c.value.endswith("Escalated to a manager by you") for c in at.caption)
+    assert any("Escalated to a manager: " in plain(m.value) for m in at.markdown)  # the note, in words
     shown = [e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.caption)]
     assert not any(s.value in text for s in TicketStatus if "_" in s.value for text in shown)
 
