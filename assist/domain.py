@@ -154,6 +154,7 @@ class Message(_Model):
     author_name: str
     body: str
     created_at: datetime
+    author_id: int | None = None  # the team member who wrote it (None: the customer, or imported)
 
 
 class Owner(StrEnum):

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from assist.domain import AuthorRole, Category, ContactHistory, TicketDetail
+from assist.domain import AuthorRole, Category, ContactHistory, Message, TicketDetail
 from assist.store.models import EscalationRow, TicketRow, utcnow
 from assist.topics import TopicMatch
 
@@ -71,6 +71,11 @@ def needs_reply(ticket: TicketDetail) -> bool:
         if message.author_role is AuthorRole.AGENT:
             return False
     return False
+
+
+def last_reply(ticket: TicketDetail) -> Message | None:
+    """The team's latest reply to the customer (notes are not replies)."""
+    return next((m for m in reversed(ticket.messages) if m.author_role is AuthorRole.AGENT), None)
 
 
 def unanswered_messages(ticket: TicketDetail) -> int:

@@ -12,6 +12,7 @@ from assist.config import Settings
 from assist.domain import ConfidenceBand, Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
 from assist.drafting import insert_link
 from assist.errors import AssistError
+from assist.history import last_reply
 from assist.macros import use_macro
 from assist.pipeline import Assistant
 from assist.ticket_actions import regenerate, reopen, send_reply
@@ -30,6 +31,13 @@ def confidence_badge(draft: Draft) -> str:
     if draft.band is ConfidenceBand.LIKELY_SENT:
         return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
     return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"
+
+
+def _who_replied_last(ws: OpenTicket) -> str:
+    last = last_reply(ws.ticket)
+    if last is None:
+        return "The team"
+    return "You" if last.author_id == state.current_user().id else escape_markdown(last.author_name)
 
 
 def quoted_caption(draft: Draft, hits: tuple[Hit, ...]) -> str:
@@ -74,7 +82,10 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
                 help="Puts a question asking for the details into the reply box; or escalate.",
             )
     else:
-        st.caption("You replied last. A new draft appears when the customer writes again; you can still write here.")
+        st.caption(
+            f"{_who_replied_last(ws)} replied last. A new draft appears when the customer writes again; "
+            "you can still write here."
+        )
     # What the agent typed survives leaving the ticket and coming back (the widget's own state does not).
     kept = f"kept_{key}"
     st.session_state.setdefault(key, st.session_state.get(kept, draft.text if offer and not abstained else ""))

@@ -397,6 +397,7 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
             author_name=_author_name(m, ticket.customer.name),
             body=m.body,
             created_at=m.created_at,
+            author_id=m.author_user_id,
         )
         for m in ticket.messages
     )

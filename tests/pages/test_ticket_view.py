@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from assist.domain import Category, TicketStatus, User
+from assist.domain import AuthorRole, Category, TicketStatus, User
 from assist.kb.knowledge_base import KnowledgeBase
 from assist.store import session_scope
 from assist.store.models import OutboxRow, ReplyRow, TicketRow
+from assist.store.tickets import add_message
 from tests.conftest import KB_DOCS
-from tests.factories import make_ticket
+from tests.factories import make_ticket, make_user
 from tests.pages.conftest import ROOT, plain, signed_in
 
 pytestmark = pytest.mark.model
@@ -199,3 +200,24 @@ def test_a_resolved_ticket_is_read_only_until_reopened(admin: User, demo: Engine
     assert any(b.key and b.key.endswith("_Send") for b in at.button)
     with session_scope(demo) as session:
         assert session.get_one(TicketRow, ticket_id).status == "reopened"
+
+
+def test_the_reply_box_names_the_colleague_who_replied_last(admin: User, workspace: Engine) -> None:
+    """Defect (issue 34): the reply box said "You replied last" when another agent had."""
+    with session_scope(workspace) as session:
+        colleague = make_user(session, name="Priya Colleague")
+        ticket = make_ticket(session, subject="Export for auditors", body="How do I export everything?")
+        add_message(
+            session,
+            ticket=ticket,
+            role=AuthorRole.AGENT,
+            body="Use Settings, Export.",
+            actor=colleague.email,
+            author=colleague,
+        )
+        ticket_id = ticket.id
+    at = _open(admin, ticket_id)
+    assert not at.exception
+    captions = [plain(c.value) for c in at.caption]
+    assert any(c.startswith("Priya Colleague replied last.") for c in captions), captions
+    assert not any(c.startswith("You replied last") for c in captions)
