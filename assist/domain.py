@@ -30,6 +30,11 @@ class Category(StrEnum):
     TECHNICAL = "technical"
     GENERAL = "general"
 
+    @property
+    def label(self) -> str:
+        """The one spelling every screen and chart shows ("Billing"; "billing" is the stored value)."""
+        return self.value.title()
+
 
 class Channel(StrEnum):
     EMAIL = "email"

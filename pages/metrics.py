@@ -25,7 +25,9 @@ st.title("Metrics")
 today = datetime.now(UTC).date()
 cols = st.columns(4)
 period = cols[0].date_input("Created between", (today - timedelta(days=89), today), key="m_period", max_value=today)
-categories = cols[1].multiselect("Category", [c.value for c in Category], key="m_categories")
+categories = cols[1].multiselect(
+    "Category", [c.value for c in Category], key="m_categories", format_func=lambda c: Category(c).label
+)
 with guarded("the team"):
     people = {u.id: display_text(u.name) for u in list_assignees(engine)}
 agent = cols[2].selectbox(
@@ -35,7 +37,7 @@ queue = cols[3].selectbox(
     "Escalation queue",
     [None, *(q.value for q in Queue if q is not Queue.AUTO)],
     key="m_queue",
-    format_func=lambda q: "Any" if q is None else q,
+    format_func=lambda q: "Any" if q is None else Queue(q).label.capitalize(),
 )
 if not isinstance(period, tuple) or len(period) != 2:
     st.info("Pick a start and an end date.")

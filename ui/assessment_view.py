@@ -22,7 +22,7 @@ LEVEL_ICONS = {
 def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) -> None:
     intent = f" · intent {escape_markdown(triage.intent)}" if triage.intent else ""
     st.markdown(
-        f"**Category** {triage.category.value} ({triage.category_confidence:.0%}, {triage.method.value}){intent}  \n"
+        f"**Category** {triage.category.label} ({triage.category_confidence:.0%}, {triage.method.value}){intent}  \n"
         f"{priority_badge(priority)}  \n"
         f"**Sentiment** {LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value} · score {sentiment.score:+.2f}"
     )

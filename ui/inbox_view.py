@@ -105,7 +105,7 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
     categories = side.multiselect(
         "Category",
         list(Category),
-        format_func=lambda c: c.value.title(),
+        format_func=lambda c: c.label,
         key="inbox_categories",
         persist_state=KEEP,
         on_change=_first_page,
@@ -169,7 +169,7 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
             "Customer": [display_text(r.customer_name) for r in page.rows],
             "VIP": [r.customer_vip for r in page.rows],
             "Status": [STATUS_LABELS[r.status] for r in page.rows],
-            "Category": [r.category.value if r.category else "–" for r in page.rows],
+            "Category": [r.category.label if r.category else "–" for r in page.rows],
             "Assignee": [display_text(r.assignee_name or "–") for r in page.rows],
             "Updated": [ago(r.updated_at) for r in page.rows],
             "Assist": ["preparing…" if r.id in page.preparing else "ready" for r in page.rows],

@@ -62,7 +62,7 @@ def article_table(articles: list[ArticleSummary]) -> None:
 def category_choice(label: str, key: str, *, allow_any: bool) -> str | None:
     options = ([ANY] if allow_any else []) + [c.value for c in Category]
     choice = st.selectbox(
-        label, options, key=key, format_func=lambda c: "From the file / any" if c == ANY else c.title()
+        label, options, key=key, format_func=lambda c: "From the file / any" if c == ANY else Category(c).label
     )
     return None if choice == ANY else choice
 

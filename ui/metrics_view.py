@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from assist.csv_export import to_csv
+from assist.domain import Category
 from assist.errors import AssistError
 from assist.knowledge_gaps import GapTopic, topics
 from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
@@ -115,6 +116,9 @@ LABELS = {
 }
 
 
+CATEGORIES = {c.value for c in Category}
+
+
 def _days(fig: Any) -> Any:
     # Days as categories: on a time axis a single day is a bar one nanosecond wide.
     fig.update_xaxes(type="category", categoryorder="category ascending")
@@ -132,6 +136,7 @@ def segments(frame: pd.DataFrame) -> object:
 
 
 def volume(frame: pd.DataFrame) -> object:
+    frame = frame.assign(category=frame["category"].map(lambda c: Category(c).label if c in CATEGORIES else c))
     return _days(px.bar(frame, x="day", y="tickets", color="category", labels=LABELS))
 
 

@@ -43,7 +43,7 @@ def test_filters_narrow_the_list_and_reset_to_page_one(admin: User, workspace: E
     at.multiselect(key="inbox_categories").select(Category.BILLING).run()
     assert at.number_input(key="inbox_page").value == 1
     frame = at.dataframe[0].value
-    assert set(frame["Category"]) == {"billing"}
+    assert set(frame["Category"]) == {"Billing"}  # the spelling every screen uses (Category.label)
 
 
 def test_search_with_no_match_shows_an_empty_state(admin: User, workspace: Engine) -> None:

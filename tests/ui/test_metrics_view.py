@@ -50,3 +50,10 @@ def test_the_agents_table_shows_percentages_and_dashes() -> None:
     assert table.loc[0, "Sent as drafted"] == "41%" and table.loc[0, "CSAT"] == "4.50"
     assert table.loc[1, "Sent as drafted"] == "–" and table.loc[1, "CSAT"] == "–"
     assert "None" not in table.to_string()
+
+
+def test_categories_are_spelled_as_in_the_inbox() -> None:
+    """Defect (issue 34): "Billing" in the inbox, "billing" on Metrics."""
+    frame = pd.DataFrame({"day": ["2026-11-23", "2026-11-23"], "category": ["billing", "technical"], "tickets": [3, 1]})
+    fig = view.volume(frame)
+    assert sorted(trace.name for trace in fig.data) == ["Billing", "Technical"]  # type: ignore[attr-defined]
