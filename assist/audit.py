@@ -38,6 +38,17 @@ def events(
     with session_scope(engine) as session:
         rows = session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit)).all()
     return pd.DataFrame(
-        [(at, a, act, et, eid, str(detail)) for at, a, act, et, eid, detail in rows],
+        [(at, a, act, et, eid, describe(detail)) for at, a, act, et, eid, detail in rows],
         columns=["when", "who", "action", "entity", "id", "detail"],
     )
+
+
+def describe(detail: object) -> str:
+    """An event's detail as a person reads it: "from owner: 4; escalation id: 12", not a Python dict."""
+    if isinstance(detail, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {describe(v)}" for k, v in detail.items())
+    if isinstance(detail, list | tuple):
+        return ", ".join(describe(v) for v in detail)
+    if detail is None:
+        return "–"
+    return str(detail)

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DECIMALS = 3
 
 
 def neutralise(value: Any) -> Any:
@@ -25,6 +26,8 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     """The frame as UTF-8 CSV with every text cell neutralised (numbers are left as numbers)."""
     safe = frame.copy()
     for column in safe.columns:
+        if pd.api.types.is_float_dtype(safe[column]):  # 3.667, not 3.6666666666666665
+            safe[column] = safe[column].round(DECIMALS)
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise)
     # Every text cell quoted: pandas leaves a lone carriage return unquoted, which splits the row.

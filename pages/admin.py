@@ -35,7 +35,11 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-with st.form("new_user", clear_on_submit=True):
+# Cleared after a success only: a refusal keeps what was typed, so the admin fixes the one field it names.
+if st.session_state.pop("new_user_created", False):
+    for typed in ("new_email", "new_name", "new_password"):
+        st.session_state.pop(typed, None)
+with st.form("new_user"):
     st.markdown("**Add a user**")
     c1, c2, c3 = st.columns(3)
     email = c1.text_input("Email", key="new_email")
@@ -49,6 +53,7 @@ with st.form("new_user", clear_on_submit=True):
             show_error(e)
         else:
             state.flash(f"Created {email}.")
+            st.session_state.new_user_created = True
             st.rerun()
 by_id = {u.id: u for u in people}
 st.markdown("**Change a user**")

@@ -69,6 +69,9 @@ def test_disabled_accounts_cannot_sign_in_and_admin_actions_are_audited(sqlite_e
         "user.sign_in",
     ]
     assert PASSWORD not in log.to_csv() and "a brand new passphrase" not in log.to_csv()
+    # Defect (issue 34): the detail column was a Python dict repr ("{'role': 'lead'}").
+    role_change = log.loc[log["action"] == "user.role", "detail"].iloc[0]
+    assert "{" not in role_change and "'" not in role_change and "lead" in role_change, role_change
     assert list(
         events(sqlite_engine, actor=OPERATOR, start=utcnow().date(), end=utcnow().date(), action="role")["action"]
     ) == ["user.role"]

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from assist.domain import User
-from tests.pages.conftest import ROOT, signed_in
+from tests.pages.conftest import ROOT, plain, signed_in
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -67,3 +67,21 @@ def test_a_crafted_ticket_link_is_ignored(admin: User, workspace: Engine) -> Non
     at.query_params["ticket"] = "²"
     at.run()
     assert not at.exception and at.session_state["ticket_id"] is None
+
+
+def test_add_a_user_keeps_what_was_typed_after_a_refusal_and_clears_after_success(
+    admin: User, workspace: Engine
+) -> None:
+    """Defect (issue 34): *Add a user* cleared every field after a validation error."""
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "admin.py"), default_timeout=60), admin).run()
+    at.text_input(key="new_email").input("new.agent@lumen.app")
+    at.text_input(key="new_name").input("New Agent")
+    at.text_input(key="new_password").input("short")
+    at.button(key="new_submit").click().run()
+    assert at.error and "12" in at.error[0].value
+    at.text_input(key="new_password").input("a long enough password")  # only the refused field is retyped
+    at.button(key="new_submit").click().run()
+    assert not at.error and not at.exception, [e.value for e in at.error]
+    assert "Created new.agent@lumen.app." in [plain(s.value) for s in at.success]
+    at.run()
+    assert at.text_input(key="new_email").value == "" and at.text_input(key="new_name").value == ""
