@@ -198,3 +198,28 @@ def test_a_lead_comes_back_from_a_ticket_to_the_list_as_she_left_it(laptop: Page
     _at_row(laptop, 2)
     settle(laptop)
     assert _ticket_shown(laptop) == second
+
+
+def test_a_copied_email_address_is_the_address_without_invisible_characters(laptop: Page) -> None:
+    """Defect (issue 34): the word joiner that stops "@" from becoming a link travelled with a copy
+    ("no-reply\u2060@lumen.app"), so a pasted address was wrong."""
+    laptop.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(laptop, "lena.berg@lumen.app", "lumen-demo-agent")
+    click_row(laptop, 0)
+    laptop.get_by_role("textbox", name="Reply to the customer").wait_for()
+    settle(laptop)
+    shown = laptop.locator("[data-testid=stMarkdownContainer] p").filter(has_text="@").first
+    on_screen = shown.inner_text()
+    assert "\u2060" in on_screen  # on screen it keeps the address from becoming a link
+    shown.evaluate(
+        """(node) => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }"""
+    )
+    laptop.keyboard.press("Control+C")
+    copied = laptop.evaluate("() => navigator.clipboard.readText()")
+    assert copied.strip() == on_screen.replace("\u2060", "").strip(), repr(copied)
+    assert laptop.locator("[data-testid=stMarkdownContainer] a[href^='mailto:']").count() == 0
