@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.domain import ArticleSummary, Category, Hit, IngestReport
+from assist.kb.search import GOOD_MATCH, good_match
 from ui.format import escape_markdown, kb_text
 
 ANY = "any"
@@ -71,6 +72,12 @@ def hits(results: list[Hit]) -> None:
     if not results:
         st.info("No article matches. Try other words or remove the category filter.")
         return
+    if not good_match(results):
+        st.warning(
+            f"No good match: the closest article scores {results[0].score:.2f}, below {GOOD_MATCH:.2f}. "
+            "The knowledge base probably does not answer this; the closest articles follow.",
+            icon=":material/search_off:",
+        )
     for n, hit in enumerate(results, start=1):
         with st.expander(f"{n}. {escape_markdown(hit.title)} — score {hit.score:.2f}", expanded=n == 1):
             st.caption(

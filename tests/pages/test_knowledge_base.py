@@ -45,6 +45,12 @@ def test_upload_ingests_good_files_and_reports_bad_ones(admin: User) -> None:
     at.text_input(key="kb_search_query").input("when do I get my money back")
     at.button(key="kb_search_button").click().run()
     assert at.expander[0].label.startswith("1. Refund policy — score")
+    assert not at.warning
+
+    # Defect (issue 34): nonsense returned results with no word that none of them is a good match.
+    at.text_input(key="kb_search_query").input("purple monkey dishwasher")
+    at.button(key="kb_search_button").click().run()
+    assert any(w.value.startswith("No good match") for w in at.warning)
 
 
 def test_delete_needs_confirmation(admin: User) -> None:
