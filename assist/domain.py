@@ -116,7 +116,8 @@ class TicketPage(_Model):
     total: int
     page: int
     page_count: int
-    status_counts: dict[TicketStatus, int]
+    status_counts: dict[TicketStatus, int]  # under the other filters, every status
+    listed: tuple[TicketStatus, ...] = tuple(TicketStatus)  # the statuses the rows are drawn from
     more_than_counted: bool = False  # a search stopped counting its matches at a limit: "1,000+"
     preparing: tuple[int, ...] = ()  # tickets on this page whose assistance a worker has not prepared yet
 

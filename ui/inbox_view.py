@@ -147,7 +147,12 @@ def filters(assignees: list[User], *, page_size: int, view: InboxView, viewer: U
 
 def ticket_list(page: TicketPage, query: TicketQuery) -> None:
     """The list; clicking a row opens that ticket (and remembers the list, for previous / next)."""
-    counts = " · ".join(f"{STATUS_LABELS[s]} **{n}**" for s, n in page.status_counts.items() if n)
+    # The line describes the list below it: statuses the Status filter leaves out are named apart.
+    listed = set(page.listed)
+    counts = " · ".join(f"{STATUS_LABELS[s]} **{n}**" for s, n in page.status_counts.items() if n and s in listed)
+    left_out = ", ".join(f"{STATUS_LABELS[s]} {n:,}" for s, n in page.status_counts.items() if n and s not in listed)
+    if counts and left_out:
+        counts += f"  \n:gray[Not in this list (Status filter): {left_out}]"
     if page.more_than_counted:
         counts = (
             f"More than **{SEARCH_COUNT_LIMIT:,}** tickets match this search: add a word or a filter to count them."

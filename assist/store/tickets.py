@@ -356,6 +356,7 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
         page=page,
         page_count=page_count,
         status_counts=counts,
+        listed=tuple(selected),
         more_than_counted=more,
     )
 

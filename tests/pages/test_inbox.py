@@ -147,3 +147,13 @@ def test_a_kept_page_past_the_end_of_a_shrunken_list_shows_the_last_page_and_say
     assert not at.exception
     assert at.number_input(key="inbox_page").value == last - 1 == _page_count(at)
     assert not set(at.dataframe[0].value["#"]) & set(last_page)
+
+
+def test_the_counts_line_describes_the_list_under_it(admin: User, workspace: Engine) -> None:
+    """Defect (issue 34): "All tickets" counted "Resolved 250" while its list left resolved tickets out."""
+    at = _inbox(admin)
+    at.segmented_control(key="inbox_view").set_value(InboxView.ALL).run()
+    line = next(m.value for m in at.markdown if "**" in m.value and "Not in this list" in m.value)
+    listed, left_out = line.split("\n", 1)
+    assert "Resolved" not in listed and "Resolved" in left_out
+    assert "Resolved" not in set(at.dataframe[0].value["Status"])
