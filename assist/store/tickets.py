@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
 from assist.domain import (
@@ -187,22 +187,40 @@ def parse_ticket_id(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _search(session: Session, term: str) -> ColumnElement[bool]:
+# A search finds words that start with the term: "Eve" finds Eve, Evelyn and "every", not "never" or "Steve".
+_WORD_BREAKS = (" ", "-", "(", "'", '"', "/", ".", "_", "@", ",", ":", "\n")
+
+
+def _starts_word(session: Session, column: InstrumentedAttribute[str], term: str) -> ColumnElement[bool]:
+    # The plain substring test first: the index (PostgreSQL's trigrams) finds the few candidates, and the
+    # word-start tests run on those alone. A term that starts with punctuation ("%", "_id") is found anywhere.
+    if not term[:1].isalnum():
+        return _contains(session, column, term)
+    at_start = column.istartswith(term, autoescape=True)
+    after_break = [_contains(session, column, f"{b}{term}") for b in _WORD_BREAKS]
+    return and_(_contains(session, column, term), or_(at_start, *after_break))
+
+
+@dataclass(frozen=True)
+class _Search:
+    matches: ColumnElement[bool]
+    relevance: tuple[Any, ...]  # order before the chosen sort: the customer's name, then the subject
+
+
+def _search(session: Session, term: str) -> _Search:
     ticket_id = parse_ticket_id(term)
     if ticket_id is not None:
-        return or_(Ticket.id == ticket_id, Ticket.external_id == term)
+        return _Search(or_(Ticket.id == ticket_id, Ticket.external_id == term), ())
     # Resolve matching customers first: a short id list beats a correlated subquery per ticket.
     customer_ids = session.scalars(
         select(CustomerRow.id)
-        .where(or_(_contains(session, CustomerRow.name, term), _contains(session, CustomerRow.email, term)))
+        .where(or_(_starts_word(session, CustomerRow.name, term), _starts_word(session, CustomerRow.email, term)))
         .limit(MAX_CUSTOMER_MATCHES)
     ).all()
-    return or_(
-        _contains(session, Ticket.subject, term),
-        _contains(session, Ticket.preview, term),
-        Ticket.external_id == term,
-        Ticket.customer_id.in_(customer_ids),
-    )
+    in_subject = _starts_word(session, Ticket.subject, term)
+    by_customer = Ticket.customer_id.in_(customer_ids)
+    matches = or_(in_subject, _starts_word(session, Ticket.preview, term), Ticket.external_id == term, by_customer)
+    return _Search(matches, (case((by_customer, 0), (in_subject, 1), else_=2),))
 
 
 @dataclass(frozen=True)
@@ -265,7 +283,7 @@ def view_counts(
     return dict(zip(views, session.execute(select(*columns)).one(), strict=True))
 
 
-def _filters(session: Session, query: TicketQuery, on: _Columns = _TICKETS) -> list[ColumnElement[bool]]:
+def _filters(query: TicketQuery, on: _Columns = _TICKETS, search: _Search | None = None) -> list[ColumnElement[bool]]:
     """Every filter except status, which `list_tickets` applies separately to share the count query.
     The search term applies to tickets only (the kept counts are not asked when there is one)."""
     conditions: list[ColumnElement[bool]] = []
@@ -279,9 +297,8 @@ def _filters(session: Session, query: TicketQuery, on: _Columns = _TICKETS) -> l
         conditions.append(on.assignee_id.is_(None))
     elif query.assignee_id is not None:
         conditions.append(on.assignee_id == query.assignee_id)
-    term = query.search.strip()
-    if term and on is _TICKETS:
-        conditions.append(_search(session, term))
+    if search is not None:
+        conditions.append(search.matches)
     return conditions
 
 
@@ -313,15 +330,17 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
     Without a search the counts come from the kept counts (`ticket_counts`). A search reads its matches
     once, in list order, up to `SEARCH_COUNT_LIMIT` + 1: they are counted from there ("1,000+" beyond),
     and the page is cut from them unless a status filter asks for its own read."""
-    filters = _filters(session, query)
+    search = _search(session, query.search.strip()) if query.search.strip() else None
+    filters = _filters(query, search=search)
     statuses = tuple(TicketStatus)
     by_id = parse_ticket_id(query.search) is not None  # "#123" finds that ticket whatever its status
     matches: list[int] | None = None
-    if query.search.strip():
+    relevance = search.relevance if search else ()
+    if search is not None:
         found = session.execute(
             select(Ticket.id, Ticket.status)
             .where(and_(true(), *filters))
-            .order_by(*(_SCAN_ORDER if session.get_bind().dialect.name == "sqlite" else _ORDER)[query.sort])
+            .order_by(*relevance, *(_SCAN_ORDER if session.get_bind().dialect.name == "sqlite" else _ORDER)[query.sort])
             .limit(SEARCH_COUNT_LIMIT + 1)
         ).all()
         counts = {s: sum(1 for _, status in found if status == s.value) for s in statuses}
@@ -329,7 +348,7 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
         matches = [ticket_id for ticket_id, _ in found[:SEARCH_COUNT_LIMIT]]
     else:
         sums = [func.coalesce(func.sum(TicketCountRow.n).filter(TicketCountRow.status == s.value), 0) for s in statuses]
-        row = session.execute(select(*sums).where(and_(true(), *_filters(session, query, on=_COUNTED)))).one()
+        row = session.execute(select(*sums).where(and_(true(), *_filters(query, on=_COUNTED)))).one()
         counts, more = dict(zip(statuses, row, strict=True)), False
     selected = query.statuses if query.statuses and not by_id else statuses
     total = sum(counts.get(s, 0) for s in selected)
@@ -345,7 +364,7 @@ def list_tickets(session: Session, *, query: TicketQuery) -> TicketPage:
         select(Ticket)
         .where(and_(true(), *filters))
         .options(joinedload(Ticket.customer), joinedload(Ticket.assignee))
-        .order_by(*_ORDER[query.sort])
+        .order_by(*relevance, *_ORDER[query.sort])
         .limit(query.page_size)
         .offset(first)
     )

@@ -167,6 +167,19 @@ def test_search_matches_subject_preview_and_customer_literally(engine: Engine, t
     assert _ids(engine, search=term) == [ids[k] for k in expected]
 
 
+def test_search_finds_word_starts_and_puts_the_customer_named_first(engine: Engine) -> None:
+    """Defect (issue 34): "Eve" matched "every" and "never", and the results were not ordered by relevance."""
+    with session_scope(engine) as session:
+        eve = make_customer(session, name="Eve Martin", email="eve.martin@example.com")
+        other = make_customer(session, name="Steve Ng", email="steve@example.com")
+        never = make_ticket(session, customer=other, subject="It never loads", body="Nothing happens.")
+        every = make_ticket(session, customer=other, subject="Slow every morning", body="Each day at nine.")
+        hers = make_ticket(session, customer=eve, subject="Invoice question", body="Which VAT rate applies?")
+        ids = {"never": never.id, "every": every.id, "hers": hers.id}
+    for sort in TicketSort:
+        assert _ids(engine, search="Eve", sort=sort) == [ids["hers"], ids["every"]], sort
+
+
 def test_search_by_ticket_number(engine: Engine) -> None:
     ids = _seed_list(engine)
     assert _ids(engine, search=f"#{ids['api']}") == [ids["api"]]
