@@ -17,6 +17,7 @@ Where things live:
     pipeline        compute_assistance(ticket) -> Assistance: retrieval, answer selection, sentiment, triage,
                     confidence, escalation, the plan and the draft; confidence_policy (raw -> shown, thresholds)
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
+    unsent_replies  what an agent typed and has not sent, kept per ticket and agent until sent or discarded
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
     store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py),
@@ -34,6 +35,7 @@ Where things live:
                     which ticket a mail may join; mail_headers/mail_mime/mail_text/mail_parse read it safely
     preparation     which tickets wait for their assistance; the embedded worker that prepares them
     work_queue      RQ jobs on Redis for `python -m assist worker` processes on any number of machines
+    sessions        signed, expiring session tokens: a signed-in browser survives a reload
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
     delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
     demo/           the deterministic demo workspace

@@ -39,7 +39,7 @@ from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.lifecycle import transition
 from assist.pipeline import Assistant, compute_assistance
-from assist.store import audit
+from assist.store import audit, unsent
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
 from assist.store.models import (
@@ -188,6 +188,7 @@ def send_reply(
             in_reply_to=_answered_message_id(session, ticket_id),
         )
         session.add(outbox)
+        unsent.drop(session, ticket_id=ticket_id, user_id=actor.id)  # sent: nothing of it is left to keep
         audit.record(
             session,
             actor=actor.email,

@@ -1,13 +1,17 @@
 """Sign-in, sign-out, session timeout and which pages each role may open.
 
-The browser keeps a known-device token in the address (`?device=…`; Streamlit 1.67 can read cookies but
-not set them): it lets this browser through a sign-in pause that strangers' guesses caused
-(`assist.devices`). An unlock link (`?unlock=…`) makes the browser that opens it a known device.
+The browser keeps a known-device token in the address (`?device=…`): it lets this browser through a
+sign-in pause that strangers' guesses caused (`assist.devices`). An unlock link (`?unlock=…`) makes the
+browser that opens it a known device.
+
+A signed-in browser also keeps a signed, expiring session token in a cookie (`assist.sessions`, set by a
+script: `ui.browser`), so a reload or a new tab resumes the session after the same checks as every click.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -16,8 +20,9 @@ from assist.config import signing_key
 from assist.devices import redeem_unlock, request_unlock
 from assist.domain import Role, User
 from assist.errors import AssistError, SessionEndedError, SignInPausedError
+from assist.sessions import check_limits, resume_session, session_token
 from assist.users import check_session
-from ui import resources, state
+from ui import browser, resources, state
 from ui.format import escape_markdown
 from ui.guard import show_error
 
@@ -36,27 +41,72 @@ def signed_in_user() -> User | None:
 
     Every request re-reads the user (`assist.users.check_session`), so a disabled account, a new role or a
     new password ends the session on the next click; a session also ends after SESSION_TIMEOUT_MINUTES
-    without activity and SESSION_MAX_HOURS in all.
+    without activity and SESSION_MAX_HOURS in all (`assist.sessions.check_limits`). A new Streamlit session
+    (a reload, a new tab) resumes from the browser's session cookie after the same checks.
     """
     keep_device()
     user = st.session_state.get("user")
     if user is None:
-        return None
-    settings = resources.settings()
+        return _resume()
     now = time.time()
-    if now - st.session_state.get("last_seen", 0.0) > settings.session_timeout_minutes * 60:
-        sign_out("You were signed out after a period of inactivity. Please sign in again.")
-        return None
-    if now - st.session_state.get("signed_in_at", now) > settings.session_max_hours * 3600:
-        sign_out(f"Sessions last at most {settings.session_max_hours} hours. Please sign in again.")
-        return None
     try:
+        check_limits(
+            signed_in_at=_when(st.session_state.get("signed_in_at", now)),
+            last_seen=_when(st.session_state.get("last_seen", 0.0)),
+            settings=resources.settings(),
+            now=_when(now),
+        )
         fresh = check_session(resources.engine(), actor=user)
     except SessionEndedError as e:
         sign_out(str(e))
         return None
     st.session_state.user, st.session_state.last_seen = fresh, now
     return fresh
+
+
+def _when(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _resume() -> User | None:
+    """The session the browser's cookie stands for, read once per Streamlit session: Streamlit reads cookies
+    as they were when the tab connected, so after a sign-out in this tab the old cookie must not count."""
+    if st.session_state.get(state.COOKIE_READ):
+        return None
+    st.session_state[state.COOKIE_READ] = True
+    token = st.context.cookies.get(browser.SESSION_COOKIE)
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        resumed = resume_session(resources.engine(), token=token, settings=resources.settings())
+    except SessionEndedError as e:
+        sign_out(str(e))
+        return None
+    _start(resumed.user, signed_in_at=resumed.signed_in_at.timestamp())
+    return resumed.user
+
+
+def _start(user: User, *, signed_in_at: float) -> None:
+    st.session_state.user, st.session_state.last_seen = user, time.time()
+    st.session_state.signed_in_at = signed_in_at
+    st.session_state.device_token = st.session_state.get("device_token") or st.query_params.get(DEVICE_PARAM)
+
+
+RENEW_COOKIE_S = 60  # the cookie's inactivity clock runs at most this far behind the session's
+
+
+def keep_session_cookie(user: User) -> None:
+    """The session cookie, renewed as the person works (at most once a minute: each renewal runs a script)."""
+    settings = resources.settings()
+    now = time.time()
+    if now - st.session_state.get("session_cookie_at", 0.0) >= RENEW_COOKIE_S:
+        st.session_state.session_cookie = session_token(
+            user, settings, signed_in_at=_when(st.session_state.get("signed_in_at", now)), now=_when(now)
+        )
+        st.session_state.session_cookie_at = now
+    browser.set_session_cookie(
+        st.sidebar, st.session_state.session_cookie, max_age_s=settings.session_timeout_minutes * 60
+    )
 
 
 def keep_device() -> None:
@@ -101,6 +151,7 @@ def sidebar(user: User) -> None:
     # A name is whatever an admin typed: shown literally, never as markdown (an image would be fetched).
     st.sidebar.markdown(f"Signed in as **{escape_markdown(user.name)}** ({user.role.value})")
     st.sidebar.button("Sign out", key="sign_out", on_click=sign_out)
+    keep_session_cookie(user)
 
 
 def _redeem_unlock_link() -> None:
@@ -121,6 +172,7 @@ def _redeem_unlock_link() -> None:
 
 def login_page() -> None:
     st.title("Assist Console")
+    browser.forget_session()
     _redeem_unlock_link()
     if st.session_state.get("signed_out_message"):
         st.info(st.session_state.pop("signed_out_message"))
@@ -143,9 +195,8 @@ def login_page() -> None:
             except AssistError as e:
                 show_error(e)
             else:
-                st.session_state.user, st.session_state.last_seen = done.user, time.time()
-                st.session_state.signed_in_at = time.time()
                 st.session_state.device_token = done.device_token
+                _start(done.user, signed_in_at=time.time())
                 st.session_state.pop("paused_email", None)
                 keep_device()
                 st.rerun()

@@ -11,12 +11,13 @@ import streamlit as st
 from assist.config import Settings
 from assist.domain import ConfidenceBand, Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
 from assist.drafting import insert_link
-from assist.errors import AssistError
+from assist.errors import AssistError, SessionEndedError
 from assist.history import last_reply
 from assist.macros import use_macro
 from assist.pipeline import Assistant
 from assist.ticket_actions import regenerate, reopen, send_reply
-from ui import resources, state
+from assist.unsent_replies import keep_unsent_reply, unsent_reply
+from ui import browser, resources, state
 from ui.actions import act, editor_key
 from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown
 
@@ -86,9 +87,15 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
             f"{_who_replied_last(ws)} replied last. A new draft appears when the customer writes again; "
             "you can still write here."
         )
-    # What the agent typed survives leaving the ticket and coming back (the widget's own state does not).
-    kept = f"kept_{key}"
-    st.session_state.setdefault(key, st.session_state.get(kept, draft.text if offer and not abstained else ""))
+    # What the agent typed survives leaving the ticket and coming back (the widget's own state does not), and
+    # a reload or another browser too: it is kept on the server until sent or discarded (`_keep`).
+    offered = draft.text if offer and not abstained else ""
+    st.session_state[f"{key}_box"] = (ws.ticket.id, offered)
+    if key not in st.session_state:
+        held = st.session_state.get(f"kept_{key}")
+        if held is None:
+            held = _unsent(ws, assistant)
+        st.session_state[key] = offered if held is None else held
     st.text_area(
         "Reply to the customer",
         key=key,
@@ -98,6 +105,8 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         args=(key,),
         help="Ctrl+Enter (Cmd+Enter on a Mac) sends.",
     )
+    # Streamlit gets the box's text only on blur: keystrokes since are kept in this tab until it does.
+    browser.keep_reply_in_tab(st.container(), user_id=state.current_user().id, ticket_id=ws.ticket.id, editor=key)
     send, resolve, regenerate_column = st.columns([1, 1.4, 1])
     send_now = partial(_send, ws, assistant, settings, seen, key, offer)
     send.button(
@@ -134,8 +143,34 @@ def _send(
         st.session_state.pop(f"kept_{key}", None)
 
 
+def _unsent(ws: OpenTicket, assistant: Assistant) -> str | None:
+    try:
+        return unsent_reply(assistant.engine, ticket_id=ws.ticket.id, actor=state.current_user())
+    except AssistError as e:
+        state.flash_error(e)
+        return None
+
+
 def _keep(key: str) -> None:
-    st.session_state[f"kept_{key}"] = st.session_state.get(key, "")
+    """The box's text, kept for this session and on the server (blank, or the offered draft as it was,
+    discards what was kept)."""
+    text = st.session_state.get(key, "")
+    st.session_state[f"kept_{key}"] = text
+    ticket_id, offered = st.session_state[f"{key}_box"]
+    try:
+        keep_unsent_reply(
+            resources.engine(),
+            ticket_id=ticket_id,
+            text=text,
+            offered=offered,
+            actor=state.current_user(),
+            settings=resources.settings(),
+        )
+    except SessionEndedError:
+        # Nothing is kept; the click this blur came with (Send, say) or the next one signs out with the reason.
+        return
+    except AssistError as e:
+        state.flash_error(e)
 
 
 def _fill(key: str, text: str) -> None:

@@ -35,14 +35,19 @@ def select_ticket(ticket_id: int | None) -> None:
         st.query_params["ticket"] = str(ticket_id)
 
 
-SESSION_KEYS = ("user", "last_seen", "signed_in_at", "ticket_id")
+# The session cookie's token goes too: the next sign-in in this tab gets its own.
+COOKIE_READ = "session_cookie_read"  # this tab has had its one chance to resume from the session cookie
+SESSION_KEYS = ("user", "last_seen", "signed_in_at", "ticket_id", "session_cookie", "session_cookie_at")
 
 
 def end_session(message: str) -> None:
-    """Forget who is signed in; the sign-in page shows `message` (the browser's known-device token stays)."""
+    """Forget who is signed in; the sign-in page shows `message` and clears the session cookie (the browser's
+    known-device token stays)."""
     for key in SESSION_KEYS:
         st.session_state.pop(key, None)
     st.session_state.signed_out_message = message
+    # Streamlit keeps the cookies a tab connected with: the session cookie it had must not sign it back in.
+    st.session_state[COOKIE_READ] = True
 
 
 def restart_if_signed_out() -> None:

@@ -427,6 +427,18 @@ class UnlockTokenRow(Base):
     used_at: Mapped[datetime | None] = mapped_column()
 
 
+class UnsentReplyRow(Base):
+    """What an agent typed in a ticket's reply box and has not sent: kept until sent or discarded, so a
+    reload, a closed tab or another browser finds it again."""
+
+    __tablename__ = "unsent_replies"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TicketTopicRow(Base):
     """The embedding of a ticket's opening (subject + first customer message), computed once, so a
     customer's earlier tickets can be matched by meaning and not only by an exact intent label."""

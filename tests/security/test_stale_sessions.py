@@ -66,6 +66,7 @@ from assist.store.actors import current_actor
 from assist.store.models import Base, EscalationRow, MacroRow, TicketRow, UserRow
 from assist.store.runs import save_run
 from assist.ticket_actions import add_note, escalate, regenerate, reopen, send_reply
+from assist.unsent_replies import keep_unsent_reply, unsent_reply
 from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_active
 from tests.conftest import article
 from tests.factories import make_customer, make_ticket, sentiment
@@ -183,6 +184,11 @@ CALLS: dict[str, Call] = {
         resolve=True,
         settings=SETTINGS,
     ),
+    "assist.unsent_replies.keep_unsent_reply": lambda w, u: keep_unsent_reply(
+        w.engine, ticket_id=w.ticket, text="Half a reply", actor=u, settings=SETTINGS
+    ),
+    # A read, but of text the agent wrote for a customer: a stale tab gets none of it back.
+    "assist.unsent_replies.unsent_reply": lambda w, u: unsent_reply(w.engine, ticket_id=w.ticket, actor=u),
     "assist.ticket_actions.add_note": lambda w, u: add_note(
         w.engine, ticket_id=w.ticket, expected_version=w.version(w.ticket), text="n", actor=u, settings=SETTINGS
     ),

@@ -1,0 +1,99 @@
+"""The little the app needs the browser itself to do: keep the session cookie, and keep what is typed in a
+reply box for this tab until Streamlit has it.
+
+Streamlit 1.67 reads cookies (`st.context.cookies`, as they were when the tab connected) but cannot set
+them, and a text area hands its value to the server only on blur or Ctrl+Enter, so text typed just before
+a reload never reaches it. Both are done by a few lines of script (`st.html(..., unsafe_allow_javascript=
+True)`, which runs in the page itself, not in an iframe). The scripts carry only values the app made
+(a signed token, numbers, widget keys), written as JSON; never anything a customer or a user typed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+SESSION_COOKIE = "assist_session"
+REPLY_STORE = "assist-unsent:"  # sessionStorage keys: assist-unsent:<user id>:<ticket id>
+_HOLDER = "browser_script"  # the containers holding the scripts, hidden (a script shows nothing anyway)
+
+
+def _run(where: DeltaGenerator, name: str, script: str, **values: object) -> None:
+    """Run `script` in the page with `values` bound as JS constants, once each time the values change
+    (Streamlit re-runs an html element's scripts only when its body changes)."""
+    bound = "".join(f"const {k} = {_js(v)};\n" for k, v in values.items())
+    with where.container(key=f"{_HOLDER}_{name}"):
+        st.html(
+            f'<style>[class*="st-key-{_HOLDER}_"] {{display: none}}</style>'
+            f"<script>(() => {{\n{bound}{script}\n}})();</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
+def _js(value: object) -> str:
+    return json.dumps(value).replace("</", "<\\/")  # a JSON string cannot end the script element
+
+
+def set_session_cookie(where: DeltaGenerator, token: str, *, max_age_s: int) -> None:
+    """Keep the session token in a cookie: first-party only (SameSite=Strict), Secure over https, for the
+    whole app (Path=/), gone after `max_age_s` (the inactivity limit; the token itself says so too)."""
+    _run(
+        where,
+        "session",
+        f"""document.cookie = `{SESSION_COOKIE}=${{token}}; Path=/; Max-Age=${{age}}; SameSite=Strict`
+            + (location.protocol === "https:" ? "; Secure" : "");""",
+        token=token,
+        age=max_age_s,
+    )
+
+
+def forget_session() -> None:
+    """Signed out: the session cookie goes, and so does every reply this tab kept (the server still keeps what
+    reached it, for the person who typed it)."""
+    _run(
+        st,
+        "signed_out",
+        f"""document.cookie = "{SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict"
+            + (location.protocol === "https:" ? "; Secure" : "");
+        Object.keys(sessionStorage)
+            .filter(k => k.startsWith("{REPLY_STORE}"))
+            .forEach(k => sessionStorage.removeItem(k));""",
+    )
+
+
+def keep_reply_in_tab(where: DeltaGenerator, *, user_id: int, ticket_id: int, editor: str) -> None:
+    """Every keystroke in the reply box `editor` is kept in this tab's sessionStorage (it survives a reload,
+    and goes with the tab). After a reload, text the server never got is put back in the box and handed to
+    Streamlit (a blur), so the server keeps it too. A backup from another editor of the ticket (the reply was
+    sent, or the ticket moved on and the agent took the text over) is dropped, never restored."""
+    _run(
+        where,
+        f"reply_{ticket_id}",
+        """
+        const find = () => document.querySelector(`.st-key-${editor} textarea`);
+        let tries = 0;
+        const wire = () => {
+            const box = find();
+            if (!box) { if (tries++ < 100) setTimeout(wire, 100); return; }
+            if (box.dataset.keptIn === store) return;
+            box.dataset.keptIn = store;
+            let saved = null;
+            try { saved = JSON.parse(sessionStorage.getItem(store) || "null"); } catch (e) { saved = null; }
+            if (saved && saved.editor === editor && typeof saved.text === "string" && saved.text !== box.value) {
+                const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
+                setValue.call(box, saved.text);
+                box.dispatchEvent(new Event("input", { bubbles: true }));
+                box.focus();
+                box.blur();  // Streamlit takes a text area's value when it loses focus
+            } else if (saved && saved.editor !== editor) {
+                sessionStorage.removeItem(store);
+            }
+            box.addEventListener("input", () =>
+                sessionStorage.setItem(store, JSON.stringify({ editor: editor, text: box.value })));
+        };
+        wire();""",
+        store=f"{REPLY_STORE}{user_id}:{ticket_id}",
+        editor=editor,
+    )
