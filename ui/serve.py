@@ -31,6 +31,9 @@ def server_options(settings: Settings, *, port: int, address: str | None) -> dic
         "server_runOnSave": False,
         "runner_postScriptGC": False,  # a full collection after every rerun cost each click 300 ms
         "browser_gatherUsageStats": False,
+        # We print our own "ready at" line once the models are loaded. Streamlit's welcome would look up the
+        # machine's external address on the internet, and offline print "Did not auto detect external IP".
+        "logger_hideWelcomeMessage": True,
     }
 
 
