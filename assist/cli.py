@@ -565,21 +565,26 @@ def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet:
     from sqlalchemy import select
 
     from assist.domain import OPEN_STATUSES, Assistance
-    from assist.factories import build_assistant
+    from assist.factories import build_assistant, build_engine
     from assist.pipeline import latest, precompute_many
     from assist.store.db import session_scope
     from assist.store.models import TicketRow
 
-    click.echo("Loading the models…", err=True)
-    assistant = build_assistant(get_settings())
+    settings = get_settings()
+    engine = build_engine(settings)
     ids = list(ticket_ids)
     if open_only or every:
-        with session_scope(assistant.engine) as session:
+        with session_scope(engine) as session:
             stmt = select(TicketRow.id).order_by(TicketRow.created_at.desc())
             if not every:
                 stmt = stmt.where(TicketRow.status.in_([s.value for s in OPEN_STATUSES]))
             ids = list(session.scalars(stmt))
-        ids = [i for i in ids if latest(assistant.engine, ticket_id=i) is None]  # precomputed ones are current
+        ids = [i for i in ids if latest(engine, ticket_id=i) is None]  # precomputed ones are current
+        if not ids:  # a restart with nothing new: no reason to load the models (`make run` calls this each time)
+            click.echo("Every ticket's assistance is current; nothing to prepare.", err=True)
+            return
+    click.echo("Loading the models…", err=True)
+    assistant = build_assistant(settings, engine=engine)
     bar = _ProgressBar(unit="ticket", desc="Preparing assistance")
     try:
         results = precompute_many(assistant, ticket_ids=ids, progress=bar)

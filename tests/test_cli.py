@@ -82,3 +82,23 @@ def test_long_steps_say_what_they_do_and_count_in_their_own_unit(db_url: str, tm
     assert result.exit_code == 0, result.output
     assert result.output.index("Loading the models") < result.output.index("Preparing assistance")
     assert "2/2" in result.output and " ticket" in result.output and "passage" not in result.output
+
+
+def test_a_restart_with_nothing_to_prepare_does_not_load_the_models(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect (issue 34): a no-op `make run` loaded the models in `precompute` only to find nothing to do."""
+    from assist import factories
+    from assist.config import get_settings
+
+    get_settings.cache_clear()
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+
+    def loading(*_: object, **__: object) -> None:
+        raise AssertionError("the models were loaded")
+
+    monkeypatch.setattr(factories, "build_assistant", loading)
+    result = CliRunner().invoke(main, ["precompute", "--all", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "nothing to prepare" in result.output and "Loading the models" not in result.output
+    get_settings.cache_clear()
