@@ -525,6 +525,9 @@ class SentReply(_Model):
     survey_url: str | None = None  # set when the reply resolved the ticket
 
 
+AGENT_NOTE = "Agent's note"  # an escalation reason "Agent's note: <what the agent wrote>"
+
+
 class EscalationItem(_Model):
     """One entry of the lead queue."""
 
@@ -546,6 +549,12 @@ class EscalationItem(_Model):
     waiting_hours: float
     package: HandoffPackage | None
     package_error: str | None = None  # why a stored package could not be read
+
+    @property
+    def reason_summary(self) -> str:
+        """The reasons on one line: each rule's name, and an agent's note by name only (its text is in the
+        handoff package, where there is room for it)."""
+        return " · ".join(AGENT_NOTE if r.startswith(AGENT_NOTE) else r for r in self.reasons)
 
 
 class Delivery(_Model):

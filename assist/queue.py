@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, joinedload
 
-from assist.domain import AuthorRole, EscalationItem, EscalationPriority, Queue, Role, TicketStatus, User
+from assist.domain import AGENT_NOTE, AuthorRole, EscalationItem, EscalationPriority, Queue, Role, TicketStatus, User
 from assist.errors import NotFoundError, ValidationError
 from assist.escalation import PRIORITY_ORDER
 from assist.lifecycle import transition
@@ -77,7 +77,7 @@ def list_escalations(
 def reasons_in_queue(engine: Engine) -> list[str]:
     with session_scope(engine) as session:
         rows = session.scalars(select(EscalationRow.reasons).where(EscalationRow.state.in_(ACTIVE))).all()
-    return sorted({r for reasons in rows for r in reasons if not r.startswith("Agent's note")})
+    return sorted({r for reasons in rows for r in reasons if not r.startswith(AGENT_NOTE)})
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from assist.config import Settings
 from assist.csat import survey_token, survey_url, with_survey_link
 from assist.delivery import channel, new_message_id
 from assist.domain import (
+    AGENT_NOTE,
     Assistance,
     AuthorRole,
     Delivery,
@@ -378,7 +379,7 @@ def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> Handoff
             suggested_action="Read the agent's note and take over.",
         )
     if not is_blank(note):
-        escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"Agent's note: {note.strip()}")})
+        escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"{AGENT_NOTE}: {note.strip()}")})
     return build_handoff(
         ticket=ticket,
         sentiment_trend=assistance.sentiment_trend,

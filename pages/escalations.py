@@ -22,7 +22,7 @@ with guarded("the escalation queue"):
         "Queue",
         [None, Queue.TIER1, Queue.TIER2, Queue.MANAGER],
         key="esc_queue",
-        format_func=lambda q: "All queues" if q is None else q.value,
+        format_func=lambda q: "All queues" if q is None else q.label.capitalize(),
     )
     reason = right.selectbox(
         "Reason",

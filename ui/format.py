@@ -76,6 +76,19 @@ def ago(when: datetime, *, now: datetime | None = None) -> str:
     return f"{seconds // 86_400} d ago"
 
 
+TABLE_ROW_PX = 35  # a row of Streamlit's tables, and its header row
+
+
+def table_height(rows: int) -> int:
+    """The height of a table that shows `rows` rows and its header without an inner scroll (+ the borders)."""
+    return (rows + 1) * TABLE_ROW_PX + 3
+
+
+def vip_name(name: str, vip: bool) -> str:
+    """A customer's name for a table cell, starred when a VIP (a column of its own did not fit at 1280 px)."""
+    return display_text(name) + (" ★" if vip else "")
+
+
 def money(cents: int, currency: str) -> str:
     return f"{cents / 100:,.2f} {currency}"
 

@@ -24,7 +24,18 @@ from assist.domain import (
 )
 from assist.inbox import SEARCH_COUNT_LIMIT, still_preparing
 from ui import resources, state
-from ui.format import STATUS_LABELS, ago, blank, display_text, escape_markdown, money, plural, priority_label
+from ui.format import (
+    STATUS_LABELS,
+    ago,
+    blank,
+    display_text,
+    escape_markdown,
+    money,
+    plural,
+    priority_label,
+    table_height,
+    vip_name,
+)
 
 SORT_LABELS = {
     TicketSort.PRIORITY: "Priority, then oldest",
@@ -40,6 +51,19 @@ VIEW_LABELS = {
     InboxView.ALL: "All tickets",
 }
 ANYONE, UNASSIGNED = -1, 0
+# Set widths that add up to the table's box beside the sidebar at 1280 px (about 780 px after the row
+# markers): left to size themselves, Category, Assignee, Updated and Assist were off the right edge.
+LIST_COLUMNS: Final = {
+    "#": st.column_config.NumberColumn("#", width=50),
+    "Priority": st.column_config.TextColumn("Priority", width=80),
+    "Subject": st.column_config.TextColumn("Subject", width=125),
+    "Customer": st.column_config.TextColumn("Customer", width=105, help="★ a VIP customer"),
+    "Status": st.column_config.TextColumn("Status", width=110),
+    "Category": st.column_config.TextColumn("Category", width=75),
+    "Assignee": st.column_config.TextColumn("Assignee", width=90),
+    "Updated": st.column_config.TextColumn("Updated", width=75),
+    "Assist": st.column_config.TextColumn("Assist", width=70),
+}
 # The list's widgets are not drawn while a ticket is open in its place, and Streamlit forgets an undrawn
 # widget's value: kept for the session, the view, filters, sort, search and page are as the agent left them
 # when they come back (L, the List button, or another page), and J / K walk that same list.
@@ -171,8 +195,7 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
             "#": [r.id for r in page.rows],
             "Priority": [priority_label(r.priority) for r in page.rows],
             "Subject": [display_text(r.subject) for r in page.rows],
-            "Customer": [display_text(r.customer_name) for r in page.rows],
-            "VIP": [r.customer_vip for r in page.rows],
+            "Customer": [vip_name(r.customer_name, r.customer_vip) for r in page.rows],
             "Status": [STATUS_LABELS[r.status] for r in page.rows],
             "Category": [r.category.label if r.category else "–" for r in page.rows],
             "Assignee": [display_text(r.assignee_name or "–") for r in page.rows],
@@ -187,9 +210,10 @@ def ticket_list(page: TicketPage, query: TicketQuery) -> None:
         selection_mode=["single-row", "single-cell"],
         key=key,
         width="stretch",
-        column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
+        height=table_height(len(page.rows)),  # the whole page of rows, no scroll box inside the page
+        column_config=LIST_COLUMNS,
     )
-    st.caption("Click a row to open the ticket.")
+    st.caption("Click a row to open the ticket. ★ a VIP customer.")
     if page.preparing:
         _refresh_when_prepared(page.preparing)
     if st.session_state.get("inbox_page", 1) != page.page:

@@ -119,6 +119,17 @@ LABELS = {
 CATEGORIES = {c.value for c in Category}
 
 
+# Sentiment by name, for every chart that colours by it: left to plotly (Streamlit's theme), the colours follow
+# the order the levels come in the data, and positive came out red and angry teal.
+SENTIMENT_COLOURS = {
+    "positive": "#2e9e5b",  # green
+    "neutral": "#9aa0a6",  # grey
+    "frustrated": "#f28c28",  # orange
+    "angry": "#d62728",  # red
+    "urgent": "#a50f15",  # dark red
+}
+
+
 def _days(fig: Any) -> Any:
     # Days as categories: on a time axis a single day is a bar one nanosecond wide.
     fig.update_xaxes(type="category", categoryorder="category ascending")
@@ -145,7 +156,17 @@ def reasons(frame: pd.DataFrame) -> object:
 
 
 def sentiment(frame: pd.DataFrame) -> object:
-    return _days(px.bar(frame, x="day", y="tickets", color="level", labels=LABELS))
+    return _days(
+        px.bar(
+            frame,
+            x="day",
+            y="tickets",
+            color="level",
+            color_discrete_map=SENTIMENT_COLOURS,
+            category_orders={"level": list(SENTIMENT_COLOURS)},
+            labels=LABELS,
+        )
+    )
 
 
 def reliability(frame: pd.DataFrame) -> object:

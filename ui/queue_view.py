@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from assist.domain import EscalationItem, HandoffPackage, User
-from ui.format import display_text, escape_markdown, plural, trend_text
+from ui.format import display_text, escape_markdown, plural, table_height, trend_text, vip_name
 from ui.inbox_view import clicked_row
 
 PRIORITY_BADGES = {
@@ -15,23 +15,26 @@ PRIORITY_BADGES = {
     "medium": ":blue-badge[medium]",
     "low": ":gray-badge[low]",
 }
+QUEUE_ROWS = 15  # shown at once; a longer queue scrolls inside the table, so the package stays near
 
 
 def queue_table(items: list[EscalationItem]) -> int | None:
-    """The queue, most urgent first; returns the clicked row (None until one is clicked)."""
+    """The queue, most urgent first; returns the clicked row (None until one is clicked).
+
+    Columns in the order a lead reads them, each of a set width: together they fit the table's box at 1280 px
+    (about 820 px beside the sidebar), so Waiting and Owner are never off the right edge. Reasons is one line
+    of short reasons; the agent's note itself is in the handoff package below."""
     event = st.dataframe(
         pd.DataFrame(
             {
-                "#": [i.id for i in items],
                 "Ticket": [i.ticket_id for i in items],
                 "Priority": [i.priority.value for i in items],
-                "Queue": [i.queue.value for i in items],
-                "Subject": [display_text(i.subject) for i in items],
-                "Customer": [display_text(i.customer_name) for i in items],
-                "VIP": [i.customer_vip for i in items],
-                "Reasons": [display_text("; ".join(i.reasons)) for i in items],
                 "Waiting": [f"{i.waiting_hours:.0f} h" for i in items],
                 "Owner": [display_text(i.owner_name or "unassigned") for i in items],
+                "Customer": [vip_name(i.customer_name, i.customer_vip) for i in items],
+                "Subject": [display_text(i.subject) for i in items],
+                "Reasons": [display_text(i.reason_summary) for i in items],
+                "Queue": [i.queue.label for i in items],
             }
         ),
         hide_index=True,
@@ -39,9 +42,19 @@ def queue_table(items: list[EscalationItem]) -> int | None:
         on_select="rerun",
         selection_mode=["single-row", "single-cell"],
         key="esc_table",
-        column_config={"VIP": st.column_config.CheckboxColumn("VIP", width="small")},
+        height=table_height(min(len(items), QUEUE_ROWS)),
+        column_config={
+            "Ticket": st.column_config.NumberColumn("Ticket", width=60, format="#%d"),
+            "Priority": st.column_config.TextColumn("Priority", width=70),
+            "Waiting": st.column_config.TextColumn("Waiting", width=65),
+            "Owner": st.column_config.TextColumn("Owner", width=105),
+            "Customer": st.column_config.TextColumn("Customer", width=115, help="★ a VIP customer"),
+            "Subject": st.column_config.TextColumn("Subject", width=150),
+            "Reasons": st.column_config.TextColumn("Reasons", width=150, help="The full reasons are in the package"),
+            "Queue": st.column_config.TextColumn("Queue", width=60),
+        },
     )
-    st.caption("Click a row to open its handoff package.")
+    st.caption("Click a row to open its handoff package. ★ a VIP customer.")
     return clicked_row(event.selection)
 
 
@@ -49,7 +62,7 @@ def package_view(item: EscalationItem) -> None:
     package: HandoffPackage | None = item.package
     st.markdown(f"### #{item.ticket_id} · {escape_markdown(item.subject)}")
     st.markdown(
-        f"{PRIORITY_BADGES[item.priority.value]} · queue **{item.queue.value}** · "
+        f"{PRIORITY_BADGES[item.priority.value]} · to **{item.queue.label}** · "
         f"state {item.state} · waiting {item.waiting_hours:.0f} h"
     )
     st.warning(

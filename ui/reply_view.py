@@ -107,16 +107,18 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
     )
     # Streamlit gets the box's text only on blur: keystrokes since are kept in this tab until it does.
     browser.keep_reply_in_tab(st.container(), user_id=state.current_user().id, ticket_id=ws.ticket.id, editor=key)
-    send, resolve, regenerate_column = st.columns([1, 1.4, 1])
+    # A row that gives each button the width of its label and wraps when the box is narrow: in fixed columns
+    # the labels were cut at 1440 px ("Send & reso…").
+    buttons = st.container(horizontal=True, gap="small", key=f"{key}_buttons")
     send_now = partial(_send, ws, assistant, settings, seen, key, offer)
-    send.button(
+    buttons.button(
         "Send", key=f"{key}_Send", type="primary", shortcut="Ctrl+Enter", icon=":material/send:", on_click=send_now
     )
-    resolve.button(
+    buttons.button(
         "Send & resolve", key=f"{key}_Send & resolve", shortcut="Ctrl+Shift+Enter", on_click=send_now, args=(True,)
     )
     if offer:
-        _regenerate_button(ws, assistant, key, regenerate_column)
+        _regenerate_button(ws, assistant, key, buttons)
     _inserts(ws, assistant, key, macros)
 
 
@@ -183,13 +185,13 @@ def _inserts(ws: OpenTicket, assistant: Assistant, key: str, macros: list[Macro]
     hits = ws.assistance.hits
     if not macros and not hits:
         return
-    macro_choice, macro_button, article_choice, article_button = st.columns(
-        [3, 1.3, 3, 1.3], vertical_alignment="bottom"
-    )
+    # One row each, the choice as wide as the row allows and the button as wide as its label: four columns
+    # cut the buttons to "I…" and "Li…".
     if macros:
         by_id = {m.id: m for m in macros}
-        macro_choice.selectbox("Macro", list(by_id), key=f"{key}_macro", format_func=lambda i: by_id[i].title)
-        macro_button.button(
+        row = st.container(horizontal=True, vertical_alignment="bottom", key=f"{key}_macro_row")
+        row.selectbox("Macro", list(by_id), key=f"{key}_macro", format_func=lambda i: by_id[i].title)
+        row.button(
             "Insert",
             key=f"{key}_insert_macro",
             icon=":material/bolt:",
@@ -197,15 +199,14 @@ def _inserts(ws: OpenTicket, assistant: Assistant, key: str, macros: list[Macro]
             args=(ws, assistant, key),
         )
     if hits:
-        article_choice.selectbox(
+        row = st.container(horizontal=True, vertical_alignment="bottom", key=f"{key}_article_row")
+        row.selectbox(
             "Article to link",
             [h.article_id for h in hits],
             key=f"{key}_article",
             format_func=lambda a: next(h.title for h in hits if h.article_id == a),
         )
-        article_button.button(
-            "Link", key=f"{key}_insert", icon=":material/link:", on_click=_insert_article, args=(key, hits)
-        )
+        row.button("Link", key=f"{key}_insert", icon=":material/link:", on_click=_insert_article, args=(key, hits))
 
 
 def _insert_macro(ws: OpenTicket, assistant: Assistant, key: str) -> None:
@@ -240,25 +241,25 @@ def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
         state.flash(f'The link to "{hit.title}" is already in the reply.', kind="info")
 
 
-def _regenerate_button(
-    ws: OpenTicket, assistant: Assistant, key: str, column: st.delta_generator.DeltaGenerator
-) -> None:
+def _regenerate_button(ws: OpenTicket, assistant: Assistant, key: str, row: st.delta_generator.DeltaGenerator) -> None:
     if st.session_state.get(f"{key}_confirm_regenerate"):
-        column.warning("Regenerating replaces your edits.", icon=":material/warning:")
-        column.button(
+        # Below the row of buttons, where the warning has the reply box's width.
+        st.warning("Regenerating replaces your edits.", icon=":material/warning:")
+        choices = st.container(horizontal=True, gap="small", key=f"{key}_regenerate_choices")
+        choices.button(
             "Discard my edits and regenerate",
             key=f"{key}_regenerate_confirmed",
             on_click=_regenerate,
             args=(ws, assistant, key),
         )
-        column.button(
+        choices.button(
             "Keep editing",
             key=f"{key}_regenerate_cancel",
             on_click=st.session_state.pop,
             args=(f"{key}_confirm_regenerate", None),
         )
     else:
-        column.button(
+        row.button(
             "Regenerate",
             key=f"{key}_regenerate",
             icon=":material/refresh:",

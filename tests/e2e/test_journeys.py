@@ -117,7 +117,7 @@ def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> No
     shot(page, "lead-3-metrics")
     # Defect: every value of the escalation-queue filter crashed with a traceback.
     page.get_by_role("combobox", name="Escalation queue").click()
-    page.get_by_role("option", name="tier2").click()
+    page.get_by_role("option", name="Tier 2").click()
     settle(page)
     page.locator("[data-testid=stMetric]", has_text="Tickets").first.wait_for()
     assert page.get_by_text("Traceback").count() == 0 and page.get_by_text("InvalidRequestError").count() == 0

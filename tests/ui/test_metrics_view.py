@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import colorsys
+
 import pandas as pd
 
 from ui import metrics_view as view
@@ -57,3 +59,27 @@ def test_categories_are_spelled_as_in_the_inbox() -> None:
     frame = pd.DataFrame({"day": ["2026-11-23", "2026-11-23"], "category": ["billing", "technical"], "tickets": [3, 1]})
     fig = view.volume(frame)
     assert sorted(trace.name for trace in fig.data) == ["Billing", "Technical"]  # type: ignore[attr-defined]
+
+
+def _hue(colour: str) -> float:
+    """The hue in degrees of a "#rrggbb" colour."""
+    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return colorsys.rgb_to_hls(red, green, blue)[0] * 360
+
+
+def test_the_sentiment_mix_shows_positive_green_and_angry_red_on_every_day() -> None:
+    """Defect (issue 34): positive was red and angry teal (plotly's default colours, in the order levels came)."""
+    frame = pd.DataFrame(
+        {
+            "day": ["2026-11-23"] * 5,
+            "level": ["angry", "urgent", "positive", "frustrated", "neutral"],
+            "tickets": [3, 1, 5, 2, 8],
+        }
+    )
+    colours = {trace.name: trace.marker.color for trace in view.sentiment(frame).data}  # type: ignore[attr-defined]
+    assert 90 <= _hue(colours["positive"]) <= 160  # green
+    for level in ("angry", "urgent"):
+        assert _hue(colours[level]) <= 15 or _hue(colours[level]) >= 340, level  # red
+    assert 15 <= _hue(colours["frustrated"]) <= 45  # orange
+    red, green, blue = (int(colours["neutral"].lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    assert max(red, green, blue) - min(red, green, blue) < 30  # grey
