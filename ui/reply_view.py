@@ -280,12 +280,16 @@ def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
         state.flash_error(e, kind="info")
         return
     st.session_state[counter] = alternative
+    st.session_state[f"{key}_regenerated"] = fresh.draft.text
     _fill(key, fresh.draft.text)
 
 
 def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
-    """Decided when clicked (the text may have changed in the same interaction): edits need a confirmation."""
-    if st.session_state.get(key, "") != ws.assistance.draft.text:
+    """Decided when clicked (the text may have changed in the same interaction): edits need a confirmation.
+    Edits are changes to what the app last put in the box (the draft, or the last regenerated one)."""
+    typed = st.session_state.get(key, "")
+    offered = st.session_state.get(f"{key}_regenerated", ws.assistance.draft.text)
+    if typed.strip() and typed != offered:
         st.session_state[f"{key}_confirm_regenerate"] = True
     else:
         _regenerate(ws, assistant, key)

@@ -57,7 +57,7 @@ def test_open_edit_send_changes_status_and_stores_the_edit_distance(admin: User,
     assert any("badge[" in h and ("sent as is" in h or "Check before sending" in h) for h in headers)
     # The triage's category (whichever the model picks for this wording) and the sentiment, side by side.
     assert any(
-        m.value.startswith(tuple(f"**Category** {c.value} (" for c in Category)) and "**Sentiment**" in m.value
+        m.value.startswith(tuple(f"**Category** {c.label} (" for c in Category)) and "**Sentiment**" in m.value
         for m in at.markdown
     )
     box = _draft_box(at)
@@ -187,6 +187,9 @@ def test_regenerate_asks_before_discarding_edits_then_offers_another_candidate(a
     next(b for b in at.button if b.key and b.key.endswith("_regenerate_confirmed")).click().run()
     fresh = _draft_box(at).value  # type: ignore[attr-defined]
     assert fresh and fresh != original and "My own words." not in fresh
+    # Defect (issue 34): a second Regenerate, nothing typed since, warned "Regenerating replaces your edits".
+    next(b for b in at.button if b.key and b.key.endswith("_regenerate")).click().run()
+    assert not any("replaces your edits" in w.value for w in at.warning)
 
 
 def test_a_resolved_ticket_is_read_only_until_reopened(admin: User, demo: Engine) -> None:
