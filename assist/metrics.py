@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Engine, and_, func, select
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.facts import rollup_query
-from assist.store.models import EscalationRow, FactRollupRow, TicketFactRow, TicketRow, UserRow
+from assist.store.models import EscalationRow, FactRollupRow, TicketFactRow, TicketRow, TicketTopicRow, UserRow
 
 _DAILY = ("tickets", "csat", "sentiment", "runs", "llm_runs")
 _OWNED = ("tickets", "resolved", "csat")
@@ -346,18 +346,20 @@ def agents(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 
 
 def gap_candidates(engine: Engine, f: MetricsFilter, *, max_score: float, limit: int = 300) -> pd.DataFrame:
-    """Recent tickets whose best article scored below `max_score` (the knowledge base had no good answer)."""
+    """Recent tickets whose best article scored below `max_score` (the knowledge base had no good answer), with
+    the embedding of each ticket's opening where preparing it stored one."""
     facts = TicketFactRow
     stmt = (
-        select(TicketRow.id, TicketRow.subject, TicketRow.preview, facts.top_score)
+        select(TicketRow.id, TicketRow.subject, TicketRow.preview, facts.top_score, TicketTopicRow.vector)
         .join(TicketRow, TicketRow.id == facts.ticket_id)
+        .outerjoin(TicketTopicRow, TicketTopicRow.ticket_id == TicketRow.id)
         .where(_created_in(f), _facts_where(f), facts.top_score < max_score)
         .order_by(facts.created_at.desc())
         .limit(limit)
     )
     with session_scope(engine) as session:
         rows = [tuple(r) for r in session.execute(stmt)]
-    return pd.DataFrame(rows, columns=["ticket_id", "subject", "preview", "top_score"])
+    return pd.DataFrame(rows, columns=["ticket_id", "subject", "preview", "top_score", "vector"])
 
 
 @dataclass(frozen=True)

@@ -28,3 +28,26 @@ def test_two_obvious_topics_are_found_largest_first(embedder: Embedder) -> None:
 
 def test_no_candidates_no_topics(embedder: Embedder) -> None:
     assert topics(pd.DataFrame(columns=["ticket_id", "subject", "preview"]), embedder=embedder) == []
+
+
+class _Counting:
+    """Stands in for the encoder to count what is embedded (the real one is used above)."""
+
+    def __init__(self, real: Embedder) -> None:
+        self.real, self.texts = real, []  # type: list[str]
+
+    def encode(self, texts: list[str]) -> object:
+        self.texts.extend(texts)
+        return self.real.encode(texts)
+
+
+def test_stored_ticket_vectors_are_used_and_only_the_rest_embedded(embedder: Embedder) -> None:
+    """Defect (issue 34): each date change on Metrics embedded up to 300 tickets again (3-11 s)."""
+    frame = pd.DataFrame(ROWS, columns=["ticket_id", "subject", "preview"])
+    stored = embedder.encode([f"{s}\n{p}" for _, s, p in ROWS])
+    frame["vector"] = [v.tobytes() for v in stored]
+    frame.loc[0, "vector"] = None  # one ticket not prepared yet
+    counting = _Counting(embedder)
+    found = topics(frame, embedder=counting)  # type: ignore[arg-type]
+    assert counting.texts == ["Dark mode\nDo you have a dark mode for the web app?"]
+    assert [sorted(t.ticket_ids) for t in found] == [[4, 5, 6, 7], [1, 2, 3]]
