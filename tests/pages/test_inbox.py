@@ -147,3 +147,27 @@ def test_a_kept_page_past_the_end_of_a_shrunken_list_shows_the_last_page_and_say
     assert not at.exception
     assert at.number_input(key="inbox_page").value == last - 1 == _page_count(at)
     assert not set(at.dataframe[0].value["#"]) & set(last_page)
+
+
+def test_the_ticket_screen_shows_a_card_number_only_by_its_last_four_digits(admin: User, sqlite_engine: Engine) -> None:
+    from assist.domain import ImportField
+    from assist.intake import take_in
+
+    ticket_id, _ = take_in(
+        sqlite_engine,
+        {
+            ImportField.CUSTOMER_EMAIL: "pat@example.com",
+            ImportField.SUBJECT: "Refund to card 4242 4242 4242 4242",
+            ImportField.BODY: "card 4242-4242-4242-4242, call me at +1 415 555 0100",
+        },
+        actor="intake:test",
+        max_chars=5000,
+    )
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), admin)
+    at.query_params["ticket"] = str(ticket_id)
+    at.run()
+    assert not at.exception
+    shown = [plain(e.value) for kind in ("markdown", "caption", "text", "info") for e in getattr(at, kind)]
+    shown += [plain(str(t.value)) for t in at.text_area] + [plain(t.label) for t in at.text_area]
+    assert any("[card ending 4242]" in text for text in shown)
+    assert not any("42424242" in re.sub(r"\D", "", text) for text in shown)
