@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
+from assist.arrival import _content_key
 from assist.config import Settings
 from assist.intake import guess_mapping, import_rows, read_rows
 from assist.intake_api import create_app
@@ -63,6 +64,10 @@ def test_an_imported_row_and_its_follow_up_are_stored_masked(engine: Engine) -> 
     _assert_masked(engine, report.created[0], counts=("s", ""))  # the first in its subject and its body
     subject, *_ = _stored(engine, report.created[0])
     assert subject == "Charged twice on [card ending 4242]"
+    with session_scope(engine) as session:  # the message's key digests the masked body, never the number
+        first = session.scalars(select(MessageRow).order_by(MessageRow.id)).first()
+        assert first is not None
+        assert first.external_id == _content_key("Z-1", first.created_at, TYPED.replace(CARD, "[card ending 4242]"))
     again = import_rows(engine, rows, mapping=guess_mapping(list(rows[0])), actor=OPERATOR, max_chars=5000)
     assert len(again.unchanged) == 2  # the masked message is still "the same message" on a re-import
 

@@ -69,3 +69,31 @@ def test_the_migrations_frozen_rule_masks_plain_spellings() -> None:
         "[card ending 4242] / [card ending 0005] / [card ending 4444]",
         3,
     )
+
+
+def test_a_message_keyed_by_a_digest_of_its_body_is_rekeyed_and_a_reimport_still_finds_it(engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from assist.arrival import _content_key
+    from assist.intake import guess_mapping, import_rows, read_rows
+    from assist.users import OPERATOR
+
+    body, created = "Refund to card 4242 4242 4242 4242 please", datetime(2026, 10, 1, 9, tzinfo=UTC)
+    old_key = _content_key("Z-1", created, body)  # what an import before masking stored
+    downgrade(engine, "0014")
+    with session_scope(engine) as session:
+        ticket = make_ticket(
+            session, customer=make_customer(session, email="dana@acme.example"), body=body, created_at=created
+        )
+        ticket.external_id, ticket.messages[0].external_id = "Z-1", old_key
+    upgrade(engine)
+    with session_scope(engine) as session:
+        key = session.scalars(select(MessageRow.external_id)).one()
+    assert key != old_key and key.startswith("sha256:")  # no digest of the number is left to try candidates on
+    rows = read_rows(
+        "export.csv",
+        f"ID,Body,Email,Created\nZ-1,{body},dana@acme.example,2026-10-01 09:00\n".encode(),
+        max_bytes=10_000,
+    )
+    report = import_rows(engine, rows, mapping=guess_mapping(list(rows[0])), actor=OPERATOR, max_chars=5000)
+    assert report.unchanged and not report.appended and not report.created

@@ -13,6 +13,7 @@ Create Date: 2026-12-05 09:00:00
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -110,6 +111,8 @@ def upgrade() -> None:
 
     for name, columns, ticket_column, what in _TEXTS:
         table = sa.table(name, sa.column("id", sa.Integer), *(sa.column(c, sa.Text) for c in columns))
+        if name == "messages":
+            table.append_column(sa.column("external_id", sa.String))
         if ticket_column not in (None, "id"):
             table.append_column(sa.column(ticket_column, sa.Integer))
         for row in _rows(bind, table):
@@ -122,6 +125,8 @@ def upgrade() -> None:
                     if n:
                         changed[column], count = masked, count + n
             if changed:
+                if name == "messages":
+                    changed |= _new_key(bind, row.id, old=row.body, new=changed["body"])
                 bind.execute(sa.update(table).where(table.c.id == row.id).values(**changed))
                 if ticket_column is None:
                     note(name, row.id, count, f"{what} (#{row.id})")
@@ -136,6 +141,41 @@ def upgrade() -> None:
             bind.execute(sa.update(audit).where(audit.c.id == row.id).values(detail=detail))
     if events:
         bind.execute(sa.insert(audit), events)
+
+
+def _content_key(external_id: str | None, moment: str, body: str) -> str:
+    # A copy of `arrival._content_key` as of this revision: an arrival without a message id is keyed by this digest.
+    raw = "\x1f".join((external_id or "", moment, body))
+    return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _new_key(bind: Any, message_id: int, *, old: str, new: str) -> dict[str, str]:
+    """A message keyed by a digest of its body (an import without message ids) is keyed by its masked body: a
+    digest of the number next to its last four digits would let anyone recover it by trying the few candidates.
+    The same file imported again still finds it (imports now key the masked body the same way)."""
+    row = bind.execute(
+        sa.text(
+            "SELECT m.external_id, m.created_at, m.ticket_id, t.external_id AS ticket_external_id "
+            "FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.id = :id"
+        ),
+        {"id": message_id},
+    ).one()
+    if not (row.external_id or "").startswith("sha256:"):
+        return {}
+    created = row.created_at if isinstance(row.created_at, datetime) else datetime.fromisoformat(str(row.created_at))
+    created = created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
+    moment = created.isoformat()
+    if row.external_id == _content_key(row.ticket_external_id, "", old):  # imported without a time
+        moment = ""
+    key = _content_key(row.ticket_external_id, moment, new)
+    taken = bind.execute(
+        sa.text("SELECT 1 FROM messages WHERE ticket_id = :t AND external_id = :k"), {"t": row.ticket_id, "k": key}
+    ).first()
+    if taken:  # the same masked words at the same moment on this ticket: still one key per message
+        key = _content_key(str(message_id), moment, key)
+    # Any other digest (of a broken Message-ID, or of a raw date text in versions before 2026-12) is replaced too:
+    # which one it is cannot be told, and the number must not survive in it.
+    return {"external_id": key}
 
 
 def _rows(bind: Any, table: Any) -> Any:
