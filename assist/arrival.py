@@ -3,13 +3,15 @@ an HTTP request, a mail) into one typed `Arrival`, or refuses them with what to 
 
 Free text is made storable (`text.clean`: lone surrogates, NUL and controls replaced, and counted), the
 address and the ticket id follow their one rule (`identifiers`), the time is parsed and kept in its
-window (`times`). A message's identity (`Arrival.key`) is the sender's message id, else a digest of
-parsed values (the moment, not how a file wrote it), so a file re-exported with other date spellings
-adds nothing. `intake.take_in` stores what `admit` returns, exactly once.
+window (`times`), and card numbers are masked (`masking`: never stored as typed). A message's identity
+(`Arrival.key`) is the sender's message id, else a digest of parsed values (the moment, not how a file
+wrote it; the body as masked), so a file re-exported with other date spellings adds nothing.
+`intake.take_in` stores what `admit` returns, exactly once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -19,6 +21,8 @@ from datetime import datetime
 from assist.domain import ImportField, TicketStatus
 from assist.errors import ValidationError
 from assist.identifiers import check_external_id, normalise_email
+from assist.masking import CARDS_ONLY, MaskRules, add_counts, mask
+from assist.sensitive_numbers import NumberKind
 from assist.store.models import utcnow
 from assist.text import clean, is_blank
 from assist.times import arrival_time, parse_time
@@ -63,12 +67,21 @@ class Arrival:
     status: TicketStatus = TicketStatus.NEW
     earlier_keys: tuple[str, ...] = ()  # the key an earlier version stored for the same message
     replaced: int = 0  # characters replaced by `clean` in the free text
+    # How many numbers of each kind were masked in the body and the subject (the audit log says so).
+    masked: Mapping[NumberKind, int] = dataclasses.field(default_factory=dict)
 
 
-def admit(values: Mapping[ImportField, str], *, max_chars: int, now: datetime | None = None) -> Arrival:
+def admit(
+    values: Mapping[ImportField, str],
+    *,
+    max_chars: int,
+    now: datetime | None = None,
+    masking: MaskRules = CARDS_ONLY,
+) -> Arrival:
     """The one check every arrival passes before anything is written (imports, the HTTP intake and the
-    mailbox call it through `take_in`): free text cleaned (`text.clean`), the e-mail address and the
-    external id by their one rule (`identifiers`), the time parsed and kept in its window (`times`).
+    mailbox call it through `take_in`): free text cleaned (`text.clean`), card numbers (and what `masking`
+    adds) masked in the body and the subject, the e-mail address and the external id by their one rule
+    (`identifiers`), the time parsed and kept in its window (`times`).
 
     Raises:
         ValidationError: what to correct, in plain words.
@@ -77,6 +90,9 @@ def admit(values: Mapping[ImportField, str], *, max_chars: int, now: datetime | 
     blank = {field for field, value in values.items() if is_blank(value)}
     cleaned = {field: clean(value) for field, value in values.items() if field not in _IDENTIFIERS}
     text = {field: c.text.strip() for field, c in cleaned.items()}
+    as_typed = text.get(ImportField.BODY, "")
+    masked = {f: mask(text[f], rules=masking) for f in _MASKED if f in text}
+    text |= {f: m.text for f, m in masked.items()}
     _check_lengths(text, max_chars=max_chars)
     email = normalise_email(values.get(ImportField.CUSTOMER_EMAIL, ""))
     body = text.get(ImportField.BODY, "")
@@ -88,7 +104,9 @@ def admit(values: Mapping[ImportField, str], *, max_chars: int, now: datetime | 
     status = STATUS_MAP.get(normal_label(text.get(ImportField.STATUS, "") or "new"), TicketStatus.NEW)
     given = values.get(ImportField.MESSAGE_ID, "").strip()
     key = message_id_key(given) if given else _content_key(external_id, created, body)
-    earlier = () if given else tuple({_earlier_content_key(values)} - {key})
+    # Only looked up, never stored: the key a row stored before masking existed (its body as typed).
+    unmasked = _content_key(external_id, created, as_typed)
+    earlier = () if given else tuple({unmasked, _earlier_content_key(values)} - {key})
     return Arrival(
         customer_email=email,
         body=body,
@@ -100,7 +118,12 @@ def admit(values: Mapping[ImportField, str], *, max_chars: int, now: datetime | 
         status=status,
         earlier_keys=earlier,
         replaced=sum(c.replaced for field, c in cleaned.items() if field is not ImportField.MESSAGE_ID),
+        masked=add_counts(*(m.counts for m in masked.values())),
     )
+
+
+# Free text a customer typed that is stored and shown (the name is left alone: digits there are no card).
+_MASKED = (ImportField.BODY, ImportField.SUBJECT)
 
 
 # Checked by their own rule on the raw value: an id or address is refused, never repaired (two different

@@ -657,6 +657,7 @@ def mail_retry(quarantine_id: int) -> None:
     """Try a quarantined mail again: it becomes a ticket, or stays quarantined with the new reason."""
     from assist.factories import build_engine
     from assist.mail_in import retry
+    from assist.masking import MaskRules
 
     settings = get_settings()
     result = retry(
@@ -664,6 +665,7 @@ def mail_retry(quarantine_id: int) -> None:
         quarantine_id=quarantine_id,
         actor=_operator("cli:mail"),
         max_chars=settings.max_message_chars,
+        masking=MaskRules.from_settings(settings),
     )
     click.echo(json.dumps(result.__dict__))
     if result.ticket_id is None:
@@ -746,13 +748,21 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
     """Import tickets and follow-ups from a helpdesk CSV or JSON export (columns are recognised by name)."""
     from assist.factories import build_engine
     from assist.intake import guess_mapping, import_rows, read_rows
+    from assist.masking import MaskRules
 
     settings = get_settings()
     engine = build_engine(settings)
     rows = read_rows(path.name, path.read_bytes(), max_bytes=settings.kb_upload_max_mb * 1_000_000)
     mapping = guess_mapping(list(rows[0]))
     click.echo("columns: " + ", ".join(f"{field.value} <- {column}" for field, column in mapping.items()))
-    report = import_rows(engine, rows, mapping=mapping, actor=_operator(actor), max_chars=settings.max_message_chars)
+    report = import_rows(
+        engine,
+        rows,
+        mapping=mapping,
+        actor=_operator(actor),
+        max_chars=settings.max_message_chars,
+        masking=MaskRules.from_settings(settings),
+    )
     click.echo(
         f"created {len(report.created)} tickets, appended {len(report.appended)} follow-ups, "
         f"{len(report.unchanged)} already imported, {len(report.errors)} rows with errors"

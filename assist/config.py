@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     default_phone_region: str = Field(
         default="US", min_length=2, max_length=2, description="Country for phone numbers written without +code."
     )
+    mask_phone_numbers: bool = Field(
+        default=False, description="Mask phone numbers in arriving messages too (card numbers always are)."
+    )
+    mask_ibans: bool = Field(default=False, description="Mask IBANs in arriving messages too (last 4 kept).")
     otlp_endpoint: str | None = Field(default=None, description="OpenTelemetry collector; enables per-step spans.")
 
     # Models

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
 from assist.errors import AssistError, SessionEndedError, SurveyError, ValidationError
+from assist.masking import mask
 from assist.store import audit
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
@@ -92,7 +93,9 @@ def submit(engine: Engine, *, token: str, score: int | None, comment: str, setti
                 if exists
                 else "This survey link is not valid. Please use the link from our email."
             )
-        session.add(CsatRow(ticket_id=ticket_id, score=score, comment=comment.strip()[:2000], source="survey"))
+        # A customer's comment is customer text like a message: card numbers masked before it is stored.
+        comment = mask(comment.strip()).text[:2000]
+        session.add(CsatRow(ticket_id=ticket_id, score=score, comment=comment, source="survey"))
         audit.record(
             session,
             actor="customer",
@@ -144,7 +147,7 @@ def import_csat(
             if len(reference) > 100:
                 raise ValidationError("the ticket reference is over 100 characters; use the helpdesk id or #id.")
             when = arrival_time(parse_time(values.get("date", "")), now=now or utcnow())
-            comment = values.get("comment", "")[:2000]
+            comment = mask(values.get("comment", "")).text[:2000]  # the key below digests it: masked first
             with session_scope(engine) as session:
                 current_actor(session, actor)
                 ticket_id = _ticket_for(session, reference)

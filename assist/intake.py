@@ -27,6 +27,8 @@ from assist.arrival import Arrival, admit, message_id_key, normal_label
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, SessionEndedError, ValidationError
 from assist.lifecycle import transition
+from assist.masking import CARDS_ONLY, MaskRules, mask
+from assist.masking import record as record_masking
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
@@ -125,6 +127,7 @@ def import_rows(
     actor: User,
     max_chars: int,
     now: datetime | None = None,
+    masking: MaskRules = CARDS_ONLY,
 ) -> ImportReport:
     """Each row is taken in (`admit`, then stored exactly once) or reported with the reason; a row stored
     with replaced characters is also listed in `warnings`."""
@@ -139,7 +142,7 @@ def import_rows(
     for n, row in enumerate(rows, start=1):
         values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
-            arrival = admit(values, max_chars=max_chars, now=now)
+            arrival = admit(values, max_chars=max_chars, now=now, masking=masking)
             ticket_id, outcome = _store(engine, arrival, actor=actor.email, max_chars=max_chars, by=actor)
         except SessionEndedError:
             raise  # not a fault of the row: the importer was signed out
@@ -159,11 +162,18 @@ def import_rows(
 
 
 def take_in(
-    engine: Engine, values: Mapping[ImportField, str], *, actor: str, max_chars: int, now: datetime | None = None
+    engine: Engine,
+    values: Mapping[ImportField, str],
+    *,
+    actor: str,
+    max_chars: int,
+    now: datetime | None = None,
+    masking: MaskRules = CARDS_ONLY,
 ) -> tuple[int, str]:
-    """One ticket or follow-up, checked (`admit`) and stored exactly once: (ticket id, "created" | "appended" |
-    "unchanged")."""
-    return _store(engine, admit(values, max_chars=max_chars, now=now), actor=actor, max_chars=max_chars)
+    """One ticket or follow-up, checked (`admit`, which masks card numbers) and stored exactly once: (ticket id,
+    "created" | "appended" | "unchanged")."""
+    arrival = admit(values, max_chars=max_chars, now=now, masking=masking)
+    return _store(engine, arrival, actor=actor, max_chars=max_chars)
 
 
 def _store(engine: Engine, arrival: Arrival, *, actor: str, max_chars: int, by: User | None = None) -> tuple[int, str]:
@@ -205,6 +215,8 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
             max_chars=max_chars,
             earlier_keys=arrival.earlier_keys,
         )
+        if outcome == "appended":
+            record_masking(session, ticket_id=existing.id, counts=arrival.masked, actor=actor)
         return existing.id, outcome
     keys = [arrival.key, *arrival.earlier_keys]
     if external_id is None:  # no ticket id to find it by: the same message of the same customer is enough
@@ -238,6 +250,7 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
     if arrival.status is not TicketStatus.NEW:
         transition(session, ticket=ticket, to=arrival.status, actor=actor, reason="imported status", at=arrival.created)
     session.flush()
+    record_masking(session, ticket_id=ticket.id, counts=arrival.masked, actor=actor)
     return ticket.id, "created"
 
 
@@ -252,15 +265,17 @@ def append_from_customer(
     max_chars: int,
     now: datetime | None = None,
     earlier_keys: Sequence[str] = (),
+    masking: MaskRules = CARDS_ONLY,
 ) -> str:
     """The customer wrote again: "appended" (a resolved ticket reopens, one awaiting them moves on), or
     "unchanged" when a message with this key is already on the ticket (no second message, no reopening).
 
     The mailbox's threaded replies come here without `take_in`, so the body, the key and the time pass
-    the same rules here (a no-op for what `admit` already checked)."""
+    the same rules here, card numbers are masked too (a no-op for what `admit` already checked)."""
     if is_blank(body):  # judged before `clean_text` turns controls into U+FFFD, which shows
         raise ValidationError("the message body is empty.")
-    body, key = clean_text(body), message_id_key(key)
+    masked = mask(clean_text(body), rules=masking)
+    body, key = masked.text, message_id_key(key)
     at = arrival_time(at, now=now or utcnow())
     seen = session.scalar(
         select(MessageRow.id).where(MessageRow.ticket_id == ticket.id, MessageRow.external_id.in_([key, *earlier_keys]))
@@ -277,6 +292,7 @@ def append_from_customer(
         max_chars=max_chars,
         external_id=key,
     )
+    record_masking(session, ticket_id=ticket.id, counts=masked.counts, actor=actor)
     status = TicketStatus(ticket.status)
     if status is TicketStatus.RESOLVED:
         transition(session, ticket=ticket, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")

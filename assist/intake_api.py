@@ -32,6 +32,7 @@ from assist.domain import ImportField
 from assist.errors import AssistError, ConfigError
 from assist.identifiers import check_external_id
 from assist.intake import take_in
+from assist.masking import MaskRules
 from assist.preparation import waiting
 from assist.signing import SignatureError, timestamped, verify
 from assist.store.db import session_scope
@@ -134,7 +135,14 @@ def create_app(
     def write(values: dict[ImportField, str]) -> Accepted:
         now = datetime.fromtimestamp(clock(), UTC)
         try:
-            ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=settings.max_message_chars, now=now)
+            ticket_id, outcome = take_in(
+                engine,
+                values,
+                actor=ACTOR,
+                max_chars=settings.max_message_chars,
+                now=now,
+                masking=MaskRules.from_settings(settings),
+            )
         except AssistError as e:
             raise HTTPException(422, str(e)) from e
         note = None

@@ -39,6 +39,7 @@ from assist.identifiers import MAX_EXTERNAL_ID_CHARS, check_external_id, normali
 from assist.intake import append_from_customer, exactly_once, take_in
 from assist.mail_parse import InboundMail, parse, summary
 from assist.mail_threading import Citation, note_for, thread_of
+from assist.masking import CARDS_ONLY, MaskRules, mask
 from assist.store import audit
 from assist.store import mail as mail_store
 from assist.store.db import session_scope
@@ -77,12 +78,14 @@ class _NewTicket:
     refused: tuple[Citation, ...]
 
 
-def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: int) -> Received:
+def receive(
+    engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: int, masking: MaskRules = CARDS_ONLY
+) -> Received:
     """One message, whatever it holds: stored on a ticket, or quarantined with the reason.
 
     Raises only when the database cannot be reached (OperationalError, InterfaceError): that is no
     fault of the message, and the next poll reads it again."""
-    stored = _attempt(engine, raw, max_chars=max_chars)
+    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking)
     if not isinstance(stored, str):
         ticket_id, outcome = stored
         return Received(outcome=outcome, ticket_id=ticket_id)
@@ -96,7 +99,7 @@ def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: in
             mailbox=mailbox[:400],
             uid=uid,
             sender=sender[:320],
-            subject=subject,
+            subject=mask(subject, rules=masking).text[:300],  # the mail itself is kept whole, for a retry
             reason=stored,
             raw=raw,
         )
@@ -105,10 +108,10 @@ def receive(engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: in
     return Received(outcome="quarantined", quarantine_id=quarantine_id, reason=stored)
 
 
-def _attempt(engine: Engine, raw: bytes, *, max_chars: int) -> tuple[int, str] | str:
+def _attempt(engine: Engine, raw: bytes, *, max_chars: int, masking: MaskRules) -> tuple[int, str] | str:
     """(ticket id, outcome) when the message is stored, else the reason it could not be."""
     try:
-        return store(engine, parse(raw, max_chars=max_chars), max_chars=max_chars)
+        return store(engine, parse(raw, max_chars=max_chars), max_chars=max_chars, masking=masking)
     except (OperationalError, InterfaceError):
         raise
     except AssistError as e:
@@ -118,8 +121,9 @@ def _attempt(engine: Engine, raw: bytes, *, max_chars: int) -> tuple[int, str] |
         return f"{type(e).__name__}: {str(e)[:500]} (a defect: report it with the quarantined mail)"
 
 
-def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, str]:
-    """(ticket id, "created" | "appended" | "unchanged") for one message, exactly once."""
+def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRules = CARDS_ONLY) -> tuple[int, str]:
+    """(ticket id, "created" | "appended" | "unchanged") for one message, exactly once; card numbers (and what
+    `masking` adds) masked in what is stored."""
     if not mail.sender:
         raise ValidationError(
             "the mail names no sender address in From, so there is no customer to answer. "
@@ -138,6 +142,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
             actor=ACTOR,
             at=_sent_at(mail),
             max_chars=max_chars,
+            masking=masking,
         )
         return threading.ticket.id, outcome
 
@@ -153,7 +158,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int) -> tuple[int, st
         ImportField.MESSAGE_ID: mail.message_id,
         ImportField.CREATED: _sent(mail),
     }
-    ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=max_chars)
+    ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=max_chars, masking=masking)
     note = note_for(mail, joined.refused)
     if note:
         exactly_once(engine, lambda session: _add_note(session, ticket_id, mail, note))
@@ -216,7 +221,14 @@ def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] 
                 if not raw:
                     report.errors.append(f"UID {uid}: the server returned no message (deleted meanwhile?)")
                 else:
-                    received = receive(engine, raw, mailbox=mailbox, uid=uid, max_chars=settings.max_message_chars)
+                    received = receive(
+                        engine,
+                        raw,
+                        mailbox=mailbox,
+                        uid=uid,
+                        max_chars=settings.max_message_chars,
+                        masking=MaskRules.from_settings(settings),
+                    )
                     if received.quarantine_id is not None:
                         report.quarantined.append(received.quarantine_id)
                         report.errors.append(f"UID {uid}: quarantined (#{received.quarantine_id}): {received.reason}")
@@ -235,7 +247,9 @@ def quarantined(engine: Engine, *, actor: User) -> list[QuarantinedMail]:
         return mail_store.waiting(session)
 
 
-def retry(engine: Engine, *, quarantine_id: int, actor: User, max_chars: int) -> Received:
+def retry(
+    engine: Engine, *, quarantine_id: int, actor: User, max_chars: int, masking: MaskRules = CARDS_ONLY
+) -> Received:
     """Try a quarantined mail again (after an upgrade, say): stored, or still quarantined with the new reason.
 
     Raises:
@@ -246,7 +260,7 @@ def retry(engine: Engine, *, quarantine_id: int, actor: User, max_chars: int) ->
     check_session(engine, actor=actor)
     with session_scope(engine) as session:
         raw = mail_store.held(session, quarantine_id).raw
-    stored = _attempt(engine, raw, max_chars=max_chars)
+    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking)
     ticket_id, reason = (None, stored) if isinstance(stored, str) else (stored[0], "")
     with session_scope(engine) as session:
         mail_store.retried(session, quarantine_id, ticket_id=ticket_id, reason=reason)

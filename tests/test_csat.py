@@ -106,3 +106,15 @@ def test_csat_import_reports_bad_rows(engine: Engine) -> None:
     ]
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(CsatRow).where(CsatRow.source == "import")) == 2
+
+
+def test_a_card_number_in_a_survey_or_imported_comment_is_stored_masked(engine: Engine) -> None:
+    ticket_id = _ticket(engine)
+    token = issue_token(engine, ticket_id=ticket_id, settings=SETTINGS)
+    submit(engine, token=token, score=2, comment="refund to 4242 4242 4242 4242!", settings=SETTINGS)
+    rows = [{"ticket": "Z-9", "score": "3", "comment": "card 5555-5555-5555-4444", "date": "2026-10-01"}]
+    assert import_csat(engine, rows, actor=OPERATOR).created == (ticket_id,)
+    assert import_csat(engine, rows, actor=OPERATOR).unchanged == (ticket_id,)  # the same rating, once
+    with session_scope(engine) as session:
+        comments = list(session.scalars(select(CsatRow.comment).order_by(CsatRow.id)))
+    assert comments == ["refund to [card ending 4242]!", "card [card ending 4444]"]

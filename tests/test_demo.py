@@ -151,3 +151,12 @@ def test_demo_history_is_spread_over_the_whole_window(demo: Engine) -> None:
     assert recent / len(times) < 0.25
     weeks = Counter((NOW - t).days // 7 for t in times)
     assert len(weeks) >= 12 and min(weeks[w] for w in range(12)) >= 10
+
+
+def test_the_demo_workspace_holds_no_card_number_as_typed(demo: Engine) -> None:
+    """The demo is written straight to the store (not through `admit`): its texts must need no masking."""
+    from assist.masking import mask
+
+    with session_scope(demo) as session:
+        texts = [*session.scalars(select(MessageRow.body)), *session.scalars(select(TicketRow.subject))]
+    assert texts and all(not mask(text).counts for text in texts)

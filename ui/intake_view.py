@@ -7,6 +7,7 @@ import streamlit as st
 from assist.domain import ImportField
 from assist.errors import AssistError
 from assist.intake import guess_mapping, import_rows, read_rows
+from assist.masking import MaskRules
 from assist.pipeline import precompute_many
 from ui import resources, state
 from ui.format import escape_markdown, plural
@@ -53,6 +54,7 @@ def import_panel() -> None:
                     mapping=mapping,
                     actor=state.current_user(),
                     max_chars=settings.max_message_chars,
+                    masking=MaskRules.from_settings(settings),
                 )
             except AssistError as e:
                 show_error(e)

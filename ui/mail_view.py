@@ -10,6 +10,7 @@ from assist.config import Settings
 from assist.domain import User
 from assist.errors import AssistError
 from assist.mail_in import quarantined, retry
+from assist.masking import MaskRules
 from ui import state
 from ui.format import display_text
 from ui.guard import show_error
@@ -48,7 +49,13 @@ def quarantine_admin(engine: Engine, admin: User, settings: Settings) -> None:
     )
     if st.button("Retry", key="quarantine_retry", icon=":material/replay:"):
         try:
-            result = retry(engine, quarantine_id=chosen, actor=admin, max_chars=settings.max_message_chars)
+            result = retry(
+                engine,
+                quarantine_id=chosen,
+                actor=admin,
+                max_chars=settings.max_message_chars,
+                masking=MaskRules.from_settings(settings),
+            )
         except AssistError as e:
             show_error(e)
             return

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import button, click_row, query, settle, shot, sign_in
+from tests.e2e.conftest import button, click_row, open_ticket, query, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1440, 900
@@ -223,3 +223,26 @@ def test_a_copied_email_address_is_the_address_without_invisible_characters(lapt
     copied = laptop.evaluate("() => navigator.clipboard.readText()")
     assert copied.strip() == on_screen.replace("\u2060", "").strip(), repr(copied)
     assert laptop.locator("[data-testid=stMarkdownContainer] a[href^='mailto:']").count() == 0
+
+
+def test_a_card_number_a_customer_typed_shows_only_its_last_four_digits(
+    laptop: Page, workspace_env: dict[str, str]
+) -> None:
+    """Defect (#330): "card 4242…, call me at +1 415…" was shown and stored as typed."""
+    ticket_id = int(
+        query(
+            workspace_env,
+            "from assist.config import Settings\nfrom assist.domain import ImportField\n"
+            "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
+            "print(take_in(build_engine(Settings()), {ImportField.CUSTOMER_EMAIL: 'pat@e2e.example', "
+            "ImportField.SUBJECT: 'Charged twice on 4242 4242 4242 4242', "
+            "ImportField.BODY: 'My card 4242-4242-4242-4242 was charged twice, call me at +1 415 555 0100'}, "
+            "actor='intake:e2e', max_chars=20000)[0])\n",
+        )
+    )
+    sign_in(laptop, "lena.berg@lumen.app", "lumen-demo-agent")
+    open_ticket(laptop, ticket_id)
+    shown = laptop.locator("body").inner_text()
+    assert "[card ending 4242]" in shown
+    assert not re.search(r"4242\W{0,3}4242\W{0,3}4242", shown)
+    shot(laptop, "agent-card-number-masked")

@@ -157,3 +157,27 @@ def test_the_counts_line_describes_the_list_under_it(admin: User, workspace: Eng
     listed, left_out = line.split("\n", 1)
     assert "Resolved" not in listed and "Resolved" in left_out
     assert "Resolved" not in set(at.dataframe[0].value["Status"])
+
+
+def test_the_ticket_screen_shows_a_card_number_only_by_its_last_four_digits(admin: User, sqlite_engine: Engine) -> None:
+    from assist.domain import ImportField
+    from assist.intake import take_in
+
+    ticket_id, _ = take_in(
+        sqlite_engine,
+        {
+            ImportField.CUSTOMER_EMAIL: "pat@example.com",
+            ImportField.SUBJECT: "Refund to card 4242 4242 4242 4242",
+            ImportField.BODY: "card 4242-4242-4242-4242, call me at +1 415 555 0100",
+        },
+        actor="intake:test",
+        max_chars=5000,
+    )
+    at = signed_in(AppTest.from_file(INBOX, default_timeout=60), admin)
+    at.query_params["ticket"] = str(ticket_id)
+    at.run()
+    assert not at.exception
+    shown = [plain(e.value) for kind in ("markdown", "caption", "text", "info") for e in getattr(at, kind)]
+    shown += [plain(str(t.value)) for t in at.text_area] + [plain(t.label) for t in at.text_area]
+    assert any("[card ending 4242]" in text for text in shown)
+    assert not any("42424242" in re.sub(r"\D", "", text) for text in shown)
