@@ -43,23 +43,39 @@ def packaged_model_path() -> Path:
 
 
 class Embedder:
-    """Batched, normalised sentence embeddings on CPU. Thread-safe; build once and share."""
+    """Batched, normalised sentence embeddings on CPU. Thread-safe; build once and share.
+
+    The weights load on the first `encode` (or `load`), not here: a command that finds nothing to embed
+    (`kb ingest` of unchanged articles, which `make run` calls on every start) never pays the 5-9 s."""
 
     def __init__(self, model_path: Path | None = None, *, threads: int | None = None) -> None:
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        path = model_path or packaged_model_path()
-        if threads:
-            torch.set_num_threads(threads)
-        self._torch = torch
-        self.tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self.model: Any = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self._path = model_path or packaged_model_path()  # a missing package is reported at once
+        self._threads = threads
+        self._weights: tuple[Any, Any, Any] | None = None  # torch, tokenizer, model
+        self._loading = threading.Lock()
         self.name = MODEL_NAME
         self.dimensions = DIMENSIONS
         self._lock = threading.Lock()  # torch releases the GIL; one forward pass at a time keeps latency flat
+
+    @property
+    def loaded(self) -> bool:
+        return self._weights is not None
+
+    def load(self) -> tuple[Any, Any, Any]:
+        """torch, the tokenizer and the model, loaded from the packaged folder once."""
+        with self._loading:
+            if self._weights is None:
+                import torch
+                from transformers import AutoModel, AutoTokenizer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+                if self._threads:
+                    torch.set_num_threads(self._threads)
+                tokenizer = AutoTokenizer.from_pretrained(self._path, local_files_only=True)
+                model = AutoModel.from_pretrained(self._path, local_files_only=True).eval()
+                self._weights = (torch, tokenizer, model)
+            return self._weights
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
         """One unit-length row per text (empty input gives an empty (0, 384) array)."""
@@ -81,10 +97,10 @@ class Embedder:
         return vector
 
     def _encode_batch(self, batch: list[str]) -> Vectors:
-        torch = self._torch
-        tokens = self.tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        torch, tokenizer, model = self.load()
+        tokens = tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
         with self._lock, torch.inference_mode():
-            hidden = self.model(**tokens).last_hidden_state
+            hidden = model(**tokens).last_hidden_state
         mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)

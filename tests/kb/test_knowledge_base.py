@@ -229,6 +229,20 @@ def test_a_reindex_reports_progress_as_it_goes(knowledge_base: KnowledgeBase) ->
     )  # vectors kept their passages
 
 
+def test_ingesting_unchanged_articles_does_not_load_the_encoder(knowledge_base: KnowledgeBase) -> None:
+    """Defect (issue 34): every `make run` loaded the encoder in `kb ingest kb_docs` to embed nothing."""
+    from assist.embeddings import Embedder
+
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    fresh = Embedder()  # what a new `kb ingest` process builds
+    restarted = KnowledgeBase(
+        engine=knowledge_base.engine, collection=knowledge_base.collection, embedder=fresh, max_upload_bytes=1_000_000
+    )
+    report = _ingest(restarted, ("refunds.md", REFUNDS))
+    assert report.unchanged == ("refunds",) and not fresh.loaded
+    assert _top(restarted, "refund annual plan") == "refunds" and fresh.loaded  # loaded when first needed
+
+
 def test_a_second_process_sees_changes_made_by_another(knowledge_base: KnowledgeBase) -> None:
     other = KnowledgeBase(
         engine=knowledge_base.engine,
