@@ -5,6 +5,8 @@ Chromium (Debian's, driven by playwright) against the app as `make run` starts i
     click_to_draft_p50/p95  from the click on a row of the inbox list to the reply box showing the draft
     send_p95_ms             from the click on Send to the confirmation
     n                       tickets opened (each from the list, as an agent works)
+    metrics_first_open_ms   a lead's first click on Metrics to every chart drawn (the server's first Metrics page)
+    metrics_date_change_ms  from a new "Created between" range to the page drawn again (a range not seen before)
 
 Prints one JSON line. The browser is 1440×900, the list shows 10 tickets a page (no inner scrolling, so a
 row is one click away) and the agent pages through "All open".
@@ -97,6 +99,9 @@ def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
                         sends.append(_send(page))
                     page.get_by_role("button").filter(has=page.get_by_text("List", exact=True)).click()
                     _settle(page)
+                lead = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+                lead.set_default_timeout(60_000)
+                metrics = _metrics(lead, f"http://127.0.0.1:{port}")
                 browser.close()
         finally:
             server.terminate()
@@ -109,12 +114,46 @@ def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
         "sends": len(sends),
         "missed_clicks": misses,
         "n": len(opens),
+        **metrics,
     }
 
 
-def _settle(page: Any) -> None:
+def _metrics(page: Any, url: str) -> dict[str, int]:
+    """A lead opens Metrics for the first time, then asks for the last 30 days."""
+    from datetime import UTC, datetime, timedelta
+
+    page.goto(url)
+    page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")
+    page.get_by_role("textbox", name="Password").fill("lumen-demo-lead")
+    page.get_by_role("button", name="Sign in").click()
+    _settle(page)
+    page.wait_for_timeout(THINK_MS)
+    started = time.perf_counter()
+    page.get_by_role("link", name="Metrics").click()
+    page.locator(".js-plotly-plot").nth(7).wait_for()
+    _settle(page, pause_ms=0)
+    first = (time.perf_counter() - started) * 1000
+    today = datetime.now(UTC).date()
+    field = page.get_by_role("textbox", name="Created between")
+    field.click()
+    field.press("Control+A")
+    field.type(f"{today - timedelta(days=30):%Y/%m/%d} – {today:%Y/%m/%d}")
+    tickets = "[data-testid=stMetric]:first-of-type [data-testid=stMetricValue]"
+    before = page.locator(tickets).first.inner_text()
+    started = time.perf_counter()
+    field.press("Enter")
+    page.wait_for_function(
+        "([selector, before]) => document.querySelector(selector)?.innerText !== before", arg=[tickets, before]
+    )
+    page.locator(".js-plotly-plot").nth(7).wait_for()
+    _settle(page, pause_ms=0)
+    change = (time.perf_counter() - started) * 1000
+    return {"metrics_first_open_ms": round(first), "metrics_date_change_ms": round(change)}
+
+
+def _settle(page: Any, *, pause_ms: int = 300) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(pause_ms)
 
 
 def _open_row(page: Any, row: int) -> tuple[float, bool]:
