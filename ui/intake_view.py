@@ -48,14 +48,15 @@ def import_panel() -> None:
         st.caption(escape_markdown(f"{plural(len(rows), 'row')} in {upload.name}"))
         if st.button("Import", type="primary", key="intake_import"):
             try:
-                report = import_rows(
-                    resources.engine(),
-                    rows,
-                    mapping=mapping,
-                    actor=state.current_user(),
-                    max_chars=settings.max_message_chars,
-                    masking=MaskRules.from_settings(settings),
-                )
+                with st.spinner(f"Importing {plural(len(rows), 'row')}…"):
+                    report = import_rows(
+                        resources.engine(),
+                        rows,
+                        mapping=mapping,
+                        actor=state.current_user(),
+                        max_chars=settings.max_message_chars,
+                        masking=MaskRules.from_settings(settings),
+                    )
             except AssistError as e:
                 show_error(e)
                 return

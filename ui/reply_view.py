@@ -96,6 +96,11 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         if held is None:
             held = _unsent(ws, assistant)
         st.session_state[key] = offered if held is None else held
+    if st.session_state.pop(f"{key}_regenerate_pending", False):
+        # Here, not in the button's callback: the spinner shows where the new text will appear (a callback's
+        # output goes to the top of the page), and the box is filled before it is drawn.
+        with st.spinner("Drafting another candidate from the next-best article…"):
+            _regenerate(ws, assistant, key)
     st.text_area(
         "Reply to the customer",
         key=key,
@@ -249,8 +254,8 @@ def _regenerate_button(ws: OpenTicket, assistant: Assistant, key: str, row: st.d
         choices.button(
             "Discard my edits and regenerate",
             key=f"{key}_regenerate_confirmed",
-            on_click=_regenerate,
-            args=(ws, assistant, key),
+            on_click=_regenerate_next_run,
+            args=(key,),
         )
         choices.button(
             "Keep editing",
@@ -270,14 +275,17 @@ def _regenerate_button(ws: OpenTicket, assistant: Assistant, key: str, row: st.d
 
 
 def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
-    """Callback: the next-best grounded candidate replaces the editor's text (the caller confirmed edits)."""
+    """The next-best grounded candidate replaces the editor's text (edits were confirmed), before the box is
+    drawn; why there is none is said where the box is."""
     counter = f"alternative_{ws.ticket.id}"
     alternative = int(st.session_state.get(counter, 0)) + 1
-    st.session_state.pop(f"{key}_confirm_regenerate", None)
     try:
         fresh = regenerate(assistant, ticket_id=ws.ticket.id, alternative=alternative, actor=state.current_user())
+    except SessionEndedError as e:
+        state.flash_error(e)
+        st.rerun(scope="app")
     except AssistError as e:
-        state.flash_error(e, kind="info")
+        st.info(escape_markdown(str(e)), icon=":material/info:")
         return
     st.session_state[counter] = alternative
     st.session_state[f"{key}_regenerated"] = fresh.draft.text
@@ -292,7 +300,12 @@ def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
     if typed.strip() and typed != offered:
         st.session_state[f"{key}_confirm_regenerate"] = True
     else:
-        _regenerate(ws, assistant, key)
+        _regenerate_next_run(key)
+
+
+def _regenerate_next_run(key: str) -> None:
+    st.session_state.pop(f"{key}_confirm_regenerate", None)
+    st.session_state[f"{key}_regenerate_pending"] = True
 
 
 def _sent_message(sent: SentReply) -> str:
