@@ -13,7 +13,7 @@ export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "==> Installing the pinned dependencies into $(VENV) (about 3 minutes the first time)"
+	@echo "==> Installing the pinned dependencies into $(VENV) (1.5 min here the first time; pip is silent for about a minute while it unpacks)"
 	$(PY) -m pip install --upgrade pip --progress-bar on
 	$(PY) -m pip install -r requirements.txt --progress-bar on
 	cp requirements.txt $(STAMP)

@@ -38,7 +38,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
 def _knowledge_base(*, repair_index: bool = False) -> KnowledgeBase:
     from assist.factories import build_embedder, build_engine, build_knowledge_base
 
-    click.echo("Loading the embedding model…", err=True)
+    click.echo("Opening the knowledge base…", err=True)  # the encoder loads only when something needs embedding
     settings = get_settings()
     return build_knowledge_base(
         settings, engine=build_engine(settings), embedder=build_embedder(settings), repair_index=repair_index
