@@ -48,6 +48,11 @@ from assist.topics import TopicMatch, ticket_topic_text
 from assist.triage import Triager
 
 MIN_ALTERNATIVE_SCORE = 0.3  # Regenerate grounds on the next article only when it is this relevant
+# ... and scores at least this share of the best article. Measured on the labelled sets' answerable questions
+# (the shipped articles): where the gold article came second, it scored >= 0.7 of the first every time (35 of 35
+# on the check halves, 19 of 19 on the fit halves); a second article that was not the answer scored below that
+# 23 % of the time ("card refund takes how long" offered failed payments, 0.61 of the refund policy).
+ALTERNATIVE_RELATIVE = 0.7
 ARTICLES = 5
 EMBED_BATCH = 4  # the agent's short sentences would otherwise be padded to the length of the whole ticket
 SPECIFIC_WORDS = 5  # a question with this many key words is specific: no article means escalate, not clarify
@@ -207,10 +212,11 @@ def gather_evidence(
         if alternative:  # the n-th best article as the selector ranks them, alone
             by_id = {h.article_id: h for h in hits}
             ranked = [by_id[a] for a in dict.fromkeys(c.article_id for c in selection.candidates)]
-            if alternative >= len(ranked) or ranked[alternative].score < MIN_ALTERNATIVE_SCORE:
+            floor = max(MIN_ALTERNATIVE_SCORE, ALTERNATIVE_RELATIVE * max(h.score for h in hits))
+            if alternative >= len(ranked) or ranked[alternative].score < floor:
                 raise NoAlternativeError(
-                    "There is no other grounded candidate for this ticket: the current draft uses the best "
-                    "matching article. Edit it, or write the answer by hand."
+                    "There is no other grounded candidate for this ticket: no other article answers it nearly as "
+                    "well as the one the draft uses. Edit the draft, or write the answer by hand."
                 )
             chosen = ranked[alternative]
             hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]

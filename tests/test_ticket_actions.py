@@ -422,7 +422,7 @@ def test_assistance_is_reused_until_the_customer_writes_again(assistant: Assista
 @pytest.mark.model
 def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(assistant: Assistant) -> None:
     """Defect: offline, Regenerate returned the identical draft."""
-    ticket_id, _ = _ticket(assistant.engine, subject="Refund", body="How long does a card refund take to arrive?")
+    ticket_id, _ = _ticket(assistant.engine, subject="Cancel", body="How do I cancel my subscription?")
     first = open_ticket(assistant, ticket_id=ticket_id).assistance
     second = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR)
     assert second.draft.text != first.draft.text
@@ -431,6 +431,15 @@ def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(as
     assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
     with pytest.raises(NoAlternativeError, match="no other grounded candidate"):
         regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits), actor=OPERATOR)
+
+
+@pytest.mark.model
+def test_regenerate_offers_no_article_that_answers_something_else(assistant: Assistant) -> None:
+    """Defect (issue 34): Regenerate's alternatives were off-topic (a card refund's timing got failed payments)."""
+    ticket_id, _ = _ticket(assistant.engine, subject="Refund", body="How long does a card refund take to arrive?")
+    assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft.sources[0] == "refund-policy"
+    with pytest.raises(NoAlternativeError, match="no other article answers it nearly as well"):
+        regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR)
 
 
 @pytest.mark.model

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+_HOLDER = "clipboard_script"
 _SCRIPT = """<script>
 if (!window.assistCleanCopies) {
   window.assistCleanCopies = true;
@@ -24,5 +25,7 @@ if (!window.assistCleanCopies) {
 
 
 def clean_copies() -> None:
-    """Install the listener (once per page load; later reruns find it installed)."""
-    st.html(_SCRIPT, unsafe_allow_javascript=True)
+    """Install the listener (once per page load; later reruns find it installed). Its element is hidden, so it
+    takes no room (a visible empty element still gets the layout's gap and pushed the reply box down)."""
+    with st.container(key=_HOLDER):
+        st.html(f"<style>.st-key-{_HOLDER} {{display: none}}</style>{_SCRIPT}", unsafe_allow_javascript=True)

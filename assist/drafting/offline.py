@@ -64,7 +64,22 @@ def answer_units(selection: Selection) -> list[Candidate]:
             and (c.unit.kind is not UnitKind.STEP or c.unit.group == best.unit.group)
         ]
         chosen |= {c.index: c for c in near[:EXTRA_UNITS]}
+        chosen |= _steps_between(chosen, same)
     return [chosen[i] for i in sorted(chosen)][:MAX_LINES]
+
+
+def _steps_between(chosen: dict[int, Candidate], same: list[Candidate]) -> dict[int, Candidate]:
+    """The steps of a procedure between two chosen steps of it: steps 1 and 3 without 2 read as a broken list
+    ("1.", then "3.") and skip what the customer must do in between."""
+    filled: dict[int, Candidate] = {}
+    for group in {c.unit.group for c in chosen.values() if c.unit.kind is UnitKind.STEP}:
+        at = [i for i, c in chosen.items() if c.unit.kind is UnitKind.STEP and c.unit.group == group]
+        filled |= {
+            c.index: c
+            for c in same
+            if c.unit.kind is UnitKind.STEP and c.unit.group == group and min(at) < c.index < max(at)
+        }
+    return filled
 
 
 def same_paragraph(a: Candidate, b: Candidate) -> bool:

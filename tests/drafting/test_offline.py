@@ -191,3 +191,25 @@ def test_a_sentence_comes_with_the_rest_of_its_point_as_one_paragraph(embedder: 
         "Authenticator codes depend on the clock. Turn on automatic date and time on your phone, then try a fresh code."
         in _body(text)
     ), text
+
+
+def test_a_procedure_is_never_cut_in_the_middle() -> None:
+    """Defect (issue 34): a draft stated steps 1 and 3 of a procedure, rendered as "1." and "3."."""
+    import numpy as np
+
+    from assist.drafting.answers import Candidate, Selection
+    from assist.drafting.offline import answer_units
+
+    units = split_units("# Keys\n\n1. Open Settings, then API keys.\n2. Click Create key.\n3. Copy the key now.\n")
+    steps = [(i, u) for i, u in enumerate(units) if u.kind.value == "step"]
+    # The first step answers best; the third scores nearly as well; the second is weaker.
+    scores = {steps[0][0]: 0.9, steps[2][0]: 0.85, steps[1][0]: 0.3}
+    candidates = tuple(
+        sorted(
+            (Candidate("api-keys", i, u, (), scores[i], (), 0.9) for i, u in steps), key=lambda c: -c.probability
+        )
+    )
+    vector = np.zeros(384, dtype=np.float32)
+    question = Question("Is the key shown again after it is created?", vector, vector)  # not a how-to
+    chosen = answer_units(Selection(question, candidates, {}, (), ()))
+    assert [c.unit.text[:2] for c in chosen] == ["1.", "2.", "3."]
