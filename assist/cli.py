@@ -453,7 +453,7 @@ def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
 
 
 @evaluate.command("triage")
-@click.option("--train", "train_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--train", "train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--test",
     "test_file",
@@ -463,19 +463,39 @@ def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
 @click.option("--holdout", default=0.2, show_default=True, help="Stratified share of TRAIN to test on.")
 @click.option("--baseline", type=click.Choice(["tfidf"]))
 @click.option("--seed", default=13, show_default=True)
+@click.option(
+    "--from-db",
+    "from_db",
+    is_flag=True,
+    help="Instead of --train: intent precision and coverage by intent confidence on this workspace "
+    "(DATABASE_URL; the demo workspace labels each ticket with its question), k-fold over resolved tickets "
+    "and on the open ones.",
+)
 @friendly_errors
-def eval_triage(train_file: Path, test_file: Path | None, holdout: float, baseline: str | None, seed: int) -> None:
-    """Accuracy and macro-F1 of the triage classifier (and a TF-IDF baseline)."""
+def eval_triage(
+    train_file: Path | None, test_file: Path | None, holdout: float, baseline: str | None, seed: int, from_db: bool
+) -> None:
+    """Accuracy and macro-F1 of the triage classifier (and a TF-IDF baseline), or with --from-db how often a
+    shown intent is right at each confidence threshold."""
     from assist.dev.evaluation.triage import evaluate as run
     from assist.dev.evaluation.triage import read_examples, split
-    from assist.factories import build_embedder
+    from assist.factories import build_embedder, build_engine
 
+    if from_db == (train_file is not None):
+        raise click.UsageError("Give exactly one of --train FILE.csv or --from-db.")
+    settings = get_settings()
+    if train_file is None:  # --from-db
+        from assist.dev.evaluation.intents import evaluate as intents
+
+        result = intents(build_engine(settings), build_embedder(settings), seed=seed)
+        click.echo(json.dumps({"eval": "triage", "data": "workspace", **result}))
+        return
     frame = read_examples(train_file)
     if test_file is None:
         train_rows, test_rows = split(frame, test_fraction=holdout, seed=seed)
     else:
         train_rows, test_rows = frame, read_examples(test_file)
-    result = run(train=train_rows, test=test_rows, embedder=build_embedder(get_settings()), baseline=baseline)
+    result = run(train=train_rows, test=test_rows, embedder=build_embedder(settings), baseline=baseline)
     click.echo(json.dumps({"eval": "triage", "data": train_file.name, **result}))
 
 

@@ -69,7 +69,7 @@ class Triager:
         return Triage(
             category=category,
             category_confidence=round(min(1.0, by_category[category]), 4),
-            intent=labels[order[0]],
+            intent=labels[order[0]],  # named only when confident enough: see Triage
             intent_confidence=round(float(probs[order[0]]), 4),
             alternatives=alternatives,
             method=TriageMethod.LEARNED,
