@@ -279,6 +279,23 @@ def kb_reindex(actor: str) -> None:
     _print_report(report)
 
 
+@main.group()
+def similar() -> None:
+    """Similar resolved tickets: the index of the team's sent replies."""
+
+
+@similar.command("reindex")
+@friendly_errors
+def similar_reindex() -> None:
+    """Embed every sent reply's question again (a damaged embedded store is set aside); sends keep it current."""
+    from assist.factories import build_embedder, build_engine, build_similar_index
+    from assist.similar import catch_up
+
+    settings = get_settings()
+    index = build_similar_index(settings, embedder=build_embedder(settings), repair_index=True)
+    click.echo(f"Indexed {catch_up(build_engine(settings), index, rebuild=True)} sent replies")
+
+
 @main.group("eval")
 def evaluate() -> None:
     """Quality evaluations; each prints JSON lines."""

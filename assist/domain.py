@@ -642,3 +642,29 @@ class QuarantinedMail(_Model):
     reason: str
     size: int  # bytes
     attempts: int
+
+
+class LinkedArticle(_Model):
+    title: str
+    url: str | None = None
+
+
+class SimilarTicket(_Model):
+    """An earlier ticket that asked much the same, how it ended, and the team's reply to it with everything of
+    that customer removed and its greeting addressed to the customer of the ticket it is shown on."""
+
+    ticket_id: int
+    subject: str  # with the same removal as the reply
+    similarity: float  # cosine of the two questions
+    status: TicketStatus
+    resolved: bool
+    reopened: bool  # reopened after it was resolved
+    csat_score: int | None
+    reply: str
+    articles: tuple[LinkedArticle, ...] = ()
+
+    @property
+    def ending(self) -> str:
+        """How it ended, in words: "resolved", "reopened", with the CSAT score when one came back."""
+        words = "reopened" if self.reopened else "resolved" if self.resolved else self.status.value.replace("_", " ")
+        return words + (f" · CSAT {self.csat_score}/5" if self.csat_score is not None else "")

@@ -24,8 +24,9 @@ from assist.drafting.deadline import DeadlineTransport
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
 from assist.kb import KnowledgeBase
-from assist.kb.vectors import location, open_index
+from assist.kb.vectors import answered_collection, location, open_index
 from assist.sentiment import SentimentModel
+from assist.similar import SimilarIndex
 from assist.store import make_engine, upgrade
 from assist.triage import Triager
 
@@ -72,6 +73,14 @@ def build_knowledge_base(
         max_upload_bytes=settings.kb_upload_max_mb * 1_000_000,
         help_center_url=settings.help_center_url,
         location=location(settings),
+    )
+
+
+def build_similar_index(settings: Settings, *, embedder: Embedder, repair_index: bool = False) -> SimilarIndex:
+    """The team's sent replies, in a second collection of the knowledge base's vector store."""
+    return SimilarIndex(
+        collection=open_index(settings, embedder, repair=repair_index, collection=answered_collection),
+        embedder=embedder,
     )
 
 
@@ -153,6 +162,7 @@ def build_assistant(
         drafter=build_drafter(settings, chat_model=build_chat_model(settings)),
         selector=AnswerSelector(embedder, reader or build_answer_reader(settings)),
         confidence=ConfidenceModel.load(),
+        similar=build_similar_index(settings, embedder=embedder),
     )
 
 

@@ -38,6 +38,7 @@ from assist.history import contact_history
 from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
+from assist.similar import SimilarIndex
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.models import utcnow
@@ -71,6 +72,7 @@ class Assistant:
     drafter: Drafter
     selector: AnswerSelector
     confidence: ConfidenceModel
+    similar: SimilarIndex | None = None  # the team's sent replies (assist/similar.py)
 
 
 def compute_assistance(

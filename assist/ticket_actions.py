@@ -40,6 +40,7 @@ from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.lifecycle import transition
 from assist.pipeline import Assistant, compute_assistance
+from assist.similar import SimilarIndex, index_after_send
 from assist.store import audit, unsent
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
@@ -114,10 +115,12 @@ def send_reply(
     resolve: bool,
     settings: Settings,
     announce: Callable[[], None] = _nobody,
+    similar: SimilarIndex | None = None,
 ) -> SentReply:
     """Store the reply with the draft it started from, move the ticket on and queue it for delivery;
     `announce` wakes the process's `delivery.Courier`, which delivers it (never inside this call, so a
-    slow or hung mail server never holds up the agent).
+    slow or hung mail server never holds up the agent). The reply joins the `similar` tickets index once it
+    is stored; a failure there is logged, never the send's.
 
     Raises:
         ValidationError: empty or too long.
@@ -201,6 +204,7 @@ def send_reply(
         session.flush()
         outbox_id, message_id = outbox.id, message.id
     announce()
+    index_after_send(engine, similar, ticket_id=ticket_id)
     with session_scope(engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
         delivery = session.get_one(OutboxRow, outbox_id).status

@@ -78,7 +78,7 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
                 "Ask a clarifying question",
                 key=f"{key}_clarify",
                 icon=":material/contact_support:",
-                on_click=_fill,
+                on_click=fill_reply,
                 args=(key, draft.clarifying),
                 help="Puts a question asking for the details into the reply box; or escalate.",
             )
@@ -143,6 +143,7 @@ def _send(
             resolve=resolving,
             settings=settings,
             announce=resources.courier().notify,
+            similar=assistant.similar,
         ),
         _sent_message,
     )
@@ -180,7 +181,8 @@ def _keep(key: str) -> None:
         state.flash_error(e)
 
 
-def _fill(key: str, text: str) -> None:
+def fill_reply(key: str, text: str) -> None:
+    """The reply box holds `text`, kept like typing (a macro, a clarifying question, a similar ticket's reply)."""
     st.session_state[key] = text
     _keep(key)
 
@@ -226,7 +228,7 @@ def _insert_macro(ws: OpenTicket, assistant: Assistant, key: str) -> None:
     except AssistError as e:
         state.flash_error(e)
         return
-    _fill(key, text)
+    fill_reply(key, text)
 
 
 def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
@@ -241,7 +243,7 @@ def _insert_article(key: str, hits: tuple[Hit, ...]) -> None:
         return
     text, changed = insert_link(st.session_state.get(key, ""), title=hit.title, url=hit.url)
     if changed:
-        _fill(key, text)
+        fill_reply(key, text)
     else:
         state.flash(f'The link to "{hit.title}" is already in the reply.', kind="info")
 
@@ -289,7 +291,7 @@ def _regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:
         return
     st.session_state[counter] = alternative
     st.session_state[f"{key}_regenerated"] = fresh.draft.text
-    _fill(key, fresh.draft.text)
+    fill_reply(key, fresh.draft.text)
 
 
 def _on_regenerate(ws: OpenTicket, assistant: Assistant, key: str) -> None:

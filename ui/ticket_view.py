@@ -30,6 +30,7 @@ from ui.format import (
 from ui.guard import show_error
 from ui.inbox_view import AVATARS, customer_panel
 from ui.reply_view import draft_editor
+from ui.similar_view import similar_panel
 
 CONVERSATION_HEIGHT = 250  # px: the newest messages and the reply box below them fit a 900 px high screen
 
@@ -68,6 +69,7 @@ def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: 
         escalation_panel(ws.assistance.escalation, owned=ws.owned_by_viewer)
         customer_panel(ticket.customer, category=ticket.category)
         articles(ws.assistance.hits, assistant.knowledge_base)
+        similar_panel(ws, assistant, settings)
 
 
 @st.fragment(run_every=PRESENCE_BEAT.total_seconds())

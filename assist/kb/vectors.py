@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 import chromadb
@@ -20,6 +21,7 @@ from assist.errors import ConfigError, SearchIndexError
 
 log = logging.getLogger(__name__)
 COLLECTION = "kb_chunks_minilm"
+ANSWERED = "answered_questions_minilm"  # the team's sent replies, by the customer words each answered
 
 
 def chroma_settings(**overrides: Any) -> ChromaSettings:
@@ -72,6 +74,15 @@ def chunk_collection(client: ClientAPI, embedder: Embedder) -> Collection:
     )
 
 
+def answered_collection(client: ClientAPI, embedder: Embedder) -> Collection:
+    """The second collection in the same store (embedded or server): one vector per sent reply."""
+    return client.get_or_create_collection(
+        ANSWERED,
+        configuration={"hnsw": {"space": "cosine"}},
+        embedding_function=MiniLMEmbeddingFunction(embedder),  # type: ignore[arg-type]
+    )
+
+
 def location(settings: Settings) -> str:
     """Where the vectors live, as an admin would look for them."""
     return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_path)
@@ -83,12 +94,19 @@ def fatal(error: BaseException) -> bool:
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
 
 
-def open_index(settings: Settings, embedder: Embedder, *, repair: bool = False) -> Collection:
-    """The chunk collection. A store that cannot be opened (a damaged `chroma.sqlite3`) is a SearchIndexError
-    that names it and says to re-index; with `repair` (what re-indexing does, since it rebuilds every
-    vector from SQL) a damaged embedded store is moved aside and a new one started."""
+def open_index(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    repair: bool = False,
+    collection: Callable[[ClientAPI, Embedder], Collection] = chunk_collection,
+) -> Collection:
+    """The chunk collection (or another `collection` of the same store). A store that cannot be opened (a
+    damaged `chroma.sqlite3`) is a SearchIndexError that names it and says to re-index; with `repair` (what
+    re-indexing does, since it rebuilds every vector from SQL) a damaged embedded store is moved aside and a
+    new one started."""
     try:
-        return chunk_collection(make_chroma_client(settings), embedder)
+        return collection(make_chroma_client(settings), embedder)
     except ConfigError:
         raise
     except BaseException as e:
@@ -103,4 +121,4 @@ def open_index(settings: Settings, embedder: Embedder, *, repair: bool = False) 
         settings.chroma_path.rename(aside)
         log.warning("the search index at %s could not be opened (%s); moved it to %s", settings.chroma_path, e, aside)
         SharedSystemClient.clear_system_cache()  # chroma keeps one client per path: forget the damaged one
-        return chunk_collection(make_chroma_client(settings), embedder)
+        return collection(make_chroma_client(settings), embedder)

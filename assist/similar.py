@@ -1,0 +1,227 @@
+"""Similar resolved tickets: the earlier tickets whose question is closest to this one's, how they ended and
+the reply the team sent, made fit to reuse for this customer.
+
+The index holds one vector per sent reply: the customer words that reply answered (the thread module's
+`asked`, read on the thread as it stood before the reply). It lives in the knowledge base's vector store (a
+second collection, embedded Chroma or the server) and is kept on write: `send_reply` indexes the ticket after
+its transaction (a failure is logged and never fails the send), and every read first adds any reply the index
+lacks (sends from other paths, the demo seeder, a failed write), so `python -m assist similar reindex` is only
+needed to rebuild. How a ticket ended (resolved, reopened, CSAT) is read from SQL when the panel asks, so a
+reopen or a survey answer shows at once without touching the index.
+
+Nothing of the other customer reaches this one: their names (row and signature), e-mail addresses, phones,
+cards, IBANs, order, invoice and ticket references, and the amounts and dates of their thread are replaced by
+placeholders (`drafting.redaction.Redaction`, the prompt redactor's one rule), and the greeting is addressed
+to this ticket's customer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from chromadb.api.models.Collection import Collection
+from sqlalchemy import Engine
+
+from assist.domain import AuthorRole, LinkedArticle, SimilarTicket, TicketDetail
+from assist.drafting.message_text import content
+from assist.drafting.offline import first_name
+from assist.drafting.redaction import Redaction
+from assist.drafting.thread import read_thread
+from assist.embeddings import Embedder
+from assist.errors import SearchIndexError
+from assist.kb.vectors import fatal
+from assist.store import answered
+from assist.store.db import session_scope
+from assist.store.tickets import ticket_detail
+
+log = logging.getLogger(__name__)
+
+SHOWN = 3
+CANDIDATES = 30  # replies read from the index: several can belong to one ticket, some tickets never resolved
+MAX_CHARS = 2000
+BATCH = 64
+_GREETING = re.compile(r"^(\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b)[^,\n!]{0,60}([,!])", re.I)
+_CITATION = re.compile(r'help article "([^"\n]{1,200})"(?::\s*(https?://\S+))?')
+_SIGNATURE_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){0,2}$")
+_NOT_NAMES = re.compile(r"^(thanks|thank you|best|regards|cheers|kind regards|best regards|sent from.*|--)$", re.I)
+
+
+@dataclass(frozen=True)
+class SimilarIndex:
+    """The answered-questions collection and the encoder that fills it (built by `factories`)."""
+
+    collection: Collection
+    embedder: Embedder
+
+
+def question_answered(ticket: TicketDetail, message_id: int) -> str:
+    """The customer words the reply in `message_id` answered: the thread read as it stood just before it."""
+    at = next((n for n, m in enumerate(ticket.messages) if m.id == message_id), len(ticket.messages))
+    before = ticket.model_copy(update={"messages": ticket.messages[:at]})
+    return (read_thread(before).asked or ticket.subject)[:MAX_CHARS]
+
+
+def index_ticket(engine: Engine, index: SimilarIndex, *, ticket_id: int) -> int:
+    """Index every sent reply of the ticket (again: an upsert); returns how many."""
+    with session_scope(engine) as session:
+        replies = answered.sent_replies(session, ticket_ids=[ticket_id])
+    return _add(engine, index, replies)
+
+
+def index_after_send(engine: Engine, index: SimilarIndex | None, *, ticket_id: int) -> None:
+    """What a send calls once its transaction is committed: a failure is logged, never raised (the reply is
+    sent; the next read of the index adds what is missing)."""
+    if index is None:
+        return
+    try:
+        index_ticket(engine, index, ticket_id=ticket_id)
+    except BaseException as e:
+        if fatal(e):
+            raise
+        log.warning("ticket #%s was not added to the similar-tickets index (%s); the next read adds it", ticket_id, e)
+
+
+def catch_up(engine: Engine, index: SimilarIndex, *, rebuild: bool = False) -> int:
+    """Add the replies the index lacks and drop what no longer exists (`rebuild`: every vector again).
+    Returns how many replies were indexed. Cheap when nothing is missing: two counts."""
+    with session_scope(engine) as session:
+        if not rebuild and answered.reply_count(session) == index.collection.count():
+            return 0
+        stored = answered.reply_ids(session)
+    held = {int(i) for i in index.collection.get(include=[])["ids"]}
+    gone = [str(i) for i in held - stored]
+    if gone:
+        index.collection.delete(ids=gone)
+    missing = sorted(stored if rebuild else stored - held)
+    total = 0
+    for start in range(0, len(missing), BATCH):
+        with session_scope(engine) as session:
+            replies = answered.sent_replies(session, reply_ids=missing[start : start + BATCH])
+        total += _add(engine, index, replies)
+    return total
+
+
+def _add(engine: Engine, index: SimilarIndex, replies: list[answered.SentReply]) -> int:
+    if not replies:
+        return 0
+    with session_scope(engine) as session:
+        tickets = {t: ticket_detail(session, ticket_id=t) for t in {r.ticket_id for r in replies}}
+    questions = [question_answered(tickets[r.ticket_id], r.message_id) for r in replies]
+    vectors = index.embedder.encode(questions)
+    index.collection.upsert(
+        ids=[str(r.reply_id) for r in replies],
+        embeddings=[v.tolist() for v in vectors],
+        metadatas=[{"ticket_id": r.ticket_id} for r in replies],
+    )
+    return len(replies)
+
+
+def similar_tickets(
+    engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, k: int = SHOWN, region: str = "US"
+) -> tuple[SimilarTicket, ...]:
+    """The `k` earlier resolved tickets (any customer) whose answered question is closest to this ticket's
+    newest customer words, with the reply (of the best-matching question) ready to reuse for this customer.
+
+    Raises:
+        SearchIndexError: the vector store cannot be read; re-index.
+    """
+    if index is None:  # a process built without the vector store (a bare pipeline in a test)
+        return ()
+    asked = read_thread(ticket).asked or ticket.subject
+    try:
+        catch_up(engine, index)
+        count = index.collection.count()
+        if count == 0:
+            return ()
+        found = index.collection.query(
+            query_embeddings=[index.embedder.encode_one(asked[:MAX_CHARS]).tolist()],
+            n_results=min(CANDIDATES, count),
+            where={"ticket_id": {"$ne": ticket.id}},  # type: ignore[dict-item]  # chroma's Where is too narrow
+            include=["metadatas", "distances"],
+        )
+    except BaseException as e:
+        if fatal(e):
+            raise
+        raise SearchIndexError(
+            f"The similar-tickets index cannot be read ({type(e).__name__}: {str(e)[:120]}). "
+            "Rebuild it: `python -m assist similar reindex`."
+        ) from e
+    best: dict[int, tuple[int, float]] = {}  # ticket -> its best-matching reply and that similarity
+    for key, meta, distance in zip(
+        found["ids"][0], (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True
+    ):
+        ticket_id = int(str(meta["ticket_id"]))
+        if ticket_id not in best:
+            best[ticket_id] = (int(key), 1.0 - float(distance))
+    with session_scope(engine) as session:
+        ends = answered.endings(session, ticket_ids=list(best))
+        chosen = [t for t in best if t in ends and ends[t].resolved][:k]
+        replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=[best[t][0] for t in chosen])}
+        others = {t: ticket_detail(session, ticket_id=t) for t in chosen}
+    out = []
+    for t in chosen:
+        reply_id, similarity = best[t]
+        if reply_id not in replies:  # deleted since it was indexed
+            continue
+        other, end = others[t], ends[t]
+        removal = _removal(other, reply_id=replies[reply_id].message_id, region=region)
+        out.append(
+            SimilarTicket(
+                ticket_id=t,
+                subject=removal.redact(end.subject),
+                similarity=round(similarity, 3),
+                status=end.status,
+                resolved=end.resolved,
+                reopened=end.reopened,
+                csat_score=end.csat_score,
+                reply=readdressed(removal.redact(replies[reply_id].text), ticket.customer.name),
+                articles=linked_articles(replies[reply_id].text),
+            )
+        )
+    return tuple(out)
+
+
+def _removal(other: TicketDetail, *, reply_id: int, region: str) -> Redaction:
+    """The redaction of everything of `other`'s customer: names, invoices, references, their thread's amounts
+    and dates (the reply itself is not their thread: an amount an article gives stays)."""
+    customer = other.customer
+    thread = "\n".join([other.subject, *(m.body for m in other.messages if m.id != reply_id)])
+    return Redaction(
+        region=region,
+        names=tuple(_names(customer.name, other)),
+        values=tuple(i.number for i in customer.invoices),
+        references=True,
+        thread=thread,
+    )
+
+
+def _names(name: str, ticket: TicketDetail) -> Iterable[str]:
+    """The customer's name, each part of it, and the names they signed with."""
+    yield name
+    yield from (part for part in name.split() if len(part) >= 2)
+    for m in ticket.messages:
+        if m.author_role is not AuthorRole.CUSTOMER:
+            continue
+        kept = content(m.body)
+        for line in [line.strip() for line in m.body.strip().splitlines()][-3:]:
+            if line and line not in kept and _SIGNATURE_NAME.match(line) and not _NOT_NAMES.match(line):
+                yield line
+                yield from (part for part in line.split() if len(part) >= 2)
+
+
+def readdressed(reply: str, customer_name: str) -> str:
+    """The reply's greeting addressed to `customer_name` by first name ("Hi there," without one); a reply
+    without a greeting is left as it is."""
+    first = first_name(customer_name) or "there"
+    return _GREETING.sub(lambda m: f"{m.group(1)} {first}{m.group(2)}", reply, count=1)
+
+
+def linked_articles(reply: str) -> tuple[LinkedArticle, ...]:
+    """The help articles the reply cites (`drafting.links.citation`), in order, each once."""
+    seen: dict[str, LinkedArticle] = {}
+    for m in _CITATION.finditer(reply):
+        seen.setdefault(m.group(1), LinkedArticle(title=m.group(1), url=m.group(2)))
+    return tuple(seen.values())

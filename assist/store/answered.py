@@ -1,0 +1,88 @@
+"""The team's sent replies as the similar-tickets index reads them, and how each ticket ended."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assist.domain import TicketStatus
+from assist.store.models import CsatRow, ReplyRow, StatusChangeRow, TicketRow
+
+
+@dataclass(frozen=True)
+class SentReply:
+    reply_id: int
+    ticket_id: int
+    message_id: int
+    text: str  # the agent's words as sent (without the survey link)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a ticket ended: resolved (now or once), reopened after a resolution, its newest CSAT score."""
+
+    ticket_id: int
+    subject: str
+    status: TicketStatus
+    resolved: bool
+    reopened: bool
+    csat_score: int | None
+
+
+def reply_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ReplyRow)) or 0
+
+
+def reply_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(ReplyRow.id)))
+
+
+def sent_replies(
+    session: Session, *, ticket_ids: Collection[int] | None = None, reply_ids: Collection[int] | None = None
+) -> list[SentReply]:
+    """Sent replies, oldest first: of these tickets, or with these ids (all of them when neither is given)."""
+    query = select(ReplyRow.id, ReplyRow.ticket_id, ReplyRow.message_id, ReplyRow.sent_text).order_by(ReplyRow.id)
+    if ticket_ids is not None:
+        query = query.where(ReplyRow.ticket_id.in_(ticket_ids))
+    if reply_ids is not None:
+        query = query.where(ReplyRow.id.in_(reply_ids))
+    return [SentReply(*row) for row in session.execute(query)]
+
+
+def endings(session: Session, *, ticket_ids: Collection[int]) -> dict[int, Ending]:
+    """How each ticket ended, read now (a reopen or a CSAT response since the send shows at once)."""
+    if not ticket_ids:
+        return {}
+    tickets = session.execute(
+        select(TicketRow.id, TicketRow.subject, TicketRow.status).where(TicketRow.id.in_(ticket_ids))
+    )
+    moves = session.execute(
+        select(StatusChangeRow.ticket_id, StatusChangeRow.to_status)
+        .where(
+            StatusChangeRow.ticket_id.in_(ticket_ids),
+            StatusChangeRow.to_status.in_([TicketStatus.RESOLVED.value, TicketStatus.REOPENED.value]),
+        )
+        .distinct()
+    ).all()
+    csat = dict(
+        session.execute(
+            select(CsatRow.ticket_id, CsatRow.score)
+            .where(CsatRow.ticket_id.in_(ticket_ids))
+            .order_by(CsatRow.responded_at, CsatRow.id)  # the newest response last: it wins below
+        ).all()
+    )
+    reached = {(ticket_id, status) for ticket_id, status in moves}
+    return {
+        ticket_id: Ending(
+            ticket_id=ticket_id,
+            subject=subject,
+            status=TicketStatus(status),
+            resolved=status == TicketStatus.RESOLVED.value or (ticket_id, TicketStatus.RESOLVED.value) in reached,
+            reopened=(ticket_id, TicketStatus.REOPENED.value) in reached,
+            csat_score=csat.get(ticket_id),
+        )
+        for ticket_id, subject, status in tickets
+    }

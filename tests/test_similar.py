@@ -1,0 +1,192 @@
+"""Similar resolved tickets: the index is kept on write, how a ticket ended is read live, and nothing of the
+other customer reaches this one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import chromadb
+import pytest
+from sqlalchemy import Engine
+
+from assist.config import Settings
+from assist.csat import submit, survey_token
+from assist.domain import User
+from assist.embeddings import Embedder
+from assist.kb.vectors import answered_collection, chroma_settings
+from assist.similar import SimilarIndex, similar_tickets
+from assist.store.db import session_scope
+from assist.store.models import InvoiceRow
+from assist.store.tickets import ticket_detail
+from assist.ticket_actions import reopen, send_reply
+from tests.conftest import NOW
+from tests.factories import make_actor, make_customer, make_ticket
+
+SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=4000)
+ADMIN_QUESTION = "How can I make my colleague an admin of our workspace? She needs to manage billing."
+ADMIN_REPLY = (
+    "Hi Dana,\n\nGo to Settings > Members, open your colleague's row and choose Admin as the role.\n\n"
+    'You can read more in our help article "Roles and permissions": https://help.example.com/roles\n\n'
+    "Best regards,\nLumen Support"
+)
+
+
+@pytest.fixture
+def index(tmp_path: Path, embedder: Embedder) -> SimilarIndex:
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
+    return SimilarIndex(collection=answered_collection(client, embedder), embedder=embedder)
+
+
+def _ticket(engine: Engine, *, subject: str, body: str, name: str = "Sam Okafor", **customer: str) -> int:
+    with session_scope(engine) as session:
+        who = make_customer(session, name=name, **customer)
+        return make_ticket(session, customer=who, subject=subject, body=body).id
+
+
+def _agent(engine: Engine) -> User:
+    with session_scope(engine) as session:
+        return make_actor(session, name="Ana Agent")
+
+
+def _send(engine: Engine, index: SimilarIndex, ticket_id: int, text: str, agent: User, *, resolve: bool = True) -> None:
+    with session_scope(engine) as session:
+        version = ticket_detail(session, ticket_id=ticket_id).version
+    send_reply(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text=text,
+        draft_id=None,
+        actor=agent,
+        resolve=resolve,
+        settings=SETTINGS,
+        similar=index,
+    )
+
+
+def _similar(engine: Engine, index: SimilarIndex, ticket_id: int) -> tuple:  # type: ignore[type-arg]
+    with session_scope(engine) as session:
+        ticket = ticket_detail(session, ticket_id=ticket_id)
+    return similar_tickets(engine, index, ticket=ticket)
+
+
+def test_a_send_adds_the_ticket_to_the_index_and_a_later_similar_question_finds_it(
+    sqlite_engine: Engine, index: SimilarIndex
+) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION, name="Dana Whitfield")
+    other = _ticket(sqlite_engine, subject="Export", body="Can I export all invoices as one CSV file for our auditors?")
+    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    _send(sqlite_engine, index, other, "Hi,\n\nUse Billing > Export > CSV.\n\nBest regards,\nLumen Support", agent)
+    assert index.collection.count() == 2  # kept on write: no read has caught up yet
+    later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
+
+    found = _similar(sqlite_engine, index, later)
+
+    assert found[0].ticket_id == first
+    assert found[0].ending == "resolved"
+    assert found[0].reply.startswith("Hi Sam,")  # re-addressed to this customer
+    assert "Settings > Members" in found[0].reply
+    assert [a.title for a in found[0].articles] == ["Roles and permissions"]
+    assert all(s.ticket_id != later for s in found)
+
+
+def test_an_unresolved_ticket_is_not_offered(sqlite_engine: Engine, index: SimilarIndex) -> None:
+    agent = _agent(sqlite_engine)
+    waiting = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    _send(sqlite_engine, index, waiting, ADMIN_REPLY, agent, resolve=False)
+    later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
+
+    assert _similar(sqlite_engine, index, later) == ()
+
+
+def test_a_reopen_and_a_bad_csat_show_in_how_it_ended(sqlite_engine: Engine, index: SimilarIndex) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    with session_scope(sqlite_engine) as session:
+        token = survey_token(session, ticket_id=first, settings=SETTINGS)
+        version = ticket_detail(session, ticket_id=first).version
+    submit(sqlite_engine, token=token, score=1, comment="did not work", settings=SETTINGS)
+    reopen(sqlite_engine, ticket_id=first, expected_version=version, actor=agent)
+    later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
+
+    (found,) = _similar(sqlite_engine, index, later)
+
+    assert (found.reopened, found.csat_score) == (True, 1)
+    assert found.ending == "reopened · CSAT 1/5"
+
+
+def test_a_reply_the_index_missed_is_added_on_the_next_read(sqlite_engine: Engine, index: SimilarIndex) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    index.collection.delete(ids=index.collection.get()["ids"])  # a failed write, or a seeded workspace
+    later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
+
+    assert [s.ticket_id for s in _similar(sqlite_engine, index, later)] == [first]
+
+
+# One value of every kind the redactor knows, in ticket A's customer row, thread and the agent's reply.
+SECRETS = {
+    "name": "Dana Whitfield",
+    "first name": "Dana",
+    "signature": "Danielle Q. Whitfield-Moss",
+    "email": "dana.whitfield@northwind.example",
+    "phone": "+1 415 555 0132",
+    "card": "4111 1111 1111 1111",
+    "masked card": "[card ending 4242]",
+    "iban": "DE89 3704 0044 0532 0130 00",
+    "order": "ORD-77812",
+    "invoice": "INV-2026-0042",
+    "ticket": "#4711",
+    "amount": "$1,249.50",
+    "date": "March 3, 2026",
+}
+
+
+def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine: Engine, index: SimilarIndex) -> None:
+    s = SECRETS
+    agent = _agent(engine)
+    with session_scope(engine) as session:
+        dana = make_customer(session, name=s["name"], email=s["email"])
+        session.add(
+            InvoiceRow(
+                customer_id=dana.id,
+                number=s["invoice"],
+                amount_cents=124950,
+                currency="USD",
+                status="paid",
+                issued_at=NOW,
+            )
+        )
+        first = make_ticket(
+            session,
+            customer=dana,
+            subject=f"Admin rights for order {s['order']}",
+            body=(
+                f"{ADMIN_QUESTION} We paid {s['amount']} on {s['date']} (invoice {s['invoice']}), card "
+                f"{s['card']}, {s['masked card']}, IBAN {s['iban']}. Call me on {s['phone']}. See ticket {s['ticket']}."
+                f"\n\nThanks,\n{s['signature']}"
+            ),
+        ).id
+    _send(
+        engine,
+        index,
+        first,
+        f"Hi {s['first name']},\n\nThanks {s['name']} ({s['signature']}). For order {s['order']} and invoice "
+        f"{s['invoice']} ({s['amount']}, paid {s['date']}) we checked card {s['card']} and {s['masked card']}, "
+        f"IBAN {s['iban']}, your phone {s['phone']} and {s['email']} (ticket {s['ticket']}). Go to Settings > "
+        "Members and choose Admin; admin seats cost $12 per month.\n\nBest regards,\nLumen Support",
+        agent,
+    )
+    later = _ticket(engine, subject="New admin", body="Please give my coworker admin rights on our account.")
+
+    (found,) = _similar(engine, index, later)
+
+    shown = "\n".join([found.subject, found.reply, *(a.title for a in found.articles)])
+    leaked = {kind: value for kind, value in s.items() if value.lower() in shown.lower()}
+    assert leaked == {}
+    assert "4242" not in shown and "Whitfield" not in shown and "Danielle" not in shown
+    assert found.reply.startswith("Hi Sam,")
+    assert "Settings > Members" in found.reply and "$12 per month" in found.reply  # the answer itself stays
