@@ -15,6 +15,7 @@ from streamlit.web import bootstrap
 
 from assist.config import Settings, get_settings
 from assist.errors import AssistError
+from assist.similar import catch_up
 from ui import warmup
 
 APP = Path(__file__).parents[1] / "app.py"
@@ -53,9 +54,12 @@ def main() -> None:
     def ready(seconds: float) -> None:
         # The models live as long as the process: leave their ~570k objects out of every later garbage
         # collection (a full one walking them took 300 ms; see server_options).
+        assistant = warmup.assistant(settings)
+        if assistant.similar is not None:  # replies sent while the server was down (or seeded), before "ready"
+            catch_up(assistant.engine, assistant.similar)
         gc.collect()
         gc.freeze()
-        status = warmup.assistant(settings).knowledge_base.index_status()
+        status = assistant.knowledge_base.index_status()
         if status.problem:
             print(f"WARNING: {status.problem}", flush=True)
         print(f"Assist Console is ready at http://localhost:{port} (models loaded in {seconds:.0f} s)", flush=True)
