@@ -18,6 +18,8 @@ Where things live:
                     confidence, escalation, the plan and the draft; confidence_policy (raw -> shown, thresholds)
     ticket_actions  an agent's actions on one ticket: open, send, note, reopen, regenerate, escalate
     unsent_replies  what an agent typed and has not sent, kept per ticket and agent until sent or discarded
+    similar         similar resolved tickets: the team's sent replies indexed by the question they answered,
+                    offered with the other customer's details removed
     queue           the lead's escalation queue and its actions
     lifecycle       ticket state machine, audit of transitions, time in status
     store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py),
