@@ -32,7 +32,7 @@ from ui.inbox_view import AVATARS, customer_panel
 from ui.reply_view import draft_editor
 from ui.similar_view import similar_panel
 
-CONVERSATION_HEIGHT = 250  # px: the newest messages and the reply box below them fit a 900 px high screen
+CONVERSATION_HEIGHT = 220  # px: the newest message, a two-sentence quote caption and the reply box fit 900 px
 
 
 @st.fragment
