@@ -6,7 +6,7 @@ Chromium (Debian's, driven by playwright) against the app as `make run` starts i
     send_p95_ms             from the click on Send to the confirmation
     n                       tickets opened (each from the list, as an agent works)
     metrics_first_open_ms   a lead's first click on Metrics to every chart drawn (the server's first Metrics page)
-    metrics_date_change_ms  from a new "Created between" range to the page drawn again (a range not seen before)
+    metrics_filter_change_ms  from a new filter (category Billing) to the page drawn again (a filter not seen before)
 
 Prints one JSON line. The browser is 1440×900, the list shows 10 tickets a page (no inner scrolling, so a
 row is one click away) and the agent pages through "All open".
@@ -119,9 +119,7 @@ def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
 
 
 def _metrics(page: Any, url: str) -> dict[str, int]:
-    """A lead opens Metrics for the first time, then asks for the last 30 days."""
-    from datetime import UTC, datetime, timedelta
-
+    """A lead opens Metrics for the first time, then filters it to one category."""
     page.goto(url)
     page.get_by_role("textbox", name="Email").fill("rachel.kim@lumen.app")
     page.get_by_role("textbox", name="Password").fill("lumen-demo-lead")
@@ -133,22 +131,21 @@ def _metrics(page: Any, url: str) -> dict[str, int]:
     page.locator(".js-plotly-plot").nth(7).wait_for()
     _settle(page, pause_ms=0)
     first = (time.perf_counter() - started) * 1000
-    today = datetime.now(UTC).date()
-    field = page.get_by_role("textbox", name="Created between")
-    field.click()
-    field.press("Control+A")
-    field.type(f"{today - timedelta(days=30):%Y/%m/%d} – {today:%Y/%m/%d}")
+    # Streamlit's date range picker has no text field to type into: a new category filter takes the same path
+    # (a filter not seen before: the dashboard's reads and the knowledge-gap topics again).
+    page.get_by_role("combobox", name="Category").click()
+    option = page.get_by_role("option", name="Billing")
     tickets = "[data-testid=stMetric]:first-of-type [data-testid=stMetricValue]"
     before = page.locator(tickets).first.inner_text()
     started = time.perf_counter()
-    field.press("Enter")
+    option.click()
     page.wait_for_function(
         "([selector, before]) => document.querySelector(selector)?.innerText !== before", arg=[tickets, before]
     )
     page.locator(".js-plotly-plot").nth(7).wait_for()
     _settle(page, pause_ms=0)
     change = (time.perf_counter() - started) * 1000
-    return {"metrics_first_open_ms": round(first), "metrics_date_change_ms": round(change)}
+    return {"metrics_first_open_ms": round(first), "metrics_filter_change_ms": round(change)}
 
 
 def _settle(page: Any, *, pause_ms: int = 300) -> None:
