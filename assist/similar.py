@@ -132,7 +132,9 @@ def similar_tickets(
         return ()
     asked = read_thread(ticket).asked or ticket.subject
     try:
-        catch_up(engine, index)
+        # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
+        # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
+        # and `python -m assist similar reindex` rebuilds.
         count = index.collection.count()
         if count == 0:
             return ()

@@ -14,7 +14,7 @@ from assist.csat import submit, survey_token
 from assist.domain import User
 from assist.embeddings import Embedder
 from assist.kb.vectors import answered_collection, chroma_settings
-from assist.similar import SimilarIndex, similar_tickets
+from assist.similar import SimilarIndex, catch_up, similar_tickets
 from assist.store.db import session_scope
 from assist.store.models import InvoiceRow
 from assist.store.tickets import ticket_detail
@@ -117,13 +117,14 @@ def test_a_reopen_and_a_bad_csat_show_in_how_it_ended(sqlite_engine: Engine, ind
     assert found.ending == "reopened · CSAT 1/5"
 
 
-def test_a_reply_the_index_missed_is_added_on_the_next_read(sqlite_engine: Engine, index: SimilarIndex) -> None:
+def test_a_reply_the_index_missed_is_added_by_a_catch_up(sqlite_engine: Engine, index: SimilarIndex) -> None:
     agent = _agent(sqlite_engine)
     first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
     _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
     index.collection.delete(ids=index.collection.get()["ids"])  # a failed write, or a seeded workspace
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
-
+    assert _similar(sqlite_engine, index, later) == ()  # a read does not embed what is missing
+    assert catch_up(sqlite_engine, index) == 1  # what the server does before it says it is ready
     assert [s.ticket_id for s in _similar(sqlite_engine, index, later)] == [first]
 
 
