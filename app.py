@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui import auth, clipboard, resources
+from ui import auth, browser, resources
 
 st.set_page_config(page_title="Assist Console", page_icon=":material/support_agent:", layout="wide")
-clipboard.clean_copies()
+browser.clean_copies(st.container())
 
 auth.startup_gate()  # outside demo mode SECRET_KEY is required: say so before any page
 resources.models_ready()  # starts loading the models in the background if the launcher did not

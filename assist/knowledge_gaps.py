@@ -30,9 +30,11 @@ def topics(candidates: pd.DataFrame, *, embedder: Embedder, max_examples: int = 
         return []
     vectors = np.zeros((len(candidates), DIMENSIONS), dtype=np.float32)
     stored = candidates["vector"] if "vector" in candidates else pd.Series([None] * len(candidates))
-    missing = [i for i, v in enumerate(stored) if v is None]
+    missing = []
     for i, v in enumerate(stored):
-        if v is not None:
+        if v is None:
+            missing.append(i)
+        else:
             vectors[i] = np.frombuffer(v, dtype=np.float32)
     if missing:
         subjects, previews = candidates["subject"], candidates["preview"]

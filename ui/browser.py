@@ -1,5 +1,5 @@
-"""The little the app needs the browser itself to do: keep the session cookie, and keep what is typed in a
-reply box for this tab until Streamlit has it.
+"""The little the app needs the browser itself to do: keep the session cookie, keep what is typed in a
+reply box for this tab until Streamlit has it, and take the invisible joiners out of what an agent copies.
 
 Streamlit 1.67 reads cookies (`st.context.cookies`, as they were when the tab connected) but cannot set
 them, and a text area hands its value to the server only on blur or Ctrl+Enter, so text typed just before
@@ -34,6 +34,25 @@ def _run(where: DeltaGenerator, name: str, script: str, **values: object) -> Non
 
 def _js(value: object) -> str:
     return json.dumps(value).replace("</", "<\\/")  # a JSON string cannot end the script element
+
+
+def clean_copies(where: DeltaGenerator) -> None:
+    """What an agent copies from the screen is what was written. `ui.format.escape_markdown` puts an invisible
+    WORD JOINER (U+2060) before "@", after an escaped ":" and inside "www", so the renderer cannot turn
+    customer text into links or icons; it would otherwise travel with a copy (a pasted address would be wrong).
+    One listener per page load takes the joiners out of every copy."""
+    _run(
+        where,
+        "clipboard",
+        """if (window.assistCleanCopies) return;
+window.assistCleanCopies = true;
+document.addEventListener("copy", (event) => {
+  const text = String(window.getSelection());
+  if (!text.includes("\\u2060") || !event.clipboardData) return;
+  event.clipboardData.setData("text/plain", text.replaceAll("\\u2060", ""));
+  event.preventDefault();
+});""",
+    )
 
 
 def set_session_cookie(where: DeltaGenerator, token: str, *, max_age_s: int) -> None:
