@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -92,14 +93,23 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1500, "height": 2200})
+@contextmanager
+def open_tab(browser: Browser, base_url: str, *, width: int, height: int) -> Iterator[Page]:
+    """A new browser context of this window size on the app's first page; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     tab = context.new_page()
     tab.set_default_timeout(120_000)
     tab.goto(base_url)
-    yield tab
-    context.close()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    with open_tab(browser, base_url, width=1500, height=2200) as tab:
+        yield tab
 
 
 def settle(page: Page) -> None:

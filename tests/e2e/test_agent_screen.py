@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import button, click_row, open_ticket, query, settle, shot, sign_in
+from tests.e2e.conftest import button, click_row, open_tab, open_ticket, query, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1440, 900
@@ -17,12 +17,8 @@ WIDTH, HEIGHT = 1440, 900
 
 @pytest.fixture
 def laptop(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-    tab = context.new_page()
-    tab.set_default_timeout(120_000)
-    tab.goto(base_url)
-    yield tab
-    context.close()
+    with open_tab(browser, base_url, width=WIDTH, height=HEIGHT) as tab:
+        yield tab
 
 
 def _inside_viewport(page: Page, selector: str) -> dict[str, float]:

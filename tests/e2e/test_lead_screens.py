@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from tests.e2e.conftest import click_row, query, settle, shot, sign_in
+from tests.e2e.conftest import click_row, open_tab, query, settle, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 900
@@ -36,12 +36,8 @@ CUT_LABELS = """(main) => [...main.querySelectorAll('button [data-testid=stMarkd
 
 @pytest.fixture
 def small_laptop(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-    tab = context.new_page()
-    tab.set_default_timeout(120_000)
-    tab.goto(base_url)
-    yield tab
-    context.close()
+    with open_tab(browser, base_url, width=WIDTH, height=HEIGHT) as tab:
+        yield tab
 
 
 def _grid(page: Page) -> dict[str, Any]:
@@ -108,11 +104,7 @@ def test_the_inbox_shows_the_whole_page_of_tickets_and_every_column_at_1280_px(
 @pytest.mark.parametrize("width", [1280, 1440])
 def test_the_reply_box_buttons_show_their_whole_labels(browser: Browser, base_url: str, width: int) -> None:
     """Defect: at 1440 px "Send & reso…", the macro's Insert as "I…" and Link as "Li…"."""
-    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(120_000)
-        tab.goto(base_url)
+    with open_tab(browser, base_url, width=width, height=HEIGHT) as tab:
         sign_in(tab, "lena.berg@lumen.app", "lumen-demo-agent")
         click_row(tab, 0)
         tab.get_by_role("textbox", name="Reply to the customer").wait_for()
@@ -123,5 +115,3 @@ def test_the_reply_box_buttons_show_their_whole_labels(browser: Browser, base_ur
         cut = main.evaluate(CUT_LABELS)
         assert cut == [], cut
         shot(tab, f"agent-5-reply-buttons-{width}")
-    finally:
-        context.close()
