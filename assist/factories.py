@@ -144,8 +144,10 @@ def build_assistant(
     engine: Engine | None = None,
     embedder: Embedder | None = None,
     reader: AnswerReader | None = None,
+    sentiment: SentimentModel | None = None,
 ) -> Assistant:
-    """Everything `assist.pipeline.assist` needs, each built once (`embedder` and `reader` may be shared)."""
+    """Everything `assist.pipeline.assist` needs, each built once (the models may be shared: they do not depend on
+    the database)."""
     from assist.pipeline import Assistant
     from assist.telemetry import configure
 
@@ -157,7 +159,7 @@ def build_assistant(
         settings=settings,
         embedder=embedder,
         knowledge_base=build_knowledge_base(settings, engine=engine, embedder=embedder),
-        sentiment=build_sentiment_model(settings),
+        sentiment=sentiment or build_sentiment_model(settings),
         triager=build_triager(settings, embedder=embedder),
         drafter=build_drafter(settings, chat_model=build_chat_model(settings)),
         selector=AnswerSelector(embedder, reader or build_answer_reader(settings)),

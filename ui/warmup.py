@@ -11,6 +11,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -19,6 +21,10 @@ from assist.config import Settings
 from assist.delivery import Courier
 from assist.embeddings import Embedder
 from assist.pipeline import Assistant
+from assist.sentiment import SentimentModel
+
+if TYPE_CHECKING:
+    from assist.drafting.reader import AnswerReader
 
 log = logging.getLogger("assist.ui")
 _lock = threading.Lock()
@@ -27,7 +33,6 @@ _thread: threading.Thread | None = None
 _engine: Engine | None = None
 _assistant: Assistant | None = None
 _error: BaseException | None = None
-_embedder: Embedder | None = None  # the encoder does not depend on settings: kept across `reset`
 _courier: Courier | None = None
 _seconds = 0.0
 
@@ -62,12 +67,44 @@ def start(settings: Settings, *, on_ready: Callable[[float], None] | None = None
         _thread.start()
 
 
+@dataclass(frozen=True)
+class _Models:
+    """The networks, which depend on these settings and not on the database: loading them is most of a start,
+    so a `reset` (another database) keeps them."""
+
+    key: tuple[object, ...]
+    embedder: Embedder
+    reader: AnswerReader
+    sentiment: SentimentModel
+
+
+_models: _Models | None = None
+
+
+def _models_for(settings: Settings) -> _Models:
+    global _models
+    key = (settings.torch_threads, settings.sentiment_model, tuple(sorted((settings.sentiment_labels or {}).items())))
+    if _models is None or _models.key != key:
+        _models = _Models(
+            key=key,
+            embedder=factories.build_embedder(settings),
+            reader=factories.build_answer_reader(settings),
+            sentiment=factories.build_sentiment_model(settings),
+        )
+    return _models
+
+
 def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
     global _assistant, _error, _seconds
     started = time.perf_counter()
     try:
+        models = _models_for(settings)
         built = factories.build_assistant(
-            settings, engine=engine(settings), embedder=Embedder(threads=settings.torch_threads)
+            settings,
+            engine=engine(settings),
+            embedder=models.embedder,
+            reader=models.reader,
+            sentiment=models.sentiment,
         )
         factories.warm_up(built)
         _assistant = built
@@ -79,14 +116,14 @@ def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
         _done.set()
     if _assistant is not None and on_ready is not None:
         on_ready(_seconds)
+    _import_dashboard_libraries()
 
 
-def _shared_embedder(settings: Settings) -> Embedder:
-    global _embedder
-    with _lock:
-        if _embedder is None:
-            _embedder = factories.build_embedder(settings)
-        return _embedder
+def _import_dashboard_libraries() -> None:
+    """Plotly and scikit-learn's clustering (the Metrics page's charts and knowledge gaps) take about 3 s to import
+    on two cores; imported here, after "ready", a lead's first Metrics open does not pay for them."""
+    import plotly.express  # noqa: F401
+    import sklearn.cluster  # noqa: F401
 
 
 def reset() -> None:
