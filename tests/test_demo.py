@@ -42,9 +42,8 @@ def test_seeding_twice_keeps_the_same_counts(engine: Engine) -> None:
 
 
 @pytest.fixture
-def demo(sqlite_engine: Engine) -> Engine:
-    seed_demo(sqlite_engine, now=NOW)
-    return sqlite_engine
+def demo(demo_workspace: Engine) -> Engine:
+    return demo_workspace
 
 
 def test_demo_has_a_realistic_mix_of_statuses_and_customers(demo: Engine) -> None:

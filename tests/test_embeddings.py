@@ -9,6 +9,12 @@ from assist.embeddings import DIMENSIONS, Embedder, packaged_model_path
 from assist.errors import ConfigError
 
 
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    """A plain encoder: the suite's shared one remembers vectors, which would hide what these tests check."""
+    return Embedder()
+
+
 @pytest.mark.model
 def test_vectors_are_unit_length_and_match_sentence_transformers(embedder: Embedder) -> None:
     from sentence_transformers import SentenceTransformer

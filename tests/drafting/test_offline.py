@@ -205,9 +205,7 @@ def test_a_procedure_is_never_cut_in_the_middle() -> None:
     # The first step answers best; the third scores nearly as well; the second is weaker.
     scores = {steps[0][0]: 0.9, steps[2][0]: 0.85, steps[1][0]: 0.3}
     candidates = tuple(
-        sorted(
-            (Candidate("api-keys", i, u, (), scores[i], (), 0.9) for i, u in steps), key=lambda c: -c.probability
-        )
+        sorted((Candidate("api-keys", i, u, (), scores[i], (), 0.9) for i, u in steps), key=lambda c: -c.probability)
     )
     vector = np.zeros(384, dtype=np.float32)
     question = Question("Is the key shown again after it is created?", vector, vector)  # not a how-to

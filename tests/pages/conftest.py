@@ -10,12 +10,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from assist import factories
 from assist.config import get_settings
-from assist.demo import seed_demo
 from assist.domain import Role, User
+from assist.embeddings import Embedder
 from assist.store import session_scope
 from assist.store.models import UserRow
-from tests.conftest import NOW
 from ui import warmup
 
 ROOT = Path(__file__).parents[2]
@@ -44,16 +44,17 @@ def isolated_settings(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tm
 
 
 @pytest.fixture(autouse=True)
-def models_loaded(isolated_settings: None) -> None:
-    """The models finished loading, as on a server that said "ready" (the warm-up state has its own test)."""
+def models_loaded(isolated_settings: None, embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models finished loading, as on a server that said "ready" (the warm-up state has its own test). The app
+    gets the run's one encoder, and keeps its other models across tests as a server keeps them across databases."""
+    monkeypatch.setattr(factories, "build_embedder", lambda _settings: embedder)
     warmup.assistant(get_settings())
 
 
 @pytest.fixture
-def workspace(sqlite_engine: Engine) -> Engine:
+def workspace(demo_workspace: Engine) -> Engine:
     """The demo workspace in the temp database."""
-    seed_demo(sqlite_engine, now=NOW)
-    return sqlite_engine
+    return demo_workspace
 
 
 @pytest.fixture

@@ -250,9 +250,7 @@ CALLS: dict[str, Call] = {
     "assist.kb.knowledge_base.KnowledgeBase.ingest_paths": lambda w, u: w.kb.ingest_paths([], actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.reindex": lambda w, u: w.kb.reindex(actor=u),
     # Admin-only reads: a demoted, disabled or reset admin's open tab reads nothing (re-probe of finding 1).
-    "assist.audit.events": lambda w, u: audit_events(
-        w.engine, actor=u, start=date(2026, 1, 1), end=date(2026, 12, 31)
-    ),
+    "assist.audit.events": lambda w, u: audit_events(w.engine, actor=u, start=date(2026, 1, 1), end=date(2026, 12, 31)),
     "assist.authentication.targeted_accounts": lambda w, u: targeted_accounts(w.engine, actor=u, settings=SETTINGS),
     "assist.mail_in.quarantined": lambda w, u: quarantined(w.engine, actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.delete": lambda w, u: w.kb.delete("refunds", actor=u),

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from assist.demo import seed_demo
 from assist.domain import Category, TriageMethod
 from assist.drafting.thread import retrieval_query
 from assist.embeddings import Embedder
@@ -14,7 +13,6 @@ from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
 from assist.triage import Example, Triager, examples_from_csv, examples_from_store, train
-from tests.conftest import NOW
 
 pytestmark = pytest.mark.model
 
@@ -68,10 +66,9 @@ def test_too_few_labels_keeps_the_zero_shot_fallback(embedder: Embedder, tmp_pat
 
 
 def test_training_from_the_workspace_uses_resolved_tickets(
-    embedder: Embedder, sqlite_engine: Engine, tmp_path: Path
+    embedder: Embedder, demo_workspace: Engine, tmp_path: Path
 ) -> None:
-    seed_demo(sqlite_engine, now=NOW)
-    examples = examples_from_store(sqlite_engine)
+    examples = examples_from_store(demo_workspace)
     assert len(examples) >= 150 and all(e.intent for e in examples)
     summary = train(examples, embedder=embedder, target=tmp_path / "t.skops")
     triage = Triager(embedder=embedder, model_path=tmp_path / "t.skops").classify(
@@ -82,14 +79,13 @@ def test_training_from_the_workspace_uses_resolved_tickets(
 
 
 def test_the_demo_model_names_no_intent_it_cannot_tell(
-    embedder: Embedder, sqlite_engine: Engine, tmp_path: Path
+    embedder: Embedder, demo_workspace: Engine, tmp_path: Path
 ) -> None:
     """Defect (issue 34): questions of an intent the demo model never learned got the nearest wrong one:
     "outage-now" on dark-mode and on-premise questions, others on Linux, Jira and API-key questions."""
-    seed_demo(sqlite_engine, now=NOW)
-    train(examples_from_store(sqlite_engine), embedder=embedder, target=tmp_path / "t.skops")
+    train(examples_from_store(demo_workspace), embedder=embedder, target=tmp_path / "t.skops")
     triager = Triager(embedder=embedder, model_path=tmp_path / "t.skops")
-    with session_scope(sqlite_engine) as session:  # the demo's open API-key question, as the pipeline reads it
+    with session_scope(demo_workspace) as session:  # the demo's open API-key question, as the pipeline reads it
         api_key = session.execute(
             select(TicketRow.id, TicketRow.intent).where(
                 TicketRow.subject == "Where do I create an API key?", TicketRow.status != "resolved"

@@ -6,13 +6,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from assist.demo import seed_demo
 from assist.dev.evaluation.intents import evaluate as evaluate_intents
 from assist.dev.evaluation.triage import evaluate, read_examples, split
 from assist.domain import INTENT_MIN_CONFIDENCE
 from assist.embeddings import Embedder
 from assist.errors import ValidationError
-from tests.conftest import NOW
 
 pytestmark = pytest.mark.model
 
@@ -48,12 +46,11 @@ def test_read_examples_needs_text_and_label(tmp_path: Path) -> None:
 
 
 def test_the_intent_threshold_is_the_one_measured_on_the_demo_workspace(
-    embedder: Embedder, sqlite_engine: Engine
+    embedder: Embedder, demo_workspace: Engine
 ) -> None:
     """INTENT_MIN_CONFIDENCE is what `eval triage --from-db` measures on the demo workspace: re-measure (and
     update its comment) when the demo tickets or the classifier change."""
-    seed_demo(sqlite_engine, now=NOW)
-    result = evaluate_intents(sqlite_engine, embedder)
+    result = evaluate_intents(demo_workspace, embedder)
     assert (result["resolved"], result["open"]) == (244, 83)
     assert result["lowest_threshold"] == INTENT_MIN_CONFIDENCE
     for reading in ("held_out", "open"):
