@@ -20,7 +20,7 @@ def test_all_names_exist_and_are_sorted() -> None:
 
 def test_the_entry_points_the_pages_use_are_exported() -> None:
     """The real entry points: every service function a page calls to act on tickets is in `assist.__all__`."""
-    services = {"workspace", "queue", "inbox", "pipeline"}
+    services = {"ticket_actions", "queue", "inbox", "pipeline"}
     used: set[str] = set()
     for page in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         for node in ast.walk(ast.parse(page.read_text())):
