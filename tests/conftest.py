@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pytest
 from sqlalchemy import Engine, event, text
 
-from assist.config import Settings
+from assist.config import Settings, get_settings
 from assist.demo import seed_demo
 from assist.drafting.reader import AnswerReader
 from assist.embeddings import Embedder, Vectors
@@ -30,6 +30,15 @@ from assist.users import OPERATOR
 
 # A fixed clock for tests that build histories.
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Each test reads the environment it set: `get_settings` is cached per process, so without this a later CLI
+    test would run against the first test's database."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def postgres_url() -> str:

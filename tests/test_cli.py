@@ -13,6 +13,7 @@ from assist.cli import main
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "chroma"))  # never ./data
     return url
 
 
