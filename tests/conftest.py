@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,18 +95,25 @@ def demo_workspace(sqlite_engine: Engine, seeded_demo: Path) -> Engine:
 Recorded = list[tuple[str, Any, bool]]
 
 
-def _new_schema(admin: Engine) -> str:
+@contextmanager
+def _own_schema() -> Iterator[Engine]:
+    """An engine on a new, empty schema of the test database; the schema is dropped afterwards."""
+    url = postgres_url()
     schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
     with admin.begin() as conn:
         # Extensions live in one schema per database: created in a test schema, pg_trgm would vanish with it
         # (and a parallel run's migrations would miss its operator classes). Keep it in public, on every path.
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return schema
-
-
-def _schema_engine(url: str, schema: str) -> Engine:
-    return make_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema},public"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -113,45 +121,27 @@ def postgres_migrations() -> Iterator[Recorded]:
     """The driver calls the migrations make on an empty schema, recorded once per run. No statement names the
     schema (the search path does), so replaying them in one transaction builds the same tables, indexes and
     version row in a test's own schema, in a fraction of the 0.4 s the migrations take."""
-    url = postgres_url()
-    admin = make_engine(url)
-    schema = _new_schema(admin)
-    engine = _schema_engine(url, schema)
     recorded: Recorded = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
         recorded.append((statement, parameters, many))
 
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with _own_schema() as engine:
+        event.listen(engine, "before_cursor_execute", record)
         upgrade(engine)
         yield recorded
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
 def postgres_engine(postgres_migrations: Recorded) -> Iterator[Engine]:
     """A fresh schema in the test database, dropped afterwards; the test never sees other data."""
-    url = postgres_url()
-    admin = make_engine(url)
-    schema = _new_schema(admin)
-    engine = _schema_engine(url, schema)
-    try:
+    with _own_schema() as engine:
         with engine.begin() as conn:
             cursor = conn.connection.cursor()
             for statement, parameters, many in postgres_migrations:
                 (cursor.executemany if many else cursor.execute)(statement, parameters)
         upgrade(engine)  # a no-op at head, which also proves the replay reached it
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
