@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -59,8 +58,11 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def sqlite_engine(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Engine]:
-    shutil.copyfile(migrated_sqlite, tmp_path / "test.db")
+def sqlite_engine(tmp_path: Path, migrated_sqlite: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    # A test that asks for the demo starts from a copy of it, before any other fixture adds its rows: copied in
+    # later, it would replace them (an admin a fixture signed in would become a demo user).
+    wants_demo = "demo_workspace" in request.fixturenames
+    shutil.copyfile(request.getfixturevalue("seeded_demo") if wants_demo else migrated_sqlite, tmp_path / "test.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
     upgrade(engine)  # a no-op at head: what every entry point does on start
     yield engine
@@ -80,15 +82,9 @@ def seeded_demo(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture
-def demo_workspace(sqlite_engine: Engine, seeded_demo: Path) -> Engine:
-    """The test's SQLite database holding the demo workspace (seeded at NOW, as `seed_demo(engine, now=NOW)`)."""
-    source = sqlite3.connect(seeded_demo)
-    target = sqlite_engine.raw_connection()
-    try:
-        source.backup(target.driver_connection)  # SQLite's online backup: safe with the engine's connections open
-    finally:
-        target.close()
-        source.close()
+def demo_workspace(sqlite_engine: Engine) -> Engine:
+    """The test's SQLite database holding the demo workspace (seeded at NOW, as `seed_demo(engine, now=NOW)`);
+    `sqlite_engine` starts from the copy."""
     return sqlite_engine
 
 
