@@ -64,7 +64,6 @@ def sqlite_engine(tmp_path: Path, migrated_sqlite: Path, request: pytest.Fixture
     wants_demo = "demo_workspace" in request.fixturenames
     shutil.copyfile(request.getfixturevalue("seeded_demo") if wants_demo else migrated_sqlite, tmp_path / "test.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    upgrade(engine)  # a no-op at head: what every entry point does on start
     yield engine
     engine.dispose()
 
@@ -72,7 +71,7 @@ def sqlite_engine(tmp_path: Path, migrated_sqlite: Path, request: pytest.Fixture
 @pytest.fixture(scope="session")
 def seeded_demo(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo workspace at NOW, seeded once per run (seeding takes about 3 s and the same seed gives the same
-    workspace); `demo_workspace` puts a copy in a test's own database."""
+    workspace); a test that asks for `demo_workspace` starts its database from a copy."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copyfile(migrated_sqlite, path)
     engine = make_engine(f"sqlite:///{path}")

@@ -116,14 +116,6 @@ def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
         _done.set()
     if _assistant is not None and on_ready is not None:
         on_ready(_seconds)
-    _import_dashboard_libraries()
-
-
-def _import_dashboard_libraries() -> None:
-    """Plotly and scikit-learn's clustering (the Metrics page's charts and knowledge gaps) take about 3 s to import
-    on two cores; imported here, after "ready", a lead's first Metrics open does not pay for them."""
-    import plotly.express  # noqa: F401
-    import sklearn.cluster  # noqa: F401
 
 
 def reset() -> None:
