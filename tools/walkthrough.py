@@ -14,17 +14,11 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
+from assist.dev.browser import ARGS, CHROMIUM, open_ticket, prepare_demo, settle, sign_in
 from assist.dev.workspace import free_port, offline_env, wait_until_up
-from tests.e2e.conftest import ARGS, CHROMIUM, open_ticket, settle, sign_in
 
 ROOT = Path(__file__).parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
-
-
-def prepare(env: dict[str, str]) -> None:
-    python = sys.executable
-    for args in (["seed-demo"], ["kb", "ingest", "kb_docs"], ["precompute", "--open", "--quiet"]):
-        subprocess.run([python, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def ticket_ids(env: dict[str, str]) -> dict[str, int]:
@@ -57,7 +51,7 @@ def main() -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         env = offline_env(Path(tmp), database="demo.db")
-        prepare(env)
+        prepare_demo(env)
         ids = ticket_ids(env)
         port = free_port()
         server = subprocess.Popen(

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import button, click_row, open_tab, open_ticket, query, settle, shot, sign_in
+from assist.dev.browser import button, click_row, open_ticket, settle, sign_in
+from tests.e2e.conftest import open_tab, query, shot
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1440, 900

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
-from tests.e2e.conftest import click_row, open_tab, query, settle, shot, sign_in
+from assist.dev.browser import click_row, settle, sign_in
+from tests.e2e.conftest import open_tab, query, shot
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 900

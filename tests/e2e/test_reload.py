@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import button, newest_ticket, open_ticket, settle, shot, sign_in
+from assist.dev.browser import button, open_ticket, settle, sign_in
+from tests.e2e.conftest import newest_ticket, shot
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,120 @@
+"""The app in a real browser, for the browser tests, `bench browser` and the README walkthrough: a demo
+workspace prepared from the command line, the app served as `make run` serves it, and the few gestures
+every script repeats (sign in, wait for a rerun, open a ticket from the list).
+
+Debian's chromium driven by playwright; never `playwright install`, which would download a browser.
+Playwright is imported by the callers, so this module loads without it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HEADER_PX, ROW_PX = 35, 35  # the heights of a Streamlit dataframe's header and rows
+STATUS_GONE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+
+
+def prepare_demo(env: dict[str, str], *, imports: Sequence[Path] = ()) -> None:
+    """Seed the demo into `env`'s workspace, ingest the knowledge base, import `imports` (ticket CSVs) and
+    precompute every open ticket, as a team would from the command line."""
+    steps = [
+        ["seed-demo"],
+        ["kb", "ingest", "kb_docs"],
+        *(["tickets", "import", str(path)] for path in imports),
+        ["precompute", "--open", "--quiet"],
+    ]
+    for args in steps:
+        subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+@contextmanager
+def serve(env: dict[str, str], port: int, *, ready_within_s: float = 300) -> Iterator[str]:
+    """The app as `make run` starts it (`python -m ui.serve`) on loopback `port`, yielded as its URL once it
+    says the models are ready; stopped afterwards. Fails with the server's last words if it never is."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "--port", str(port), "--address", "127.0.0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    said: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert server.stdout is not None
+        for line in server.stdout:
+            said.append(line)
+            if "is ready at" in line:
+                ready.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        if not ready.wait(timeout=ready_within_s):
+            raise RuntimeError("the app never said it was ready:\n" + "".join(said[-20:]))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def settle(page: Any, *, before_ms: int = 400, after_ms: int = 600) -> None:
+    """Wait until Streamlit has finished the rerun the last action started (`before_ms` lets it begin)."""
+    page.wait_for_timeout(before_ms)
+    page.wait_for_function(STATUS_GONE, timeout=120_000)
+    page.wait_for_timeout(after_ms)
+
+
+def sign_in(page: Any, email: str, password: str) -> None:
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+    settle(page)
+
+
+def button(page: Any, label: str) -> Any:
+    """A button by its label alone (its accessible name also holds the icon's name and the shortcut)."""
+    return page.get_by_role("button").filter(has=page.get_by_text(label, exact=True))
+
+
+def click_row(page: Any, row: int, *, column_x: int = 200) -> None:
+    """Click a cell of the first table on the page (the subject column of the inbox list)."""
+    page.get_by_test_id("stDataFrame").first.click(position={"x": column_x, "y": HEADER_PX + ROW_PX * row + 17})
+
+
+def open_ticket(page: Any, ticket_id: int) -> None:
+    """Open `ticket_id` from the inbox, searching the list for it as an agent would."""
+    inbox = page.get_by_role("link", name="Inbox")
+    if inbox.count():  # an agent has only the inbox, and Streamlit shows no menu for a single page
+        inbox.click()
+        settle(page)
+    list_button = button(page, "List")
+    if list_button.count():  # a ticket is open: back to the list first
+        list_button.click()
+        settle(page)
+    search = page.get_by_role("textbox", name="Search")
+    search.fill(f"#{ticket_id}")
+    search.press("Enter")
+    settle(page)
+    click_row(page, 0)
+    page.get_by_text(f"#{ticket_id} ·").first.wait_for()
+    settle(page)
