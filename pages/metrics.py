@@ -46,66 +46,92 @@ f = MetricsFilter(start=period[0], end=period[1], categories=tuple(categories), 
 with guarded("the dashboard"):
     board = view.load(engine, f)
 view.kpi_row(board.kpis)
-left, right = st.columns(2)
-with left:
-    view.chart("CSAT trend", board.csat_trend, "csat_trend", view.csat_trend)
-    view.chart("Volume by category and day", board.volume, "volume", view.volume)
-    view.chart("Sentiment mix", board.sentiment, "sentiment", view.sentiment)
-    view.chart("Mean time in each open status", board.time_in_status, "time_in_status", view.statuses)
-with right:
-    view.chart("CSAT by how the reply was written", board.csat_by_segment, "csat_by_segment", view.segments)
-    view.chart("Top escalation reasons", board.escalation_reasons, "escalation_reasons", view.reasons)
-    view.chart(
-        "Confidence calibration (draft confidence vs sent with light edits)",
-        board.calibration,
-        "calibration",
-        view.reliability,
-    )
-    view.chart("Assist runs per day (hover: latency and LLM cost)", board.assist_costs, "assist_costs", view.costs)
 
-st.subheader("Macros used")
-with guarded("macro use"):
-    used = macro_usage(engine, since=datetime.combine(period[0], datetime.min.time(), tzinfo=UTC))
-if used:
-    st.dataframe({"Macro": [u.title for u in used], "Inserted": [u.uses for u in used]}, hide_index=True)
-else:
-    st.caption("No macro was inserted in this period. Admins add macros on the Admin page.")
-
-st.subheader("Agents")
-if board.agents.empty:
-    st.caption("No agent activity for these filters.")
-else:
-    st.dataframe(view.agents_table(board.agents), hide_index=True, width="stretch")
-    view.export(board.agents, "agents")
-
-with st.expander("Import CSAT ratings from your helpdesk (CSV: ticket, score, comment, date)"):
-    upload = st.file_uploader(
-        "Ratings CSV", type=["csv"], key="m_csat_file", max_upload_size=resources.settings().kb_upload_max_mb
-    )
-    if upload is not None and st.button("Import ratings", key="m_csat_import"):
-        try:
-            report = import_csat(
-                engine,
-                read_rows(upload.name, upload.getvalue(), max_bytes=resources.settings().kb_upload_max_mb * 1_000_000),
-                actor=state.current_user(),
+# One tab drawn at a time, the open one kept in the address (a reload or a shared link opens it again): eight
+# plotly charts at once took about 3 s of the browser's time on two cores, the tab a lead looks at about 1.
+satisfaction, workload, drafts, agents, gaps = st.tabs(
+    ["Satisfaction", "Workload", "Drafts and macros", "Agents", "Knowledge gaps"], key="m_tab", bind="query-params"
+)
+with satisfaction:
+    if satisfaction.open:
+        left, right = st.columns(2)
+        with left:
+            view.chart("CSAT trend", board.csat_trend, "csat_trend", view.csat_trend)
+        with right:
+            view.chart("CSAT by how the reply was written", board.csat_by_segment, "csat_by_segment", view.segments)
+        with st.expander("Import CSAT ratings from your helpdesk (CSV: ticket, score, comment, date)"):
+            upload = st.file_uploader(
+                "Ratings CSV", type=["csv"], key="m_csat_file", max_upload_size=resources.settings().kb_upload_max_mb
             )
-        except AssistError as e:
-            show_error(e)
-        else:
-            st.success(f"Imported {len(report.created)} ratings.")
-            for error in report.errors[:50]:
-                st.error(escape_markdown(f"Row {error.row}: {error.error}"))
-            for warning in report.warnings[:50]:
-                st.warning(escape_markdown(f"Row {warning.row} (imported): {warning.error}"))
-            view.load.clear()
+            if upload is not None and st.button("Import ratings", key="m_csat_import"):
+                try:
+                    report = import_csat(
+                        engine,
+                        read_rows(
+                            upload.name, upload.getvalue(), max_bytes=resources.settings().kb_upload_max_mb * 1_000_000
+                        ),
+                        actor=state.current_user(),
+                    )
+                except AssistError as e:
+                    show_error(e)
+                else:
+                    st.success(f"Imported {len(report.created)} ratings.")
+                    for error in report.errors[:50]:
+                        st.error(escape_markdown(f"Row {error.row}: {error.error}"))
+                    for warning in report.warnings[:50]:
+                        st.warning(escape_markdown(f"Row {warning.row} (imported): {warning.error}"))
+                    view.load.clear()
 
-st.subheader("Knowledge gaps")
-max_score = st.slider("Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score")
-with guarded("the knowledge gaps"):
-    found = view.gaps(engine, f, max_score)
-if not found:
-    st.success("Every ticket in this period had a reasonably matching article.")
-else:
-    table = view.gap_table(found)
-    st.dataframe(table, hide_index=True, width="stretch")
-    view.export(table, "knowledge_gaps")
+with workload:
+    if workload.open:
+        left, right = st.columns(2)
+        with left:
+            view.chart("Volume by category and day", board.volume, "volume", view.volume)
+            view.chart("Mean time in each open status", board.time_in_status, "time_in_status", view.statuses)
+        with right:
+            view.chart("Sentiment mix", board.sentiment, "sentiment", view.sentiment)
+            view.chart("Top escalation reasons", board.escalation_reasons, "escalation_reasons", view.reasons)
+
+with drafts:
+    if drafts.open:
+        left, right = st.columns(2)
+        with left:
+            view.chart(
+                "Confidence calibration (draft confidence vs sent with light edits)",
+                board.calibration,
+                "calibration",
+                view.reliability,
+            )
+        with right:
+            view.chart(
+                "Assist runs per day (hover: latency and LLM cost)", board.assist_costs, "assist_costs", view.costs
+            )
+        st.markdown("##### Macros used")
+        with guarded("macro use"):
+            used = macro_usage(engine, since=datetime.combine(period[0], datetime.min.time(), tzinfo=UTC))
+        if used:
+            st.dataframe({"Macro": [u.title for u in used], "Inserted": [u.uses for u in used]}, hide_index=True)
+        else:
+            st.caption("No macro was inserted in this period. Admins add macros on the Admin page.")
+
+with agents:
+    if agents.open:
+        if board.agents.empty:
+            st.caption("No agent activity for these filters.")
+        else:
+            st.dataframe(view.agents_table(board.agents), hide_index=True, width="stretch")
+            view.export(board.agents, "agents")
+
+with gaps:
+    if gaps.open:
+        max_score = st.slider(
+            "Best article scored below", 0.1, 0.6, 0.4, 0.05, key="m_gap_score", persist_state="session"
+        )
+        with guarded("the knowledge gaps"):
+            found = view.gaps(engine, f, max_score)
+        if not found:
+            st.success("Every ticket in this period had a reasonably matching article.")
+        else:
+            table = view.gap_table(found)
+            st.dataframe(table, hide_index=True, width="stretch")
+            view.export(table, "knowledge_gaps")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -130,71 +131,109 @@ SENTIMENT_COLOURS = {
 }
 
 
-def _days(fig: Any) -> Any:
-    # Days as categories: on a time axis a single day is a bar one nanosecond wide.
-    fig.update_xaxes(type="category", categoryorder="category ascending")
+def _hover(frame: pd.DataFrame, fields: list[str]) -> dict[str, Any]:
+    """Hover text naming each field as the axes do (what plotly express wrote, without its cost)."""
+    lines = [f"{LABELS.get(name, name)}=%{{customdata[{i}]}}" for i, name in enumerate(fields)]
+    return {"customdata": frame[fields].to_numpy(), "hovertemplate": "<br>".join(lines) + "<extra></extra>"}
+
+
+def _figure(traces: list[Any], x: str, y: str, *, legend: str | None = None, days: bool = False) -> go.Figure:
+    """Graph objects built directly: plotly express took about 70 ms a chart (400 ms the first), most of a
+    Metrics open on two cores; these take about 10."""
+    fig = go.Figure(traces)
+    fig.update_layout(
+        xaxis_title=LABELS.get(x, x),
+        yaxis_title=LABELS.get(y, y),
+        legend_title=LABELS.get(legend, legend) if legend else None,
+        barmode="relative",
+        margin={"t": 20},
+    )
+    if days:  # days as categories: on a time axis a single day is a bar one nanosecond wide
+        fig.update_xaxes(type="category", categoryorder="category ascending")
     return fig
 
 
+def _bars(frame: pd.DataFrame, x: str, y: str, *, hover: Sequence[str] = (), **bar: Any) -> go.Bar:
+    return go.Bar(x=frame[x], y=frame[y], **_hover(frame, [x, y, *hover]), **bar)
+
+
+def _stacked(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    by: str,
+    *,
+    order: list[str] | None = None,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """One bar per `x`, stacked by `by`: a trace and a legend entry per group, in `order`."""
+    groups = order or sorted(frame[by].unique())
+    traces = [
+        _bars(part, x, y, name=group, marker_color=(colours or {}).get(group), legendgroup=group)
+        for group in groups
+        if not (part := frame[frame[by] == group]).empty
+    ]
+    return _figure(traces, x, y, legend=by, days=x == "day")
+
+
 def csat_trend(frame: pd.DataFrame) -> object:
-    return _days(
-        px.line(frame, x="day", y="csat", markers=True, range_y=[1, 5], hover_data=["responses"], labels=LABELS)
+    trace = go.Scatter(
+        x=frame["day"], y=frame["csat"], mode="lines+markers", **_hover(frame, ["day", "csat", "responses"])
     )
+    fig = _figure([trace], "day", "csat", days=True)
+    fig.update_yaxes(range=[1, 5])
+    return fig
 
 
 def segments(frame: pd.DataFrame) -> object:
-    return px.bar(frame, x="segment", y="csat", hover_data=["responses"], range_y=[0, 5], labels=LABELS)
+    fig = _figure([_bars(frame, "segment", "csat", hover=["responses"])], "segment", "csat")
+    fig.update_yaxes(range=[0, 5])
+    return fig
 
 
 def volume(frame: pd.DataFrame) -> object:
     frame = frame.assign(category=frame["category"].map(lambda c: Category(c).label if c in CATEGORIES else c))
-    return _days(px.bar(frame, x="day", y="tickets", color="category", labels=LABELS))
+    return _stacked(frame, "day", "tickets", "category")
 
 
 def reasons(frame: pd.DataFrame) -> object:
-    return px.bar(frame.head(10), x="escalations", y="reason", orientation="h", labels=LABELS)
+    top = frame.head(10)
+    bars = go.Bar(x=top["escalations"], y=top["reason"], orientation="h", **_hover(top, ["escalations", "reason"]))
+    return _figure([bars], "escalations", "reason")
 
 
 def sentiment(frame: pd.DataFrame) -> object:
-    return _days(
-        px.bar(
-            frame,
-            x="day",
-            y="tickets",
-            color="level",
-            color_discrete_map=SENTIMENT_COLOURS,
-            category_orders={"level": list(SENTIMENT_COLOURS)},
-            labels=LABELS,
-        )
-    )
+    order = [level for level in SENTIMENT_COLOURS if level in set(frame["level"])]
+    order += sorted(set(frame["level"]) - set(order))
+    return _stacked(frame, "day", "tickets", "level", order=order, colours=SENTIMENT_COLOURS)
 
 
 def reliability(frame: pd.DataFrame) -> object:
-    fig = px.line(
-        frame,
-        x="mean_confidence",
-        y="light_edit_rate",
-        color="series",
-        markers=True,
-        hover_data=["replies", "band"],
-        range_x=[0, 1],
-        range_y=[0, 1],
-        labels=LABELS,
-    )
+    lines = [
+        go.Scatter(
+            x=part["mean_confidence"],
+            y=part["light_edit_rate"],
+            mode="lines+markers",
+            name=series,
+            **_hover(part, ["mean_confidence", "light_edit_rate", "replies", "band"]),
+        )
+        for series, part in frame.groupby("series", sort=False)
+    ]
+    fig = _figure(lines, "mean_confidence", "light_edit_rate", legend="series")
     fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
     return fig
 
 
 def statuses(frame: pd.DataFrame) -> object:
     named = frame.assign(status=frame["status"].map(lambda s: STATUS_NAMES.get(s, s)))
-    return px.bar(named, x="status", y="mean_hours", hover_data=["stays"], labels=LABELS)
+    return _figure([_bars(named, "status", "mean_hours", hover=["stays"])], "status", "mean_hours")
 
 
 def costs(frame: pd.DataFrame) -> object:
     hover = ["mean_latency_ms", "llm_runs"] + (["cost_usd"] if frame["cost_usd"].sum() > 0 else [])
-    return _days(px.bar(frame, x="day", y="runs", hover_data=hover, labels=LABELS))
+    return _figure([_bars(frame, "day", "runs", hover=hover)], "day", "runs", days=True)
 
 
 STATUS_NAMES = {

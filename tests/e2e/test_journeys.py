@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import button, newest_ticket, open_ticket, query, settle, shot, sign_in
+from assist.dev.browser import button, open_ticket, settle, sign_in
+from tests.e2e.conftest import newest_ticket, query, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -110,11 +111,20 @@ def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page) -> No
     shot(page, "lead-2-took-over")
     page.get_by_role("link", name="Metrics").click()
     page.get_by_text("CSAT trend").wait_for()
-    # The chart titles come before the charts: wait for the fourth chart itself (it was read too early once).
+    # The chart titles come before the charts: wait for the charts themselves (they were read too early once).
+    page.locator(".js-plotly-plot").nth(1).wait_for()
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 2  # the open tab's charts only
+    shot(page, "lead-3-metrics")
+    page.get_by_role("tab", name="Workload").click()
     page.locator(".js-plotly-plot").nth(3).wait_for()
     settle(page)
-    assert page.locator(".js-plotly-plot").count() >= 4
-    shot(page, "lead-3-metrics")
+    assert "m_tab=Workload" in page.url
+    page.reload()  # the open tab is in the address: a reload comes back to it
+    page.get_by_text("Sentiment mix").wait_for()
+    page.locator(".js-plotly-plot").nth(3).wait_for()
+    settle(page)
+    assert page.get_by_text("CSAT trend").count() == 0
     # Defect: every value of the escalation-queue filter crashed with a traceback.
     page.get_by_role("combobox", name="Escalation queue").click()
     page.get_by_role("option", name="Tier 2").click()
@@ -187,7 +197,7 @@ def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
     customer.get_by_text("★", exact=True).click()
     customer.get_by_role("button", name="Send rating").click()
     customer.get_by_text("Thank you").wait_for(timeout=60_000)
-    customer.screenshot(path=str(__import__("tests.e2e.conftest", fromlist=["SHOTS"]).SHOTS / "customer-1-rated.png"))
+    shot(customer, "customer-1-rated")
     customer.close()
     after = csat()
     assert after != before, (before, after)
@@ -204,7 +214,8 @@ def test_hostile_markdown_in_tickets_and_articles_renders_as_text_and_fetches_no
     import sys
     import threading
 
-    from tests.e2e.conftest import ROOT, free_port
+    from assist.dev.browser import ROOT
+    from assist.dev.workspace import free_port
 
     hits: list[str] = []
 
