@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
@@ -26,8 +28,10 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SUPPORTED = ("sqlite", "postgresql")
 _HOW = "Use sqlite:///path/to/assist.db (one machine) or postgresql://user@host/database (a team)."
 
-# Every ORM session keeps the dashboard's facts of the tickets it changed, in its own transaction.
-facts.track(Session)
+# One session maker per engine, made once: each keeps the dashboard's facts of the tickets its sessions
+# changed, in their own transaction (installed here, for this engine, not on SQLAlchemy's global Session).
+_SESSIONS: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()
+_SESSIONS_LOCK = threading.Lock()
 
 
 def normalize_url(url: str) -> str:
@@ -83,7 +87,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """The engine's session maker, with the facts kept on every write."""
+    with _SESSIONS_LOCK:
+        sessions = _SESSIONS.get(engine)
+        if sessions is None:
+            sessions = _SESSIONS[engine] = sessionmaker(engine, expire_on_commit=False)
+            facts.track(sessions)
+        return sessions
 
 
 @contextmanager
@@ -127,6 +137,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
+            if revision == "head":
+                facts.compute_if_missing(connection)
     except OperationalError as e:
         raise DatabaseError(
             f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)}: "

@@ -39,7 +39,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from assist.drafting.confidence import LIGHT_EDIT
 from assist.store.models import (
@@ -358,6 +358,16 @@ def rebuild(connection: Connection) -> None:
     connection.execute(insert(TicketCountRow).from_select((*COUNT_KEY, "n"), _count_query(_everything)))
 
 
+def compute_if_missing(connection: Connection) -> None:
+    """Compute the facts of a workspace that has tickets but no facts: one upgraded from before they existed
+    (revision 0013 adds the tables; the facts are computed at the end of the upgrade, by today's queries on
+    today's schema). Every write keeps them from then on, so a workspace with tickets has facts."""
+    if connection.scalar(select(TicketRow.id).limit(1)) is None:
+        return
+    if connection.scalar(select(TicketFactRow.ticket_id).limit(1)) is None:
+        rebuild(connection)
+
+
 # -- every ORM write path ---------------------------------------------------------------------------
 
 
@@ -392,10 +402,10 @@ def _forget(session: Session, *_args: Any) -> None:
     session.info.pop(_PENDING, None)
 
 
-def track(session_class: type[Session]) -> None:
-    """Keep the facts of every ticket a session of `session_class` touched, in the same transaction."""
+def track(sessions: sessionmaker[Session]) -> None:
+    """Keep the facts of every ticket a session made by `sessions` touched, in the same transaction."""
     from sqlalchemy import event
 
-    event.listen(session_class, "after_flush", _collect)
-    event.listen(session_class, "before_commit", _keep)
-    event.listen(session_class, "after_rollback", _forget)
+    event.listen(sessions, "after_flush", _collect)
+    event.listen(sessions, "before_commit", _keep)
+    event.listen(sessions, "after_rollback", _forget)

@@ -111,3 +111,29 @@ def test_sends_recorded_before_revision_0010_get_their_edit_ratio(sqlite_engine:
     upgrade(sqlite_engine)
     with sqlite_engine.connect() as conn:
         assert conn.execute(text("SELECT edit_ratio FROM replies")).scalar_one() == pytest.approx(0.5)
+
+
+def test_migrations_import_nothing_of_the_product() -> None:
+    """Issue 36: revision 0013 called today's `facts.rebuild`, so an upgrade from an older database broke as soon as
+    a fact read a column a later revision adds. A migration carries what it runs."""
+    import ast
+
+    versions = Path(__file__).parents[2] / "assist" / "store" / "migrations" / "versions"
+    for path in sorted(versions.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not [n for n in names if n.split(".")[0] == "assist"], path.name
+
+
+def test_a_workspace_upgraded_from_before_the_dashboard_facts_gets_them(sqlite_engine: Engine) -> None:
+    from assist.store.models import TicketFactRow
+    from tests.factories import make_ticket
+
+    downgrade(sqlite_engine, "0012")
+    with session_scope(sqlite_engine) as session:
+        ticket_id = make_ticket(session, customer=make_customer(session)).id
+    upgrade(sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        assert session.scalars(select(TicketFactRow.ticket_id)).all() == [ticket_id]
