@@ -593,30 +593,22 @@ def train_confidence(from_db: bool, url: str | None) -> None:
 
 @main.command("precompute")
 @click.argument("ticket_ids", nargs=-1, type=int)
-@click.option("--open", "open_only", is_flag=True, help="Open tickets without assistance for their current version.")
-@click.option("--all", "every", is_flag=True, help="Every ticket without assistance for its current version.")
+@click.option("--open", "open_only", is_flag=True, help="Open tickets whose stored assistance is not current.")
+@click.option("--all", "every", is_flag=True, help="Every ticket whose stored assistance is not current.")
 @click.option("--quiet", is_flag=True, help="Only the progress bar, no JSON line per ticket.")
 @friendly_errors
 def precompute(ticket_ids: tuple[int, ...], open_only: bool, every: bool, quiet: bool) -> None:
     """Compute and store assistance for tickets ahead of time; prints one JSON summary per ticket."""
-    from sqlalchemy import select
-
-    from assist.domain import OPEN_STATUSES, Assistance
+    from assist.domain import Assistance
     from assist.factories import build_assistant, build_engine
-    from assist.pipeline import latest, precompute_many
-    from assist.store.db import session_scope
-    from assist.store.models import TicketRow
+    from assist.pipeline import precompute_many
+    from assist.store.runs import lacking_assistance
 
     settings = get_settings()
     engine = build_engine(settings)
     ids = list(ticket_ids)
     if open_only or every:
-        with session_scope(engine) as session:
-            stmt = select(TicketRow.id).order_by(TicketRow.created_at.desc())
-            if not every:
-                stmt = stmt.where(TicketRow.status.in_([s.value for s in OPEN_STATUSES]))
-            ids = list(session.scalars(stmt))
-        ids = [i for i in ids if latest(engine, ticket_id=i) is None]  # precomputed ones are current
+        ids = lacking_assistance(engine, open_only=not every)[::-1]  # the newest first: the top of the inbox
         if not ids:  # a restart with nothing new: no reason to load the models (`make run` calls this each time)
             click.echo("Every ticket's assistance is current; nothing to prepare.", err=True)
             return

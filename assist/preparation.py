@@ -1,7 +1,7 @@
 """Which tickets are waiting for their assistance, and the embedded worker that prepares it.
 
-A ticket needs preparing when it is open and no assistance was computed since its customer last
-wrote (the same rule the ticket screen uses to reuse a run). That state lives in the database, so
+A ticket needs preparing when it is open and its stored assistance is not current (the one rule,
+`assist.store.runs.is_current`, which the ticket screen uses to reuse a run). That state lives in the database, so
 the work list survives restarts and a killed worker leaves nothing behind: the ticket simply stays
 "preparing" until a worker gets to it. Computing twice is harmless (a run per ticket version).
 
@@ -16,40 +16,20 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, Engine, and_, exists, func, select
+from sqlalchemy import Engine
 
-from assist.domain import OPEN_STATUSES, AuthorRole
 from assist.errors import AssistError
-from assist.store.db import session_scope
-from assist.store.models import AssistRunRow, MessageRow, TicketRow
+from assist.store.runs import lacking_assistance
 
 log = logging.getLogger(__name__)
 POLL_S = 3.0
 RETRY_FAILED_S = 300.0  # a ticket that failed waits this long, so it cannot hold up the others
 
 
-def _unprepared() -> ColumnElement[bool]:
-    last_customer_message = (
-        select(func.max(MessageRow.created_at))
-        .where(MessageRow.ticket_id == TicketRow.id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
-        .correlate(TicketRow)  # the ticket of the outer query, not every ticket's newest message
-        .scalar_subquery()
-    )
-    prepared = exists().where(
-        and_(AssistRunRow.ticket_id == TicketRow.id, AssistRunRow.created_at >= last_customer_message)
-    )
-    return ~prepared
-
-
 def waiting(engine: Engine, *, limit: int = 20, among: Sequence[int] | None = None) -> list[int]:
-    """Open tickets whose assistance is not ready, oldest first (or those of `among`)."""
-    statement = select(TicketRow.id).where(TicketRow.status.in_(sorted(s.value for s in OPEN_STATUSES)), _unprepared())
-    if among is not None:
-        if not among:
-            return []
-        statement = statement.where(TicketRow.id.in_(list(among)))
-    with session_scope(engine) as session:
-        return list(session.scalars(statement.order_by(TicketRow.created_at, TicketRow.id).limit(limit)))
+    """Open tickets whose assistance is not current (`assist.store.runs.is_current`), oldest first (or those
+    of `among`)."""
+    return lacking_assistance(engine, among=among, limit=limit)
 
 
 class EmbeddedWorker:

@@ -45,9 +45,7 @@ from assist.store import audit, unsent
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
 from assist.store.models import (
-    AssistRunRow,
     DraftRow,
-    KbStateRow,
     MessageRow,
     OutboxRow,
     ReplyRow,
@@ -55,7 +53,7 @@ from assist.store.models import (
     UserRow,
     utcnow,
 )
-from assist.store.runs import stored_run
+from assist.store.runs import current_assistance, stored_run
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank
@@ -297,37 +295,14 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
     return assistance, owns
 
 
-def _still_current(ticket: TicketDetail, assistance: Assistance) -> bool:
-    """Assistance computed for an earlier version still holds when the customer has written nothing since:
-    a reply, a note, a claim or an escalation changes the version, not what the customer asked (so the
-    panel reruns after Send without running the models). A change of owner (a lead took the ticket over or
-    returned it) changes who the draft speaks for, so it is computed again."""
-    if assistance.ticket_version == ticket.version:
-        return True
-    if assistance.owner is not ticket.owner:  # a lead took it over or returned it: the draft's wording changes
-        return False
-    return all(m.created_at <= assistance.created_at for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER)
-
-
 def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
     the assistance was precomputed for this version and knowledge base (else it is computed now, from the
     ticket already loaded)."""
     with session_scope(assistant.engine) as session:
         ticket = ticket_detail(session, ticket_id=ticket_id)
-        row = session.scalars(
-            select(AssistRunRow.result)
-            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version <= ticket.version)
-            .order_by(AssistRunRow.ticket_version.desc(), AssistRunRow.id.desc())
-            .limit(1)
-        ).first()
+        assistance = current_assistance(session, ticket_id=ticket_id)
         sent = _deliveries(session, ticket_id)
-        generation = session.scalar(select(KbStateRow.generation).where(KbStateRow.id == 1)) or 0
-    assistance = Assistance.model_validate(row) if row else None
-    if assistance is not None and assistance.kb_generation != generation:
-        assistance = None  # the knowledge base changed since: an article added a minute ago must show up
-    if assistance is not None and not _still_current(ticket, assistance):
-        assistance = None
     fresh = assistance is None
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)

@@ -98,3 +98,37 @@ def test_a_ticket_that_fails_does_not_hold_up_the_others(sqlite_engine: Engine) 
     finally:
         worker.stop()
     assert calls[0] == broken and calls.count(broken) == 1 and fine in calls
+
+
+def test_one_rule_says_when_stored_assistance_is_current_for_the_worker_the_screen_and_precompute(
+    assistant: Assistant,
+) -> None:
+    """Issue 36: three rules disagreed. The worker's waiting list ignored a change of the knowledge base (the
+    screen recomputed on open instead); `precompute` recomputed after a note (it asked for a run of the exact
+    version). A note keeps the assistance; a knowledge-base change makes it stale everywhere."""
+    from assist.config import Settings
+    from assist.store.runs import lacking_assistance
+    from assist.ticket_actions import add_note, open_ticket
+    from assist.users import OPERATOR
+    from tests.conftest import article
+    from tests.factories import make_actor
+
+    engine = assistant.engine
+    ticket_id = arrive(engine, "HD-1", "Is there a dark theme for the web app?", "m-1")
+    compute_assistance(assistant, ticket_id=ticket_id)
+    with session_scope(engine) as session:
+        agent = make_actor(session)
+    version = open_ticket(assistant, ticket_id=ticket_id).ticket.version
+    add_note(
+        engine, ticket_id=ticket_id, expected_version=version, text="Asked design.", actor=agent, settings=Settings()
+    )
+    assert waiting(engine) == [] and lacking_assistance(engine, open_only=False) == []  # what precompute reads
+    assert not open_ticket(assistant, ticket_id=ticket_id).fresh
+
+    assistant.knowledge_base.ingest_files(
+        [("dark.md", article("dark-mode", "Use dark mode", "Profile, Appearance, Dark.", category="general"))],
+        actor=OPERATOR,
+    )
+    assert waiting(engine) == [ticket_id] and lacking_assistance(engine, open_only=False) == [ticket_id]
+    assert open_ticket(assistant, ticket_id=ticket_id).fresh
+    assert waiting(engine) == []  # opening it computed and stored it for today's knowledge base

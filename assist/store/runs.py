@@ -1,12 +1,85 @@
-"""Assist runs: one computed `Assistance` per ticket version, stored with its draft in one transaction."""
+"""Assist runs: one computed `Assistance` per ticket version, stored with its draft in one transaction, and the
+one rule that says whether a ticket's stored assistance is still current."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select, update
+from collections.abc import Sequence
 
-from assist.domain import Assistance, AuthorRole, Draft
+from sqlalchemy import ColumnElement, Engine, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from assist.domain import OPEN_STATUSES, Assistance, AuthorRole, Draft, Owner
 from assist.store.db import session_scope
-from assist.store.models import AssistRunRow, DraftRow, MessageRow, TicketRow, utcnow
+from assist.store.models import AssistRunRow, DraftRow, KbStateRow, MessageRow, TicketRow, utcnow
+from assist.store.tickets import owner_now
+
+
+def _newest_run_id() -> ColumnElement[int]:
+    """The id of the ticket's newest run for its current version or an earlier one (correlated to the ticket)."""
+    run = aliased(AssistRunRow)
+    return (
+        select(func.max(run.id))
+        .where(run.ticket_id == TicketRow.id, run.ticket_version <= TicketRow.version)
+        .correlate(TicketRow)
+        .scalar_subquery()
+    )
+
+
+def is_current() -> ColumnElement[bool]:
+    """Whether the run in the query (`AssistRunRow`) is its ticket's (`TicketRow`) current assistance: the
+    ticket's newest run, retrieved from today's knowledge base (an article added a minute ago must show up),
+    and either computed for this very version or since then only the team wrote (a reply, a note, a claim
+    changes the version, not what the customer asked, so the panel reruns after Send without the models) with
+    the same owner (a lead's take-over or return changes who the draft speaks for).
+
+    The one rule: opening a ticket, the waiting list of the worker and the inbox, and `precompute` use it."""
+    generation = select(KbStateRow.generation).where(KbStateRow.id == 1).scalar_subquery()
+    customer_wrote_since = exists().where(
+        MessageRow.ticket_id == TicketRow.id,
+        MessageRow.author_role == AuthorRole.CUSTOMER.value,
+        MessageRow.created_at > AssistRunRow.created_at,
+    )
+    return and_(
+        AssistRunRow.ticket_id == TicketRow.id,
+        AssistRunRow.id == _newest_run_id(),
+        func.coalesce(AssistRunRow.result["kb_generation"].as_integer(), 0) == func.coalesce(generation, 0),
+        or_(
+            AssistRunRow.ticket_version == TicketRow.version,
+            and_(
+                func.coalesce(AssistRunRow.result["owner"].as_string(), Owner.TEAM.value) == owner_now(),
+                ~customer_wrote_since,
+            ),
+        ),
+    )
+
+
+def current_assistance(session: Session, *, ticket_id: int) -> Assistance | None:
+    """The ticket's stored assistance when it is current (`is_current`), else None (compute it again)."""
+    result = session.scalar(
+        select(AssistRunRow.result)
+        .join(TicketRow, TicketRow.id == AssistRunRow.ticket_id)
+        .where(TicketRow.id == ticket_id, is_current())
+    )
+    return Assistance.model_validate(result) if result else None
+
+
+def lacking_assistance(
+    engine: Engine, *, among: Sequence[int] | None = None, open_only: bool = True, limit: int | None = None
+) -> list[int]:
+    """Tickets whose assistance is not current (`is_current`), oldest first: open ones, or any with
+    `open_only=False`; only those of `among` when given."""
+    if among is not None and not among:
+        return []
+    current = exists().where(AssistRunRow.ticket_id == TicketRow.id, is_current())
+    statement = select(TicketRow.id).where(~current).order_by(TicketRow.created_at, TicketRow.id)
+    if open_only:
+        statement = statement.where(TicketRow.status.in_(sorted(s.value for s in OPEN_STATUSES)))
+    if among is not None:
+        statement = statement.where(TicketRow.id.in_(list(among)))
+    if limit is not None:
+        statement = statement.limit(limit)
+    with session_scope(engine) as session:
+        return list(session.scalars(statement))
 
 
 def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:

@@ -443,6 +443,24 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
     )
 
 
+# Who owns a ticket, by the state of its newest escalation (none, or one resolved: the team).
+OWNER_BY_ESCALATION = {"open": Owner.ESCALATED, "taken": Owner.LEAD, "returned": Owner.RETURNED}
+
+
+def owner_now() -> ColumnElement[str]:
+    """`TicketDetail.owner` in SQL, correlated to the ticket in the query (`TicketRow`)."""
+    newest = (
+        select(EscalationRow.state)
+        .where(EscalationRow.ticket_id == Ticket.id)
+        .order_by(EscalationRow.id.desc())
+        .limit(1)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    owners = {state: owner.value for state, owner in OWNER_BY_ESCALATION.items()}
+    return case(owners, value=newest, else_=Owner.TEAM.value)
+
+
 def _owner(session: Session, ticket: Ticket) -> tuple[Owner, EscalatedTo | None]:
     """Who owns the ticket now, from the state of its newest escalation; where that went while it is active."""
     row = session.execute(
@@ -454,7 +472,7 @@ def _owner(session: Session, ticket: Ticket) -> tuple[Owner, EscalatedTo | None]
     ).first()
     if row is None:
         return Owner.TEAM, None
-    owner = {"open": Owner.ESCALATED, "taken": Owner.LEAD, "returned": Owner.RETURNED}.get(row.state, Owner.TEAM)
+    owner = OWNER_BY_ESCALATION.get(row.state, Owner.TEAM)
     active = owner in (Owner.ESCALATED, Owner.LEAD)
     return owner, EscalatedTo(queue=Queue(row.queue), by_id=row.created_by_id, by_name=row.name) if active else None
 
