@@ -8,7 +8,7 @@ PORT ?= 8501
 export PORT
 export TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test e2e chromium dovecot redis setup demo lint bench clean
+.PHONY: test-fast run test e2e chromium dovecot redis setup demo lint bench clean
 
 # Reinstall only when requirements.txt differs from what was installed last time.
 $(STAMP): requirements.txt
@@ -44,6 +44,12 @@ run: demo
 
 test: setup $(LLM_STAMP) lint chromium dovecot redis
 	$(PY) -m pytest
+
+# The unit layer while you work (about 1.5 min here): no model, no browser, SQLite only; leaves out the security
+# probes, the page scripts, benchmarks and evaluations. `make test` runs everything.
+test-fast: setup
+	$(PY) -m pytest -m "not model and not e2e" -k "not postgres" \
+		--ignore=tests/dev --ignore=tests/pages --ignore=tests/security --ignore=tests/e2e
 
 # The real-browser journeys alone (they also run in `make test`).
 e2e: setup chromium

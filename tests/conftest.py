@@ -31,6 +31,16 @@ from assist.users import OPERATOR
 # A fixed clock for tests that build histories.
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
+# Fixtures that load a real model: a test using one is a `model` test, whether or not it says so, so that
+# `make test-fast` (`-m "not model and not e2e"`) is the layer that loads none.
+MODEL_FIXTURES = frozenset({"embedder", "reader", "knowledge_base", "assistant", "seeded_demo", "demo_workspace"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
 
 @pytest.fixture(autouse=True)
 def fresh_settings() -> Iterator[None]:
