@@ -134,4 +134,5 @@ def test_llm_timeout_bounds_the_whole_attempt_retries_included(endpoint: str) ->
             customer_summary="",
             confidence=0.5,
         )
-    assert time.perf_counter() - started < 1.5
+    # Bounded by the deadline, not by the server's 5 s (or 3 attempts of it); the margin is for a loaded CI box.
+    assert time.perf_counter() - started < 4.0
