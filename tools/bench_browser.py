@@ -43,7 +43,9 @@ def run(*, tickets: int = 24, **_options: Any) -> dict[str, Any]:
         prepare_demo(env)
         with serve(env, free_port()) as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            agent = _agent(_tab(browser, url), tickets)
+            page = _tab(browser, url)
+            agent = _agent(page, tickets)
+            page.context.close()  # the lead works on her own machine, not beside the agent's tab
             metrics = _metrics(_tab(browser, url))
             browser.close()
     return {**agent, **metrics}

@@ -176,6 +176,17 @@ def _stacked(
     return _figure(traces, x, y, legend=by, days=x == "day")
 
 
+def warm() -> None:
+    """Build and serialise one figure of each kind the dashboard draws (plotly loads its validators on first use)."""
+    import plotly.io
+
+    frame = pd.DataFrame({"day": ["2026-01-01"], "category": ["billing"], "tickets": [1]})
+    fig = volume(frame)
+    fig.add_trace(go.Scatter(x=[0], y=[0], mode="lines+markers"))  # type: ignore[attr-defined]
+    fig.add_shape(type="line", x0=0, y0=0, x1=1, y1=1, line={"dash": "dot"})  # type: ignore[attr-defined]
+    plotly.io.to_json(fig, validate=False)
+
+
 def csat_trend(frame: pd.DataFrame) -> object:
     trace = go.Scatter(
         x=frame["day"], y=frame["csat"], mode="lines+markers", **_hover(frame, ["day", "csat", "responses"])

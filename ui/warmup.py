@@ -116,6 +116,15 @@ def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
         _done.set()
     if _assistant is not None and on_ready is not None:
         on_ready(_seconds)
+    _prepare_charts()
+
+
+def _prepare_charts() -> None:
+    """After "ready": pandas and plotly's figure machinery load on first use (about 1 s on two cores, most of
+    the server's part of a lead's first Metrics open); one small figure drawn here loads them."""
+    from ui import metrics_view
+
+    metrics_view.warm()
 
 
 def reset() -> None:
