@@ -122,9 +122,12 @@ def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
 def _prepare_charts() -> None:
     """After "ready": pandas and plotly's figure machinery load on first use (about 1 s on two cores, most of
     the server's part of a lead's first Metrics open); one small figure drawn here loads them."""
-    from ui import metrics_view
+    try:
+        from ui import metrics_view
 
-    metrics_view.warm()
+        metrics_view.warm()
+    except Exception:  # an optimisation: Metrics loads them itself when it must
+        log.exception("Preparing the dashboard's charts failed")
 
 
 def reset() -> None:
