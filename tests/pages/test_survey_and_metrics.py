@@ -125,3 +125,10 @@ def test_the_dashboard_draws_only_the_open_tab_and_opens_the_one_in_the_address(
         "Assist runs per day (hover: latency and LLM cost)",
     ]
     assert "Macros used" in _charts(drafts)
+    for tab, shows in (("Workload", "Sentiment mix"), ("Agents", None), ("Knowledge gaps", None)):
+        at = signed_in(AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120), admin)
+        at.query_params["m_tab"] = tab
+        at.run()
+        assert not at.exception, tab
+        assert "CSAT trend" not in _charts(at) and (shows is None or shows in _charts(at)), tab
+    assert at.slider(key="m_gap_score").value == 0.4  # the knowledge-gaps tab drew its own controls
