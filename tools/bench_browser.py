@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assist.dev.browser import ARGS, CHROMIUM, HEADER_PX, ROW_PX, prepare_demo, serve, settle
+from assist.dev.browser import ARGS, CHROMIUM, HEADER_PX, ROW_PX, prepare_demo, serve, settle, sign_in
 from assist.dev.workspace import free_port, offline_env
 
 PAGE = 10
@@ -58,18 +58,11 @@ def _tab(browser: Any, url: str) -> Any:
     return page
 
 
-def _sign_in(page: Any, email: str, password: str) -> None:
-    page.get_by_role("textbox", name="Email").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    _settle(page)
-
-
 def _agent(page: Any, tickets: int) -> dict[str, Any]:
     """An agent opens `tickets` tickets from the list, page after page, and sends each drafted reply."""
     from assist.dev.bench.timing import percentile
 
-    _sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
+    sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     opens, sends, misses = [], [], 0
     for n in range(tickets):
         if n and n % PAGE == 0:
@@ -99,7 +92,7 @@ def _agent(page: Any, tickets: int) -> dict[str, Any]:
 
 def _metrics(page: Any) -> dict[str, int]:
     """A lead opens Metrics for the first time, opens a second tab, then filters it to one category."""
-    _sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
+    sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
     page.wait_for_timeout(THINK_MS)
     first = _timed(lambda: page.get_by_role("link", name="Metrics").click(), page, charts=2)
     tab = _timed(lambda: page.get_by_role("tab", name="Workload").click(), page, charts=4)
