@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from assist.domain import User
+from assist.store import audit
 from assist.store.db import session_scope
-from assist.store.models import AuditEventRow
 from assist.users import require_current
 
 MAX_ROWS = 5000
@@ -20,23 +20,15 @@ def events(
 ) -> pd.DataFrame:
     """Audit events in [start, end], newest first, filtered by actor and action substrings (admins only)."""
     require_current(engine, actor, action="read the audit log")
-    stmt = select(
-        AuditEventRow.created_at,
-        AuditEventRow.actor,
-        AuditEventRow.action,
-        AuditEventRow.entity_type,
-        AuditEventRow.entity_id,
-        AuditEventRow.detail,
-    ).where(
-        AuditEventRow.created_at >= datetime.combine(start, datetime.min.time(), tzinfo=UTC),
-        AuditEventRow.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
-    )
-    if who.strip():
-        stmt = stmt.where(AuditEventRow.actor.icontains(who.strip(), autoescape=True))
-    if action.strip():
-        stmt = stmt.where(AuditEventRow.action.icontains(action.strip(), autoescape=True))
     with session_scope(engine) as session:
-        rows = session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit)).all()
+        rows = audit.events_between(
+            session,
+            start=datetime.combine(start, datetime.min.time(), tzinfo=UTC),
+            end=datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+            who=who.strip(),
+            action=action.strip(),
+            limit=limit,
+        )
     return pd.DataFrame(
         [(at, a, act, et, eid, describe(detail)) for at, a, act, et, eid, detail in rows],
         columns=["when", "who", "action", "entity", "id", "detail"],

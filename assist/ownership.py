@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from assist.domain import Role, User
 from assist.errors import OwnershipError
 from assist.store import audit
-from assist.store.models import UserRow
+from assist.store.actors import name_of
 from assist.store.versioned import edit_ticket
 from assist.users import require
 
@@ -30,7 +30,7 @@ def confirm_takeover(
     """
     if owner_id is None or owner_id in free_to_take_from or confirm_owner == owner_id:
         return
-    name = session.get_one(UserRow, owner_id).name
+    name = name_of(session, owner_id)
     raise OwnershipError(
         f"Ticket #{ticket_id} is owned by {name}. Take it over anyway? They will no longer own it.", owner_id=owner_id
     )

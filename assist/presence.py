@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from assist.domain import User, Viewer
+from assist.store import presence
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
-from assist.store.models import PresenceRow, UserRow, utcnow
+from assist.store.models import utcnow
 
 PRESENT_WITHIN = timedelta(minutes=1)
 PRESENCE_BEAT = timedelta(seconds=20)  # well inside PRESENT_WITHIN, so one late beat does not drop anyone
@@ -31,32 +32,15 @@ def here(engine: Engine, *, ticket_id: int, viewer: User, now: datetime | None =
     try:
         with session_scope(engine) as session:
             current_actor(session, viewer)
-            seen = session.execute(
-                update(PresenceRow)
-                .where(PresenceRow.ticket_id == ticket_id, PresenceRow.user_id == viewer.id)
-                .values(seen_at=now)
-            )
-            if not seen.rowcount:  # type: ignore[attr-defined]
-                session.add(PresenceRow(ticket_id=ticket_id, user_id=viewer.id, seen_at=now))
+            presence.seen(session, ticket_id=ticket_id, user_id=viewer.id, at=now)
     except IntegrityError:  # the same person's other tab inserted first, at the same instant: already recorded
         pass
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(UserRow.name, PresenceRow.seen_at)
-            .join(UserRow, UserRow.id == PresenceRow.user_id)
-            .where(
-                PresenceRow.ticket_id == ticket_id,
-                PresenceRow.user_id != viewer.id,
-                PresenceRow.seen_at >= now - PRESENT_WITHIN,
-            )
-            .order_by(PresenceRow.seen_at.desc())
-        ).all()
+        rows = presence.others_seen(session, ticket_id=ticket_id, user_id=viewer.id, since=now - PRESENT_WITHIN)
     return [Viewer(name=name, seconds_ago=max(0, int((now - seen_at).total_seconds()))) for name, seen_at in rows]
 
 
 def leave(engine: Engine, *, ticket_id: int, viewer: User) -> None:
     """The viewer closed the ticket: others stop seeing them at once rather than after a minute."""
     with session_scope(engine) as session:
-        row = session.get(PresenceRow, (ticket_id, viewer.id))
-        if row is not None:
-            session.delete(row)
+        presence.gone(session, ticket_id=ticket_id, user_id=viewer.id)

@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 from assist.config import Settings
 from assist.domain import Role, User
 from assist.errors import NotFoundError, ValidationError
-from assist.store import unsent
+from assist.store import tickets, unsent
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
-from assist.store.models import TicketRow, utcnow
+from assist.store.models import utcnow
 from assist.text import is_blank
 from assist.users import check_session, require
 
@@ -34,7 +34,7 @@ def keep_unsent_reply(
         raise ValidationError(f"The reply is longer than {settings.max_message_chars} characters; shorten it.")
     with session_scope(engine) as session:
         current_actor(session, actor)
-        if session.get(TicketRow, ticket_id) is None:
+        if not tickets.ticket_exists(session, ticket_id):
             raise NotFoundError(f"Ticket #{ticket_id} does not exist (it may have been deleted).")
         if is_blank(text) or text.strip() == offered.strip():
             unsent.drop(session, ticket_id=ticket_id, user_id=actor.id)

@@ -62,6 +62,11 @@ def stored_actor(session: Session, actor: User) -> User:
     return as_user(row)
 
 
+def name_of(session: Session, user_id: int) -> str:
+    """A stored user's display name (raises NoResultFound for an id that names no one)."""
+    return session.get_one(UserRow, user_id).name
+
+
 def as_user(row: UserRow) -> User:
     return User(
         id=row.id,

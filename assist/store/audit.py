@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assist.store.models import AuditEventRow, utcnow
@@ -31,3 +32,23 @@ def record(
     )
     session.add(event)
     return event
+
+
+def events_between(
+    session: Session, *, start: datetime, end: datetime, who: str = "", action: str = "", limit: int
+) -> list[tuple[datetime, str, str, str, str, Any]]:
+    """(when, actor, action, entity type, entity id, detail) of the events in [start, end), newest first; `who`
+    and `action`, when given, are case-insensitive substrings of the actor and the action."""
+    stmt = select(
+        AuditEventRow.created_at,
+        AuditEventRow.actor,
+        AuditEventRow.action,
+        AuditEventRow.entity_type,
+        AuditEventRow.entity_id,
+        AuditEventRow.detail,
+    ).where(AuditEventRow.created_at >= start, AuditEventRow.created_at < end)
+    if who:
+        stmt = stmt.where(AuditEventRow.actor.icontains(who, autoescape=True))
+    if action:
+        stmt = stmt.where(AuditEventRow.action.icontains(action, autoescape=True))
+    return list(session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit)).tuples())

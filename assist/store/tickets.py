@@ -181,6 +181,10 @@ def _contains(
 _TICKET_ID = re.compile(r"#?([0-9]{1,9})")  # ASCII digits only ("²".isdigit() is True), within an INTEGER
 
 
+def ticket_exists(session: Session, ticket_id: int) -> bool:
+    return session.get(Ticket, ticket_id) is not None
+
+
 def parse_ticket_id(text: str) -> int | None:
     """`123` or `#123` as a ticket id; anything else (other digits, signs, huge numbers) is not an id."""
     match = _TICKET_ID.fullmatch(text.strip())
