@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from assist.domain import InboxView, Role, TicketPage, TicketQuery, User
 from assist.preparation import waiting
-from assist.store.actors import as_user
+from assist.store.actors import active_users
 from assist.store.db import session_scope
-from assist.store.models import UserRow
 from assist.store.tickets import SEARCH_COUNT_LIMIT, list_tickets, view_counts
 
 
@@ -29,8 +28,7 @@ def still_preparing(engine: Engine, *, ticket_ids: Sequence[int]) -> tuple[int, 
 def list_assignees(engine: Engine) -> list[User]:
     """Active people who can own tickets, by name."""
     with session_scope(engine) as session:
-        rows = session.scalars(select(UserRow).where(UserRow.active.is_(True)).order_by(UserRow.name)).all()
-        return [as_user(u) for u in rows]
+        return active_users(session)
 
 
 def views_for(viewer: User) -> tuple[InboxView, ...]:

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, HTTPException, Request
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as SchemaError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from assist.config import Settings
@@ -36,7 +36,7 @@ from assist.masking import MaskRules
 from assist.preparation import waiting
 from assist.signing import SignatureError, timestamped, verify
 from assist.store.db import session_scope
-from assist.store.models import TicketRow
+from assist.store.tickets import external_id_taken
 
 log = logging.getLogger(__name__)
 ACTOR = "intake:api"
@@ -213,4 +213,4 @@ def _body(model: type[BaseModel]) -> dict[str, Any]:
 
 def _exists(engine: Engine, external_id: str) -> bool:
     with session_scope(engine) as session:
-        return session.scalar(select(TicketRow.id).where(TicketRow.external_id == external_id)) is not None
+        return external_id_taken(session, external_id)

@@ -31,9 +31,7 @@ NOT_YET_MOVED = frozenset(
         "assist/delivery.py",
         "assist/devices.py",
         "assist/history.py",
-        "assist/inbox.py",
         "assist/intake.py",
-        "assist/intake_api.py",
         "assist/kb/knowledge_base.py",
         "assist/lifecycle.py",
         "assist/macros.py",
@@ -43,7 +41,6 @@ NOT_YET_MOVED = frozenset(
         "assist/queue.py",
         "assist/ticket_actions.py",
         "assist/topics.py",
-        "assist/triage/service.py",
         "assist/users.py",
     }
 )

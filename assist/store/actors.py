@@ -62,6 +62,12 @@ def stored_actor(session: Session, actor: User) -> User:
     return as_user(row)
 
 
+def active_users(session: Session) -> list[User]:
+    """Every active account, by name."""
+    rows = session.scalars(select(UserRow).where(UserRow.active.is_(True)).order_by(UserRow.name))
+    return [as_user(row) for row in rows]
+
+
 def name_of(session: Session, user_id: int) -> str:
     """A stored user's display name (raises NoResultFound for an id that names no one)."""
     return session.get_one(UserRow, user_id).name

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assist.domain import TicketStatus
-from assist.store.models import CsatRow, ReplyRow, StatusChangeRow, TicketRow
+from assist.store.models import CsatRow, MessageRow, ReplyRow, StatusChangeRow, TicketRow
 
 
 @dataclass(frozen=True)
@@ -86,3 +86,17 @@ def endings(session: Session, *, ticket_ids: Collection[int]) -> dict[int, Endin
         )
         for ticket_id, subject, status in tickets
     }
+
+
+def resolved_with_category(session: Session) -> list[tuple[str, str, str, str | None]]:
+    """(subject, first message, category, intent) of every resolved ticket that carries a category: the
+    workspace's own labelled history, which triage learns from."""
+    first_message = (
+        select(MessageRow.body).where(MessageRow.ticket_id == TicketRow.id).order_by(MessageRow.id).limit(1)
+    ).scalar_subquery()
+    rows = session.execute(
+        select(TicketRow.subject, first_message, TicketRow.category, TicketRow.intent).where(
+            TicketRow.status == TicketStatus.RESOLVED.value, TicketRow.category.is_not(None)
+        )
+    ).tuples()
+    return [(subject, body, category, intent) for subject, body, category, intent in rows]

@@ -185,6 +185,11 @@ def ticket_exists(session: Session, ticket_id: int) -> bool:
     return session.get(Ticket, ticket_id) is not None
 
 
+def external_id_taken(session: Session, external_id: str) -> bool:
+    """A ticket already came in under this helpdesk id."""
+    return session.scalar(select(Ticket.id).where(Ticket.external_id == external_id)) is not None
+
+
 def parse_ticket_id(text: str) -> int | None:
     """`123` or `#123` as a ticket id; anything else (other digits, signs, huge numbers) is not an id."""
     match = _TICKET_ID.fullmatch(text.strip())

@@ -168,20 +168,11 @@ def examples_from_csv(path: Path) -> list[Example]:
 
 def examples_from_store(engine: Engine) -> list[Example]:
     """Resolved tickets that carry a category (and intent): the workspace's own labelled history."""
-    from sqlalchemy import select
-
+    from assist.store.answered import resolved_with_category
     from assist.store.db import session_scope
-    from assist.store.models import MessageRow, TicketRow
 
-    first_message = (
-        select(MessageRow.body).where(MessageRow.ticket_id == TicketRow.id).order_by(MessageRow.id).limit(1)
-    ).scalar_subquery()
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(TicketRow.subject, first_message, TicketRow.category, TicketRow.intent).where(
-                TicketRow.status == "resolved", TicketRow.category.is_not(None)
-            )
-        ).all()
+        rows = resolved_with_category(session)
     return [
         Example(text=f"{subject}\n{body}", category=Category(category), intent=intent)
         for subject, body, category, intent in rows
