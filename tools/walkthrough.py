@@ -1,7 +1,8 @@
 """Walk the three README scenarios in a real browser and save screenshots to docs/screenshots/.
 
 Run: .venv/bin/python tools/walkthrough.py   (needs Debian's chromium and the playwright package)
-It starts the app on a free port with a temporary demo workspace; nothing under ./data is touched.
+It starts the app as `make run` does (`python -m ui.serve`) on a free port with a temporary demo workspace;
+nothing under ./data is touched.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from assist.dev.browser import ARGS, CHROMIUM, open_ticket, prepare_demo, settle, sign_in
-from assist.dev.workspace import free_port, offline_env, wait_until_up
+from assist.dev.browser import ARGS, CHROMIUM, open_ticket, prepare_demo, serve, settle, sign_in
+from assist.dev.workspace import free_port, offline_env
 
 ROOT = Path(__file__).parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -53,66 +54,38 @@ def main() -> None:
         env = offline_env(Path(tmp), database="demo.db")
         prepare_demo(env)
         ids = ticket_ids(env)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(f"{base}/_stcore/health", server, what="the app (streamlit run app.py)")
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                page = browser.new_page(viewport={"width": 1500, "height": 2200})
-                page.set_default_timeout(120_000)
-                page.goto(base)
-                sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")  # a lead: can reply and work the queue
-                # 1. A simple question, sent as drafted.
-                open_ticket(page, ids["simple"])
-                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=180_000)
-                shot(page, "1-simple-question")
-                page.get_by_role("button", name="Send", exact=True).click()
-                page.get_by_text("Reply sent as drafted").wait_for(timeout=60_000)
-                shot(page, "1-sent-as-drafted")
-                # 2. A polite third contact about the same refund: escalate, then a lead takes over.
-                open_ticket(page, ids["repeat"])
-                page.get_by_text("Suggest escalating").wait_for(timeout=120_000)
-                shot(page, "2-repeat-customer")
-                page.get_by_text("I want to hand this ticket to a lead").click()
-                settle(page)
-                page.get_by_role("button", name="Escalate", exact=True).click()
-                page.get_by_text("it is in the lead queue now").wait_for(timeout=60_000)
-                page.get_by_role("link", name="Escalations").click()
-                page.get_by_role("button", name="Take over and reply").wait_for(timeout=60_000)
-                shot(page, "2-lead-queue")
-                page.get_by_role("button", name="Take over and reply").click()
-                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
-                shot(page, "2-lead-took-over")
-                # 3. A returning customer: history in the panel and in the draft.
-                open_ticket(page, ids["returning"])
-                page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
-                shot(page, "3-returning-customer")
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        with serve(env, free_port()) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 2200})
+            page.set_default_timeout(120_000)
+            page.goto(base)
+            sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")  # a lead: can reply and work the queue
+            # 1. A simple question, sent as drafted.
+            open_ticket(page, ids["simple"])
+            page.get_by_role("button", name="Send", exact=True).wait_for(timeout=180_000)
+            shot(page, "1-simple-question")
+            page.get_by_role("button", name="Send", exact=True).click()
+            page.get_by_text("Reply sent as drafted").wait_for(timeout=60_000)
+            shot(page, "1-sent-as-drafted")
+            # 2. A polite third contact about the same refund: escalate, then a lead takes over.
+            open_ticket(page, ids["repeat"])
+            page.get_by_text("Suggest escalating").wait_for(timeout=120_000)
+            shot(page, "2-repeat-customer")
+            page.get_by_text("I want to hand this ticket to a lead").click()
+            settle(page)
+            page.get_by_role("button", name="Escalate", exact=True).click()
+            page.get_by_text("it is in the lead queue now").wait_for(timeout=60_000)
+            page.get_by_role("link", name="Escalations").click()
+            page.get_by_role("button", name="Take over and reply").wait_for(timeout=60_000)
+            shot(page, "2-lead-queue")
+            page.get_by_role("button", name="Take over and reply").click()
+            page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
+            shot(page, "2-lead-took-over")
+            # 3. A returning customer: history in the panel and in the draft.
+            open_ticket(page, ids["returning"])
+            page.get_by_role("button", name="Send", exact=True).wait_for(timeout=120_000)
+            shot(page, "3-returning-customer")
+            browser.close()
 
 
 if __name__ == "__main__":
