@@ -18,12 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, TicketDetail
 from assist.drafting.message_text import content
-from assist.store.models import MessageRow, TicketRow, TicketTopicRow
+from assist.store import topic_vectors
 
 SAME_TOPIC = 0.6  # this similar is the same issue
 MAX_CHARS = 1000
@@ -42,14 +41,6 @@ def ticket_topic_text(ticket: TicketDetail) -> str:
     return topic_text(ticket.subject, first)
 
 
-def _pack(vector: npt.NDArray[np.float32]) -> bytes:
-    return np.asarray(vector, dtype=np.float32).tobytes()
-
-
-def _unpack(data: bytes) -> npt.NDArray[np.float32]:
-    return np.frombuffer(data, dtype=np.float32)
-
-
 @dataclass(frozen=True)
 class TopicMatch:
     """The current ticket's topic vector, and how to embed earlier tickets that have none stored yet."""
@@ -60,31 +51,18 @@ class TopicMatch:
 
     def remember(self, session: Session) -> None:
         """Store this ticket's vector (once) so later tickets compare with it without re-embedding."""
-        if session.get(TicketTopicRow, self.ticket_id) is None:
-            session.add(TicketTopicRow(ticket_id=self.ticket_id, vector=_pack(self.vector)))
+        topic_vectors.keep(session, self.ticket_id, self.vector)
 
     def similar(self, session: Session, ticket_ids: Sequence[int]) -> dict[int, float]:
         """Cosine similarity of each earlier ticket's opening to this ticket's (computed and stored if missing)."""
-        stored = {
-            row.ticket_id: _unpack(row.vector)
-            for row in session.scalars(select(TicketTopicRow).where(TicketTopicRow.ticket_id.in_(ticket_ids)))
-        }
+        stored = topic_vectors.stored(session, ticket_ids)
         missing = [i for i in ticket_ids if i not in stored]
         if missing:
-            first_message = (
-                select(MessageRow.body)
-                .where(MessageRow.ticket_id == TicketRow.id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
-                .order_by(MessageRow.id)
-                .limit(1)
-                .scalar_subquery()
-            )
-            rows = session.execute(
-                select(TicketRow.id, TicketRow.subject, first_message).where(TicketRow.id.in_(missing))
-            ).all()
-            vectors = self.embed([topic_text(subject, body or "") for _, subject, body in rows])
+            rows = topic_vectors.openings(session, missing)
+            vectors = self.embed([topic_text(subject, body) for _, subject, body in rows])
             for (ticket_id, _, _), vector in zip(rows, vectors, strict=True):
                 stored[ticket_id] = vector
-                session.add(TicketTopicRow(ticket_id=ticket_id, vector=_pack(vector)))
+                topic_vectors.keep(session, ticket_id, vector)
         return {i: float(v @ self.vector) for i, v in stored.items()}
 
     @staticmethod

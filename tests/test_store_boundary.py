@@ -40,7 +40,6 @@ NOT_YET_MOVED = frozenset(
         "assist/metrics.py",
         "assist/queue.py",
         "assist/ticket_actions.py",
-        "assist/topics.py",
         "assist/users.py",
     }
 )
