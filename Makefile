@@ -42,8 +42,11 @@ demo: setup
 run: demo
 	$(PY) -m ui.serve --port $(PORT)
 
+# On TEST_WORKERS processes (pytest-xdist): half the suite waits on a browser, a server or a subprocess, so two
+# processes keep both cores busy. TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 test: setup $(LLM_STAMP) lint chromium dovecot redis
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The unit layer while you work (about 1.5 min here): no model, no browser, SQLite only; leaves out the security
 # probes, the page scripts, benchmarks and evaluations. `make test` runs everything.

@@ -28,6 +28,13 @@ from assist.pipeline import Assistant
 from assist.store import make_engine, upgrade
 from assist.users import OPERATOR
 
+# Test processes share the cores: each computes with its share of threads, and so do the app servers and commands
+# it starts (they inherit the environment). Two processes of two threads each on two cores made the run several
+# times slower, not faster. Set before anything loads torch, which reads it once.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _share = len(os.sched_getaffinity(0)) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    os.environ["OMP_NUM_THREADS"] = str(max(1, _share))
+
 # A fixed clock for tests that build histories.
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -40,6 +47,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.model)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`make test` runs the suite on two processes (pytest-xdist). Each test goes to whichever process is free,
+    except the browser journeys, which share one app and one workspace: they all go to one process, so a second
+    app is never started. (xdist's own `--dist loadgroup` sets a node attribute that pytest 9 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserJourneysTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser journeys" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return BrowserJourneysTogether(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +130,8 @@ def _own_schema() -> Iterator[Engine]:
     with admin.begin() as conn:
         # Extensions live in one schema per database: created in a test schema, pg_trgm would vanish with it
         # (and a parallel run's migrations would miss its operator classes). Keep it in public, on every path.
+        # Two test processes creating it at once collide on the catalogue's unique index; the lock queues them.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('assist tests: pg_trgm'))"))
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema},public"})

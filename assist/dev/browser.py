@@ -33,15 +33,20 @@ STATUS_GONE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')
 
 def prepare_demo(env: dict[str, str], *, imports: Sequence[Path] = ()) -> None:
     """Seed the demo into `env`'s workspace, ingest the knowledge base, import `imports` (ticket CSVs) and
-    precompute every open ticket, as a team would from the command line."""
+    precompute every open ticket, as a team would from the command line. The commands run one after another in
+    one interpreter, which imports torch and transformers once instead of once a command."""
     steps = [
         ["seed-demo"],
         ["kb", "ingest", "kb_docs"],
         *(["tickets", "import", str(path)] for path in imports),
         ["precompute", "--open", "--quiet"],
     ]
-    for args in steps:
-        subprocess.run([sys.executable, "-m", "assist", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    script = "from assist.cli import main\nfor args in {steps!r}:\n    main(args, standalone_mode=False)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script.format(steps=steps)], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(f"preparing the demo workspace failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
 
 
 @contextmanager
