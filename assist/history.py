@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, Category, ContactHistory, Message, TicketDetail
-from assist.store.models import EscalationRow, TicketRow, utcnow
+from assist.store.customers import earlier_tickets, escalated_before
+from assist.store.models import utcnow
 from assist.topics import TopicMatch
 
 SAME_ISSUE_WINDOW = timedelta(days=90)
@@ -27,38 +27,31 @@ def contact_history(
     """Earlier tickets of this customer about the same issue: with `topic`, an opening that means the same thing;
     without it, the same intent label (or, without one, the same category)."""
     now = now or utcnow()
-    earlier = session.execute(
-        select(TicketRow.id, TicketRow.intent, TicketRow.category).where(
-            TicketRow.customer_id == ticket.customer.id,
-            TicketRow.id != ticket.id,
-            TicketRow.created_at < ticket.created_at,
-            TicketRow.created_at >= ticket.created_at - SAME_ISSUE_WINDOW,
-        )
-    ).all()
-    similar = topic.similar(session, [row.id for row in earlier]) if topic is not None and earlier else {}
+    earlier = earlier_tickets(
+        session,
+        customer_id=ticket.customer.id,
+        ticket_id=ticket.id,
+        since=ticket.created_at - SAME_ISSUE_WINDOW,
+        before=ticket.created_at,
+    )
+    similar = (
+        topic.similar(session, [ticket_id for ticket_id, _, _ in earlier]) if topic is not None and earlier else {}
+    )
     same_issue = 0
-    for row in earlier:
+    for ticket_id, intent_then, category_then in earlier:
         # By meaning when the ticket's topic is known: a shared intent label alone once made "you've contacted us
         # before" greet first questions whose earlier tickets were about something else.
         if topic is not None:
-            same_issue += topic.same_issue(similar.get(row.id, 0.0))
-        elif (intent and row.intent == intent) or (
-            not intent and category is not None and row.category == category.value
+            same_issue += topic.same_issue(similar.get(ticket_id, 0.0))
+        elif (intent and intent_then == intent) or (
+            not intent and category is not None and category_then == category.value
         ):
             same_issue += 1
-    escalated_before = bool(
-        session.scalar(
-            select(func.count())
-            .select_from(EscalationRow)
-            .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
-            .where(TicketRow.customer_id == ticket.customer.id, TicketRow.id != ticket.id)
-        )
-    )
     return ContactHistory(
         earlier_contacts_same_issue=same_issue,
         hours_waiting=round(_hours_waiting(ticket, now), 1),
         unanswered_messages=unanswered_messages(ticket),
-        previously_escalated=escalated_before,
+        previously_escalated=escalated_before(session, customer_id=ticket.customer.id, ticket_id=ticket.id),
         is_vip=ticket.customer.is_vip,
     )
 

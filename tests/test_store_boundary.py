@@ -30,7 +30,6 @@ NOT_YET_MOVED = frozenset(
         "assist/csat.py",
         "assist/delivery.py",
         "assist/devices.py",
-        "assist/history.py",
         "assist/intake.py",
         "assist/kb/knowledge_base.py",
         "assist/lifecycle.py",

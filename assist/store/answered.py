@@ -98,5 +98,5 @@ def resolved_with_category(session: Session) -> list[tuple[str, str, str, str | 
         select(TicketRow.subject, first_message, TicketRow.category, TicketRow.intent).where(
             TicketRow.status == TicketStatus.RESOLVED.value, TicketRow.category.is_not(None)
         )
-    ).tuples()
+    )
     return [(subject, body, category, intent) for subject, body, category, intent in rows]

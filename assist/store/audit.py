@@ -51,4 +51,5 @@ def events_between(
         stmt = stmt.where(AuditEventRow.actor.icontains(who, autoescape=True))
     if action:
         stmt = stmt.where(AuditEventRow.action.icontains(action, autoescape=True))
-    return list(session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit)).tuples())
+    rows = session.execute(stmt.order_by(AuditEventRow.id.desc()).limit(limit))
+    return [(at, who_, act, kind, entity_id, detail) for at, who_, act, kind, entity_id, detail in rows]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assist.domain import Category, CustomerProfile, Invoice, PreviousTicket, TicketStatus
-from assist.store.models import CsatRow, CustomerRow, InvoiceRow, TicketRow
+from assist.store.models import CsatRow, CustomerRow, EscalationRow, InvoiceRow, TicketRow
 
 MAX_PREVIOUS_TICKETS = 20
 MAX_INVOICES = 6
@@ -63,3 +65,29 @@ def customer_profile(
         previous_tickets=previous,
         contact_count=contact_count,
     )
+
+
+def earlier_tickets(
+    session: Session, *, customer_id: int, ticket_id: int, since: datetime, before: datetime
+) -> list[tuple[int, str | None, str | None]]:
+    """(id, intent, category) of the customer's other tickets opened in [since, before)."""
+    rows = session.execute(
+        select(TicketRow.id, TicketRow.intent, TicketRow.category).where(
+            TicketRow.customer_id == customer_id,
+            TicketRow.id != ticket_id,
+            TicketRow.created_at < before,
+            TicketRow.created_at >= since,
+        )
+    )
+    return [(ticket_id, intent, category) for ticket_id, intent, category in rows]
+
+
+def escalated_before(session: Session, *, customer_id: int, ticket_id: int) -> bool:
+    """Any of the customer's other tickets was ever escalated."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(EscalationRow)
+        .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
+        .where(TicketRow.customer_id == customer_id, TicketRow.id != ticket_id)
+    )
+    return bool(count)

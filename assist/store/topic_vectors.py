@@ -36,4 +36,4 @@ def openings(session: Session, ticket_ids: Sequence[int]) -> list[tuple[int, str
         .scalar_subquery()
     )
     rows = session.execute(select(TicketRow.id, TicketRow.subject, first_message).where(TicketRow.id.in_(ticket_ids)))
-    return [(ticket_id, subject, body or "") for ticket_id, subject, body in rows.tuples()]
+    return [(ticket_id, subject, body or "") for ticket_id, subject, body in rows]
