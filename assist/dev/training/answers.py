@@ -10,7 +10,10 @@ it; the loss is the cross-entropy of the answer's place among the eight):
    the questions are dressed as tickets (a greeting, context around the question, a signature, typos), so
    the network reads the question inside the noise a real message carries.
 2. *Our fit half* (tests/data/*_fit.jsonl): the gold sentence against the article's other sentences and the
-   other retrieved articles' best ones, so "restates the symptom" ranks below "gives the fix".
+   other retrieved articles' best ones, so "restates the symptom" ranks below "gives the fix". This stage adds
+   a fixed "no passage answers" option (logit 0) to each group, and the fit halves' unanswerable tickets train
+   it to win over their closest passages (as SQuAD 2.0 readers learn a null answer), so a score above 0 means
+   "answers" whatever the other candidates are: the confidence needs that, a ranking alone cannot give it.
 
 Held out and reported: DSTC9 entities and MedQuAD topics never trained on (precision at 1 among an
 entity's or topic's own passages), against the packaged sentence encoder's cosine on the same sets.
@@ -34,10 +37,10 @@ NEGATIVES = 7
 
 @dataclass(frozen=True)
 class Group:
-    """A question, the passage that answers it and passages that do not."""
+    """A question, the passage that answers it (None: none does) and passages that do not."""
 
     question: str
-    positive: str
+    positive: str | None
     negatives: tuple[str, ...]
     source: str
 
@@ -176,9 +179,12 @@ def train(
     batch_groups: int = 4,
     learning_rate: float = 3e-5,
     dress: bool = True,
+    null_option: bool = False,
     log: Log = print,
 ) -> None:
-    """Listwise training: each group's answer should outscore its negatives."""
+    """Listwise training: each group's answer should outscore its negatives. With `null_option` a constant
+    logit 0 joins every group as "no passage answers": the answer must score above it, and a group without an
+    answer (NEGATIVES + 1 negatives) is right when every passage scores below it."""
     import torch
 
     from assist.drafting.reader import encode_pairs
@@ -194,15 +200,20 @@ def train(
     started, seen, loss_sum = time.perf_counter(), 0, 0.0
     batches = _batches(order, batch_groups, steps, rng)
     for step, batch in enumerate(batches):
-        questions, passages = [], []
+        questions, passages, targets = [], [], []
         for g in batch:
             q = dressed(g.question, rng) if dress else g.question
-            for p in (g.positive, *g.negatives):
+            group = (g.positive, *g.negatives) if g.positive is not None else g.negatives
+            assert len(group) == 1 + NEGATIVES, "a group is one answer and its negatives, or NEGATIVES + 1 negatives"
+            for p in group:
                 questions.append(q)
                 passages.append(p)
+            targets.append(0 if g.positive is not None else 1 + NEGATIVES)
         tokens = encode_pairs(tokenizer, questions, passages)
         logits = network(**tokens).view(len(batch), 1 + NEGATIVES)
-        loss = torch.nn.functional.cross_entropy(logits, torch.zeros(len(batch), dtype=torch.long))
+        if null_option:
+            logits = torch.cat([logits, logits.new_zeros(len(batch), 1)], dim=1)
+        loss = torch.nn.functional.cross_entropy(logits, torch.tensor(targets, dtype=torch.long))
         optimiser.zero_grad()
         loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
@@ -312,7 +323,8 @@ def public_stage(
 def ticket_groups(queries: Sequence[Path], kb_dir: Path, *, rng: random.Random) -> list[tuple[int, Group]]:
     """Stage 2 groups from labelled tickets: the question as the product reads it (assist/drafting/thread.py),
     each gold sentence against the candidate articles' other units, hardest first (the gold article's own
-    sentences and the units the sentence encoder ranks highest)."""
+    sentences and the units the sentence encoder ranks highest). An unanswerable ticket's group is its
+    NEGATIVES + 1 closest units, none of which answers."""
     from assist.dev.evaluation.drafts import load_labelled, open_ticket_for, temporary_assistant
     from assist.dev.training.confidence import is_gold_unit
     from assist.drafting.answers import passage
@@ -324,13 +336,19 @@ def ticket_groups(queries: Sequence[Path], kb_dir: Path, *, rng: random.Random) 
     groups = []
     with temporary_assistant(kb_dir) as assistant:
         for n, row in enumerate(rows):  # n: the line's place in the fit halves, as `fit` numbers them
-            if row.gold is None or not row.answer:
-                continue
+            if row.gold is not None and not row.answer:
+                continue  # answerable, but no gold sentence to rank first
             ticket_id = open_ticket_for(assistant, row, n)
             with session_scope(assistant.engine) as session:
                 ticket = ticket_detail(session, ticket_id=ticket_id)
             evidence = gather_evidence(assistant, ticket)
             selection = evidence.selection
+            if row.gold is None:
+                closest = sorted(selection.candidates, key=lambda c: -c.features[0])
+                texts = list(dict.fromkeys(passage(selection.articles[c.article_id], c.unit) for c in closest))
+                if len(texts) > NEGATIVES:
+                    groups.append((n, Group(evidence.thread.question, None, tuple(texts[: 1 + NEGATIVES]), "tickets")))
+                continue
             gold = [c for c in selection.candidates if is_gold_unit(c, row)]
             others = [c for c in selection.candidates if not is_gold_unit(c, row)]
             if not gold or len(others) < NEGATIVES:
@@ -371,7 +389,17 @@ def ticket_stage(
     torch.manual_seed(seed)
     network, tokenizer = fresh_network()
     network.load_state_dict(torch.load(start))
-    train(network, tokenizer, groups, rng=random.Random(seed), epochs=epochs, learning_rate=2e-5, dress=False, log=log)
+    train(
+        network,
+        tokenizer,
+        groups,
+        rng=random.Random(seed),
+        epochs=epochs,
+        learning_rate=2e-5,
+        dress=False,
+        null_option=True,
+        log=log,
+    )
     torch.save(network.state_dict(), checkpoint)
 
 
