@@ -5,8 +5,9 @@ A sentence encoder embeds question and passage apart, so the sentence that *rest
 problem ("Approved entries are locked") looks as close as the one that *solves* it ("an admin can unlock a
 week from Approvals → Unlock"); read together, the attention between the two texts tells them apart. The
 network is the packaged MiniLM with one linear head over its mean-pooled token states, trained by
-`python -m assist train answers` on public customer-service and help-page relevance data (DSTC9 FAQ
-siblings, MedQuAD question types) and then on the fit half of our labelled tickets. It is stored in 8 bits
+`python -m assist train answers --public-only` on public customer-service and help-page relevance data (DSTC9
+FAQ siblings, MedQuAD question types); the script's second stage on our fit tickets was measured and did not
+help (docs/evaluation.md), so the shipped reader has seen no Lumen text. It is stored in 8 bits
 (assist/quantised.py) and run with int8 matrix products on the CPU.
 """
 
