@@ -567,7 +567,7 @@ def train_confidence(from_db: bool, url: str | None) -> None:
     """Fit answer selection and draft confidence on the fit halves in tests/data (writes assist/drafting/
     answers.json and confidence.json), or with --from-db recalibrate confidence on the team's sends."""
     if from_db:
-        from assist.drafting.recalibration import fit as recalibrate
+        from assist.recalibration import fit as recalibrate
         from assist.store.calibrations import recorded_sends, save_recalibration
 
         engine = _engine(url)

@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 from assist.arrival import Arrival, admit, message_id_key, normal_label
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, SessionEndedError, ValidationError
-from assist.lifecycle import transition
 from assist.masking import CARDS_ONLY, MaskRules, mask
 from assist.masking import record as record_masking
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
+from assist.store.status import transition
 from assist.store.tickets import add_message, create_ticket
 from assist.text import clean_text, is_blank, replaced_note
 from assist.times import arrival_time

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session, joinedload
 from assist.domain import AGENT_NOTE, AuthorRole, EscalationItem, EscalationPriority, Queue, Role, TicketStatus, User
 from assist.errors import NotFoundError, ValidationError
 from assist.escalation import PRIORITY_ORDER
-from assist.lifecycle import transition
 from assist.ownership import confirm_takeover
 from assist.store import audit
 from assist.store.db import session_scope
 from assist.store.escalations import read_package
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
+from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank

@@ -33,12 +33,11 @@ from assist.domain import (
     TicketStatus,
     User,
 )
-from assist.drafting.confidence import edit_ratio
 from assist.drafting.offline import as_sent
+from assist.edits import edit_ratio
 from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
 from assist.handoff import build_handoff
 from assist.history import needs_reply
-from assist.lifecycle import transition
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import SimilarIndex, index_after_send
 from assist.store import audit, unsent
@@ -54,6 +53,7 @@ from assist.store.models import (
     utcnow,
 )
 from assist.store.runs import current_assistance, stored_run
+from assist.store.status import transition
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank

@@ -7,9 +7,10 @@ from sqlalchemy import Engine, select
 
 from assist.domain import TicketStatus as S
 from assist.errors import ConcurrencyError, InvalidTransitionError, NotFoundError
-from assist.lifecycle import TRANSITIONS, change_status, time_in_status, transition
+from assist.lifecycle import change_status, time_in_status
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, StatusChangeRow, TicketRow
+from assist.store.status import TRANSITIONS, transition
 from assist.users import OPERATOR
 from tests.conftest import NOW
 from tests.factories import make_ticket

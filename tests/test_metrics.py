@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import Engine
 
 from assist.domain import AuthorRole, Category, TicketStatus
-from assist.drafting.recalibration import Recalibration
-from assist.lifecycle import transition
 from assist.metrics import (
     MetricsFilter,
     agents,
@@ -21,9 +19,11 @@ from assist.metrics import (
     time_in_status,
     volume,
 )
+from assist.recalibration import Recalibration
 from assist.store import session_scope
 from assist.store.calibrations import save_recalibration
 from assist.store.models import CsatRow, DraftRow, EscalationRow, ReplyRow
+from assist.store.status import transition
 from assist.store.tickets import add_message
 from tests.conftest import NOW
 from tests.factories import make_ticket, make_user

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from assist.demo import voices
 from assist.demo.wording import FollowUp, Wording
 from assist.domain import AuthorRole, Escalation, EscalationPriority, Queue, TicketStatus
-from assist.drafting.confidence import edit_ratio
+from assist.edits import edit_ratio
 from assist.handoff import build_handoff
-from assist.lifecycle import transition
 from assist.store import audit
 from assist.store.escalations import record_escalation
 from assist.store.models import CsatRow, CustomerRow, DraftRow, EscalationRow, ReplyRow, TicketRow, UserRow
+from assist.store.status import transition
 from assist.store.tickets import add_message, ticket_detail
 
 UPSET = ("frustrated", "angry", "urgent")

@@ -6,19 +6,19 @@ the confidence that the agent sends the draft as it is.
     offline.py        the offline draft built from the selected units
     llm.py, prompt.py the LangChain drafter, given the same passages and plan
     confidence.py     P(sent with at most light edits), before the team's recalibration
-    recalibration.py  Platt recalibration on the team's own sends
 """
 
 from assist.drafting.answers import AnswerSelector, ArticleText, Question, Selection
-from assist.drafting.confidence import ConfidenceModel, edit_ratio, expected_calibration_error
+from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.drafting.links import citation, insert_link
 from assist.drafting.llm import LlmDrafter, parse_reply
 from assist.drafting.offline import OfflineDrafter
-from assist.drafting.recalibration import Recalibration
 from assist.drafting.redaction import Redaction
 from assist.drafting.service import Drafter
 from assist.drafting.stance import Plan, Stance, plan
+from assist.edits import edit_ratio
 from assist.errors import DraftingError
+from assist.recalibration import Recalibration
 
 __all__ = [
     "AnswerSelector",

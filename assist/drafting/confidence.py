@@ -1,8 +1,8 @@
 """Draft confidence: the probability that the agent sends the draft with at most light edits.
 
-"Light" = a normalised edit distance (Levenshtein distance / length of the longer text) of at most 0.2:
-a name, a date or a sentence of one's own added to a ten-line reply stays under it, while replacing the
-answer (the failure that matters) does not. Until a team has its own sends, the model is a logistic
+"Light" = a normalised edit distance of at most `assist.edits.LIGHT_EDIT` (0.2): a name, a date or a sentence
+of one's own added to a ten-line reply stays under it, while replacing the answer (the failure that matters)
+does not. Until a team has its own sends, the model is a logistic
 regression over evidence about the *answer*, not only the article: how well the selected unit answers
 the question (the selector's probability and its margin over other articles), the article's retrieval
 score and whether the retrievers agree, how much of the question's key terms the answer covers, whether
@@ -10,7 +10,7 @@ the question's kind (how-to vs fact) matches the passage's, and how much of the 
 mentions. It is fitted on the fit half of the labelled questions in tests/data, where "sent as is" is
 approximated by "grounded in the gold article" (`python -m assist train confidence`). Once the team has
 enough sends, `python -m assist train confidence --from-db` recalibrates it on their real edit distances
-(assist/drafting/recalibration.py).
+(assist/recalibration.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Linear, Sel
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
-LIGHT_EDIT = 0.2
 FEATURES = (
     "article_probability",
     "article_margin",
@@ -108,12 +107,6 @@ class ConfidenceModel:
     def probability(self, selection: Selection, thread: ThreadSignals | None = None) -> float:
         x = features(selection, thread)
         return NO_EVIDENCE if x is None else round(self.model.probability(x), 4)
-
-
-def edit_ratio(draft: str, sent: str, distance: int) -> float:
-    """Levenshtein distance normalised by the longer text: 0 = unchanged, 1 = nothing in common."""
-    longest = max(len(draft), len(sent))
-    return round(distance / longest, 4) if longest else 0.0
 
 
 def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], *, bins: int = 10) -> float:

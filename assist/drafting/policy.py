@@ -3,7 +3,7 @@ and every threshold read from it (abstain, suggest escalation, "likely sent as i
 pipeline builds once per run and hands to the escalation rules, the plan and the draft.
 
     raw         the confidence model's P(sent with at most light edits) (assist/drafting/confidence.py)
-    calibrated  raw after the team's Platt recalibration on its own sends (assist/drafting/recalibration.py)
+    calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
     shown       calibrated; 0 when the draft offers no answer (nothing can go out lightly edited)
     band        likely sent as is / check before sending / no answer, as the badge shows it
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assist.domain import ConfidenceBand, DraftAction
 from assist.drafting.answers import Selection
 from assist.drafting.confidence import ConfidenceModel, ThreadSignals
-from assist.drafting.recalibration import Recalibration
+from assist.recalibration import Recalibration
 
 LIKELY_SENT = 0.75  # from here the badge says "likely sent as is"
 LOW_CONFIDENCE = "Draft confidence below threshold"  # the escalation reason the policy's threshold gives

@@ -11,8 +11,8 @@ import time
 
 from sqlalchemy import Engine, select
 
-from assist.drafting.confidence import LIGHT_EDIT
-from assist.drafting.recalibration import IDENTITY, Recalibration
+from assist.edits import LIGHT_EDIT
+from assist.recalibration import IDENTITY, Recalibration
 from assist.store.db import session_scope
 from assist.store.models import CalibrationRow, DraftRow, ReplyRow, utcnow
 

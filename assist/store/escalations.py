@@ -12,9 +12,9 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, HandoffPackage, TicketStatus
-from assist.lifecycle import transition
 from assist.store import audit
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
+from assist.store.status import transition
 from assist.store.tickets import add_message
 
 

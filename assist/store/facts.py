@@ -41,7 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
-from assist.drafting.confidence import LIGHT_EDIT
+from assist.edits import LIGHT_EDIT
 from assist.store.models import (
     AssistRunRow,
     CsatRow,

@@ -10,10 +10,10 @@ from assist.drafting.confidence import (
     FEATURES,
     NO_EVIDENCE,
     ConfidenceModel,
-    edit_ratio,
     expected_calibration_error,
     features,
 )
+from assist.edits import edit_ratio
 from assist.embeddings import Embedder
 from tests.drafting.test_offline import _article
 from tests.factories import hit

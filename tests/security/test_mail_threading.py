@@ -22,10 +22,10 @@ from sqlalchemy import Engine, select
 from assist.config import Settings
 from assist.delivery import new_message_id
 from assist.domain import AuthorRole, TicketStatus
-from assist.lifecycle import transition
 from assist.mail_in import poll, receive
 from assist.store import session_scope
 from assist.store.models import MessageRow, TicketRow
+from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.ticket_actions import send_reply
 from tests.factories import make_actor, make_customer, make_ticket

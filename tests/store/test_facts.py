@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from assist.config import Settings
 from assist.domain import Category, Role, TicketStatus, User
 from assist.errors import AssistError
-from assist.lifecycle import allowed_next, change_status
+from assist.lifecycle import change_status
 from assist.metrics import MetricsFilter, dashboard
 from assist.ownership import claim
 from assist.store import session_scope
@@ -28,6 +28,7 @@ from assist.store.models import (
     TicketFactRow,
     TicketRow,
 )
+from assist.store.status import allowed_next
 from assist.ticket_actions import send_reply
 from tests.conftest import NOW
 from tests.factories import make_ticket, make_user

@@ -8,8 +8,8 @@ import random
 import pytest
 from sqlalchemy import Engine
 
-from assist.drafting.recalibration import IDENTITY, MIN_SENDS, Recalibration, fit
 from assist.errors import ValidationError
+from assist.recalibration import IDENTITY, MIN_SENDS, Recalibration, fit
 from assist.store.calibrations import current_recalibration, save_recalibration
 
 
