@@ -41,14 +41,13 @@ Where things live:
     sessions        signed, expiring session tokens: a signed-in browser survives a reload
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
     delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
-    demo/           the deterministic demo workspace
+    demo/           the deterministic demo workspace (off the product path: only the CLI's seed-demo uses it)
     dev/            benchmarks, evaluations, training (off the product path)
     cli             `python -m assist ...`
 """
 
 from assist.authentication import authenticate, sign_in
 from assist.config import Settings, get_settings
-from assist.demo import DemoSummary, seed_demo
 from assist.domain import (
     Assistance,
     AuthorRole,
@@ -105,7 +104,6 @@ __all__ = [
     "ConfigError",
     "CustomerProfile",
     "DatabaseError",
-    "DemoSummary",
     "InboxRow",
     "InboxView",
     "InvalidTransitionError",
@@ -158,7 +156,6 @@ __all__ = [
     "resolve",
     "return_to_tier1",
     "save_macro",
-    "seed_demo",
     "send_reply",
     "set_macro_active",
     "sign_in",

@@ -26,6 +26,10 @@ from assist.store.db import session_scope
 from assist.store.models import LoginAttemptRow, UserRow, utcnow
 from assist.users import HASHER, require_current
 
+# The demo workspace's passwords, one per role (the demo seeds them, `seed-demo` prints them and README publishes
+# them): they sign in only in demo mode. Defined here, where the refusal is, so the product never imports the demo.
+DEMO_PASSWORDS = {"agent": "lumen-demo-agent", "lead": "lumen-demo-lead", "admin": "lumen-demo-admin"}
+
 RATE_WINDOW = timedelta(minutes=15)
 TARGETED_WINDOW = timedelta(hours=24)
 
@@ -164,8 +168,6 @@ def sign_in(
 
 
 def _is_demo_password(password: str) -> bool:
-    from assist.demo import DEMO_PASSWORDS  # published in README: never good enough outside demo mode
-
     return password in DEMO_PASSWORDS.values()
 
 

@@ -2,6 +2,7 @@
 thread, `content` indexes the questions (`topics/`, shaped by `wording`), `voices` and `people` hold how customers
 and agents write, and `scenarios` the tickets it always holds."""
 
-from assist.demo.seed import DEMO_PASSWORDS, DemoSummary, seed_demo
+from assist.authentication import DEMO_PASSWORDS
+from assist.demo.seed import DemoSummary, seed_demo
 
 __all__ = ["DEMO_PASSWORDS", "DemoSummary", "seed_demo"]

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
+from assist.authentication import DEMO_PASSWORDS
 from assist.demo import content, people, scenarios, voices
 from assist.demo.story import Plot, Story
 from assist.demo.wording import Wording
@@ -39,8 +40,6 @@ SAME_AGAIN = 0.1  # a returning customer writes again about a problem they repor
 WALKTHROUGH_ACCOUNTS = (("pro", True), ("starter", False), ("pro", False), ("pro", False))
 
 
-# Demo mode only: every demo user of a role shares one password, printed by `seed-demo`.
-DEMO_PASSWORDS = {"agent": "lumen-demo-agent", "lead": "lumen-demo-lead", "admin": "lumen-demo-admin"}
 _hashes: dict[str, str] = {}
 
 
