@@ -15,13 +15,12 @@ from assist.domain import ImportReport, Role, RowError, User
 from assist.errors import AssistError, SessionEndedError, SurveyError, ValidationError
 from assist.masking import mask
 from assist.store import audit
-from assist.store.actors import current_actor
+from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
 from assist.store.tickets import parse_ticket_id
 from assist.text import clean, replaced_note
 from assist.times import arrival_time, parse_time
-from assist.users import check_session, require
 
 SALT = "assist-csat-survey"
 SURVEY_INVITE = "How did we do? Rate this reply:"  # the thread reader skips this line (`message_text`)

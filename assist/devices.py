@@ -30,10 +30,9 @@ from assist.domain import User
 from assist.errors import AuthError, ConfigError, NotFoundError, ValidationError
 from assist.identifiers import normalise_email
 from assist.store import audit
-from assist.store.actors import as_user, current_actor
+from assist.store.actors import as_user, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import UnlockTokenRow, UserRow, utcnow
-from assist.users import require
 
 KNOWN_DEVICE_FOR = timedelta(days=90)
 UNLOCK_FOR = timedelta(hours=1)

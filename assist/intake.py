@@ -28,14 +28,13 @@ from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowErr
 from assist.errors import AssistError, SessionEndedError, ValidationError
 from assist.masking import CARDS_ONLY, MaskRules, mask
 from assist.masking import record as record_masking
-from assist.store.actors import current_actor
+from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
 from assist.store.status import transition
 from assist.store.tickets import add_message, create_ticket
 from assist.text import clean_text, is_blank, replaced_note
 from assist.times import arrival_time
-from assist.users import check_session, require
 
 T = TypeVar("T")
 MAX_ROWS = 50_000

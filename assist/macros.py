@@ -18,11 +18,10 @@ from assist.drafting.links import before_sign_off
 from assist.drafting.offline import first_name
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
-from assist.store.actors import current_actor
+from assist.store.actors import current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import CustomerRow, MacroRow, MacroUseRow, TicketRow
 from assist.text import is_blank
-from assist.users import require
 
 PLACEHOLDERS = {
     "customer_first_name": "the customer's first name",

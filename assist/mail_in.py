@@ -42,11 +42,12 @@ from assist.mail_threading import Citation, note_for, thread_of
 from assist.masking import CARDS_ONLY, MaskRules, mask
 from assist.store import audit
 from assist.store import mail as mail_store
+from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.models import MailCursorRow, MessageRow, TicketRow, utcnow
 from assist.store.tickets import add_message
 from assist.times import arrival_time
-from assist.users import check_session, require, require_current
+from assist.users import require_current
 
 __all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
 

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 from assist.domain import Role, User
 from assist.errors import OwnershipError
 from assist.store import audit
-from assist.store.actors import name_of
+from assist.store.actors import name_of, require
 from assist.store.versioned import edit_ticket
-from assist.users import require
 
 
 def confirm_takeover(

@@ -17,6 +17,7 @@ from assist.errors import NotFoundError, ValidationError
 from assist.escalation import PRIORITY_ORDER
 from assist.ownership import confirm_takeover
 from assist.store import audit
+from assist.store.actors import require
 from assist.store.db import session_scope
 from assist.store.escalations import read_package
 from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
@@ -24,7 +25,6 @@ from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank
-from assist.users import require
 
 ACTIVE = ("open", "taken")
 

@@ -5,7 +5,7 @@ account, its role and session generation, when the person signed in and when the
 app renews it as the person works). It stops working SESSION_TIMEOUT_MINUTES after its last renewal and
 SESSION_MAX_HOURS after the sign-in itself, which every renewal carries unchanged.
 A new page load presents it; `resume_session` checks the signature, both limits, and the account as stored
-now (`users.check_session`: a disable, a new role or a new password ends it) before anyone is signed in.
+now (`store.actors.check_session`: a disable, a new role or a new password ends it) before anyone is signed in.
 
 The same two limits end a session that stays open (`check_limits`, on every click): one rule, both paths.
 """
@@ -21,8 +21,9 @@ from sqlalchemy import Engine
 from assist.config import Settings, signing_key
 from assist.domain import Role, User
 from assist.errors import SessionEndedError
+from assist.store.actors import check_session
 from assist.store.models import utcnow
-from assist.users import check_session, current_user
+from assist.users import current_user
 
 SALT = "assist-session"
 MAX_TOKEN_CHARS = 512  # ours are about 120; anything longer is not worth a signature check

@@ -41,6 +41,7 @@ from assist.history import needs_reply
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import SimilarIndex, index_after_send
 from assist.store import audit, unsent
+from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
 from assist.store.models import (
@@ -57,7 +58,6 @@ from assist.store.status import transition
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank
-from assist.users import check_session, require
 
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 

@@ -10,11 +10,10 @@ from assist.config import Settings
 from assist.domain import Role, User
 from assist.errors import NotFoundError, ValidationError
 from assist.store import tickets, unsent
-from assist.store.actors import current_actor
+from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import utcnow
 from assist.text import is_blank
-from assist.users import check_session, require
 
 
 def keep_unsent_reply(

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from assist.domain import Role, User
-from assist.errors import NotFoundError, PermissionDeniedError, ValidationError
+from assist.errors import NotFoundError, ValidationError
 from assist.identifiers import normalise_email
 from assist.store import audit, limits
-from assist.store.actors import OPERATOR_ID, as_user, current_actor, stored_actor
+from assist.store.actors import OPERATOR_ID, as_user, check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import LoginAttemptRow, UserRow
 from assist.text import is_blank
@@ -28,22 +28,6 @@ MIN_PASSWORD = 12
 HASHER = PasswordHasher()
 # The command line is run by an operator with shell access to the server: it acts as an admin.
 OPERATOR = User(id=OPERATOR_ID, email="operator@cli", name="Command line", role=Role.ADMIN, active=True)
-
-
-def require(actor: User, *roles: Role, action: str) -> None:
-    """Raise unless `actor` is active and has one of `roles` (admins may always act).
-
-    This checks the `User` as the caller holds it; every change also re-reads it in its own transaction
-    (`store.actors.current_actor`), so a stale `User` cannot act on a role or an account it no longer has.
-    """
-    if not actor.active:
-        raise PermissionDeniedError(f"Your account is disabled, so you cannot {action}. Ask an admin to enable it.")
-    if actor.role is Role.ADMIN or actor.role in roles:
-        return
-    allowed = " or ".join(r.value for r in roles) or "admin"
-    raise PermissionDeniedError(
-        f"Your role ({actor.role.value}) cannot {action}; it needs {allowed}. Ask an admin if you need access."
-    )
 
 
 def require_current(engine: Engine, actor: User, *roles: Role, action: str) -> User:
@@ -57,16 +41,6 @@ def require_current(engine: Engine, actor: User, *roles: Role, action: str) -> U
     current = check_session(engine, actor=actor)
     require(current, *roles, action=action)
     return current
-
-
-def check_session(engine: Engine, *, actor: User) -> User:
-    """The account as stored now, if `actor`'s session still stands (every page load; before long work).
-
-    Raises:
-        SessionEndedError: the account was removed, disabled, given another role or a new password.
-    """
-    with session_scope(engine) as session:
-        return stored_actor(session, actor)
 
 
 def check_password_rules(password: str) -> None:

@@ -5,8 +5,6 @@ and the layers beneath it, never one above. Imports inside functions count too: 
 dependency. `assist/dev/`, `assist/demo/`, `tools/` and `tests/` are off the product path: they may import
 anything, and nothing on the path imports them, except the CLI, whose developer commands (`eval`, `train`,
 `bench`, `seed-demo`) run them. A module that belongs to no layer fails, so a new one is placed on purpose.
-
-`KNOWN_CROSSINGS` are the imports that still break the table (issue 36 lists them); the list may only shrink.
 """
 
 from __future__ import annotations
@@ -42,13 +40,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 OFF_THE_PATH = ("assist.dev", "assist.demo", "tools", "tests")
 RUNS_THE_DEV_TOOLS = frozenset({"assist.cli"})
-KNOWN_CROSSINGS = frozenset(
-    {
-        # Authorisation inside the knowledge-base engine (its swap re-checks the session in its own transaction);
-        # it belongs in a knowledge-base service.
-        ("assist.kb.knowledge_base", "assist.users"),
-    }
-)
 ORDER = tuple(LAYERS)
 
 
@@ -124,13 +115,7 @@ def test_every_module_has_a_layer() -> None:
 
 def test_no_module_imports_a_layer_above_its_own() -> None:
     broken, _ = crossings()
-    assert broken - KNOWN_CROSSINGS == set(), "import a layer above: " + ", ".join(sorted(map(" -> ".join, broken)))
-
-
-def test_the_known_crossings_still_cross() -> None:
-    """Take a crossing off the list once it is gone, so it cannot quietly come back."""
-    broken, _ = crossings()
-    assert broken >= KNOWN_CROSSINGS, sorted(KNOWN_CROSSINGS - broken)
+    assert broken == set(), "import a layer above: " + ", ".join(sorted(map(" -> ".join, broken)))
 
 
 def test_the_check_sees_a_lazy_import_upward() -> None:

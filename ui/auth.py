@@ -21,7 +21,7 @@ from assist.devices import redeem_unlock, request_unlock
 from assist.domain import Role, User
 from assist.errors import AssistError, SessionEndedError, SignInPausedError
 from assist.sessions import check_limits, resume_session, session_token
-from assist.users import check_session
+from assist.store.actors import check_session
 from ui import browser, resources, state
 from ui.format import escape_markdown
 from ui.guard import show_error
@@ -39,7 +39,7 @@ DEVICE_PARAM, UNLOCK_PARAM = "device", "unlock"
 def signed_in_user() -> User | None:
     """The signed-in user as stored now, or None.
 
-    Every request re-reads the user (`assist.users.check_session`), so a disabled account, a new role or a
+    Every request re-reads the user (`assist.store.actors.check_session`), so a disabled account, a new role or a
     new password ends the session on the next click; a session also ends after SESSION_TIMEOUT_MINUTES
     without activity and SESSION_MAX_HOURS in all (`assist.sessions.check_limits`). A new Streamlit session
     (a reload, a new tab) resumes from the browser's session cookie after the same checks.

@@ -39,11 +39,10 @@ from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
 from assist.kb.vectors import fatal
 from assist.store import audit
-from assist.store.actors import current_actor
+from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.models import ArticleRow, ChunkRow, KbStateRow
 from assist.text import is_blank
-from assist.users import check_session, require
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
 EMBED_BATCH = 32

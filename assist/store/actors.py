@@ -9,15 +9,20 @@ It is a conditional UPDATE of the actor's own row (`... WHERE id = ? AND active 
 session_generation = ?`), checked by its row count, the same on both databases: on PostgreSQL it holds the
 row until the change commits, so an admin's disable either comes before (and is seen) or waits until after;
 on SQLite it takes the database's write lock, so nothing can commit between the check and the change.
+
+`require` is the role rule on the `User` as the caller holds it, and `check_session` the account as stored
+now (before long work): every service, and the knowledge-base engine whose writes every upload, sync,
+re-index and delete go through, checks with these two before it acts.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from assist.domain import Role, User
-from assist.errors import SessionEndedError
+from assist.errors import PermissionDeniedError, SessionEndedError
+from assist.store.db import session_scope
 from assist.store.models import UserRow
 
 OPERATOR_ID = 0  # the command line (shell access to the server); no stored user has id 0
@@ -100,3 +105,29 @@ def _ended(session: Session, actor: User, row: UserRow | None = None) -> Session
         reason = "Your account was changed by an admin (a new role or a new password)"
     advice = "Sign in again to continue." if row is not None and row.active else "Ask an admin if this is a mistake."
     return SessionEndedError(f"{reason}, so you were signed out; nothing was changed. {advice}")
+
+
+def require(actor: User, *roles: Role, action: str) -> None:
+    """Raise unless `actor` is active and has one of `roles` (admins may always act).
+
+    This checks the `User` as the caller holds it; every change also re-reads it in its own transaction
+    (`store.actors.current_actor`), so a stale `User` cannot act on a role or an account it no longer has.
+    """
+    if not actor.active:
+        raise PermissionDeniedError(f"Your account is disabled, so you cannot {action}. Ask an admin to enable it.")
+    if actor.role is Role.ADMIN or actor.role in roles:
+        return
+    allowed = " or ".join(r.value for r in roles) or "admin"
+    raise PermissionDeniedError(
+        f"Your role ({actor.role.value}) cannot {action}; it needs {allowed}. Ask an admin if you need access."
+    )
+
+
+def check_session(engine: Engine, *, actor: User) -> User:
+    """The account as stored now, if `actor`'s session still stands (every page load; before long work).
+
+    Raises:
+        SessionEndedError: the account was removed, disabled, given another role or a new password.
+    """
+    with session_scope(engine) as session:
+        return stored_actor(session, actor)
