@@ -23,16 +23,19 @@ from assist.errors import ValidationError
 from assist.identifiers import check_external_id, normalise_email
 from assist.masking import CARDS_ONLY, MaskRules, add_counts, mask
 from assist.sensitive_numbers import NumberKind
+from assist.store import limits
 from assist.store.models import utcnow
 from assist.text import clean, is_blank
 from assist.times import arrival_time, parse_time
 
-# What the database holds (assist/store/models.py); checked before writing, so a row is refused in plain words.
-# (The external id and the e-mail address are checked by their own rule, in assist/identifiers.py.)
+# What the database holds, read from its columns (assist/store/limits.py); checked before writing, so a row is
+# refused in plain words. Status and time are raw text before they are mapped and parsed, so their bounds are
+# the reader's own. (The external id and the e-mail address are checked by their own rule, in
+# assist/identifiers.py.)
 LIMITS = {
-    ImportField.SUBJECT: 300,
-    ImportField.CUSTOMER_NAME: 200,
-    ImportField.MESSAGE_ID: 200,
+    ImportField.SUBJECT: limits.SUBJECT,
+    ImportField.CUSTOMER_NAME: limits.CUSTOMER_NAME,
+    ImportField.MESSAGE_ID: limits.MESSAGE_ID,
     ImportField.STATUS: 40,
     ImportField.CREATED: 60,
 }

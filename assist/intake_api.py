@@ -30,11 +30,12 @@ from starlette.concurrency import run_in_threadpool
 from assist.config import Settings
 from assist.domain import ImportField
 from assist.errors import AssistError, ConfigError
-from assist.identifiers import check_external_id
+from assist.identifiers import MAX_EMAIL_CHARS, MAX_EXTERNAL_ID_CHARS, check_external_id
 from assist.intake import take_in
 from assist.masking import MaskRules
 from assist.preparation import waiting
 from assist.signing import SignatureError, timestamped, verify
+from assist.store import limits
 from assist.store.db import session_scope
 from assist.store.tickets import external_id_taken
 
@@ -47,11 +48,11 @@ QUEUED_LATER = (
 
 
 class NewMessage(BaseModel):
-    customer_email: str = Field(min_length=3, max_length=320)
+    customer_email: str = Field(min_length=3, max_length=MAX_EMAIL_CHARS)
     body: str = Field(min_length=1, description="Plain text; HTML is stored as text, never rendered.")
     message_id: str | None = Field(
         default=None,
-        max_length=200,
+        max_length=limits.MESSAGE_ID,
         description="The helpdesk's id of this message: a retry, even re-signed, is answered unchanged. "
         "Without it a message's identity is the signed timestamp and body.",
     )
@@ -59,9 +60,9 @@ class NewMessage(BaseModel):
 
 
 class NewTicket(NewMessage):
-    external_id: str = Field(min_length=1, max_length=100, description="The helpdesk's ticket id.")
-    subject: str = Field(default="", max_length=300)
-    customer_name: str | None = Field(default=None, max_length=200)
+    external_id: str = Field(min_length=1, max_length=MAX_EXTERNAL_ID_CHARS, description="The helpdesk's ticket id.")
+    subject: str = Field(default="", max_length=limits.SUBJECT)
+    customer_name: str | None = Field(default=None, max_length=limits.CUSTOMER_NAME)
 
 
 class Accepted(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String
 
-from assist.store.models import CustomerRow, TicketRow, UserRow
+from assist.store.models import CustomerRow, MessageRow, TicketRow, UserRow
 
 
 def column_length(column: Any) -> int:
@@ -22,3 +22,6 @@ EMAIL = column_length(UserRow.email)
 USER_NAME = column_length(UserRow.name)
 CUSTOMER_EMAIL = column_length(CustomerRow.email)
 EXTERNAL_ID = column_length(TicketRow.external_id)
+SUBJECT = column_length(TicketRow.subject)
+CUSTOMER_NAME = column_length(CustomerRow.name)
+MESSAGE_ID = column_length(MessageRow.external_id)  # the helpdesk's or the mail's message id
