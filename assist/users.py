@@ -8,20 +8,24 @@ Signing in is `assist.authentication`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, delete, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from assist.domain import Role, User
-from assist.errors import NotFoundError, ValidationError
+from assist.errors import ValidationError
 from assist.identifiers import normalise_email
 from assist.store import audit, limits
-from assist.store.actors import OPERATOR_ID, as_user, check_session, current_actor, require
+from assist.store.accounts import (
+    account,
+    account_change,
+    add_account,
+    change_account,
+    clear_failed_sign_ins,
+    email_taken,
+    every_account,
+)
+from assist.store.actors import OPERATOR_ID, check_session, require
 from assist.store.db import session_scope
-from assist.store.models import LoginAttemptRow, UserRow
 from assist.text import is_blank
 
 MIN_PASSWORD = 12
@@ -48,59 +52,40 @@ def check_password_rules(password: str) -> None:
         raise ValidationError(f"The password needs at least {MIN_PASSWORD} characters.")
 
 
-@contextmanager
-def _admin_change(engine: Engine, actor: User) -> Iterator[Session]:
-    """One admin change to accounts, with the admin re-checked in its transaction. On PostgreSQL such changes
-    take turns (an advisory lock), so two admins changing each other's accounts cannot deadlock on the rows
-    each re-check holds."""
-    with session_scope(engine) as session:
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext('assist:account-changes'))"))
-        current_actor(session, actor)
-        yield session
-
-
 def create_user(engine: Engine, *, email: str, name: str, role: Role, password: str, actor: User) -> User:
     require(actor, action="create users")
     email = normalise_email(email)  # the one rule customers' addresses follow too
     check_password_rules(password)
-    with _admin_change(engine, actor) as session:
-        if session.scalar(select(UserRow.id).where(UserRow.email == email)):
+    with account_change(engine, actor) as session:
+        if email_taken(session, email):
             raise ValidationError(f"{email} already has an account.")
-        row = UserRow(
+        user = add_account(
+            session,
             email=email,
             name=email if is_blank(name) else name.strip()[: limits.USER_NAME],
-            role=role.value,
+            role=role,
             password_hash=HASHER.hash(password),
         )
-        session.add(row)
-        session.flush()
         audit.record(
             session,
             actor=actor.email,
             action="user.create",
             entity_type="user",
-            entity_id=row.id,
+            entity_id=user.id,
             detail={"email": email, "role": role.value},
         )
-        return as_user(row)
+        return user
 
 
 def current_user(engine: Engine, *, user_id: int) -> User | None:
     """The user as stored now (role, active flag and session generation)."""
     with session_scope(engine) as session:
-        row = session.get(UserRow, user_id)
-        return as_user(row) if row is not None else None
+        return account(session, user_id)
 
 
 def list_users(engine: Engine) -> list[User]:
     with session_scope(engine) as session:
-        return [as_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
-
-
-def _end_sessions(row: UserRow) -> None:
-    """Every session (and known-device token) of this account holds an older generation from now on."""
-    row.session_generation += 1
+        return every_account(session)
 
 
 def set_active(engine: Engine, *, user_id: int, active: bool, actor: User) -> None:
@@ -108,18 +93,15 @@ def set_active(engine: Engine, *, user_id: int, active: bool, actor: User) -> No
     require(actor, action="enable or disable users")
     if user_id == actor.id and not active:
         raise ValidationError("You cannot disable your own account.")
-    with _admin_change(engine, actor) as session:
-        row = _get(session, user_id)
-        if row.active != active:
-            _end_sessions(row)
-        row.active = active
+    with account_change(engine, actor) as session:
+        changed = change_account(session, user_id, active=active)
         audit.record(
             session,
             actor=actor.email,
             action="user.enable" if active else "user.disable",
             entity_type="user",
             entity_id=user_id,
-            detail={"email": row.email},
+            detail={"email": changed.email},
         )
 
 
@@ -128,20 +110,16 @@ def reset_password(engine: Engine, *, user_id: int, password: str, actor: User) 
     (the pause message tells people to ask for a reset)."""
     require(actor, action="reset passwords")
     check_password_rules(password)
-    with _admin_change(engine, actor) as session:
-        row = _get(session, user_id)
-        row.password_hash = HASHER.hash(password)
-        _end_sessions(row)
-        cleared = session.execute(
-            delete(LoginAttemptRow).where(LoginAttemptRow.email == row.email, LoginAttemptRow.success.is_(False))
-        ).rowcount  # type: ignore[attr-defined]
+    with account_change(engine, actor) as session:
+        changed = change_account(session, user_id, password_hash=HASHER.hash(password))
+        cleared = clear_failed_sign_ins(session, changed.email)
         audit.record(
             session,
             actor=actor.email,
             action="user.reset_password",
             entity_type="user",
             entity_id=user_id,
-            detail={"email": row.email, "failed_sign_ins_cleared": cleared},
+            detail={"email": changed.email, "failed_sign_ins_cleared": cleared},
         )
 
 
@@ -150,24 +128,13 @@ def change_role(engine: Engine, *, user_id: int, role: Role, actor: User) -> Non
     require(actor, action="change roles")
     if user_id == actor.id and role is not Role.ADMIN:
         raise ValidationError("You cannot remove your own admin role; ask another admin.")
-    with _admin_change(engine, actor) as session:
-        row = _get(session, user_id)
-        before = row.role
-        if before != role.value:
-            row.role = role.value
-            _end_sessions(row)
+    with account_change(engine, actor) as session:
+        changed = change_account(session, user_id, role=role)
         audit.record(
             session,
             actor=actor.email,
             action="user.role",
             entity_type="user",
             entity_id=user_id,
-            detail={"email": row.email, "from": before, "to": role.value},
+            detail={"email": changed.email, "from": changed.role_before, "to": role.value},
         )
-
-
-def _get(session: Session, user_id: int) -> UserRow:
-    row = session.get(UserRow, user_id)
-    if row is None:
-        raise NotFoundError(f"User #{user_id} does not exist. Reload the list.")
-    return row

@@ -38,7 +38,6 @@ NOT_YET_MOVED = frozenset(
         "assist/metrics.py",
         "assist/queue.py",
         "assist/ticket_actions.py",
-        "assist/users.py",
     }
 )
 
