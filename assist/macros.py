@@ -10,7 +10,7 @@ from __future__ import annotations
 import string
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from assist.domain import Macro, MacroUsage, Role, User
@@ -18,9 +18,9 @@ from assist.drafting.links import before_sign_off
 from assist.drafting.offline import first_name
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
+from assist.store import macros as stored
 from assist.store.actors import current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import CustomerRow, MacroRow, MacroUseRow, TicketRow
 from assist.text import is_blank
 
 PLACEHOLDERS = {
@@ -57,14 +57,7 @@ def placeholders_in(body: str) -> list[str]:
 def list_macros(engine: Engine, *, include_archived: bool = False) -> list[Macro]:
     """Macros by title, each with how often it was inserted."""
     with session_scope(engine) as session:
-        uses = select(MacroUseRow.macro_id, func.count().label("n")).group_by(MacroUseRow.macro_id).subquery()
-        stmt = select(MacroRow, func.coalesce(uses.c.n, 0)).outerjoin(uses, uses.c.macro_id == MacroRow.id)
-        if not include_archived:
-            stmt = stmt.where(MacroRow.active.is_(True))
-        return [
-            Macro(id=m.id, title=m.title, body=m.body, active=m.active, uses=n)
-            for m, n in session.execute(stmt.order_by(MacroRow.title))
-        ]
+        return stored.macros(session, include_archived=include_archived)
 
 
 def save_macro(engine: Engine, *, title: str, body: str, actor: User, macro_id: int | None = None) -> Macro:
@@ -84,21 +77,16 @@ def save_macro(engine: Engine, *, title: str, body: str, actor: User, macro_id: 
     try:
         with session_scope(engine) as session:
             current_actor(session, actor)
-            row = MacroRow() if macro_id is None else session.get(MacroRow, macro_id)
-            if row is None:
-                raise NotFoundError(f"Macro #{macro_id} does not exist. Reload the page.")
-            row.title, row.body, row.active, row.updated_by = title, body, True, actor.email
-            session.add(row)
-            session.flush()
+            macro = stored.write_macro(session, macro_id=macro_id, title=title, body=body, by=actor.email)
             audit.record(
                 session,
                 actor=actor.email,
                 action="macro.save",
                 entity_type="macro",
-                entity_id=row.id,
+                entity_id=macro.id,
                 detail={"title": title},
             )
-            return Macro(id=row.id, title=row.title, body=row.body, active=True)
+            return macro
     except IntegrityError as e:
         raise ValidationError(f'A macro called "{title}" already exists. Choose another title.') from e
 
@@ -108,17 +96,14 @@ def set_macro_active(engine: Engine, *, macro_id: int, active: bool, actor: User
     require(actor, action="manage macros")
     with session_scope(engine) as session:
         current_actor(session, actor)
-        row = session.get(MacroRow, macro_id)
-        if row is None:
-            raise NotFoundError(f"Macro #{macro_id} does not exist. Reload the page.")
-        row.active, row.updated_by = active, actor.email
+        title = stored.set_active(session, macro_id, active=active, by=actor.email)
         audit.record(
             session,
             actor=actor.email,
             action="macro.restore" if active else "macro.archive",
             entity_type="macro",
             entity_id=macro_id,
-            detail={"title": row.title},
+            detail={"title": title},
         )
 
 
@@ -131,36 +116,25 @@ def use_macro(engine: Engine, *, macro_id: int, ticket_id: int, actor: User, rep
     require(actor, Role.AGENT, Role.LEAD, action="use macros")
     with session_scope(engine) as session:
         current_actor(session, actor)
-        macro = session.get(MacroRow, macro_id)
-        if macro is None or not macro.active:
+        macro = stored.active_macro(session, macro_id)
+        if macro is None:
             raise NotFoundError("That macro was archived or deleted. Pick another one.")
-        customer = session.scalar(
-            select(CustomerRow)
-            .join(TicketRow, TicketRow.customer_id == CustomerRow.id)
-            .where(TicketRow.id == ticket_id)
-        )
+        customer = stored.customer_name_of_ticket(session, ticket_id)
         if customer is None:
             raise NotFoundError(f"Ticket #{ticket_id} does not exist. Reload the inbox.")
         values = {
-            "customer_first_name": first_name(customer.name),
-            "customer_name": customer.name,
+            "customer_first_name": first_name(customer),
+            "customer_name": customer,
             "ticket_id": str(ticket_id),
             "agent_name": actor.name,
             "agent_first_name": first_name(actor.name),
         }
         text = macro.body.format_map(values)
-        session.add(MacroUseRow(macro_id=macro_id, ticket_id=ticket_id, user_id=actor.id))
+        stored.count_use(session, macro_id=macro_id, ticket_id=ticket_id, user_id=actor.id)
     return before_sign_off(reply, text)
 
 
 def macro_usage(engine: Engine, *, since: datetime) -> list[MacroUsage]:
     """Insertions per macro since `since`, most used first."""
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(MacroRow.title, func.count(MacroUseRow.id))
-            .join(MacroUseRow, MacroUseRow.macro_id == MacroRow.id)
-            .where(MacroUseRow.used_at >= since)
-            .group_by(MacroRow.title)
-            .order_by(func.count(MacroUseRow.id).desc(), MacroRow.title)
-        ).all()
-    return [MacroUsage(title=title, uses=n) for title, n in rows]
+        return stored.usage_since(session, since)

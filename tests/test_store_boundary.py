@@ -32,7 +32,6 @@ NOT_YET_MOVED = frozenset(
         "assist/devices.py",
         "assist/intake.py",
         "assist/kb/knowledge_base.py",
-        "assist/macros.py",
         "assist/mail_in.py",
         "assist/mail_threading.py",
         "assist/metrics.py",
