@@ -7,18 +7,17 @@ import secrets
 from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
 from assist.errors import AssistError, SessionEndedError, SurveyError, ValidationError
 from assist.masking import mask
-from assist.store import audit
+from assist.store import audit, surveys
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
-from assist.store.tickets import parse_ticket_id
+from assist.store.models import utcnow
 from assist.text import clean, replaced_note
 from assist.times import arrival_time, parse_time
 
@@ -39,7 +38,7 @@ def issue_token(engine: Engine, *, ticket_id: int, settings: Settings) -> str:
 def survey_token(session: Session, *, ticket_id: int, settings: Settings) -> str:
     """A new survey token, stored in the caller's unit of work (the reply that carries it)."""
     nonce = secrets.token_urlsafe(16)
-    session.add(SurveyTokenRow(nonce=nonce, ticket_id=ticket_id))
+    surveys.add_token(session, nonce=nonce, ticket_id=ticket_id)
     return _serializer(settings).dumps({"t": ticket_id, "n": nonce})
 
 
@@ -57,12 +56,8 @@ def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:
     """The ticket subject the link is about, after checking the link (for the survey page's heading)."""
     ticket_id, nonce = _verify(token, settings)
     with session_scope(engine) as session:
-        row = session.get(SurveyTokenRow, nonce)
-        if row is None or row.ticket_id != ticket_id:
-            raise SurveyError("This survey link is not valid. Please use the link from our email.")
-        if row.used_at is not None:
-            raise SurveyError("Thanks — we already have your rating for this request.")
-        return session.get_one(TicketRow, ticket_id).subject
+        _refuse(surveys.token_state(session, nonce=nonce, ticket_id=ticket_id))
+        return surveys.ticket_subject(session, ticket_id)
 
 
 def submit(engine: Engine, *, token: str, score: int | None, comment: str, settings: Settings) -> None:
@@ -77,24 +72,10 @@ def submit(engine: Engine, *, token: str, score: int | None, comment: str, setti
         raise SurveyError("Please choose a rating from 1 to 5.")
     ticket_id, nonce = _verify(token, settings)
     with session_scope(engine) as session:
-        # The conditional UPDATE claims the token atomically: a replay (or a double click) finds it used.
-        claimed = session.execute(
-            update(SurveyTokenRow)
-            .where(
-                SurveyTokenRow.nonce == nonce, SurveyTokenRow.ticket_id == ticket_id, SurveyTokenRow.used_at.is_(None)
-            )
-            .values(used_at=utcnow())
-        ).rowcount  # type: ignore[attr-defined]
-        if claimed != 1:
-            exists = session.get(SurveyTokenRow, nonce) is not None
-            raise SurveyError(
-                "Thanks — we already have your rating for this request."
-                if exists
-                else "This survey link is not valid. Please use the link from our email."
-            )
+        _refuse(surveys.claim_token(session, nonce=nonce, ticket_id=ticket_id))  # once: a replay finds it used
         # A customer's comment is customer text like a message: card numbers masked before it is stored.
         comment = mask(comment.strip()).text[:2000]
-        session.add(CsatRow(ticket_id=ticket_id, score=score, comment=comment, source="survey"))
+        surveys.add_rating(session, ticket_id=ticket_id, score=score, comment=comment, source="survey")
         audit.record(
             session,
             actor="customer",
@@ -103,6 +84,14 @@ def submit(engine: Engine, *, token: str, score: int | None, comment: str, setti
             entity_id=ticket_id,
             detail={"score": score},
         )
+
+
+def _refuse(state: surveys.TokenState) -> None:
+    """Raise unless the link is open (unused, and for the ticket it names)."""
+    if state == "used":
+        raise SurveyError("Thanks — we already have your rating for this request.")
+    if state == "invalid":
+        raise SurveyError("This survey link is not valid. Please use the link from our email.")
 
 
 def _verify(token: str, settings: Settings) -> tuple[int, str]:
@@ -152,18 +141,17 @@ def import_csat(
                 ticket_id = _ticket_for(session, reference)
                 keys = [_rating_key(ticket_id, score, when.isoformat() if when else "", comment)]
                 keys.append(_rating_key(ticket_id, score, raw.get("date", ""), raw.get("comment", "")[:2000]))
-                if session.scalar(select(CsatRow.id).where(CsatRow.import_key.in_(keys))) is not None:
+                if surveys.imported_before(session, keys):
                     unchanged.append(ticket_id)  # the same rating imported before
                     continue
-                session.add(
-                    CsatRow(
-                        ticket_id=ticket_id,
-                        score=score,
-                        comment=comment,
-                        source="import",
-                        responded_at=when or utcnow(),
-                        import_key=keys[0],
-                    )
+                surveys.add_rating(
+                    session,
+                    ticket_id=ticket_id,
+                    score=score,
+                    comment=comment,
+                    source="import",
+                    responded_at=when or utcnow(),
+                    import_key=keys[0],
                 )
                 audit.record(
                     session,
@@ -196,10 +184,7 @@ def _rating_key(ticket_id: int, score: int, date: str, comment: str) -> str:
 def _ticket_for(session: Session, reference: str) -> int:
     if not reference:
         raise ValidationError("the ticket reference is empty.")
-    ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.external_id == reference))
-    number = parse_ticket_id(reference)
-    if ticket_id is None and number is not None:
-        ticket_id = session.scalar(select(TicketRow.id).where(TicketRow.id == number))
+    ticket_id = surveys.ticket_for_reference(session, reference)
     if ticket_id is None:
         raise ValidationError(f"no ticket '{reference[:40]}'; use the helpdesk reference or #id.")
-    return int(ticket_id)
+    return ticket_id

@@ -27,7 +27,6 @@ QUERY_BUILDERS = frozenset(
 NOT_YET_MOVED = frozenset(
     {
         "assist/authentication.py",
-        "assist/csat.py",
         "assist/delivery.py",
         "assist/devices.py",
         "assist/intake.py",
