@@ -34,7 +34,6 @@ NOT_YET_MOVED = frozenset(
         "assist/mail_in.py",
         "assist/mail_threading.py",
         "assist/metrics.py",
-        "assist/queue.py",
         "assist/ticket_actions.py",
     }
 )

@@ -269,6 +269,7 @@ EXEMPT = {
     "assist.store.actors.current_actor": "the session check itself",
     "assist.store.actors.stored_actor": "the session check itself",
     "assist.store.accounts.account_change": "the transaction of every account change above: it re-checks the admin",
+    "assist.store.escalations.edit_escalation": "every queue action's version guard: edit_ticket re-checks the lead",
 }
 STALE = {
     "disabled": lambda engine, user: set_active(engine, user_id=user.id, active=False, actor=OPERATOR),
