@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from assist.config import Settings, signing_key
@@ -30,9 +30,11 @@ from assist.domain import User
 from assist.errors import AuthError, ConfigError, NotFoundError, ValidationError
 from assist.identifiers import normalise_email
 from assist.store import audit
-from assist.store.actors import as_user, current_actor, require
+from assist.store.accounts import account, account_by_email
+from assist.store.actors import current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import UnlockTokenRow, UserRow, utcnow
+from assist.store.models import utcnow
+from assist.store.unlocks import add_unlock, claim_unlock, last_mailed
 
 KNOWN_DEVICE_FOR = timedelta(days=90)
 UNLOCK_FOR = timedelta(hours=1)
@@ -94,11 +96,11 @@ def unlock_url(token: str, settings: Settings) -> str:
     return f"{settings.public_base_url}/?unlock={token}"
 
 
-def _new_unlock(session: Session, row: UserRow, *, issued_by: str, settings: Settings, now: datetime) -> str:
+def _new_unlock(session: Session, user: User, *, issued_by: str, settings: Settings, now: datetime) -> str:
     nonce = secrets.token_urlsafe(16)
-    session.add(UnlockTokenRow(nonce=nonce, user_id=row.id, issued_by=issued_by, issued_at=now))
+    add_unlock(session, nonce=nonce, user_id=user.id, issued_by=issued_by, issued_at=now)
     # The session generation too: a password reset, a disable or a demotion after the link was issued voids it.
-    token = {"u": row.id, "n": nonce, "g": row.session_generation}
+    token = {"u": user.id, "n": nonce, "g": user.session_generation}
     return unlock_url(_signer(settings, "assist-unlock").dumps(token), settings)
 
 
@@ -116,7 +118,7 @@ def issue_unlock_link(
     now = now or utcnow()
     with session_scope(engine) as session:
         current_actor(session, actor)
-        row = session.get(UserRow, user_id)
+        row = account(session, user_id)
         if row is None:
             raise NotFoundError(f"User #{user_id} does not exist. Reload the page.")
         link = _new_unlock(session, row, issued_by=actor.email, settings=settings, now=now)
@@ -152,7 +154,7 @@ def request_unlock(
     except ValidationError:
         return
     with session_scope(engine) as session:
-        row = session.scalar(select(UserRow).where(UserRow.email == address))
+        row = account_by_email(session, address)
         if row is None or not row.active or _mailed_recently(session, row.id, now):
             return
         link = _new_unlock(session, row, issued_by="mail", settings=settings, now=now)
@@ -164,12 +166,7 @@ def request_unlock(
 
 
 def _mailed_recently(session: Session, user_id: int, now: datetime) -> bool:
-    last = session.scalar(
-        select(UnlockTokenRow.issued_at)
-        .where(UnlockTokenRow.user_id == user_id, UnlockTokenRow.issued_by == "mail")
-        .order_by(UnlockTokenRow.issued_at.desc())
-        .limit(1)
-    )
+    last = last_mailed(session, user_id)
     return last is not None and now - last < UNLOCK_MAIL_EVERY
 
 
@@ -200,25 +197,17 @@ def redeem_unlock(engine: Engine, *, token: str, settings: Settings, now: dateti
     now = now or utcnow()
     data = _load(token, settings, "assist-unlock")
     invalid = AuthError("This unlock link is not valid. Ask for a new one from the sign-in page or an admin.")
-    if data is None or not isinstance(data.get("u"), int) or not isinstance(data.get("n"), str):
+    user_id, nonce = (data or {}).get("u"), (data or {}).get("n")
+    if data is None or not isinstance(user_id, int) or not isinstance(nonce, str):
         raise invalid
     with session_scope(engine) as session:
-        # The conditional UPDATE claims the link atomically: a second use (or a double click) finds it used.
-        claimed = session.execute(
-            update(UnlockTokenRow)
-            .where(
-                UnlockTokenRow.nonce == data["n"],
-                UnlockTokenRow.user_id == data["u"],
-                UnlockTokenRow.used_at.is_(None),
-                UnlockTokenRow.issued_at >= now - UNLOCK_FOR,
-            )
-            .values(used_at=now)
-        ).rowcount  # type: ignore[attr-defined]
-        if claimed != 1:
+        if not claim_unlock(session, nonce=nonce, user_id=user_id, issued_after=now - UNLOCK_FOR, now=now):
             raise AuthError(
                 "This unlock link was already used or has expired. Ask for a new one from the sign-in page or an admin."
             )
-        row = session.get_one(UserRow, data["u"])
+        row = account(session, user_id)
+        if row is None:
+            raise invalid
         if not row.active:
             raise AuthError("This account is disabled. Ask an admin to enable it.")
         if data.get("g") != row.session_generation:
@@ -227,4 +216,4 @@ def redeem_unlock(engine: Engine, *, token: str, settings: Settings, now: dateti
                 "one from the sign-in page or an admin."
             )
         audit.record(session, actor=row.email, action="user.unlock", entity_type="user", entity_id=row.id, at=now)
-        return Unlocked(email=row.email, device_token=device_token(as_user(row), settings, now=now))
+        return Unlocked(email=row.email, device_token=device_token(row, settings, now=now))

@@ -50,6 +50,12 @@ def account(session: Session, user_id: int) -> User | None:
     return as_user(row) if row is not None else None
 
 
+def account_by_email(session: Session, email: str) -> User | None:
+    """The account with this (normalised) address."""
+    row = session.scalar(select(UserRow).where(UserRow.email == email))
+    return as_user(row) if row is not None else None
+
+
 def every_account(session: Session) -> list[User]:
     """Every account, active or not, by name."""
     return [as_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
