@@ -133,11 +133,11 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
 
     def join(session: Session) -> tuple[int, str] | _NewTicket:
         threading = thread_of(session, mail)
-        if threading.ticket is None:
+        if threading.ticket_id is None:
             return _NewTicket(external_id=_external_id(session, mail), refused=threading.refused)
         outcome = append_from_customer(
             session,
-            threading.ticket,
+            session.get_one(TicketRow, threading.ticket_id),
             body=mail.body,
             key=mail.message_id,
             actor=ACTOR,
@@ -145,7 +145,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
             max_chars=max_chars,
             masking=masking,
         )
-        return threading.ticket.id, outcome
+        return threading.ticket_id, outcome
 
     joined = exactly_once(engine, join)
     if not isinstance(joined, _NewTicket):

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from assist.mail_headers import address_key
 from assist.mail_parse import InboundMail
-from assist.store.mail import tickets_holding
-from assist.store.models import TicketRow
+from assist.store.mail import CitedTicket, ticket_numbered, tickets_holding
 
 _TAG = re.compile(r"\[#([0-9]{1,9})\]")  # within an INTEGER: a longer number is not one of our ids
 MAX_TAGS = 5
@@ -32,7 +31,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Threading:
-    ticket: TicketRow | None  # the ticket the mail joins; None: it starts a new one
+    ticket_id: int | None  # the ticket the mail joins; None: it starts a new one
     refused: tuple[Citation, ...] = ()  # tickets it cites but may not join
 
 
@@ -42,19 +41,19 @@ def thread_of(session: Session, mail: InboundMail) -> Threading:
     for via, tickets in _cited(session, mail):
         for ticket in tickets:
             if may_join(ticket, mail):
-                return Threading(ticket=ticket)
+                return Threading(ticket_id=ticket.id)
             refused.setdefault(ticket.id, Citation(ticket_id=ticket.id, via=via))
-    return Threading(ticket=None, refused=tuple(refused.values()))
+    return Threading(ticket_id=None, refused=tuple(refused.values()))
 
 
-def may_join(ticket: TicketRow, mail: InboundMail) -> bool:
+def may_join(ticket: CitedTicket, mail: InboundMail) -> bool:
     """The mail plainly comes from an address the ticket already has (its customer's)."""
     return mail.sender_certain and address_key(mail.sender) in addresses(ticket)
 
 
-def addresses(ticket: TicketRow) -> set[str]:
+def addresses(ticket: CitedTicket) -> set[str]:
     """The addresses a ticket knows as its own: its customer's (the only one stored today)."""
-    return {address_key(ticket.customer.email)}
+    return {address_key(ticket.customer_email)}
 
 
 def note_for(mail: InboundMail, refused: tuple[Citation, ...]) -> str | None:
@@ -77,7 +76,7 @@ def note_for(mail: InboundMail, refused: tuple[Citation, ...]) -> str | None:
     return " ".join([*said, "Check who wrote before sharing anything from another ticket."])
 
 
-def _cited(session: Session, mail: InboundMail) -> Iterator[tuple[str, list[TicketRow]]]:
+def _cited(session: Session, mail: InboundMail) -> Iterator[tuple[str, list[CitedTicket]]]:
     """The tickets the mail cites, header by header, read only as far as needed."""
     for message_id in mail.in_reply_to:
         yield "In-Reply-To", tickets_holding(session, message_id)
@@ -88,6 +87,6 @@ def _cited(session: Session, mail: InboundMail) -> Iterator[tuple[str, list[Tick
         yield "the subject tag", _tagged(session, tag)
 
 
-def _tagged(session: Session, tag: str) -> list[TicketRow]:
-    ticket = session.get(TicketRow, int(tag))
+def _tagged(session: Session, tag: str) -> list[CitedTicket]:
+    ticket = ticket_numbered(session, int(tag))
     return [ticket] if ticket is not None else []

@@ -31,7 +31,6 @@ NOT_YET_MOVED = frozenset(
         "assist/intake.py",
         "assist/kb/knowledge_base.py",
         "assist/mail_in.py",
-        "assist/mail_threading.py",
         "assist/metrics.py",
         "assist/ticket_actions.py",
     }

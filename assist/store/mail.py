@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
@@ -12,7 +14,15 @@ from assist.store.models import MailQuarantineRow, MessageRow, TicketRow, utcnow
 MAX_CITED = 20  # tickets one Message-ID can name (the same id on several tickets is rare, never many)
 
 
-def tickets_holding(session: Session, message_id: str) -> list[TicketRow]:
+@dataclass(frozen=True)
+class CitedTicket:
+    """A ticket a mail cites, with the address of the customer it belongs to."""
+
+    id: int
+    customer_email: str
+
+
+def tickets_holding(session: Session, message_id: str) -> list[CitedTicket]:
     """The tickets with a message stored under this Message-ID: a customer's mail, or one of our replies
     (`delivery.new_message_id`); oldest ticket first."""
     ids = session.scalars(
@@ -22,7 +32,13 @@ def tickets_holding(session: Session, message_id: str) -> list[TicketRow]:
         .order_by(MessageRow.ticket_id)
         .limit(MAX_CITED)
     ).all()
-    return [session.get_one(TicketRow, ticket_id) for ticket_id in ids]
+    return [cited for ticket_id in ids if (cited := ticket_numbered(session, ticket_id)) is not None]
+
+
+def ticket_numbered(session: Session, ticket_id: int) -> CitedTicket | None:
+    """The ticket with this id (a `[#123]` subject tag), if there is one."""
+    ticket = session.get(TicketRow, ticket_id)
+    return CitedTicket(ticket.id, ticket.customer.email) if ticket is not None else None
 
 
 def quarantine(
