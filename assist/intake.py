@@ -206,7 +206,7 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
         outcome = append_from_customer(
             session,
-            existing,
+            existing.id,
             body=arrival.body,
             key=arrival.key,
             actor=actor,
@@ -255,7 +255,7 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
 
 def append_from_customer(
     session: Any,
-    ticket: TicketRow,
+    ticket_id: int,
     *,
     body: str,
     key: str,
@@ -271,6 +271,7 @@ def append_from_customer(
 
     The mailbox's threaded replies come here without `take_in`, so the body, the key and the time pass
     the same rules here, card numbers are masked too (a no-op for what `admit` already checked)."""
+    ticket = session.get_one(TicketRow, ticket_id)
     if is_blank(body):  # judged before `clean_text` turns controls into U+FFFD, which shows
         raise ValidationError("the message body is empty.")
     masked = mask(clean_text(body), rules=masking)

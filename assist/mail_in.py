@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from assist.config import Settings
-from assist.domain import AuthorRole, ImportField, QuarantinedMail, User
+from assist.domain import ImportField, QuarantinedMail, User
 from assist.errors import AssistError, ConfigError, ValidationError
 from assist.identifiers import MAX_EXTERNAL_ID_CHARS, check_external_id, normalise_email
 from assist.intake import append_from_customer, exactly_once, take_in
@@ -44,8 +44,7 @@ from assist.store import audit
 from assist.store import mail as mail_store
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
-from assist.store.models import MailCursorRow, MessageRow, TicketRow, utcnow
-from assist.store.tickets import add_message
+from assist.store.models import utcnow
 from assist.times import arrival_time
 from assist.users import require_current
 
@@ -137,7 +136,7 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
             return _NewTicket(external_id=_external_id(session, mail), refused=threading.refused)
         outcome = append_from_customer(
             session,
-            session.get_one(TicketRow, threading.ticket_id),
+            threading.ticket_id,
             body=mail.body,
             key=mail.message_id,
             actor=ACTOR,
@@ -189,8 +188,8 @@ def _external_id(session: Session, mail: InboundMail) -> str:
         check_external_id(plain)
     except ValidationError:  # a Message-ID with spaces, controls or "%" cannot be an external id: a digest can
         return derived
-    holder = session.scalar(select(TicketRow).where(TicketRow.external_id == plain))
-    if holder is None or normalise_email(holder.customer.email) == mail.sender:
+    holder = mail_store.customer_of_external_id(session, plain)
+    if holder is None or normalise_email(holder) == mail.sender:
         return plain
     return derived
 
@@ -198,10 +197,7 @@ def _external_id(session: Session, mail: InboundMail) -> str:
 def _add_note(session: Session, ticket_id: int, mail: InboundMail, note: str) -> None:
     """The intake's internal note on a new ticket, once (keyed by the mail's Message-ID)."""
     key = f"note:{mail.message_id}"[:200]
-    if session.scalar(select(MessageRow.id).where(MessageRow.ticket_id == ticket_id, MessageRow.external_id == key)):
-        return
-    ticket = session.get_one(TicketRow, ticket_id)
-    add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=note, actor=ACTOR, external_id=key)
+    mail_store.add_note_once(session, ticket_id=ticket_id, key=key, body=note, actor=ACTOR)
 
 
 def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] = lambda _: None) -> PollReport:
@@ -313,14 +309,9 @@ def connect(settings: Settings) -> Iterator[Any]:
 
 def _cursor(engine: Engine, mailbox: str, validity: int) -> int:
     with session_scope(engine) as session:
-        row = session.get(MailCursorRow, mailbox)
-        return row.last_uid if row is not None and row.uidvalidity == validity else 0
+        return mail_store.mail_cursor(session, mailbox=mailbox, validity=validity)
 
 
 def _advance(engine: Engine, mailbox: str, validity: int, uid: int) -> None:
     with session_scope(engine) as session:
-        row = session.get(MailCursorRow, mailbox)
-        if row is None:
-            session.add(MailCursorRow(mailbox=mailbox, uidvalidity=validity, last_uid=uid))
-        else:
-            row.uidvalidity, row.last_uid = validity, max(uid, row.last_uid if row.uidvalidity == validity else 0)
+        mail_store.advance_mail_cursor(session, mailbox=mailbox, validity=validity, uid=uid)

@@ -30,7 +30,6 @@ NOT_YET_MOVED = frozenset(
         "assist/delivery.py",
         "assist/intake.py",
         "assist/kb/knowledge_base.py",
-        "assist/mail_in.py",
         "assist/metrics.py",
         "assist/ticket_actions.py",
     }

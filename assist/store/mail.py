@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
-from assist.domain import QuarantinedMail
+from assist.domain import AuthorRole, QuarantinedMail
 from assist.errors import NotFoundError
-from assist.store.models import MailQuarantineRow, MessageRow, TicketRow, utcnow
+from assist.store.models import MailCursorRow, MailQuarantineRow, MessageRow, TicketRow, utcnow
+from assist.store.tickets import add_message
 
 MAX_CITED = 20  # tickets one Message-ID can name (the same id on several tickets is rare, never many)
 
@@ -98,3 +99,31 @@ def retried(session: Session, quarantine_id: int, *, ticket_id: int | None, reas
         row.resolved_at, row.ticket_id = row.retried_at, ticket_id
     else:
         row.reason = reason
+
+
+def customer_of_external_id(session: Session, external_id: str) -> str | None:
+    """The address of the customer whose ticket holds this external id, if one does."""
+    ticket = session.scalar(select(TicketRow).where(TicketRow.external_id == external_id))
+    return ticket.customer.email if ticket is not None else None
+
+
+def add_note_once(session: Session, *, ticket_id: int, key: str, body: str, actor: str) -> None:
+    """An internal note on the ticket, unless one with this key is there already."""
+    if session.scalar(select(MessageRow.id).where(MessageRow.ticket_id == ticket_id, MessageRow.external_id == key)):
+        return
+    ticket = session.get_one(TicketRow, ticket_id)
+    add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=body, actor=actor, external_id=key)
+
+
+def mail_cursor(session: Session, *, mailbox: str, validity: int) -> int:
+    """The last UID read from the mailbox; 0 when none was, or the mailbox's UIDVALIDITY changed."""
+    row = session.get(MailCursorRow, mailbox)
+    return row.last_uid if row is not None and row.uidvalidity == validity else 0
+
+
+def advance_mail_cursor(session: Session, *, mailbox: str, validity: int, uid: int) -> None:
+    row = session.get(MailCursorRow, mailbox)
+    if row is None:
+        session.add(MailCursorRow(mailbox=mailbox, uidvalidity=validity, last_uid=uid))
+    else:
+        row.uidvalidity, row.last_uid = validity, max(uid, row.last_uid if row.uidvalidity == validity else 0)
