@@ -19,7 +19,7 @@ from pathlib import PurePath
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,9 +28,10 @@ from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowErr
 from assist.errors import AssistError, SessionEndedError, ValidationError
 from assist.masking import CARDS_ONLY, MaskRules, mask
 from assist.masking import record as record_masking
+from assist.store import arrivals, limits
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import CustomerRow, MessageRow, TicketRow, utcnow
+from assist.store.models import utcnow
 from assist.store.status import transition
 from assist.store.tickets import add_message, create_ticket
 from assist.text import clean_text, is_blank, replaced_note
@@ -200,7 +201,7 @@ def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
 
 def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -> tuple[int, str]:
     email, external_id = arrival.customer_email, arrival.external_id
-    existing = session.scalar(select(TicketRow).where(TicketRow.external_id == external_id)) if external_id else None
+    existing = arrivals.ticket_with_external_id(session, external_id) if external_id else None
     if existing is not None:
         if existing.customer.email.lower() != email:
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
@@ -219,21 +220,11 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
         return existing.id, outcome
     keys = [arrival.key, *arrival.earlier_keys]
     if external_id is None:  # no ticket id to find it by: the same message of the same customer is enough
-        seen = session.scalar(
-            select(MessageRow.ticket_id)
-            .join(TicketRow, TicketRow.id == MessageRow.ticket_id)
-            .join(CustomerRow, CustomerRow.id == TicketRow.customer_id)
-            .where(CustomerRow.email == email, MessageRow.external_id.in_(keys))
-            .limit(1)
-        )
+        seen = arrivals.ticket_of_customer_message(session, email=email, keys=keys)
         if seen is not None:
-            return int(seen), "unchanged"
-    customer = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
-    if customer is None:
-        name = arrival.customer_name or email.split("@")[0].replace(".", " ").title()
-        customer = CustomerRow(name=name[:200], email=email)
-        session.add(customer)
-        session.flush()
+            return seen, "unchanged"
+    name = arrival.customer_name or email.split("@")[0].replace(".", " ").title()
+    customer = arrivals.customer_for(session, email=email, name=name[: limits.CUSTOMER_NAME])
     ticket = create_ticket(
         session,
         customer=customer,
@@ -271,16 +262,13 @@ def append_from_customer(
 
     The mailbox's threaded replies come here without `take_in`, so the body, the key and the time pass
     the same rules here, card numbers are masked too (a no-op for what `admit` already checked)."""
-    ticket = session.get_one(TicketRow, ticket_id)
+    ticket = arrivals.ticket_by_id(session, ticket_id)
     if is_blank(body):  # judged before `clean_text` turns controls into U+FFFD, which shows
         raise ValidationError("the message body is empty.")
     masked = mask(clean_text(body), rules=masking)
     body, key = masked.text, message_id_key(key)
     at = arrival_time(at, now=now or utcnow())
-    seen = session.scalar(
-        select(MessageRow.id).where(MessageRow.ticket_id == ticket.id, MessageRow.external_id.in_([key, *earlier_keys]))
-    )
-    if seen is not None:
+    if arrivals.message_on_ticket(session, ticket_id=ticket.id, keys=[key, *earlier_keys]):
         return "unchanged"
     add_message(
         session,

@@ -28,7 +28,6 @@ NOT_YET_MOVED = frozenset(
     {
         "assist/authentication.py",
         "assist/delivery.py",
-        "assist/intake.py",
         "assist/kb/knowledge_base.py",
         "assist/metrics.py",
         "assist/ticket_actions.py",
