@@ -13,17 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2.exceptions import VerificationError, VerifyMismatchError
-from sqlalchemy import Engine, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from assist import devices
 from assist.config import Settings
 from assist.domain import User
 from assist.errors import AuthError, SignInPausedError
-from assist.store import audit, limits
-from assist.store.actors import as_user
+from assist.store import audit, limits, sign_ins
 from assist.store.db import session_scope
-from assist.store.models import LoginAttemptRow, UserRow, utcnow
+from assist.store.models import utcnow
 from assist.users import HASHER, require_current
 
 # The demo workspace's passwords, one per role (the demo seeds them, `seed-demo` prints them and README publishes
@@ -53,32 +51,6 @@ class TargetedAccount:
     paused: bool  # sign-ins from unknown browsers are paused right now
 
 
-def _serialize_attempts(session: Session, email: str) -> None:
-    """One sign-in check at a time per email, so parallel guesses cannot all pass the failure count.
-
-    PostgreSQL: a transaction-scoped advisory lock on the email. SQLite: the attempt row is written
-    before the count, which takes the database's write lock until this transaction ends.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"sign-in:{email}"})
-
-
-def _failures(session: Session, email: str, *, device: str | None, since: datetime, besides: int) -> int:
-    same_budget = LoginAttemptRow.device == device if device else LoginAttemptRow.device.is_(None)
-    return (
-        session.scalar(
-            select(func.count()).where(
-                LoginAttemptRow.email == email,
-                LoginAttemptRow.success.is_(False),
-                LoginAttemptRow.attempted_at >= since,
-                same_budget,
-                LoginAttemptRow.id != besides,
-            )
-        )
-        or 0
-    )
-
-
 def authenticate(
     engine: Engine,
     *,
@@ -104,37 +76,38 @@ def authenticate(
     if len(email) > limits.EMAIL:  # no account has such an address: refuse before storing or hashing it
         raise AuthError("Wrong email or password.")
     with session_scope(engine) as session:
-        _serialize_attempts(session, email)
-        row = session.scalar(select(UserRow).where(UserRow.email == email))
+        sign_ins.serialize_attempts(session, email)
+        found = sign_ins.credentials(session, email)
+        user = found.user if found is not None else None
         device = None
-        if row is not None:
-            device = devices.known_device(device_token, user=as_user(row), settings=settings, now=now)
-        attempt = LoginAttemptRow(email=email, success=False, attempted_at=now, device=device)
-        session.add(attempt)
-        session.flush()
-        failures = _failures(session, email, device=device, since=now - RATE_WINDOW, besides=attempt.id)
+        if user is not None:
+            device = devices.known_device(device_token, user=user, settings=settings, now=now)
+        attempt = sign_ins.record_attempt(session, email=email, at=now, device=device)
+        failures = sign_ins.recent_failures(session, email, device=device, since=now - RATE_WINDOW, besides=attempt)
         locked = failures >= settings.login_max_failures
         ok = False
         if not locked:
-            if row is not None and row.password_hash:
+            if found is not None and found.password_hash:
                 try:
-                    ok = HASHER.verify(row.password_hash, password)
+                    ok = HASHER.verify(found.password_hash, password)
                 except (VerifyMismatchError, VerificationError):
                     ok = False
             else:
                 HASHER.hash(password)  # spend the same time, so timing does not reveal which emails exist
             demo_outside_demo_mode = ok and not settings.demo_mode and _is_demo_password(password)
-            attempt.success = ok and row is not None and row.active and not demo_outside_demo_mode
+            sign_ins.set_success(
+                session, attempt, ok and user is not None and user.active and not demo_outside_demo_mode
+            )
     if locked:
         raise SignInPausedError(
             "Too many failed sign-ins for this account. Wait 15 minutes, sign in from a browser you used "
             "before, or use an unlock link (from the sign-in page, or ask an admin)."
         )
-    if not ok or row is None:
+    if not ok or user is None:
         raise AuthError("Wrong email or password.")
     if demo_outside_demo_mode:
         raise AuthError("Demo accounts only work in demo mode. Ask an admin to set a new password for this account.")
-    if not row.active:
+    if not user.active:
         raise AuthError("This account is disabled. Ask an admin to enable it.")
     with session_scope(engine) as session:
         audit.record(
@@ -142,11 +115,11 @@ def authenticate(
             actor=email,
             action="user.sign_in",
             entity_type="user",
-            entity_id=row.id,
+            entity_id=user.id,
             detail={"known_device": device is not None},
             at=now,
         )
-    return as_user(row)
+    return user
 
 
 def sign_in(
@@ -183,27 +156,10 @@ def targeted_accounts(
     require_current(engine, actor, action="see failed sign-ins")
     now = now or utcnow()
     with session_scope(engine) as session:
-        rows = session.execute(
-            select(LoginAttemptRow.email, func.count(), func.max(LoginAttemptRow.attempted_at))
-            .where(LoginAttemptRow.success.is_(False), LoginAttemptRow.attempted_at >= now - window)
-            .group_by(LoginAttemptRow.email)
-            .order_by(func.count().desc(), LoginAttemptRow.email)
-            .limit(200)
-        ).all()
+        rows = sign_ins.failures_by_address(session, since=now - window)
         emails = [email for email, _, _ in rows]
-        accounts = dict(session.execute(select(UserRow.email, UserRow.id).where(UserRow.email.in_(emails))).all())
-        recent = dict(
-            session.execute(
-                select(LoginAttemptRow.email, func.count())
-                .where(
-                    LoginAttemptRow.email.in_(emails),
-                    LoginAttemptRow.success.is_(False),
-                    LoginAttemptRow.device.is_(None),
-                    LoginAttemptRow.attempted_at >= now - RATE_WINDOW,
-                )
-                .group_by(LoginAttemptRow.email)
-            ).all()
-        )
+        accounts = sign_ins.account_ids(session, emails)
+        recent = sign_ins.unknown_browser_failures(session, emails, since=now - RATE_WINDOW)
     return [
         TargetedAccount(
             email=email,

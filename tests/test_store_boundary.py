@@ -26,7 +26,6 @@ QUERY_BUILDERS = frozenset(
 )  # fmt: skip
 NOT_YET_MOVED = frozenset(
     {
-        "assist/authentication.py",
         "assist/delivery.py",
         "assist/kb/knowledge_base.py",
         "assist/metrics.py",
