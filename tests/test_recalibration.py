@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from assist.errors import ValidationError
 from assist.recalibration import IDENTITY, MIN_SENDS, Recalibration, fit
+from assist.store import make_engine, upgrade
 from assist.store.calibrations import current_recalibration, save_recalibration
 
 
@@ -44,3 +46,18 @@ def test_the_newest_recalibration_is_the_one_in_use(engine: Engine) -> None:
     save_recalibration(engine, Recalibration(slope=0.5, intercept=-0.2, sends=80))
     now = current_recalibration(engine)
     assert (now.slope, now.intercept, now.sends) == (0.5, -0.2, 80) and now.fitted_at is not None
+
+
+def test_a_new_database_at_the_same_address_does_not_read_the_old_one_s_recalibration(tmp_path: Path) -> None:
+    """The cache belongs to the engine: a workspace recreated at the same URL (or another PostgreSQL schema behind
+    one URL) starts from the identity, not from what the previous one had stored seconds before."""
+    url = f"sqlite:///{tmp_path / 'workspace.db'}"
+    old = make_engine(url)
+    upgrade(old)
+    save_recalibration(old, Recalibration(slope=0.5, intercept=-0.2, sends=80))
+    assert current_recalibration(old).sends == 80
+    old.dispose()
+    (tmp_path / "workspace.db").unlink()
+    new = make_engine(url)
+    upgrade(new)
+    assert current_recalibration(new) == IDENTITY

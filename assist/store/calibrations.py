@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 
 from sqlalchemy import Engine, select
 
@@ -17,28 +18,29 @@ from assist.store.db import session_scope
 from assist.store.models import CalibrationRow, DraftRow, ReplyRow, utcnow
 
 REFRESH_S = 30.0
-_cache: dict[str, tuple[float, Recalibration]] = {}
+# Per engine, not per URL: two engines with one URL can reach two databases (a PostgreSQL search path set in the
+# connect arguments, a SQLite file replaced), and one must not read the other's recalibration.
+_cache: weakref.WeakKeyDictionary[Engine, tuple[float, Recalibration]] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def current_recalibration(engine: Engine) -> Recalibration:
-    key = engine.url.render_as_string(hide_password=False)
     now = time.monotonic()
     with _lock:
-        cached = _cache.get(key)
+        cached = _cache.get(engine)
         if cached and now - cached[0] < REFRESH_S:
             return cached[1]
     with session_scope(engine) as session:
         row = session.scalars(select(CalibrationRow).order_by(CalibrationRow.id.desc()).limit(1)).first()
         found = Recalibration(row.slope, row.intercept, row.sends, row.fitted_at) if row is not None else IDENTITY
     with _lock:
-        _cache[key] = (now, found)
+        _cache[engine] = (now, found)
     return found
 
 
 def forget_cached(engine: Engine) -> None:
     with _lock:
-        _cache.pop(engine.url.render_as_string(hide_password=False), None)
+        _cache.pop(engine, None)
 
 
 def recorded_sends(engine: Engine) -> tuple[list[float], list[bool]]:
