@@ -21,9 +21,12 @@ Where things live:
     similar         similar resolved tickets: the team's sent replies indexed by the question they answered,
                     offered with the other customer's details removed
     queue           the lead's escalation queue and its actions
-    lifecycle       ticket state machine, audit of transitions, time in status
-    store/          SQLAlchemy models, migrations, repositories, the one version guard (store/versioned.py),
-                    the dashboard facts kept in the same transaction as every write (store/facts.py)
+    lifecycle       a status change in its own transaction, time in status (the state machine is store/status.py)
+    store/          the only code that speaks SQL: models, migrations, repositories, the one version guard
+                    (store/versioned.py), the ticket state machine (store/status.py), who acts and may they
+                    (store/actors.py), the dashboard facts kept in the same transaction as every write
+                    (store/facts.py)
+    edits           the edit ratio and where light edits end; recalibration: the team's Platt mapping
     kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
     stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
