@@ -24,9 +24,8 @@ from assist.identifiers import check_external_id, normalise_email
 from assist.masking import CARDS_ONLY, MaskRules, add_counts, mask
 from assist.sensitive_numbers import NumberKind
 from assist.store import limits
-from assist.store.models import utcnow
 from assist.text import clean, is_blank
-from assist.times import arrival_time, parse_time
+from assist.times import arrival_time, parse_time, utcnow
 
 # What the database holds, read from its columns (assist/store/limits.py); checked before writing, so a row is
 # refused in plain words. Status and time are raw text before they are mapped and parsed, so their bounds are

@@ -21,7 +21,7 @@ from assist.domain import User
 from assist.errors import AuthError, SignInPausedError
 from assist.store import audit, limits, sign_ins
 from assist.store.db import session_scope
-from assist.store.models import utcnow
+from assist.times import utcnow
 from assist.users import HASHER, require_current
 
 # The demo workspace's passwords, one per role (the demo seeds them, `seed-demo` prints them and README publishes

@@ -17,9 +17,8 @@ from assist.masking import mask
 from assist.store import audit, surveys
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import utcnow
 from assist.text import clean, replaced_note
-from assist.times import arrival_time, parse_time
+from assist.times import arrival_time, parse_time, utcnow
 
 SALT = "assist-csat-survey"
 SURVEY_INVITE = "How did we do? Rate this reply:"  # the thread reader skips this line (`message_text`)

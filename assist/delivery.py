@@ -32,7 +32,8 @@ from assist.config import Settings
 from assist.mail_headers import clean_header, is_plain_address
 from assist.signing import signature
 from assist.store.db import session_scope
-from assist.store.models import OutboxRow, utcnow
+from assist.store.models import OutboxRow
+from assist.times import utcnow
 
 log = logging.getLogger(__name__)
 Transport = Callable[[OutboxRow], None]  # raises on failure

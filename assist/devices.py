@@ -33,8 +33,8 @@ from assist.store import audit
 from assist.store.accounts import account, account_by_email
 from assist.store.actors import current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import utcnow
 from assist.store.unlocks import add_unlock, claim_unlock, last_mailed
+from assist.times import utcnow
 
 KNOWN_DEVICE_FOR = timedelta(days=90)
 UNLOCK_FOR = timedelta(hours=1)

@@ -16,7 +16,7 @@ from assist.domain import (
 )
 from assist.drafting.thread import read_thread
 from assist.history import unanswered_messages
-from assist.store.models import utcnow
+from assist.times import utcnow
 
 
 def customer_summary(ticket: TicketDetail) -> str:

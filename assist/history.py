@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, Category, ContactHistory, Message, TicketDetail
 from assist.store.customers import earlier_tickets, escalated_before
-from assist.store.models import utcnow
+from assist.times import utcnow
 from assist.topics import TopicMatch
 
 SAME_ISSUE_WINDOW = timedelta(days=90)

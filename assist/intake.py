@@ -31,11 +31,10 @@ from assist.masking import record as record_masking
 from assist.store import arrivals, limits
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import utcnow
 from assist.store.status import transition
 from assist.store.tickets import add_message, create_ticket
 from assist.text import clean_text, is_blank, replaced_note
-from assist.times import arrival_time
+from assist.times import arrival_time, utcnow
 
 T = TypeVar("T")
 MAX_ROWS = 50_000

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from assist.domain import TicketStatus as S
 from assist.domain import User
 from assist.errors import NotFoundError
-from assist.store.models import utcnow
 from assist.store.status import status_history, transition
 from assist.store.versioned import edit_ticket
+from assist.times import utcnow
 
 
 def change_status(

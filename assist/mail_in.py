@@ -44,8 +44,7 @@ from assist.store import audit
 from assist.store import mail as mail_store
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
-from assist.store.models import utcnow
-from assist.times import arrival_time
+from assist.times import arrival_time, utcnow
 from assist.users import require_current
 
 __all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]

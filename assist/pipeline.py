@@ -41,10 +41,10 @@ from assist.sentiment import SentimentModel, analyze
 from assist.similar import SimilarIndex
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
-from assist.store.models import utcnow
 from assist.store.runs import latest_run, save_run
 from assist.store.tickets import ticket_detail
 from assist.telemetry import StepTimer
+from assist.times import utcnow
 from assist.topics import TopicMatch, ticket_topic_text
 from assist.triage import Triager
 

@@ -15,7 +15,7 @@ from assist.domain import User, Viewer
 from assist.store import presence
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
-from assist.store.models import utcnow
+from assist.times import utcnow
 
 PRESENT_WITHIN = timedelta(minutes=1)
 PRESENCE_BEAT = timedelta(seconds=20)  # well inside PRESENT_WITHIN, so one late beat does not drop anyone

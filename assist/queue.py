@@ -17,10 +17,10 @@ from assist.store.accounts import account
 from assist.store.actors import require
 from assist.store.db import session_scope
 from assist.store.escalations import active_reasons, edit_escalation, escalation_items
-from assist.store.models import utcnow
 from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.text import is_blank
+from assist.times import utcnow
 
 
 def list_escalations(

@@ -22,7 +22,7 @@ from assist.config import Settings, signing_key
 from assist.domain import Role, User
 from assist.errors import SessionEndedError
 from assist.store.actors import check_session
-from assist.store.models import utcnow
+from assist.times import utcnow
 from assist.users import current_user
 
 SALT = "assist-session"

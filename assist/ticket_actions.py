@@ -44,20 +44,13 @@ from assist.store import audit, unsent
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
-from assist.store.models import (
-    DraftRow,
-    MessageRow,
-    OutboxRow,
-    ReplyRow,
-    TicketRow,
-    UserRow,
-    utcnow,
-)
+from assist.store.models import DraftRow, MessageRow, OutboxRow, ReplyRow, TicketRow, UserRow
 from assist.store.runs import current_assistance, stored_run
 from assist.store.status import transition
 from assist.store.tickets import add_message, clean_body, ticket_detail
 from assist.store.versioned import edit_ticket
 from assist.text import is_blank
+from assist.times import utcnow
 
 DUPLICATE_WINDOW = timedelta(minutes=10)  # the same words again this soon are a double send, not a reply
 

@@ -68,3 +68,8 @@ def arrival_time(moment: datetime | None, *, now: datetime) -> datetime | None:
             "from now); check the date and the sender's clock."
         )
     return moment
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: the one clock every stored time is read from."""
+    return datetime.now(UTC)

@@ -12,8 +12,8 @@ from assist.errors import NotFoundError, ValidationError
 from assist.store import tickets, unsent
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import utcnow
 from assist.text import is_blank
+from assist.times import utcnow
 
 
 def keep_unsent_reply(

@@ -19,8 +19,9 @@ from assist.config import Settings
 from assist.delivery import deliver_due, retry, transport
 from assist.signing import signature
 from assist.store import session_scope
-from assist.store.models import OutboxRow, utcnow
+from assist.store.models import OutboxRow
 from assist.ticket_actions import deliveries, send_reply
+from assist.times import utcnow
 from tests.factories import make_actor, make_ticket
 
 

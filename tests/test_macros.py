@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from assist.errors import NotFoundError, PermissionDeniedError, ValidationError
 from assist.macros import list_macros, macro_usage, save_macro, set_macro_active, use_macro
 from assist.store import session_scope
-from assist.store.models import utcnow
+from assist.times import utcnow
 from tests.factories import make_actor, make_customer, make_ticket
 
 

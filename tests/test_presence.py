@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from assist.presence import PRESENT_WITHIN, here, leave
 from assist.store import session_scope
-from assist.store.models import utcnow
+from assist.times import utcnow
 from tests.factories import make_actor, make_ticket
 
 

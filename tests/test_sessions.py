@@ -13,7 +13,7 @@ from assist.config import Settings
 from assist.domain import Role, User
 from assist.errors import SessionEndedError
 from assist.sessions import resume_session, session_token
-from assist.store.models import utcnow
+from assist.times import utcnow
 from assist.users import OPERATOR, change_role, create_user, reset_password, set_active
 
 SETTINGS = Settings(secret_key="s" * 40, demo_mode=False, session_timeout_minutes=60, session_max_hours=12)

@@ -11,7 +11,8 @@ from assist.config import Settings
 from assist.domain import Role
 from assist.errors import AuthError, PermissionDeniedError, ValidationError
 from assist.store import session_scope
-from assist.store.models import UserRow, utcnow
+from assist.store.models import UserRow
+from assist.times import utcnow
 from assist.users import OPERATOR, change_role, create_user, list_users, reset_password, set_active
 
 SETTINGS = Settings(login_max_failures=3)

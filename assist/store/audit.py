@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assist.store.models import AuditEventRow, utcnow
+from assist.store.models import AuditEventRow
+from assist.times import utcnow
 
 
 def record(

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, select
 from assist.edits import LIGHT_EDIT
 from assist.recalibration import IDENTITY, Recalibration
 from assist.store.db import session_scope
-from assist.store.models import CalibrationRow, DraftRow, ReplyRow, utcnow
+from assist.store.models import CalibrationRow, DraftRow, ReplyRow
+from assist.times import utcnow
 
 REFRESH_S = 30.0
 # Per engine, not per URL: two engines with one URL can reach two databases (a PostgreSQL search path set in the

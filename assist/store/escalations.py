@@ -18,10 +18,11 @@ from assist.domain import AuthorRole, EscalationItem, EscalationPriority, Handof
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
-from assist.store.models import EscalationRow, TicketRow, UserRow, utcnow
+from assist.store.models import EscalationRow, TicketRow, UserRow
 from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.store.versioned import edit_ticket
+from assist.times import utcnow
 
 
 def record_escalation(

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session, defer
 
 from assist.domain import AuthorRole, QuarantinedMail
 from assist.errors import NotFoundError
-from assist.store.models import MailCursorRow, MailQuarantineRow, MessageRow, TicketRow, utcnow
+from assist.store.models import MailCursorRow, MailQuarantineRow, MessageRow, TicketRow
 from assist.store.tickets import add_message
+from assist.times import utcnow
 
 MAX_CITED = 20  # tickets one Message-ID can name (the same id on several tickets is rare, never many)
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session, aliased
 
 from assist.domain import OPEN_STATUSES, Assistance, AuthorRole, Draft, Owner
 from assist.store.db import session_scope
-from assist.store.models import AssistRunRow, DraftRow, KbStateRow, MessageRow, TicketRow, utcnow
+from assist.store.models import AssistRunRow, DraftRow, KbStateRow, MessageRow, TicketRow
 from assist.store.tickets import owner_now
+from assist.times import utcnow
 
 
 def _newest_run_id() -> ColumnElement[int]:

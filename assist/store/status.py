@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from assist.domain import TicketStatus as S
 from assist.errors import InvalidTransitionError
 from assist.store import audit
-from assist.store.models import StatusChangeRow, TicketRow, utcnow
+from assist.store.models import StatusChangeRow, TicketRow
+from assist.times import utcnow
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.NEW: frozenset({S.PROCESSING, S.AWAITING_CUSTOMER, S.ESCALATED, S.RESOLVED}),

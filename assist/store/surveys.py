@@ -9,8 +9,9 @@ from typing import Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assist.store.models import CsatRow, SurveyTokenRow, TicketRow, utcnow
+from assist.store.models import CsatRow, SurveyTokenRow, TicketRow
 from assist.store.tickets import parse_ticket_id
+from assist.times import utcnow
 
 TokenState = Literal["open", "used", "invalid"]
 

@@ -33,17 +33,10 @@ from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.customers import customer_profile
 from assist.store.facts import UNCATEGORISED
-from assist.store.models import (
-    CustomerRow,
-    EscalationRow,
-    MessageRow,
-    StatusChangeRow,
-    TicketCountRow,
-    UserRow,
-    utcnow,
-)
+from assist.store.models import CustomerRow, EscalationRow, MessageRow, StatusChangeRow, TicketCountRow, UserRow
 from assist.store.models import TicketRow as Ticket
 from assist.text import is_blank
+from assist.times import utcnow
 
 PREVIEW_CHARS = 300
 

@@ -21,7 +21,8 @@ from assist.domain import User
 from assist.errors import ConcurrencyError, NotFoundError
 from assist.store.actors import current_actor
 from assist.store.db import session_scope
-from assist.store.models import TicketRow, utcnow
+from assist.store.models import TicketRow
+from assist.times import utcnow
 
 
 def changed(ticket_id: int) -> ConcurrencyError:

@@ -28,7 +28,8 @@ from assist.mail_mime import MAX_DEPTH
 from assist.mail_parse import parse
 from assist.mail_text import LONG_LINE, REPLY_WINDOW, quote_window
 from assist.store import session_scope
-from assist.store.models import MailQuarantineRow, MessageRow, TicketRow, utcnow
+from assist.store.models import MailQuarantineRow, MessageRow, TicketRow
+from assist.times import utcnow
 from assist.users import OPERATOR
 from tests.test_mail_in import counts, deliver, mail
 

@@ -29,7 +29,7 @@ from assist.config import Settings, get_settings
 from assist.devices import issue_unlock_link, redeem_unlock, request_unlock
 from assist.domain import Role, User
 from assist.errors import AuthError, ConfigError, PermissionDeniedError, SignInPausedError
-from assist.store.models import utcnow
+from assist.times import utcnow
 from assist.users import OPERATOR, create_user, reset_password
 from ui import warmup
 

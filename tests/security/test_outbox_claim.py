@@ -23,8 +23,9 @@ from assist.config import Settings
 from assist.delivery import Courier, claim, deliver_due, transport
 from assist.domain import SentReply
 from assist.store import session_scope
-from assist.store.models import OutboxRow, utcnow
+from assist.store.models import OutboxRow
 from assist.ticket_actions import send_reply
+from assist.times import utcnow
 from tests.factories import make_actor, make_ticket
 
 
