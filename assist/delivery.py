@@ -2,10 +2,9 @@
 
 A Send only writes the outbox row and wakes the process's `Courier`, a background thread that delivers
 (so an agent never waits for a mail server, and a hung relay holds up no click). Every delivery attempt
-first claims its row with `claim`, one conditional UPDATE that exactly one caller can win on every
-database (SQLite ignores `SELECT ... FOR UPDATE`): one attempt per row at a time, however many threads,
-processes or app replicas deliver. A claim is leased: the row's attempt number is the claim token and
-its `next_attempt_at` the lease's end, so the row of a claimer that died is due again after `LEASE`.
+first claims its row (`assist.store.outbox.claim`, one conditional UPDATE that exactly one caller can win on
+every database): one attempt per row at a time, however many threads, processes or app replicas deliver. A
+claim is leased, so the row of a claimer that died is due again after `LEASE`.
 
 Delivery runs after the reply is committed, so a mail server outage never loses a reply: failed
 attempts are retried with exponential backoff (1, 2, 4 ... minutes, capped at an hour) until
@@ -25,22 +24,20 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import httpx
-from sqlalchemy import ColumnElement, Engine, and_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Engine
 
 from assist.config import Settings
+from assist.domain import OutgoingReply
 from assist.mail_headers import clean_header, is_plain_address
 from assist.signing import signature
-from assist.store.db import session_scope
-from assist.store.models import OutboxRow
+from assist.store import outbox
 from assist.times import utcnow
 
 log = logging.getLogger(__name__)
-Transport = Callable[[OutboxRow], None]  # raises on failure
+Transport = Callable[[OutgoingReply], None]  # raises on failure
 MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=5)  # longer than any transport's timeouts: a live claimer finishes well before
 POLL_S = 5.0  # the courier also looks this often (retries whose backoff ended, rows other processes queued)
-WAITING = ("pending", "retrying", "sending")  # "sending": claimed; due again only once its lease ended
 
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,200}$")
 
@@ -62,8 +59,8 @@ def transport(settings: Settings) -> Transport | None:
     return None
 
 
-def _smtp(settings: Settings, row: OutboxRow) -> None:
-    smtp_send(settings, reply_email(settings, row))
+def _smtp(settings: Settings, reply: OutgoingReply) -> None:
+    smtp_send(settings, reply_email(settings, reply))
 
 
 def smtp_send(settings: Settings, message: EmailMessage) -> None:
@@ -78,7 +75,7 @@ def smtp_send(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message, to_addrs=[str(message["To"])])  # only ever the customer
 
 
-def reply_email(settings: Settings, row: OutboxRow) -> EmailMessage:
+def reply_email(settings: Settings, row: OutgoingReply) -> EmailMessage:
     """The reply as an email in the customer's thread (In-Reply-To / References their last mail).
 
     Every header value passes `clean_header`, whatever was stored: a subject that arrived with a line
@@ -95,7 +92,7 @@ def reply_email(settings: Settings, row: OutboxRow) -> EmailMessage:
     message["From"], message["To"] = clean_header(settings.smtp_from), recipient
     # The tag threads a reply whose headers were stripped; the subject is cut so that the tag always fits.
     message["Subject"] = f"Re: {clean_header(row.subject, limit=300)} [#{row.ticket_id}]"
-    message["Message-ID"] = clean_header(row.message.external_id or new_message_id(settings.smtp_from))
+    message["Message-ID"] = clean_header(row.message_key or new_message_id(settings.smtp_from))
     answered = clean_header(row.in_reply_to or "")
     if answered:
         message["In-Reply-To"] = message["References"] = answered
@@ -111,7 +108,7 @@ def new_message_id(sender: str) -> str:
     return f"<assist.{secrets.token_urlsafe(18)}@{domain if _DOMAIN.match(domain) else 'assist.local'}>"
 
 
-def _webhook(settings: Settings, row: OutboxRow) -> None:
+def _webhook(settings: Settings, row: OutgoingReply) -> None:
     assert settings.webhook_url is not None
     body = json.dumps(
         {
@@ -135,87 +132,48 @@ def deliver_due(
     """Try every outbox row that is due, each under its own claim; returns how many were delivered now."""
     now = now or utcnow()
     if send is None:  # replies are only recorded (the helpdesk exports them)
-        with session_scope(engine) as session:
-            session.execute(
-                update(OutboxRow)
-                .where(_due(now))
-                .values(status="recorded")
-                .execution_options(synchronize_session=False)
-            )
+        outbox.record_due(engine, now=now)
         return 0
-    with session_scope(engine) as session:
-        due = list(session.scalars(select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id)))
     delivered = 0
-    for outbox_id in due:
-        row = claim(engine, outbox_id=outbox_id, now=now, lease=lease)
-        if row is not None:  # else another thread, process or replica has it
-            delivered += _attempt(engine, row, send=send, max_attempts=max_attempts, now=now)
+    for outbox_id in outbox.due(engine, now=now):
+        reply = claim(engine, outbox_id=outbox_id, now=now, lease=lease)
+        if reply is not None:  # else another thread, process or replica has it
+            delivered += _attempt(engine, reply, send=send, max_attempts=max_attempts, now=now)
     return delivered
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
-    return and_(OutboxRow.status.in_(WAITING), OutboxRow.next_attempt_at <= now)
+def claim(engine: Engine, *, outbox_id: int, now: datetime, lease: timedelta = LEASE) -> OutgoingReply | None:
+    """Take one due row for one attempt (`assist.store.outbox.claim`, under the courier's lease); None when
+    another claimer holds it or it is not due."""
+    return outbox.claim(engine, outbox_id=outbox_id, now=now, lease=lease)
 
 
-def claim(engine: Engine, *, outbox_id: int, now: datetime, lease: timedelta = LEASE) -> OutboxRow | None:
-    """Take one due row for one attempt: the one conditional UPDATE every delivery goes through.
-
-    Exactly one concurrent caller matches the row (the others see a row count of 0 and get None), on
-    SQLite and PostgreSQL alike. The winner's attempt number is its claim token; the lease ends at
-    `now + lease`. Returns a detached copy of the row to deliver.
-    """
-    with session_scope(engine) as session:
-        token = session.scalar(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, _due(now))
-            .values(status="sending", attempts=OutboxRow.attempts + 1, next_attempt_at=now + lease)
-            .returning(OutboxRow.attempts)
-            .execution_options(synchronize_session=False)
-        )
-        if token is None:
-            return None
-        row = session.get_one(
-            OutboxRow, outbox_id, populate_existing=True, options=[selectinload(OutboxRow.message)]
-        )  # with its message: the transport runs after the session is gone (reply_email reads its Message-ID)
-        session.expunge_all()
-        return row
-
-
-def _attempt(engine: Engine, row: OutboxRow, *, send: Transport, max_attempts: int, now: datetime) -> int:
+def _attempt(engine: Engine, reply: OutgoingReply, *, send: Transport, max_attempts: int, now: datetime) -> int:
     """Deliver a claimed row outside any transaction, then record the outcome if the claim still holds."""
     try:
-        send(row)
+        send(reply)
     except Exception as e:
         error = f"{type(e).__name__}: {str(e)[:500]}"
-        retrying = row.attempts < max_attempts
+        retrying = reply.attempt < max_attempts
+        backoff = min(MAX_BACKOFF, timedelta(minutes=2 ** (reply.attempt - 1)))
         outcome: dict[str, object] = {
             "status": "retrying" if retrying else "failed",
             "last_error": error,
-            "next_attempt_at": now + min(MAX_BACKOFF, timedelta(minutes=2 ** (row.attempts - 1))) if retrying else now,
+            "next_attempt_at": now + backoff if retrying else now,
         }
     else:
         outcome = {"status": "sent", "sent_at": now, "last_error": ""}
-    with session_scope(engine) as session:
-        held = session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row.id, OutboxRow.status == "sending", OutboxRow.attempts == row.attempts)
-            .values(**outcome)
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
+    held = outbox.record_outcome(engine, reply, outcome)
     if not held:  # the lease ran out mid-attempt and another claimer took the row over
-        log.warning("outbox row %s: attempt %s outlived its lease; its outcome was not recorded", row.id, row.attempts)
-    return int(outcome["status"] == "sent" and bool(held))
+        log.warning(
+            "outbox row %s: attempt %s outlived its lease; its outcome was not recorded", reply.outbox_id, reply.attempt
+        )
+    return int(outcome["status"] == "sent" and held)
 
 
 def retry(engine: Engine, *, outbox_id: int) -> None:
     """Put a failed delivery back in the queue (the agent's "retry" button); a row in flight is left alone."""
-    with session_scope(engine) as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.status == "failed")
-            .values(status="pending", next_attempt_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    outbox.retry(engine, outbox_id=outbox_id)
 
 
 class Courier:

@@ -587,6 +587,20 @@ class Delivery(_Model):
     last_error: str
 
 
+class OutgoingReply(_Model):
+    """One claimed delivery attempt of a stored reply, as a transport (SMTP, webhook) reads it."""
+
+    outbox_id: int
+    ticket_id: int
+    message_id: int
+    attempt: int  # the claim token: the outcome is recorded only while the claim still holds
+    recipient: str
+    subject: str
+    body: str
+    message_key: str | None  # the reply's own Message-ID, kept for threading
+    in_reply_to: str | None  # the customer's Message-ID it answers
+
+
 class ImportField(StrEnum):
     EXTERNAL_ID = "external_id"
     SUBJECT = "subject"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from assist.config import Settings
@@ -35,16 +35,15 @@ from assist.domain import (
 )
 from assist.drafting.offline import as_sent
 from assist.edits import edit_ratio
-from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError, ValidationError
+from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError
 from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import SimilarIndex, index_after_send
-from assist.store import audit, unsent
+from assist.store import audit, outbox, replies, unsent
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
-from assist.store.models import DraftRow, MessageRow, OutboxRow, ReplyRow, TicketRow, UserRow
 from assist.store.runs import current_assistance, stored_run
 from assist.store.status import transition
 from assist.store.tickets import add_message, clean_body, ticket_detail
@@ -59,36 +58,15 @@ def _nobody() -> None:
     """No courier in this process: the reply waits in the outbox for one (the app's, or a worker's)."""
 
 
-def _answered_message_id(session: Session, ticket_id: int) -> str | None:
-    """The newest customer email's Message-ID, so a mailed reply stays in the customer's thread."""
-    key = session.scalar(
-        select(MessageRow.external_id)
-        .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.CUSTOMER.value)
-        .order_by(MessageRow.created_at.desc(), MessageRow.id.desc())
-        .limit(1)
-    )
-    return key if key and key.startswith("<") and key.endswith(">") else None
-
-
 def _same_words(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
 def _refuse_duplicate(session: Session, ticket_id: int, body: str) -> None:
-    # The agent's words as typed (`sent_text`): the thread's copy of a resolving reply carries the survey link.
-    last = session.execute(
-        select(MessageRow.body, MessageRow.created_at, ReplyRow.sent_text)
-        .outerjoin(ReplyRow, ReplyRow.message_id == MessageRow.id)
-        .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == AuthorRole.AGENT.value)
-        .order_by(MessageRow.id.desc())
-        .limit(1)
-    ).first()
-    if (
-        last is not None
-        and _same_words(last.sent_text or last.body, body)
-        and utcnow() - last.created_at < DUPLICATE_WINDOW
-    ):
-        minutes = max(1, int((utcnow() - last.created_at).total_seconds() // 60))
+    # The agent's words as typed: the thread's copy of a resolving reply carries the survey link.
+    last = replies.last_agent_reply(session, ticket_id=ticket_id)
+    if last is not None and _same_words(last.words, body) and utcnow() - last.at < DUPLICATE_WINDOW:
+        minutes = max(1, int((utcnow() - last.at).total_seconds() // 60))
         raise DuplicateReplyError(
             f"This exact reply was already sent to the customer {minutes} min ago, so it was not sent again. "
             "Change the text if you meant to write something new."
@@ -143,46 +121,38 @@ def send_reply(
             actor=actor.email,
             max_chars=max(settings.max_message_chars, len(sent)),
             external_id=new_message_id(settings.smtp_from),  # the reply's Message-ID: random, kept for threading
+            author_id=actor.id,
         )
-        message.author_user_id = actor.id
-        draft = session.get(DraftRow, draft_id) if draft_id is not None else None
-        if draft is not None and draft.ticket_id != ticket_id:
-            raise ValidationError("That draft belongs to another ticket. Regenerate the draft and try again.")
+        stored = replies.draft_text(session, draft_id=draft_id, ticket_id=ticket_id) if draft_id is not None else None
         # The draft as this agent was offered it (signed by them; no "does this solve it" on a resolving send).
-        offered = as_sent(draft.text, agent_name=actor.name, resolve=resolve) if draft else None
+        offered = as_sent(stored, agent_name=actor.name, resolve=resolve) if stored is not None else None
         distance = Levenshtein.distance(offered, body) if offered is not None else None
-        session.add(
-            ReplyRow(
-                ticket_id=ticket_id,
-                message_id=message.id,
-                draft_id=draft.id if draft else None,
-                draft_text=offered,
-                sent_text=body,
-                edit_distance=distance,
-                edit_ratio=edit_ratio(offered, body, distance)
-                if offered is not None and distance is not None
-                else None,
-                sent_as_drafted=distance == 0,
-                sent_by_id=actor.id,
-            )
+        replies.record_reply(
+            session,
+            ticket_id=ticket_id,
+            message_id=message.id,
+            draft_id=draft_id if stored is not None else None,
+            draft_text=offered,
+            sent_text=body,
+            edit_distance=distance,
+            edit_ratio=edit_ratio(offered, body, distance) if offered is not None and distance is not None else None,
+            sent_by_id=actor.id,
         )
         target = TicketStatus.RESOLVED if resolve else TicketStatus.AWAITING_CUSTOMER
         if status is not target:
             transition(session, ticket=ticket, to=target, actor=actor.email, reason="reply sent")
         if ticket.assignee_id is None:
             ticket.assignee_id = actor.id
-        way_out = channel(settings)
-        outbox = OutboxRow(
+        outbox_id = outbox.queue_reply(
+            session,
             ticket_id=ticket_id,
             message_id=message.id,
-            channel=way_out,
-            status="recorded" if way_out == "none" else "pending",  # nothing to deliver: the helpdesk exports it
+            channel=channel(settings),
             recipient=ticket.customer.email,
             subject=ticket.subject,
             body=message.body,
-            in_reply_to=_answered_message_id(session, ticket_id),
+            in_reply_to=replies.answered_message_id(session, ticket_id=ticket_id),
         )
-        session.add(outbox)
         unsent.drop(session, ticket_id=ticket_id, user_id=actor.id)  # sent: nothing of it is left to keep
         audit.record(
             session,
@@ -193,22 +163,21 @@ def send_reply(
             detail={"message_id": message.id, "draft_id": draft_id, "edit_distance": distance, "resolved": resolve},
         )
         session.flush()
-        outbox_id, message_id = outbox.id, message.id
+        message_id, version = message.id, ticket.version
     announce()
     index_after_send(engine, similar, ticket_id=ticket_id)
     with session_scope(engine) as session:
-        ticket = session.get_one(TicketRow, ticket_id)
-        delivery = session.get_one(OutboxRow, outbox_id).status
-        return SentReply(
-            ticket_id=ticket_id,
-            message_id=message_id,
-            ticket_version=ticket.version,
-            status=TicketStatus(ticket.status),
-            edit_distance=distance,
-            sent_as_drafted=distance == 0,
-            delivery_status=delivery,
-            survey_url=survey,
-        )
+        delivery = outbox.status(session, outbox_id=outbox_id)  # the courier may have delivered it already
+    return SentReply(
+        ticket_id=ticket_id,
+        message_id=message_id,
+        ticket_version=version,
+        status=target,
+        edit_distance=distance,
+        sent_as_drafted=distance == 0,
+        delivery_status=delivery,
+        survey_url=survey,
+    )
 
 
 def add_note(
@@ -221,8 +190,7 @@ def add_note(
         session,
         ticket,
     ):
-        message = add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=body, actor=actor.email)
-        message.author_user_id = actor.id
+        add_message(session, ticket=ticket, role=AuthorRole.NOTE, body=body, actor=actor.email, author_id=actor.id)
         session.flush()
         return ticket.version
 
@@ -243,20 +211,10 @@ def reopen(engine: Engine, *, ticket_id: int, expected_version: int, actor: User
         return ticket.version
 
 
-def _deliveries(session: Session, ticket_id: int) -> dict[int, Delivery]:
-    rows = session.scalars(select(OutboxRow).where(OutboxRow.ticket_id == ticket_id)).all()
-    return {
-        r.message_id: Delivery(
-            message_id=r.message_id, outbox_id=r.id, status=r.status, attempts=r.attempts, last_error=r.last_error
-        )
-        for r in rows
-    }
-
-
 def deliveries(engine: Engine, *, ticket_id: int) -> dict[int, Delivery]:
     """Delivery state of every sent reply of the ticket, by message id."""
     with session_scope(engine) as session:
-        return _deliveries(session, ticket_id)
+        return outbox.deliveries(session, ticket_id=ticket_id)
 
 
 def reply_state(ticket: TicketDetail) -> ReplyState:
@@ -295,7 +253,7 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
     with session_scope(assistant.engine) as session:
         ticket = ticket_detail(session, ticket_id=ticket_id)
         assistance = current_assistance(session, ticket_id=ticket_id)
-        sent = _deliveries(session, ticket_id)
+        sent = outbox.deliveries(session, ticket_id=ticket_id)
     fresh = assistance is None
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)
@@ -370,7 +328,5 @@ def escalate(engine: Engine, *, run_id: int, expected_version: int, actor: User,
         ticket,
     ):
         package = _package(ticket_detail(session, ticket_id=ticket.id), assistance, note)
-        row = record_escalation(
-            session, ticket=ticket, package=package, actor=session.get(UserRow, actor.id), actor_email=actor.email
-        )
+        row = record_escalation(session, ticket=ticket, package=package, actor_id=actor.id, actor_email=actor.email)
         return row.id

@@ -231,6 +231,7 @@ def test_our_mailed_reply_stays_in_the_customers_thread_and_their_answer_finds_t
     imap: Settings, sqlite_engine: Engine
 ) -> None:
     from assist.delivery import reply_email
+    from assist.store import outbox
     from assist.store.models import OutboxRow
     from assist.ticket_actions import send_reply
     from tests.factories import make_actor
@@ -251,8 +252,8 @@ def test_our_mailed_reply_stays_in_the_customers_thread_and_their_answer_finds_t
         settings=Settings(smtp_host=None, webhook_url=None),
     )
     with session_scope(sqlite_engine) as session:
-        outbox = session.scalars(select(OutboxRow)).one()
-        email = reply_email(Settings(smtp_from="support@lumen.app"), outbox)
+        outbox_id = session.scalars(select(OutboxRow.id)).one()
+        email = reply_email(Settings(smtp_from="support@lumen.app"), outbox.outgoing(session, outbox_id=outbox_id))
     assert email["In-Reply-To"] == email["References"] == "<m1@example.com>"
     assert email["Subject"] == f"Re: Question 1 [#{ticket_id}]"
     answer = mail(2, "Works now, thanks.", sender=1, subject="Re: Question 1", answers=str(email["Message-ID"]))

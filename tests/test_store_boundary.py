@@ -26,10 +26,8 @@ QUERY_BUILDERS = frozenset(
 )  # fmt: skip
 NOT_YET_MOVED = frozenset(
     {
-        "assist/delivery.py",
         "assist/kb/knowledge_base.py",
         "assist/metrics.py",
-        "assist/ticket_actions.py",
     }
 )
 

@@ -205,7 +205,7 @@ class Story:
         """Store a sent reply: the message, and the reply row with its draft and edit distance."""
         body = text if closing is None else self._letter(customer, agent, text, closing)
         message = add_message(
-            self.session, ticket=ticket, role=AuthorRole.AGENT, body=body, author=agent, actor=agent.email, at=at
+            self.session, ticket=ticket, role=AuthorRole.AGENT, body=body, author_id=agent.id, actor=agent.email, at=at
         )
         distance = Levenshtein.distance(draft.text, body) if draft else None
         self.session.add(
@@ -240,7 +240,7 @@ class Story:
                 ticket=ticket,
                 role=AuthorRole.NOTE,
                 body=voices.RETURN_NOTE,
-                author=lead,
+                author_id=lead.id,
                 actor=lead.email,
                 at=at,
             )
@@ -289,7 +289,7 @@ class Story:
         detail = ticket_detail(self.session, ticket_id=ticket.id)
         package = build_handoff(ticket=detail, sentiment_trend=(), escalation=escalation, draft=None, articles=())
         return record_escalation(
-            self.session, ticket=ticket, package=package, actor=agent, actor_email=agent.email, at=at
+            self.session, ticket=ticket, package=package, actor_id=agent.id, actor_email=agent.email, at=at
         )
 
     def _csat(self, ticket: TicketRow, plot: Plot, resolved_at: datetime) -> None:

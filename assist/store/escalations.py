@@ -18,7 +18,7 @@ from assist.domain import AuthorRole, EscalationItem, EscalationPriority, Handof
 from assist.errors import NotFoundError, ValidationError
 from assist.store import audit
 from assist.store.db import session_scope
-from assist.store.models import EscalationRow, TicketRow, UserRow
+from assist.store.models import EscalationRow, TicketRow
 from assist.store.status import transition
 from assist.store.tickets import add_message
 from assist.store.versioned import edit_ticket
@@ -30,7 +30,7 @@ def record_escalation(
     *,
     ticket: TicketRow,
     package: HandoffPackage,
-    actor: UserRow | None,
+    actor_id: int | None,
     actor_email: str,
     at: datetime | None = None,
 ) -> EscalationRow:
@@ -43,7 +43,7 @@ def record_escalation(
         ticket=ticket,
         role=AuthorRole.NOTE,
         actor=actor_email,
-        author=actor,
+        author_id=actor_id,
         at=when,
         body=f"Escalated to {package.queue.label}: {summary}",
     )
@@ -54,7 +54,7 @@ def record_escalation(
         queue=package.queue.value,
         suggested_action=package.suggested_action,
         package=package.model_dump(mode="json"),
-        created_by_id=actor.id if actor else None,
+        created_by_id=actor_id,
         created_at=when,
     )
     session.add(row)

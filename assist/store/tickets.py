@@ -124,7 +124,7 @@ def add_message(
     role: AuthorRole,
     body: str,
     actor: str,
-    author: UserRow | None = None,
+    author_id: int | None = None,
     at: datetime | None = None,
     max_chars: int = 20_000,
     external_id: str | None = None,
@@ -135,7 +135,7 @@ def add_message(
     message = MessageRow(
         ticket_id=ticket.id,
         author_role=role.value,
-        author_user_id=author.id if author else None,
+        author_user_id=author_id,
         body=text,
         created_at=when,
         external_id=external_id,

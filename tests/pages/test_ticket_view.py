@@ -215,7 +215,7 @@ def test_the_reply_box_names_the_colleague_who_replied_last(admin: User, workspa
             role=AuthorRole.AGENT,
             body="Use Settings, Export.",
             actor=colleague.email,
-            author=colleague,
+            author_id=colleague.id,
         )
         ticket_id = ticket.id
     at = _open(admin, ticket_id)

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 
 from assist.config import Settings
 from assist.delivery import Courier, claim, deliver_due, transport
-from assist.domain import SentReply
+from assist.domain import OutgoingReply, SentReply
 from assist.store import session_scope
 from assist.store.models import OutboxRow
 from assist.ticket_actions import send_reply
@@ -114,7 +114,7 @@ def test_a_send_returns_while_the_relay_hangs(engine: Engine) -> None:
     entered, release, both = threading.Event(), threading.Event(), threading.Event()
     calls: list[int] = []
 
-    def hung_relay(row: OutboxRow) -> None:
+    def hung_relay(row: OutgoingReply) -> None:
         calls.append(row.ticket_id)
         entered.set()
         release.wait(120)
@@ -149,13 +149,13 @@ def test_a_claim_is_exclusive_until_its_lease_ends_and_a_stale_claimer_records_n
         outbox_id = session.scalars(select(OutboxRow.id)).one()
     now = utcnow()
     taken = claim(engine, outbox_id=outbox_id, now=now, lease=timedelta(minutes=5))
-    assert taken is not None and taken.attempts == 1
+    assert taken is not None and taken.attempt == 1
     assert claim(engine, outbox_id=outbox_id, now=now + timedelta(minutes=4)) is None  # still held
     assert deliver_due(engine, send=lambda _: None, max_attempts=3, now=now + timedelta(minutes=4)) == 0
 
-    def slow_then_overtaken(row: OutboxRow) -> None:
+    def slow_then_overtaken(row: OutgoingReply) -> None:
         # the first claimer is presumed dead: after the lease another one takes the row over
-        assert claim(engine, outbox_id=row.id, now=now + timedelta(minutes=12)) is not None
+        assert claim(engine, outbox_id=row.outbox_id, now=now + timedelta(minutes=12)) is not None
 
     later = now + timedelta(minutes=6)  # the first claim's lease has ended: the row is due again
     assert deliver_due(engine, send=slow_then_overtaken, max_attempts=5, now=later) == 0

@@ -22,9 +22,10 @@ from sqlalchemy import Engine, select
 
 from assist.config import Settings
 from assist.delivery import deliver_due, reply_email, transport
+from assist.domain import OutgoingReply
 from assist.mail_headers import clean_header
 from assist.mail_in import poll
-from assist.store import session_scope
+from assist.store import outbox, session_scope
 from assist.store.models import MessageRow, OutboxRow, TicketRow
 from assist.ticket_actions import deliveries, send_reply
 from tests.factories import make_actor, make_customer, make_ticket
@@ -157,16 +158,17 @@ def test_a_stored_address_holding_an_encoded_word_is_never_mailed_to_the_address
 def test_any_stored_subject_or_reference_makes_a_valid_reply_with_one_subject(
     subject: str, in_reply_to: str, recipient_padding: str
 ) -> None:
-    row = OutboxRow(
+    row = OutgoingReply(
+        outbox_id=1,
         ticket_id=7,
         message_id=1,
-        channel="smtp",
+        attempt=1,
         recipient=f"{recipient_padding}kim@example.com{recipient_padding}",
         subject=subject,
         body="Hello.",
+        message_key="<assist.abc@lumen.app>",
         in_reply_to=in_reply_to or None,
     )
-    row.message = MessageRow(external_id="<assist.abc@lumen.app>")
     data = reply_email(Settings(smtp_from="support@lumen.app"), row).as_bytes(policy=policy.SMTP)
     names = [line.split(":", 1)[0].lower() for line in _only_header_lines(data)]
     assert sorted(names) == sorted(
@@ -183,7 +185,8 @@ def test_every_reply_gets_a_fresh_random_message_id_kept_with_it(sqlite_engine: 
     _reply(sqlite_engine, ticket_id, Settings(smtp_host=None, webhook_url=None, smtp_from="help@acme.test"))
     with session_scope(sqlite_engine) as session:
         (reply,) = session.scalars(select(MessageRow).where(MessageRow.author_role == "agent")).all()
-        outbox = session.scalars(select(OutboxRow)).one()
+        outbox_id = session.scalars(select(OutboxRow.id)).one()
+        reply_out = outbox.outgoing(session, outbox_id=outbox_id)
         assert reply.external_id is not None
         assert re.fullmatch(r"<assist\.[A-Za-z0-9_-]{24}@acme\.test>", reply.external_id)  # 144 random bits
-        assert reply_email(Settings(smtp_from="help@acme.test"), outbox)["Message-ID"] == reply.external_id
+        assert reply_email(Settings(smtp_from="help@acme.test"), reply_out)["Message-ID"] == reply.external_id

@@ -52,7 +52,7 @@ def test_agent_reply_sets_first_response_once_and_customer_reply_refreshes_previ
             role=AuthorRole.AGENT,
             body="Try this.",
             actor=agent.email,
-            author=agent,
+            author_id=agent.id,
             at=NOW + timedelta(hours=1),
         )
         add_message(
@@ -61,7 +61,7 @@ def test_agent_reply_sets_first_response_once_and_customer_reply_refreshes_previ
             role=AuthorRole.AGENT,
             body="And this.",
             actor=agent.email,
-            author=agent,
+            author_id=agent.id,
             at=NOW + timedelta(hours=2),
         )
         add_message(
