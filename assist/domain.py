@@ -6,8 +6,9 @@ never holds a live database object.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -682,3 +683,19 @@ class SimilarTicket(_Model):
         """How it ended, in words: "resolved", "reopened", with the CSAT score when one came back."""
         words = "reopened" if self.reopened else "resolved" if self.resolved else self.status.value.replace("_", " ")
         return words + (f" · CSAT {self.csat_score}/5" if self.csat_score is not None else "")
+
+
+class MetricsFilter(_Model):
+    """What the lead dashboard counts: tickets created from `start` to `end` (inclusive), in `categories` (all
+    when empty), owned by `agent_id`, escalated to `queue`."""
+
+    start: date
+    end: date  # inclusive
+    categories: tuple[str, ...] = ()
+    agent_id: int | None = None
+    queue: str | None = None
+
+    @classmethod
+    def last_days(cls, days: int, **kwargs: Any) -> MetricsFilter:
+        today = datetime.now(UTC).date()
+        return cls(start=today - timedelta(days=days - 1), end=today, **kwargs)

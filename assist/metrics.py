@@ -1,45 +1,31 @@
-"""Dashboard figures for team leads, read from the facts kept on write (assist/store/facts.py).
+"""Dashboard figures for team leads, from the facts kept on write (assist/store/facts.py), read through
+`assist.store.metric_reads`.
 
 Every function takes the same `MetricsFilter` (tickets created in a date range, categories, agent,
-escalation queue) and returns a `Kpis` model or a small DataFrame ready to chart or export. They
-read `fact_rollups` (sums per creation day x category x agent), so a year costs the same few
-queries as a week; only the median first response and the knowledge-gap list read per-ticket facts.
-Charts by day use the day the ticket was created, like the filter.
+escalation queue) and returns a `Kpis` model or a small DataFrame ready to chart or export. The sums come
+from `fact_rollups` (per creation day x category x agent), so a year costs the same few queries as a week;
+only the median first response and the knowledge-gap list read per-ticket facts. Charts by day use the day
+the ticket was created, like the filter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, Engine, and_, func, select
+from pydantic import BaseModel
+from sqlalchemy import Engine
 
+from assist.domain import MetricsFilter
+from assist.store import metric_reads
+from assist.store.accounts import every_account
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
-from assist.store.facts import rollup_query
-from assist.store.models import EscalationRow, FactRollupRow, TicketFactRow, TicketRow, TicketTopicRow, UserRow
 
 _DAILY = ("tickets", "csat", "sentiment", "runs", "llm_runs")
 _OWNED = ("tickets", "resolved", "csat")
-
-
-class MetricsFilter(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    start: date
-    end: date  # inclusive
-    categories: tuple[str, ...] = ()
-    agent_id: int | None = None
-    queue: str | None = None
-
-    @classmethod
-    def last_days(cls, days: int, **kwargs: Any) -> MetricsFilter:
-        today = datetime.now(UTC).date()
-        return cls(start=today - timedelta(days=days - 1), end=today, **kwargs)
 
 
 class Kpis(BaseModel):
@@ -59,40 +45,10 @@ class Kpis(BaseModel):
 # -- reading the facts ----------------------------------------------------------------------------------
 
 
-def _in_queue(f: MetricsFilter, ticket_id: Any) -> ColumnElement[bool]:
-    tickets: ColumnElement[bool] = ticket_id.in_(select(EscalationRow.ticket_id).where(EscalationRow.queue == f.queue))
-    return tickets
-
-
-def _keyed(f: MetricsFilter, source: Any) -> ColumnElement[bool]:
-    """The filter on anything keyed by (day, category, assignee_id)."""
-    clauses = [source.c.day >= f.start.isoformat(), source.c.day <= f.end.isoformat()]
-    if f.categories:
-        clauses.append(source.c.category.in_(f.categories))
-    if f.agent_id is not None:
-        clauses.append(source.c.assignee_id == f.agent_id)
-    return and_(*clauses)
-
-
-def _source(f: MetricsFilter) -> Any:
-    """The rollups, or, for one escalation queue (not part of their key), the same sums taken over the
-    items of the tickets escalated to it."""
-    if not f.queue:
-        return FactRollupRow.__table__
-    return rollup_query(partial(_in_queue, f), _keyed(f, TicketFactRow.__table__)).subquery()
-
-
 def _sums(engine: Engine, f: MetricsFilter, by: tuple[str, ...], measures: tuple[str, ...] = ()) -> pd.DataFrame:
     """Sums of n, total and extra per `by` (among day, category, assignee_id, measure, label)."""
-    source = _source(f)
-    where = _keyed(f, source)
-    if measures:
-        where = and_(where, source.c.measure.in_(measures))
-    groups = [source.c[name] for name in by]
-    stmt = select(*groups, func.sum(source.c.n), func.sum(source.c.total), func.sum(source.c.extra)).where(where)
-    with session_scope(engine) as session:
-        rows = session.execute(stmt.group_by(*groups)).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*by, "n", "total", "extra"])
+    rows = metric_reads.sums(engine, f, by=by, measures=measures)
+    frame = pd.DataFrame(rows, columns=[*by, "n", "total", "extra"])
     return frame.astype({"n": "int64", "total": "float64", "extra": "float64"})
 
 
@@ -108,36 +64,12 @@ def _owned(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
     return _sums(engine, f, ("assignee_id", "measure"), _OWNED)
 
 
-def _facts_where(f: MetricsFilter) -> ColumnElement[bool]:
-    clauses = [_keyed(f, TicketFactRow.__table__)]
-    if f.queue:
-        clauses.append(_in_queue(f, TicketFactRow.ticket_id))
-    return and_(*clauses)
-
-
-def _created_in(f: MetricsFilter) -> ColumnElement[bool]:
-    """The filter's days as a time range, so the newest-first read walks the creation-time index."""
-    start = datetime.combine(f.start, datetime.min.time(), tzinfo=UTC)
-    end = datetime.combine(f.end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    return and_(TicketFactRow.created_at >= start, TicketFactRow.created_at < end)
-
-
 def _median_response(engine: Engine, f: MetricsFilter, totals: pd.DataFrame) -> float | None:
-    """The middle first response of the answered tickets in the filter (their count is in the rollups),
-    read in order from the index on response hours: OFFSET steps over half of it, no sort."""
+    """The middle first response of the answered tickets in the filter (their count is in the rollups)."""
     answered = int(_sum(totals, "responded"))
     if not answered:
         return None
-    hours = TicketFactRow.response_h
-    stmt = (
-        select(hours)
-        .where(_facts_where(f), hours.is_not(None))
-        .order_by(hours)
-        .offset((answered - 1) // 2)
-        .limit(2 - answered % 2)
-    )
-    with session_scope(engine) as session:
-        middle = [float(h) for h in session.scalars(stmt) if h is not None]
+    middle = metric_reads.middle_response_hours(engine, f, answered=answered)
     return sum(middle) / len(middle) if middle else None
 
 
@@ -309,7 +241,7 @@ def assist_costs(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 def _agents(engine: Engine, totals: pd.DataFrame, owned: pd.DataFrame) -> pd.DataFrame:
     columns = ["agent", "role", "tickets", "resolved", "replies", "as_drafted_rate", "avg_edit_distance", "csat"]
     with session_scope(engine) as session:
-        people = session.execute(select(UserRow.id, UserRow.name, UserRow.role).order_by(UserRow.name)).all()
+        people = [(u.id, u.name, u.role.value) for u in every_account(session)]
 
     def per(frame: pd.DataFrame, measure: str, by: str) -> pd.DataFrame:
         part = _measure(frame, measure)
@@ -348,17 +280,7 @@ def agents(engine: Engine, f: MetricsFilter) -> pd.DataFrame:
 def gap_candidates(engine: Engine, f: MetricsFilter, *, max_score: float, limit: int = 300) -> pd.DataFrame:
     """Recent tickets whose best article scored below `max_score` (the knowledge base had no good answer), with
     the embedding of each ticket's opening where preparing it stored one."""
-    facts = TicketFactRow
-    stmt = (
-        select(TicketRow.id, TicketRow.subject, TicketRow.preview, facts.top_score, TicketTopicRow.vector)
-        .join(TicketRow, TicketRow.id == facts.ticket_id)
-        .outerjoin(TicketTopicRow, TicketTopicRow.ticket_id == TicketRow.id)
-        .where(_created_in(f), _facts_where(f), facts.top_score < max_score)
-        .order_by(facts.created_at.desc())
-        .limit(limit)
-    )
-    with session_scope(engine) as session:
-        rows = [tuple(r) for r in session.execute(stmt)]
+    rows = metric_reads.poorly_answered(engine, f, max_score=max_score, limit=limit)
     return pd.DataFrame(rows, columns=["ticket_id", "subject", "preview", "top_score", "vector"])
 
 

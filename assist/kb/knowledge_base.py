@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 from chromadb.api.models.Collection import Collection
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
 from assist.domain import (
     ArticleDetail,
@@ -38,10 +37,10 @@ from assist.kb.lexical import LexicalIndex
 from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
 from assist.kb.vectors import fatal
+from assist.store import articles as stored
 from assist.store import audit
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
-from assist.store.models import ArticleRow, ChunkRow, KbStateRow
 from assist.text import is_blank
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
@@ -73,6 +72,10 @@ def _index_call(step: Callable[..., object], *args: object) -> None:
             f"The search index could not be written ({type(e).__name__}: {str(e)[:120]}); nothing changed in "
             "the knowledge base. Check the disk or the Chroma server, then try again or re-index."
         ) from e
+
+
+def _passage(p: stored.StoredPassage) -> Chunk:
+    return Chunk(p.article_id, p.position, p.heading, p.text)
 
 
 def _no_progress(done: int, total: int, message: str) -> None:
@@ -171,12 +174,7 @@ class KnowledgeBase:
         """An upload never silently replaces another file's article: an id derived from this file's name that
         an article from a different file already holds is refused and reported. A file may take the id over
         when its front matter declares that id, or in a sync where the other file is gone (a rename)."""
-        with session_scope(self.engine) as session:
-            owners: dict[str, str] = dict(
-                session.execute(
-                    select(ArticleRow.id, ArticleRow.source).where(ArticleRow.id.in_([a.article_id for a in articles]))
-                ).all()
-            )
+        owners = stored.sources(self.engine, ids=[a.article_id for a in articles])
         uploaded = {a.source.casefold() for a in articles}
         kept, refused = [], []
         for a in articles:
@@ -219,30 +217,24 @@ class KnowledgeBase:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
         require(actor, action="re-index the knowledge base")
         check_session(self.engine, actor=actor)  # before embedding; the swap re-checks
-        with session_scope(self.engine) as session:
-            articles = [
-                ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
-                for a in session.scalars(select(ArticleRow))
-            ]
+        articles = [
+            ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
+            for a in stored.all_articles(self.engine)
+        ]
         return self._apply(articles, actor=actor, remove_missing=False, progress=progress, force=True)
 
     def delete(self, article_id: str, *, actor: User) -> None:
         require(actor, action="delete articles")
         with session_scope(self.engine) as session:
             current_actor(session, actor)
-            row = session.get(ArticleRow, article_id)
-            if row is None:
-                raise NotFoundError(f"Article '{article_id}' is not in the knowledge base. Reload the list.")
-            old_ids = [c.id for c in row.chunks]
-            session.delete(row)
-            self._bump(session)
+            title, old_ids = stored.delete_article(session, article_id=article_id)
             audit.record(
                 session,
                 actor=actor.email,
                 action="kb.delete",
                 entity_type="article",
                 entity_id=article_id,
-                detail={"title": row.title},
+                detail={"title": title},
             )
         self._drop_vectors(old_ids)
 
@@ -256,8 +248,7 @@ class KnowledgeBase:
         force: bool = False,
     ) -> IngestReport:
         _index_call(self.collect_garbage)
-        with session_scope(self.engine) as session:
-            existing = dict(session.execute(select(ArticleRow.id, ArticleRow.content_hash)).all())
+        existing = stored.content_hashes(self.engine)
         changed = [a for a in articles if force or existing.get(a.article_id) != a.content_hash]
         unchanged = tuple(sorted(a.article_id for a in articles if a not in changed))
         removed = tuple(sorted(set(existing) - {a.article_id for a in articles})) if remove_missing else ()
@@ -319,33 +310,31 @@ class KnowledgeBase:
         """Replace the articles' rows in one transaction; returns the chunk ids that are no longer live."""
         if not prepared and not removed:
             return []
-        ids = [p.article.article_id for p in prepared] + list(removed)
+        new = [
+            stored.NewArticle(
+                article=stored.StoredArticle(
+                    p.article.article_id,
+                    p.article.title,
+                    p.article.category,
+                    p.article.product,
+                    p.article.updated,
+                    p.article.source,
+                    p.article.url,
+                    p.article.text,
+                ),
+                content_hash=p.article.content_hash,
+                passages=[
+                    stored.StoredPassage(p.chunk_id(c), p.article.article_id, c.index, c.heading, c.text)
+                    for c in p.chunks
+                ],
+            )
+            for p in prepared
+        ]
         with session_scope(self.engine) as session:
             current_actor(session, actor)
-            stale = list(session.scalars(select(ChunkRow.id).where(ChunkRow.article_id.in_(ids))))
-            session.execute(delete(ChunkRow).where(ChunkRow.article_id.in_(ids)))
-            session.execute(delete(ArticleRow).where(ArticleRow.id.in_(ids)))
+            stale = stored.replace_articles(session, articles=new, removed=removed, ingested_by=actor.email)
             for p in prepared:
                 a = p.article
-                session.add(
-                    ArticleRow(
-                        id=a.article_id,
-                        title=a.title,
-                        category=a.category,
-                        product=a.product,
-                        updated=a.updated,
-                        source=a.source,
-                        url=a.url,
-                        content_hash=a.content_hash,
-                        body=a.text,
-                        chunk_count=len(p.chunks),
-                        ingested_by=actor.email,
-                        chunks=[
-                            ChunkRow(id=p.chunk_id(c), position=c.index, heading=c.heading[:500], text=c.text)
-                            for c in p.chunks
-                        ],
-                    )
-                )
                 audit.record(
                     session,
                     actor=actor.email,
@@ -358,17 +347,8 @@ class KnowledgeBase:
                 audit.record(
                     session, actor=actor.email, action="kb.delete", entity_type="article", entity_id=article_id
                 )
-            self._bump(session)
         live = {p.chunk_id(c) for p in prepared for c in p.chunks}
         return [cid for cid in stale if cid not in live]
-
-    @staticmethod
-    def _bump(session: Session) -> None:
-        state = session.get(KbStateRow, 1, with_for_update=True)
-        if state is None:
-            session.add(KbStateRow(id=1, generation=1))
-        else:
-            state.generation += 1
 
     def _drop_vectors(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), CHROMA_BATCH):
@@ -381,8 +361,7 @@ class KnowledgeBase:
         """Compare the vector index with SQL: a deleted, damaged or tampered index shows up here, not as worse
         answers. Every live passage must have a vector, and a random sample of the stored vectors must be
         the embeddings of their passages (vectors overwritten with random ones once still looked healthy)."""
-        with session_scope(self.engine) as session:
-            live = list(session.scalars(select(ChunkRow.id)))
+        live = stored.passage_ids(self.engine)
         present = 0
         try:
             for start in range(0, len(live), CHROMA_BATCH):
@@ -404,29 +383,24 @@ class KnowledgeBase:
         if not sample:
             return 0, 0
         got = self.collection.get(ids=sample, include=["embeddings"])
-        stored = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
-        with session_scope(self.engine) as session:
-            rows = session.execute(
-                select(ChunkRow, ArticleRow.title).join(ArticleRow).where(ChunkRow.id.in_(list(stored)))
-            ).all()
-            texts = {c.id: Chunk(c.article_id, c.position, c.heading, c.text).embed_text(title) for c, title in rows}
-        ids = [chunk_id for chunk_id in stored if chunk_id in texts]
+        vectors = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
+        texts = {p.id: _passage(p).embed_text(a.title) for p, a in stored.passages(self.engine, ids=list(vectors))}
+        ids = [chunk_id for chunk_id in vectors if chunk_id in texts]
         if not ids:
             return 0, 0
         fresh = self.embedder.encode([texts[i] for i in ids])
-        kept = np.asarray([stored[i] for i in ids], dtype=np.float32)
+        kept = np.asarray([vectors[i] for i in ids], dtype=np.float32)
         cosine = (kept * fresh).sum(axis=1) / np.maximum(np.linalg.norm(kept, axis=1), 1e-9)
         return len(ids), int((cosine < SAME_VECTOR).sum())
 
     def collect_garbage(self) -> int:
         """Delete vectors whose chunk is not live (left by an interrupted ingest). Returns how many."""
-        with session_scope(self.engine) as session:
-            live = set(session.scalars(select(ChunkRow.id)))
+        live = set(stored.passage_ids(self.engine))
         stray = [cid for cid in self.collection.get(include=[])["ids"] if cid not in live]
         self._drop_vectors(stray)
         return len(stray)
 
-    def _url(self, article: ArticleRow) -> str | None:
+    def _url(self, article: stored.StoredArticle) -> str | None:
         """The article's own public address, else HELP_CENTER_URL/<id> when a help center is configured."""
         if article.url:
             return article.url
@@ -435,16 +409,10 @@ class KnowledgeBase:
     # ---- read ---------------------------------------------------------------------------------
 
     def list_articles(self) -> list[ArticleSummary]:
-        with session_scope(self.engine) as session:
-            rows = session.scalars(select(ArticleRow).order_by(ArticleRow.category, ArticleRow.title)).all()
-            return [ArticleSummary.model_validate(r) for r in rows]
+        return stored.summaries(self.engine)
 
     def get_article(self, article_id: str) -> ArticleDetail:
-        with session_scope(self.engine) as session:
-            row = session.get(ArticleRow, article_id)
-            if row is None:
-                raise NotFoundError(f"Article '{article_id}' is not in the knowledge base.")
-            return ArticleDetail.model_validate(row)
+        return stored.detail(self.engine, article_id=article_id)
 
     def search(
         self,
@@ -492,22 +460,16 @@ class KnowledgeBase:
 
     def _current(self) -> _Live:
         """The live chunk set and BM25 index, rebuilt only when another writer changed the KB."""
-        with session_scope(self.engine) as session:
-            generation = session.scalar(select(KbStateRow.generation).where(KbStateRow.id == 1)) or 0
+        generation = stored.generation(self.engine)
         with self._lock:
             if self._live is not None and self._live.generation == generation:
                 return self._live
-            with session_scope(self.engine) as session:
-                rows = session.execute(
-                    select(ChunkRow, ArticleRow).join(ArticleRow).order_by(ChunkRow.article_id, ChunkRow.position)
-                ).all()
-                articles = {
-                    a.id: LiveArticle(a.id, a.title, a.category, a.product, a.updated, a.source, self._url(a))
-                    for _, a in rows
-                }
-                chunks = {
-                    c.id: LiveChunk(c.id, c.article_id, c.heading, c.text, a.category, a.product) for c, a in rows
-                }
-                texts = [Chunk(c.article_id, c.position, c.heading, c.text).embed_text(a.title) for c, a in rows]
+            rows = stored.passages(self.engine)
+            articles = {
+                a.id: LiveArticle(a.id, a.title, a.category, a.product, a.updated, a.source, self._url(a))
+                for _, a in rows
+            }
+            chunks = {c.id: LiveChunk(c.id, c.article_id, c.heading, c.text, a.category, a.product) for c, a in rows}
+            texts = [_passage(c).embed_text(a.title) for c, a in rows]
             self._live = _Live(generation, chunks, articles, LexicalIndex(list(chunks), texts))
             return self._live
