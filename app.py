@@ -31,4 +31,6 @@ else:
         if user.role in auth.PAGES[path]
     ]
     auth.sidebar(user)
+    if user.role in auth.PAGES["pages/metrics.py"]:
+        browser.preload_charts(st.sidebar)  # the chart library is ready before a lead's first Metrics open
     st.navigation(allowed).run()

@@ -116,3 +116,24 @@ def test_the_reply_box_buttons_show_their_whole_labels(browser: Browser, base_ur
         cut = main.evaluate(CUT_LABELS)
         assert cut == [], cut
         shot(tab, f"agent-5-reply-buttons-{width}")
+
+
+CHART_LIBRARY_LOADED = """() => performance.getEntriesByType('resource')
+    .some(entry => /\\/PlotlyChart\\.[^/]*\\.js$/.test(entry.name))"""
+
+
+def test_a_leads_tab_loads_the_chart_library_while_idle_and_an_agents_tab_does_not(
+    browser: Browser, base_url: str
+) -> None:
+    """Defect: a lead's first Metrics open waited about 0.8 s (on two cores) for Streamlit's plotly chunk,
+    which it loaded only once the figures had arrived. An agent, who cannot open Metrics, never needs it."""
+    with open_tab(browser, base_url, width=WIDTH, height=HEIGHT) as agent:
+        sign_in(agent, "maya.lee@lumen.app", "lumen-demo-agent")
+        with open_tab(browser, base_url, width=WIDTH, height=HEIGHT) as lead:
+            sign_in(lead, "rachel.kim@lumen.app", "lumen-demo-lead")
+            lead.wait_for_function(CHART_LIBRARY_LOADED, timeout=30_000)  # on the inbox, before any chart
+            assert lead.locator(".js-plotly-plot").count() == 0
+            lead.get_by_role("link", name="Metrics").click()
+            lead.locator(".js-plotly-plot").nth(1).wait_for()
+        settle(agent)
+        assert not agent.evaluate(CHART_LIBRARY_LOADED)  # idle at least as long as the lead's tab was
