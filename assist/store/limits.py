@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String
 
-from assist.store.models import CustomerRow, MessageRow, TicketRow, UserRow
+from assist.store.models import ArticleRow, CustomerRow, MessageRow, TicketRow, UserRow
 
 
 def column_length(column: Any) -> int:
@@ -25,3 +25,8 @@ EXTERNAL_ID = column_length(TicketRow.external_id)
 SUBJECT = column_length(TicketRow.subject)
 CUSTOMER_NAME = column_length(CustomerRow.name)
 MESSAGE_ID = column_length(MessageRow.external_id)  # the helpdesk's or the mail's message id
+ARTICLE_ID = column_length(ArticleRow.id)
+ARTICLE_TITLE = column_length(ArticleRow.title)
+ARTICLE_PRODUCT = column_length(ArticleRow.product)
+ARTICLE_SOURCE = column_length(ArticleRow.source)  # the file name an article came from
+ARTICLE_URL = column_length(ArticleRow.url)
