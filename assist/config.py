@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_CHARS = 32
@@ -141,6 +142,25 @@ class Settings(BaseSettings):
         default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
     )
 
+    @field_validator("public_url", "help_center_url", "webhook_url", "openai_base_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        """An address the app links to or calls: http(s) with a host, refused at start otherwise (a link with no
+        scheme would be relative to the app, a `javascript:` one worse). An empty value counts as unset."""
+        address = (value or "").strip()
+        if not address:
+            return None
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in address):
+            raise ValueError(f"must be an http:// or https:// address with a host and no spaces, not {address[:80]!r}")
+        return address
+
+    @field_validator("public_url", "help_center_url")
+    @classmethod
+    def _base_address(cls, value: str | None) -> str | None:
+        """A base the app appends paths to (`/survey?t=`, `/<article id>`): kept without a trailing slash."""
+        return value.rstrip("/") if value else value
+
     @model_validator(mode="after")
     def _secret_key_outside_demo_mode(self) -> Settings:
         """Outside demo mode a real SECRET_KEY is required: every entry point refuses to start without one
@@ -166,7 +186,7 @@ class Settings(BaseSettings):
     @property
     def public_base_url(self) -> str:
         """Where customers reach the app: PUBLIC_URL, else this machine on the port the app runs on."""
-        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+        return self.public_url or f"http://localhost:{self.port}"
 
 
 DEMO_SECRET = "demo-mode-secret-not-for-production"

@@ -58,3 +58,37 @@ def test_the_server_config_watches_no_files_and_shows_no_tracebacks() -> None:
     assert config["server"]["fileWatcherType"] == "none" and config["server"]["runOnSave"] is False
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["maxUploadSize"] == Settings.model_fields["kb_upload_max_mb"].default
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PUBLIC_URL", "help.lumen.app"),  # no scheme: links would be relative to the app
+        ("HELP_CENTER_URL", "javascript:alert(1)"),
+        ("WEBHOOK_URL", "ftp://hooks.lumen.app/in"),
+        ("OPENAI_BASE_URL", "http://"),
+        ("PUBLIC_URL", "https://help lumen.app"),
+    ],
+)
+def test_an_address_setting_that_is_not_a_web_address_stops_every_entry_point(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    from assist.config import get_settings
+    from assist.errors import ConfigError
+
+    monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match=name):
+        get_settings()
+
+
+def test_base_addresses_are_kept_without_a_final_slash_and_empty_ones_are_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PUBLIC_URL", " https://support.lumen.app/ ")
+    monkeypatch.setenv("HELP_CENTER_URL", "https://help.lumen.app/articles/")
+    monkeypatch.setenv("WEBHOOK_URL", "")
+    settings = Settings()
+    assert settings.public_base_url == "https://support.lumen.app"
+    assert settings.help_center_url == "https://help.lumen.app/articles"
+    assert settings.webhook_url is None

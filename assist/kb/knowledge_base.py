@@ -404,7 +404,7 @@ class KnowledgeBase:
         """The article's own public address, else HELP_CENTER_URL/<id> when a help center is configured."""
         if article.url:
             return article.url
-        return f"{self.help_center_url.rstrip('/')}/{article.id}" if self.help_center_url else None
+        return f"{self.help_center_url}/{article.id}" if self.help_center_url else None  # kept without a final /
 
     # ---- read ---------------------------------------------------------------------------------
 
