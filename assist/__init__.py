@@ -49,28 +49,52 @@ Where things live:
     cli             `python -m assist ...`
 """
 
-from assist.authentication import authenticate, sign_in
-from assist.config import Settings, get_settings
+from assist.audit import audit_events
+from assist.authentication import authenticate, sign_in, targeted_accounts
+from assist.config import Settings, get_settings, signing_key
+from assist.csat import import_csat, submit_rating, survey_subject
+from assist.csv_export import to_csv
+from assist.delivery import Courier
+from assist.devices import issue_unlock_link, redeem_unlock, request_unlock
 from assist.domain import (
+    OPEN_STATUSES,
+    ArticleSummary,
     Assistance,
     AuthorRole,
     Category,
     Channel,
+    ConfidenceBand,
     CustomerProfile,
+    Draft,
+    DraftAction,
+    Escalation,
+    EscalationItem,
+    HandoffPackage,
+    Hit,
+    ImportField,
     InboxRow,
     InboxView,
+    IngestReport,
     Macro,
     Message,
+    MessageSentiment,
     OpenTicket,
+    Queue,
     ReplyState,
     Role,
+    Sentiment,
+    SentReply,
     TicketDetail,
     TicketPage,
     TicketQuery,
     TicketSort,
     TicketStatus,
+    Triage,
     User,
 )
+from assist.drafting import insert_link
+from assist.drafting.reader import AnswerReader
+from assist.embeddings import Embedder
 from assist.errors import (
     AssistError,
     ConcurrencyError,
@@ -81,22 +105,53 @@ from assist.errors import (
     OwnershipError,
     PermissionDeniedError,
     SessionEndedError,
+    SignInPausedError,
+    SurveyError,
     ValidationError,
 )
-from assist.factories import build_assistant, build_engine, build_knowledge_base
-from assist.inbox import inbox_views, list_assignees, list_inbox, still_preparing, views_for
+from assist.factories import (
+    build_answer_reader,
+    build_assistant,
+    build_courier,
+    build_embedder,
+    build_engine,
+    build_knowledge_base,
+    build_sentiment_model,
+    warm_up,
+)
+from assist.history import last_reply
+from assist.inbox import SEARCH_COUNT_LIMIT, inbox_views, list_assignees, list_inbox, still_preparing, views_for
+from assist.intake import guess_mapping, import_rows, read_rows
 from assist.kb import KnowledgeBase
+from assist.kb.search import GOOD_MATCH, good_match
+from assist.knowledge_gaps import GapTopic, gap_topics
 from assist.lifecycle import change_status, time_in_status
-from assist.macros import list_macros, macro_usage, save_macro, set_macro_active, use_macro
+from assist.macros import PLACEHOLDERS, list_macros, macro_usage, save_macro, set_macro_active, use_macro
+from assist.mail_in import quarantined, retry_quarantined
+from assist.masking import MaskRules
+from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
 from assist.ownership import claim
 from assist.pipeline import Assistant, compute_assistance, confidence_policy, precompute_many
-from assist.presence import here, leave
+from assist.presence import PRESENCE_BEAT, here, leave
 from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
+from assist.sentiment import SentimentModel
+from assist.sessions import check_session_limits, resume_session, session_token
+from assist.similar import catch_up_similar, similar_tickets
 from assist.store import make_engine, upgrade
+from assist.store.actors import check_session
+from assist.store.tickets import parse_ticket_id
 from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket, regenerate, reopen, send_reply
-from assist.users import create_user
+from assist.unsent_replies import keep_unsent_reply, unsent_reply
+from assist.users import change_role, create_user, list_users, reset_password, set_user_active
 
 __all__ = [
+    "GOOD_MATCH",
+    "OPEN_STATUSES",
+    "PLACEHOLDERS",
+    "PRESENCE_BEAT",
+    "SEARCH_COUNT_LIMIT",
+    "AnswerReader",
+    "ArticleSummary",
     "AssistError",
     "Assistance",
     "Assistant",
@@ -104,68 +159,131 @@ __all__ = [
     "Category",
     "Channel",
     "ConcurrencyError",
+    "ConfidenceBand",
     "ConfigError",
+    "Courier",
     "CustomerProfile",
+    "Dashboard",
     "DatabaseError",
+    "Draft",
+    "DraftAction",
+    "Embedder",
+    "Escalation",
+    "EscalationItem",
+    "GapTopic",
+    "HandoffPackage",
+    "Hit",
+    "ImportField",
     "InboxRow",
     "InboxView",
+    "IngestReport",
     "InvalidTransitionError",
     "KnowledgeBase",
+    "Kpis",
     "Macro",
+    "MaskRules",
     "Message",
+    "MessageSentiment",
+    "MetricsFilter",
     "NotFoundError",
     "OpenTicket",
     "OwnershipError",
     "PermissionDeniedError",
+    "Queue",
     "ReplyState",
     "Role",
+    "SentReply",
+    "Sentiment",
+    "SentimentModel",
     "SessionEndedError",
     "Settings",
+    "SignInPausedError",
+    "SurveyError",
     "TicketDetail",
     "TicketPage",
     "TicketQuery",
     "TicketSort",
     "TicketStatus",
+    "Triage",
     "User",
     "ValidationError",
     "add_note",
+    "audit_events",
     "authenticate",
+    "build_answer_reader",
     "build_assistant",
+    "build_courier",
+    "build_embedder",
     "build_engine",
     "build_knowledge_base",
+    "build_sentiment_model",
+    "catch_up_similar",
+    "change_role",
     "change_status",
+    "check_session",
+    "check_session_limits",
     "claim",
     "compute_assistance",
     "confidence_policy",
     "create_user",
+    "dashboard",
     "escalate",
+    "gap_candidates",
+    "gap_topics",
     "get_settings",
+    "good_match",
+    "guess_mapping",
     "handoff_preview",
     "here",
+    "import_csat",
+    "import_rows",
     "inbox_views",
+    "insert_link",
+    "issue_unlock_link",
+    "keep_unsent_reply",
+    "last_reply",
     "leave",
     "list_assignees",
     "list_escalations",
     "list_inbox",
     "list_macros",
+    "list_users",
     "macro_usage",
     "make_engine",
     "open_ticket",
+    "parse_ticket_id",
     "precompute_many",
+    "quarantined",
+    "read_rows",
     "reasons_in_queue",
     "reassign",
+    "redeem_unlock",
     "regenerate",
     "reopen",
+    "request_unlock",
+    "reset_password",
     "resolve",
+    "resume_session",
+    "retry_quarantined",
     "return_to_tier1",
     "save_macro",
     "send_reply",
+    "session_token",
     "set_macro_active",
+    "set_user_active",
     "sign_in",
+    "signing_key",
+    "similar_tickets",
     "still_preparing",
+    "submit_rating",
+    "survey_subject",
     "take_over",
+    "targeted_accounts",
     "time_in_status",
+    "to_csv",
+    "unsent_reply",
     "upgrade",
     "use_macro",
     "views_for",
+    "warm_up",
 ]

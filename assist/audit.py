@@ -15,7 +15,7 @@ from assist.users import require_current
 MAX_ROWS = 5000
 
 
-def events(
+def audit_events(
     engine: Engine, *, actor: User, start: date, end: date, who: str = "", action: str = "", limit: int = MAX_ROWS
 ) -> pd.DataFrame:
     """Audit events in [start, end], newest first, filtered by actor and action substrings (admins only)."""

@@ -289,11 +289,11 @@ def similar() -> None:
 def similar_reindex() -> None:
     """Embed every sent reply's question again (a damaged embedded store is set aside); sends keep it current."""
     from assist.factories import build_embedder, build_engine, build_similar_index
-    from assist.similar import catch_up
+    from assist.similar import catch_up_similar
 
     settings = get_settings()
     index = build_similar_index(settings, embedder=build_embedder(settings), repair_index=True)
-    click.echo(f"Indexed {catch_up(build_engine(settings), index, rebuild=True)} sent replies")
+    click.echo(f"Indexed {catch_up_similar(build_engine(settings), index, rebuild=True)} sent replies")
 
 
 @main.group("eval")
@@ -685,11 +685,11 @@ def mail_quarantine() -> None:
 def mail_retry(quarantine_id: int) -> None:
     """Try a quarantined mail again: it becomes a ticket, or stays quarantined with the new reason."""
     from assist.factories import build_engine
-    from assist.mail_in import retry
+    from assist.mail_in import retry_quarantined
     from assist.masking import MaskRules
 
     settings = get_settings()
-    result = retry(
+    result = retry_quarantined(
         build_engine(settings),
         quarantine_id=quarantine_id,
         actor=_operator("cli:mail"),

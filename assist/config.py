@@ -152,7 +152,8 @@ class Settings(BaseSettings):
             return None
         parts = urlsplit(address)
         if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in address):
-            raise ValueError(f"must be an http:// or https:// address with a host and no spaces, not {address[:80]!r}")
+            # The value is never repeated: a webhook's path or a server's user:password may be a secret.
+            raise ValueError("must be an http:// or https:// address with a host and no spaces")
         return address
 
     @field_validator("public_url", "help_center_url")

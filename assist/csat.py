@@ -59,7 +59,7 @@ def survey_subject(engine: Engine, *, token: str, settings: Settings) -> str:
         return surveys.ticket_subject(session, ticket_id)
 
 
-def submit(engine: Engine, *, token: str, score: int | None, comment: str, settings: Settings) -> None:
+def submit_rating(engine: Engine, *, token: str, score: int | None, comment: str, settings: Settings) -> None:
     """Record the customer's rating once; no rating chosen (`None`) records nothing and keeps the link usable.
 
     Raises:

@@ -155,11 +155,11 @@ def _attempt(engine: Engine, reply: OutgoingReply, *, send: Transport, max_attem
     except Exception as e:
         error = f"{type(e).__name__}: {str(e)[:500]}"
         retrying = reply.attempt < max_attempts
-        backoff = min(MAX_BACKOFF, timedelta(minutes=2 ** (reply.attempt - 1)))
         outcome: dict[str, object] = {
             "status": "retrying" if retrying else "failed",
             "last_error": error,
-            "next_attempt_at": now + backoff if retrying else now,
+            # only while retrying: attempts keep counting across manual retries, and 2**41 minutes overflows
+            "next_attempt_at": now + min(MAX_BACKOFF, timedelta(minutes=2 ** (reply.attempt - 1))) if retrying else now,
         }
     else:
         outcome = {"status": "sent", "sent_at": now, "last_error": ""}

@@ -20,7 +20,7 @@ class GapTopic(BaseModel):
     ticket_ids: tuple[int, ...]
 
 
-def topics(candidates: pd.DataFrame, *, embedder: Embedder, max_examples: int = 3) -> list[GapTopic]:
+def gap_topics(candidates: pd.DataFrame, *, embedder: Embedder, max_examples: int = 3) -> list[GapTopic]:
     """Cluster `gap_candidates` rows (ticket_id, subject, preview, and optionally `vector`: the ticket's stored
     topic embedding) into topics, largest first.
 

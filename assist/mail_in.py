@@ -47,7 +47,17 @@ from assist.store.db import session_scope
 from assist.times import arrival_time, utcnow
 from assist.users import require_current
 
-__all__ = ["InboundMail", "PollReport", "Received", "parse", "poll", "quarantined", "receive", "retry", "store"]
+__all__ = [
+    "InboundMail",
+    "PollReport",
+    "Received",
+    "parse",
+    "poll",
+    "quarantined",
+    "receive",
+    "retry_quarantined",
+    "store",
+]
 
 ACTOR = "intake:mail"
 FETCH_BATCH = 20
@@ -243,7 +253,7 @@ def quarantined(engine: Engine, *, actor: User) -> list[QuarantinedMail]:
         return mail_store.waiting(session)
 
 
-def retry(
+def retry_quarantined(
     engine: Engine, *, quarantine_id: int, actor: User, max_chars: int, masking: MaskRules = CARDS_ONLY
 ) -> Received:
     """Try a quarantined mail again (after an upgrade, say): stored, or still quarantined with the new reason.

@@ -7,7 +7,7 @@ SESSION_MAX_HOURS after the sign-in itself, which every renewal carries unchange
 A new page load presents it; `resume_session` checks the signature, both limits, and the account as stored
 now (`store.actors.check_session`: a disable, a new role or a new password ends it) before anyone is signed in.
 
-The same two limits end a session that stays open (`check_limits`, on every click): one rule, both paths.
+The same two limits end a session that stays open (`check_session_limits`, on every click): one rule, both paths.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def session_token(user: User, settings: Settings, *, signed_in_at: datetime, now
     return _signer(settings).dumps(payload)
 
 
-def check_limits(*, signed_in_at: datetime, last_seen: datetime, settings: Settings, now: datetime) -> None:
+def check_session_limits(*, signed_in_at: datetime, last_seen: datetime, settings: Settings, now: datetime) -> None:
     """Raise SessionEndedError when the session sat idle past SESSION_TIMEOUT_MINUTES or has lasted
     SESSION_MAX_HOURS."""
     if now - signed_in_at > timedelta(hours=settings.session_max_hours):
@@ -75,7 +75,7 @@ def resume_session(engine: Engine, *, token: str, settings: Settings, now: datet
     claims = _load(token, settings)
     if claims.renewed_at > now + _SKEW or claims.signed_in_at > claims.renewed_at:
         raise SessionEndedError("Your sign-in could not be checked (its times are wrong). Please sign in again.")
-    check_limits(signed_in_at=claims.signed_in_at, last_seen=claims.renewed_at, settings=settings, now=now)
+    check_session_limits(signed_in_at=claims.signed_in_at, last_seen=claims.renewed_at, settings=settings, now=now)
     stored = current_user(engine, user_id=claims.user_id)
     if stored is None:
         raise SessionEndedError("Your account was removed, so you were signed out. Ask an admin if this is a mistake.")

@@ -84,7 +84,7 @@ def index_after_send(engine: Engine, index: SimilarIndex | None, *, ticket_id: i
         log.warning("ticket #%s was not added to the similar-tickets index (%s); the next read adds it", ticket_id, e)
 
 
-def catch_up(engine: Engine, index: SimilarIndex, *, rebuild: bool = False) -> int:
+def catch_up_similar(engine: Engine, index: SimilarIndex, *, rebuild: bool = False) -> int:
     """Add the replies the index lacks and drop what no longer exists (`rebuild`: every vector again).
     Returns how many replies were indexed. Cheap when nothing is missing: two counts."""
     with session_scope(engine) as session:

@@ -88,7 +88,7 @@ def list_users(engine: Engine) -> list[User]:
         return every_account(session)
 
 
-def set_active(engine: Engine, *, user_id: int, active: bool, actor: User) -> None:
+def set_user_active(engine: Engine, *, user_id: int, active: bool, actor: User) -> None:
     """Enable or disable an account; either ends its sessions (disabling: at their next click)."""
     require(actor, action="enable or disable users")
     if user_id == actor.id and not active:

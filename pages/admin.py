@@ -6,11 +6,17 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from assist.audit import events
-from assist.csv_export import to_csv
-from assist.domain import Role
-from assist.errors import AssistError
-from assist.users import change_role, create_user, list_users, reset_password, set_active
+from assist import (
+    AssistError,
+    Role,
+    audit_events,
+    change_role,
+    create_user,
+    list_users,
+    reset_password,
+    set_user_active,
+    to_csv,
+)
 from ui import auth, macro_view, mail_view, resources, sign_in_view, state
 from ui.format import display_text
 from ui.guard import show_error
@@ -85,7 +91,7 @@ with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from 
             state.flash("Password reset.")
             st.rerun()
         if b3.form_submit_button("Set status", key="edit_active_submit"):
-            set_active(engine, user_id=target, active=active == "active", actor=user)
+            set_user_active(engine, user_id=target, active=active == "active", actor=user)
             state.flash("Status changed.")
             st.rerun()
     except AssistError as e:
@@ -103,7 +109,7 @@ period = c1.date_input("Between", (today - timedelta(days=7), today), key="audit
 who = c2.text_input("Who", key="audit_who", max_chars=200)
 action = c3.text_input("Action", key="audit_action", placeholder="e.g. reply.send, kb., user.", max_chars=100)
 if isinstance(period, tuple) and len(period) == 2:
-    log = events(engine, actor=user, start=period[0], end=period[1], who=who, action=action)
+    log = audit_events(engine, actor=user, start=period[0], end=period[1], who=who, action=action)
     st.dataframe(log, hide_index=True, width="stretch")
     st.download_button(
         "audit_log.csv",

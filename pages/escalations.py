@@ -2,10 +2,18 @@
 
 import streamlit as st
 
-from assist.domain import Queue
-from assist.errors import AssistError, OwnershipError
-from assist.inbox import list_assignees
-from assist.queue import list_escalations, reasons_in_queue, reassign, resolve, return_to_tier1, take_over
+from assist import (
+    AssistError,
+    OwnershipError,
+    Queue,
+    list_assignees,
+    list_escalations,
+    reasons_in_queue,
+    reassign,
+    resolve,
+    return_to_tier1,
+    take_over,
+)
 from ui import auth, queue_view, resources, state
 from ui.format import display_text, escape_markdown
 from ui.guard import guarded, show_error

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from assist.domain import Role
-from assist.inbox import inbox_views, list_assignees, list_inbox, views_for
-from assist.presence import leave
+from assist import Role, inbox_views, leave, list_assignees, list_inbox, views_for
 from ui import auth, inbox_view, intake_view, resources, state, ticket_view
 from ui.guard import guarded
 

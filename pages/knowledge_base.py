@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assist.errors import AssistError
+from assist import AssistError
 from ui import auth, kb_view, resources, state
 from ui.format import escape_markdown
 from ui.guard import guarded, show_error

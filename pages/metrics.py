@@ -4,13 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from assist.csat import import_csat
-from assist.domain import Category, Queue
-from assist.errors import AssistError
-from assist.inbox import list_assignees
-from assist.intake import read_rows
-from assist.macros import macro_usage
-from assist.metrics import MetricsFilter
+from assist import AssistError, Category, MetricsFilter, Queue, import_csat, list_assignees, macro_usage, read_rows
 from ui import auth, resources, state
 from ui import metrics_view as view
 from ui.format import display_text, escape_markdown

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from assist.csat import submit, survey_subject
-from assist.errors import SurveyError
+from assist import SurveyError, submit_rating, survey_subject
 from ui import auth, resources
 
 auth.startup_gate()  # the one page without sign-in still needs SECRET_KEY to check its links
@@ -36,7 +35,7 @@ with st.form("survey"):
     comment = st.text_area("Anything we could do better? (optional)", key="survey_comment", max_chars=2000)
     if st.form_submit_button("Send rating", type="primary", key="survey_submit"):
         try:
-            submit(engine, token=token, score=score, comment=comment, settings=settings)
+            submit_rating(engine, token=token, score=score, comment=comment, settings=settings)
         except SurveyError as e:
             st.info(str(e))
         else:

@@ -92,3 +92,15 @@ def test_base_addresses_are_kept_without_a_final_slash_and_empty_ones_are_unset(
     assert settings.public_base_url == "https://support.lumen.app"
     assert settings.help_center_url == "https://help.lumen.app/articles"
     assert settings.webhook_url is None
+
+
+def test_a_refused_address_is_named_but_never_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A webhook's path or a server's user:password may be a secret: the error names the setting only."""
+    from assist.config import get_settings
+    from assist.errors import ConfigError
+
+    monkeypatch.setenv("WEBHOOK_URL", "htps://hooks.lumen.app/in/s3cr3t-token")
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match="WEBHOOK_URL") as refused:
+        get_settings()
+    assert "s3cr3t" not in str(refused.value)

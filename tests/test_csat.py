@@ -8,7 +8,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.csat import SALT, import_csat, issue_token, submit, survey_subject
+from assist.csat import SALT, import_csat, issue_token, submit_rating, survey_subject
 from assist.errors import ConfigError, SurveyError
 from assist.store import session_scope
 from assist.store.models import CsatRow
@@ -32,9 +32,9 @@ def test_a_token_records_one_rating_and_refuses_a_replay(engine: Engine) -> None
     ticket_id = _ticket(engine)
     token = issue_token(engine, ticket_id=ticket_id, settings=SETTINGS)
     assert survey_subject(engine, token=token, settings=SETTINGS) == "Refund missing"
-    submit(engine, token=token, score=4, comment="quick, thanks", settings=SETTINGS)
+    submit_rating(engine, token=token, score=4, comment="quick, thanks", settings=SETTINGS)
     with pytest.raises(SurveyError, match="already have your rating"):
-        submit(engine, token=token, score=1, comment="", settings=SETTINGS)
+        submit_rating(engine, token=token, score=1, comment="", settings=SETTINGS)
     with pytest.raises(SurveyError, match="already have your rating"):
         survey_subject(engine, token=token, settings=SETTINGS)
     assert _scores(engine) == [4]
@@ -44,9 +44,9 @@ def test_no_rating_chosen_records_nothing_and_keeps_the_link(engine: Engine) -> 
     """Defect (issue 34): the survey preselected 5 stars, so sending without a choice recorded a 5."""
     token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)
     with pytest.raises(SurveyError, match="choose a rating"):
-        submit(engine, token=token, score=None, comment="", settings=SETTINGS)
+        submit_rating(engine, token=token, score=None, comment="", settings=SETTINGS)
     assert _scores(engine) == []
-    submit(engine, token=token, score=2, comment="", settings=SETTINGS)  # the link still works
+    submit_rating(engine, token=token, score=2, comment="", settings=SETTINGS)  # the link still works
     assert _scores(engine) == [2]
 
 
@@ -54,7 +54,7 @@ def test_no_rating_chosen_records_nothing_and_keeps_the_link(engine: Engine) -> 
 def test_scores_outside_one_to_five_are_refused(engine: Engine, score: int) -> None:
     token = issue_token(engine, ticket_id=_ticket(engine), settings=SETTINGS)
     with pytest.raises(SurveyError, match="1 to 5"):
-        submit(engine, token=token, score=score, comment="", settings=SETTINGS)
+        submit_rating(engine, token=token, score=score, comment="", settings=SETTINGS)
 
 
 def test_forged_tokens_are_refused(engine: Engine) -> None:
@@ -64,7 +64,7 @@ def test_forged_tokens_are_refused(engine: Engine) -> None:
     unknown_nonce = URLSafeTimedSerializer("k" * 32, salt=SALT).dumps({"t": ticket_id, "n": "never-issued"})
     for token in (real[:-3] + "abc", forged_with_other_key, "garbage", unknown_nonce):
         with pytest.raises(SurveyError, match="not valid"):
-            submit(engine, token=token, score=5, comment="", settings=SETTINGS)
+            submit_rating(engine, token=token, score=5, comment="", settings=SETTINGS)
     assert _scores(engine) == []
 
 
@@ -75,7 +75,7 @@ def test_expired_tokens_are_refused(engine: Engine, monkeypatch: pytest.MonkeyPa
     later = itsdangerous.timed.time.time() + timedelta(days=15).total_seconds()
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
     with pytest.raises(SurveyError, match="expired"):
-        submit(engine, token=token, score=5, comment="", settings=SETTINGS)
+        submit_rating(engine, token=token, score=5, comment="", settings=SETTINGS)
 
 
 def test_secret_key_is_required_outside_demo_mode(engine: Engine) -> None:
@@ -111,7 +111,7 @@ def test_csat_import_reports_bad_rows(engine: Engine) -> None:
 def test_a_card_number_in_a_survey_or_imported_comment_is_stored_masked(engine: Engine) -> None:
     ticket_id = _ticket(engine)
     token = issue_token(engine, ticket_id=ticket_id, settings=SETTINGS)
-    submit(engine, token=token, score=2, comment="refund to 4242 4242 4242 4242!", settings=SETTINGS)
+    submit_rating(engine, token=token, score=2, comment="refund to 4242 4242 4242 4242!", settings=SETTINGS)
     rows = [{"ticket": "Z-9", "score": "3", "comment": "card 5555-5555-5555-4444", "date": "2026-10-01"}]
     assert import_csat(engine, rows, actor=OPERATOR).created == (ticket_id,)
     assert import_csat(engine, rows, actor=OPERATOR).unchanged == (ticket_id,)  # the same rating, once

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from assist.embeddings import Embedder
-from assist.knowledge_gaps import topics
+from assist.knowledge_gaps import gap_topics
 
 pytestmark = pytest.mark.model
 
@@ -20,14 +20,14 @@ ROWS = [
 
 
 def test_two_obvious_topics_are_found_largest_first(embedder: Embedder) -> None:
-    found = topics(pd.DataFrame(ROWS, columns=["ticket_id", "subject", "preview"]), embedder=embedder)
+    found = gap_topics(pd.DataFrame(ROWS, columns=["ticket_id", "subject", "preview"]), embedder=embedder)
     assert [sorted(t.ticket_ids) for t in found] == [[4, 5, 6, 7], [1, 2, 3]]
     assert found[0].tickets == 4 and len(found[0].examples) == 3
     assert ("Gantt" in found[0].label and "ark" in found[1].label) or "ight" in found[1].label
 
 
 def test_no_candidates_no_topics(embedder: Embedder) -> None:
-    assert topics(pd.DataFrame(columns=["ticket_id", "subject", "preview"]), embedder=embedder) == []
+    assert gap_topics(pd.DataFrame(columns=["ticket_id", "subject", "preview"]), embedder=embedder) == []
 
 
 class _Counting:
@@ -48,6 +48,6 @@ def test_stored_ticket_vectors_are_used_and_only_the_rest_embedded(embedder: Emb
     frame["vector"] = [v.tobytes() for v in stored]
     frame.loc[0, "vector"] = None  # one ticket not prepared yet
     counting = _Counting(embedder)
-    found = topics(frame, embedder=counting)  # type: ignore[arg-type]
+    found = gap_topics(frame, embedder=counting)  # type: ignore[arg-type]
     assert counting.texts == ["Dark mode\nDo you have a dark mode for the web app?"]
     assert [sorted(t.ticket_ids) for t in found] == [[4, 5, 6, 7], [1, 2, 3]]

@@ -14,7 +14,7 @@ from assist.domain import Role, User
 from assist.errors import SessionEndedError
 from assist.sessions import resume_session, session_token
 from assist.times import utcnow
-from assist.users import OPERATOR, change_role, create_user, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, reset_password, set_user_active
 
 SETTINGS = Settings(secret_key="s" * 40, demo_mode=False, session_timeout_minutes=60, session_max_hours=12)
 OTHER_KEY = Settings(secret_key="t" * 40, demo_mode=False)
@@ -97,7 +97,7 @@ def test_a_token_dated_in_the_future_is_refused(sqlite_engine: Engine, maya: Use
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda e, u: set_active(e, user_id=u.id, active=False, actor=OPERATOR), "Your account was disabled"),
+        (lambda e, u: set_user_active(e, user_id=u.id, active=False, actor=OPERATOR), "Your account was disabled"),
         (lambda e, u: change_role(e, user_id=u.id, role=Role.AGENT, actor=OPERATOR), "changed by an admin"),
         (lambda e, u: reset_password(e, user_id=u.id, password="q" * 12, actor=OPERATOR), "changed by an admin"),
     ],

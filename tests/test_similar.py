@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine
 
 from assist.config import Settings
-from assist.csat import submit, survey_token
+from assist.csat import submit_rating, survey_token
 from assist.domain import User
 from assist.embeddings import Embedder
 from assist.kb.vectors import answered_collection, chroma_settings
-from assist.similar import SimilarIndex, catch_up, similar_tickets
+from assist.similar import SimilarIndex, catch_up_similar, similar_tickets
 from assist.store.db import session_scope
 from assist.store.models import InvoiceRow
 from assist.store.tickets import ticket_detail
@@ -107,7 +107,7 @@ def test_a_reopen_and_a_bad_csat_show_in_how_it_ended(sqlite_engine: Engine, ind
     with session_scope(sqlite_engine) as session:
         token = survey_token(session, ticket_id=first, settings=SETTINGS)
         version = ticket_detail(session, ticket_id=first).version
-    submit(sqlite_engine, token=token, score=1, comment="did not work", settings=SETTINGS)
+    submit_rating(sqlite_engine, token=token, score=1, comment="did not work", settings=SETTINGS)
     reopen(sqlite_engine, ticket_id=first, expected_version=version, actor=agent)
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
 
@@ -124,7 +124,7 @@ def test_a_reply_the_index_missed_is_added_by_a_catch_up(sqlite_engine: Engine, 
     index.collection.delete(ids=index.collection.get()["ids"])  # a failed write, or a seeded workspace
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
     assert _similar(sqlite_engine, index, later) == ()  # a read does not embed what is missing
-    assert catch_up(sqlite_engine, index) == 1  # what the server does before it says it is ready
+    assert catch_up_similar(sqlite_engine, index) == 1  # what the server does before it says it is ready
     assert [s.ticket_id for s in _similar(sqlite_engine, index, later)] == [first]
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from assist.audit import events
+from assist.audit import audit_events
 from assist.authentication import authenticate
 from assist.config import Settings
 from assist.domain import Role
@@ -13,7 +13,7 @@ from assist.errors import AuthError, PermissionDeniedError, ValidationError
 from assist.store import session_scope
 from assist.store.models import UserRow
 from assist.times import utcnow
-from assist.users import OPERATOR, change_role, create_user, list_users, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, list_users, reset_password, set_user_active
 
 SETTINGS = Settings(login_max_failures=3)
 PASSWORD = "correct horse battery"
@@ -50,17 +50,17 @@ def test_brute_force_is_rate_limited_with_a_clear_message(sqlite_engine: Engine,
 
 
 def test_disabled_accounts_cannot_sign_in_and_admin_actions_are_audited(sqlite_engine: Engine, maya: int) -> None:
-    set_active(sqlite_engine, user_id=maya, active=False, actor=OPERATOR)
+    set_user_active(sqlite_engine, user_id=maya, active=False, actor=OPERATOR)
     with pytest.raises(AuthError, match="disabled"):
         authenticate(sqlite_engine, email="maya@lumen.app", password=PASSWORD, settings=SETTINGS)
-    set_active(sqlite_engine, user_id=maya, active=True, actor=OPERATOR)
+    set_user_active(sqlite_engine, user_id=maya, active=True, actor=OPERATOR)
     reset_password(sqlite_engine, user_id=maya, password="a brand new passphrase", actor=OPERATOR)
     change_role(sqlite_engine, user_id=maya, role=Role.LEAD, actor=OPERATOR)
     assert (
         authenticate(sqlite_engine, email="maya@lumen.app", password="a brand new passphrase", settings=SETTINGS).role
         is Role.LEAD
     )
-    log = events(sqlite_engine, actor=OPERATOR, start=utcnow().date(), end=utcnow().date())
+    log = audit_events(sqlite_engine, actor=OPERATOR, start=utcnow().date(), end=utcnow().date())
     assert list(log["action"])[::-1] == [
         "user.create",
         "user.disable",
@@ -74,7 +74,7 @@ def test_disabled_accounts_cannot_sign_in_and_admin_actions_are_audited(sqlite_e
     role_change = log.loc[log["action"] == "user.role", "detail"].iloc[0]
     assert "{" not in role_change and "'" not in role_change and "lead" in role_change, role_change
     assert list(
-        events(sqlite_engine, actor=OPERATOR, start=utcnow().date(), end=utcnow().date(), action="role")["action"]
+        audit_events(sqlite_engine, actor=OPERATOR, start=utcnow().date(), end=utcnow().date(), action="role")["action"]
     ) == ["user.role"]
 
 
@@ -98,9 +98,9 @@ def test_only_admins_manage_users(sqlite_engine: Engine, maya: int) -> None:
     for call in (
         lambda: create_user(sqlite_engine, email="e@x.io", name="E", role=Role.ADMIN, password=PASSWORD, actor=agent),
         lambda: change_role(sqlite_engine, user_id=maya, role=Role.ADMIN, actor=agent),
-        lambda: set_active(sqlite_engine, user_id=maya, active=False, actor=agent),
+        lambda: set_user_active(sqlite_engine, user_id=maya, active=False, actor=agent),
         lambda: reset_password(sqlite_engine, user_id=maya, password=PASSWORD, actor=agent),
-        lambda: events(sqlite_engine, actor=agent, start=utcnow().date(), end=utcnow().date()),
+        lambda: audit_events(sqlite_engine, actor=agent, start=utcnow().date(), end=utcnow().date()),
     ):
         with pytest.raises(PermissionDeniedError, match=r"Your role \(agent\) cannot"):
             call()

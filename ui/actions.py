@@ -12,8 +12,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from assist.domain import OpenTicket
-from assist.errors import AssistError
+from assist import AssistError, OpenTicket
 from ui import state
 
 T = TypeVar("T")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assist.domain import Escalation, Hit, Queue, Sentiment, Triage
-from assist.errors import AssistError
-from assist.kb import KnowledgeBase
+from assist import AssistError, Escalation, Hit, KnowledgeBase, Queue, Sentiment, Triage
 from ui.format import escape_markdown, kb_text, priority_badge
 from ui.guard import show_error
 

@@ -15,13 +15,21 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from assist.authentication import sign_in
-from assist.config import signing_key
-from assist.devices import redeem_unlock, request_unlock
-from assist.domain import Role, User
-from assist.errors import AssistError, SessionEndedError, SignInPausedError
-from assist.sessions import check_limits, resume_session, session_token
-from assist.store.actors import check_session
+from assist import (
+    AssistError,
+    Role,
+    SessionEndedError,
+    SignInPausedError,
+    User,
+    check_session,
+    check_session_limits,
+    redeem_unlock,
+    request_unlock,
+    resume_session,
+    session_token,
+    sign_in,
+    signing_key,
+)
 from ui import browser, resources, state
 from ui.format import escape_markdown
 from ui.guard import show_error
@@ -41,7 +49,7 @@ def signed_in_user() -> User | None:
 
     Every request re-reads the user (`assist.store.actors.check_session`), so a disabled account, a new role or a
     new password ends the session on the next click; a session also ends after SESSION_TIMEOUT_MINUTES
-    without activity and SESSION_MAX_HOURS in all (`assist.sessions.check_limits`). A new Streamlit session
+    without activity and SESSION_MAX_HOURS in all (`assist.sessions.check_session_limits`). A new Streamlit session
     (a reload, a new tab) resumes from the browser's session cookie after the same checks.
     """
     keep_device()
@@ -50,7 +58,7 @@ def signed_in_user() -> User | None:
         return _resume()
     now = time.time()
     try:
-        check_limits(
+        check_session_limits(
             signed_in_at=_when(st.session_state.get("signed_in_at", now)),
             last_seen=_when(st.session_state.get("last_seen", 0.0)),
             settings=resources.settings(),

@@ -10,6 +10,7 @@ True)`, which runs in the page itself, not in an iframe). The scripts carry only
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -119,6 +120,7 @@ def keep_reply_in_tab(where: DeltaGenerator, *, user_id: int, ticket_id: int, ed
     )
 
 
+@functools.cache
 def _chart_chunk() -> str | None:
     """The file name of Streamlit's plotly chunk (`PlotlyChart.<hash>.js`, next to its entry script), read from
     the installed package, so an upgrade that renames it needs no change here; None if there is none."""

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from assist.domain import MessageSentiment, TicketStatus
+from assist import MessageSentiment, TicketStatus
 
 # Every character CommonMark, GitHub-flavoured markdown or Streamlit (LaTeX `$`, `:emoji:`) gives meaning.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=\"'^])")

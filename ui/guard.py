@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from assist.errors import AssistError, SessionEndedError
+from assist import AssistError, SessionEndedError
 from ui import state
 from ui.format import escape_markdown
 

@@ -9,8 +9,9 @@ from typing import Any, Final
 import pandas as pd
 import streamlit as st
 
-from assist.domain import (
+from assist import (
     OPEN_STATUSES,
+    SEARCH_COUNT_LIMIT,
     AuthorRole,
     Category,
     CustomerProfile,
@@ -21,8 +22,8 @@ from assist.domain import (
     TicketSort,
     TicketStatus,
     User,
+    still_preparing,
 )
-from assist.inbox import SEARCH_COUNT_LIMIT, still_preparing
 from ui import resources, state
 from ui.format import (
     STATUS_LABELS,

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assist.domain import ImportField
-from assist.errors import AssistError
-from assist.intake import guess_mapping, import_rows, read_rows
-from assist.masking import MaskRules
-from assist.pipeline import precompute_many
+from assist import AssistError, ImportField, MaskRules, guess_mapping, import_rows, precompute_many, read_rows
 from ui import resources, state
 from ui.format import escape_markdown, plural
 from ui.guard import show_error

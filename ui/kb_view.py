@@ -7,8 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from assist.domain import ArticleSummary, Category, Hit, IngestReport
-from assist.kb.search import GOOD_MATCH, good_match
+from assist import GOOD_MATCH, ArticleSummary, Category, Hit, IngestReport, good_match
 from ui.format import escape_markdown, kb_text
 
 ANY = "any"

@@ -6,9 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist.domain import User
-from assist.errors import AssistError
-from assist.macros import PLACEHOLDERS, list_macros, save_macro, set_macro_active
+from assist import PLACEHOLDERS, AssistError, User, list_macros, save_macro, set_macro_active
 from ui import state
 from ui.guard import show_error
 

@@ -6,11 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist.config import Settings
-from assist.domain import User
-from assist.errors import AssistError
-from assist.mail_in import quarantined, retry
-from assist.masking import MaskRules
+from assist import AssistError, MaskRules, Settings, User, quarantined, retry_quarantined
 from ui import state
 from ui.format import display_text
 from ui.guard import show_error
@@ -49,7 +45,7 @@ def quarantine_admin(engine: Engine, admin: User, settings: Settings) -> None:
     )
     if st.button("Retry", key="quarantine_retry", icon=":material/replay:"):
         try:
-            result = retry(
+            result = retry_quarantined(
                 engine,
                 quarantine_id=chosen,
                 actor=admin,

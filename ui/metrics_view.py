@@ -10,11 +10,18 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist.csv_export import to_csv
-from assist.domain import Category
-from assist.errors import AssistError
-from assist.knowledge_gaps import GapTopic, topics
-from assist.metrics import Dashboard, Kpis, MetricsFilter, dashboard, gap_candidates
+from assist import (
+    AssistError,
+    Category,
+    Dashboard,
+    GapTopic,
+    Kpis,
+    MetricsFilter,
+    dashboard,
+    gap_candidates,
+    gap_topics,
+    to_csv,
+)
 from ui import resources
 from ui.format import blank, display_text, plural
 
@@ -35,7 +42,7 @@ def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
 
 @st.cache_data(ttl=300, show_spinner="Grouping unanswered tickets into topics…")
 def gaps(_engine: Engine, f: MetricsFilter, max_score: float) -> list[GapTopic]:
-    return topics(gap_candidates(_engine, f, max_score=max_score), embedder=resources.embedder())
+    return gap_topics(gap_candidates(_engine, f, max_score=max_score), embedder=resources.embedder())
 
 
 def gap_table(found: list[GapTopic]) -> pd.DataFrame:

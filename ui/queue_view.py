@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from assist.domain import EscalationItem, HandoffPackage, User
+from assist import EscalationItem, HandoffPackage, User
 from ui.format import display_text, escape_markdown, plural, table_height, trend_text, vip_name
 from ui.inbox_view import clicked_row
 

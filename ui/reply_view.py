@@ -8,15 +8,28 @@ from functools import partial
 
 import streamlit as st
 
-from assist.config import Settings
-from assist.domain import ConfidenceBand, Draft, DraftAction, Hit, Macro, OpenTicket, ReplyState, SentReply
-from assist.drafting import insert_link
-from assist.errors import AssistError, SessionEndedError
-from assist.history import last_reply
-from assist.macros import use_macro
-from assist.pipeline import Assistant
-from assist.ticket_actions import regenerate, reopen, send_reply
-from assist.unsent_replies import keep_unsent_reply, unsent_reply
+from assist import (
+    Assistant,
+    AssistError,
+    ConfidenceBand,
+    Draft,
+    DraftAction,
+    Hit,
+    Macro,
+    OpenTicket,
+    ReplyState,
+    SentReply,
+    SessionEndedError,
+    Settings,
+    insert_link,
+    keep_unsent_reply,
+    last_reply,
+    regenerate,
+    reopen,
+    send_reply,
+    unsent_reply,
+    use_macro,
+)
 from ui import browser, resources, state
 from ui.actions import act, editor_key
 from ui.format import DELIVERY_LABELS, STATUS_LABELS, escape_markdown

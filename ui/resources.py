@@ -9,11 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist.config import Settings, get_settings
-from assist.delivery import Courier
-from assist.embeddings import Embedder
-from assist.kb import KnowledgeBase
-from assist.pipeline import Assistant
+from assist import Assistant, Courier, Embedder, KnowledgeBase, Settings, get_settings
 from ui import warmup
 
 

@@ -13,9 +13,7 @@ from pathlib import Path
 
 from streamlit.web import bootstrap
 
-from assist.config import Settings, get_settings
-from assist.errors import AssistError
-from assist.similar import catch_up
+from assist import AssistError, Settings, catch_up_similar, get_settings
 from ui import warmup
 
 APP = Path(__file__).parents[1] / "app.py"
@@ -56,7 +54,7 @@ def main() -> None:
         # collection (a full one walking them took 300 ms; see server_options).
         assistant = warmup.assistant(settings)
         if assistant.similar is not None:  # replies sent while the server was down (or seeded), before "ready"
-            catch_up(assistant.engine, assistant.similar)
+            catch_up_similar(assistant.engine, assistant.similar)
         gc.collect()
         gc.freeze()
         status = assistant.knowledge_base.index_status()

@@ -6,10 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist.authentication import targeted_accounts
-from assist.devices import issue_unlock_link
-from assist.domain import User
-from assist.errors import AssistError
+from assist import AssistError, User, issue_unlock_link, targeted_accounts
 from ui import resources
 from ui.format import ago, display_text
 from ui.guard import show_error

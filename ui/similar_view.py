@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assist.config import Settings
-from assist.domain import OpenTicket, ReplyState
-from assist.errors import AssistError
-from assist.pipeline import Assistant
-from assist.similar import similar_tickets
+from assist import Assistant, AssistError, OpenTicket, ReplyState, Settings, similar_tickets
 from ui.actions import editor_key
 from ui.format import escape_markdown
 from ui.guard import show_error

@@ -6,9 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from assist.domain import User
-from assist.errors import AssistError, SessionEndedError
-from assist.store.tickets import parse_ticket_id
+from assist import AssistError, SessionEndedError, User, parse_ticket_id
 from ui.format import escape_markdown
 
 DEFAULTS: dict[str, Any] = {

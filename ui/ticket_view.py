@@ -8,14 +8,26 @@ from functools import partial
 
 import streamlit as st
 
-from assist.config import Settings
-from assist.domain import AuthorRole, DraftAction, OpenTicket, ReplyState, TicketStatus, User
-from assist.errors import AssistError, OwnershipError
-from assist.macros import list_macros
-from assist.ownership import claim
-from assist.pipeline import Assistant
-from assist.presence import PRESENCE_BEAT, here
-from assist.ticket_actions import add_note, escalate, handoff_preview, open_ticket
+from assist import (
+    PRESENCE_BEAT,
+    Assistant,
+    AssistError,
+    AuthorRole,
+    DraftAction,
+    OpenTicket,
+    OwnershipError,
+    ReplyState,
+    Settings,
+    TicketStatus,
+    User,
+    add_note,
+    claim,
+    escalate,
+    handoff_preview,
+    here,
+    list_macros,
+    open_ticket,
+)
 from ui import resources, state
 from ui.actions import act, acted, seen_version
 from ui.assessment_view import articles, escalation_panel, triage_and_sentiment

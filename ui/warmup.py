@@ -16,15 +16,23 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from assist import factories
-from assist.config import Settings
-from assist.delivery import Courier
-from assist.embeddings import Embedder
-from assist.pipeline import Assistant
-from assist.sentiment import SentimentModel
+from assist import (
+    Assistant,
+    Courier,
+    Embedder,
+    SentimentModel,
+    Settings,
+    build_answer_reader,
+    build_assistant,
+    build_courier,
+    build_embedder,
+    build_engine,
+    build_sentiment_model,
+    warm_up,
+)
 
 if TYPE_CHECKING:
-    from assist.drafting.reader import AnswerReader
+    from assist import AnswerReader
 
 log = logging.getLogger("assist.ui")
 _lock = threading.Lock()
@@ -42,7 +50,7 @@ def engine(settings: Settings) -> Engine:
     global _engine
     with _lock:
         if _engine is None:
-            _engine = factories.build_engine(settings)
+            _engine = build_engine(settings)
         return _engine
 
 
@@ -52,7 +60,7 @@ def courier(settings: Settings) -> Courier:
     built = engine(settings)
     with _lock:
         if _courier is None:
-            _courier = factories.build_courier(settings, engine=built).start()
+            _courier = build_courier(settings, engine=built).start()
         return _courier
 
 
@@ -87,9 +95,9 @@ def _models_for(settings: Settings) -> _Models:
     if _models is None or _models.key != key:
         _models = _Models(
             key=key,
-            embedder=factories.build_embedder(settings),
-            reader=factories.build_answer_reader(settings),
-            sentiment=factories.build_sentiment_model(settings),
+            embedder=build_embedder(settings),
+            reader=build_answer_reader(settings),
+            sentiment=build_sentiment_model(settings),
         )
     return _models
 
@@ -99,14 +107,14 @@ def _load(settings: Settings, on_ready: Callable[[float], None] | None) -> None:
     started = time.perf_counter()
     try:
         models = _models_for(settings)
-        built = factories.build_assistant(
+        built = build_assistant(
             settings,
             engine=engine(settings),
             embedder=models.embedder,
             reader=models.reader,
             sentiment=models.sentiment,
         )
-        factories.warm_up(built)
+        warm_up(built)
         _assistant = built
     except BaseException as e:  # reported to every page that needs the models
         _error = e

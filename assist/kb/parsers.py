@@ -26,13 +26,13 @@ from pypdf import PdfReader
 from assist.domain import Category
 from assist.errors import ValidationError
 from assist.kb.guard import Budget, Clock, ParseLimits, run_parser
-from assist.store import limits
+from assist.store.limits import ARTICLE_ID, ARTICLE_PRODUCT, ARTICLE_SOURCE, ARTICLE_TITLE, ARTICLE_URL
 from assist.text import is_blank
 
 SUPPORTED = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
-MAX_NAME_CHARS = limits.ARTICLE_SOURCE
-MAX_PRODUCT_CHARS = limits.ARTICLE_PRODUCT
-MAX_ID_CHARS = limits.ARTICLE_ID
+MAX_NAME_CHARS = ARTICLE_SOURCE
+MAX_PRODUCT_CHARS = ARTICLE_PRODUCT
+MAX_ID_CHARS = ARTICLE_ID
 ID_HASH_CHARS = 10  # the suffix that keeps non-ASCII names apart (40 bits)
 _SLUG = re.compile(r"[^a-z0-9]+")
 # Invisible and direction controls, and lone surrogates (a PDF's text may hold them; no database stores them).
@@ -147,7 +147,7 @@ def _parse(
     declared = meta.get("id")
     return ParsedArticle(
         article_id=slugify(str(declared or PurePath(safe_name).stem)),
-        title=_CONTROL.sub("", title).strip()[: limits.ARTICLE_TITLE],
+        title=_CONTROL.sub("", title).strip()[:ARTICLE_TITLE],
         category=chosen_category,
         product=chosen_product,
         updated=_iso_date(meta.get("updated")),
@@ -162,9 +162,9 @@ def _url(name: str, value: object) -> str | None:
     if value is None or value == "":
         return None
     url = str(value).strip()
-    if len(url) > limits.ARTICLE_URL:
+    if len(url) > ARTICLE_URL:
         raise ValidationError(
-            f"{name}: the url in the front matter is {len(url)} characters; use at most {limits.ARTICLE_URL}."
+            f"{name}: the url in the front matter is {len(url)} characters; use at most {ARTICLE_URL}."
         )
     if not re.fullmatch(r"https?://[^\s<>\"'`]+", url):
         raise ValidationError(f"{name}: the url in the front matter must be an http(s) address without spaces.")

@@ -10,7 +10,6 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from assist import factories
 from assist.config import get_settings
 from assist.domain import Role, User
 from assist.embeddings import Embedder
@@ -47,7 +46,7 @@ def isolated_settings(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tm
 def models_loaded(isolated_settings: None, embedder: Embedder, monkeypatch: pytest.MonkeyPatch) -> None:
     """The models finished loading, as on a server that said "ready" (the warm-up state has its own test). The app
     gets the run's one encoder, and keeps its other models across tests as a server keeps them across databases."""
-    monkeypatch.setattr(factories, "build_embedder", lambda _settings: embedder)
+    monkeypatch.setattr(warmup, "build_embedder", lambda _settings: embedder)
     warmup.assistant(get_settings())
 
 

@@ -29,8 +29,8 @@ def _asking(engine: Engine, words: str, status: TicketStatus) -> tuple[int, list
 def _open(admin: User, ticket_id: int) -> AppTest:
     # The server catches the index up before it says it is ready (ui/serve.py); here the test does.
     code = (
-        "from assist.similar import catch_up\nfrom ui import resources\n"
-        "a = resources.assistant()\ncatch_up(a.engine, a.similar)\n"
+        "from assist.similar import catch_up_similar\nfrom ui import resources\n"
+        "a = resources.assistant()\ncatch_up_similar(a.engine, a.similar)\n"
     )
     assert not AppTest.from_string(code, default_timeout=180).run().exception
     at = signed_in(AppTest.from_file(str(ROOT / "pages" / "inbox.py"), default_timeout=120), admin)

@@ -13,14 +13,14 @@ from streamlit.testing.v1 import AppTest
 from assist.domain import Role, User
 from assist.store import session_scope
 from assist.store.models import MessageRow, OutboxRow
-from assist.users import OPERATOR, change_role, reset_password, set_active
+from assist.users import OPERATOR, change_role, reset_password, set_user_active
 from tests.factories import make_ticket
 from tests.pages.conftest import ROOT, signed_in
 
 pytestmark = pytest.mark.model  # the panel computes the ticket's assistance on open
 
 CHANGES: dict[str, Callable[[Engine, User], None]] = {
-    "disabled": lambda engine, user: set_active(engine, user_id=user.id, active=False, actor=OPERATOR),
+    "disabled": lambda engine, user: set_user_active(engine, user_id=user.id, active=False, actor=OPERATOR),
     "demoted": lambda engine, user: change_role(engine, user_id=user.id, role=Role.AGENT, actor=OPERATOR),
     "password reset": lambda engine, user: reset_password(
         engine, user_id=user.id, password="a brand new passphrase", actor=OPERATOR

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from assist.authentication import authenticate
 from assist.config import Settings
-from assist.csat import issue_token, submit
+from assist.csat import issue_token, submit_rating
 from assist.domain import Queue, Role, TicketDetail, TicketQuery
 from assist.errors import AuthError, SurveyError, ValidationError
 from assist.inbox import list_inbox
@@ -167,10 +167,10 @@ def test_forged_and_replayed_survey_tokens(sqlite_engine: Engine) -> None:
         ticket_id = make_ticket(session).id
     token = issue_token(sqlite_engine, ticket_id=ticket_id, settings=settings)
     with pytest.raises(SurveyError, match="not valid"):
-        submit(sqlite_engine, token=token.replace(token[-6:], "AAAAAA"), score=5, comment="", settings=settings)
-    submit(sqlite_engine, token=token, score=5, comment="<script>x</script>", settings=settings)
+        submit_rating(sqlite_engine, token=token.replace(token[-6:], "AAAAAA"), score=5, comment="", settings=settings)
+    submit_rating(sqlite_engine, token=token, score=5, comment="<script>x</script>", settings=settings)
     with pytest.raises(SurveyError, match="already"):
-        submit(sqlite_engine, token=token, score=1, comment="", settings=settings)
+        submit_rating(sqlite_engine, token=token, score=1, comment="", settings=settings)
 
 
 def test_brute_force_sign_in_is_paused(sqlite_engine: Engine) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, func, select
 from assist.config import Settings
 from assist.errors import UnreadableMailError
 from assist.identifiers import check_external_id
-from assist.mail_in import poll, quarantined, retry, store
+from assist.mail_in import poll, quarantined, retry_quarantined, store
 from assist.mail_mime import MAX_DEPTH
 from assist.mail_parse import parse
 from assist.mail_text import LONG_LINE, REPLY_WINDOW, quote_window
@@ -117,8 +117,8 @@ def test_a_retry_stores_a_quarantined_mail_that_can_now_be_read_and_keeps_one_th
             )
     first, second = sorted(m.id for m in quarantined(engine, actor=OPERATOR))
 
-    stored = retry(engine, quarantine_id=first, actor=OPERATOR, max_chars=20_000)
-    still = retry(engine, quarantine_id=second, actor=OPERATOR, max_chars=20_000)
+    stored = retry_quarantined(engine, quarantine_id=first, actor=OPERATOR, max_chars=20_000)
+    still = retry_quarantined(engine, quarantine_id=second, actor=OPERATOR, max_chars=20_000)
 
     assert stored.ticket_id is not None and still.ticket_id is None and "nested more than" in still.reason
     (left,) = quarantined(engine, actor=OPERATOR)

@@ -176,8 +176,8 @@ def test_an_unlock_link_issued_before_the_account_changed_is_void(engine: Engine
     if change == "password reset":
         reset_password(engine, user_id=maya.id, password=PASSWORD, actor=OPERATOR)
     elif change == "disable and enable":
-        users.set_active(engine, user_id=maya.id, active=False, actor=OPERATOR)
-        users.set_active(engine, user_id=maya.id, active=True, actor=OPERATOR)
+        users.set_user_active(engine, user_id=maya.id, active=False, actor=OPERATOR)
+        users.set_user_active(engine, user_id=maya.id, active=True, actor=OPERATOR)
     else:
         users.change_role(engine, user_id=maya.id, role=Role.LEAD, actor=OPERATOR)
     with pytest.raises(AuthError, match="issued before the account"):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from assist.config import get_settings
 from assist.domain import Role
-from assist.users import OPERATOR, change_role, create_user, set_active
+from assist.users import OPERATOR, change_role, create_user, set_user_active
 from ui import warmup
 
 ROOT = Path(__file__).parents[2]
@@ -70,7 +70,7 @@ def test_a_disabled_user_is_signed_out_on_the_next_click(sqlite_engine: Engine) 
     agent = create_user(
         sqlite_engine, email="agent@lumen.app", name="Agent", role=Role.AGENT, password="p" * 12, actor=OPERATOR
     )
-    set_active(sqlite_engine, user_id=agent.id, active=False, actor=OPERATOR)
+    set_user_active(sqlite_engine, user_id=agent.id, active=False, actor=OPERATOR)
     at = _as(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60), agent).run()
     assert at.session_state["user"] is None if "user" in at.session_state else True
     assert at.text_input(key="sign_in_email") is not None

@@ -18,7 +18,7 @@ from assist.kb import KnowledgeBase
 from assist.queue import reassign, resolve, return_to_tier1, take_over
 from assist.store import session_scope
 from assist.ticket_actions import add_note, send_reply
-from assist.users import change_role, create_user, reset_password, set_active
+from assist.users import change_role, create_user, reset_password, set_user_active
 from tests.factories import make_actor
 
 AGENT = User(id=1, email="a@x.io", name="A", role=Role.AGENT, active=True)
@@ -48,7 +48,7 @@ def _calls(engine: Engine, kb: KnowledgeBase) -> dict[str, tuple[Callable[[User]
             (),
         ),
         "change role": (lambda u: change_role(engine, user_id=1, role=Role.ADMIN, actor=u), ()),
-        "disable user": (lambda u: set_active(engine, user_id=1, active=False, actor=u), ()),
+        "disable user": (lambda u: set_user_active(engine, user_id=1, active=False, actor=u), ()),
         "reset password": (lambda u: reset_password(engine, user_id=1, password="p" * 12, actor=u), ()),
         "issue unlock link": (lambda u: issue_unlock_link(engine, user_id=1, actor=u, settings=Settings()), ()),
         "see failed sign-ins": (lambda u: targeted_accounts(engine, actor=u, settings=Settings()), ()),

@@ -23,7 +23,7 @@ from assist.store import session_scope
 from assist.store.models import LoginAttemptRow, TicketRow
 from assist.store.tickets import clean_body
 from assist.ticket_actions import add_note
-from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_user_active
 from tests.factories import make_actor, make_ticket
 
 PASSWORD = "correct horse battery"
@@ -41,7 +41,7 @@ def test_a_disabled_users_stale_session_cannot_act(engine: Engine) -> None:
     with session_scope(engine) as session:
         ticket = make_ticket(session)
         ticket_id, version = ticket.id, ticket.version
-    set_active(engine, user_id=agent.id, active=False, actor=OPERATOR)
+    set_user_active(engine, user_id=agent.id, active=False, actor=OPERATOR)
     stale = agent  # what the browser session still holds: active, as it was read before the disable
     assert stale.active
     with pytest.raises(SessionEndedError, match="disabled"):

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, select
 
 import assist
 from assist import users
-from assist.audit import events as audit_events
+from assist.audit import audit_events
 from assist.authentication import targeted_accounts
 from assist.config import Settings
 from assist.csat import import_csat
@@ -56,7 +56,7 @@ from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.vectors import chroma_settings
 from assist.lifecycle import change_status
 from assist.macros import save_macro, set_macro_active, use_macro
-from assist.mail_in import quarantined, retry
+from assist.mail_in import quarantined, retry_quarantined
 from assist.ownership import claim
 from assist.presence import here
 from assist.queue import reassign, resolve, return_to_tier1, take_over
@@ -67,7 +67,7 @@ from assist.store.models import Base, EscalationRow, MacroRow, TicketRow, UserRo
 from assist.store.runs import save_run
 from assist.ticket_actions import add_note, escalate, regenerate, reopen, send_reply
 from assist.unsent_replies import keep_unsent_reply, unsent_reply
-from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_active
+from assist.users import OPERATOR, change_role, create_user, current_user, reset_password, set_user_active
 from tests.conftest import article
 from tests.factories import make_customer, make_ticket, sentiment
 
@@ -237,10 +237,12 @@ CALLS: dict[str, Call] = {
     "assist.users.create_user": lambda w, u: create_user(
         w.engine, email="new@lumen.app", name="New", role=Role.AGENT, password=PASSWORD, actor=u
     ),
-    "assist.users.set_active": lambda w, u: set_active(w.engine, user_id=w.other, active=False, actor=u),
+    "assist.users.set_user_active": lambda w, u: set_user_active(w.engine, user_id=w.other, active=False, actor=u),
     "assist.users.reset_password": lambda w, u: reset_password(w.engine, user_id=w.other, password=PASSWORD, actor=u),
     "assist.users.change_role": lambda w, u: change_role(w.engine, user_id=w.other, role=Role.LEAD, actor=u),
-    "assist.mail_in.retry": lambda w, u: retry(w.engine, quarantine_id=w.quarantined, actor=u, max_chars=5000),
+    "assist.mail_in.retry_quarantined": lambda w, u: retry_quarantined(
+        w.engine, quarantine_id=w.quarantined, actor=u, max_chars=5000
+    ),
     "assist.devices.issue_unlock_link": lambda w, u: issue_unlock_link(
         w.engine, user_id=w.other, actor=u, settings=SETTINGS
     ),
@@ -250,7 +252,9 @@ CALLS: dict[str, Call] = {
     "assist.kb.knowledge_base.KnowledgeBase.ingest_paths": lambda w, u: w.kb.ingest_paths([], actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.reindex": lambda w, u: w.kb.reindex(actor=u),
     # Admin-only reads: a demoted, disabled or reset admin's open tab reads nothing (re-probe of finding 1).
-    "assist.audit.events": lambda w, u: audit_events(w.engine, actor=u, start=date(2026, 1, 1), end=date(2026, 12, 31)),
+    "assist.audit.audit_events": lambda w, u: audit_events(
+        w.engine, actor=u, start=date(2026, 1, 1), end=date(2026, 12, 31)
+    ),
     "assist.authentication.targeted_accounts": lambda w, u: targeted_accounts(w.engine, actor=u, settings=SETTINGS),
     "assist.mail_in.quarantined": lambda w, u: quarantined(w.engine, actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.delete": lambda w, u: w.kb.delete("refunds", actor=u),
@@ -272,7 +276,7 @@ EXEMPT = {
     "assist.store.escalations.edit_escalation": "every queue action's version guard: edit_ticket re-checks the lead",
 }
 STALE = {
-    "disabled": lambda engine, user: set_active(engine, user_id=user.id, active=False, actor=OPERATOR),
+    "disabled": lambda engine, user: set_user_active(engine, user_id=user.id, active=False, actor=OPERATOR),
     "demoted": lambda engine, user: change_role(engine, user_id=user.id, role=Role.AGENT, actor=OPERATOR),
     "password reset": lambda engine, user: reset_password(
         engine, user_id=user.id, password="another password", actor=OPERATOR
@@ -377,7 +381,7 @@ def test_a_user_read_before_any_real_change_to_the_account_is_refused(
         now = current_user(sqlite_engine, user_id=user_id)
         assert now is not None
         if change in ("disable", "enable"):
-            set_active(sqlite_engine, user_id=user_id, active=change == "enable", actor=OPERATOR)
+            set_user_active(sqlite_engine, user_id=user_id, active=change == "enable", actor=OPERATOR)
             return now.active != (change == "enable")
         if change == "reset":
             reset_password(sqlite_engine, user_id=user_id, password=PASSWORD, actor=OPERATOR)
