@@ -99,3 +99,23 @@ def newest_ticket(env: dict[str, str], phrase: str) -> int:
             ),
         )
     )
+
+
+def first_escalation_unowned(env: dict[str, str]) -> int:
+    """Setup: the most urgent escalation in the queue belongs to nobody (another test may have taken it over), so a
+    lead's take-over goes straight through, whatever ran before. Returns its ticket id."""
+    return int(
+        query(
+            env,
+            (
+                "from assist.config import Settings\nfrom assist.factories import build_engine\n"
+                "from assist.queue import list_escalations\n"
+                "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
+                "e = build_engine(Settings())\n"
+                "first = list_escalations(e)[0]\n"
+                "with session_scope(e) as s:\n"
+                "    s.get_one(TicketRow, first.ticket_id).assignee_id = None\n"
+                "print(first.ticket_id)\n"
+            ),
+        )
+    )
