@@ -106,10 +106,14 @@ def return_to_tier1(engine: Engine, *, escalation_id: int, expected_version: int
         row,
         ticket,
     ):
-        message = add_message(
-            session, ticket=ticket, role=AuthorRole.NOTE, actor=actor.email, body=f"Returned to tier 1: {note.strip()}"
+        add_message(
+            session,
+            ticket=ticket,
+            role=AuthorRole.NOTE,
+            actor=actor.email,
+            author_id=actor.id,
+            body=f"Returned to tier 1: {note.strip()}",
         )
-        message.author_user_id = actor.id
         transition(session, ticket=ticket, to=TicketStatus.PROCESSING, actor=actor.email, reason=note.strip())
         row.state, row.closed_at = "returned", utcnow()
         ticket.assignee_id = row.created_by_id
