@@ -50,11 +50,15 @@ class ParsedArticle:
     text: str  # markdown with headings
     url: str | None = None  # public help-center address (front matter `url`)
     id_declared: bool = False  # the id came from the file's own front matter, not from its name
+    date_declared: bool = True  # `updated` came from the article; False: the day it was parsed
 
     @property
     def content_hash(self) -> str:
-        """Changes when anything that ends up in the index changes."""
-        fields = (self.title, self.category, self.product, self.updated, self.source, self.text, self.url or "")
+        """Changes when anything that ends up in the index changes. A date the article does not state (an HTML page,
+        a PDF, a markdown file without `updated:`) is the day it was parsed, so it is left out: otherwise an
+        unchanged page synced every night would be re-embedded every day."""
+        updated = self.updated if self.date_declared else ""
+        fields = (self.title, self.category, self.product, updated, self.source, self.text, self.url or "")
         return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
@@ -145,12 +149,14 @@ def _parse(
             f"{safe_name}: the product name is {len(chosen_product)} characters; use at most {MAX_PRODUCT_CHARS}."
         )
     declared = meta.get("id")
+    stated = _iso_date(meta.get("updated"))
     return ParsedArticle(
         article_id=slugify(str(declared or PurePath(safe_name).stem)),
         title=_CONTROL.sub("", title).strip()[:ARTICLE_TITLE],
         category=chosen_category,
         product=chosen_product,
-        updated=_iso_date(meta.get("updated")),
+        updated=stated or dt.datetime.now(dt.UTC).date().isoformat(),
+        date_declared=stated is not None,
         source=safe_name,
         text=text,
         url=_url(safe_name, meta.get("url")),
@@ -295,7 +301,8 @@ def _first_heading(text: str) -> str | None:
     return None
 
 
-def _iso_date(value: object) -> str:
+def _iso_date(value: object) -> str | None:
+    """The article's own date, or None when it states none (or one that is not a date)."""
     if isinstance(value, dt.date):
         return value.isoformat()[:10]
     if isinstance(value, str):
@@ -303,4 +310,4 @@ def _iso_date(value: object) -> str:
             return dt.date.fromisoformat(value.strip()[:10]).isoformat()
         except ValueError:
             pass
-    return dt.datetime.now(dt.UTC).date().isoformat()
+    return None

@@ -254,3 +254,39 @@ def test_a_second_process_sees_changes_made_by_another(knowledge_base: Knowledge
     assert _top(other, "refund annual plan") == "refunds"
     _ingest(knowledge_base, ("pw.md", PASSWORD))
     assert _top(other, "forgot my password reset link", mode=SearchMode.BM25) == "password-reset"
+
+
+def test_an_undated_page_synced_on_another_day_is_not_embedded_again(
+    knowledge_base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect (issue 37): an HTML page (or a PDF, or markdown without `updated:`) states no date, so it got the day
+    it was parsed, and its content hash with it: a nightly sync re-embedded every such page every day."""
+    import datetime as real
+    import types
+
+    from assist.kb import parsers
+
+    page = (
+        b"<html><head><title>Refunds</title></head><body><h1>Refunds</h1>"
+        b"<p>Refunds take 5 to 10 business days to reach your card.</p></body></html>"
+    )
+
+    def parsed_on(day: int) -> None:
+        class Today(real.datetime):
+            @classmethod
+            def now(cls, tz: real.tzinfo | None = None) -> Today:
+                return cls(2026, 3, day, 9, tzinfo=tz)
+
+        monkeypatch.setattr(parsers, "dt", types.SimpleNamespace(date=real.date, datetime=Today, UTC=real.UTC))
+
+    parsed_on(1)
+    first = _ingest(knowledge_base, ("refunds.html", page))
+    parsed_on(2)
+    again = _ingest(knowledge_base, ("refunds.html", page))
+    assert first.added == ("refunds",)  # type: ignore[attr-defined]
+    assert again.unchanged == ("refunds",) and again.chunks_embedded == 0  # type: ignore[attr-defined]
+    assert knowledge_base.get_article("refunds").updated == "2026-03-01"  # the day it was first seen
+    dated = b"---\nupdated: 2026-03-05\n---\n# Refunds\n\nRefunds take 5 to 10 business days.\n"
+    _ingest(knowledge_base, ("dated.md", dated))
+    changed = _ingest(knowledge_base, ("dated.md", dated.replace(b"2026-03-05", b"2026-03-06")))
+    assert changed.updated == ("dated",)  # type: ignore[attr-defined]  # a date the article states still counts
