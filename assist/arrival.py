@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from assist.domain import ImportField, TicketStatus
+from assist.domain import Channel, ImportField, TicketStatus
 from assist.errors import ValidationError
 from assist.identifiers import check_external_id, normalise_email
 from assist.masking import CARDS_ONLY, MaskRules, add_counts, mask
@@ -67,6 +67,7 @@ class Arrival:
     customer_name: str = ""
     created: datetime | None = None
     status: TicketStatus = TicketStatus.NEW
+    channel: Channel = Channel.EMAIL  # how the customer wrote; a reply goes out the same way
     earlier_keys: tuple[str, ...] = ()  # the key an earlier version stored for the same message
     replaced: int = 0  # characters replaced by `clean` in the free text
     # How many numbers of each kind were masked in the body and the subject (the audit log says so).
@@ -79,6 +80,7 @@ def admit(
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
+    channel: Channel = Channel.EMAIL,
 ) -> Arrival:
     """The one check every arrival passes before anything is written (imports, the HTTP intake and the
     mailbox call it through `take_in`): free text cleaned (`text.clean`), card numbers (and what `masking`
@@ -118,6 +120,7 @@ def admit(
         customer_name="" if ImportField.CUSTOMER_NAME in blank else text.get(ImportField.CUSTOMER_NAME, ""),
         created=created,
         status=status,
+        channel=channel,
         earlier_keys=earlier,
         replaced=sum(c.replaced for field, c in cleaned.items() if field is not ImportField.MESSAGE_ID),
         masked=add_counts(*(m.counts for m in masked.values())),

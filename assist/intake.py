@@ -168,10 +168,11 @@ def take_in(
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
+    channel: Channel = Channel.EMAIL,
 ) -> tuple[int, str]:
     """One ticket or follow-up, checked (`admit`, which masks card numbers) and stored exactly once: (ticket id,
-    "created" | "appended" | "unchanged")."""
-    arrival = admit(values, max_chars=max_chars, now=now, masking=masking)
+    "created" | "appended" | "unchanged"). A new ticket keeps the `channel` it came by."""
+    arrival = admit(values, max_chars=max_chars, now=now, masking=masking, channel=channel)
     return _store(engine, arrival, actor=actor, max_chars=max_chars)
 
 
@@ -230,7 +231,7 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
         subject=arrival.subject,
         body=arrival.body,
         actor=actor,
-        channel=Channel.EMAIL,
+        channel=arrival.channel,
         external_id=external_id,
         created_at=arrival.created,
         max_chars=max_chars,

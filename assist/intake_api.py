@@ -28,7 +28,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from assist.config import Settings
-from assist.domain import ImportField
+from assist.domain import Channel, ImportField
 from assist.errors import AssistError, ConfigError
 from assist.identifiers import MAX_EMAIL_CHARS, MAX_EXTERNAL_ID_CHARS, check_external_id
 from assist.intake import take_in
@@ -61,6 +61,10 @@ class NewMessage(BaseModel):
 
 class NewTicket(NewMessage):
     external_id: str = Field(min_length=1, max_length=MAX_EXTERNAL_ID_CHARS, description="The helpdesk's ticket id.")
+    channel: Channel = Field(
+        default=Channel.EMAIL,
+        description="How the customer wrote: email, chat, web (a web form) or phone (an agent's note of a call).",
+    )
     subject: str = Field(default="", max_length=limits.SUBJECT)
     customer_name: str | None = Field(default=None, max_length=limits.CUSTOMER_NAME)
 
@@ -133,7 +137,7 @@ def create_app(
             problems = [f"{'.'.join(map(str, err['loc'])) or 'body'}: {err['msg']}" for err in e.errors()]
             raise HTTPException(422, problems) from e
 
-    def write(values: dict[ImportField, str]) -> Accepted:
+    def write(values: dict[ImportField, str], channel: Channel = Channel.EMAIL) -> Accepted:
         now = datetime.fromtimestamp(clock(), UTC)
         try:
             ticket_id, outcome = take_in(
@@ -143,6 +147,7 @@ def create_app(
                 max_chars=settings.max_message_chars,
                 now=now,
                 masking=MaskRules.from_settings(settings),
+                channel=channel,
             )
         except AssistError as e:
             raise HTTPException(422, str(e)) from e
@@ -180,7 +185,7 @@ def create_app(
         signed = await signed_body(request)
         ticket = parse(NewTicket, signed.body)
         # Required here (an import may leave it out): a ticket its follow-ups could not address is refused.
-        return await run_in_threadpool(write, values(ticket, signed, addressable(ticket.external_id)))
+        return await run_in_threadpool(write, values(ticket, signed, addressable(ticket.external_id)), ticket.channel)
 
     # `:path`, so an external id with "/" (percent-encoded by the client, or decoded by a proxy) is found.
     @app.post(

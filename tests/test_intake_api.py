@@ -74,6 +74,20 @@ def test_a_signed_ticket_is_created_and_the_worker_is_told(
     assert announced == [1]
 
 
+def test_a_ticket_keeps_the_channel_it_came_by_and_an_unknown_one_is_refused(
+    client: TestClient, engine: Engine
+) -> None:
+    """Issue 37: every HTTP arrival was stored as an e-mail, so a chat ticket's reply would have been mailed."""
+    chat = post(client, "/api/tickets", {**TICKET, "external_id": "ZD-2001", "channel": "chat"})
+    mailed = post(client, "/api/tickets", {**TICKET, "external_id": "ZD-2002", "message_id": "zd-msg-2"})
+    fax = post(client, "/api/tickets", {**TICKET, "external_id": "ZD-2003", "channel": "fax"})
+    with session_scope(engine) as session:
+        assert session.get_one(TicketRow, chat.json()["ticket_id"]).channel == "chat"
+        assert session.get_one(TicketRow, mailed.json()["ticket_id"]).channel == "email"  # the default
+    assert fax.status_code == 422 and "channel" in fax.text
+    assert counts(engine) == (2, 2)
+
+
 def test_a_retried_request_does_not_create_a_second_ticket(
     client: TestClient, engine: Engine, announced: list[int]
 ) -> None:
