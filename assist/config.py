@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     smtp_from: str = Field(default="support@lumen.app", description="From address of replies.")
     webhook_url: str | None = Field(default=None, description="POST each reply here (JSON, HMAC-signed).")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key for X-Assist-Signature.")
+    chat_reply_url: str | None = Field(
+        default=None, description="POST replies to chat tickets here (JSON, signed like the webhook); never mailed."
+    )
     delivery_max_attempts: int = Field(default=8, ge=1, description="Attempts before a delivery is marked failed.")
 
     # Email in (`python -m assist mail poll`)
@@ -142,7 +145,7 @@ class Settings(BaseSettings):
         default=3, ge=2, description="Contacts about the same issue that send it to tier 2."
     )
 
-    @field_validator("public_url", "help_center_url", "webhook_url", "openai_base_url")
+    @field_validator("public_url", "help_center_url", "webhook_url", "chat_reply_url", "openai_base_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
         """An address the app links to or calls: http(s) with a host, refused at start otherwise (a link with no

@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import Engine
 
 from assist.config import Settings
-from assist.domain import OutgoingReply
+from assist.domain import Channel, OutgoingReply
 from assist.mail_headers import clean_header, is_plain_address
 from assist.signing import signature
 from assist.store import outbox
@@ -42,21 +42,35 @@ POLL_S = 5.0  # the courier also looks this often (retries whose backoff ended, 
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,200}$")
 
 
-def channel(settings: Settings) -> str:
-    if settings.smtp_host:
-        return "smtp"
-    if settings.webhook_url:
-        return "webhook"
-    return "none"
+def way_out(settings: Settings, came_by: Channel) -> str:
+    """How a reply leaves: the way the ticket came in. A chat ticket is answered on the chat endpoint (or through
+    the helpdesk's webhook), never by mail; an e-mail, web-form or phone ticket by mail, else through the
+    helpdesk's webhook. "none": the reply is only recorded (the helpdesk exports it)."""
+    if came_by is Channel.CHAT:
+        return "chat" if settings.chat_reply_url else "webhook" if settings.webhook_url else "none"
+    return "smtp" if settings.smtp_host else "webhook" if settings.webhook_url else "none"
 
 
 def transport(settings: Settings) -> Transport | None:
-    """The configured way out, or None when replies are only recorded (exported by the helpdesk)."""
+    """Delivers each claimed reply the way chosen when it was sent; None when no way out is configured (replies
+    are only recorded, exported by the helpdesk)."""
+    ways: dict[str, Transport] = {}
     if settings.smtp_host:
-        return lambda row: _smtp(settings, row)
+        ways["smtp"] = lambda reply: _smtp(settings, reply)
     if settings.webhook_url:
-        return lambda row: _webhook(settings, row)
-    return None
+        ways["webhook"] = lambda reply: _post(settings, settings.webhook_url, reply)
+    if settings.chat_reply_url:
+        ways["chat"] = lambda reply: _post(settings, settings.chat_reply_url, reply)
+    if not ways:
+        return None
+
+    def send(reply: OutgoingReply) -> None:
+        way = ways.get(reply.channel)
+        if way is None:  # configured when it was sent, not now: the attempt fails and is shown, never rerouted
+            raise ValueError(f"no {reply.channel} delivery is configured now; configure it, then retry")
+        way(reply)
+
+    return send
 
 
 def _smtp(settings: Settings, reply: OutgoingReply) -> None:
@@ -108,8 +122,9 @@ def new_message_id(sender: str) -> str:
     return f"<assist.{secrets.token_urlsafe(18)}@{domain if _DOMAIN.match(domain) else 'assist.local'}>"
 
 
-def _webhook(settings: Settings, row: OutgoingReply) -> None:
-    assert settings.webhook_url is not None
+def _post(settings: Settings, url: str | None, row: OutgoingReply) -> None:
+    """The reply as signed JSON to the helpdesk's webhook or the chat endpoint."""
+    assert url is not None
     body = json.dumps(
         {
             "ticket_id": row.ticket_id,
@@ -122,7 +137,7 @@ def _webhook(settings: Settings, row: OutgoingReply) -> None:
     headers = {"Content-Type": "application/json", "Idempotency-Key": f"assist-message-{row.message_id}"}
     if settings.webhook_secret:
         headers["X-Assist-Signature"] = signature(settings.webhook_secret.get_secret_value(), body)
-    response = httpx.post(settings.webhook_url, content=body, headers=headers, timeout=10)
+    response = httpx.post(url, content=body, headers=headers, timeout=10)
     response.raise_for_status()
 
 

@@ -595,6 +595,7 @@ class OutgoingReply(_Model):
     ticket_id: int
     message_id: int
     attempt: int  # the claim token: the outcome is recorded only while the claim still holds
+    channel: str  # the way out chosen when it was sent: smtp | webhook | chat
     recipient: str
     subject: str
     body: str

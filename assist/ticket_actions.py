@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from assist.config import Settings
 from assist.csat import survey_token, survey_url, with_survey_link
-from assist.delivery import channel, new_message_id
+from assist.delivery import new_message_id, way_out
 from assist.domain import (
     AGENT_NOTE,
     Assistance,
     AuthorRole,
+    Channel,
     Delivery,
     Escalation,
     EscalationPriority,
@@ -147,7 +148,7 @@ def send_reply(
             session,
             ticket_id=ticket_id,
             message_id=message.id,
-            channel=channel(settings),
+            channel=way_out(settings, Channel(ticket.channel)),
             recipient=ticket.customer.email,
             subject=ticket.subject,
             body=message.body,

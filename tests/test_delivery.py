@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from assist.config import Settings
 from assist.delivery import deliver_due, retry, transport
+from assist.domain import Channel
 from assist.signing import signature
 from assist.store import session_scope
 from assist.store.models import OutboxRow
@@ -48,9 +49,9 @@ def hook() -> Iterator[str]:
     server.shutdown()
 
 
-def _send(engine: Engine, settings: Settings) -> int:
+def _send(engine: Engine, settings: Settings, *, came_by: Channel = Channel.EMAIL) -> int:
     with session_scope(engine) as session:
-        ticket = make_ticket(session)
+        ticket = make_ticket(session, channel=came_by)
         agent = make_actor(session)
         ticket_id, version = ticket.id, ticket.version
     send_reply(
@@ -104,3 +105,29 @@ def test_failures_retry_with_backoff_then_fail_and_are_never_lost(sqlite_engine:
     assert deliver_due(sqlite_engine, send=send, max_attempts=3) == 1
     assert deliveries(sqlite_engine, ticket_id=ticket_id)[delivery.message_id].status == "sent"
     assert len(_Hook.received) == 4
+
+
+def test_a_reply_goes_out_the_way_the_ticket_came_in(sqlite_engine: Engine, hook: str) -> None:
+    """Issue 37: the way out was one global choice (SMTP if set), so a chat ticket's reply would have been mailed.
+    A chat ticket is answered on the chat endpoint; an e-mail ticket by mail; nothing is rerouted later."""
+    mailed: list[str] = []
+    settings = Settings(smtp_host="relay.invalid", chat_reply_url=hook, webhook_url=None)
+    chat = _send(sqlite_engine, settings, came_by=Channel.CHAT)
+    email = _send(sqlite_engine, settings, came_by=Channel.EMAIL)
+    send = transport(settings)
+    assert send is not None
+
+    def through_a_relay(reply: Any) -> None:
+        if reply.channel == "smtp":
+            mailed.append(reply.recipient)
+        else:
+            send(reply)
+
+    assert deliver_due(sqlite_engine, send=through_a_relay, max_attempts=3) == 2
+    ((_, body),) = _Hook.received
+    assert json.loads(body)["ticket_id"] == chat and len(mailed) == 1
+    assert [d.status for d in deliveries(sqlite_engine, ticket_id=email).values()] == ["sent"]
+    # Without a chat endpoint or a webhook, a chat reply is recorded for the helpdesk, never mailed instead.
+    only_mail = Settings(smtp_host="relay.invalid", chat_reply_url=None, webhook_url=None)
+    recorded = _send(sqlite_engine, only_mail, came_by=Channel.CHAT)
+    assert [d.status for d in deliveries(sqlite_engine, ticket_id=recorded).values()] == ["recorded"]

@@ -335,7 +335,7 @@ class OutboxRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
-    channel: Mapped[str] = mapped_column(String(20))  # smtp | webhook | none
+    channel: Mapped[str] = mapped_column(String(20))  # smtp | webhook | chat | none
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

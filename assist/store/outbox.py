@@ -74,6 +74,7 @@ def outgoing(session: Session, *, outbox_id: int) -> OutgoingReply:
         ticket_id=row.ticket_id,
         message_id=row.message_id,
         attempt=row.attempts,
+        channel=row.channel,
         recipient=row.recipient,
         subject=row.subject,
         body=row.body,

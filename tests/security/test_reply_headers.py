@@ -163,6 +163,7 @@ def test_any_stored_subject_or_reference_makes_a_valid_reply_with_one_subject(
         ticket_id=7,
         message_id=1,
         attempt=1,
+        channel="smtp",
         recipient=f"{recipient_padding}kim@example.com{recipient_padding}",
         subject=subject,
         body="Hello.",
