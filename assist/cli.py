@@ -111,6 +111,29 @@ def db_upgrade(url: str | None) -> None:
     click.echo(f"Schema is up to date at {engine.url.render_as_string(hide_password=True)}")
 
 
+@db.command("copy")
+@click.option("--to", "to_url", required=True, help="An empty database to move the workspace to (postgresql://...).")
+@click.option("--url", help="The workspace's database (default: DATABASE_URL).")
+@friendly_errors
+def db_copy(to_url: str, url: str | None) -> None:
+    """Copy the whole workspace into another, empty database (SQLite to PostgreSQL), ids kept; stop the app
+    first, then point DATABASE_URL at the new one."""
+    from assist.store import make_engine
+    from assist.store.copy import copy_workspace
+
+    target = make_engine(to_url)
+    copied = copy_workspace(
+        make_engine(url or get_settings().database_url),
+        target,
+        progress=lambda table, rows: click.echo(f"  {table}: {rows:,} rows", err=True),
+    )
+    click.echo(
+        f"Copied {sum(copied.values()):,} rows in {len(copied)} tables to "
+        f"{target.url.render_as_string(hide_password=True)}. Set DATABASE_URL to it and start the app; the vectors "
+        "stay where CHROMA_PATH or CHROMA_HOST says (`kb reindex` and `similar reindex` rebuild them)."
+    )
+
+
 @main.command("seed-demo")
 @click.option("--url", help="Database URL (default: DATABASE_URL).")
 @click.option("--reset", is_flag=True, help="Delete everything in the database first.")
