@@ -225,14 +225,19 @@ def kb() -> None:
 
 @kb.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--sync", is_flag=True, help="Also delete articles that are not among PATHS.")
+@click.option("--sync", is_flag=True, help="Also delete the source's articles that are not among PATHS.")
+@click.option(
+    "--source", default="files", show_default=True, help="The knowledge source they belong to; a sync touches no other."
+)
 @click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
 @friendly_errors
-def kb_ingest(paths: tuple[Path, ...], sync: bool, actor: str) -> None:
+def kb_ingest(paths: tuple[Path, ...], sync: bool, source: str, actor: str) -> None:
     """Ingest files or folders (md, txt, html, pdf). Unchanged articles are skipped."""
     bar = _ProgressBar(unit="passage", desc="Embedding passages")
     try:
-        report = _knowledge_base().ingest_paths(list(paths), actor=_operator(actor), remove_missing=sync, progress=bar)
+        report = _knowledge_base().ingest_paths(
+            list(paths), actor=_operator(actor), remove_missing=sync, progress=bar, source=source
+        )
     finally:
         bar.close()
     _print_report(report)

@@ -41,6 +41,7 @@ from assist.store import articles as stored
 from assist.store import audit
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
+from assist.store.limits import ARTICLE_ORIGIN
 from assist.text import is_blank
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
@@ -72,6 +73,14 @@ def _index_call(step: Callable[..., object], *args: object) -> None:
             f"The search index could not be written ({type(e).__name__}: {str(e)[:120]}); nothing changed in "
             "the knowledge base. Check the disk or the Chroma server, then try again or re-index."
         ) from e
+
+
+def _source_name(name: str) -> str:
+    """A knowledge source's name as the articles keep it (`kb ingest --source`)."""
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > ARTICLE_ORIGIN:
+        raise ValidationError(f"A knowledge source needs a name of 1 to {ARTICLE_ORIGIN} characters, e.g. 'handbook'.")
+    return cleaned
 
 
 def _passage(p: stored.StoredPassage) -> Chunk:
@@ -132,12 +141,15 @@ class KnowledgeBase:
         product: str | None = None,
         remove_missing: bool = False,
         progress: Progress = _no_progress,
+        source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
         """Parse, chunk, embed and index uploads (admins). Bad files are reported, the rest are ingested.
 
-        With `remove_missing`, articles not in `files` are deleted (a full sync of a folder).
+        The articles belong to the knowledge `source` ("files": uploads and folders). With `remove_missing`, that
+        source's articles not in `files` are deleted (a full sync of it); other sources' articles stay.
         """
         require(actor, action="change the knowledge base")
+        source = _source_name(source)
         check_session(self.engine, actor=actor)  # before parsing and embedding; the swap re-checks
         parsed: dict[str, ParsedArticle] = {}
         failures: list[IngestFailure] = []
@@ -165,7 +177,13 @@ class KnowledgeBase:
                 continue
             parsed[article.article_id] = article
         articles, taken = self._refuse_taken_ids(list(parsed.values()), syncing=remove_missing)
-        report = self._apply(articles, actor=actor, remove_missing=remove_missing, progress=progress)
+        report = self._apply(
+            articles,
+            actor=actor,
+            origins=dict.fromkeys((a.article_id for a in articles), source),
+            syncing=source if remove_missing else None,
+            progress=progress,
+        )
         return report.model_copy(update={"failed": (*failures, *taken)})
 
     def _refuse_taken_ids(
@@ -198,7 +216,13 @@ class KnowledgeBase:
         return kept, refused
 
     def ingest_paths(
-        self, paths: Sequence[Path], *, actor: User, remove_missing: bool = False, progress: Progress = _no_progress
+        self,
+        paths: Sequence[Path],
+        *,
+        actor: User,
+        remove_missing: bool = False,
+        progress: Progress = _no_progress,
+        source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
         """Ingest files and folders (folders: every supported file inside, recursively)."""
         files: list[Path] = []
@@ -210,18 +234,23 @@ class KnowledgeBase:
             else:
                 raise NotFoundError(f"{path} does not exist. Check the path and try again.")
         return self.ingest_files(
-            ((p.name, p.read_bytes()) for p in files), actor=actor, remove_missing=remove_missing, progress=progress
+            ((p.name, p.read_bytes()) for p in files),
+            actor=actor,
+            remove_missing=remove_missing,
+            progress=progress,
+            source=source,
         )
 
     def reindex(self, *, actor: User, progress: Progress = _no_progress) -> IngestReport:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
         require(actor, action="re-index the knowledge base")
         check_session(self.engine, actor=actor)  # before embedding; the swap re-checks
+        kept = stored.all_articles(self.engine)
         articles = [
-            ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
-            for a in stored.all_articles(self.engine)
+            ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url) for a in kept
         ]
-        return self._apply(articles, actor=actor, remove_missing=False, progress=progress, force=True)
+        origins = {a.id: a.origin for a in kept}
+        return self._apply(articles, actor=actor, origins=origins, syncing=None, progress=progress, force=True)
 
     def delete(self, article_id: str, *, actor: User) -> None:
         require(actor, action="delete articles")
@@ -243,19 +272,27 @@ class KnowledgeBase:
         articles: list[ParsedArticle],
         *,
         actor: User,
-        remove_missing: bool,
+        origins: dict[str, str],
+        syncing: str | None,
         progress: Progress,
         force: bool = False,
     ) -> IngestReport:
+        """Store `articles` (each in the knowledge source `origins` names); when `syncing` names a source, its
+        articles missing from `articles` are removed."""
         _index_call(self.collect_garbage)
-        existing = stored.content_hashes(self.engine)
-        changed = [a for a in articles if force or existing.get(a.article_id) != a.content_hash]
+        existing, owned = stored.content_hashes(self.engine), stored.origins(self.engine)
+        changed = [
+            a
+            for a in articles
+            if force or existing.get(a.article_id) != a.content_hash or owned.get(a.article_id) != origins[a.article_id]
+        ]
         unchanged = tuple(sorted(a.article_id for a in articles if a not in changed))
-        removed = tuple(sorted(set(existing) - {a.article_id for a in articles})) if remove_missing else ()
+        present = {a.article_id for a in articles}
+        removed = tuple(sorted(i for i, o in owned.items() if o == syncing and i not in present)) if syncing else ()
         prepared = [_Prepared(a, chunk_article(a)) for a in changed]
         vectors = self._embed(prepared, progress)
         _index_call(self._upsert_vectors, prepared, vectors)
-        stale = self._swap_rows(prepared, removed, actor=actor)
+        stale = self._swap_rows(prepared, removed, origins, actor=actor)
         self._drop_vectors(stale)
         return IngestReport(
             added=tuple(sorted(p.article.article_id for p in prepared if p.article.article_id not in existing)),
@@ -306,7 +343,9 @@ class KnowledgeBase:
                 metadatas=metas[start:end],  # type: ignore[arg-type]
             )
 
-    def _swap_rows(self, prepared: list[_Prepared], removed: Sequence[str], *, actor: User) -> list[str]:
+    def _swap_rows(
+        self, prepared: list[_Prepared], removed: Sequence[str], origins: dict[str, str], *, actor: User
+    ) -> list[str]:
         """Replace the articles' rows in one transaction; returns the chunk ids that are no longer live."""
         if not prepared and not removed:
             return []
@@ -321,6 +360,7 @@ class KnowledgeBase:
                     p.article.source,
                     p.article.url,
                     p.article.text,
+                    origins[p.article.article_id],
                 ),
                 content_hash=p.article.content_hash,
                 passages=[

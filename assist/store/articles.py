@@ -16,7 +16,26 @@ from sqlalchemy.orm import Session
 from assist.domain import ArticleDetail, ArticleSummary
 from assist.errors import NotFoundError
 from assist.store.db import session_scope
-from assist.store.models import ArticleRow, ChunkRow, KbStateRow
+from assist.store.models import DEFAULT_ORIGIN, ArticleRow, ChunkRow, KbStateRow
+
+__all__ = [
+    "DEFAULT_ORIGIN",
+    "NewArticle",
+    "StoredArticle",
+    "StoredPassage",
+    "all_articles",
+    "bump_generation",
+    "content_hashes",
+    "delete_article",
+    "detail",
+    "generation",
+    "origins",
+    "passage_ids",
+    "passages",
+    "replace_articles",
+    "sources",
+    "summaries",
+]
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,7 @@ class StoredArticle:
     source: str
     url: str | None
     body: str = ""
+    origin: str = DEFAULT_ORIGIN  # the knowledge source it came from
 
 
 @dataclass(frozen=True)
@@ -51,7 +71,15 @@ class NewArticle:
 
 def _article(row: ArticleRow, *, body: bool = False) -> StoredArticle:
     return StoredArticle(
-        row.id, row.title, row.category, row.product, row.updated, row.source, row.url, row.body if body else ""
+        row.id,
+        row.title,
+        row.category,
+        row.product,
+        row.updated,
+        row.source,
+        row.url,
+        row.body if body else "",
+        row.origin,
     )
 
 
@@ -64,6 +92,12 @@ def sources(engine: Engine, *, ids: Collection[str]) -> dict[str, str]:
 def content_hashes(engine: Engine) -> dict[str, str]:
     with session_scope(engine) as session:
         return dict(session.execute(select(ArticleRow.id, ArticleRow.content_hash)).all())
+
+
+def origins(engine: Engine) -> dict[str, str]:
+    """The knowledge source each article came from: a source's sync removes only its own."""
+    with session_scope(engine) as session:
+        return dict(session.execute(select(ArticleRow.id, ArticleRow.origin)).all())
 
 
 def all_articles(engine: Engine) -> list[StoredArticle]:
@@ -125,6 +159,7 @@ def replace_articles(
                 body=a.body,
                 chunk_count=len(new.passages),
                 ingested_by=ingested_by,
+                origin=a.origin,
                 chunks=[
                     ChunkRow(id=p.id, position=p.position, heading=p.heading[:500], text=p.text) for p in new.passages
                 ],

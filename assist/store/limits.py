@@ -30,3 +30,4 @@ ARTICLE_TITLE = column_length(ArticleRow.title)
 ARTICLE_PRODUCT = column_length(ArticleRow.product)
 ARTICLE_SOURCE = column_length(ArticleRow.source)  # the file name an article came from
 ARTICLE_URL = column_length(ArticleRow.url)
+ARTICLE_ORIGIN = column_length(ArticleRow.origin)  # a knowledge source's name

@@ -249,6 +249,9 @@ class AuditEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+DEFAULT_ORIGIN = "files"  # the knowledge source of uploads and folders
+
+
 class ArticleRow(Base):
     """A knowledge-base article as ingested. SQL is the source of truth for what is searchable:
     a chunk vector in chroma only counts while its id is listed in `kb_chunks`."""
@@ -267,6 +270,8 @@ class ArticleRow(Base):
     chunk_count: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
     ingested_by: Mapped[str] = mapped_column(String(320))
+    # The knowledge source it came from ("files": uploads and folders); a sync removes only its own source's.
+    origin: Mapped[str] = mapped_column(String(100), default=DEFAULT_ORIGIN, server_default=DEFAULT_ORIGIN, index=True)
 
     chunks: Mapped[list[ChunkRow]] = relationship(
         back_populates="article", order_by="ChunkRow.position", cascade="all, delete-orphan", passive_deletes=True

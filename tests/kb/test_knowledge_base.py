@@ -101,6 +101,24 @@ def test_sync_removes_articles_that_disappeared(knowledge_base: KnowledgeBase) -
     assert {m["article_id"] for m in metas} == {"refunds"}
 
 
+def test_a_sync_removes_only_its_own_sources_articles(knowledge_base: KnowledgeBase) -> None:
+    """Defect (issue 37): one global "remove missing" flag; a sync of a second source deleted every article of the
+    first. Each article keeps the source it came from, and a source's sync removes only its own."""
+    _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD), source="handbook", remove_missing=True)
+    website = _ingest(knowledge_base, ("webhooks.md", WEBHOOKS), source="site")
+    assert website.added == ("webhooks",)  # type: ignore[attr-defined]
+    synced = _ingest(knowledge_base, ("webhooks.md", WEBHOOKS), source="site", remove_missing=True)
+    assert synced.removed == () and synced.unchanged == ("webhooks",)  # type: ignore[attr-defined]
+    handbook = _ingest(knowledge_base, ("refunds.md", REFUNDS), source="handbook", remove_missing=True)
+    assert handbook.removed == ("password-reset",)  # type: ignore[attr-defined]
+    assert sorted(a.id for a in knowledge_base.list_articles()) == ["refunds", "webhooks"]
+    knowledge_base.reindex(actor=OPERATOR)  # a re-index keeps each article's source
+    assert _ingest(knowledge_base, source="site", remove_missing=True).removed == ("webhooks",)  # type: ignore[attr-defined]
+    assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]
+    with pytest.raises(ValidationError, match="knowledge source"):
+        _ingest(knowledge_base, ("refunds.md", REFUNDS), source=" ")
+
+
 def test_delete_removes_article_vectors_and_is_audited(knowledge_base: KnowledgeBase) -> None:
     _ingest(knowledge_base, ("refunds.md", REFUNDS), ("pw.md", PASSWORD))
     knowledge_base.delete("password-reset", actor=OPERATOR)
