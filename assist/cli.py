@@ -273,6 +273,15 @@ def kb_list() -> None:
     click.echo(f"{len(articles)} articles")
 
 
+@kb.command("sources")
+@friendly_errors
+def kb_sources() -> None:
+    """The knowledge sources: articles, passages and the last time each brought one in."""
+    for s in _knowledge_base().sources():
+        when = f"{s.last_ingested_at:%Y-%m-%d %H:%M}"
+        click.echo(f"{s.name:24} {s.articles:4} articles {s.passages:5} passages  last ingest {when}")
+
+
 @kb.command("status")
 @friendly_errors
 def kb_status() -> None:

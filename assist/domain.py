@@ -271,6 +271,16 @@ class ArticleSummary(_Model):
     chunk_count: int
     ingested_at: datetime
     ingested_by: str
+    origin: str = "files"  # the knowledge source it came from
+
+
+class KnowledgeSource(_Model):
+    """A knowledge source as its articles show it: how many, how many passages, when it last brought one in."""
+
+    name: str
+    articles: int
+    passages: int
+    last_ingested_at: datetime
 
 
 class ArticleDetail(ArticleSummary):

@@ -52,6 +52,7 @@ def article_table(articles: list[ArticleSummary]) -> None:
                 "Updated": [a.updated for a in articles],
                 "Ingested": [f"{a.ingested_at:%Y-%m-%d %H:%M}" for a in articles],
                 "By": [a.ingested_by for a in articles],
+                "Source": [a.origin for a in articles],
             }
         ),
         hide_index=True,

@@ -26,6 +26,7 @@ from assist.domain import (
     IndexStatus,
     IngestFailure,
     IngestReport,
+    KnowledgeSource,
     SearchMode,
     User,
 )
@@ -450,6 +451,21 @@ class KnowledgeBase:
 
     def list_articles(self) -> list[ArticleSummary]:
         return stored.summaries(self.engine)
+
+    def sources(self) -> list[KnowledgeSource]:
+        """Each knowledge source with its articles (`kb ingest --source`; uploads and folders are "files")."""
+        by_name: dict[str, list[ArticleSummary]] = {}
+        for a in self.list_articles():
+            by_name.setdefault(a.origin, []).append(a)
+        return [
+            KnowledgeSource(
+                name=name,
+                articles=len(kept),
+                passages=sum(a.chunk_count for a in kept),
+                last_ingested_at=max(a.ingested_at for a in kept),
+            )
+            for name, kept in sorted(by_name.items())
+        ]
 
     def get_article(self, article_id: str) -> ArticleDetail:
         return stored.detail(self.engine, article_id=article_id)

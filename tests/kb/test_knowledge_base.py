@@ -112,6 +112,7 @@ def test_a_sync_removes_only_its_own_sources_articles(knowledge_base: KnowledgeB
     handbook = _ingest(knowledge_base, ("refunds.md", REFUNDS), source="handbook", remove_missing=True)
     assert handbook.removed == ("password-reset",)  # type: ignore[attr-defined]
     assert sorted(a.id for a in knowledge_base.list_articles()) == ["refunds", "webhooks"]
+    assert [(k.name, k.articles) for k in knowledge_base.sources()] == [("handbook", 1), ("site", 1)]
     knowledge_base.reindex(actor=OPERATOR)  # a re-index keeps each article's source
     assert _ingest(knowledge_base, source="site", remove_missing=True).removed == ("webhooks",)  # type: ignore[attr-defined]
     assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]
