@@ -273,6 +273,34 @@ def kb_list() -> None:
     click.echo(f"{len(articles)} articles")
 
 
+@kb.command("pull")
+@click.argument("repository")
+@click.option("--source", required=True, help="The knowledge source's name (its articles, and only they, are synced).")
+@click.option("--branch", help="The branch to follow (default: the repository's default branch).")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_pull(repository: str, source: str, branch: str | None, actor: str) -> None:
+    """Sync a knowledge source kept in a Git repository of docs: clone or pull it (next to CHROMA_PATH, in
+    sources/), ingest its files, and remove the articles of files deleted there."""
+    import hashlib
+
+    from assist.kb.git_source import sync_git
+
+    folder = hashlib.sha256(source.encode()).hexdigest()[:16]  # any name makes a safe folder
+    into = Path(get_settings().chroma_path).parent / "sources" / folder
+    bar = _ProgressBar(unit="passage", desc="Embedding passages")
+    try:
+        commit, report = sync_git(
+            _knowledge_base(), repository, source=source, into=into, actor=_operator(actor), branch=branch, progress=bar
+        )
+    finally:
+        bar.close()
+    click.echo(f"{source}: at commit {commit[:12]}")
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(1)
+
+
 @kb.command("sources")
 @friendly_errors
 def kb_sources() -> None:

@@ -84,11 +84,17 @@ def _source_name(name: str) -> str:
     return cleaned
 
 
+def _document(file: Path, folder: Path) -> bool:
+    """A file of a folder that is an article: a supported type, not inside a hidden folder (`.git`, `.github`)."""
+    hidden = any(part.startswith(".") for part in file.relative_to(folder).parts[:-1])
+    return file.suffix.lower() in SUPPORTED and file.is_file() and not hidden
+
+
 def _passage(p: stored.StoredPassage) -> Chunk:
     return Chunk(p.article_id, p.position, p.heading, p.text)
 
 
-def _no_progress(done: int, total: int, message: str) -> None:
+def no_progress(done: int, total: int, message: str) -> None:
     return None
 
 
@@ -141,7 +147,7 @@ class KnowledgeBase:
         category: str | None = None,
         product: str | None = None,
         remove_missing: bool = False,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
         """Parse, chunk, embed and index uploads (admins). Bad files are reported, the rest are ingested.
@@ -222,14 +228,14 @@ class KnowledgeBase:
         *,
         actor: User,
         remove_missing: bool = False,
-        progress: Progress = _no_progress,
+        progress: Progress = no_progress,
         source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
         """Ingest files and folders (folders: every supported file inside, recursively)."""
         files: list[Path] = []
         for path in paths:
             if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED and p.is_file()))
+                files.extend(sorted(p for p in path.rglob("*") if _document(p, path)))
             elif path.is_file():
                 files.append(path)
             else:
@@ -242,7 +248,7 @@ class KnowledgeBase:
             source=source,
         )
 
-    def reindex(self, *, actor: User, progress: Progress = _no_progress) -> IngestReport:
+    def reindex(self, *, actor: User, progress: Progress = no_progress) -> IngestReport:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""
         require(actor, action="re-index the knowledge base")
         check_session(self.engine, actor=actor)  # before embedding; the swap re-checks

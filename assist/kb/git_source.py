@@ -1,0 +1,61 @@
+"""A knowledge source kept in a Git repository of docs (markdown, text, HTML, PDF): cloned once, brought to the
+remote's head on every sync, its files ingested as one source. Unchanged files embed nothing (their content hash
+is the same); a file deleted upstream takes its article with it; other sources are not touched.
+
+Git runs as a subprocess with no prompt (a repository that asks for credentials fails instead of hanging) and
+the address after `--`, so it is never read as an option.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from assist.domain import IngestReport, User
+from assist.errors import ConfigError, ValidationError
+from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
+
+GIT_TIMEOUT_S = 300
+
+
+def _git(*args: str, cwd: Path | None = None) -> str:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true"}
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT_S, check=False
+        )
+    except FileNotFoundError as e:
+        raise ConfigError("git is not installed on this machine; install it to sync a Git knowledge source.") from e
+    except subprocess.TimeoutExpired as e:
+        raise ValidationError(f"git {args[0]} took more than {GIT_TIMEOUT_S} s; check the repository address.") from e
+    if done.returncode:
+        raise ValidationError(f"git {args[0]} failed: {done.stderr.strip()[-400:] or 'no message'}")
+    return done.stdout
+
+
+def checkout(repository: str, into: Path, *, branch: str | None = None) -> str:
+    """Clone `repository` (a path or an address this machine can reach) into `into`, or bring the clone already
+    there to the remote's head. Returns the commit now checked out."""
+    if (into / ".git").is_dir():
+        _git("fetch", "--depth", "1", "origin", branch or "HEAD", cwd=into)
+        _git("reset", "--hard", "FETCH_HEAD", cwd=into)
+    else:
+        into.parent.mkdir(parents=True, exist_ok=True)
+        _git("clone", "--depth", "1", *(["--branch", branch] if branch else []), "--", repository, str(into))
+    return _git("rev-parse", "HEAD", cwd=into).strip()
+
+
+def sync_git(
+    kb: KnowledgeBase,
+    repository: str,
+    *,
+    source: str,
+    into: Path,
+    actor: User,
+    branch: str | None = None,
+    progress: Progress = no_progress,
+) -> tuple[str, IngestReport]:
+    """Sync the knowledge `source` with the repository: (the commit synced, what the ingest did)."""
+    commit = checkout(repository, into, branch=branch)
+    return commit, kb.ingest_paths([into], actor=actor, remove_missing=True, progress=progress, source=source)
