@@ -301,6 +301,26 @@ def kb_pull(repository: str, source: str, branch: str | None, actor: str) -> Non
         raise SystemExit(1)
 
 
+@kb.command("crawl")
+@click.argument("sitemap")
+@click.option("--source", required=True, help="The knowledge source's name (its articles, and only they, are synced).")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_crawl(sitemap: str, source: str, actor: str) -> None:
+    """Sync a knowledge source that is a website, by its sitemap: fetch every page it lists (main content and
+    headings, no navigation), ingest them, and remove the articles of pages it no longer lists."""
+    from assist.kb.sitemap_source import sync_sitemap
+
+    bar = _ProgressBar(unit="step", desc="Fetching and embedding")
+    try:
+        report = sync_sitemap(_knowledge_base(), sitemap, source=source, actor=_operator(actor), progress=bar)
+    finally:
+        bar.close()
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(1)
+
+
 @kb.command("sources")
 @friendly_errors
 def kb_sources() -> None:

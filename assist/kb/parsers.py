@@ -240,7 +240,13 @@ def _html(raw: str, budget: Budget) -> tuple[dict[str, object], str]:
     meta: dict[str, object] = {}
     if soup.title and soup.title.string:
         meta["title"] = soup.title.string.strip()
-    body = soup.body or soup
+    canonical = soup.find("link", rel="canonical")
+    if isinstance(canonical, Tag) and isinstance(canonical.get("href"), str):
+        meta["url"] = canonical["href"]  # a help-centre page's own address, for links in replies
+    # A page of a website: its navigation, header, footer and sidebars are not the article.
+    for tag in soup(["nav", "header", "footer", "aside"]):
+        tag.decompose()
+    body = soup.find("main") or soup.find("article") or soup.body or soup
     text = markdownify(str(body), heading_style="ATX", strip=["a", "img"])
     return meta, re.sub(r"\n{3,}", "\n\n", text)
 

@@ -1,0 +1,82 @@
+"""A knowledge source that is a website, read by its sitemap: every page the sitemap lists (on the sitemap's own
+host) fetched and ingested as one source. The HTML parser keeps the page's main content with its headings and
+drops navigation, header, footer and sidebars; a page's canonical address becomes its link in replies. A page
+gone from the sitemap takes its article with it; unchanged pages embed nothing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from defusedxml import ElementTree  # type: ignore[import-untyped]  # no stubs; refuses entity bombs
+
+from assist.domain import IngestFailure, IngestReport, User
+from assist.errors import ValidationError
+from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
+from assist.kb.parsers import slugify
+
+MAX_PAGES = 2000
+TIMEOUT_S = 15
+_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _fetch(client: httpx.Client, url: str, max_bytes: int) -> bytes:
+    with client.stream("GET", url) as response:
+        response.raise_for_status()
+        data = b""
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) > max_bytes:
+                raise ValidationError(f"{url} is over {max_bytes / 1e6:.0f} MB; it was skipped.")
+        return data
+
+
+def page_urls(client: httpx.Client, sitemap: str, *, max_bytes: int) -> list[str]:
+    """The pages a sitemap lists (a sitemap index: the pages of each sitemap it lists), on the sitemap's host."""
+    host = urlsplit(sitemap).netloc
+    try:
+        root = ElementTree.fromstring(_fetch(client, sitemap, max_bytes))
+    except (ElementTree.ParseError, ValueError) as e:  # ValueError: defusedxml refused entities
+        raise ValidationError(f"{sitemap} is not a sitemap (XML): {e}") from e
+    locations = [(loc.text or "").strip() for loc in root.iter(f"{_NS}loc")]
+    if root.tag == f"{_NS}sitemapindex":
+        return [
+            p
+            for child in locations
+            if urlsplit(child).netloc == host
+            for p in page_urls(client, child, max_bytes=max_bytes)
+        ]
+    return [url for url in dict.fromkeys(locations) if url and urlsplit(url).netloc == host][:MAX_PAGES]
+
+
+def _file_name(url: str) -> str:
+    """A page's file name: its path, so two pages called index stay two articles (`/help/billing/` ->
+    `help-billing.html`)."""
+    path = urlsplit(url).path.strip("/").removesuffix(".html").removesuffix(".htm")
+    return f"{slugify(path.replace('/', '-') or 'index')}.html"
+
+
+def sync_sitemap(
+    kb: KnowledgeBase, sitemap: str, *, source: str, actor: User, progress: Progress = no_progress
+) -> IngestReport:
+    """Sync the knowledge `source` with the website: every listed page fetched and ingested, the articles of pages
+    no longer listed removed. A page that cannot be fetched is reported, and then no article is removed."""
+    if urlsplit(sitemap).scheme not in ("http", "https"):
+        raise ValidationError("Give the sitemap's http(s) address, e.g. https://help.example.com/sitemap.xml.")
+    files: list[tuple[str, bytes]] = []
+    failed: list[IngestFailure] = []
+    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=True) as client:
+        try:
+            urls = page_urls(client, sitemap, max_bytes=kb.max_upload_bytes)
+        except httpx.HTTPError as e:
+            raise ValidationError(f"The sitemap {sitemap} could not be read: {e}") from e
+        for n, url in enumerate(urls, 1):
+            progress(n, len(urls), f"Fetched {n} of {len(urls)} pages")
+            try:
+                files.append((_file_name(url), _fetch(client, urljoin(sitemap, url), kb.max_upload_bytes)))
+            except (httpx.HTTPError, ValidationError) as e:
+                failed.append(IngestFailure(source=url, error=f"{url}: {e}"))
+    # A page that failed to load is not a page that was removed: with any failure, nothing is removed this time.
+    report = kb.ingest_files(files, actor=actor, source=source, remove_missing=not failed, progress=progress)
+    return report.model_copy(update={"failed": (*report.failed, *failed)})
