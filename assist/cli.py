@@ -114,21 +114,22 @@ def db_upgrade(url: str | None) -> None:
 @db.command("copy")
 @click.option("--to", "to_url", required=True, help="An empty database to move the workspace to (postgresql://...).")
 @click.option("--url", help="The workspace's database (default: DATABASE_URL).")
+@click.option("--force", is_flag=True, help="Replace whatever the target holds (it is emptied first).")
 @friendly_errors
-def db_copy(to_url: str, url: str | None) -> None:
-    """Copy the whole workspace into another, empty database (SQLite to PostgreSQL), ids kept; stop the app
-    first, then point DATABASE_URL at the new one."""
+def db_copy(to_url: str, url: str | None, force: bool) -> None:
+    """Copy the whole workspace into another, empty database (SQLite to PostgreSQL), ids kept, every table
+    verified by count and checksum; run it again to resume an interrupted copy. Stop the app first, then point
+    DATABASE_URL at the new one."""
     from assist.store import make_engine
-    from assist.store.copy import copy_workspace
+    from assist.store.copy import TableCopy, copy_workspace
+
+    def said(table: str, copy: TableCopy) -> None:
+        click.echo(f"  {table}: {copy.rows:,} rows{' (already there)' if copy.kept else ''}", err=True)
 
     target = make_engine(to_url)
-    copied = copy_workspace(
-        make_engine(url or get_settings().database_url),
-        target,
-        progress=lambda table, rows: click.echo(f"  {table}: {rows:,} rows", err=True),
-    )
+    copied = copy_workspace(make_engine(url or get_settings().database_url), target, force=force, progress=said)
     click.echo(
-        f"Copied {sum(copied.values()):,} rows in {len(copied)} tables to "
+        f"Copied {sum(c.rows for c in copied.values()):,} rows in {len(copied)} tables (checksums match) to "
         f"{target.url.render_as_string(hide_password=True)}. Set DATABASE_URL to it and start the app; the vectors "
         "stay where CHROMA_PATH or CHROMA_HOST says (`kb reindex` and `similar reindex` rebuild them)."
     )

@@ -1,6 +1,8 @@
 """Moving a workspace to another database, for a team that outgrows one SQLite file: every table copied row for
-row with its ids, parents before children, in one transaction on the target, then each id sequence moved past
-the copied ids so the next ticket gets the next number.
+row with its ids, parents before children, each table in its own transaction, then each id sequence moved past
+the copied ids so the next ticket gets the next number. Every table is verified by its row count and a checksum
+of its rows; a copy that was interrupted resumes where it stopped (a table whose checksum already matches is
+kept, the rest copied).
 
 The dashboard's facts are copied as they are (they are rows like any other); the vectors are not in SQL and stay
 where CHROMA_PATH or CHROMA_HOST says (`kb reindex` and `similar reindex` rebuild them from the copied rows).
@@ -8,10 +10,13 @@ where CHROMA_PATH or CHROMA_HOST says (`kb reindex` and `similar reindex` rebuil
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Integer, func, insert, select, text
+from sqlalchemy import Engine, Integer, Table, delete, insert, select, text
 
 from assist.errors import ValidationError
 from assist.store.db import upgrade
@@ -20,48 +25,82 @@ from assist.store.models import Base
 BATCH = 1000
 
 
-def _counts(engine: Engine) -> dict[str, int]:
+@dataclass(frozen=True)
+class TableCopy:
+    rows: int
+    checksum: str  # of the rows in key order, the same on SQLite and PostgreSQL for the same data
+    kept: bool = False  # already complete in the target (a resumed copy)
+
+
+def checksum(engine: Engine, table: Table) -> tuple[int, str]:
+    """(rows, sha256 of the rows in primary-key order, each value as its Python value written as JSON)."""
+    digest, rows = hashlib.sha256(), 0
     with engine.connect() as connection:
-        return {
-            t.name: connection.scalar(select(func.count()).select_from(t)) or 0 for t in Base.metadata.sorted_tables
-        }
+        ordered = select(table).order_by(*table.primary_key.columns)
+        for row in connection.execution_options(yield_per=BATCH).execute(ordered):
+            digest.update(json.dumps(list(row), default=_plain, sort_keys=True).encode())
+            rows += 1
+    return rows, digest.hexdigest()
+
+
+def _plain(value: Any) -> str:
+    """Dates and times as ISO 8601 in UTC, anything else as its text (both databases give the same values)."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def copy_workspace(
-    source: Engine, target: Engine, *, progress: Callable[[str, int], None] = lambda _table, _rows: None
-) -> dict[str, int]:
-    """Copy every row of `source` into the empty database `target` (both brought to the same schema version
-    first). Returns the rows copied per table, checked against the source's counts.
+    source: Engine,
+    target: Engine,
+    *,
+    force: bool = False,
+    progress: Callable[[str, TableCopy], None] = lambda _table, _copy: None,
+) -> dict[str, TableCopy]:
+    """Copy every row of `source` into `target` (both brought to the same schema version first): per table, the
+    rows copied and their checksum, verified against the source's. A table already identical in `target` is kept
+    (an interrupted copy resumes); a table holding other rows is refused, or emptied first with `force`.
 
     Raises:
-        ValidationError: `target` already holds data (nothing is written to it), or a count differs afterwards.
+        ValidationError: the target is the source; a table of the target holds other data and `force` is off
+            (nothing more is written); or a checksum differs afterwards.
     """
     if source.url == target.url:
         raise ValidationError("The target is the workspace's own database: give another, empty database.")
     upgrade(source)
     upgrade(target)
-    taken = {name: n for name, n in _counts(target).items() if n}
-    if taken:
-        raise ValidationError(
-            f"The target database already holds data ({', '.join(sorted(taken))}); nothing was copied. "
-            "Copy into a new, empty database."
-        )
-    copied: dict[str, int] = {}
-    with source.connect() as reading, target.begin() as writing:
-        for table in Base.metadata.sorted_tables:  # parents before the rows that point at them
-            rows = 0
-            result = reading.execution_options(yield_per=BATCH).execute(select(table))
-            for batch in result.mappings().partitions(BATCH):
-                writing.execute(insert(table), [dict(r) for r in batch])
-                rows += len(batch)
-            copied[table.name] = rows
-            progress(table.name, rows)
-        if writing.dialect.name == "postgresql":
+    tables = Base.metadata.sorted_tables  # parents before the rows that point at them
+    expected = {t.name: checksum(source, t) for t in tables}
+    present = {t.name: checksum(target, t) for t in tables}
+    clash = sorted(t.name for t in tables if present[t.name][0] and present[t.name] != expected[t.name])
+    if clash:
+        if not force:
+            raise ValidationError(
+                f"The target database already holds other data ({', '.join(clash)}); nothing was copied. Copy into "
+                "a new, empty database, or pass --force to replace everything there."
+            )
+        with target.begin() as writing:  # children first: a parent's rows go only after the rows pointing at them
+            for table in reversed(tables):
+                writing.execute(delete(table))
+        present = {t.name: (0, "") for t in tables}
+    done: dict[str, TableCopy] = {}
+    for table in tables:
+        if present[table.name][0] and present[table.name] == expected[table.name]:
+            done[table.name] = TableCopy(*expected[table.name], kept=True)
+        else:
+            with source.connect() as reading, target.begin() as writing:
+                result = reading.execution_options(yield_per=BATCH).execute(select(table))
+                for batch in result.mappings().partitions(BATCH):
+                    writing.execute(insert(table), [dict(r) for r in batch])
+            done[table.name] = TableCopy(*checksum(target, table))
+        progress(table.name, done[table.name])
+    if target.dialect.name == "postgresql":
+        with target.begin() as writing:
             _move_sequences(writing)
-    expected = _counts(source)
-    if copied != expected or _counts(target) != expected:
-        raise ValidationError("The copy's row counts differ from the workspace's; do not switch to it. Try again.")
-    return copied
+    differ = sorted(name for name, copy in done.items() if (copy.rows, copy.checksum) != expected[name])
+    if differ:
+        raise ValidationError(
+            f"The copy differs from the workspace in {', '.join(differ)}; do not switch to it. Run the copy again."
+        )
+    return done
 
 
 def _move_sequences(connection: Any) -> None:

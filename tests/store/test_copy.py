@@ -14,8 +14,8 @@ from assist.errors import ValidationError
 from assist.inbox import list_inbox
 from assist.metrics import dashboard
 from assist.store import make_engine, session_scope
-from assist.store.copy import copy_workspace
-from assist.store.models import TicketRow
+from assist.store.copy import TableCopy, checksum, copy_workspace
+from assist.store.models import Base, TicketRow
 from assist.store.tickets import create_ticket, ticket_detail
 from tests.factories import make_customer
 
@@ -26,11 +26,16 @@ def _details(engine: Engine) -> list[object]:
         return [ticket_detail(session, ticket_id=i) for i in ids]
 
 
+def _checksums(engine: Engine) -> dict[str, tuple[int, str]]:
+    return {t.name: checksum(engine, t) for t in Base.metadata.sorted_tables}
+
+
 def test_the_demo_workspace_moves_to_postgresql_whole_and_keeps_working(
     demo_workspace: Engine, postgres_engine: Engine
 ) -> None:
     copied = copy_workspace(demo_workspace, postgres_engine)
-    assert copied["tickets"] > 300 and copied["messages"] > copied["tickets"]
+    assert copied["tickets"].rows > 300 and copied["messages"].rows > copied["tickets"].rows
+    assert _checksums(postgres_engine) == _checksums(demo_workspace)  # the same on both databases
     assert _details(postgres_engine) == _details(demo_workspace)  # every ticket, message, owner and status
     window = MetricsFilter.last_days(400)
     assert dashboard(postgres_engine, window).kpis == dashboard(demo_workspace, window).kpis  # facts came along
@@ -50,13 +55,36 @@ def test_the_demo_workspace_moves_to_postgresql_whole_and_keeps_working(
         assert ticket.id == max(session.scalars(select(TicketRow.id)))  # above every copied id
 
 
-def test_a_target_that_holds_data_is_refused_and_left_as_it_was(demo_workspace: Engine, tmp_path: Path) -> None:
+def test_a_copy_interrupted_half_way_resumes_to_the_same_checksums(
+    demo_workspace: Engine, postgres_engine: Engine
+) -> None:
+    seen: list[str] = []
+
+    def power_cut(table: str, _copy: TableCopy) -> None:
+        seen.append(table)
+        if len(seen) == len(Base.metadata.sorted_tables) // 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_workspace(demo_workspace, postgres_engine, progress=power_cut)
+    resumed = copy_workspace(demo_workspace, postgres_engine)
+    done_before = [name for name in seen if resumed[name].rows]  # an empty table is simply copied again
+    assert [name for name, c in resumed.items() if c.kept] == done_before  # what was done is kept, the rest copied
+    assert done_before and len(done_before) < len(resumed)
+    assert _checksums(postgres_engine) == _checksums(demo_workspace)
+
+
+def test_a_target_that_holds_other_data_is_refused_unless_forced(demo_workspace: Engine, tmp_path: Path) -> None:
     target = make_engine(f"sqlite:///{tmp_path / 'team.db'}")
     copy_workspace(demo_workspace, target)
-    before = _details(target)
-    with pytest.raises(ValidationError, match="already holds data"):
+    with session_scope(target) as session:
+        create_ticket(session, customer=make_customer(session), subject="Other", body="Data", actor="test")
+    before = _checksums(target)
+    with pytest.raises(ValidationError, match="already holds other data"):
         copy_workspace(demo_workspace, target)
-    assert _details(target) == before
+    assert _checksums(target) == before  # nothing written
+    copy_workspace(demo_workspace, target, force=True)
+    assert _checksums(target) == _checksums(demo_workspace)
     with pytest.raises(ValidationError, match="own database"):
         copy_workspace(demo_workspace, demo_workspace)
 
@@ -66,5 +94,5 @@ def test_db_copy_moves_the_configured_workspace(demo_workspace: Engine, tmp_path
     to = f"sqlite:///{tmp_path / 'moved.db'}"
     result = CliRunner().invoke(main, ["db", "copy", "--url", source, "--to", to])
     assert result.exit_code == 0, result.output
-    assert "Copied" in result.output and "DATABASE_URL" in result.output
+    assert "checksums match" in result.output and "DATABASE_URL" in result.output
     assert _details(make_engine(to)) == _details(demo_workspace)
