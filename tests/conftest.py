@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import socketserver
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import chromadb
 import numpy as np
@@ -247,3 +249,39 @@ def assistant(sqlite_engine: Engine, embedder: Embedder, reader: AnswerReader, t
     built = build_assistant(settings, engine=sqlite_engine, embedder=embedder, reader=reader)
     built.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
     return built
+
+
+class SlowSmtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib, taking its time over each message as a loaded relay does."""
+
+    received: ClassVar[list[bytes]] = []
+    pause: ClassVar[threading.Event] = threading.Event()  # never set: wait() is the slowness
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 slow.example ESMTP\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.wfile.write(b"250 slow.example\r\n")
+            elif verb == b"DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                data = b"".join(iter(self.rfile.readline, b".\r\n"))
+                type(self).pause.wait(0.3)  # every concurrent deliverer is inside its attempt by now
+                type(self).received.append(data)
+                self.wfile.write(b"250 queued\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                self.wfile.write(b"250 ok\r\n")
+
+
+@pytest.fixture
+def smtp() -> Iterator[int]:
+    SlowSmtp.received = []
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SlowSmtp)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()

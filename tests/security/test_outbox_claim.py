@@ -9,14 +9,10 @@ process's `delivery.Courier` delivers.
 
 from __future__ import annotations
 
-import socketserver
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
-from typing import ClassVar
 
-import pytest
 from sqlalchemy import Engine, select
 
 from assist.config import Settings
@@ -26,43 +22,8 @@ from assist.store import session_scope
 from assist.store.models import OutboxRow
 from assist.ticket_actions import send_reply
 from assist.times import utcnow
+from tests.conftest import SlowSmtp
 from tests.factories import make_actor, make_ticket
-
-
-class _SlowSmtp(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib, taking its time over each message as a loaded relay does."""
-
-    received: ClassVar[list[bytes]] = []
-    pause: ClassVar[threading.Event] = threading.Event()  # never set: wait() is the slowness
-
-    def handle(self) -> None:
-        self.wfile.write(b"220 slow.example ESMTP\r\n")
-        while line := self.rfile.readline():
-            verb = line[:4].upper()
-            if verb in (b"EHLO", b"HELO"):
-                self.wfile.write(b"250 slow.example\r\n")
-            elif verb == b"DATA":
-                self.wfile.write(b"354 go ahead\r\n")
-                data = b"".join(iter(self.rfile.readline, b".\r\n"))
-                type(self).pause.wait(0.3)  # every concurrent deliverer is inside its attempt by now
-                type(self).received.append(data)
-                self.wfile.write(b"250 queued\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:  # MAIL, RCPT, RSET, NOOP
-                self.wfile.write(b"250 ok\r\n")
-
-
-@pytest.fixture
-def smtp() -> Iterator[int]:
-    _SlowSmtp.received = []
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SlowSmtp)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
 
 
 def _queue_replies(engine: Engine, settings: Settings, count: int, **kwargs: object) -> list[SentReply]:
@@ -102,7 +63,7 @@ def test_four_deliverers_at_once_mail_each_reply_exactly_once(engine: Engine, sm
         t.start()
     for t in threads:
         t.join(timeout=120)
-    subjects = sorted(message_from_bytes(m)["Subject"] for m in _SlowSmtp.received)
+    subjects = sorted(message_from_bytes(m)["Subject"] for m in SlowSmtp.received)
     assert subjects == sorted(f"Re: Question {n} [#{s.ticket_id}]" for n, s in enumerate(sent))  # 4 mails, not 10
     assert sum(delivered) == 4
     with session_scope(engine) as session:
