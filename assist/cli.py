@@ -65,6 +65,12 @@ class _ProgressBar:
         if self._bar is not None:
             self._bar.close()
 
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def _print_report(report: IngestReport) -> None:
     click.echo(
@@ -73,6 +79,13 @@ def _print_report(report: IngestReport) -> None:
     )
     for failure in report.failed:
         click.echo(f"  failed: {failure.error}", err=True)
+
+
+def _finish(report: IngestReport) -> None:
+    """Say what an ingest did; exit 1 when a file failed (scripts and CI see it)."""
+    _print_report(report)
+    if report.failed:
+        raise SystemExit(1)
 
 
 def _operator(name: str) -> User:
@@ -234,16 +247,11 @@ def kb() -> None:
 @friendly_errors
 def kb_ingest(paths: tuple[Path, ...], sync: bool, source: str, actor: str) -> None:
     """Ingest files or folders (md, txt, html, pdf). Unchanged articles are skipped."""
-    bar = _ProgressBar(unit="passage", desc="Embedding passages")
-    try:
+    with _ProgressBar(unit="passage", desc="Embedding passages") as bar:
         report = _knowledge_base().ingest_paths(
             list(paths), actor=_operator(actor), remove_missing=sync, progress=bar, source=source
         )
-    finally:
-        bar.close()
-    _print_report(report)
-    if report.failed:
-        raise SystemExit(1)
+    _finish(report)
 
 
 @kb.command("search")
@@ -289,17 +297,12 @@ def kb_pull(repository: str, source: str, branch: str | None, actor: str) -> Non
 
     folder = hashlib.sha256(source.encode()).hexdigest()[:16]  # any name makes a safe folder
     into = Path(get_settings().chroma_path).parent / "sources" / folder
-    bar = _ProgressBar(unit="passage", desc="Embedding passages")
-    try:
+    with _ProgressBar(unit="passage", desc="Embedding passages") as bar:
         commit, report = sync_git(
             _knowledge_base(), repository, source=source, into=into, actor=_operator(actor), branch=branch, progress=bar
         )
-    finally:
-        bar.close()
     click.echo(f"{source}: at commit {commit[:12]}")
-    _print_report(report)
-    if report.failed:
-        raise SystemExit(1)
+    _finish(report)
 
 
 @kb.command("crawl")
@@ -312,14 +315,9 @@ def kb_crawl(sitemap: str, source: str, actor: str) -> None:
     headings, no navigation), ingest them, and remove the articles of pages it no longer lists."""
     from assist.kb.sitemap_source import sync_sitemap
 
-    bar = _ProgressBar(unit="step", desc="Fetching and embedding")
-    try:
+    with _ProgressBar(unit="step", desc="Fetching and embedding") as bar:
         report = sync_sitemap(_knowledge_base(), sitemap, source=source, actor=_operator(actor), progress=bar)
-    finally:
-        bar.close()
-    _print_report(report)
-    if report.failed:
-        raise SystemExit(1)
+    _finish(report)
 
 
 @kb.command("sources")

@@ -9,6 +9,7 @@ the address after `--`, so it is never read as an option.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -36,7 +37,11 @@ def _git(*args: str, cwd: Path | None = None) -> str:
 
 def checkout(repository: str, into: Path, *, branch: str | None = None) -> str:
     """Clone `repository` (a path or an address this machine can reach) into `into`, or bring the clone already
-    there to the remote's head. Returns the commit now checked out."""
+    there to the remote's head (a clone of another repository is replaced). Returns the commit now checked out."""
+    if branch is not None and (not branch.strip() or branch.startswith("-")):
+        raise ValidationError(f"{branch!r} is not a branch name.")
+    if (into / ".git").is_dir() and _git("remote", "get-url", "origin", cwd=into).strip() != repository:
+        shutil.rmtree(into)  # the source now follows another repository: start from a fresh clone
     if (into / ".git").is_dir():
         _git("fetch", "--depth", "1", "origin", branch or "HEAD", cwd=into)
         _git("reset", "--hard", "FETCH_HEAD", cwd=into)

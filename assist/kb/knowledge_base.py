@@ -85,9 +85,11 @@ def _source_name(name: str) -> str:
 
 
 def _document(file: Path, folder: Path) -> bool:
-    """A file of a folder that is an article: a supported type, not inside a hidden folder (`.git`, `.github`)."""
+    """A file of a folder that is an article: a supported type, not inside a hidden folder (`.git`, `.github`),
+    and really inside the folder (a link in a synced repository could point at the server's own files)."""
     hidden = any(part.startswith(".") for part in file.relative_to(folder).parts[:-1])
-    return file.suffix.lower() in SUPPORTED and file.is_file() and not hidden
+    inside = not file.is_symlink() and file.resolve().is_relative_to(folder.resolve())
+    return file.suffix.lower() in SUPPORTED and file.is_file() and not hidden and inside
 
 
 def _passage(p: stored.StoredPassage) -> Chunk:
@@ -152,8 +154,10 @@ class KnowledgeBase:
     ) -> IngestReport:
         """Parse, chunk, embed and index uploads (admins). Bad files are reported, the rest are ingested.
 
-        The articles belong to the knowledge `source` ("files": uploads and folders). With `remove_missing`, that
-        source's articles not in `files` are deleted (a full sync of it); other sources' articles stay.
+        The articles belong to the knowledge `source` ("files": uploads and folders); an id another source holds
+        is refused and reported. With `remove_missing`, that source's articles not in `files` are deleted (a full
+        sync of it), unless a file failed (a file that could not be read is not a file that was removed); other
+        sources' articles always stay.
         """
         require(actor, action="change the knowledge base")
         source = _source_name(source)
@@ -184,14 +188,37 @@ class KnowledgeBase:
                 continue
             parsed[article.article_id] = article
         articles, taken = self._refuse_taken_ids(list(parsed.values()), syncing=remove_missing)
+        articles, elsewhere = self._refuse_other_sources(articles, source)
+        refused = [*failures, *taken, *elsewhere]
         report = self._apply(
             articles,
             actor=actor,
             origins=dict.fromkeys((a.article_id for a in articles), source),
-            syncing=source if remove_missing else None,
+            syncing=source if remove_missing and not refused else None,
             progress=progress,
         )
-        return report.model_copy(update={"failed": (*failures, *taken)})
+        return report.model_copy(update={"failed": tuple(refused)})
+
+    def _refuse_other_sources(
+        self, articles: list[ParsedArticle], source: str
+    ) -> tuple[list[ParsedArticle], list[IngestFailure]]:
+        """An article id belongs to one knowledge source: another source's file with the same id (two repositories'
+        index pages) would take it over on every sync, and back on the other's."""
+        owners = stored.origins(self.engine)
+        kept, refused = [], []
+        for a in articles:
+            owner = owners.get(a.article_id, source)
+            if owner == source:
+                kept.append(a)
+            else:
+                refused.append(
+                    IngestFailure(
+                        source=a.source,
+                        error=f"{a.source}: article id '{a.article_id}' belongs to the knowledge source '{owner}'; "
+                        "give this file its own `id:` in the front matter, or delete that article first.",
+                    )
+                )
+        return kept, refused
 
     def _refuse_taken_ids(
         self, articles: list[ParsedArticle], *, syncing: bool

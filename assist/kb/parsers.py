@@ -241,8 +241,9 @@ def _html(raw: str, budget: Budget) -> tuple[dict[str, object], str]:
     if soup.title and soup.title.string:
         meta["title"] = soup.title.string.strip()
     canonical = soup.find("link", rel="canonical")
-    if isinstance(canonical, Tag) and isinstance(canonical.get("href"), str):
-        meta["url"] = canonical["href"]  # a help-centre page's own address, for links in replies
+    href = canonical.get("href") if isinstance(canonical, Tag) else None
+    if isinstance(href, str) and href.strip().startswith(("http://", "https://")):
+        meta["url"] = href.strip()  # a help-centre page's own address, for links in replies (a relative one: none)
     # A page of a website: its navigation, header, footer and sidebars are not the article.
     for tag in soup(["nav", "header", "footer", "aside"]):
         tag.decompose()

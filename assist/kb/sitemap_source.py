@@ -24,6 +24,8 @@ _NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 def _fetch(client: httpx.Client, url: str, max_bytes: int) -> bytes:
     with client.stream("GET", url) as response:
         response.raise_for_status()
+        if response.url.host != httpx.URL(url).host:  # a redirect may not take the crawler to another host
+            raise ValidationError(f"{url} redirects to another host ({response.url.host}); it was skipped.")
         data = b""
         for chunk in response.iter_bytes():
             data += chunk
@@ -32,22 +34,28 @@ def _fetch(client: httpx.Client, url: str, max_bytes: int) -> bytes:
         return data
 
 
-def page_urls(client: httpx.Client, sitemap: str, *, max_bytes: int) -> list[str]:
-    """The pages a sitemap lists (a sitemap index: the pages of each sitemap it lists), on the sitemap's host."""
+def page_urls(client: httpx.Client, sitemap: str, *, max_bytes: int, nested: bool = True) -> list[str]:
+    """The pages a sitemap lists on the sitemap's host (a sitemap index: the pages of each sitemap it lists, one
+    level deep, so an index that lists itself ends).
+
+    Raises:
+        ValidationError: not a sitemap, or more than MAX_PAGES pages (a sync must see all of them).
+    """
     host = urlsplit(sitemap).netloc
     try:
         root = ElementTree.fromstring(_fetch(client, sitemap, max_bytes))
     except (ElementTree.ParseError, ValueError) as e:  # ValueError: defusedxml refused entities
         raise ValidationError(f"{sitemap} is not a sitemap (XML): {e}") from e
-    locations = [(loc.text or "").strip() for loc in root.iter(f"{_NS}loc")]
+    locations = [url for url in ((loc.text or "").strip() for loc in root.iter(f"{_NS}loc")) if url]
     if root.tag == f"{_NS}sitemapindex":
-        return [
-            p
-            for child in locations
-            if urlsplit(child).netloc == host
-            for p in page_urls(client, child, max_bytes=max_bytes)
-        ]
-    return [url for url in dict.fromkeys(locations) if url and urlsplit(url).netloc == host][:MAX_PAGES]
+        children = [child for child in locations if urlsplit(child).netloc == host] if nested else []
+        pages = [page for child in children for page in page_urls(client, child, max_bytes=max_bytes, nested=False)]
+    else:
+        pages = [url for url in locations if urlsplit(url).netloc == host]
+    pages = list(dict.fromkeys(pages))
+    if len(pages) > MAX_PAGES:
+        raise ValidationError(f"{sitemap} lists {len(pages):,} pages; at most {MAX_PAGES:,} are synced as one source.")
+    return pages
 
 
 def _file_name(url: str) -> str:
@@ -71,6 +79,11 @@ def sync_sitemap(
             urls = page_urls(client, sitemap, max_bytes=kb.max_upload_bytes)
         except httpx.HTTPError as e:
             raise ValidationError(f"The sitemap {sitemap} could not be read: {e}") from e
+        if not urls:  # an empty sync would remove every article of the source
+            raise ValidationError(
+                f"{sitemap} lists no pages on {urlsplit(sitemap).netloc}; nothing was changed. Check the address "
+                "(www. or not) and that the sitemap lists this host's pages."
+            )
         for n, url in enumerate(urls, 1):
             progress(n, len(urls), f"Fetched {n} of {len(urls)} pages")
             try:

@@ -53,6 +53,10 @@ def test_a_git_source_is_cloned_then_pulled_and_only_what_changed_embeds(
     knowledge_base: KnowledgeBase, repository: Path, tmp_path: Path
 ) -> None:
     knowledge_base.ingest_files([("faq.md", article("faq", "FAQ", "Other source."))], actor=OPERATOR)
+    secret = tmp_path / "server.md"
+    secret.write_text("# Server\n\nDATABASE_PASSWORD=hunter2\n")
+    (repository / "leak.md").symlink_to(secret)  # a link committed upstream must not read the server's files
+    _commit(repository, {}, "a link")
     into = tmp_path / "sources" / "docs"
     first_commit, first = sync_git(knowledge_base, str(repository), source="docs", into=into, actor=OPERATOR)
     assert first.added == ("password", "refunds")  # the hidden .github folder is not read

@@ -113,6 +113,10 @@ def test_a_sync_removes_only_its_own_sources_articles(knowledge_base: KnowledgeB
     assert handbook.removed == ("password-reset",)  # type: ignore[attr-defined]
     assert sorted(a.id for a in knowledge_base.list_articles()) == ["refunds", "webhooks"]
     assert [(k.name, k.articles) for k in knowledge_base.sources()] == [("handbook", 1), ("site", 1)]
+    # An id belongs to one source: another source's file with it is refused, and its sync then removes nothing.
+    taken = _ingest(knowledge_base, ("refunds.md", REFUNDS), source="site", remove_missing=True)
+    assert "belongs to the knowledge source 'handbook'" in taken.failed[0].error  # type: ignore[attr-defined]
+    assert taken.removed == ()  # type: ignore[attr-defined]
     knowledge_base.reindex(actor=OPERATOR)  # a re-index keeps each article's source
     assert _ingest(knowledge_base, source="site", remove_missing=True).removed == ("webhooks",)  # type: ignore[attr-defined]
     assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]

@@ -84,6 +84,13 @@ def test_a_page_that_fails_is_reported_and_removes_nothing(
     report = sync_sitemap(knowledge_base, f"{base}/sitemap.xml", source="web", actor=OPERATOR)
     assert [f.source for f in report.failed] == [f"{base}/b.html"] and report.removed == ()
     assert sorted(a.id for a in knowledge_base.list_articles()) == ["a", "b"]
+    (root / "sitemap.xml").write_text(  # the pages moved to another host: an empty sync would remove them all
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://www.lumen.app/a.html</loc></url>'
+        "</urlset>"
+    )
+    with pytest.raises(ValidationError, match="lists no pages"):
+        sync_sitemap(knowledge_base, f"{base}/sitemap.xml", source="web", actor=OPERATOR)
+    assert sorted(a.id for a in knowledge_base.list_articles()) == ["a", "b"]
     (root / "sitemap.xml").write_text("not xml at all")
     with pytest.raises(ValidationError, match="not a sitemap"):
         sync_sitemap(knowledge_base, f"{base}/sitemap.xml", source="web", actor=OPERATOR)
