@@ -16,6 +16,7 @@ from pathlib import Path
 from assist.domain import IngestReport, User
 from assist.errors import ConfigError, ValidationError
 from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
+from assist.store.actors import check_session, require
 
 GIT_TIMEOUT_S = 300
 
@@ -61,6 +62,9 @@ def sync_git(
     branch: str | None = None,
     progress: Progress = no_progress,
 ) -> tuple[str, IngestReport]:
-    """Sync the knowledge `source` with the repository: (the commit synced, what the ingest did)."""
+    """Sync the knowledge `source` with the repository: (the commit synced, what the ingest did). The session is
+    checked before anything is fetched; the ingest checks it again where it writes."""
+    require(actor, action="change the knowledge base")
+    check_session(kb.engine, actor=actor)
     commit = checkout(repository, into, branch=branch)
     return commit, kb.ingest_paths([into], actor=actor, remove_missing=True, progress=progress, source=source)

@@ -15,6 +15,7 @@ from assist.domain import IngestFailure, IngestReport, User
 from assist.errors import ValidationError
 from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
 from assist.kb.parsers import slugify
+from assist.store.actors import check_session, require
 
 MAX_PAGES = 2000
 TIMEOUT_S = 15
@@ -70,6 +71,8 @@ def sync_sitemap(
 ) -> IngestReport:
     """Sync the knowledge `source` with the website: every listed page fetched and ingested, the articles of pages
     no longer listed removed. A page that cannot be fetched is reported, and then no article is removed."""
+    require(actor, action="change the knowledge base")
+    check_session(kb.engine, actor=actor)  # before anything is fetched; the ingest checks again where it writes
     if urlsplit(sitemap).scheme not in ("http", "https"):
         raise ValidationError("Give the sitemap's http(s) address, e.g. https://help.example.com/sitemap.xml.")
     files: list[tuple[str, bytes]] = []

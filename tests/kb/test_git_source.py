@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assist.domain import Role
 from assist.errors import ValidationError
 from assist.kb import KnowledgeBase
 from assist.kb.git_source import sync_git
@@ -82,3 +83,16 @@ def test_an_unreachable_repository_says_so_and_changes_nothing(knowledge_base: K
     with pytest.raises(ValidationError, match="git clone failed"):  # an address is never read as an option
         sync_git(knowledge_base, "--upload-pack=touch /tmp/x", source="docs", into=tmp_path / "d", actor=OPERATOR)
     assert knowledge_base.list_articles() == []
+
+
+def test_a_stale_session_fetches_nothing(knowledge_base: KnowledgeBase, repository: Path, tmp_path: Path) -> None:
+    from assist.errors import SessionEndedError
+    from assist.users import create_user, set_user_active
+
+    admin = create_user(
+        knowledge_base.engine, email="a@lumen.app", name="A", role=Role.ADMIN, password="p" * 12, actor=OPERATOR
+    )
+    set_user_active(knowledge_base.engine, user_id=admin.id, active=False, actor=OPERATOR)
+    with pytest.raises(SessionEndedError):
+        sync_git(knowledge_base, str(repository), source="docs", into=tmp_path / "c", actor=admin)
+    assert not (tmp_path / "c").exists() and knowledge_base.list_articles() == []
