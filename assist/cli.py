@@ -355,11 +355,8 @@ def kb_delete(article_id: str, actor: str) -> None:
 @friendly_errors
 def kb_reindex(actor: str) -> None:
     """Re-chunk and re-embed every article from its stored text (a damaged embedded index is set aside)."""
-    bar = _ProgressBar(unit="passage", desc="Embedding passages")
-    try:
+    with _ProgressBar(unit="passage", desc="Embedding passages") as bar:
         report = _knowledge_base(repair_index=True).reindex(actor=_operator(actor), progress=bar)
-    finally:
-        bar.close()
     _print_report(report)
 
 

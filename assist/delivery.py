@@ -57,10 +57,10 @@ def transport(settings: Settings) -> Transport | None:
     ways: dict[str, Transport] = {}
     if settings.smtp_host:
         ways["smtp"] = lambda reply: _smtp(settings, reply)
-    if settings.webhook_url:
-        ways["webhook"] = lambda reply: _post(settings, settings.webhook_url, reply)
-    if settings.chat_reply_url:
-        ways["chat"] = lambda reply: _post(settings, settings.chat_reply_url, reply)
+    if webhook := settings.webhook_url:
+        ways["webhook"] = lambda reply: _post(settings, webhook, reply)
+    if chat := settings.chat_reply_url:
+        ways["chat"] = lambda reply: _post(settings, chat, reply)
     if not ways:
         return None
 
@@ -122,9 +122,8 @@ def new_message_id(sender: str) -> str:
     return f"<assist.{secrets.token_urlsafe(18)}@{domain if _DOMAIN.match(domain) else 'assist.local'}>"
 
 
-def _post(settings: Settings, url: str | None, row: OutgoingReply) -> None:
+def _post(settings: Settings, url: str, row: OutgoingReply) -> None:
     """The reply as signed JSON to the helpdesk's webhook or the chat endpoint."""
-    assert url is not None
     body = json.dumps(
         {
             "ticket_id": row.ticket_id,

@@ -314,15 +314,13 @@ class KnowledgeBase:
         """Store `articles` (each in the knowledge source `origins` names); when `syncing` names a source, its
         articles missing from `articles` are removed."""
         _index_call(self.collect_garbage)
-        existing, owned = stored.content_hashes(self.engine), stored.origins(self.engine)
-        changed = [
-            a
-            for a in articles
-            if force or existing.get(a.article_id) != a.content_hash or owned.get(a.article_id) != origins[a.article_id]
-        ]
+        existing = stored.content_hashes(self.engine)
+        # An article never changes source here: ingest_files refused ids another source holds, a re-index keeps each.
+        changed = [a for a in articles if force or existing.get(a.article_id) != a.content_hash]
         unchanged = tuple(sorted(a.article_id for a in articles if a not in changed))
         present = {a.article_id for a in articles}
-        removed = tuple(sorted(i for i, o in owned.items() if o == syncing and i not in present)) if syncing else ()
+        owned = stored.origins(self.engine) if syncing else {}
+        removed = tuple(sorted(i for i, o in owned.items() if o == syncing and i not in present))
         prepared = [_Prepared(a, chunk_article(a)) for a in changed]
         vectors = self._embed(prepared, progress)
         _index_call(self._upsert_vectors, prepared, vectors)
