@@ -55,6 +55,9 @@ class _ProgressBar:
     def __call__(self, done: int, total: int, message: str) -> None:
         from tqdm import tqdm
 
+        if self._bar is not None and total != self._bar.total:  # the next stage (a crawl fetches, then embeds)
+            self._bar.close()
+            self._bar = None
         if self._bar is None and total:
             self._bar = tqdm(total=total, unit=f" {self.unit}", desc=self.desc)
         if self._bar is not None:

@@ -103,3 +103,17 @@ def test_a_restart_with_nothing_to_prepare_does_not_load_the_models(
     assert result.exit_code == 0, result.output
     assert "nothing to prepare" in result.output and "Loading the models" not in result.output
     get_settings.cache_clear()
+
+
+def test_the_progress_bar_starts_again_for_each_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    """Defect (issue 37): a crawl reports 3 pages fetched, then 40 passages embedded; the bar kept the first
+    stage's total, so it showed 40/3."""
+    from assist.cli import _ProgressBar
+
+    with _ProgressBar(unit="step", desc="Fetching and embedding") as bar:
+        for done in range(4):
+            bar(done, 3, f"Fetched {done} of 3 pages")
+        for done in (0, 20, 40):
+            bar(done, 40, f"Embedded {done} of 40 passages")
+    shown = capsys.readouterr().err
+    assert "3/3" in shown and "40/40" in shown and "40/3" not in shown

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -92,8 +92,23 @@ def _document(file: Path, folder: Path) -> bool:
     return file.suffix.lower() in SUPPORTED and file.is_file() and not hidden and inside
 
 
+def _name_in(file: Path, folder: Path) -> str:
+    """A file's name as its article knows it: its path inside the folder, folders joined by '-', so that
+    `billing/index.md` and `account/index.md` are two articles (a slash would be dropped as a path in a name)."""
+    return "-".join(file.relative_to(folder).parts)
+
+
 def _passage(p: stored.StoredPassage) -> Chunk:
     return Chunk(p.article_id, p.position, p.heading, p.text)
+
+
+def _as_parsed(article: stored.StoredArticle, content_hash: str | None) -> ParsedArticle:
+    """A stored article as the parser gave it. Whether its date was its own is not stored, but its hash says so:
+    a re-index must keep an undated page's hash, or the next sync would embed the page again."""
+    a = article
+    dated = ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url)
+    undated = replace(dated, date_declared=False)
+    return undated if content_hash == undated.content_hash else dated
 
 
 def no_progress(done: int, total: int, message: str) -> None:
@@ -259,16 +274,16 @@ class KnowledgeBase:
         source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
         """Ingest files and folders (folders: every supported file inside, recursively)."""
-        files: list[Path] = []
+        files: list[tuple[str, Path]] = []
         for path in paths:
             if path.is_dir():
-                files.extend(sorted(p for p in path.rglob("*") if _document(p, path)))
+                files.extend((_name_in(p, path), p) for p in sorted(path.rglob("*")) if _document(p, path))
             elif path.is_file():
-                files.append(path)
+                files.append((path.name, path))
             else:
                 raise NotFoundError(f"{path} does not exist. Check the path and try again.")
         return self.ingest_files(
-            ((p.name, p.read_bytes()) for p in files),
+            ((name, p.read_bytes()) for name, p in files),
             actor=actor,
             remove_missing=remove_missing,
             progress=progress,
@@ -280,9 +295,8 @@ class KnowledgeBase:
         require(actor, action="re-index the knowledge base")
         check_session(self.engine, actor=actor)  # before embedding; the swap re-checks
         kept = stored.all_articles(self.engine)
-        articles = [
-            ParsedArticle(a.id, a.title, a.category, a.product, a.updated, a.source, a.body, a.url) for a in kept
-        ]
+        hashes = stored.content_hashes(self.engine)
+        articles = [_as_parsed(a, hashes.get(a.id)) for a in kept]
         origins = {a.id: a.origin for a in kept}
         return self._apply(articles, actor=actor, origins=origins, syncing=None, progress=progress, force=True)
 

@@ -12,7 +12,7 @@ from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, InterfaceError, InternalError, OperationalError
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
@@ -130,11 +130,33 @@ def _alembic_config() -> Config:
     return config
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection for migrations, in one transaction. SQLite alters a table by rebuilding it (copy, drop the old
+    one, rename), and with foreign keys on, dropping the old table deletes every row that points at it by ON DELETE
+    CASCADE: so foreign keys are off while the schema changes (SQLite ignores the switch inside a transaction) and
+    checked before they are on again."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError("A migration left rows pointing at nothing; nothing was changed.")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`, keeping data. Safe to call on every start."""
     config = _alembic_config()
     try:
-        with engine.begin() as connection:
+        with _migrating(engine) as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             if revision == "head":
@@ -157,7 +179,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     config = _alembic_config()
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

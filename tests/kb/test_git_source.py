@@ -77,6 +77,25 @@ def test_a_git_source_is_cloned_then_pulled_and_only_what_changed_embeds(
     assert third.unchanged == ("refunds",) and third.chunks_embedded == 0
 
 
+def test_files_of_the_same_name_in_different_folders_are_two_articles(
+    knowledge_base: KnowledgeBase, repository: Path, tmp_path: Path
+) -> None:
+    """Defect (issue 37): articles were named by file name alone, so `billing/index.md` and `account/index.md`
+    (no `id:` of their own, as docs sites often write them) collided and the sync was refused."""
+    _commit(
+        repository,
+        {
+            "billing/index.md": b"# Billing\n\nInvoices are issued on the first day of each month.\n",
+            "account/index.md": b"# Account\n\nThe owner can rename the workspace under Settings.\n",
+        },
+        "section pages",
+    )
+    _, report = sync_git(knowledge_base, str(repository), source="docs", into=tmp_path / "clone", actor=OPERATOR)
+    assert report.failed == ()
+    assert {"account-index", "billing-index"} <= set(report.added)
+    assert knowledge_base.get_article("billing-index").source == "billing-index.md"
+
+
 def test_an_unreachable_repository_says_so_and_changes_nothing(knowledge_base: KnowledgeBase, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="git clone failed"):
         sync_git(knowledge_base, str(tmp_path / "nowhere"), source="docs", into=tmp_path / "c", actor=OPERATOR)

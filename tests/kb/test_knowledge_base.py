@@ -313,3 +313,28 @@ def test_an_undated_page_synced_on_another_day_is_not_embedded_again(
     _ingest(knowledge_base, ("dated.md", dated))
     changed = _ingest(knowledge_base, ("dated.md", dated.replace(b"2026-03-05", b"2026-03-06")))
     assert changed.updated == ("dated",)  # type: ignore[attr-defined]  # a date the article states still counts
+
+
+def test_a_reindex_keeps_an_undated_pages_hash_so_the_next_sync_embeds_nothing(
+    knowledge_base: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect (issue 37): a re-index rebuilt each article from its stored row with the date counted in its hash,
+    so every undated page was embedded once more at the next sync."""
+    import datetime as real
+    import types
+
+    from assist.kb import parsers
+
+    page = b"<html><body><h1>Refunds</h1><p>Refunds take 5 to 10 business days to reach your card.</p></body></html>"
+
+    class Today(real.datetime):
+        @classmethod
+        def now(cls, tz: real.tzinfo | None = None) -> Today:
+            return cls(2026, 3, 1, 9, tzinfo=tz)
+
+    monkeypatch.setattr(parsers, "dt", types.SimpleNamespace(date=real.date, datetime=Today, UTC=real.UTC))
+    _ingest(knowledge_base, ("refunds.html", page))
+    knowledge_base.reindex(actor=OPERATOR)
+    monkeypatch.setattr(parsers, "dt", real)  # the next sync runs on another day
+    again = _ingest(knowledge_base, ("refunds.html", page))
+    assert again.unchanged == ("refunds",) and again.chunks_embedded == 0  # type: ignore[attr-defined]

@@ -137,3 +137,26 @@ def test_a_workspace_upgraded_from_before_the_dashboard_facts_gets_them(sqlite_e
     upgrade(sqlite_engine)
     with session_scope(sqlite_engine) as session:
         assert session.scalars(select(TicketFactRow.ticket_id)).all() == [ticket_id]
+
+
+def test_a_downgrade_that_rebuilds_a_table_on_sqlite_keeps_the_rows_that_point_at_it(sqlite_engine: Engine) -> None:
+    """Defect (issue 37): SQLite rebuilds a table to drop a column (0018's downgrade drops `kb_articles.origin`).
+    With foreign keys on, dropping the old table deleted every passage that pointed at it (ON DELETE CASCADE)."""
+    with sqlite_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO kb_articles (id, title, category, product, updated, source, body, content_hash, "
+            "ingested_at, ingested_by, origin, chunk_count) VALUES ('refunds', 'Refunds', 'billing', 'all', "
+            "'2026-10-01', 'refunds.md', 'Refunds take 5 days.', 'h', '2026-10-01 09:00:00', 'admin@example.com', "
+            "'files', 1)"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO kb_chunks (id, article_id, position, heading, text) "
+            "VALUES ('refunds:0', 'refunds', 0, '', 'Refunds take 5 days.')"
+        )
+    downgrade(sqlite_engine, "0016")
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM kb_chunks").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # on again for the next user
+    upgrade(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT origin FROM kb_articles").scalar() == "files"
