@@ -648,8 +648,9 @@ def train_answers(relevance: Path, work: Path, threads: int | None, public_only:
 @click.option("--url", help="Database URL for --from-db (default: DATABASE_URL).")
 @friendly_errors
 def train_confidence(from_db: bool, url: str | None) -> None:
-    """Fit answer selection and draft confidence on the fit halves in tests/data (writes assist/drafting/
-    answers.json and confidence.json), or with --from-db recalibrate confidence on the team's sends."""
+    """Fit answer selection, draft confidence and the need model on the fit halves in tests/data (writes
+    assist/drafting/answers.json, confidence.json and needs.json), or with --from-db recalibrate confidence on the
+    team's sends."""
     if from_db:
         from assist.recalibration import fit as recalibrate
         from assist.store.calibrations import recorded_sends, save_recalibration
@@ -670,9 +671,9 @@ def train_confidence(from_db: bool, url: str | None) -> None:
             )
         )
         return
-    from assist.dev.training.confidence import fit
+    from assist.dev.training.confidence import SELECTION_FIT, fit
 
-    click.echo(json.dumps({"train": "confidence", **fit()}))
+    click.echo(json.dumps({"train": "confidence", **fit(selection_from=SELECTION_FIT)}))
 
 
 @main.command("precompute")

@@ -11,6 +11,7 @@
     draft confidence below the policy's threshold     tier1     medium
     ticket priority at or above threshold             tier2     high
     customer asked for a human or a manager           tier1     medium
+    the message needs a lead's decision (needs.py)     tier2     medium
     none of the above                                 auto      low (no escalation)
 
 Every matching rule adds its reason; the escalation goes to the most senior queue and the highest
@@ -32,7 +33,7 @@ from assist.domain import (
     SentimentLevel,
     Signal,
 )
-from assist.drafting.policy import LOW_CONFIDENCE, Confidence
+from assist.drafting.policy import LOW_CONFIDENCE, NEEDS_LEAD, Confidence
 
 QUEUE_ORDER = [Queue.AUTO, Queue.TIER1, Queue.TIER2, Queue.MANAGER]
 PRIORITY_ORDER = list(EscalationPriority)  # declared low to critical
@@ -129,6 +130,14 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.MEDIUM,
         "Reply personally and name the person who now owns the ticket.",
         lambda f, s: Signal.HUMAN_REQUEST in f.sentiment.signals,
+    ),
+    Rule(
+        NEEDS_LEAD,
+        Queue.TIER2,
+        EscalationPriority.MEDIUM,
+        "A lead decides this (an exception to a policy, or how the ticket was handled); tier 1 replies only "
+        "with what the articles state.",
+        lambda f, s: f.confidence is not None and f.confidence.needs_lead,
     ),
 )
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 from assist.config import Settings
 from assist.delivery import Courier, transport
-from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, OfflineDrafter
+from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, NeedModel, OfflineDrafter
 from assist.drafting.deadline import DeadlineTransport
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
@@ -164,6 +164,7 @@ def build_assistant(
         drafter=build_drafter(settings, chat_model=build_chat_model(settings)),
         selector=AnswerSelector(embedder, reader or build_answer_reader(settings)),
         confidence=ConfidenceModel.load(),
+        needs=NeedModel.load(),
         similar=build_similar_index(settings, embedder=embedder),
     )
 

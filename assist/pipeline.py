@@ -28,6 +28,7 @@ from assist.domain import (
 )
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
+from assist.drafting.needs import NeedModel
 from assist.drafting.policy import ConfidencePolicy
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered
 from assist.embeddings import Embedder
@@ -56,7 +57,6 @@ MIN_ALTERNATIVE_SCORE = 0.3  # Regenerate grounds on the next article only when 
 ALTERNATIVE_RELATIVE = 0.7
 ARTICLES = 5
 EMBED_BATCH = 4  # the agent's short sentences would otherwise be padded to the length of the whole ticket
-SPECIFIC_WORDS = 5  # a question with this many key words is specific: no article means escalate, not clarify
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class Assistant:
     drafter: Drafter
     selector: AnswerSelector
     confidence: ConfidenceModel
+    needs: NeedModel
     similar: SimilarIndex | None = None  # the team's sent replies (assist/similar.py)
 
 
@@ -119,7 +120,7 @@ def compute_assistance(
                 sentiment=sentiment,
                 escalation=escalation,
                 answerable=confidence.answerable,
-                specific=len(selection.question.key_words) >= SPECIFIC_WORDS,
+                specific=not confidence.vague,
                 thread=evidence.thread,
                 asks=evidence.thread.asks,
             )
@@ -264,6 +265,7 @@ def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
         recalibration=current_recalibration(assistant.engine),
         abstain_below=assistant.confidence.threshold if configured is None else configured,
         escalate_below=assistant.settings.escalation_min_confidence,
+        needs=assistant.needs,
     )
 
 

@@ -6,12 +6,14 @@ the confidence that the agent sends the draft as it is.
     offline.py        the offline draft built from the selected units
     llm.py, prompt.py the LangChain drafter, given the same passages and plan
     confidence.py     P(sent with at most light edits), before the team's recalibration
+    needs.py          what the message needs: an answer, a clarifying question, a hand-over or a lead
 """
 
 from assist.drafting.answers import AnswerSelector, ArticleText, Question, Selection
 from assist.drafting.confidence import ConfidenceModel, expected_calibration_error
 from assist.drafting.links import citation, insert_link
 from assist.drafting.llm import LlmDrafter, parse_reply
+from assist.drafting.needs import Need, NeedModel
 from assist.drafting.offline import OfflineDrafter
 from assist.drafting.redaction import Redaction
 from assist.drafting.service import Drafter
@@ -27,6 +29,8 @@ __all__ = [
     "Drafter",
     "DraftingError",
     "LlmDrafter",
+    "Need",
+    "NeedModel",
     "OfflineDrafter",
     "Plan",
     "Question",

@@ -6,6 +6,8 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
     calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
     shown       calibrated; 0 when the draft offers no answer (nothing can go out lightly edited)
     band        likely sent as is / check before sending / no answer, as the badge shows it
+    need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
+                (no article answers it) or a lead; only the first and the last may be answered from the articles
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass
 from assist.domain import ConfidenceBand, DraftAction
 from assist.drafting.answers import Selection
 from assist.drafting.confidence import ConfidenceModel, ThreadSignals
+from assist.drafting.needs import ANSWER_FIRST, Need, NeedModel, NeedReading
 from assist.recalibration import Recalibration
 
 LIKELY_SENT = 0.75  # from here the badge says "likely sent as is"
 LOW_CONFIDENCE = "Draft confidence below threshold"  # the escalation reason the policy's threshold gives
+NEEDS_LEAD = "Needs a lead's decision"  # the escalation reason the need reading gives
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,21 @@ class Confidence:
     calibrated: float
     abstain_below: float
     escalate_below: float
+    need: NeedReading = ANSWER_FIRST
 
     @property
     def answerable(self) -> bool:
-        """High enough to draft an answer at all."""
-        return self.calibrated >= self.abstain_below
+        """The message asks what an article answers, with confidence high enough to draft that answer."""
+        return self.need.answerable and self.calibrated >= self.abstain_below
+
+    @property
+    def vague(self) -> bool:
+        """Nothing answers it because it does not say enough: ask, rather than hand it on."""
+        return self.need.need is Need.CLARIFY
+
+    @property
+    def needs_lead(self) -> bool:
+        return self.need.need is Need.LEAD
 
     @property
     def low(self) -> bool:
@@ -58,7 +72,9 @@ class ConfidencePolicy:
     recalibration: Recalibration
     abstain_below: float
     escalate_below: float
+    needs: NeedModel | None = None
 
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         raw = self.model.probability(selection, thread)
-        return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below)
+        need = ANSWER_FIRST if self.needs is None else self.needs.read(selection, thread, raw)
+        return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)

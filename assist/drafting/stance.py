@@ -3,9 +3,9 @@ the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
 HOLD       escalation is suggested, or the customer threatens legal action or to leave: acknowledge,
-           answer only with what the articles state (never for a legal threat), promise nothing the
-           policy forbids, and say who follows up and when (meeting a deadline the customer stated, or
-           saying honestly that we cannot); no "does this solve it" closer
+           answer only with what the articles state (never for a legal threat, nor when no article answers),
+           promise nothing the policy forbids, and say who follows up and when (meeting a deadline the customer
+           stated, or saying honestly that we cannot); no "does this solve it" closer
 CLARIFY    no article answers and the question is vague: ask what is needed, draft no answer
 ESCALATE   no article answers a specific question: no reply text; the panel offers escalation
 
@@ -82,11 +82,15 @@ def plan(
         return Plan(Stance.HOLD, "", LEGAL_LEAD if lead_replies else LEGAL, None, facts_allowed=False)
     if not asks and sentiment.level is SentimentLevel.POSITIVE:
         return Plan(Stance.ANSWER, opening, None, NOTHING_ASKED, facts_allowed=False)
-    if not answerable:
-        stance = Stance.ESCALATE if specific or escalation.suggest else Stance.CLARIFY
-        return Plan(stance, opening, None, None, facts_allowed=False)
     # A low-confidence draft alone is the agent's concern (the panel says so), not the customer's.
-    escalated = escalation.suggest and set(escalation.reasons) != {LOW_CONFIDENCE} and not handled
+    suggested = escalation.suggest and set(escalation.reasons) != {LOW_CONFIDENCE}
+    escalated = suggested and not handled
+    if not answerable:
+        if escalated:  # an upset or pressing customer hears who takes over and when, even with no answer yet
+            return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
+        # A vague message gets a question back, unless someone else must take it anyway.
+        stance = Stance.ESCALATE if specific or suggested else Stance.CLARIFY
+        return Plan(stance, opening, None, None, facts_allowed=False)
     if escalated or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if escalated else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)

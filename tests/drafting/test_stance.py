@@ -96,3 +96,27 @@ def test_a_happy_customer_who_asks_nothing_is_thanked_and_gets_no_article() -> N
     assert thanks.closer == NOTHING_ASKED and "thank" in thanks.opening.lower()
     asks = plan(sentiment=sentiment("positive"), escalation=CALM, answerable=True, specific=True, thread=reading())
     assert asks.closer == CLOSER and asks.facts_allowed
+
+
+def test_an_upset_customer_no_article_answers_still_hears_who_takes_over() -> None:
+    """Issue 32: once the need model keeps a draft from answering, an angry customer whose ticket goes to a
+    specialist got no reply text at all; they get a holding reply, with no article facts in it."""
+    held = plan(
+        sentiment=sentiment("angry"), escalation=ANGRY_TO_TIER2, answerable=False, specific=True, thread=reading()
+    )
+    assert held.stance is Stance.HOLD and held.follow_up == FOLLOW_UP[Queue.TIER2] and not held.facts_allowed
+    low_confidence_only = Escalation(
+        suggest=True,
+        reasons=("Draft confidence below threshold",),
+        priority=EscalationPriority.MEDIUM,
+        queue=Queue.TIER1,
+        suggested_action="",
+    )
+    vague = plan(
+        sentiment=sentiment("neutral"),
+        escalation=low_confidence_only,
+        answerable=False,
+        specific=False,
+        thread=reading(),
+    )
+    assert vague.stance is Stance.CLARIFY  # a low-confidence draft alone is no reason to hand a vague message on

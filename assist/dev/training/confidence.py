@@ -1,11 +1,14 @@
 """Fit answer selection and draft confidence on the fit half of the labelled questions (tests/data).
 
-Three fits, in order, each on the product's own pipeline output (a ticket per line, as in `eval drafts`):
+Four fits, in order, each on the product's own pipeline output (a ticket per line, as in `eval drafts`):
 1. the answer selector: which unit answers (a unit of the gold article that shares most of its key words
    with the gold answer is a positive);
 2. the confidence model: the draft is grounded in the gold article (unanswerable lines never are);
-3. the abstention threshold: the confidence below which no answer is offered, chosen on out-of-fold
-   confidences to make the most drafts right (a grounded answer offered, or none where none exists).
+3. the need model (assist/drafting/needs.py): answer, clarify, hand over or a lead's call, from the newest
+   words' embedding and the confidence features, on the lines labelled with a stance;
+4. the abstention thresholds: the need model's decline probability and the confidence below which no answer is
+   offered, chosen together on out-of-fold figures to make the most drafts right (a grounded answer offered, or
+   none where none exists).
 The check half is never read here; `python -m assist eval drafts` measures on it.
 """
 
@@ -27,6 +30,8 @@ from assist.drafting.answers import (
     SelectorWeights,
 )
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
+from assist.drafting.needs import COEFFICIENTS as NEEDS
+from assist.drafting.needs import Need, need_features
 from assist.drafting.units import content_words
 from assist.pipeline import Evidence, gather_evidence
 from assist.store.db import session_scope
@@ -39,8 +44,14 @@ DATA = ROOT / "tests" / "data"
 # The reader's scores choose no article or sentence: measured on the realistic check half, selection with them
 # put the right article first less often (grounded@1 0.725 against 0.800 without); they feed the confidence.
 SELECTION_IGNORES = frozenset({"reader", "best_reader", "reader_margin"})
-FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl")
+FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl", DATA / "drafts_tickets_fit.jsonl")
+# Answer selection is fitted on the first two only. Fitted on all 811 lines it chose the intro sentence over the
+# steps on tickets the issue names (#309's auditors' export, "where do I create an API key?"), and grounded@1 fell
+# on both check halves (realistic 0.792 -> 0.767, issue 15 0.798 -> 0.771), so the third set fits the confidence
+# and the need model only.
+SELECTION_FIT = FIT[:2]
 GOLD_OVERLAP = 0.6
+NEED_C = 0.2  # chosen by out-of-fold stance accuracy on the fit halves (0.05: 0.771, 0.2: 0.772, 1.0: 0.769)
 
 
 def is_gold_unit(candidate: Candidate, row: LabelledDraft) -> bool:
@@ -55,13 +66,18 @@ def fit(
     queries: tuple[Path, ...] = FIT,
     selector_target: Path = WEIGHTS,
     target: Path = COEFFICIENTS,
+    needs_target: Path = NEEDS,
     reader_for: Callable[[int], Reader] | None = None,
     selection_ignores: frozenset[str] = SELECTION_IGNORES,
+    selection_from: tuple[Path, ...] | None = None,
 ) -> dict[str, Any]:
     """`reader_for(n)`: the answer reader that scores line n (cross-fitting: one that never trained on it);
     default the shipped one."""
-    rows = [row for path in queries for row in load_labelled(path)]
+    tagged = [(path, row) for path in queries for row in load_labelled(path)]
+    rows = [row for _, row in tagged]
+    selects = [selection_from is None or path in selection_from for path, _ in tagged]  # fits answer selection
     names = " + ".join(p.name for p in queries)
+    selected = " + ".join(p.name for p in queries if selection_from is None or p in selection_from)
     with temporary_assistant(KB_DOCS) as assistant:
         selector = assistant.selector
         shipped = selector.reader
@@ -78,7 +94,9 @@ def fit(
             evidence.append(gather_evidence(assistant, ticket))
 
         ax, ay, ux, uy = [], [], [], []
-        for row, ev in zip(rows, evidence, strict=True):
+        for row, ev, used in zip(rows, evidence, selects, strict=True):
+            if not used:
+                continue
             seen: set[str] = set()
             for c in ev.selection.candidates:
                 if c.article_id not in seen:  # one row per candidate article
@@ -93,11 +111,12 @@ def fit(
         weights = SelectorWeights(Linear(*linear(ax, ay, c=0.5)), Linear(*linear(ux, uy, c=0.5, balanced=True)))
         selector.weights = weights
 
-        cx, cy = [], []
+        cx, cy, selections = [], [], []
         for n, (row, ev) in enumerate(zip(rows, evidence, strict=True)):
             use_reader(n)
             s = ev.selection
             selection = selector.select(s.question, list(s.hits), s.articles)
+            selections.append(selection)
             x = features(selection, ev.thread.signals)
             cx.append(x if x is not None else [0.0] * len(FEATURES))
             cy.append(row.gold is not None and selection.best is not None and selection.best.article_id == row.gold)
@@ -105,14 +124,22 @@ def fit(
         # The threshold is chosen on out-of-fold confidences: in-sample ones are optimistic.
         held_out = out_of_fold(cx, cy, c=0.5)
         probabilities = [Linear(conf_weights, conf_bias).probability(x) for x in cx]
+        # The need model reads the confidence as a feature: the out-of-fold one, as it will be on new tickets.
+        need_x = [
+            need_features(sel, ev.thread.signals, c) for sel, ev, c in zip(selections, evidence, held_out, strict=True)
+        ]
 
-    threshold = best_threshold(held_out, cy, [r.gold is None for r in rows])
+    needs, needs_report, decline = fit_needs(rows, need_x)
+    unanswerable = [r.gold is None for r in rows]
+    needs["decline_above"], threshold = decline_cut(held_out, cy, unanswerable, decline)
+    needs_target.write_text(json.dumps(needs, indent=1) + "\n", encoding="utf-8")
+    needs_report["decline_above"] = needs["decline_above"]
     selector_target.write_text(
         json.dumps(
             {
                 "article": _named(ARTICLE_FEATURES, weights.article),
                 "unit": _named(UNIT_FEATURES, weights.unit),
-                "fitted_on": f"{len(rows)} questions of {names} ({len(ax)} candidate articles, "
+                "fitted_on": f"{sum(selects)} questions of {selected} ({len(ax)} candidate articles, "
                 f"{len(ux)} units of the right articles)",
             },
             indent=2,
@@ -129,7 +156,72 @@ def fit(
         "train_ece": expected_calibration_error(probabilities, cy),
     }
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return report
+    return {**report, "needs": needs_report}
+
+
+def need_of(row: LabelledDraft) -> Need:
+    """The labelled stance as a need: an escalation is a lead's call when an article applies, else a hand-over.
+    A line without a stance (the issue-15 set's one-line questions) needs its answer, or a hand-over when no
+    article answers it (none of them is vague or needs a lead)."""
+    if row.stance is None:
+        return Need.ANSWER if row.gold is not None else Need.UNANSWERED
+    if row.stance == "escalate":
+        return Need.UNANSWERED if row.gold is None else Need.LEAD
+    return Need(row.stance)
+
+
+def fit_needs(
+    rows: list[LabelledDraft], xs: list[list[float]], *, c: float = NEED_C
+) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
+    """The need model: (its coefficients, a report, each line's P(no answer should be drafted) from a model that
+    did not see it)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    x = np.asarray(xs, dtype=float)
+    y = np.asarray([need_of(row) for row in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit((x - mean) / scale, y)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    probabilities = cross_val_predict(
+        LogisticRegression(C=c, max_iter=3000), (x - mean) / scale, y, cv=folds, method="predict_proba"
+    )
+    declining = [i for i, name in enumerate(model.classes_) if not Need(name).answerable]
+    decline = [float(p[declining].sum()) for p in probabilities]
+    # Folded back into weights over the raw features (as `linear` does), so the product needs no scaler.
+    weights = model.coef_ / scale
+    bias = model.intercept_ - (model.coef_ * mean / scale).sum(axis=1)
+    coefficients = {
+        "classes": [str(v) for v in model.classes_],
+        "weights": [[float(w) for w in row] for row in weights],
+        "bias": [float(b) for b in bias],
+        "fitted_on": f"{len(rows)} labelled lines; C={c}",
+    }
+    predicted = [Need(model.classes_[int(np.argmax(p))]) for p in probabilities]
+    report = {
+        "lines": len(rows),
+        "out_of_fold_need_accuracy": round(sum(a == b for a, b in zip(y, predicted, strict=True)) / len(rows), 4),
+    }
+    return coefficients, report, decline
+
+
+def decline_cut(
+    confidences: list[float], grounded: list[bool], unanswerable: list[bool], decline: list[float]
+) -> tuple[float, float]:
+    """(P(no answer) from which the need model declines, the confidence below which the draft abstains), chosen
+    together on out-of-fold figures to make the most drafts right, as `best_threshold` counts them."""
+    best = (1.01, 0.0)
+    best_right = -1
+    for cut in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01):
+        declined = [d >= cut for d in decline]
+        threshold = best_threshold(confidences, grounded, unanswerable, declined=declined)
+        right = drafts_right(confidences, grounded, unanswerable, declined, threshold)
+        if right > best_right:
+            best, best_right = (cut, threshold), right
+    return best
 
 
 def _without(rows: list[list[float]], names: tuple[str, ...], ignored: frozenset[str]) -> list[list[float]]:
@@ -177,14 +269,26 @@ def out_of_fold(xs: list[list[float]], ys: list[bool], *, c: float, folds: int =
     return predictions
 
 
-def best_threshold(confidences: list[float], grounded: list[bool], unanswerable: list[bool]) -> float:
+def best_threshold(
+    confidences: list[float], grounded: list[bool], unanswerable: list[bool], *, declined: list[bool] | None = None
+) -> float:
     """The confidence cut that makes the most drafts right: a grounded answer offered, or no answer offered
-    where no article answers. (Abstaining on a question the articles do answer is a miss, like a wrong answer.)"""
+    where no article answers. (Abstaining on a question the articles do answer is a miss, like a wrong answer.)
+    `declined`: lines the need model already keeps from an answer, whatever the confidence."""
+    declined = declined or [False] * len(confidences)
     best, best_right = 0.0, -1
-    for t in sorted({round(c, 2) for c in confidences}):
-        right = sum(
-            (c < t and u) or (c >= t and g) for c, g, u in zip(confidences, grounded, unanswerable, strict=True)
-        )
+    for t in sorted({0.0, *(round(c, 2) for c in confidences)}):
+        right = drafts_right(confidences, grounded, unanswerable, declined, t)
         if right > best_right:
             best, best_right = t, right
     return best
+
+
+def drafts_right(
+    confidences: list[float], grounded: list[bool], unanswerable: list[bool], declined: list[bool], threshold: float
+) -> int:
+    """How many drafts are right: a grounded answer offered, or none offered where no article answers."""
+    return sum(
+        ((c < threshold or d) and u) or (c >= threshold and not d and g)
+        for c, g, u, d in zip(confidences, grounded, unanswerable, declined, strict=True)
+    )

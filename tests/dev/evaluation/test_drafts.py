@@ -13,6 +13,7 @@ from assist.dev.evaluation.drafts import answer_recall, load_labelled
 from assist.dev.training.confidence import best_threshold, fit
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
+from assist.drafting.needs import Need, NeedModel
 from assist.errors import ValidationError
 
 DATA = Path(__file__).parents[2] / "data"
@@ -78,10 +79,18 @@ def test_eval_drafts_in_llm_mode_needs_a_server(tmp_path: Path, monkeypatch: pyt
 @pytest.mark.model
 def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
     lines = (DATA / "drafts_fit.jsonl").read_text().splitlines()
+    unanswerable = [line for line in lines if '"gold": null' in line]
     queries = tmp_path / "fit.jsonl"
-    queries.write_text("\n".join(lines[:40]) + "\n")
-    report = fit(queries=(queries,), selector_target=tmp_path / "answers.json", target=tmp_path / "confidence.json")
-    assert 0 < report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
+    queries.write_text("\n".join([*lines[:30], *unanswerable[:10]]) + "\n")
+    report = fit(
+        queries=(queries,),
+        selector_target=tmp_path / "answers.json",
+        target=tmp_path / "confidence.json",
+        needs_target=tmp_path / "needs.json",
+    )
+    assert 0 <= report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
     SelectorWeights.load(tmp_path / "answers.json")
     model = ConfidenceModel.load(tmp_path / "confidence.json")
     assert model.threshold == report["abstain_below"]
+    needs = NeedModel.load(tmp_path / "needs.json")
+    assert set(needs.classes) == {Need.ANSWER, Need.UNANSWERED} and report["needs"]["lines"] == 40

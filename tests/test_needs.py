@@ -1,0 +1,41 @@
+"""What a message needs, read by the shipped need model through the real pipeline (issue 32): an answer, a
+clarifying question, a hand-over when no article answers, or a lead's decision. Lexical overlap alone answered
+all four kinds: a request to waive a fee shares every word with the refund policy that states the fee."""
+
+from __future__ import annotations
+
+from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
+from assist.domain import Assistance, DraftAction
+from assist.drafting.policy import NEEDS_LEAD
+from assist.pipeline import Assistant, compute_assistance
+
+
+def _assist(assistant: Assistant, query: str) -> Assistance:
+    line = LabelledDraft(query=query, gold=None)
+    return compute_assistance(assistant, ticket_id=open_ticket_for(assistant, line, 0))
+
+
+def test_a_how_to_question_is_answered(assistant: Assistant) -> None:
+    result = _assist(assistant, "How do I change the email address I use to sign in?")
+    assert result.draft.action is DraftAction.ANSWER and result.draft.sources[:1] == ("change-email",)
+    assert NEEDS_LEAD not in result.escalation.reasons
+
+
+def test_a_vague_message_gets_a_question_back(assistant: Assistant) -> None:
+    result = _assist(assistant, "it's not working again")
+    assert result.draft.action is DraftAction.CLARIFY and result.draft.sources == ()
+
+
+def test_a_specific_question_no_article_answers_is_handed_on_without_an_answer(assistant: Assistant) -> None:
+    result = _assist(assistant, "Is there a native Lumen app for Linux desktops, or only the web version?")
+    assert result.draft.action is DraftAction.ESCALATE and result.draft.text == ""
+
+
+def test_a_request_for_an_exception_goes_to_a_lead_with_a_holding_reply(assistant: Assistant) -> None:
+    result = _assist(
+        assistant,
+        "Can you make an exception and refund the full year? We only used it for two months and your support "
+        "was terrible.",
+    )
+    assert NEEDS_LEAD in result.escalation.reasons
+    assert result.draft.action is DraftAction.HOLD
