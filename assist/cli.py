@@ -55,7 +55,7 @@ class _ProgressBar:
     def __call__(self, done: int, total: int, message: str) -> None:
         from tqdm import tqdm
 
-        if self._bar is not None and total != self._bar.total:  # the next stage (a crawl fetches, then embeds)
+        if self._bar is not None and (total != self._bar.total or done < self._bar.n):  # the next stage
             self._bar.close()
             self._bar = None
         if self._bar is None and total:
@@ -67,6 +67,7 @@ class _ProgressBar:
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
     def __enter__(self) -> _ProgressBar:
         return self
@@ -671,9 +672,9 @@ def train_confidence(from_db: bool, url: str | None) -> None:
             )
         )
         return
-    from assist.dev.training.confidence import SELECTION_FIT, fit
+    from assist.dev.training.confidence import fit
 
-    click.echo(json.dumps({"train": "confidence", **fit(selection_from=SELECTION_FIT)}))
+    click.echo(json.dumps({"train": "confidence", **fit()}))
 
 
 @main.command("precompute")

@@ -11,7 +11,8 @@
     draft confidence below the policy's threshold     tier1     medium
     ticket priority at or above threshold             tier2     high
     customer asked for a human or a manager           tier1     medium
-    the message needs a lead's decision (needs.py)     tier2     medium
+    the message needs a lead's decision (needs.py)    tier2     medium
+    no article answers a specific question (needs.py) tier1     medium
     none of the above                                 auto      low (no escalation)
 
 Every matching rule adds its reason; the escalation goes to the most senior queue and the highest
@@ -33,7 +34,7 @@ from assist.domain import (
     SentimentLevel,
     Signal,
 )
-from assist.drafting.policy import LOW_CONFIDENCE, NEEDS_LEAD, Confidence
+from assist.drafting.policy import LOW_CONFIDENCE, NEEDS_LEAD, NO_ARTICLE, Confidence
 
 QUEUE_ORDER = [Queue.AUTO, Queue.TIER1, Queue.TIER2, Queue.MANAGER]
 PRIORITY_ORDER = list(EscalationPriority)  # declared low to critical
@@ -135,9 +136,16 @@ RULES: tuple[Rule, ...] = (
         NEEDS_LEAD,
         Queue.TIER2,
         EscalationPriority.MEDIUM,
-        "A lead decides this (an exception to a policy, or how the ticket was handled); tier 1 replies only "
-        "with what the articles state.",
+        "A lead should own this (an exception to a policy, how the ticket was handled, a threat or a repeated "
+        "failure); reply only with what the articles state.",
         lambda f, s: f.confidence is not None and f.confidence.needs_lead,
+    ),
+    Rule(
+        NO_ARTICLE,
+        Queue.TIER1,
+        EscalationPriority.MEDIUM,
+        "Find the answer with a colleague or the product team; consider writing the missing article.",
+        lambda f, s: f.confidence is not None and f.confidence.unanswered,
     ),
 )
 

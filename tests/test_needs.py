@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import Assistance, DraftAction
-from assist.drafting.policy import NEEDS_LEAD
+from assist.drafting.policy import NEEDS_LEAD, NO_ARTICLE
 from assist.pipeline import Assistant, compute_assistance
 
 
@@ -16,7 +16,7 @@ def _assist(assistant: Assistant, query: str) -> Assistance:
 
 
 def test_a_how_to_question_is_answered(assistant: Assistant) -> None:
-    result = _assist(assistant, "How do I change the email address I use to sign in?")
+    result = _assist(assistant, "We moved to a new company domain. Where do I update the address my Lumen login uses?")
     assert result.draft.action is DraftAction.ANSWER and result.draft.sources[:1] == ("change-email",)
     assert NEEDS_LEAD not in result.escalation.reasons
 
@@ -29,6 +29,7 @@ def test_a_vague_message_gets_a_question_back(assistant: Assistant) -> None:
 def test_a_specific_question_no_article_answers_is_handed_on_without_an_answer(assistant: Assistant) -> None:
     result = _assist(assistant, "Is there a native Lumen app for Linux desktops, or only the web version?")
     assert result.draft.action is DraftAction.ESCALATE and result.draft.text == ""
+    assert result.escalation.suggest and NO_ARTICLE in result.escalation.reasons  # the panel says why
 
 
 def test_a_request_for_an_exception_goes_to_a_lead_with_a_holding_reply(assistant: Assistant) -> None:

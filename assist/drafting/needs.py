@@ -14,7 +14,7 @@ measured on the check halves (docs/evaluation.md).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -42,14 +42,20 @@ class Need(StrEnum):
 @dataclass(frozen=True)
 class NeedReading:
     need: Need
-    probability: float  # of that need
+    probabilities: Mapping[Need, float]
 
     @property
     def answerable(self) -> bool:
         return self.need.answerable
 
+    @property
+    def vague(self) -> bool:
+        """More likely a vague message than a specific one no article answers: ask rather than hand it on."""
+        return self.probabilities.get(Need.CLARIFY, 0.0) > self.probabilities.get(Need.UNANSWERED, 0.0)
 
-ANSWER_FIRST = NeedReading(Need.ANSWER, 1.0)  # no model: the confidence alone decides, as before
+
+# A reading that leaves every decision to the confidence (tests of the rules that build Confidence by hand).
+ANSWER_FIRST = NeedReading(Need.ANSWER, {Need.ANSWER: 1.0})
 
 
 def need_features(selection: Selection, thread: ThreadSignals | None, raw_confidence: float) -> list[float]:
@@ -70,12 +76,15 @@ class NeedModel:
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> NeedModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
+        model = cls(
             classes=tuple(Need(c) for c in data["classes"]),
             weights=np.asarray(data["weights"], dtype=np.float64),
             bias=np.asarray(data["bias"], dtype=np.float64),
             decline_above=float(data["decline_above"]),
         )
+        if model.weights.shape[0] != len(model.classes) or model.bias.shape != (len(model.classes),):
+            raise ValueError(f"{path}: one row of weights and one bias per class expected; retrain it.")
+        return model
 
     def probabilities(self, x: Sequence[float]) -> dict[Need, float]:
         z = self.weights @ np.asarray(x, dtype=np.float64) + self.bias
@@ -86,5 +95,5 @@ class NeedModel:
     def read(self, selection: Selection, thread: ThreadSignals | None, raw_confidence: float) -> NeedReading:
         p = self.probabilities(need_features(selection, thread, raw_confidence))
         declined = sum(v for need, v in p.items() if not need.answerable) >= self.decline_above
-        need = max((n for n in p if n.answerable != declined), key=p.__getitem__)
-        return NeedReading(need, round(p[need], 4))
+        need = max([n for n in p if n.answerable != declined] or list(p), key=p.__getitem__)
+        return NeedReading(need, {n: round(v, 4) for n, v in p.items()})

@@ -22,7 +22,10 @@ from assist.recalibration import Recalibration
 
 LIKELY_SENT = 0.75  # from here the badge says "likely sent as is"
 LOW_CONFIDENCE = "Draft confidence below threshold"  # the escalation reason the policy's threshold gives
-NEEDS_LEAD = "Needs a lead's decision"  # the escalation reason the need reading gives
+NEEDS_LEAD = "Needs a lead's decision"  # the escalation reasons the need reading gives
+NO_ARTICLE = "No article answers it"
+# Reasons that concern the agent's draft, not the customer: alone, they never turn a draft into a holding reply.
+ABOUT_THE_DRAFT = frozenset({LOW_CONFIDENCE, NO_ARTICLE})
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,12 @@ class Confidence:
     @property
     def vague(self) -> bool:
         """Nothing answers it because it does not say enough: ask, rather than hand it on."""
-        return self.need.need is Need.CLARIFY
+        return self.need.vague
+
+    @property
+    def unanswered(self) -> bool:
+        """No answer is drafted, and the need model reads a specific question no article answers."""
+        return not self.answerable and self.need.need is Need.UNANSWERED
 
     @property
     def needs_lead(self) -> bool:
@@ -72,9 +80,9 @@ class ConfidencePolicy:
     recalibration: Recalibration
     abstain_below: float
     escalate_below: float
-    needs: NeedModel | None = None
+    needs: NeedModel
 
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         raw = self.model.probability(selection, thread)
-        need = ANSWER_FIRST if self.needs is None else self.needs.read(selection, thread, raw)
+        need = self.needs.read(selection, thread, raw)
         return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assist.domain import DraftAction, Escalation, Owner, Queue, Sentiment, SentimentLevel, Signal
-from assist.drafting.policy import LOW_CONFIDENCE
+from assist.drafting.policy import ABOUT_THE_DRAFT
 from assist.drafting.thread import ThreadReading
 
 Stance = DraftAction  # a plan's stance is what its draft offers the agent
@@ -82,8 +82,8 @@ def plan(
         return Plan(Stance.HOLD, "", LEGAL_LEAD if lead_replies else LEGAL, None, facts_allowed=False)
     if not asks and sentiment.level is SentimentLevel.POSITIVE:
         return Plan(Stance.ANSWER, opening, None, NOTHING_ASKED, facts_allowed=False)
-    # A low-confidence draft alone is the agent's concern (the panel says so), not the customer's.
-    suggested = escalation.suggest and set(escalation.reasons) != {LOW_CONFIDENCE}
+    # A low-confidence draft, or no article, alone is the agent's concern (the panel says so), not the customer's.
+    suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT
     escalated = suggested and not handled
     if not answerable:
         if escalated:  # an upset or pressing customer hears who takes over and when, even with no answer yet

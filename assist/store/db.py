@@ -131,11 +131,11 @@ def _alembic_config() -> Config:
 
 
 @contextmanager
-def _migrating(engine: Engine) -> Iterator[Connection]:
+def migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection for migrations, in one transaction. SQLite alters a table by rebuilding it (copy, drop the old
     one, rename), and with foreign keys on, dropping the old table deletes every row that points at it by ON DELETE
-    CASCADE: so foreign keys are off while the schema changes (SQLite ignores the switch inside a transaction) and
-    checked before they are on again."""
+    CASCADE: so foreign keys are off while the schema changes (SQLite ignores the switch inside a transaction) and,
+    when the schema did change, checked before they are on again."""
     with engine.connect() as connection:
         sqlite = engine.dialect.name == "sqlite"
         if sqlite:
@@ -143,9 +143,14 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
             connection.commit()
         try:
             with connection.begin():
+                before = connection.exec_driver_sql("PRAGMA schema_version").scalar() if sqlite else None
                 yield connection
-                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
-                    raise DatabaseError("A migration left rows pointing at nothing; nothing was changed.")
+                changed = sqlite and connection.exec_driver_sql("PRAGMA schema_version").scalar() != before
+                if changed and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseError(
+                        "A schema migration left rows pointing at nothing, so it was stopped. Restore the database "
+                        "file from a backup taken before the upgrade and report this to the developers."
+                    )
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -156,7 +161,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`, keeping data. Safe to call on every start."""
     config = _alembic_config()
     try:
-        with _migrating(engine) as connection:
+        with migration_connection(engine) as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
             if revision == "head":
@@ -179,7 +184,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     config = _alembic_config()
-    with _migrating(engine) as connection:
+    with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

@@ -422,7 +422,7 @@ def train_answers(
     The refit must not see the reader's scores on lines it trained on (they are better than on new tickets, and
     the confidence would learn to trust them too much): each fit line is scored by a reader trained on the
     other fold (cross-fitting); the shipped reader is trained on both folds."""
-    from assist.dev.training.confidence import SELECTION_FIT, fit
+    from assist.dev.training.confidence import fit
     from assist.drafting.reader import AnswerReader
 
     work.mkdir(parents=True, exist_ok=True)
@@ -435,7 +435,7 @@ def train_answers(
         report["public"] = public_stage(relevance, checkpoint=public, threads=threads, log=log)
     if not tickets:
         save_reader(public, out, report=report)
-        report["refit"] = fit(queries=tuple(queries), selection_from=SELECTION_FIT)
+        report["refit"] = fit(queries=tuple(queries))
         return report
     cached = work / "ticket_groups.json"
     if cached.exists():  # the candidates depend on the articles and the fit halves, not on the reader
@@ -454,7 +454,7 @@ def train_answers(
     final = work / "tickets.pt"
     ticket_stage([g for _, g in groups], start=public, checkpoint=final, threads=threads, log=log)
     size = save_reader(final, out, report=report)
-    report["refit"] = fit(queries=tuple(queries), reader_for=lambda n: readers[n % FOLDS], selection_from=SELECTION_FIT)
+    report["refit"] = fit(queries=tuple(queries), reader_for=lambda n: readers[n % FOLDS])
     report["bytes"] = size
     save_reader(final, out, report=report)
     return report

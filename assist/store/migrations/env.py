@@ -26,10 +26,10 @@ def run_online() -> None:
         _run(connection)
         return
     from assist.config import get_settings
-    from assist.store.db import make_engine
+    from assist.store.db import make_engine, migration_connection
 
     url = context.get_x_argument(as_dictionary=True).get("url") or get_settings().database_url
-    with make_engine(url).begin() as conn:
+    with migration_connection(make_engine(url)) as conn:  # on SQLite, foreign keys off while tables are rebuilt
         _run(conn)
 
 

@@ -87,6 +87,7 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
         selector_target=tmp_path / "answers.json",
         target=tmp_path / "confidence.json",
         needs_target=tmp_path / "needs.json",
+        selection_from=None,
     )
     assert 0 <= report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
     SelectorWeights.load(tmp_path / "answers.json")
@@ -94,3 +95,5 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
     assert model.threshold == report["abstain_below"]
     needs = NeedModel.load(tmp_path / "needs.json")
     assert set(needs.classes) == {Need.ANSWER, Need.UNANSWERED} and report["needs"]["lines"] == 40
+    read = needs.probabilities([0.0] * needs.weights.shape[1])  # two classes: one row of weights each
+    assert set(read) == {Need.ANSWER, Need.UNANSWERED} and abs(sum(read.values()) - 1) < 1e-9
