@@ -56,8 +56,7 @@ class _ProgressBar:
         from tqdm import tqdm
 
         if self._bar is not None and (total != self._bar.total or done < self._bar.n):  # the next stage
-            self._bar.close()
-            self._bar = None
+            self.close()
         if self._bar is None and total:
             self._bar = tqdm(total=total, unit=f" {self.unit}", desc=self.desc)
         if self._bar is not None:

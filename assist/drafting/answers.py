@@ -136,6 +136,11 @@ class Question:
     reading: str = ""  # what the answer reader reads as the question (default: `text`)
     tried_vectors: npt.NDArray[np.float32] | None = None  # what the customer already tried
 
+    @property
+    def newest_words_vector(self) -> npt.NDArray[np.float32]:
+        """The newest words alone, or `vector` when the caller embedded no separate one."""
+        return self.words_vector if self.words_vector is not None else self.vector
+
     @cached_property
     def key_words(self) -> set[str]:
         return content_words(self.text)
@@ -222,7 +227,7 @@ class AnswerSelector:
                 continue
             to_question = vectors @ question.vector
             to_context = vectors @ question.context_vector
-            to_words = vectors @ (question.words_vector if question.words_vector is not None else question.vector)
+            to_words = vectors @ question.newest_words_vector
             repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
             done = (vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units))
             keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]

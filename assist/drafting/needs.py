@@ -60,10 +60,8 @@ ANSWER_FIRST = NeedReading(Need.ANSWER, {Need.ANSWER: 1.0})
 
 def need_features(selection: Selection, thread: ThreadSignals | None, raw_confidence: float) -> list[float]:
     """The newest words' embedding, the confidence features and the confidence itself."""
-    question = selection.question
-    vector = question.words_vector if question.words_vector is not None else question.vector
     evidence = features(selection, thread) or [0.0] * len(FEATURES)
-    return [*(float(v) for v in vector), *evidence, raw_confidence]
+    return [*(float(v) for v in selection.question.newest_words_vector), *evidence, raw_confidence]
 
 
 @dataclass(frozen=True)

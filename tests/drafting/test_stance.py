@@ -4,6 +4,7 @@ whether something went wrong, a happy customer (no models)."""
 from __future__ import annotations
 
 from assist.domain import Escalation, EscalationPriority, Owner, Queue, Signal
+from assist.drafting.policy import LOW_CONFIDENCE
 from assist.drafting.stance import CLOSER, FOLLOW_UP, NOTHING_ASKED, OPENINGS, SOMETHING_WENT_WRONG, Stance, plan
 from tests.factories import reading, sentiment
 
@@ -14,6 +15,9 @@ ANGRY_TO_TIER2 = Escalation(
     priority=EscalationPriority.HIGH,
     queue=Queue.TIER2,
     suggested_action="",
+)
+LOW_CONFIDENCE_ONLY = ANGRY_TO_TIER2.model_copy(
+    update={"reasons": (LOW_CONFIDENCE,), "priority": EscalationPriority.MEDIUM, "queue": Queue.TIER1}
 )
 
 
@@ -105,16 +109,9 @@ def test_an_upset_customer_no_article_answers_still_hears_who_takes_over() -> No
         sentiment=sentiment("angry"), escalation=ANGRY_TO_TIER2, answerable=False, specific=True, thread=reading()
     )
     assert held.stance is Stance.HOLD and held.follow_up == FOLLOW_UP[Queue.TIER2] and not held.facts_allowed
-    low_confidence_only = Escalation(
-        suggest=True,
-        reasons=("Draft confidence below threshold",),
-        priority=EscalationPriority.MEDIUM,
-        queue=Queue.TIER1,
-        suggested_action="",
-    )
     vague = plan(
         sentiment=sentiment("neutral"),
-        escalation=low_confidence_only,
+        escalation=LOW_CONFIDENCE_ONLY,
         answerable=False,
         specific=False,
         thread=reading(),

@@ -184,24 +184,18 @@ def fit_needs(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    x = np.asarray(xs, dtype=float)
+    z, mean, scale = _standardised(xs)
     y = np.asarray([need_of(row) for row in rows])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=3000)
-    model.fit((x - mean) / scale, y)
+    model.fit(z, y)
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    probabilities = cross_val_predict(
-        LogisticRegression(C=c, max_iter=3000), (x - mean) / scale, y, cv=folds, method="predict_proba"
-    )
+    probabilities = cross_val_predict(LogisticRegression(C=c, max_iter=3000), z, y, cv=folds, method="predict_proba")
     declining = [i for i, name in enumerate(model.classes_) if not Need(name).answerable]
     decline = [float(p[declining].sum()) for p in probabilities]
     coef, intercept = model.coef_, model.intercept_
     if coef.shape[0] == 1:  # two classes: sklearn keeps one row (the second class's logit); the product wants two
         coef, intercept = np.vstack([-coef[0] / 2, coef[0] / 2]), np.array([-intercept[0] / 2, intercept[0] / 2])
-    # Folded back into weights over the raw features (as `linear` does), so the product needs no scaler.
-    weights = coef / scale
-    bias = intercept - (coef * mean / scale).sum(axis=1)
+    weights, bias = _folded(coef, intercept, mean, scale)
     coefficients = {
         "classes": [str(v) for v in model.classes_],
         "weights": [[float(w) for w in row] for row in weights],
@@ -250,17 +244,29 @@ def linear(
 ) -> tuple[tuple[float, ...], float]:
     """Logistic regression on standardised features, folded back into weights over the raw features (so the
     product applies it with a dot product and no scaler)."""
-    import numpy as np
     from sklearn.linear_model import LogisticRegression
+
+    z, mean, scale = _standardised(xs)
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
+    model.fit(z, ys)
+    weights, bias = _folded(model.coef_, model.intercept_, mean, scale)
+    return tuple(float(w) for w in weights[0]), float(bias[0])
+
+
+def _standardised(xs: list[list[float]]) -> tuple[Any, Any, Any]:
+    """(the features standardised, their means, their scales); a constant feature keeps scale 1."""
+    import numpy as np
 
     x = np.asarray(xs, dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced" if balanced else None)
-    model.fit((x - mean) / scale, ys)
-    weights = model.coef_[0] / scale
-    bias = float(model.intercept_[0] - (model.coef_[0] * mean / scale).sum())
-    return tuple(float(w) for w in weights), bias
+    return (x - mean) / scale, mean, scale
+
+
+def _folded(coef: Any, intercept: Any, mean: Any, scale: Any) -> tuple[Any, Any]:
+    """A model fitted on standardised features as weights and biases over the raw features (one row per logit), so
+    the product applies it with a dot product and no scaler."""
+    return coef / scale, intercept - (coef * mean / scale).sum(axis=1)
 
 
 def out_of_fold(xs: list[list[float]], ys: list[bool], *, c: float, folds: int = 5, repeats: int = 10) -> list[float]:
