@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assist.cli import main
 from assist.dev.evaluation.drafts import answer_recall, load_labelled
-from assist.dev.training.confidence import best_threshold, fit
+from assist.dev.training.confidence import best_threshold, fit, linear
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
 from assist.drafting.needs import Need, NeedModel
@@ -97,3 +97,15 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
     assert set(needs.classes) == {Need.ANSWER, Need.UNANSWERED} and report["needs"]["lines"] == 40
     read = needs.probabilities([0.0] * needs.weights.shape[1])  # two classes: one row of weights each
     assert set(read) == {Need.ANSWER, Need.UNANSWERED} and abs(sum(read.values()) - 1) < 1e-9
+
+
+def test_a_feature_constant_up_to_float_noise_gets_no_weight() -> None:
+    """Defect (issue 32): MiniLM dimensions that are 0 within 1e-32 for every text were standardised by that spread,
+    and the need model stored weights of 1e31 for them, reading float noise as up to a logit of evidence."""
+    import random
+
+    rng = random.Random(3)
+    xs = [[rng.gauss(0, 1), rng.gauss(0, 1e-33)] for _ in range(200)]
+    ys = [x[0] + rng.gauss(0, 0.5) > 0 for x in xs]
+    weights, _ = linear(xs, ys, c=0.5)
+    assert abs(weights[0]) > 0.5 and abs(weights[1]) < 1.0
