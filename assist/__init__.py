@@ -27,7 +27,8 @@ Where things live:
                     (store/actors.py), the dashboard facts kept in the same transaction as every write
                     (store/facts.py)
     edits           the edit ratio and where light edits end; recalibration: the team's Platt mapping
-    kb/             parsers -> chunks -> chroma + BM25 -> hybrid search
+    kb/             parsers -> chunks -> chroma + BM25 -> hybrid search; sources: the configured knowledge
+                    sources (a folder, a Git repository, a sitemap; one module each) synced by name
     stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
     drafting/       thread (the thread read once: question, promises, tries, deadline, owner), message_text,
@@ -75,6 +76,7 @@ from assist.domain import (
     InboxRow,
     InboxView,
     IngestReport,
+    KnowledgeSource,
     Macro,
     Message,
     MessageSentiment,
@@ -124,6 +126,7 @@ from assist.inbox import SEARCH_COUNT_LIMIT, inbox_views, list_assignees, list_i
 from assist.intake import guess_mapping, import_rows, read_rows
 from assist.kb import KnowledgeBase
 from assist.kb.search import GOOD_MATCH, good_match
+from assist.kb.sources import sync_source
 from assist.knowledge_gaps import GapTopic, gap_topics
 from assist.lifecycle import change_status, time_in_status
 from assist.macros import PLACEHOLDERS, list_macros, macro_usage, save_macro, set_macro_active, use_macro
@@ -179,6 +182,7 @@ __all__ = [
     "IngestReport",
     "InvalidTransitionError",
     "KnowledgeBase",
+    "KnowledgeSource",
     "Kpis",
     "Macro",
     "MaskRules",
@@ -277,6 +281,7 @@ __all__ = [
     "still_preparing",
     "submit_rating",
     "survey_subject",
+    "sync_source",
     "take_over",
     "targeted_accounts",
     "time_in_status",

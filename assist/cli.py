@@ -285,6 +285,27 @@ def kb_list() -> None:
     click.echo(f"{len(articles)} articles")
 
 
+def _sync(kb: KnowledgeBase, name: str, actor: str) -> IngestReport:
+    """Sync one configured source with a progress bar and say what it did."""
+    from assist.kb.sources import sync_source
+
+    with _ProgressBar(unit="step", desc=f"Syncing {name}") as bar:
+        synced = sync_source(kb, name, actor=_operator(actor), progress=bar)
+    if synced.version:
+        click.echo(f"{name}: at {synced.version}")
+    _print_report(synced.report)
+    return synced.report
+
+
+def _add_and_sync(name: str, kind: str, location: str, actor: str, branch: str | None = None) -> None:
+    from assist.kb.sources import add_source
+
+    kb = _knowledge_base()
+    add_source(kb, name=name, kind=kind, location=location, branch=branch, actor=_operator(actor))
+    if _sync(kb, name, actor).failed:
+        raise SystemExit(1)
+
+
 @kb.command("pull")
 @click.argument("repository")
 @click.option("--source", required=True, help="The knowledge source's name (its articles, and only they, are synced).")
@@ -292,20 +313,10 @@ def kb_list() -> None:
 @click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
 @friendly_errors
 def kb_pull(repository: str, source: str, branch: str | None, actor: str) -> None:
-    """Sync a knowledge source kept in a Git repository of docs: clone or pull it (next to CHROMA_PATH, in
-    sources/), ingest its files, and remove the articles of files deleted there."""
-    import hashlib
-
-    from assist.kb.git_source import sync_git
-
-    folder = hashlib.sha256(source.encode()).hexdigest()[:16]  # any name makes a safe folder
-    into = Path(get_settings().chroma_path).parent / "sources" / folder
-    with _ProgressBar(unit="passage", desc="Embedding passages") as bar:
-        commit, report = sync_git(
-            _knowledge_base(), repository, source=source, into=into, actor=_operator(actor), branch=branch, progress=bar
-        )
-    click.echo(f"{source}: at commit {commit[:12]}")
-    _finish(report)
+    """Configure a knowledge source kept in a Git repository of docs and sync it: clone or pull it (next to
+    CHROMA_PATH, in sources/), ingest its files, and remove the articles of files deleted there. The same as
+    `kb sources add SOURCE git REPOSITORY` then `kb sync SOURCE`."""
+    _add_and_sync(source, "git", repository, actor, branch)
 
 
 @kb.command("crawl")
@@ -314,22 +325,86 @@ def kb_pull(repository: str, source: str, branch: str | None, actor: str) -> Non
 @click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
 @friendly_errors
 def kb_crawl(sitemap: str, source: str, actor: str) -> None:
-    """Sync a knowledge source that is a website, by its sitemap: fetch every page it lists (main content and
-    headings, no navigation), ingest them, and remove the articles of pages it no longer lists."""
-    from assist.kb.sitemap_source import sync_sitemap
-
-    with _ProgressBar(unit="step", desc="Fetching and embedding") as bar:
-        report = sync_sitemap(_knowledge_base(), sitemap, source=source, actor=_operator(actor), progress=bar)
-    _finish(report)
+    """Configure a knowledge source that is a website, by its sitemap, and sync it: fetch every page it lists
+    (main content and headings, no navigation), ingest them, and remove the articles of pages it no longer
+    lists. The same as `kb sources add SOURCE sitemap SITEMAP` then `kb sync SOURCE`."""
+    _add_and_sync(source, "sitemap", sitemap, actor)
 
 
-@kb.command("sources")
+@kb.group("sources", invoke_without_command=True)
+@click.pass_context
 @friendly_errors
-def kb_sources() -> None:
-    """The knowledge sources: articles, passages and the last time each brought one in."""
-    for s in _knowledge_base().sources():
-        when = f"{s.last_ingested_at:%Y-%m-%d %H:%M}"
-        click.echo(f"{s.name:24} {s.articles:4} articles {s.passages:5} passages  last ingest {when}")
+def kb_sources(context: click.Context) -> None:
+    """The knowledge sources: what each syncs from, its articles and passages, its last sync and its last error.
+    `kb sources add` and `kb sources remove` configure them; `kb sync NAME` syncs one."""
+    if context.invoked_subcommand is not None:
+        return
+    sources = _knowledge_base().sources()
+    if not sources:
+        click.echo("No knowledge sources yet: `kb ingest PATH`, or `kb sources add NAME KIND LOCATION`.")
+    for s in sources:
+        where = f"{s.kind} {s.location}" + (f" ({s.branch})" if s.branch else "") if s.configured else "by hand"
+        click.echo(f"{s.name:24} {s.articles:4} articles {s.passages:5} passages  {where}")
+        if s.configured:
+            synced = f"{s.last_sync_at:%Y-%m-%d %H:%M}: {s.last_outcome or '-'}" if s.last_sync_at else "never"
+            click.echo(f"{'':24} last sync {synced}")
+        if s.last_error:
+            click.echo(f"{'':24} last error: {s.last_error}")
+
+
+@kb_sources.command("add")
+@click.argument("name")
+@click.argument("kind")
+@click.argument("location")
+@click.option("--branch", help="A Git source's branch (default: the repository's default branch).")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_sources_add(name: str, kind: str, location: str, branch: str | None, actor: str) -> None:
+    """Configure the knowledge source NAME of KIND folder (a folder on this machine), git (a repository's path or
+    address) or sitemap (a website's sitemap address). Nothing is fetched until `kb sync NAME`. An existing NAME
+    is pointed at LOCATION."""
+    from assist.kb.sources import add_source
+
+    source = add_source(
+        _knowledge_base(), name=name, kind=kind, location=location, branch=branch, actor=_operator(actor)
+    )
+    click.echo(f"{source.name}: {source.kind} {source.location}. Sync it with `python -m assist kb sync {name}`.")
+
+
+@kb_sources.command("remove")
+@click.argument("name")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_sources_remove(name: str, actor: str) -> None:
+    """Forget NAME's configuration; its articles stay searchable (delete them with `kb delete`)."""
+    from assist.kb.sources import remove_source
+
+    remove_source(_knowledge_base(), name, actor=_operator(actor))
+    click.echo(f"{name} is no longer synced; its articles stay until you delete them.")
+
+
+@kb.command("sync")
+@click.argument("names", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Sync every configured source, one after the other.")
+@click.option("--actor", default="cli", show_default=True, help="Who is recorded in the audit log.")
+@friendly_errors
+def kb_sync(names: tuple[str, ...], every: bool, actor: str) -> None:
+    """Sync configured knowledge sources by name (or --all): each brings in what changed and removes its own
+    articles that are gone; a source that fails is recorded (`kb sources` shows it) and the next still runs."""
+    if not names and not every:
+        raise click.UsageError("Name the sources to sync, or --all (`kb sources` lists them).")
+    kb = _knowledge_base()
+    if every:
+        names = tuple(s.name for s in kb.sources() if s.configured)
+    failed = False
+    for name in names:
+        try:
+            failed |= bool(_sync(kb, name, actor).failed)
+        except AssistError as e:  # recorded on the source; the next one still runs
+            click.echo(f"{name}: {e}", err=True)
+            failed = True
+    if failed:
+        raise SystemExit(1)
 
 
 @kb.command("status")

@@ -275,12 +275,24 @@ class ArticleSummary(_Model):
 
 
 class KnowledgeSource(_Model):
-    """A knowledge source as its articles show it: how many, how many passages, when it last brought one in."""
+    """A knowledge source: its articles (how many, how many passages, when it last brought one in) and, when it
+    is configured (`kb sources add`), what it syncs from and how its last sync went. Articles ingested by hand
+    under a name (`kb ingest --source`, uploads as "files") make a source with no configuration."""
 
     name: str
-    articles: int
-    passages: int
-    last_ingested_at: datetime
+    articles: int = 0
+    passages: int = 0
+    last_ingested_at: datetime | None = None
+    kind: str | None = None  # a key of assist.kb.sources.KINDS; None: not configured
+    location: str | None = None  # the folder, repository or sitemap it syncs from
+    branch: str | None = None  # a Git source's branch (None: the repository's default)
+    last_sync_at: datetime | None = None
+    last_outcome: str | None = None  # what the last sync did, in words
+    last_error: str | None = None  # why the last sync failed, or which files it could not read
+
+    @property
+    def configured(self) -> bool:
+        return self.kind is not None
 
 
 class ArticleDetail(ArticleSummary):

@@ -6,6 +6,7 @@ per command; tests build them with temporary locations.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -73,6 +74,7 @@ def build_knowledge_base(
         max_upload_bytes=settings.kb_upload_max_mb * 1_000_000,
         help_center_url=settings.help_center_url,
         location=location(settings),
+        checkouts=Path(settings.chroma_path).parent / "sources",  # beside the local data, one folder per source
     )
 
 

@@ -1,8 +1,8 @@
-"""Admin: upload, list, delete and re-index knowledge-base articles; try searches."""
+"""Admin: the knowledge sources and their syncs; upload, list, delete and re-index articles; try searches."""
 
 import streamlit as st
 
-from assist import AssistError
+from assist import AssistError, sync_source
 from ui import auth, kb_view, resources, state
 from ui.format import escape_markdown
 from ui.guard import guarded, show_error
@@ -18,6 +18,11 @@ st.title("Knowledge base")
 status = kb.index_status()
 if status.problem:
     st.warning(escape_markdown(status.problem) + " (or Re-index below)", icon=":material/warning:")
+
+st.subheader("Sources")
+source_list = st.container()  # drawn after the sync and the upload below ran, so its counts are current
+configured = [s.name for s in kb.sources() if s.configured]
+sync_form = st.container()
 
 st.subheader("Upload articles")
 with st.form("kb_upload", clear_on_submit=True):
@@ -53,6 +58,22 @@ if submitted:
         else:
             bar.empty()
             kb_view.ingest_report(report)
+
+if configured:
+    with sync_form, st.form("kb_sync"):
+        chosen = st.selectbox("Sync a source now", configured, key="kb_sync_source")
+        if st.form_submit_button("Sync", key="kb_sync_button"):
+            bar = st.progress(0.0, text=f"Syncing {chosen}…")
+            try:
+                synced = sync_source(kb, chosen, actor=actor, progress=kb_view.progress_reporter(bar))
+            except AssistError as e:
+                show_error(e)  # also recorded on the source, which the list above now shows
+            else:
+                kb_view.ingest_report(synced.report)
+            finally:
+                bar.empty()
+with source_list:
+    kb_view.source_table(kb.sources())
 
 st.subheader("Articles")
 articles = kb.list_articles()

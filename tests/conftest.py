@@ -219,6 +219,7 @@ def knowledge_base(sqlite_engine: Engine, embedder: Embedder, tmp_path: Path) ->
         collection=chunk_collection(client, embedder),
         embedder=embedder,
         max_upload_bytes=1_000_000,
+        checkouts=tmp_path / "sources",
     )
 
 

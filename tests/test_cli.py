@@ -7,6 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from assist.cli import main
+from assist.embeddings import Embedder
+from tests.conftest import article
 
 
 @pytest.fixture
@@ -117,3 +119,36 @@ def test_the_progress_bar_starts_again_for_each_stage(capsys: pytest.CaptureFixt
             bar(done, 40, f"Embedded {done} of 40 passages")
     shown = capsys.readouterr().err
     assert "3/3" in shown and "40/40" in shown and "40/3" not in shown
+
+
+def test_kb_sources_are_configured_synced_by_name_and_listed_with_their_last_error(
+    db_url: str, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 37: `kb sources add`, `kb sync NAME` / `--all` and `kb sources`; a source that fails is recorded and
+    listed, the next one still syncs, and the command exits 1."""
+    from assist import factories
+
+    monkeypatch.setattr(factories, "build_embedder", lambda _settings: embedder)
+    handbook = tmp_path / "handbook"
+    handbook.mkdir()
+    (handbook / "refunds.md").write_bytes(article("refunds", "Refunds", "Card refunds take 5-10 business days."))
+    (tmp_path / "gone").mkdir()
+    runner = CliRunner()
+    added = runner.invoke(main, ["kb", "sources", "add", "handbook", "folder", str(handbook)])
+    assert added.exit_code == 0 and "kb sync handbook" in added.output
+    assert runner.invoke(main, ["kb", "sources", "add", "archive", "folder", str(tmp_path / "gone")]).exit_code == 0
+    (tmp_path / "gone").rmdir()
+    refused = runner.invoke(main, ["kb", "sources", "add", "wiki", "confluence", "https://wiki"])
+    assert refused.exit_code == 1 and "use one of: folder, git, sitemap" in refused.output
+
+    synced = runner.invoke(main, ["kb", "sync", "--all"])
+    assert synced.exit_code == 1  # "archive" failed (it syncs first) ...
+    assert "archive: " in synced.output and "is not a folder" in synced.output
+    assert "added 1" in synced.output  # ... and "handbook" still synced after it
+    listed = runner.invoke(main, ["kb", "sources"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert any(line.startswith("handbook") and "1 articles" in line and f"folder {handbook}" in line for line in lines)
+    assert any("last sync" in line and "1 new" in line for line in lines)
+    assert any("last error:" in line and "is not a folder on this machine" in line for line in lines)
+    assert runner.invoke(main, ["kb", "sync"]).exit_code == 2  # names nothing: a usage error, before any model loads

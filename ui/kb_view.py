@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from assist import GOOD_MATCH, ArticleSummary, Category, Hit, IngestReport, good_match
+from assist import GOOD_MATCH, ArticleSummary, Category, Hit, IngestReport, KnowledgeSource, good_match
 from ui.format import escape_markdown, kb_text
 
 ANY = "any"
@@ -35,6 +36,36 @@ def ingest_report(report: IngestReport) -> None:
         )
     for failure in report.failed:
         st.error(escape_markdown(failure.error))
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "never"
+
+
+def source_table(sources: list[KnowledgeSource]) -> None:
+    if not sources:
+        st.caption(
+            "Articles come from uploads below, or from a folder, a Git repository or a website configured with "
+            "`python -m assist kb sources add NAME KIND LOCATION` and synced here."
+        )
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Source": [s.name for s in sources],
+                "Syncs from": [f"{s.kind}: {s.location}" if s.configured else "uploads and kb ingest" for s in sources],
+                "Articles": [s.articles for s in sources],
+                "Passages": [s.passages for s in sources],
+                "Last sync": [_when(s.last_sync_at) if s.configured else "" for s in sources],
+                "What it did": [s.last_outcome or "" for s in sources],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for s in sources:  # a failing source stands out, with what to fix
+        if s.last_error:
+            st.warning(escape_markdown(f"{s.name}: {s.last_error}"), icon=":material/sync_problem:")
 
 
 def article_table(articles: list[ArticleSummary]) -> None:

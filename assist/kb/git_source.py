@@ -8,13 +8,16 @@ the address after `--`, so it is never read as an option.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-from assist.domain import IngestReport, User
+from assist.domain import IngestReport, KnowledgeSource, User
 from assist.errors import ConfigError, ValidationError
+from assist.kb.article_source import Synced
 from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
 from assist.store.actors import check_session, require
 
@@ -68,3 +71,28 @@ def sync_git(
     check_session(kb.engine, actor=actor)
     commit = checkout(repository, into, branch=branch)
     return commit, kb.ingest_paths([into], actor=actor, remove_missing=True, progress=progress, source=source)
+
+
+@dataclass(frozen=True)
+class GitSource:
+    name: str
+    repository: str
+    into: Path  # its clone, kept between syncs so a pull fetches only what changed
+    branch: str | None = None
+
+    @classmethod
+    def configured(cls, source: KnowledgeSource, checkouts: Path | None) -> GitSource:
+        if not (source.location or "").strip():
+            raise ValidationError(
+                "A Git source needs the repository's address or path, e.g. https://git.example.com/help.git."
+            )
+        if checkouts is None:
+            raise ConfigError("This knowledge base has no folder for clones (CHROMA_PATH's parent holds them).")
+        folder = hashlib.sha256(source.name.encode()).hexdigest()[:16]  # any name makes a safe folder
+        return cls(name=source.name, repository=source.location or "", into=checkouts / folder, branch=source.branch)
+
+    def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
+        commit, report = sync_git(
+            kb, self.repository, source=self.name, into=self.into, actor=actor, branch=self.branch, progress=progress
+        )
+        return Synced(report, version=f"commit {commit[:12]}")

@@ -42,6 +42,7 @@ from assist.store import articles as stored
 from assist.store import audit
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
+from assist.store.knowledge_sources import configured as configured_sources
 from assist.store.limits import ARTICLE_ORIGIN
 from assist.text import is_blank
 
@@ -76,7 +77,7 @@ def _index_call(step: Callable[..., object], *args: object) -> None:
         ) from e
 
 
-def _source_name(name: str) -> str:
+def source_name(name: str) -> str:
     """A knowledge source's name as the articles keep it (`kb ingest --source`)."""
     cleaned = name.strip()
     if not cleaned or len(cleaned) > ARTICLE_ORIGIN:
@@ -143,8 +144,10 @@ class KnowledgeBase:
         help_center_url: str | None = None,
         parse_limits: ParseLimits | None = None,
         location: str = "",
+        checkouts: Path | None = None,
     ) -> None:
         self.engine = engine
+        self.checkouts = checkouts  # where knowledge sources keep working copies (a Git source's clone)
         self.location = location  # where the vectors live, for messages
         self.parse_limits = parse_limits or ParseLimits()
         self.help_center_url = help_center_url
@@ -175,7 +178,7 @@ class KnowledgeBase:
         sources' articles always stay.
         """
         require(actor, action="change the knowledge base")
-        source = _source_name(source)
+        source = source_name(source)
         check_session(self.engine, actor=actor)  # before parsing and embedding; the swap re-checks
         parsed: dict[str, ParsedArticle] = {}
         failures: list[IngestFailure] = []
@@ -498,18 +501,21 @@ class KnowledgeBase:
         return stored.summaries(self.engine)
 
     def sources(self) -> list[KnowledgeSource]:
-        """Each knowledge source with its articles (`kb ingest --source`; uploads and folders are "files")."""
+        """Every knowledge source: the configured ones (`assist.kb.sources`), synced or not, and every name articles
+        were ingested under (uploads and folders are "files"), each with its articles and passages."""
         by_name: dict[str, list[ArticleSummary]] = {}
         for a in self.list_articles():
             by_name.setdefault(a.origin, []).append(a)
+        configured = {s.name: s for s in configured_sources(self.engine)}
         return [
-            KnowledgeSource(
-                name=name,
-                articles=len(kept),
-                passages=sum(a.chunk_count for a in kept),
-                last_ingested_at=max(a.ingested_at for a in kept),
+            (configured.get(name) or KnowledgeSource(name=name)).model_copy(
+                update={
+                    "articles": len(kept),
+                    "passages": sum(a.chunk_count for a in kept),
+                    "last_ingested_at": max((a.ingested_at for a in kept), default=None),
+                }
             )
-            for name, kept in sorted(by_name.items())
+            for name, kept in sorted((name, by_name.get(name, [])) for name in {*by_name, *configured})
         ]
 
     def get_article(self, article_id: str) -> ArticleDetail:

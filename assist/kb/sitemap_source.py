@@ -6,13 +6,16 @@ gone from the sitemap takes its article with it; unchanged pages embed nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from defusedxml import ElementTree  # type: ignore[import-untyped]  # no stubs; refuses entity bombs
 
-from assist.domain import IngestFailure, IngestReport, User
+from assist.domain import IngestFailure, IngestReport, KnowledgeSource, User
 from assist.errors import ValidationError
+from assist.kb.article_source import Synced
 from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
 from assist.kb.parsers import slugify
 from assist.store.actors import check_session, require
@@ -66,6 +69,11 @@ def _file_name(url: str) -> str:
     return f"{slugify(path.replace('/', '-') or 'index')}.html"
 
 
+def _check_address(sitemap: str) -> None:
+    if urlsplit(sitemap).scheme not in ("http", "https") or not urlsplit(sitemap).netloc:
+        raise ValidationError("Give the sitemap's http(s) address, e.g. https://help.example.com/sitemap.xml.")
+
+
 def sync_sitemap(
     kb: KnowledgeBase, sitemap: str, *, source: str, actor: User, progress: Progress = no_progress
 ) -> IngestReport:
@@ -73,8 +81,7 @@ def sync_sitemap(
     no longer listed removed. A page that cannot be fetched is reported, and then no article is removed."""
     require(actor, action="change the knowledge base")
     check_session(kb.engine, actor=actor)  # before anything is fetched; the ingest checks again where it writes
-    if urlsplit(sitemap).scheme not in ("http", "https"):
-        raise ValidationError("Give the sitemap's http(s) address, e.g. https://help.example.com/sitemap.xml.")
+    _check_address(sitemap)
     files: list[tuple[str, bytes]] = []
     failed: list[IngestFailure] = []
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=True) as client:
@@ -96,3 +103,17 @@ def sync_sitemap(
     # A page that failed to load is not a page that was removed: with any failure, nothing is removed this time.
     report = kb.ingest_files(files, actor=actor, source=source, remove_missing=not failed, progress=progress)
     return report.model_copy(update={"failed": (*report.failed, *failed)})
+
+
+@dataclass(frozen=True)
+class SitemapSource:
+    name: str
+    sitemap: str
+
+    @classmethod
+    def configured(cls, source: KnowledgeSource, checkouts: Path | None) -> SitemapSource:
+        _check_address(source.location or "")
+        return cls(name=source.name, sitemap=source.location or "")
+
+    def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
+        return Synced(sync_sitemap(kb, self.sitemap, source=self.name, actor=actor, progress=progress))

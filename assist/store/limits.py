@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String
 
-from assist.store.models import ArticleRow, CustomerRow, MessageRow, TicketRow, UserRow
+from assist.store.models import ArticleRow, CustomerRow, KnowledgeSourceRow, MessageRow, TicketRow, UserRow
 
 
 def column_length(column: Any) -> int:
@@ -31,3 +31,5 @@ ARTICLE_PRODUCT = column_length(ArticleRow.product)
 ARTICLE_SOURCE = column_length(ArticleRow.source)  # the file name an article came from
 ARTICLE_URL = column_length(ArticleRow.url)
 ARTICLE_ORIGIN = column_length(ArticleRow.origin)  # a knowledge source's name
+SOURCE_LOCATION = column_length(KnowledgeSourceRow.location)  # a source's folder, repository or sitemap
+SOURCE_BRANCH = column_length(KnowledgeSourceRow.branch)

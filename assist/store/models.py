@@ -278,6 +278,23 @@ class ArticleRow(Base):
     )
 
 
+class KnowledgeSourceRow(Base):
+    """A configured knowledge source: what `kb sync NAME` reads (a folder, a Git repository, a sitemap) and how
+    its last sync went. Its articles carry its name in `kb_articles.origin`."""
+
+    __tablename__ = "kb_sources"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)  # as long as ArticleRow.origin
+    kind: Mapped[str] = mapped_column(String(20))  # a key of assist.kb.sources.KINDS
+    location: Mapped[str] = mapped_column(String(2000))  # a folder, a repository address, a sitemap address
+    branch: Mapped[str | None] = mapped_column(String(200))  # a Git source's branch; None: its default
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(320))
+    last_sync_at: Mapped[datetime | None] = mapped_column()
+    last_outcome: Mapped[str | None] = mapped_column(String(400))  # "3 new, 1 updated, 40 unchanged"
+    last_error: Mapped[str | None] = mapped_column(Text)  # None when the last sync had no failure
+
+
 class ChunkRow(Base):
     __tablename__ = "kb_chunks"
 

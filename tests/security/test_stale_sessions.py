@@ -53,6 +53,7 @@ from assist.domain import (
 from assist.errors import SessionEndedError
 from assist.intake import import_rows
 from assist.kb import KnowledgeBase, chunk_collection
+from assist.kb.sources import add_source, remove_source, sync_source
 from assist.kb.vectors import chroma_settings
 from assist.lifecycle import change_status
 from assist.macros import save_macro, set_macro_active, use_macro
@@ -166,9 +167,17 @@ def _world(engine: Engine, kb: Any = None) -> World:
 def _kb(engine: Engine, embedder: Any, tmp_path: Path) -> KnowledgeBase:
     client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=chroma_settings())
     kb = KnowledgeBase(
-        engine=engine, collection=chunk_collection(client, embedder), embedder=embedder, max_upload_bytes=1_000_000
+        engine=engine,
+        collection=chunk_collection(client, embedder),
+        embedder=embedder,
+        max_upload_bytes=1_000_000,
+        checkouts=tmp_path / "sources",
     )
     kb.ingest_files([("refunds.md", article("refunds", "Refunds", "Refunds take five days."))], actor=OPERATOR)
+    handbook = tmp_path / "handbook"
+    handbook.mkdir()
+    (handbook / "vat.md").write_bytes(article("vat", "VAT", "Add your VAT number under Billing details."))
+    add_source(kb, name="handbook", kind="folder", location=str(handbook), actor=OPERATOR)
     return kb
 
 
@@ -258,6 +267,11 @@ CALLS: dict[str, Call] = {
     "assist.authentication.targeted_accounts": lambda w, u: targeted_accounts(w.engine, actor=u, settings=SETTINGS),
     "assist.mail_in.quarantined": lambda w, u: quarantined(w.engine, actor=u),
     "assist.kb.knowledge_base.KnowledgeBase.delete": lambda w, u: w.kb.delete("refunds", actor=u),
+    "assist.kb.sources.add_source": lambda w, u: add_source(
+        w.kb, name="manual", kind="folder", location=str(w.kb.checkouts.parent / "handbook"), actor=u
+    ),
+    "assist.kb.sources.remove_source": lambda w, u: remove_source(w.kb, "handbook", actor=u),
+    "assist.kb.sources.sync_source": lambda w, u: sync_source(w.kb, "handbook", actor=u),
 }
 NEEDS_MODELS = {"assist.ticket_actions.regenerate"}  # its positive case is tests/test_ticket_actions.py (models)
 # Public functions that take a `User` but change nothing a stale session could abuse.
@@ -278,6 +292,11 @@ EXEMPT = {
     # through KnowledgeBase.ingest_paths / ingest_files, which are checked above.
     "assist.kb.git_source.sync_git": "checks the session first; writes only through ingest_paths",
     "assist.kb.sitemap_source.sync_sitemap": "checks the session first; writes only through ingest_files",
+    # A source's sync is called by sync_source, checked above, and writes only through the functions above.
+    "assist.kb.article_source.ArticleSource.sync": "the protocol every source's sync follows",
+    "assist.kb.folder_source.FolderSource.sync": "writes only through ingest_paths",
+    "assist.kb.git_source.GitSource.sync": "writes only through sync_git",
+    "assist.kb.sitemap_source.SitemapSource.sync": "writes only through sync_sitemap",
 }
 STALE = {
     "disabled": lambda engine, user: set_user_active(engine, user_id=user.id, active=False, actor=OPERATOR),
@@ -331,7 +350,7 @@ def _admin(engine: Engine, n: str) -> User:
 def test_a_stale_session_changes_nothing_and_a_current_one_acts(
     engine: Engine, name: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    kb = _kb(engine, request.getfixturevalue("embedder"), tmp_path) if ".KnowledgeBase." in name else None
+    kb = _kb(engine, request.getfixturevalue("embedder"), tmp_path) if name.startswith("assist.kb.") else None
     world = _world(engine, kb)
     call = CALLS[name]
     for kind, make_stale in STALE.items():
