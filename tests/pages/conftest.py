@@ -2,22 +2,88 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from assist.config import get_settings
 from assist.domain import Role, User
 from assist.embeddings import Embedder
-from assist.store import session_scope
+from assist.store import make_engine, session_scope
+from assist.store.copy import copy_workspace
 from assist.store.models import UserRow
+from tests.conftest import postgres_url
 from ui import warmup
 
 ROOT = Path(__file__).parents[2]
+
+
+class _PostgresCopies:
+    """The page tests' starting workspaces moved to PostgreSQL with `db copy` (issue 37: a team that moves keeps
+    a working product), once per run and process: the empty workspace and the demo. Each test gets its own
+    database cloned from one of them (CREATE DATABASE ... TEMPLATE), dropped afterwards."""
+
+    def __init__(self) -> None:
+        self.templates: dict[Path, str] = {}
+        self.admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")  # CREATE DATABASE runs outside one
+
+    def _url(self, name: str) -> str:
+        return self.admin.url.set(database=name).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # the app's pool too
+
+    def database(self, workspace: Path) -> str:
+        """A new database holding a copy of the SQLite `workspace`: its URL."""
+        if workspace not in self.templates:
+            template = f"assist_pages_{uuid.uuid4().hex[:12]}"
+            self._create(template)
+            source, target = make_engine(f"sqlite:///{workspace}"), make_engine(self._url(template))
+            copy_workspace(source, target)
+            source.dispose()
+            target.dispose()  # a template may have no one connected while it is cloned
+            self.templates[workspace] = template
+        name = f"assist_page_{uuid.uuid4().hex[:12]}"
+        self._create(name, template=self.templates[workspace])
+        return self._url(name)
+
+    def close(self) -> None:
+        for template in self.templates.values():
+            self.drop(template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_copies() -> Iterator[_PostgresCopies]:
+    copies = _PostgresCopies()
+    yield copies
+    copies.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, sqlite_engine: Engine) -> Iterator[Engine]:
+    """The database the page under test reads: the test's SQLite file (an empty workspace, or the demo when the
+    test asks for `workspace`), or the same workspace copied to PostgreSQL with `db copy`. Every page test runs
+    on both."""
+    if request.param == "sqlite":
+        yield sqlite_engine
+        return
+    copies: _PostgresCopies = request.getfixturevalue("postgres_copies")
+    url = copies.database(Path(str(sqlite_engine.url.database)))
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    copies.drop(str(engine.url.database))
 
 
 @pytest.fixture(autouse=True)
@@ -32,9 +98,9 @@ def clear_streamlit_caches() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def isolated_settings(database: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The app under test reads a temp database and a temp chroma folder, never ./data."""
-    monkeypatch.setenv("DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("DATABASE_URL", database.url.render_as_string(hide_password=False))
     monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "chroma"))
     monkeypatch.delenv("CHROMA_HOST", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
@@ -51,15 +117,16 @@ def models_loaded(isolated_settings: None, embedder: Embedder, monkeypatch: pyte
 
 
 @pytest.fixture
-def workspace(demo_workspace: Engine) -> Engine:
-    """The demo workspace in the temp database."""
-    return demo_workspace
+def workspace(demo_workspace: Engine, database: Engine) -> Engine:
+    """The demo workspace in the test's database (`demo_workspace` makes the SQLite file start from the demo,
+    which `database` copies to PostgreSQL in the postgres run)."""
+    return database
 
 
 @pytest.fixture
-def admin(sqlite_engine: Engine) -> User:
+def admin(database: Engine) -> User:
     """A signed-in admin for page tests (admins may open every page and do everything)."""
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         row = UserRow(email="test-admin@lumen.app", name="Test Admin", role="admin")
         session.add(row)
         session.flush()

@@ -159,12 +159,12 @@ def test_the_counts_line_describes_the_list_under_it(admin: User, workspace: Eng
     assert "Resolved" not in set(at.dataframe[0].value["Status"])
 
 
-def test_the_ticket_screen_shows_a_card_number_only_by_its_last_four_digits(admin: User, sqlite_engine: Engine) -> None:
+def test_the_ticket_screen_shows_a_card_number_only_by_its_last_four_digits(admin: User, database: Engine) -> None:
     from assist.domain import ImportField
     from assist.intake import take_in
 
     ticket_id, _ = take_in(
-        sqlite_engine,
+        database,
         {
             ImportField.CUSTOMER_EMAIL: "pat@example.com",
             ImportField.SUBJECT: "Refund to card 4242 4242 4242 4242",

@@ -81,14 +81,14 @@ def test_submitting_without_files_asks_for_one(admin: User) -> None:
 
 
 def test_sources_are_listed_synced_from_the_page_and_a_failure_is_shown(
-    admin: User, tmp_path: Path, embedder: Embedder, sqlite_engine: Engine
+    admin: User, tmp_path: Path, embedder: Embedder, database: Engine
 ) -> None:
     """Issue 37: the page shows each configured source with its last sync, syncs one with a click, and shows why a
     sync failed."""
     handbook = tmp_path / "handbook"
     handbook.mkdir()
     (handbook / "refunds.md").write_bytes(article("refunds", "Refund policy", "Card refunds take 5 to 10 days."))
-    kb = build_knowledge_base(get_settings(), engine=sqlite_engine, embedder=embedder)
+    kb = build_knowledge_base(get_settings(), engine=database, embedder=embedder)
     add_source(kb, name="handbook", kind="folder", location=str(handbook), actor=OPERATOR)
     at = _page(admin)
     sources = next(d.value for d in at.dataframe if "Syncs from" in d.value)

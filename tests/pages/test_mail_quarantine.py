@@ -17,10 +17,10 @@ from tests.security.test_hostile_mail import nested
 from tests.test_mail_in import mail
 
 
-def test_admins_see_quarantined_mail_with_its_reason_and_a_retry_stores_it(admin: User, sqlite_engine: Engine) -> None:
-    receive(sqlite_engine, nested(40), mailbox="support@mail/INBOX", uid=9, max_chars=20_000)
+def test_admins_see_quarantined_mail_with_its_reason_and_a_retry_stores_it(admin: User, database: Engine) -> None:
+    receive(database, nested(40), mailbox="support@mail/INBOX", uid=9, max_chars=20_000)
     readable = mail(3, "Set aside by an older version.", sender=3)
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         session.add(
             MailQuarantineRow(
                 digest=hashlib.sha256(readable).hexdigest(),
@@ -38,10 +38,10 @@ def test_admins_see_quarantined_mail_with_its_reason_and_a_retry_stores_it(admin
     assert set(table["From"]) == {"nina@example.com", "customer3@example.com"}
     assert any("nested more than 20 levels" in why for why in table["Why"])
 
-    (later,) = [m.id for m in quarantined(sqlite_engine, actor=OPERATOR) if m.sender == "customer3@example.com"]
+    (later,) = [m.id for m in quarantined(database, actor=OPERATOR) if m.sender == "customer3@example.com"]
     at.selectbox(key="quarantine_pick").select(later)
     at.button(key="quarantine_retry").click().run()
 
     assert not at.exception
     assert any("is now on ticket #" in plain(s.value) for s in at.success), [s.value for s in at.success]
-    assert [m.sender for m in quarantined(sqlite_engine, actor=OPERATOR)] == ["nina@example.com"]
+    assert [m.sender for m in quarantined(database, actor=OPERATOR)] == ["nina@example.com"]

@@ -41,34 +41,34 @@ def _count(engine: Engine, model: type, **where: object) -> int:
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_a_note_from_a_panel_whose_account_changed_is_refused_and_signs_out(
-    admin: User, sqlite_engine: Engine, change: str
+    admin: User, database: Engine, change: str
 ) -> None:
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         ticket_id = make_ticket(session, subject="Refund", body="Where is my refund?").id
     at = _open(admin, ticket_id)
     assert not at.exception and at.text_area(key=f"note_{ticket_id}") is not None
-    CHANGES[change](sqlite_engine, admin)  # the admin acts in another tab; this panel still holds `admin`
+    CHANGES[change](database, admin)  # the admin acts in another tab; this panel still holds `admin`
     for _ in range(3):  # the probe clicked three times without reloading
         at.text_area(key=f"note_{ticket_id}").input("still here")
         at.button(key=f"note_submit_{ticket_id}").click().run()
         if at.text_input(key="sign_in_email") is not None:
             break
     assert not at.exception
-    assert _count(sqlite_engine, MessageRow, ticket_id=ticket_id, author_role="note") == 0
+    assert _count(database, MessageRow, ticket_id=ticket_id, author_role="note") == 0
     assert at.session_state["user"] is None if "user" in at.session_state else True
     assert at.text_input(key="sign_in_email") is not None  # back at the sign-in page
     assert any("you were signed out; nothing was changed" in i.value for i in at.info)
 
 
-def test_send_from_a_disabled_accounts_panel_puts_nothing_in_the_outbox(admin: User, sqlite_engine: Engine) -> None:
-    with session_scope(sqlite_engine) as session:
+def test_send_from_a_disabled_accounts_panel_puts_nothing_in_the_outbox(admin: User, database: Engine) -> None:
+    with session_scope(database) as session:
         ticket_id = make_ticket(session, subject="Refund", body="Where is my refund?").id
     at = _open(admin, ticket_id)
     box = next(t for t in at.text_area if t.key and t.key.startswith("draft_"))
-    CHANGES["disabled"](sqlite_engine, admin)
+    CHANGES["disabled"](database, admin)
     box.input("Your refund is on its way.")
     next(b for b in at.button if b.key and b.key.endswith("_Send")).click().run()
     assert not at.exception
-    assert _count(sqlite_engine, OutboxRow, ticket_id=ticket_id) == 0
-    assert _count(sqlite_engine, MessageRow, ticket_id=ticket_id, author_role="agent") == 0
+    assert _count(database, OutboxRow, ticket_id=ticket_id) == 0
+    assert _count(database, MessageRow, ticket_id=ticket_id, author_role="agent") == 0
     assert any("Your account was disabled" in i.value for i in at.info)

@@ -65,11 +65,11 @@ def test_survey_flow_changes_the_dashboard(admin: User, workspace: Engine) -> No
     assert after != before  # one more rating of 1 lowers the average
 
 
-def test_no_rating_is_preselected_and_none_is_recorded_without_a_choice(sqlite_engine: Engine) -> None:
+def test_no_rating_is_preselected_and_none_is_recorded_without_a_choice(database: Engine) -> None:
     """Defect (issue 34): the survey preselected 5 stars, so "Send rating" without a choice recorded a 5."""
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         ticket_id = make_ticket(session, subject="Export stuck").id
-    token = issue_token(sqlite_engine, ticket_id=ticket_id, settings=get_settings())
+    token = issue_token(database, ticket_id=ticket_id, settings=get_settings())
     at = AppTest.from_file(str(ROOT / "pages" / "survey.py"), default_timeout=60)
     at.query_params["t"] = token
     at.run()
@@ -77,12 +77,12 @@ def test_no_rating_is_preselected_and_none_is_recorded_without_a_choice(sqlite_e
     at.button(key="survey_submit").click().run()
     assert not at.exception and not at.success
     assert [i.value for i in at.info] == ["Please choose a rating from 1 to 5 stars, then send it."]
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         assert session.scalars(select(CsatRow)).all() == []
     at.radio(key="survey_score").set_value(3)
     at.button(key="survey_submit").click().run()
     assert at.success[0].value.startswith("Thank you")
-    with session_scope(sqlite_engine) as session:
+    with session_scope(database) as session:
         assert session.scalars(select(CsatRow.score)).all() == [3]
 
 
