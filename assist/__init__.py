@@ -34,7 +34,8 @@ Where things live:
     drafting/       thread (the thread read once: question, promises, tries, deadline, owner), message_text,
                     answers (article and sentence selection), reader (the cross-encoder), confidence and
                     policy (raw -> shown, bands, thresholds), stance, offline / llm drafters, redaction
-    arrival         admit: the one check every arrival passes (text, address, ticket id, time, identity)
+    arrival         Arrival: a message as any channel received it (typed); admit: the one check every arrival
+                    passes (text, attachments listed, address, ticket id, time, identity)
     masking         card numbers (and, when set, phones and IBANs) masked on arrival; sensitive_numbers finds them
     intake          every way a ticket arrives ends in take_in (admit, then exactly once); helpdesk exports
     intake_api      the HTTP intake (`python -m assist serve`): signed, size-limited, idempotent

@@ -1,19 +1,21 @@
-"""What every arrival passes before anything is written: `admit` turns a channel's values (a file's row,
-an HTTP request, a mail) into one typed `Arrival`, or refuses them with what to correct.
+"""What every arrival passes before anything is written. Each channel (a file's row, an HTTP request, a mail)
+builds one typed `Arrival` (its channel, ids, customer, subject, body, message id, sent time as a datetime,
+attachments); `admit` checks it into what is stored (`Admitted`), or refuses it with what to correct.
 
-Free text is made storable (`text.clean`: lone surrogates, NUL and controls replaced, and counted), the
-address and the ticket id follow their one rule (`identifiers`), the time is parsed and kept in its
-window (`times`), and card numbers are masked (`masking`: never stored as typed). A message's identity
-(`Arrival.key`) is the sender's message id, else a digest of parsed values (the moment, not how a file
+Free text is made storable (`text.clean`: lone surrogates, NUL and controls replaced, and counted), attachments
+are listed under the body (`fit`), the address and the ticket id follow their one rule (`identifiers`), the time
+is kept in its window (`times`), and card numbers are masked (`masking`: never stored as typed). A message's
+identity (`Admitted.key`) is the sender's message id, else a digest of parsed values (the moment, not how a file
 wrote it; the body as masked), so a file re-exported with other date spellings adds nothing.
-`intake.take_in` stores what `admit` returns, exactly once.
+`intake.take_in` stores a new ticket's message, `intake.append_from_customer` a follow-up, exactly once.
+
+A new channel builds an `Arrival` and calls `take_in`: nothing here changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +27,7 @@ from assist.masking import CARDS_ONLY, MaskRules, add_counts, mask
 from assist.sensitive_numbers import NumberKind
 from assist.store import limits
 from assist.text import clean, is_blank
-from assist.times import arrival_time, parse_time, utcnow
+from assist.times import arrival_time, utcnow
 
 # What the database holds, read from its columns (assist/store/limits.py); checked before writing, so a row is
 # refused in plain words. Status and time are raw text before they are mapped and parsed, so their bounds are
@@ -38,25 +40,39 @@ LIMITS = {
     ImportField.STATUS: 40,
     ImportField.CREATED: 60,
 }
-STATUS_MAP = {
-    "new": TicketStatus.NEW,
-    "open": TicketStatus.NEW,
-    "pending": TicketStatus.AWAITING_CUSTOMER,
-    "awaiting customer": TicketStatus.AWAITING_CUSTOMER,
-    "on hold": TicketStatus.AWAITING_CUSTOMER,
-    "solved": TicketStatus.RESOLVED,
-    "closed": TicketStatus.RESOLVED,
-    "resolved": TicketStatus.RESOLVED,
-}
 
 
-def normal_label(name: str) -> str:
-    """A column name or status as compared: lower case, runs of spaces, "_" and "-" as one space."""
-    return re.sub(r"[\s_\-]+", " ", name.strip().lower())
+@dataclass(frozen=True)
+class Attachment:
+    """A file that came with a message: listed with the message, never stored or opened."""
+
+    name: str
+    size: int  # bytes, decoded
 
 
 @dataclass(frozen=True)
 class Arrival:
+    """One customer message as a channel received it, typed: what a file's row, an HTTP request and a mail all
+    become before `admit` checks it. Nothing here is trusted yet."""
+
+    channel: Channel  # how the customer wrote; a new ticket keeps it, and its replies go out the same way
+    customer_email: str
+    body: str
+    external_id: str = ""  # the helpdesk's ticket id ("" when the channel has none)
+    subject: str = ""
+    customer_name: str = ""
+    message_id: str = ""  # the sender's id of this message ("": identified by its content)
+    sent_at: datetime | None = None  # when the customer sent it; None: when it arrived
+    status: TicketStatus = TicketStatus.NEW  # an export's ticket status
+    attachments: tuple[Attachment, ...] = ()  # listed under the message
+    attachments_unread: int = 0  # more parts than the reader counts: "and N more"
+    shorten: bool = False  # the sender cannot be asked again (mail): a long body is cut with a note, not refused
+    shortened: bool = False  # the channel already cut the text (a mail part over the reader's limit)
+    earlier_key: str = ""  # the identity a version before 2026-12 stored for the same row (imports)
+
+
+@dataclass(frozen=True)
+class Admitted:
     """One customer message as it will be stored: every value cleaned and checked by `admit`."""
 
     customer_email: str
@@ -75,65 +91,98 @@ class Arrival:
 
 
 def admit(
-    values: Mapping[ImportField, str],
+    arrival: Arrival,
     *,
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
-    channel: Channel = Channel.EMAIL,
-) -> Arrival:
+) -> Admitted:
     """The one check every arrival passes before anything is written (imports, the HTTP intake and the
-    mailbox call it through `take_in`): free text cleaned (`text.clean`), card numbers (and what `masking`
-    adds) masked in the body and the subject, the e-mail address and the external id by their one rule
-    (`identifiers`), the time parsed and kept in its window (`times`).
+    mailbox, new tickets and follow-ups): free text cleaned (`text.clean`), card numbers (and what `masking`
+    adds) masked in the body and the subject, attachments listed under the body, the e-mail address and the
+    external id by their one rule (`identifiers`), the time kept in its window (`times`).
 
     Raises:
         ValidationError: what to correct, in plain words.
     """
+    a = arrival
     # Emptiness is judged on what the sender wrote: a body of controls becomes U+FFFD below, which shows.
-    blank = {field for field, value in values.items() if is_blank(value)}
-    cleaned = {field: clean(value) for field, value in values.items() if field not in _IDENTIFIERS}
-    text = {field: c.text.strip() for field, c in cleaned.items()}
-    as_typed = text.get(ImportField.BODY, "")
-    masked = {f: mask(text[f], rules=masking) for f in _MASKED if f in text}
-    text |= {f: m.text for f, m in masked.items()}
-    _check_lengths(text, max_chars=max_chars)
-    email = normalise_email(values.get(ImportField.CUSTOMER_EMAIL, ""))
-    body = text.get(ImportField.BODY, "")
-    if ImportField.BODY in blank or not body:
+    if is_blank(a.body) and not a.attachments:
         raise ValidationError("the message body is empty.")
-    raw_id = values.get(ImportField.EXTERNAL_ID, "").strip()
-    external_id = check_external_id(raw_id) if raw_id else None
-    created = arrival_time(parse_time(text.get(ImportField.CREATED, "")), now=now or utcnow())
-    status = STATUS_MAP.get(normal_label(text.get(ImportField.STATUS, "") or "new"), TicketStatus.NEW)
-    given = values.get(ImportField.MESSAGE_ID, "").strip()
+    cleaned = {
+        ImportField.BODY: clean(a.body),
+        ImportField.SUBJECT: clean(a.subject),
+        ImportField.CUSTOMER_NAME: clean(a.customer_name),
+    }
+    text = {field: c.text.strip() for field, c in cleaned.items()}
+    if a.shorten or a.shortened or a.attachments or a.attachments_unread:
+        files = [Attachment(clean(f.name).text.strip() or "unnamed", f.size) for f in a.attachments]
+        # Never cut unless the channel said so: a request that is too long is refused below, as without files.
+        limit = max_chars if a.shorten else len(text[ImportField.BODY]) + _LISTING_ROOM
+        text[ImportField.BODY] = fit(
+            text[ImportField.BODY], files, more=a.attachments_unread, max_chars=limit, cut=a.shortened
+        )
+    as_typed = text[ImportField.BODY]
+    masked = {f: mask(text[f], rules=masking) for f in _MASKED}
+    text |= {f: m.text for f, m in masked.items()}
+    body = text[ImportField.BODY]
+    _check_lengths(text | {ImportField.MESSAGE_ID: a.message_id.strip()}, max_chars=max_chars)
+    email = normalise_email(a.customer_email)
+    if not body:
+        raise ValidationError("the message body is empty.")
+    external_id = check_external_id(a.external_id.strip()) if a.external_id.strip() else None
+    created = arrival_time(a.sent_at, now=now or utcnow())
+    given = a.message_id.strip()
     key = message_id_key(given) if given else _content_key(external_id, created, body)
     # Only looked up, never stored: the key a row stored before masking existed (its body as typed).
     unmasked = _content_key(external_id, created, as_typed)
-    earlier = () if given else tuple({unmasked, _earlier_content_key(values)} - {key})
-    return Arrival(
+    earlier = () if given else tuple({unmasked, *([a.earlier_key] if a.earlier_key else [])} - {key})
+    return Admitted(
         customer_email=email,
         body=body,
         key=key,
         external_id=external_id,
-        subject="" if ImportField.SUBJECT in blank else text.get(ImportField.SUBJECT, ""),
-        customer_name="" if ImportField.CUSTOMER_NAME in blank else text.get(ImportField.CUSTOMER_NAME, ""),
+        subject="" if is_blank(a.subject) else text[ImportField.SUBJECT],
+        customer_name="" if is_blank(a.customer_name) else text[ImportField.CUSTOMER_NAME],
         created=created,
-        status=status,
-        channel=channel,
+        status=a.status,
+        channel=a.channel,
         earlier_keys=earlier,
-        replaced=sum(c.replaced for field, c in cleaned.items() if field is not ImportField.MESSAGE_ID),
+        replaced=sum(c.replaced for c in cleaned.values()),
         masked=add_counts(*(m.counts for m in masked.values())),
     )
 
 
+ATTACHMENTS_LISTED = 20
+# What the list of attachments may add to a body that is not shortened: the names (at most NAME_CHARS) up to the
+# cap, their sizes and a count.
+ATTACHMENT_NAME_CHARS = 255
+_LISTING_ROOM = ATTACHMENTS_LISTED * (ATTACHMENT_NAME_CHARS + 20) + 100
+
+
+def fit(body: str, attachments: list[Attachment], *, more: int, max_chars: int, cut: bool = False) -> str:
+    """`body` and the list of attachments within `max_chars`: the body cut with a visible
+    "[message shortened: N characters]" note when it is too long, attachments listed up to
+    ATTACHMENTS_LISTED and then "and N more" (`more`: parts that were counted but not read)."""
+    listed = [f"{a.name} ({_size(a.size)})" for a in attachments[:ATTACHMENTS_LISTED]]
+    rest = len(attachments) - len(listed) + more
+    files = f"[Attachments: {', '.join(listed)}{f' and {rest:,} more' if rest else ''}]" if listed or rest else ""
+    tail = f"\n\n{files}" if files else ""
+    if len(body) + len(tail) <= max_chars and not cut:
+        return (body + tail).strip()
+    note = f"[message shortened: {'more than ' if cut else ''}{len(body):,} characters]"
+    room = max_chars - len(tail) - len(note) - 2
+    if room <= 0:  # a tiny limit: the note and as much of the list as fits
+        return f"{note}{tail}"[:max_chars].strip()
+    return f"{body[:room].rstrip()}\n\n{note}{tail}".strip()
+
+
+def _size(n: int) -> str:
+    return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
 # Free text a customer typed that is stored and shown (the name is left alone: digits there are no card).
 _MASKED = (ImportField.BODY, ImportField.SUBJECT)
-
-
-# Checked by their own rule on the raw value: an id or address is refused, never repaired (two different
-# bad ids would otherwise become one). The message id is hashed when it needs repair (`message_id_key`).
-_IDENTIFIERS = (ImportField.EXTERNAL_ID, ImportField.CUSTOMER_EMAIL)
 
 
 def _check_lengths(text: Mapping[ImportField, str], *, max_chars: int) -> None:
@@ -161,11 +210,3 @@ def _content_key(external_id: str | None, created: datetime | None, body: str) -
     moment = created.isoformat() if created is not None else ""
     raw = "\x1f".join((external_id or "", moment, body))
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
-
-
-def _earlier_content_key(values: Mapping[ImportField, str]) -> str:
-    """The key versions before 2026-12 stored (a digest of the raw date text), so a file imported then is
-    still "unchanged" when imported again."""
-    fields = (ImportField.EXTERNAL_ID, ImportField.CREATED, ImportField.BODY)
-    raw = "\x1f".join(values.get(f, "").strip() for f in fields)
-    return "sha256:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]

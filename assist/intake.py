@@ -4,12 +4,13 @@ Column names of the common exports (Zendesk, Freshdesk, Help Scout, plain CSV) a
 mapping can be given explicitly. Each row is its own transaction, so one bad row is reported and
 the others still land.
 
-Every arrival (a file's rows, the HTTP intake, the mailbox) passes `arrival.admit` before anything is
-written, and `take_in` stores it exactly once. A row stored with replaced characters is reported too.
+Every arrival (a file's row, the HTTP intake, the mailbox) is an `arrival.Arrival` its channel built; `take_in`
+checks it (`arrival.admit`) and stores it exactly once. A row stored with replaced characters is reported too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -23,18 +24,18 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assist.arrival import Arrival, admit, message_id_key, normal_label
+from assist.arrival import LIMITS, Admitted, Arrival, admit
 from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowError, TicketStatus, User
 from assist.errors import AssistError, SessionEndedError, ValidationError
-from assist.masking import CARDS_ONLY, MaskRules, mask
+from assist.masking import CARDS_ONLY, MaskRules
 from assist.masking import record as record_masking
 from assist.store import arrivals, limits
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.status import transition
 from assist.store.tickets import add_message, create_ticket
-from assist.text import clean_text, is_blank, replaced_note
-from assist.times import arrival_time, utcnow
+from assist.text import clean, clean_text, replaced_note
+from assist.times import parse_time
 
 T = TypeVar("T")
 MAX_ROWS = 50_000
@@ -57,6 +58,23 @@ KNOWN_COLUMNS: dict[ImportField, tuple[str, ...]] = {
     ImportField.MESSAGE_ID: ("message id", "comment id", "event id", "message-id"),
 }
 REQUIRED = (ImportField.BODY, ImportField.CUSTOMER_EMAIL)
+STATUS_MAP = {  # an export's status words
+    "new": TicketStatus.NEW,
+    "open": TicketStatus.NEW,
+    "pending": TicketStatus.AWAITING_CUSTOMER,
+    "awaiting customer": TicketStatus.AWAITING_CUSTOMER,
+    "on hold": TicketStatus.AWAITING_CUSTOMER,
+    "solved": TicketStatus.RESOLVED,
+    "closed": TicketStatus.RESOLVED,
+    "resolved": TicketStatus.RESOLVED,
+}
+
+
+def normal_label(name: str) -> str:
+    """A column name or status as compared: lower case, runs of spaces, "_" and "-" as one space."""
+    return re.sub(r"[\s_\-]+", " ", name.strip().lower())
+
+
 MAX_JSON_DEPTH = 64  # a helpdesk export nests a handful of levels; json.loads recurses once per level
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
@@ -118,6 +136,41 @@ def guess_mapping(columns: Sequence[str]) -> dict[ImportField, str]:
     return mapping
 
 
+def arrival_from_row(values: Mapping[ImportField, str]) -> Arrival:
+    """An export's row as an `Arrival`: its date text parsed (`times.parse_time`), its status words mapped.
+
+    Raises:
+        ValidationError: a date that cannot be read, or a date or status longer than any export writes.
+    """
+    read = {field: clean(values.get(field, "")).text.strip() for field in (ImportField.CREATED, ImportField.STATUS)}
+    for field, value in read.items():
+        if len(value) > LIMITS[field]:
+            raise ValidationError(
+                f"{field.value} is {len(value):,} characters; the limit is {LIMITS[field]:,}. Correct it, then "
+                "import again."
+            )
+    return Arrival(
+        channel=Channel.EMAIL,  # a helpdesk export does not say; its tickets' replies go out by e-mail
+        customer_email=values.get(ImportField.CUSTOMER_EMAIL, ""),
+        body=values.get(ImportField.BODY, ""),
+        external_id=values.get(ImportField.EXTERNAL_ID, ""),
+        subject=values.get(ImportField.SUBJECT, ""),
+        customer_name=values.get(ImportField.CUSTOMER_NAME, ""),
+        message_id=values.get(ImportField.MESSAGE_ID, ""),
+        sent_at=parse_time(read[ImportField.CREATED]),
+        status=STATUS_MAP.get(normal_label(read[ImportField.STATUS] or "new"), TicketStatus.NEW),
+        earlier_key=_earlier_content_key(values),
+    )
+
+
+def _earlier_content_key(values: Mapping[ImportField, str]) -> str:
+    """The key versions before 2026-12 stored (a digest of the raw date text), so a file imported then is
+    still "unchanged" when imported again."""
+    fields = (ImportField.EXTERNAL_ID, ImportField.CREATED, ImportField.BODY)
+    raw = "\x1f".join(values.get(f, "").strip() for f in fields)
+    return "sha256:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
 def import_rows(
     engine: Engine,
     rows: Sequence[Mapping[str, str]],
@@ -141,16 +194,16 @@ def import_rows(
     for n, row in enumerate(rows, start=1):
         values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
-            arrival = admit(values, max_chars=max_chars, now=now, masking=masking)
-            ticket_id, outcome = _store(engine, arrival, actor=actor.email, max_chars=max_chars, by=actor)
+            admitted = admit(arrival_from_row(values), max_chars=max_chars, now=now, masking=masking)
+            ticket_id, outcome = _store(engine, admitted, actor=actor.email, max_chars=max_chars, by=actor)
         except SessionEndedError:
             raise  # not a fault of the row: the importer was signed out
         except AssistError as e:  # one bad row is reported; the rest still land
             errors.append(RowError(row=n, error=str(e)))
             continue
         outcomes[outcome].append(ticket_id)
-        if arrival.replaced:
-            warnings.append(RowError(row=n, error=replaced_note(arrival.replaced)))
+        if admitted.replaced:
+            warnings.append(RowError(row=n, error=replaced_note(admitted.replaced)))
     return ImportReport(
         created=tuple(outcomes["created"]),
         appended=tuple(outcomes["appended"]),
@@ -162,21 +215,21 @@ def import_rows(
 
 def take_in(
     engine: Engine,
-    values: Mapping[ImportField, str],
+    arrival: Arrival,
     *,
     actor: str,
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
-    channel: Channel = Channel.EMAIL,
 ) -> tuple[int, str]:
-    """One ticket or follow-up, checked (`admit`, which masks card numbers) and stored exactly once: (ticket id,
-    "created" | "appended" | "unchanged"). A new ticket keeps the `channel` it came by."""
-    arrival = admit(values, max_chars=max_chars, now=now, masking=masking, channel=channel)
-    return _store(engine, arrival, actor=actor, max_chars=max_chars)
+    """One message a channel received, checked (`admit`, which masks card numbers) and stored exactly once: a new
+    ticket that keeps the arrival's channel, or a follow-up on the ticket its external id names. Returns (ticket
+    id, "created" | "appended" | "unchanged")."""
+    admitted = admit(arrival, max_chars=max_chars, now=now, masking=masking)
+    return _store(engine, admitted, actor=actor, max_chars=max_chars)
 
 
-def _store(engine: Engine, arrival: Arrival, *, actor: str, max_chars: int, by: User | None = None) -> tuple[int, str]:
+def _store(engine: Engine, arrival: Admitted, *, actor: str, max_chars: int, by: User | None = None) -> tuple[int, str]:
     """`by` is the signed-in person importing, re-checked in the row's own transaction; None for the product's
     own channels (mail, the HTTP intake), which `actor` names."""
 
@@ -199,25 +252,13 @@ def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
             return write(session)
 
 
-def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -> tuple[int, str]:
+def _import_one(session: Any, arrival: Admitted, *, actor: str, max_chars: int) -> tuple[int, str]:
     email, external_id = arrival.customer_email, arrival.external_id
     existing = arrivals.ticket_with_external_id(session, external_id) if external_id else None
     if existing is not None:
         if existing.customer.email.lower() != email:
             raise ValidationError(f"ticket {external_id} belongs to another customer; check the external id.")
-        outcome = append_from_customer(
-            session,
-            existing.id,
-            body=arrival.body,
-            key=arrival.key,
-            actor=actor,
-            at=arrival.created,
-            max_chars=max_chars,
-            earlier_keys=arrival.earlier_keys,
-        )
-        if outcome == "appended":
-            record_masking(session, ticket_id=existing.id, counts=arrival.masked, actor=actor)
-        return existing.id, outcome
+        return existing.id, append_from_customer(session, existing.id, arrival, actor=actor, max_chars=max_chars)
     keys = [arrival.key, *arrival.earlier_keys]
     if external_id is None:  # no ticket id to find it by: the same message of the same customer is enough
         seen = arrivals.ticket_of_customer_message(session, email=email, keys=keys)
@@ -244,43 +285,24 @@ def _import_one(session: Any, arrival: Arrival, *, actor: str, max_chars: int) -
     return ticket.id, "created"
 
 
-def append_from_customer(
-    session: Any,
-    ticket_id: int,
-    *,
-    body: str,
-    key: str,
-    actor: str,
-    at: datetime | None,
-    max_chars: int,
-    now: datetime | None = None,
-    earlier_keys: Sequence[str] = (),
-    masking: MaskRules = CARDS_ONLY,
-) -> str:
-    """The customer wrote again: "appended" (a resolved ticket reopens, one awaiting them moves on), or
-    "unchanged" when a message with this key is already on the ticket (no second message, no reopening).
-
-    The mailbox's threaded replies come here without `take_in`, so the body, the key and the time pass
-    the same rules here, card numbers are masked too (a no-op for what `admit` already checked)."""
+def append_from_customer(session: Any, ticket_id: int, message: Admitted, *, actor: str, max_chars: int) -> str:
+    """The customer wrote again on `ticket_id` (caller's transaction; `message` passed `admit`): "appended" (a
+    resolved ticket reopens, one awaiting them moves on), or "unchanged" when a message with its key is already
+    on the ticket (no second message, no reopening)."""
     ticket = arrivals.ticket_by_id(session, ticket_id)
-    if is_blank(body):  # judged before `clean_text` turns controls into U+FFFD, which shows
-        raise ValidationError("the message body is empty.")
-    masked = mask(clean_text(body), rules=masking)
-    body, key = masked.text, message_id_key(key)
-    at = arrival_time(at, now=now or utcnow())
-    if arrivals.message_on_ticket(session, ticket_id=ticket.id, keys=[key, *earlier_keys]):
+    if arrivals.message_on_ticket(session, ticket_id=ticket.id, keys=[message.key, *message.earlier_keys]):
         return "unchanged"
     add_message(
         session,
         ticket=ticket,
         role=AuthorRole.CUSTOMER,
-        body=body,
+        body=message.body,
         actor=actor,
-        at=at,
+        at=message.created,
         max_chars=max_chars,
-        external_id=key,
+        external_id=message.key,
     )
-    record_masking(session, ticket_id=ticket.id, counts=masked.counts, actor=actor)
+    record_masking(session, ticket_id=ticket.id, counts=message.masked, actor=actor)
     status = TicketStatus(ticket.status)
     if status is TicketStatus.RESOLVED:
         transition(session, ticket=ticket, to=TicketStatus.REOPENED, actor=actor, reason="customer wrote again")

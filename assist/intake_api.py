@@ -27,8 +27,9 @@ from pydantic import ValidationError as SchemaError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from assist.arrival import ATTACHMENT_NAME_CHARS, Arrival, Attachment
 from assist.config import Settings
-from assist.domain import Channel, ImportField
+from assist.domain import Channel
 from assist.errors import AssistError, ConfigError
 from assist.identifiers import MAX_EMAIL_CHARS, MAX_EXTERNAL_ID_CHARS, check_external_id
 from assist.intake import take_in
@@ -41,10 +42,16 @@ from assist.store.tickets import external_id_taken
 
 log = logging.getLogger(__name__)
 ACTOR = "intake:api"
+MAX_ATTACHMENTS = 1000  # listed up to arrival.ATTACHMENTS_LISTED, then counted
 QUEUED_LATER = (
     "Stored, queued later: the queue cannot be reached now; the workers' sweep queues this ticket when it is "
     "back. Do not resend."
 )
+
+
+class AttachedFile(BaseModel):
+    name: str = Field(min_length=1, max_length=ATTACHMENT_NAME_CHARS)
+    size: int = Field(ge=0, description="Bytes.")
 
 
 class NewMessage(BaseModel):
@@ -57,6 +64,12 @@ class NewMessage(BaseModel):
         "Without it a message's identity is the signed timestamp and body.",
     )
     created_at: datetime | None = None
+    attachments: list[AttachedFile] = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS,
+        description="Files that came with the message, listed under it (names and sizes; the files stay in the "
+        "helpdesk).",
+    )
 
 
 class NewTicket(NewMessage):
@@ -137,17 +150,16 @@ def create_app(
             problems = [f"{'.'.join(map(str, err['loc'])) or 'body'}: {err['msg']}" for err in e.errors()]
             raise HTTPException(422, problems) from e
 
-    def write(values: dict[ImportField, str], channel: Channel = Channel.EMAIL) -> Accepted:
+    def write(arrival: Arrival) -> Accepted:
         now = datetime.fromtimestamp(clock(), UTC)
         try:
             ticket_id, outcome = take_in(
                 engine,
-                values,
+                arrival,
                 actor=ACTOR,
                 max_chars=settings.max_message_chars,
                 now=now,
                 masking=MaskRules.from_settings(settings),
-                channel=channel,
             )
         except AssistError as e:
             raise HTTPException(422, str(e)) from e
@@ -160,18 +172,20 @@ def create_app(
                 note = QUEUED_LATER
         return Accepted.model_validate({"ticket_id": ticket_id, "outcome": outcome, "note": note})
 
-    def values(message: NewMessage, signed: Signed, external_id: str) -> dict[ImportField, str]:
-        out = {
-            ImportField.EXTERNAL_ID: external_id,
-            ImportField.CUSTOMER_EMAIL: message.customer_email,
-            ImportField.BODY: message.body,
-            ImportField.MESSAGE_ID: message.message_id or signed.identity,
-            ImportField.CREATED: message.created_at.isoformat() if message.created_at else "",
-        }
-        if isinstance(message, NewTicket):
-            out[ImportField.SUBJECT] = message.subject
-            out[ImportField.CUSTOMER_NAME] = message.customer_name or ""
-        return out
+    def arrival(message: NewMessage, signed: Signed, external_id: str) -> Arrival:
+        ticket = message if isinstance(message, NewTicket) else None
+        return Arrival(
+            # A follow-up's channel is the ticket's own (kept when it was created); this value is not stored.
+            channel=ticket.channel if ticket else Channel.EMAIL,
+            customer_email=message.customer_email,
+            body=message.body,
+            external_id=external_id,
+            subject=ticket.subject if ticket else "",
+            customer_name=(ticket.customer_name or "") if ticket else "",
+            message_id=message.message_id or signed.identity,
+            sent_at=message.created_at,
+            attachments=tuple(Attachment(name=f.name, size=f.size) for f in message.attachments),
+        )
 
     @app.post(
         "/api/tickets",
@@ -185,7 +199,7 @@ def create_app(
         signed = await signed_body(request)
         ticket = parse(NewTicket, signed.body)
         # Required here (an import may leave it out): a ticket its follow-ups could not address is refused.
-        return await run_in_threadpool(write, values(ticket, signed, addressable(ticket.external_id)), ticket.channel)
+        return await run_in_threadpool(write, arrival(ticket, signed, addressable(ticket.external_id)))
 
     # `:path`, so an external id with "/" (percent-encoded by the client, or decoded by a proxy) is found.
     @app.post(
@@ -202,7 +216,7 @@ def create_app(
         external_id = addressable(external_id)
         if not await run_in_threadpool(_exists, engine, external_id):
             raise HTTPException(404, f"No ticket with external id {external_id!r}: create it with POST /api/tickets.")
-        return await run_in_threadpool(write, values(message, signed, external_id))
+        return await run_in_threadpool(write, arrival(message, signed, external_id))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:

@@ -32,8 +32,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from assist.arrival import admit
 from assist.config import Settings
-from assist.domain import ImportField, QuarantinedMail, User
+from assist.domain import QuarantinedMail, User
 from assist.errors import AssistError, ConfigError, ValidationError
 from assist.identifiers import MAX_EXTERNAL_ID_CHARS, check_external_id, normalise_email
 from assist.intake import append_from_customer, exactly_once, take_in
@@ -139,35 +140,22 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
             "Read it in the mailbox and open a ticket by hand if it needs one."
         )
 
+    sent_at = _sent_at(mail)
+    follow_up = admit(mail.arrival(sent_at=sent_at), max_chars=max_chars, masking=masking)  # checked before writing
+
     def join(session: Session) -> tuple[int, str] | _NewTicket:
         threading = thread_of(session, mail)
         if threading.ticket_id is None:
             return _NewTicket(external_id=_external_id(session, mail), refused=threading.refused)
-        outcome = append_from_customer(
-            session,
-            threading.ticket_id,
-            body=mail.body,
-            key=mail.message_id,
-            actor=ACTOR,
-            at=_sent_at(mail),
-            max_chars=max_chars,
-            masking=masking,
+        return threading.ticket_id, append_from_customer(
+            session, threading.ticket_id, follow_up, actor=ACTOR, max_chars=max_chars
         )
-        return threading.ticket_id, outcome
 
     joined = exactly_once(engine, join)
     if not isinstance(joined, _NewTicket):
         return joined
-    values = {
-        ImportField.EXTERNAL_ID: joined.external_id,
-        ImportField.CUSTOMER_EMAIL: mail.sender,
-        ImportField.CUSTOMER_NAME: mail.name,
-        ImportField.SUBJECT: mail.subject,
-        ImportField.BODY: mail.body,
-        ImportField.MESSAGE_ID: mail.message_id,
-        ImportField.CREATED: _sent(mail),
-    }
-    ticket_id, outcome = take_in(engine, values, actor=ACTOR, max_chars=max_chars, masking=masking)
+    arrival = mail.arrival(external_id=joined.external_id, sent_at=sent_at)
+    ticket_id, outcome = take_in(engine, arrival, actor=ACTOR, max_chars=max_chars, masking=masking)
     note = note_for(mail, joined.refused)
     if note:
         exactly_once(engine, lambda session: _add_note(session, ticket_id, mail, note))
@@ -181,11 +169,6 @@ def _sent_at(mail: InboundMail) -> datetime | None:
         return arrival_time(mail.sent_at, now=utcnow())
     except ValidationError:
         return None
-
-
-def _sent(mail: InboundMail) -> str:
-    sent = _sent_at(mail)
-    return sent.isoformat() if sent else ""
 
 
 def _external_id(session: Session, mail: InboundMail) -> str:

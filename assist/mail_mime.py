@@ -18,6 +18,7 @@ from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 
+from assist.arrival import Attachment
 from assist.errors import UnreadableMailError
 from assist.mail_headers import MAX_HEADER_CHARS, decode_bytes, decode_words, unfold
 
@@ -26,12 +27,6 @@ MAX_PARTS = 1_000  # parts read; the ones after are counted, not read
 MAX_TEXT_BYTES = 4_000_000  # of one text part; a message body is cut far below this anyway
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _HEADER_LINE = re.compile(rb"From |[\x21-\x39\x3b-\x7e]+:")  # a field name and its colon (as Python's parser)
-
-
-@dataclass(frozen=True)
-class Attachment:
-    name: str
-    size: int  # bytes, decoded
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Headers go through `mail_headers` (decoded with a charset fallback, cleaned of line breaks, the sender
 read by address and not by display name), the parts through `mail_mime` (no recursion, nesting and
-part counts capped), the words through `mail_text` (bounded quote finding; shortened, never refused).
+part counts capped), the words through `mail_text` (bounded quote finding). `InboundMail.arrival` is the mail
+as the `Arrival` every intake builds, which `arrival.admit` shortens (never refuses) and lists attachments of.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from assist.arrival import Arrival, Attachment, fit
+from assist.domain import Channel
 from assist.mail_headers import clean_header, decode_words, message_ids, raw_text, sender_of, unfold
 from assist.mail_mime import read_headers, read_mime
-from assist.mail_text import fit, html_text, newest_words
+from assist.mail_text import html_text, newest_words
 
 SUBJECT_CHARS = 300  # what a ticket's subject holds
 MESSAGE_ID_CHARS = 200  # what a message's external id holds
@@ -27,10 +30,45 @@ class InboundMail:
     sender_certain: bool  # From is plainly one mailbox: only then may the mail join an existing ticket
     name: str
     subject: str  # one line, decoded, cleaned (`mail_headers.clean_header`)
-    body: str  # the newest words, shortened to fit, attachments listed at the end
+    words: str  # the newest words as written: quoted history and signature cut, nothing shortened
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]  # newest first
-    sent_at: datetime | None
+    sent_at: datetime | None  # the Date header, believable or not
+    attachments: tuple[Attachment, ...] = ()
+    attachments_unread: int = 0  # parts past the reader's cap: counted, not read
+    text_cut: bool = False  # the text part was over the reader's limit and was cut before decoding
+    max_chars: int = 20_000  # what a ticket's message holds
+
+    @property
+    def body(self) -> str:
+        """The words as a ticket stores them: shortened to `max_chars` with a note, the attachments listed
+        (what `arrival.admit` makes of `arrival()`, before masking)."""
+        listed = fit(
+            self.words,
+            list(self.attachments),
+            more=self.attachments_unread,
+            max_chars=self.max_chars,
+            cut=self.text_cut,
+        )
+        return listed or "(no text)"
+
+    def arrival(self, *, external_id: str = "", sent_at: datetime | None = None) -> Arrival:
+        """The mail as the channel-neutral `Arrival` every intake builds; `sent_at` is the Date header once the
+        caller judged it believable (a wrong clock must not refuse the customer's message)."""
+        return Arrival(
+            channel=Channel.EMAIL,
+            customer_email=self.sender,
+            body=self.words if self.words or self.attachments or self.attachments_unread else "(no text)",
+            external_id=external_id,
+            subject=self.subject,
+            customer_name=self.name,
+            message_id=self.message_id,
+            sent_at=sent_at,
+            attachments=self.attachments,
+            attachments_unread=self.attachments_unread,
+            shorten=True,  # a sender cannot be asked to shorten a mail: it is cut with a visible note
+            shortened=self.text_cut,
+        )
 
 
 def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
@@ -42,7 +80,6 @@ def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
     parts = read_mime(raw)
     sender = sender_of(parts.header("From"))
     text = parts.plain if parts.plain is not None else html_text(parts.html) if parts.html is not None else ""
-    body = fit(newest_words(text), parts.attachments, more=parts.unread, max_chars=max_chars, cut=parts.text_cut)
     found = message_ids(parts.header("Message-ID"))
     message_id = found[0] if found else f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id>"
     return InboundMail(
@@ -51,10 +88,14 @@ def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
         sender_certain=sender.certain and parts.count("From") == 1,  # two From headers: never joins a ticket
         name=sender.name,
         subject=decode_words(parts.header("Subject"), limit=SUBJECT_CHARS),
-        body=body or "(no text)",
+        words=newest_words(text),
         in_reply_to=message_ids(parts.header("In-Reply-To")),
         references=tuple(reversed(message_ids(parts.header("References")))),
         sent_at=_date(parts.header("Date")),
+        attachments=tuple(parts.attachments),
+        attachments_unread=parts.unread,
+        text_cut=parts.text_cut,
+        max_chars=max_chars,
     )
 
 

@@ -3,8 +3,8 @@
 Every step is bounded in time whatever the mail holds. The HTML reader is one pass (Python's
 html.parser took 212 s on 100,000 unclosed `<!--`), and mail-parser-reply, whose patterns backtrack
 (a line "On ... wrote" with 20,000 spaces took 30 s, 20,000 blank lines 71 s), only ever sees a window
-of short lines. `fit` makes any text fit the limit instead of refusing it: a customer's message is
-never dropped, it is shortened with a visible note and its attachments are listed up to a cap.
+of short lines. A long mail is never refused: `arrival.admit` shortens it with a visible note and lists its
+attachments up to a cap (`arrival.fit`, the same for every channel).
 """
 
 from __future__ import annotations
@@ -13,11 +13,8 @@ import html
 import re
 import textwrap
 
-from assist.mail_mime import Attachment
-
 REPLY_WINDOW = 20_000  # characters the quote finder reads; the newest words are at the top
 LONG_LINE = 1_000  # longer lines are wrapped before the quote finder reads them
-ATTACHMENTS_LISTED = 20
 _SKIPPED = ("script", "style", "head", "title", "template")
 _BREAKS = frozenset(
     ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "pre")
@@ -80,24 +77,3 @@ def newest_words(text: str) -> str:
         return text.strip()
     newest = replies[0].body.strip() if replies else ""
     return newest or (window if whole else text.strip())
-
-
-def fit(body: str, attachments: list[Attachment], *, more: int, max_chars: int, cut: bool = False) -> str:
-    """`body` and the list of attachments within `max_chars`: the body cut with a visible
-    "[message shortened: N characters]" note when it is too long, attachments listed up to
-    ATTACHMENTS_LISTED and then "and N more" (`more`: parts that were counted but not read)."""
-    listed = [f"{a.name} ({_size(a.size)})" for a in attachments[:ATTACHMENTS_LISTED]]
-    rest = len(attachments) - len(listed) + more
-    files = f"[Attachments: {', '.join(listed)}{f' and {rest:,} more' if rest else ''}]" if listed or rest else ""
-    tail = f"\n\n{files}" if files else ""
-    if len(body) + len(tail) <= max_chars and not cut:
-        return (body + tail).strip()
-    note = f"[message shortened: {'more than ' if cut else ''}{len(body):,} characters]"
-    room = max_chars - len(tail) - len(note) - 2
-    if room <= 0:  # a tiny limit: the note and as much of the list as fits
-        return f"{note}{tail}"[:max_chars].strip()
-    return f"{body[:room].rstrip()}\n\n{note}{tail}".strip()
-
-
-def _size(n: int) -> str:
-    return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -10,11 +10,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from pydantic import ValidationError as SchemaError
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
 from assist.errors import ConfigError
-from assist.intake_api import create_app
+from assist.intake_api import NewMessage, create_app
 from assist.signing import signature, timestamped
 from assist.store import session_scope
 from assist.store.models import MessageRow, TicketRow
@@ -86,6 +87,32 @@ def test_a_ticket_keeps_the_channel_it_came_by_and_an_unknown_one_is_refused(
         assert session.get_one(TicketRow, mailed.json()["ticket_id"]).channel == "email"  # the default
     assert fax.status_code == 422 and "channel" in fax.text
     assert counts(engine) == (2, 2)
+
+
+def test_attachments_and_the_sent_time_arrive_typed_and_are_listed_under_the_message(
+    client: TestClient, engine: Engine
+) -> None:
+    """Issue 37: a request's attachments were dropped (the intake had no field for them) and its time travelled as
+    text. Now the request is an `Arrival` like a mail: its files are listed under the body, as a mail's are, on
+    a new ticket and on a follow-up, and its time is the moment it names."""
+    files = [{"name": "invoice-0042.pdf", "size": 2048}, {"name": "screen\u0000shot.png", "size": 3 * 1024 * 1024}]
+    ticket = {**TICKET, "attachments": files, "created_at": "2026-12-01T09:30:00+01:00"}
+    created = post(client, "/api/tickets", ticket)
+    assert created.status_code == 201, created.text
+    ticket_id = created.json()["ticket_id"]
+    follow_up = {"customer_email": "ana@example.com", "body": "Here is the log.", "message_id": "zd-msg-9"}
+    follow_up["attachments"] = [{"name": f"export-{n}.log", "size": 10} for n in range(25)]
+    assert post(client, "/api/tickets/ZD-1001/messages", follow_up).status_code == 201
+    with pytest.raises(SchemaError, match="at most 1000 items"):  # within the byte limit or not, refused
+        NewMessage.model_validate({**follow_up, "attachments": [{"name": "a", "size": 1}] * 1001})
+    with session_scope(engine) as session:
+        first, second = session.get_one(TicketRow, ticket_id).messages
+        assert first.body == (
+            "The CSV export stops at 50%.\n\n[Attachments: invoice-0042.pdf (2 KB), screen\ufffdshot.png (3.0 MB)]"
+        )
+        assert first.created_at.isoformat() == "2026-12-01T08:30:00+00:00"
+        assert second.body.startswith("Here is the log.\n\n[Attachments: export-0.log (10 B), ")
+        assert second.body.endswith("export-19.log (10 B) and 5 more]")
 
 
 def test_a_retried_request_does_not_create_a_second_ticket(

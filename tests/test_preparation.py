@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 
-from assist.domain import ImportField
+from assist.arrival import Arrival
+from assist.domain import Channel
 from assist.errors import ValidationError
 from assist.intake import take_in
 from assist.pipeline import Assistant, compute_assistance, latest
@@ -19,13 +20,14 @@ from tests.factories import make_ticket
 
 
 def arrive(engine: Engine, external_id: str, body: str, message_id: str) -> int:
-    values = {
-        ImportField.EXTERNAL_ID: external_id,
-        ImportField.CUSTOMER_EMAIL: "ana@example.com",
-        ImportField.BODY: body,
-        ImportField.MESSAGE_ID: message_id,
-    }
-    return take_in(engine, values, actor="intake:test", max_chars=5000)[0]
+    arrival = Arrival(
+        channel=Channel.EMAIL,
+        external_id=external_id,
+        customer_email="ana@example.com",
+        body=body,
+        message_id=message_id,
+    )
+    return take_in(engine, arrival, actor="intake:test", max_chars=5000)[0]
 
 
 def until(condition: Callable[[], bool], seconds: float = 90) -> None:

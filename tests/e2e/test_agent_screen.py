@@ -229,11 +229,12 @@ def test_a_card_number_a_customer_typed_shows_only_its_last_four_digits(
     ticket_id = int(
         query(
             workspace_env,
-            "from assist.config import Settings\nfrom assist.domain import ImportField\n"
+            "from assist.arrival import Arrival\nfrom assist.config import Settings\n"
+            "from assist.domain import Channel\n"
             "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
-            "print(take_in(build_engine(Settings()), {ImportField.CUSTOMER_EMAIL: 'pat@e2e.example', "
-            "ImportField.SUBJECT: 'Charged twice on 4242 4242 4242 4242', "
-            "ImportField.BODY: 'My card 4242-4242-4242-4242 was charged twice, call me at +1 415 555 0100'}, "
+            "print(take_in(build_engine(Settings()), Arrival(channel=Channel.EMAIL, "
+            "customer_email='pat@e2e.example', subject='Charged twice on 4242 4242 4242 4242', "
+            "body='My card 4242-4242-4242-4242 was charged twice, call me at +1 415 555 0100'), "
             "actor='intake:e2e', max_chars=20000)[0])\n",
         )
     )

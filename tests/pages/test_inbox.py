@@ -160,16 +160,18 @@ def test_the_counts_line_describes_the_list_under_it(admin: User, workspace: Eng
 
 
 def test_the_ticket_screen_shows_a_card_number_only_by_its_last_four_digits(admin: User, database: Engine) -> None:
-    from assist.domain import ImportField
+    from assist.arrival import Arrival
+    from assist.domain import Channel
     from assist.intake import take_in
 
     ticket_id, _ = take_in(
         database,
-        {
-            ImportField.CUSTOMER_EMAIL: "pat@example.com",
-            ImportField.SUBJECT: "Refund to card 4242 4242 4242 4242",
-            ImportField.BODY: "card 4242-4242-4242-4242, call me at +1 415 555 0100",
-        },
+        Arrival(
+            channel=Channel.EMAIL,
+            customer_email="pat@example.com",
+            subject="Refund to card 4242 4242 4242 4242",
+            body="card 4242-4242-4242-4242, call me at +1 415 555 0100",
+        ),
         actor="intake:test",
         max_chars=5000,
     )

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from assist.arrival import admit
+from assist.arrival import Arrival, admit
 from assist.config import Settings
-from assist.domain import ImportField
+from assist.domain import Channel, ImportField
 from assist.errors import ValidationError
 from assist.intake import import_rows
 from assist.kb.parsers import parse_file
@@ -103,7 +103,7 @@ def test_text_made_only_of_separators_controls_format_marks_and_empty_glyphs_is_
     with pytest.raises(ValidationError, match="empty"):
         clean_body(text, max_chars=5000)  # replies, notes and ticket bodies
     with pytest.raises(ValidationError, match="empty"):
-        admit({ImportField.CUSTOMER_EMAIL: "ana@example.com", ImportField.BODY: text}, max_chars=5000)
+        admit(Arrival(channel=Channel.EMAIL, customer_email="ana@example.com", body=text), max_chars=5000)
     with pytest.raises(ValidationError):
         parse_file("article.txt", _storable(text).encode() or b" ")  # an article with nothing to read
 
@@ -113,7 +113,7 @@ def test_text_made_only_of_separators_controls_format_marks_and_empty_glyphs_is_
 def test_text_with_a_letter_or_digit_is_accepted_everywhere(text: str) -> None:
     assert not is_blank(text)
     assert clean_body(text, max_chars=5000)
-    assert admit({ImportField.CUSTOMER_EMAIL: "ana@example.com", ImportField.BODY: text}, max_chars=5000).body
+    assert admit(Arrival(channel=Channel.EMAIL, customer_email="ana@example.com", body=text), max_chars=5000).body
     assert parse_file("article.txt", _storable(text).encode()).text
 
 
