@@ -20,6 +20,7 @@ import secrets
 import smtplib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -42,35 +43,25 @@ POLL_S = 5.0  # the courier also looks this often (retries whose backoff ended, 
 _DOMAIN = re.compile(r"^[A-Za-z0-9.-]{1,200}$")
 
 
-def way_out(settings: Settings, came_by: Channel) -> str:
-    """How a reply leaves: the way the ticket came in. A chat ticket is answered on the chat endpoint (or through
-    the helpdesk's webhook), never by mail; an e-mail, web-form or phone ticket by mail, else through the
-    helpdesk's webhook. "none": the reply is only recorded (the helpdesk exports it)."""
-    if came_by is Channel.CHAT:
-        return "chat" if settings.chat_reply_url else "webhook" if settings.webhook_url else "none"
-    return "smtp" if settings.smtp_host else "webhook" if settings.webhook_url else "none"
+@dataclass(frozen=True)
+class WayOut:
+    """One way a reply can leave: its name (kept on the outbox row when the reply is sent), the channels it may
+    answer, whether this deployment configured it, and how it sends."""
+
+    name: str
+    answers: frozenset[Channel]
+    configured: Callable[[Settings], bool]
+    send: Callable[[Settings, OutgoingReply], None]
 
 
-def transport(settings: Settings) -> Transport | None:
-    """Delivers each claimed reply the way chosen when it was sent; None when no way out is configured (replies
-    are only recorded, exported by the helpdesk)."""
-    ways: dict[str, Transport] = {}
-    if settings.smtp_host:
-        ways["smtp"] = lambda reply: _smtp(settings, reply)
-    if webhook := settings.webhook_url:
-        ways["webhook"] = lambda reply: _post(settings, webhook, reply)
-    if chat := settings.chat_reply_url:
-        ways["chat"] = lambda reply: _post(settings, chat, reply)
-    if not ways:
-        return None
+def _chat(settings: Settings, reply: OutgoingReply) -> None:
+    assert settings.chat_reply_url is not None  # chosen only when configured
+    _post(settings, settings.chat_reply_url, reply)
 
-    def send(reply: OutgoingReply) -> None:
-        way = ways.get(reply.channel)
-        if way is None:  # configured when it was sent, not now: the attempt fails and is shown, never rerouted
-            raise ValueError(f"no {reply.channel} delivery is configured now; configure it, then retry")
-        way(reply)
 
-    return send
+def _webhook(settings: Settings, reply: OutgoingReply) -> None:
+    assert settings.webhook_url is not None  # chosen only when configured
+    _post(settings, settings.webhook_url, reply)
 
 
 def _smtp(settings: Settings, reply: OutgoingReply) -> None:
@@ -138,6 +129,38 @@ def _post(settings: Settings, url: str, row: OutgoingReply) -> None:
         headers["X-Assist-Signature"] = signature(settings.webhook_secret.get_secret_value(), body)
     response = httpx.post(url, content=body, headers=headers, timeout=10)
     response.raise_for_status()
+
+
+# In order of preference: a reply leaves by the first configured way that answers its ticket's channel. A chat
+# ticket is answered on the chat endpoint or through the helpdesk's webhook, never by mail; an e-mail, web-form or
+# phone ticket by mail, else through the webhook. A new way out is one function and one line here.
+WAYS_OUT = (
+    WayOut("chat", frozenset({Channel.CHAT}), lambda s: bool(s.chat_reply_url), _chat),
+    WayOut("smtp", frozenset({Channel.EMAIL, Channel.WEB, Channel.PHONE}), lambda s: bool(s.smtp_host), _smtp),
+    WayOut("webhook", frozenset(Channel), lambda s: bool(s.webhook_url), _webhook),
+)
+
+
+def way_out(settings: Settings, came_by: Channel) -> str:
+    """How a reply to a ticket that came by `came_by` leaves (`WAYS_OUT`); "none": the reply is only recorded
+    (the helpdesk exports it)."""
+    return next((w.name for w in WAYS_OUT if came_by in w.answers and w.configured(settings)), "none")
+
+
+def transport(settings: Settings) -> Transport | None:
+    """Delivers each claimed reply the way chosen when it was sent; None when no way out is configured (replies
+    are only recorded, exported by the helpdesk)."""
+    ways = {w.name: w for w in WAYS_OUT if w.configured(settings)}
+    if not ways:
+        return None
+
+    def send(reply: OutgoingReply) -> None:
+        way = ways.get(reply.channel)
+        if way is None:  # configured when it was sent, not now: the attempt fails and is shown, never rerouted
+            raise ValueError(f"no {reply.channel} delivery is configured now; configure it, then retry")
+        way.send(settings, reply)
+
+    return send
 
 
 def deliver_due(

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from assist.config import Settings
-from assist.delivery import deliver_due, retry, transport
+from assist.delivery import deliver_due, retry, transport, way_out
 from assist.domain import Channel
 from assist.signing import signature
 from assist.store import session_scope
@@ -127,3 +127,31 @@ def test_a_reply_goes_out_the_way_the_ticket_came_in(sqlite_engine: Engine, hook
     only_mail = Settings(smtp_host="127.0.0.1", smtp_port=smtp, chat_reply_url=None, webhook_url=None)
     recorded = _send(sqlite_engine, only_mail, came_by=Channel.CHAT)
     assert [d.status for d in deliveries(sqlite_engine, ticket_id=recorded).values()] == ["recorded"]
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        (
+            {"smtp_host": "mail", "webhook_url": "https://hd/hook", "chat_reply_url": "https://chat/r"},
+            {"email": "smtp", "web": "smtp", "phone": "smtp", "chat": "chat"},
+        ),
+        (
+            {"smtp_host": "mail", "webhook_url": "https://hd/hook", "chat_reply_url": None},
+            {"email": "smtp", "web": "smtp", "phone": "smtp", "chat": "webhook"},
+        ),
+        (
+            {"smtp_host": "mail", "webhook_url": None, "chat_reply_url": None},
+            {"email": "smtp", "web": "smtp", "phone": "smtp", "chat": "none"},
+        ),  # a chat is never mailed
+        (
+            {"smtp_host": None, "webhook_url": None, "chat_reply_url": "https://chat/r"},
+            {"email": "none", "web": "none", "phone": "none", "chat": "chat"},
+        ),  # nor an e-mail put in a chat
+    ],
+)
+def test_each_channel_leaves_by_the_first_configured_way_that_answers_it(
+    configured: dict[str, str | None], expected: dict[str, str]
+) -> None:
+    settings = Settings(**configured)  # type: ignore[arg-type]
+    assert {channel.value: way_out(settings, channel) for channel in Channel} == expected
