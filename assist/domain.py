@@ -461,7 +461,8 @@ class ConfidenceBand(StrEnum):
 class Draft(_Model):
     text: str
     confidence: float = Field(ge=0, le=1)  # P(the agent sends it with at most light edits); 0: no answer
-    raw_confidence: float | None = Field(default=None, ge=0, le=1)  # before the team's recalibration
+    # Before the team's recalibration, which fits it; None when the draft states no answer (nothing to calibrate).
+    raw_confidence: float | None = Field(default=None, ge=0, le=1)
     action: DraftAction = DraftAction.ANSWER
     band: ConfidenceBand = ConfidenceBand.CHECK
     sources: tuple[str, ...]  # article ids, in citation order

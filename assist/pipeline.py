@@ -131,13 +131,13 @@ def compute_assistance(
                 level=sentiment.level,
                 customer_summary=customer_summary(ticket),
                 earlier_contacts=history.earlier_contacts_same_issue,
-                confidence=confidence.shown(reply_plan.stance),
+                confidence=confidence.shown(reply_plan.answers),
                 agent_name=ticket.assignee_name,
             )
             draft = draft.model_copy(
                 update={
-                    "raw_confidence": confidence.raw,
-                    "band": confidence.band(reply_plan.stance),
+                    "raw_confidence": confidence.recorded(reply_plan.answers),
+                    "band": confidence.band(reply_plan.answers),
                     "notes": (*draft.notes, *([evidence.retrieval_note] if evidence.retrieval_note else [])),
                 }
             )

@@ -5,7 +5,7 @@ all four kinds: a request to waive a fee shares every word with the refund polic
 from __future__ import annotations
 
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
-from assist.domain import Assistance, DraftAction
+from assist.domain import Assistance, ConfidenceBand, DraftAction
 from assist.drafting.policy import NEEDS_LEAD, NO_ARTICLE
 from assist.pipeline import Assistant, compute_assistance
 
@@ -40,3 +40,17 @@ def test_a_request_for_an_exception_goes_to_a_lead_with_a_holding_reply(assistan
     )
     assert NEEDS_LEAD in result.escalation.reasons
     assert result.draft.action is DraftAction.HOLD
+
+
+def test_a_holding_reply_that_states_no_answer_shows_no_confidence(assistant: Assistant) -> None:
+    """Issue 32: an angry customer whose question no article answers gets a holding reply with no article facts,
+    yet its badge showed the retrieval's confidence (and the team's recalibration learnt from its edits). It
+    offers no answer, so it counts as none: no figure, no "likely sent", nothing to recalibrate."""
+    result = _assist(
+        assistant,
+        "This is the THIRD time I'm asking and I'm furious. Is there a native Lumen app for Linux desktops? "
+        "Answer within the hour or we cancel.",
+    )
+    draft = result.draft
+    assert draft.action is DraftAction.HOLD and draft.sources == () and draft.text
+    assert (draft.band, draft.confidence, draft.raw_confidence) == (ConfidenceBand.NO_ANSWER, 0.0, None)

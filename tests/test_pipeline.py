@@ -168,17 +168,18 @@ def test_confidence_is_higher_for_an_answerable_question_than_an_unrelated_one(a
 
 def test_a_draft_that_offers_no_answer_shows_no_chance_of_going_out(assistant: Assistant) -> None:
     # Confidence is the chance the offered draft goes out with at most light edits; with no answer offered
-    # (the reply box stays empty) that chance is nil, whatever the nearest article scored.
+    # (the reply box stays empty) that chance is nil, whatever the nearest article scored. Nor is the model's
+    # own figure kept for the team's recalibration: what the agent then writes says nothing about an answer the
+    # draft never offered (issue 32; a need-model decline can come with a high raw figure).
     with session_scope(assistant.engine) as session:
         ticket_id = make_ticket(
             session, subject="Bread", category=None, body="Which rye flour makes the best sourdough starter?"
         ).id
     draft = compute_assistance(assistant, ticket_id=ticket_id).draft
-    assert draft.action.abstains and draft.confidence == 0.0
-    assert draft.raw_confidence is not None and draft.raw_confidence > 0
+    assert draft.action.abstains and (draft.confidence, draft.raw_confidence) == (0.0, None)
     with session_scope(assistant.engine) as session:
         stored = session.scalars(select(DraftRow).where(DraftRow.ticket_id == ticket_id)).one()
-        assert (stored.confidence, stored.raw_confidence) == (0.0, draft.raw_confidence)
+        assert (stored.confidence, stored.raw_confidence) == (0.0, None)
 
 
 def test_each_step_is_a_span_when_tracing_is_on(assistant: Assistant) -> None:

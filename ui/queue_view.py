@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from assist import EscalationItem, HandoffPackage, User
+from assist import ConfidenceBand, EscalationItem, HandoffPackage, User
 from ui.format import display_text, escape_markdown, plural, table_height, trend_text, vip_name
 from ui.inbox_view import clicked_row
 
@@ -85,7 +85,12 @@ def package_view(item: EscalationItem) -> None:
                 + escape_markdown(message.body)
             )
     if package.draft is not None and not package.draft.action.abstains:
-        with st.expander(f"Draft ({package.draft.confidence:.0%} confidence, {package.draft.mode.value})"):
+        states = (
+            "no answer stated"
+            if package.draft.band is ConfidenceBand.NO_ANSWER
+            else f"{package.draft.confidence:.0%} confidence"
+        )
+        with st.expander(f"Draft ({states}, {package.draft.mode.value})"):
             st.markdown(escape_markdown(package.draft.text))
     if package.articles:
         st.caption("Articles: " + ", ".join(f"{escape_markdown(a.title)} ({a.score:.2f})" for a in package.articles))

@@ -104,9 +104,9 @@ class ConfidenceModel:
         weights = tuple(float(data["weights"].get(f, 0.0)) for f in FEATURES)
         return cls(model=Linear(weights, float(data["bias"])), threshold=float(data["abstain_below"]))
 
-    def probability(self, selection: Selection, thread: ThreadSignals | None = None) -> float:
-        x = features(selection, thread)
-        return NO_EVIDENCE if x is None else round(self.model.probability(x), 4)
+    def probability(self, evidence: Sequence[float] | None) -> float:
+        """P(sent with at most light edits) from a draft's `features`; NO_EVIDENCE when nothing was retrieved."""
+        return NO_EVIDENCE if evidence is None else round(self.model.probability(evidence), 4)
 
 
 def expected_calibration_error(confidences: Sequence[float], correct: Sequence[bool], *, bins: int = 10) -> float:

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.drafting.answers import Selection
-from assist.drafting.confidence import FEATURES, ThreadSignals, features
+from assist.drafting.confidence import FEATURES
 
 COEFFICIENTS = Path(__file__).with_name("needs.json")
 
@@ -58,10 +58,10 @@ class NeedReading:
 ANSWER_FIRST = NeedReading(Need.ANSWER, {Need.ANSWER: 1.0})
 
 
-def need_features(selection: Selection, thread: ThreadSignals | None, raw_confidence: float) -> list[float]:
-    """The newest words' embedding, the confidence features and the confidence itself."""
-    evidence = features(selection, thread) or [0.0] * len(FEATURES)
-    return [*(float(v) for v in selection.question.newest_words_vector), *evidence, raw_confidence]
+def need_features(selection: Selection, evidence: Sequence[float] | None, raw_confidence: float) -> list[float]:
+    """The newest words' embedding, the confidence features (`confidence.features`) and the confidence itself."""
+    known = list(evidence) if evidence is not None else [0.0] * len(FEATURES)
+    return [*(float(v) for v in selection.question.newest_words_vector), *known, raw_confidence]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,8 @@ class NeedModel:
         p /= p.sum()
         return {c: float(v) for c, v in zip(self.classes, p, strict=True)}
 
-    def read(self, selection: Selection, thread: ThreadSignals | None, raw_confidence: float) -> NeedReading:
-        p = self.probabilities(need_features(selection, thread, raw_confidence))
+    def read(self, selection: Selection, evidence: Sequence[float] | None, raw_confidence: float) -> NeedReading:
+        p = self.probabilities(need_features(selection, evidence, raw_confidence))
         declined = sum(v for need, v in p.items() if not need.answerable) >= self.decline_above
         need = max([n for n in p if n.answerable != declined] or list(p), key=p.__getitem__)
         return NeedReading(need, {n: round(v, 4) for n, v in p.items()})

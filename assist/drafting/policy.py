@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assist.domain import ConfidenceBand, DraftAction
+from assist.domain import ConfidenceBand
 from assist.drafting.answers import Selection
-from assist.drafting.confidence import ConfidenceModel, ThreadSignals
+from assist.drafting.confidence import ConfidenceModel, ThreadSignals, features
 from assist.drafting.needs import ANSWER_FIRST, Need, NeedModel, NeedReading
 from assist.recalibration import Recalibration
 
@@ -62,14 +62,18 @@ class Confidence:
         """Low enough to suggest escalation."""
         return self.calibrated < self.escalate_below
 
-    def shown(self, action: DraftAction) -> float:
-        """What the badge shows: the chance that what the draft offers goes out with at most light edits.
-        A draft that offers no answer shows 0; the model's own figure stays on the draft (raw_confidence),
-        which is what the team's recalibration fits."""
-        return 0.0 if action.abstains else self.calibrated
+    def shown(self, answers: bool) -> float:
+        """What the badge shows: the chance that the answer the draft states goes out with at most light edits.
+        A draft that states no answer (`Plan.answers`: an abstention, a holding reply without facts) shows 0."""
+        return self.calibrated if answers else 0.0
 
-    def band(self, action: DraftAction) -> ConfidenceBand:
-        if action.abstains:
+    def recorded(self, answers: bool) -> float | None:
+        """The model's own figure, stored on the draft for the team's recalibration (`raw_confidence`); None
+        for a draft that states no answer, whose edits say nothing about the answer's confidence."""
+        return self.raw if answers else None
+
+    def band(self, answers: bool) -> ConfidenceBand:
+        if not answers:
             return ConfidenceBand.NO_ANSWER
         return ConfidenceBand.LIKELY_SENT if self.calibrated >= LIKELY_SENT else ConfidenceBand.CHECK
 
@@ -83,6 +87,7 @@ class ConfidencePolicy:
     needs: NeedModel
 
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
-        raw = self.model.probability(selection, thread)
-        need = self.needs.read(selection, thread, raw)
+        evidence = features(selection, thread)  # read once: the confidence and the need model share it
+        raw = self.model.probability(evidence)
+        need = self.needs.read(selection, evidence, raw)
         return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)

@@ -64,6 +64,12 @@ class Plan:
     closer: str | None
     facts_allowed: bool  # may the body state what the articles say
 
+    @property
+    def answers(self) -> bool:
+        """The draft states an answer from the articles. A holding reply without facts, or a thank-you when
+        nothing was asked, offers none: like an abstention, it has no confidence to show or to recalibrate."""
+        return self.facts_allowed and not self.stance.abstains
+
 
 def plan(
     *,

@@ -53,13 +53,19 @@ def test_features_describe_the_answer_and_the_question(embedder: Embedder) -> No
 def test_the_shipped_model_is_surer_of_an_answered_question_than_an_unanswered_one(embedder: Embedder) -> None:
     model = ConfidenceModel.load()
     answered = model.probability(
-        _selection(
-            embedder, "The password reset link says it expired", ("password-reset", 0.7), ("account-locked", 0.4)
+        features(
+            _selection(
+                embedder, "The password reset link says it expired", ("password-reset", 0.7), ("account-locked", 0.4)
+            )
         )
     )
     unanswered = model.probability(
-        _selection(embedder, "Does Lumen have a dark mode?", ("getting-started", 0.35), ("browser-performance", 0.3))
+        features(
+            _selection(
+                embedder, "Does Lumen have a dark mode?", ("getting-started", 0.35), ("browser-performance", 0.3)
+            )
+        )
     )
     assert 0 < unanswered < model.threshold <= answered < 1
     empty = AnswerSelector(embedder).select(Question("x", np.zeros(384, np.float32), np.zeros(384, np.float32)), [], {})
-    assert model.probability(empty) == NO_EVIDENCE
+    assert model.probability(features(empty)) == NO_EVIDENCE

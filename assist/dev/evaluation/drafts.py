@@ -195,7 +195,7 @@ class Outcome:
 
     @classmethod
     def of(cls, row: LabelledDraft, draft: Draft, ms: float) -> Outcome:
-        abstained = draft.action.abstains
+        abstained = draft.band is ConfidenceBand.NO_ANSWER  # no answer stated: an abstention or a bare holding reply
         return cls(
             grounded=row.gold is not None and bool(draft.sources) and draft.sources[0] == row.gold,
             confidence=draft.confidence,

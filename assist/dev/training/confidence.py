@@ -132,7 +132,8 @@ def fit(
         probabilities = [Linear(conf_weights, conf_bias).probability(x) for x in cx]
         # The need model reads the confidence as a feature: the out-of-fold one, as it will be on new tickets.
         need_x = [
-            need_features(sel, ev.thread.signals, c) for sel, ev, c in zip(selections, evidence, held_out, strict=True)
+            need_features(sel, features(sel, ev.thread.signals), c)
+            for sel, ev, c in zip(selections, evidence, held_out, strict=True)
         ]
 
     needs, needs_report, decline = fit_needs(rows, need_x)
