@@ -7,7 +7,8 @@ are listed under the body (`fit`), the address and the ticket id follow their on
 is kept in its window (`times`), and card numbers are masked (`masking`: never stored as typed). A message's
 identity (`Admitted.key`) is the sender's message id, else a digest of parsed values (the moment, not how a file
 wrote it; the body as masked), so a file re-exported with other date spellings adds nothing.
-`intake.take_in` stores a new ticket's message, `intake.append_from_customer` a follow-up, exactly once.
+`intake.take_in` stores what `admit` returns exactly once: a new ticket, or a follow-up on the ticket its external
+id names; a mail that joins a thread passes `admit` too, then `intake.append_from_customer`.
 
 A new channel builds an `Arrival` and calls `take_in`: nothing here changes.
 """
@@ -106,8 +107,9 @@ def admit(
         ValidationError: what to correct, in plain words.
     """
     a = arrival
+    listed = bool(a.attachments or a.attachments_unread)
     # Emptiness is judged on what the sender wrote: a body of controls becomes U+FFFD below, which shows.
-    if is_blank(a.body) and not a.attachments:
+    if is_blank(a.body) and not listed:
         raise ValidationError("the message body is empty.")
     cleaned = {
         ImportField.BODY: clean(a.body),
@@ -115,16 +117,23 @@ def admit(
         ImportField.CUSTOMER_NAME: clean(a.customer_name),
     }
     text = {field: c.text.strip() for field, c in cleaned.items()}
-    if a.shorten or a.shortened or a.attachments or a.attachments_unread:
-        files = [Attachment(clean(f.name).text.strip() or "unnamed", f.size) for f in a.attachments]
-        # Never cut unless the channel said so: a request that is too long is refused below, as without files.
-        limit = max_chars if a.shorten else len(text[ImportField.BODY]) + _LISTING_ROOM
-        text[ImportField.BODY] = fit(
-            text[ImportField.BODY], files, more=a.attachments_unread, max_chars=limit, cut=a.shortened
-        )
     as_typed = text[ImportField.BODY]
     masked = {f: mask(text[f], rules=masking) for f in _MASKED}
     text |= {f: m.text for f, m in masked.items()}
+    if listed or a.shorten:
+        # Masked first: a cut through a card number must not leave its digits behind unmasked.
+        files = [
+            Attachment(clean(f.name).text.strip()[:ATTACHMENT_NAME_CHARS] or "unnamed", f.size) for f in a.attachments
+        ]
+        listing = attachment_list(files, more=a.attachments_unread)
+        body = text[ImportField.BODY]
+        # A channel that can ask its sender again (a file, a request) is never cut: too long is refused below.
+        text[ImportField.BODY] = (
+            fit(body, listing, max_chars=max_chars, cut=a.shortened) if a.shorten else f"{body}\n\n{listing}".strip()
+        )
+    if a.shorten:  # a mail is never refused for its length: its one-line fields are cut to what is stored
+        for field in (ImportField.SUBJECT, ImportField.CUSTOMER_NAME):
+            text[field] = text[field][: LIMITS[field]]
     body = text[ImportField.BODY]
     _check_lengths(text | {ImportField.MESSAGE_ID: a.message_id.strip()}, max_chars=max_chars)
     email = normalise_email(a.customer_email)
@@ -154,20 +163,21 @@ def admit(
 
 
 ATTACHMENTS_LISTED = 20
-# What the list of attachments may add to a body that is not shortened: the names (at most NAME_CHARS) up to the
-# cap, their sizes and a count.
-ATTACHMENT_NAME_CHARS = 255
-_LISTING_ROOM = ATTACHMENTS_LISTED * (ATTACHMENT_NAME_CHARS + 20) + 100
+ATTACHMENT_NAME_CHARS = 255  # of each name listed
 
 
-def fit(body: str, attachments: list[Attachment], *, more: int, max_chars: int, cut: bool = False) -> str:
-    """`body` and the list of attachments within `max_chars`: the body cut with a visible
-    "[message shortened: N characters]" note when it is too long, attachments listed up to
-    ATTACHMENTS_LISTED and then "and N more" (`more`: parts that were counted but not read)."""
+def attachment_list(attachments: list[Attachment], *, more: int) -> str:
+    """The line that lists a message's attachments: names and sizes up to ATTACHMENTS_LISTED, then "and N more"
+    (`more`: parts that were counted but not read); "" when there are none."""
     listed = [f"{a.name} ({_size(a.size)})" for a in attachments[:ATTACHMENTS_LISTED]]
     rest = len(attachments) - len(listed) + more
-    files = f"[Attachments: {', '.join(listed)}{f' and {rest:,} more' if rest else ''}]" if listed or rest else ""
-    tail = f"\n\n{files}" if files else ""
+    return f"[Attachments: {', '.join(listed)}{f' and {rest:,} more' if rest else ''}]" if listed or rest else ""
+
+
+def fit(body: str, listing: str, *, max_chars: int, cut: bool = False) -> str:
+    """`body` and the list of its attachments within `max_chars`: the body cut with a visible
+    "[message shortened: N characters]" note when it is too long (or was already cut: `cut`)."""
+    tail = f"\n\n{listing}" if listing else ""
     if len(body) + len(tail) <= max_chars and not cut:
         return (body + tail).strip()
     note = f"[message shortened: {'more than ' if cut else ''}{len(body):,} characters]"
@@ -191,7 +201,7 @@ def _check_lengths(text: Mapping[ImportField, str], *, max_chars: int) -> None:
         limit = max_chars if field is ImportField.BODY else LIMITS.get(field)
         if limit is not None and len(value) > limit:
             raise ValidationError(
-                f"{field.value} is {len(value):,} characters; the limit is {limit:,}. Shorten it, then import again."
+                f"{field.value} is {len(value):,} characters; the limit is {limit:,}. Shorten it, then send it again."
             )
 
 

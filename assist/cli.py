@@ -403,6 +403,9 @@ def kb_sync(names: tuple[str, ...], every: bool, actor: str) -> None:
         except AssistError as e:  # recorded on the source; the next one still runs
             click.echo(f"{name}: {e}", err=True)
             failed = True
+        except Exception as e:  # a defect, recorded on the source too: the other sources still sync
+            click.echo(f"{name}: {type(e).__name__}: {str(e)[:300]} (a defect: report it)", err=True)
+            failed = True
     if failed:
         raise SystemExit(1)
 

@@ -55,13 +55,11 @@ class WayOut:
 
 
 def _chat(settings: Settings, reply: OutgoingReply) -> None:
-    assert settings.chat_reply_url is not None  # chosen only when configured
-    _post(settings, settings.chat_reply_url, reply)
+    _post(settings, settings.chat_reply_url or "", reply)  # chosen only when configured
 
 
 def _webhook(settings: Settings, reply: OutgoingReply) -> None:
-    assert settings.webhook_url is not None  # chosen only when configured
-    _post(settings, settings.webhook_url, reply)
+    _post(settings, settings.webhook_url or "", reply)  # chosen only when configured
 
 
 def _smtp(settings: Settings, reply: OutgoingReply) -> None:
@@ -136,7 +134,7 @@ def _post(settings: Settings, url: str, row: OutgoingReply) -> None:
 # phone ticket by mail, else through the webhook. A new way out is one function and one line here.
 WAYS_OUT = (
     WayOut("chat", frozenset({Channel.CHAT}), lambda s: bool(s.chat_reply_url), _chat),
-    WayOut("smtp", frozenset({Channel.EMAIL, Channel.WEB, Channel.PHONE}), lambda s: bool(s.smtp_host), _smtp),
+    WayOut("smtp", frozenset(Channel) - {Channel.CHAT}, lambda s: bool(s.smtp_host), _smtp),
     WayOut("webhook", frozenset(Channel), lambda s: bool(s.webhook_url), _webhook),
 )
 

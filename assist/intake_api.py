@@ -51,7 +51,7 @@ QUEUED_LATER = (
 
 class AttachedFile(BaseModel):
     name: str = Field(min_length=1, max_length=ATTACHMENT_NAME_CHARS)
-    size: int = Field(ge=0, description="Bytes.")
+    size: int = Field(ge=0, le=10**13, description="Bytes.")
 
 
 class NewMessage(BaseModel):

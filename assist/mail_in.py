@@ -121,7 +121,7 @@ def receive(
 def _attempt(engine: Engine, raw: bytes, *, max_chars: int, masking: MaskRules) -> tuple[int, str] | str:
     """(ticket id, outcome) when the message is stored, else the reason it could not be."""
     try:
-        return store(engine, parse(raw, max_chars=max_chars), max_chars=max_chars, masking=masking)
+        return store(engine, parse(raw), max_chars=max_chars, masking=masking)
     except (OperationalError, InterfaceError):
         raise
     except AssistError as e:

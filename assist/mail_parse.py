@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from assist.arrival import Arrival, Attachment, fit
+from assist.arrival import Arrival, Attachment
 from assist.domain import Channel
 from assist.mail_headers import clean_header, decode_words, message_ids, raw_text, sender_of, unfold
 from assist.mail_mime import read_headers, read_mime
@@ -37,20 +37,6 @@ class InboundMail:
     attachments: tuple[Attachment, ...] = ()
     attachments_unread: int = 0  # parts past the reader's cap: counted, not read
     text_cut: bool = False  # the text part was over the reader's limit and was cut before decoding
-    max_chars: int = 20_000  # what a ticket's message holds
-
-    @property
-    def body(self) -> str:
-        """The words as a ticket stores them: shortened to `max_chars` with a note, the attachments listed
-        (what `arrival.admit` makes of `arrival()`, before masking)."""
-        listed = fit(
-            self.words,
-            list(self.attachments),
-            more=self.attachments_unread,
-            max_chars=self.max_chars,
-            cut=self.text_cut,
-        )
-        return listed or "(no text)"
 
     def arrival(self, *, external_id: str = "", sent_at: datetime | None = None) -> Arrival:
         """The mail as the channel-neutral `Arrival` every intake builds; `sent_at` is the Date header once the
@@ -58,7 +44,7 @@ class InboundMail:
         return Arrival(
             channel=Channel.EMAIL,
             customer_email=self.sender,
-            body=self.words if self.words or self.attachments or self.attachments_unread else "(no text)",
+            body=self.words or ("" if self.attachments or self.attachments_unread else "(no text)"),
             external_id=external_id,
             subject=self.subject,
             customer_name=self.name,
@@ -71,8 +57,9 @@ class InboundMail:
         )
 
 
-def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
-    """One RFC 5322 message as the parts a ticket needs; the body never longer than `max_chars`.
+def parse(raw: bytes) -> InboundMail:
+    """One RFC 5322 message as the parts a ticket needs (its words as long as the reader read them: `admit`
+    shortens them to what a ticket holds).
 
     Raises:
         UnreadableMailError: parts nested deeper than any mail program writes (the poll quarantines it).
@@ -95,7 +82,6 @@ def parse(raw: bytes, *, max_chars: int = 20_000) -> InboundMail:
         attachments=tuple(parts.attachments),
         attachments_unread=parts.unread,
         text_cut=parts.text_cut,
-        max_chars=max_chars,
     )
 
 

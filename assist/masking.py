@@ -1,8 +1,8 @@
 """Card numbers (and, when set, phone numbers and IBANs) masked where customer text arrives, so they are
 never stored or shown as typed: `4242 4242 4242 4242` becomes `[card ending 4242]`.
 
-`arrival.admit` masks the body and the subject of every arrival (imports, the HTTP intake, new mail);
-`intake.append_from_customer` masks the mailbox's threaded replies, which do not pass `admit`. Payment
+`arrival.admit` masks the body and the subject of every arrival (imports, the HTTP intake, the mailbox, new
+tickets and follow-ups alike). Payment
 cards are always masked (Luhn-valid numbers of a card network: `sensitive_numbers.card_ok`);
 MASK_PHONE_NUMBERS and MASK_IBANS add the others. What was masked is counted, so the audit log can say
 "masked 1 card number" without the number. Rows stored before masking existed are masked by migration

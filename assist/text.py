@@ -1,7 +1,7 @@
 """Outside text, made safe to store and judged for emptiness: one rule for each, used by every path.
 
-`clean_text` is applied once where text enters (`intake.take_in` and `append_from_customer`, which every
-import, the HTTP intake and the mailbox end in; the CSAT import; column names of uploaded files); `is_blank`
+`clean_text` is applied once where text enters (`arrival.admit`, which every import, HTTP request and mail
+passes; the CSAT import; column names of uploaded files); `is_blank`
 is the one test of "is there anything to read?" (ticket bodies, replies, notes, subjects, macros, articles,
 a lead's note).
 """

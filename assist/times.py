@@ -1,8 +1,8 @@
 """When something outside says it happened: parsed one way, and kept inside a sane window around now.
 
 A ticket dated 9999 or 1970 made the dashboard show a first response of minus fourteen million hours. Every
-arrival path (imports, the HTTP intake, the mailbox through `intake.take_in` / `append_from_customer`, the
-CSAT import) passes its time through `arrival_time`; the caller injects `now`.
+arrival path (imports, the HTTP intake and the mailbox through `arrival.admit`, the CSAT import) passes its
+time through `arrival_time`; the caller injects `now`.
 """
 
 from __future__ import annotations

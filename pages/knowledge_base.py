@@ -63,7 +63,7 @@ if configured:
     with sync_form, st.form("kb_sync"):
         chosen = st.selectbox("Sync a source now", configured, key="kb_sync_source")
         if st.form_submit_button("Sync", key="kb_sync_button"):
-            bar = st.progress(0.0, text=f"Syncing {chosen}…")
+            bar = st.progress(0.0, text=escape_markdown(f"Syncing {chosen}…"))
             try:
                 synced = sync_source(kb, chosen, actor=actor, progress=kb_view.progress_reporter(bar))
             except AssistError as e:

@@ -18,6 +18,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, func, select
 
+from assist.arrival import admit
 from assist.config import Settings
 from assist.dev.workspace import free_port
 from assist.errors import ConfigError
@@ -214,11 +215,13 @@ def test_parsing_keeps_the_newest_words_and_lists_attachments() -> None:
     message.add_attachment(b"x" * 2048, maintype="application", subtype="pdf", filename="invoice.pdf")
     parsed = parse(bytes(message))
     assert parsed.sender == "ana@example.com" and parsed.name == "Ana Lima"
-    assert parsed.body == "The export is empty now.\n\n[Attachments: invoice.pdf (2 KB)]"
+    assert admit(parsed.arrival(), max_chars=20_000).body == (
+        "The export is empty now.\n\n[Attachments: invoice.pdf (2 KB)]"
+    )
     html = EmailMessage()
     html["From"] = "b@example.com"
     html.set_content("<p>Hello <b>there</b></p>", subtype="html")
-    assert "Hello" in parse(bytes(html)).body and "<b>" not in parse(bytes(html)).body
+    assert "Hello" in parse(bytes(html)).words and "<b>" not in parse(bytes(html)).words
     assert parse(bytes(html)).message_id.startswith("<sha256.")  # no Message-ID: one from the content
 
 

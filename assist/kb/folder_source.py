@@ -9,7 +9,7 @@ from pathlib import Path
 from assist.domain import KnowledgeSource, User
 from assist.errors import ValidationError
 from assist.kb.article_source import Synced
-from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
+from assist.kb.knowledge_base import KnowledgeBase, Progress, documents, no_progress
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class FolderSource:
         return cls(name=source.name, folder=folder)
 
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
+        if not any(documents(self.folder)):  # an unmounted share: syncing nothing would remove every article
+            raise ValidationError(
+                f"{self.folder} holds no articles (markdown, text, HTML or PDF); nothing was changed. Check that it "
+                "is mounted and readable."
+            )
         return Synced(
             kb.ingest_paths([self.folder], actor=actor, remove_missing=True, progress=progress, source=self.name)
         )

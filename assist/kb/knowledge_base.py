@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -91,6 +91,11 @@ def _document(file: Path, folder: Path) -> bool:
     hidden = any(part.startswith(".") for part in file.relative_to(folder).parts[:-1])
     inside = not file.is_symlink() and file.resolve().is_relative_to(folder.resolve())
     return file.suffix.lower() in SUPPORTED and file.is_file() and not hidden and inside
+
+
+def documents(folder: Path) -> Iterator[Path]:
+    """The files of `folder` that are articles (`_document`), in a stable order."""
+    return (p for p in sorted(folder.rglob("*")) if _document(p, folder))
 
 
 def _name_in(file: Path, folder: Path) -> str:
@@ -280,18 +285,30 @@ class KnowledgeBase:
         files: list[tuple[str, Path]] = []
         for path in paths:
             if path.is_dir():
-                files.extend((_name_in(p, path), p) for p in sorted(path.rglob("*")) if _document(p, path))
+                files.extend((_name_in(p, path), p) for p in documents(path))
             elif path.is_file():
                 files.append((path.name, path))
             else:
                 raise NotFoundError(f"{path} does not exist. Check the path and try again.")
-        return self.ingest_files(
-            ((name, p.read_bytes()) for name, p in files),
+        unreadable: dict[str, str] = {}
+
+        def read(name: str, file: Path) -> bytes:
+            try:
+                with file.open("rb") as f:
+                    return f.read(self.max_upload_bytes + 1)  # enough for the parser to refuse a bigger file
+            except OSError as e:  # deleted or unreadable while syncing
+                unreadable[name] = f"{name}: cannot be read ({e.strerror or e})."
+                return b""  # refused by the parser as empty, so this sync removes nothing
+
+        report = self.ingest_files(
+            ((name, read(name, p)) for name, p in files),
             actor=actor,
             remove_missing=remove_missing,
             progress=progress,
             source=source,
         )
+        failed = [f.model_copy(update={"error": unreadable.get(f.source, f.error)}) for f in report.failed]
+        return report.model_copy(update={"failed": tuple(failed)})
 
     def reindex(self, *, actor: User, progress: Progress = no_progress) -> IngestReport:
         """Re-chunk and re-embed every article from its stored text (after a model or chunking change)."""

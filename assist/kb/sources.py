@@ -9,8 +9,11 @@ the registry, so nothing else changes.
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from assist.domain import IngestReport, KnowledgeSource, User
-from assist.errors import AssistError, ValidationError
+from assist.errors import AssistError, PermissionDeniedError, SessionEndedError, ValidationError
 from assist.kb.article_source import SourceKind, Synced
 from assist.kb.folder_source import FolderSource
 from assist.kb.git_source import GitSource
@@ -56,6 +59,13 @@ def add_source(
         raise ValidationError(
             f"A source's address is at most {SOURCE_LOCATION:,} characters and its branch {SOURCE_BRANCH}."
         )
+    if urlsplit(location).username or urlsplit(location).password:
+        raise ValidationError(
+            "Put no password or token in a source's address: it would be stored and shown. Give the machine access "
+            "another way (an SSH key, a git credential helper, a read-only deploy key)."
+        )
+    if kind == "folder":
+        location = str(Path(location).expanduser().resolve())  # the same folder whichever process syncs it
     source = KnowledgeSource(name=name, kind=kind, location=location, branch=branch)
     KINDS[kind](source, kb.checkouts)  # refuses a configuration this kind cannot sync from, before it is stored
     with session_scope(kb.engine) as session:
@@ -102,6 +112,8 @@ def sync_source(kb: KnowledgeBase, name: str, *, actor: User, progress: Progress
     started = utcnow()
     try:
         synced = KINDS[config.kind or ""](config, kb.checkouts).sync(kb, actor=actor, progress=progress)
+    except (SessionEndedError, PermissionDeniedError):
+        raise  # about who asked, not about the source: a signed-out session records nothing
     except AssistError as e:
         stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=str(e)[:ERROR_CHARS])
         raise

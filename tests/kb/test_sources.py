@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assist.domain import KnowledgeSource, Role
-from assist.errors import NotFoundError, PermissionDeniedError, ValidationError
+from assist.errors import NotFoundError, PermissionDeniedError, SessionEndedError, ValidationError
 from assist.kb import KnowledgeBase
 from assist.kb.sources import KINDS, add_source, remove_source, sync_source
 from assist.users import OPERATOR
@@ -138,3 +140,69 @@ def test_removing_a_source_keeps_its_articles(knowledge_base: KnowledgeBase, fol
     assert not handbook.configured and handbook.articles == 2
     with pytest.raises(NotFoundError):
         sync_source(kb, "handbook", actor=OPERATOR)
+
+
+def test_an_empty_folder_is_refused_and_removes_nothing(knowledge_base: KnowledgeBase, folder: Path) -> None:
+    """Second read (issue 37): an unmounted share is an empty folder, and syncing it removed every article."""
+    kb = knowledge_base
+    add_source(kb, name="handbook", kind="folder", location=str(folder), actor=OPERATOR)
+    sync_source(kb, "handbook", actor=OPERATOR)
+    for file in folder.iterdir():
+        file.unlink()
+    with pytest.raises(ValidationError, match="holds no articles"):
+        sync_source(kb, "handbook", actor=OPERATOR)
+    assert sorted(a.id for a in kb.list_articles()) == ["refunds", "vat"]
+    assert "holds no articles" in (_source(kb, "handbook").last_error or "")
+
+
+def test_a_file_that_cannot_be_read_while_syncing_is_reported_and_removes_nothing(
+    knowledge_base: KnowledgeBase, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Second read (issue 37): an unreadable file raised out of the sync (a traceback, the next sources skipped)."""
+    kb = knowledge_base
+    add_source(kb, name="handbook", kind="folder", location=str(folder), actor=OPERATOR)
+    sync_source(kb, "handbook", actor=OPERATOR)
+    (folder / "vat.md").unlink()
+    opened = Path.open
+
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.name == "refunds.md":
+            raise PermissionError(13, "Permission denied")
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    report = sync_source(kb, "handbook", actor=OPERATOR).report
+    assert [f.error for f in report.failed] == ["refunds.md: cannot be read (Permission denied)."]
+    assert report.removed == () and sorted(a.id for a in kb.list_articles()) == ["refunds", "vat"]
+
+
+def test_a_session_that_ends_during_a_sync_records_nothing_on_the_source(
+    knowledge_base: KnowledgeBase, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Second read (issue 37): the signed-out user's "session ended" was written as the source's last error."""
+
+    @dataclass(frozen=True)
+    class EndsTheSession:
+        name: str
+
+        def sync(self, kb: KnowledgeBase, *, actor: Any, progress: Any) -> Any:
+            raise SessionEndedError("Your account was disabled; you were signed out; nothing was changed.")
+
+    kb = knowledge_base
+    add_source(kb, name="handbook", kind="folder", location=str(folder), actor=OPERATOR)
+    monkeypatch.setitem(KINDS, "folder", lambda source, _checkouts: EndsTheSession(source.name))
+    with pytest.raises(SessionEndedError):
+        sync_source(kb, "handbook", actor=OPERATOR)
+    handbook = _source(kb, "handbook")
+    assert (handbook.last_sync_at, handbook.last_error) == (None, None)
+
+
+def test_an_address_with_a_password_is_refused_and_a_folder_is_kept_by_its_full_path(
+    knowledge_base: KnowledgeBase, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = knowledge_base
+    with pytest.raises(ValidationError, match="no password or token"):
+        add_source(kb, name="docs", kind="git", location="https://bot:s3cret@git.example.com/h.git", actor=OPERATOR)
+    monkeypatch.chdir(folder.parent)
+    source = add_source(kb, name="handbook", kind="folder", location=folder.name, actor=OPERATOR)
+    assert source.location == str(folder.resolve())

@@ -44,15 +44,17 @@ class _PostgresCopies:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # the app's pool too
 
     def database(self, workspace: Path) -> str:
-        """A new database holding a copy of the SQLite `workspace`: its URL."""
+        """A new database holding a copy of the SQLite `workspace` (a file no test writes to): its URL."""
         if workspace not in self.templates:
             template = f"assist_pages_{uuid.uuid4().hex[:12]}"
             self._create(template)
+            self.templates[workspace] = template  # dropped at the end even if the copy fails
             source, target = make_engine(f"sqlite:///{workspace}"), make_engine(self._url(template))
-            copy_workspace(source, target)
-            source.dispose()
-            target.dispose()  # a template may have no one connected while it is cloned
-            self.templates[workspace] = template
+            try:
+                copy_workspace(source, target)
+            finally:
+                source.dispose()
+                target.dispose()  # a template may have no one connected while it is cloned
         name = f"assist_page_{uuid.uuid4().hex[:12]}"
         self._create(name, template=self.templates[workspace])
         return self._url(name)
@@ -79,7 +81,9 @@ def database(request: pytest.FixtureRequest, sqlite_engine: Engine) -> Iterator[
         yield sqlite_engine
         return
     copies: _PostgresCopies = request.getfixturevalue("postgres_copies")
-    url = copies.database(Path(str(sqlite_engine.url.database)))
+    # The file the test's SQLite database started from (the demo, or the empty schema), copied once per run.
+    start = "seeded_demo" if "demo_workspace" in request.fixturenames else "migrated_sqlite"
+    url = copies.database(request.getfixturevalue(start))
     engine = make_engine(url)
     yield engine
     engine.dispose()

@@ -195,7 +195,9 @@ class Outcome:
 
     @classmethod
     def of(cls, row: LabelledDraft, draft: Draft, ms: float) -> Outcome:
-        abstained = draft.band is ConfidenceBand.NO_ANSWER  # no answer stated: an abstention or a bare holding reply
+        # Abstaining is declining because no article answers; a holding reply without facts is a hand-over, not
+        # that (its confidence is 0 all the same, so the calibration figures count it as offering no answer).
+        abstained = draft.action.abstains
         return cls(
             grounded=row.gold is not None and bool(draft.sources) and draft.sources[0] == row.gold,
             confidence=draft.confidence,
