@@ -30,6 +30,10 @@ class ArticleSource(Protocol):
 
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress) -> Synced: ...
 
+    def forget(self) -> None:
+        """Drop what the source keeps between syncs (a Git clone) once it is no longer configured."""
+        ...
+
 
 # How a configured source of one kind is built: from its configuration and the folder where sources may keep a
 # working copy (`KnowledgeBase.checkouts`). Raises ValidationError when the configuration cannot work.

@@ -27,6 +27,9 @@ class FolderSource:
             )
         return cls(name=source.name, folder=folder)
 
+    def forget(self) -> None:
+        return None  # the folder is the team's own: nothing of ours to drop
+
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
         if not any(documents(self.folder)):  # an unmounted share: syncing nothing would remove every article
             raise ValidationError(

@@ -91,6 +91,9 @@ class GitSource:
         folder = hashlib.sha256(source.name.encode()).hexdigest()[:16]  # any name makes a safe folder
         return cls(name=source.name, repository=source.location or "", into=checkouts / folder, branch=source.branch)
 
+    def forget(self) -> None:
+        shutil.rmtree(self.into, ignore_errors=True)  # the clone; a source added again clones afresh
+
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
         commit, report = sync_git(
             kb, self.repository, source=self.name, into=self.into, actor=actor, branch=self.branch, progress=progress

@@ -115,5 +115,8 @@ class SitemapSource:
         _check_address(source.location or "")
         return cls(name=source.name, sitemap=source.location or "")
 
+    def forget(self) -> None:
+        return None  # pages are fetched afresh on every sync: nothing is kept
+
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
         return Synced(sync_sitemap(kb, self.sitemap, source=self.name, actor=actor, progress=progress))

@@ -9,11 +9,12 @@ the registry, so nothing else changes.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from assist.domain import IngestReport, KnowledgeSource, User
-from assist.errors import AssistError, PermissionDeniedError, SessionEndedError, ValidationError
+from assist.errors import AssistError, ConfigError, PermissionDeniedError, SessionEndedError, ValidationError
 from assist.kb.article_source import SourceKind, Synced
 from assist.kb.folder_source import FolderSource
 from assist.kb.git_source import GitSource
@@ -68,6 +69,12 @@ def add_source(
         location = str(Path(location).expanduser().resolve())  # the same folder whichever process syncs it
     source = KnowledgeSource(name=name, kind=kind, location=location, branch=branch)
     KINDS[kind](source, kb.checkouts)  # refuses a configuration this kind cannot sync from, before it is stored
+    known = {s.name: s for s in stored.configured(kb.engine)}.get(name)
+    if known is not None and known.kind != kind:  # its articles came from another kind of place
+        raise ValidationError(
+            f"'{name}' is a {known.kind} source. Remove it first (`python -m assist kb sources remove {name}`), or "
+            "give the new source another name."
+        )
     with session_scope(kb.engine) as session:
         current_actor(session, actor)
         new = stored.save(session, name=name, kind=kind, location=location, branch=branch, by=actor.email)
@@ -90,12 +97,15 @@ def remove_source(kb: KnowledgeBase, name: str, *, actor: User) -> None:
         NotFoundError: no source of that name is configured.
     """
     require(actor, action="change the knowledge base")
+    config = stored.configured_source(kb.engine, name)
     with session_scope(kb.engine) as session:
         current_actor(session, actor)
         stored.forget(session, name=name)
         audit.record(
             session, actor=actor.email, action="kb.source_removed", entity_type="knowledge_source", entity_id=name
         )
+    with suppress(ValidationError, ConfigError):  # a folder that is gone leaves nothing of ours to drop
+        KINDS[config.kind or ""](config, kb.checkouts).forget()
 
 
 def sync_source(kb: KnowledgeBase, name: str, *, actor: User, progress: Progress = no_progress) -> Synced:

@@ -206,3 +206,17 @@ def test_an_address_with_a_password_is_refused_and_a_folder_is_kept_by_its_full_
     monkeypatch.chdir(folder.parent)
     source = add_source(kb, name="handbook", kind="folder", location=folder.name, actor=OPERATOR)
     assert source.location == str(folder.resolve())
+
+
+def test_a_removed_git_source_leaves_no_clone_and_a_source_keeps_its_kind(
+    knowledge_base: KnowledgeBase, repository: Path, folder: Path, tmp_path: Path
+) -> None:
+    kb = knowledge_base
+    add_source(kb, name="docs", kind="git", location=str(repository), actor=OPERATOR)
+    sync_source(kb, "docs", actor=OPERATOR)
+    assert any((tmp_path / "sources").iterdir())  # the clone kept between syncs
+    with pytest.raises(ValidationError, match=r"'docs' is a git source\. Remove it first"):
+        add_source(kb, name="docs", kind="folder", location=str(folder), actor=OPERATOR)
+    remove_source(kb, "docs", actor=OPERATOR)
+    assert not any((tmp_path / "sources").iterdir())
+    assert _source(kb, "docs").articles == 1  # its articles stay until deleted
