@@ -456,6 +456,7 @@ class ConfidenceBand(StrEnum):
     LIKELY_SENT = "likely_sent"
     CHECK = "check"
     NO_ANSWER = "no_answer"
+    CLOSING = "closing"  # nothing was asked (a happy customer's thanks): a closing reply, no answer to judge
 
 
 class Draft(_Model):

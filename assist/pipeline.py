@@ -137,7 +137,7 @@ def compute_assistance(
             draft = draft.model_copy(
                 update={
                     "raw_confidence": confidence.recorded(reply_plan.answers),
-                    "band": confidence.band(reply_plan.answers),
+                    "band": confidence.band(reply_plan.answers, closing=reply_plan.closing),
                     "notes": (*draft.notes, *([evidence.retrieval_note] if evidence.retrieval_note else [])),
                 }
             )

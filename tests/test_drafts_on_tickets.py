@@ -9,7 +9,7 @@ import pytest
 
 from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
-from assist.domain import AuthorRole, Draft, DraftAction, Queue, User
+from assist.domain import AuthorRole, ConfidenceBand, Draft, DraftAction, Queue, User
 from assist.drafting.stance import CLOSER, FOLLOW_UP
 from assist.pipeline import Assistant, compute_assistance
 from assist.queue import list_escalations, return_to_tier1, take_over
@@ -252,6 +252,8 @@ def test_328_a_happy_customer_is_thanked_and_not_sent_an_article(assistant: Assi
     )
     assert "thank" in draft.text.lower() and draft.sources == ()
     assert CLOSER not in draft.text  # nothing to ask a customer who is done
+    # Its badge says so rather than "No answer drafted" in red, and shows no figure for an answer it does not give.
+    assert (draft.band, draft.confidence, draft.raw_confidence) == (ConfidenceBand.CLOSING, 0.0, None)
 
 
 def test_send_and_resolve_does_not_ask_whether_it_solved_it(assistant: Assistant) -> None:

@@ -87,7 +87,7 @@ def package_view(item: EscalationItem) -> None:
     if package.draft is not None and not package.draft.action.abstains:
         states = (
             "no answer stated"
-            if package.draft.band is ConfidenceBand.NO_ANSWER
+            if package.draft.band in (ConfidenceBand.NO_ANSWER, ConfidenceBand.CLOSING)
             else f"{package.draft.confidence:.0%} confidence"
         )
         with st.expander(f"Draft ({states}, {package.draft.mode.value})"):

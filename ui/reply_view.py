@@ -42,6 +42,8 @@ def confidence_badge(draft: Draft) -> str:
     policy draws them). A draft that offers no answer shows no figure: its notes say what no article covers."""
     if draft.band is ConfidenceBand.NO_ANSWER:
         return ":red-badge[:material/help: No answer drafted]"
+    if draft.band is ConfidenceBand.CLOSING:
+        return ":green-badge[:material/waving_hand: Nothing asked · a closing reply]"
     if draft.band is ConfidenceBand.LIKELY_SENT:
         return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
     return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"

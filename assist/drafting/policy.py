@@ -72,9 +72,9 @@ class Confidence:
         for a draft that states no answer, whose edits say nothing about the answer's confidence."""
         return self.raw if answers else None
 
-    def band(self, answers: bool) -> ConfidenceBand:
+    def band(self, answers: bool, *, closing: bool = False) -> ConfidenceBand:
         if not answers:
-            return ConfidenceBand.NO_ANSWER
+            return ConfidenceBand.CLOSING if closing else ConfidenceBand.NO_ANSWER
         return ConfidenceBand.LIKELY_SENT if self.calibrated >= LIKELY_SENT else ConfidenceBand.CHECK
 
 

@@ -65,6 +65,11 @@ class Plan:
     facts_allowed: bool  # may the body state what the articles say
 
     @property
+    def closing(self) -> bool:
+        """Nothing was asked: the draft thanks the customer and closes the ticket."""
+        return self.closer == NOTHING_ASKED
+
+    @property
     def answers(self) -> bool:
         """The draft states an answer from the articles. A holding reply without facts, or a thank-you when
         nothing was asked, offers none: like an abstention, it has no confidence to show or to recalibrate."""
