@@ -111,8 +111,11 @@ def admit(
     # Emptiness is judged on what the sender wrote: a body of controls becomes U+FFFD below, which shows.
     if is_blank(a.body) and not listed:
         raise ValidationError("the message body is empty.")
+    raw_body = a.body
+    if a.shorten and len(raw_body) > max_chars + _CUT_MARGIN:  # never clean or mask megabytes that are cut away
+        raw_body = raw_body[: max_chars + _CUT_MARGIN]
     cleaned = {
-        ImportField.BODY: clean(a.body),
+        ImportField.BODY: clean(raw_body),
         ImportField.SUBJECT: clean(a.subject),
         ImportField.CUSTOMER_NAME: clean(a.customer_name),
     }
@@ -120,16 +123,18 @@ def admit(
     as_typed = text[ImportField.BODY]
     masked = {f: mask(text[f], rules=masking) for f in _MASKED}
     text |= {f: m.text for f, m in masked.items()}
+    extra_counts = []  # numbers masked outside the body and the subject (attachment names)
     if listed or a.shorten:
         # Masked first: a cut through a card number must not leave its digits behind unmasked.
-        files = [
-            Attachment(clean(f.name).text.strip()[:ATTACHMENT_NAME_CHARS] or "unnamed", f.size) for f in a.attachments
-        ]
-        listing = attachment_list(files, more=a.attachments_unread)
+        files = [Attachment(_one_line(f.name)[:ATTACHMENT_NAME_CHARS] or "unnamed", f.size) for f in a.attachments]
+        listing = mask(attachment_list(files, more=a.attachments_unread), rules=masking)  # a name can hold a card
+        extra_counts.append(listing.counts)
         body = text[ImportField.BODY]
         # A channel that can ask its sender again (a file, a request) is never cut: too long is refused below.
         text[ImportField.BODY] = (
-            fit(body, listing, max_chars=max_chars, cut=a.shortened) if a.shorten else f"{body}\n\n{listing}".strip()
+            fit(body, listing.text, max_chars=max_chars, cut=a.shortened, length=max(len(body), len(a.body)))
+            if a.shorten
+            else f"{body}\n\n{listing.text}".strip()
         )
     if a.shorten:  # a mail is never refused for its length: its one-line fields are cut to what is stored
         for field in (ImportField.SUBJECT, ImportField.CUSTOMER_NAME):
@@ -158,12 +163,15 @@ def admit(
         channel=a.channel,
         earlier_keys=earlier,
         replaced=sum(c.replaced for c in cleaned.values()),
-        masked=add_counts(*(m.counts for m in masked.values())),
+        masked=add_counts(*(m.counts for m in masked.values()), *extra_counts),
     )
 
 
 ATTACHMENTS_LISTED = 20
 ATTACHMENT_NAME_CHARS = 255  # of each name listed
+# A mail longer than its limit is cut before it is cleaned and masked, keeping this much more than is stored
+# (more than any number with separators spans, so what is stored is masked as a whole).
+_CUT_MARGIN = 1_000
 
 
 def attachment_list(attachments: list[Attachment], *, more: int) -> str:
@@ -174,17 +182,23 @@ def attachment_list(attachments: list[Attachment], *, more: int) -> str:
     return f"[Attachments: {', '.join(listed)}{f' and {rest:,} more' if rest else ''}]" if listed or rest else ""
 
 
-def fit(body: str, listing: str, *, max_chars: int, cut: bool = False) -> str:
+def fit(body: str, listing: str, *, max_chars: int, cut: bool = False, length: int | None = None) -> str:
     """`body` and the list of its attachments within `max_chars`: the body cut with a visible
-    "[message shortened: N characters]" note when it is too long (or was already cut: `cut`)."""
+    "[message shortened: N characters]" note when it is too long (or was already cut: `cut`); `length`: how long
+    the message was, when `body` is already a part of it."""
     tail = f"\n\n{listing}" if listing else ""
     if len(body) + len(tail) <= max_chars and not cut:
         return (body + tail).strip()
-    note = f"[message shortened: {'more than ' if cut else ''}{len(body):,} characters]"
+    note = f"[message shortened: {'more than ' if cut else ''}{length or len(body):,} characters]"
     room = max_chars - len(tail) - len(note) - 2
     if room <= 0:  # a tiny limit: the note and as much of the list as fits
         return f"{note}{tail}"[:max_chars].strip()
     return f"{body[:room].rstrip()}\n\n{note}{tail}".strip()
+
+
+def _one_line(name: str) -> str:
+    """An attachment's name on one line: a name with line breaks could fake a line of the message."""
+    return " ".join(clean(name).text.split())
 
 
 def _size(n: int) -> str:

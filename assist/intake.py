@@ -225,7 +225,14 @@ def take_in(
     """One message a channel received, checked (`admit`, which masks card numbers) and stored exactly once: a new
     ticket that keeps the arrival's channel, or a follow-up on the ticket its external id names. Returns (ticket
     id, "created" | "appended" | "unchanged")."""
-    admitted = admit(arrival, max_chars=max_chars, now=now, masking=masking)
+    return store_admitted(
+        engine, admit(arrival, max_chars=max_chars, now=now, masking=masking), actor=actor, max_chars=max_chars
+    )
+
+
+def store_admitted(engine: Engine, admitted: Admitted, *, actor: str, max_chars: int) -> tuple[int, str]:
+    """What `admit` returned, stored exactly once (`take_in` without checking again: a mail checked for its
+    thread already)."""
     return _store(engine, admitted, actor=actor, max_chars=max_chars)
 
 

@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ from assist.config import Settings
 from assist.domain import QuarantinedMail, User
 from assist.errors import AssistError, ConfigError, ValidationError
 from assist.identifiers import MAX_EXTERNAL_ID_CHARS, check_external_id, normalise_email
-from assist.intake import append_from_customer, exactly_once, take_in
+from assist.intake import append_from_customer, exactly_once, store_admitted
 from assist.mail_parse import InboundMail, parse, summary
 from assist.mail_threading import Citation, note_for, thread_of
 from assist.masking import CARDS_ONLY, MaskRules, mask
@@ -154,8 +154,9 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
     joined = exactly_once(engine, join)
     if not isinstance(joined, _NewTicket):
         return joined
-    arrival = mail.arrival(external_id=joined.external_id, sent_at=sent_at)
-    ticket_id, outcome = take_in(engine, arrival, actor=ACTOR, max_chars=max_chars, masking=masking)
+    # The same checked message, now addressed by the new ticket's id (a mail always has its Message-ID as its key).
+    admitted = replace(follow_up, external_id=joined.external_id)
+    ticket_id, outcome = store_admitted(engine, admitted, actor=ACTOR, max_chars=max_chars)
     note = note_for(mail, joined.refused)
     if note:
         exactly_once(engine, lambda session: _add_note(session, ticket_id, mail, note))

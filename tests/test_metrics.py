@@ -146,6 +146,35 @@ def test_calibration_bands(engine: Engine, workspace: dict[str, int]) -> None:
     ]
 
 
+def test_a_reply_sent_from_a_draft_that_states_no_answer_is_not_on_the_calibration_chart(
+    engine: Engine, workspace: dict[str, int]
+) -> None:
+    """Issue 32: a holding or closing reply shows 0 and goes out as drafted by design; on the "as shown" line it
+    made a 0 % band that is always sent as is, while the recalibrated line (no raw figure) left it out."""
+    with session_scope(engine) as session:
+        ticket = make_ticket(session, category=Category.BILLING, created_at=NOW - timedelta(days=2))
+        message = add_message(session, ticket=ticket, role=AuthorRole.AGENT, body="holding", actor="a", at=NOW)
+        draft = DraftRow(
+            ticket_id=ticket.id, ticket_version=1, text="holding", model="m", mode="offline", confidence=0.0, sources=[]
+        )
+        session.add(draft)
+        session.flush()
+        session.add(
+            ReplyRow(
+                ticket_id=ticket.id,
+                message_id=message.id,
+                draft_id=draft.id,
+                sent_text="holding",
+                edit_distance=0,
+                edit_ratio=0.0,
+                sent_as_drafted=True,
+                sent_by_id=workspace["maya"],
+                sent_at=NOW,
+            )
+        )
+    assert sorted(calibration(engine, WINDOW)["band"]) == [0.4, 0.8]
+
+
 def test_time_in_status(engine: Engine, workspace: dict[str, int]) -> None:
     frame = time_in_status(engine, WINDOW, now=NOW).set_index("status")
     # new: 1, 3 and 5 h on the answered tickets, 120 h (still new) on T4; processing: 1 h each;

@@ -85,10 +85,8 @@ def package_view(item: EscalationItem) -> None:
                 + escape_markdown(message.body)
             )
     if package.draft is not None and not package.draft.action.abstains:
-        states = (
-            "no answer stated"
-            if package.draft.band in (ConfidenceBand.NO_ANSWER, ConfidenceBand.CLOSING)
-            else f"{package.draft.confidence:.0%} confidence"
+        states = {ConfidenceBand.NO_ANSWER: "no answer stated", ConfidenceBand.CLOSING: "a closing reply"}.get(
+            package.draft.band, f"{package.draft.confidence:.0%} confidence"
         )
         with st.expander(f"Draft ({states}, {package.draft.mode.value})"):
             st.markdown(escape_markdown(package.draft.text))

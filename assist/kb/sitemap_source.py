@@ -70,7 +70,11 @@ def _file_name(url: str) -> str:
 
 
 def _check_address(sitemap: str) -> None:
-    if urlsplit(sitemap).scheme not in ("http", "https") or not urlsplit(sitemap).netloc:
+    try:
+        parts = urlsplit(sitemap)
+    except ValueError:  # "https://[::1/x"
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError("Give the sitemap's http(s) address, e.g. https://help.example.com/sitemap.xml.")
 
 

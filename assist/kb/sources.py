@@ -60,13 +60,16 @@ def add_source(
         raise ValidationError(
             f"A source's address is at most {SOURCE_LOCATION:,} characters and its branch {SOURCE_BRANCH}."
         )
-    if urlsplit(location).username or urlsplit(location).password:
+    if _holds_a_secret(location):
         raise ValidationError(
             "Put no password or token in a source's address: it would be stored and shown. Give the machine access "
             "another way (an SSH key, a git credential helper, a read-only deploy key)."
         )
-    if kind == "folder":
-        location = str(Path(location).expanduser().resolve())  # the same folder whichever process syncs it
+    if kind == "folder" and location:
+        try:
+            location = str(Path(location).expanduser().resolve())  # the same folder whichever process syncs it
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ValidationError(f"'{location[:200]}' is not a folder path this machine can read ({e}).") from e
     source = KnowledgeSource(name=name, kind=kind, location=location, branch=branch)
     KINDS[kind](source, kb.checkouts)  # refuses a configuration this kind cannot sync from, before it is stored
     known = {s.name: s for s in stored.configured(kb.engine)}.get(name)
@@ -135,6 +138,16 @@ def sync_source(kb: KnowledgeBase, name: str, *, actor: User, progress: Progress
         kb.engine, name=name, at=started, outcome=outcome(synced)[:OUTCOME_CHARS], error=_failures(synced.report)
     )
     return synced
+
+
+def _holds_a_secret(location: str) -> bool:
+    """A password in any address, or a user name in a web address (`https://bot:token@…`, `https://token@…`).
+    `ssh://git@host/…` names the SSH user, not a secret."""
+    try:
+        parts = urlsplit(location)
+        return bool(parts.password) or (parts.scheme in ("http", "https") and bool(parts.username))
+    except ValueError:  # not a URL at all ("https://[::1/x"): the kind's own check refuses it
+        return False
 
 
 def outcome(synced: Synced) -> str:

@@ -194,7 +194,8 @@ def _item_queries(dialect: str, scope: Scope) -> Iterator[Any]:
         yield (
             _item(p.ticket_id, measure, band, func.count(), func.sum(confidence), light)
             .join(DraftRow, DraftRow.id == p.draft_id)
-            .where(scope(p.ticket_id), p.edit_ratio.is_not(None), confidence.is_not(None))
+            # Only drafts that state an answer (a raw figure): a holding or closing reply shows 0 by design.
+            .where(scope(p.ticket_id), p.edit_ratio.is_not(None), DraftRow.raw_confidence.is_not(None))
             .group_by(p.ticket_id, band)
         )
 

@@ -203,6 +203,12 @@ def test_an_address_with_a_password_is_refused_and_a_folder_is_kept_by_its_full_
     kb = knowledge_base
     with pytest.raises(ValidationError, match="no password or token"):
         add_source(kb, name="docs", kind="git", location="https://bot:s3cret@git.example.com/h.git", actor=OPERATOR)
+    with pytest.raises(ValidationError, match="no password or token"):
+        add_source(kb, name="docs", kind="git", location="https://ghp_token@github.com/o/h.git", actor=OPERATOR)
+    ssh = add_source(kb, name="docs", kind="git", location="ssh://git@github.com/lumen/help.git", actor=OPERATOR)
+    assert ssh.location == "ssh://git@github.com/lumen/help.git"  # the SSH user is no secret: the key is
+    with pytest.raises(ValidationError):
+        add_source(kb, name="site", kind="sitemap", location="https://[::1/sitemap.xml", actor=OPERATOR)
     monkeypatch.chdir(folder.parent)
     source = add_source(kb, name="handbook", kind="folder", location=folder.name, actor=OPERATOR)
     assert source.location == str(folder.resolve())
