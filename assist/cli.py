@@ -396,15 +396,14 @@ def kb_sync(names: tuple[str, ...], every: bool, actor: str) -> None:
     kb = _knowledge_base()
     if every:
         names = tuple(s.name for s in kb.sources() if s.configured)
+    from assist.kb.sources import failure
+
     failed = False
     for name in names:
         try:
             failed |= bool(_sync(kb, name, actor).failed)
-        except AssistError as e:  # recorded on the source; the next one still runs
-            click.echo(f"{name}: {e}", err=True)
-            failed = True
-        except Exception as e:  # a defect, recorded on the source too: the other sources still sync
-            click.echo(f"{name}: {type(e).__name__}: {str(e)[:300]} (a defect: report it)", err=True)
+        except Exception as e:  # recorded on the source, a defect included; the next one still runs
+            click.echo(f"{name}: {failure(e)}", err=True)
             failed = True
     if failed:
         raise SystemExit(1)

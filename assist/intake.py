@@ -195,7 +195,7 @@ def import_rows(
         values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
             admitted = admit(arrival_from_row(values), max_chars=max_chars, now=now, masking=masking)
-            ticket_id, outcome = _store(engine, admitted, actor=actor.email, max_chars=max_chars, by=actor)
+            ticket_id, outcome = store_admitted(engine, admitted, actor=actor.email, max_chars=max_chars, by=actor)
         except SessionEndedError:
             raise  # not a fault of the row: the importer was signed out
         except AssistError as e:  # one bad row is reported; the rest still land
@@ -230,15 +230,12 @@ def take_in(
     )
 
 
-def store_admitted(engine: Engine, admitted: Admitted, *, actor: str, max_chars: int) -> tuple[int, str]:
-    """What `admit` returned, stored exactly once (`take_in` without checking again: a mail checked for its
-    thread already)."""
-    return _store(engine, admitted, actor=actor, max_chars=max_chars)
-
-
-def _store(engine: Engine, arrival: Admitted, *, actor: str, max_chars: int, by: User | None = None) -> tuple[int, str]:
-    """`by` is the signed-in person importing, re-checked in the row's own transaction; None for the product's
-    own channels (mail, the HTTP intake), which `actor` names."""
+def store_admitted(
+    engine: Engine, arrival: Admitted, *, actor: str, max_chars: int, by: User | None = None
+) -> tuple[int, str]:
+    """What `admit` returned, stored exactly once (`take_in` without checking again: an import row, a mail checked
+    for its thread already). `by` is the signed-in person importing, re-checked in the row's own transaction; None
+    for the product's own channels (mail, the HTTP intake), which `actor` names."""
 
     def write(session: Session) -> tuple[int, str]:
         if by is not None:

@@ -72,7 +72,7 @@ def add_source(
             raise ValidationError(f"'{location[:200]}' is not a folder path this machine can read ({e}).") from e
     source = KnowledgeSource(name=name, kind=kind, location=location, branch=branch)
     KINDS[kind](source, kb.checkouts)  # refuses a configuration this kind cannot sync from, before it is stored
-    known = {s.name: s for s in stored.configured(kb.engine)}.get(name)
+    known = stored.find(kb.engine, name)
     if known is not None and known.kind != kind:  # its articles came from another kind of place
         raise ValidationError(
             f"'{name}' is a {known.kind} source. Remove it first (`python -m assist kb sources remove {name}`), or "
@@ -127,17 +127,20 @@ def sync_source(kb: KnowledgeBase, name: str, *, actor: User, progress: Progress
         synced = KINDS[config.kind or ""](config, kb.checkouts).sync(kb, actor=actor, progress=progress)
     except (SessionEndedError, PermissionDeniedError):
         raise  # about who asked, not about the source: a signed-out session records nothing
-    except AssistError as e:
-        stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=str(e)[:ERROR_CHARS])
-        raise
-    except Exception as e:  # a defect: the sources list still shows that this sync failed
-        error = f"{type(e).__name__}: {str(e)[:300]} (a defect: report it)"
-        stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=error)
+    except Exception as e:  # recorded, a defect included, so the sources list shows that this sync failed
+        stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=failure(e)[:ERROR_CHARS])
         raise
     stored.record_sync(
         kb.engine, name=name, at=started, outcome=outcome(synced)[:OUTCOME_CHARS], error=_failures(synced.report)
     )
     return synced
+
+
+def failure(error: Exception) -> str:
+    """Why a sync failed, in words: an AssistError says what to check; anything else is a defect to report."""
+    if isinstance(error, AssistError):
+        return str(error)
+    return f"{type(error).__name__}: {str(error)[:300]} (a defect: report it)"
 
 
 def _holds_a_secret(location: str) -> bool:

@@ -13,7 +13,7 @@ from assist.errors import NotFoundError
 from assist.store.db import session_scope
 from assist.store.models import KnowledgeSourceRow
 
-__all__ = ["configured", "configured_source", "forget", "record_sync", "save"]
+__all__ = ["configured", "configured_source", "find", "forget", "record_sync", "save"]
 
 
 def _source(row: KnowledgeSourceRow) -> KnowledgeSource:
@@ -34,13 +34,20 @@ def configured(engine: Engine) -> list[KnowledgeSource]:
         return [_source(r) for r in session.scalars(select(KnowledgeSourceRow).order_by(KnowledgeSourceRow.name))]
 
 
+def find(engine: Engine, name: str) -> KnowledgeSource | None:
+    """The source configured as `name`, if any."""
+    with session_scope(engine) as session:
+        row = session.get(KnowledgeSourceRow, name)
+        return _source(row) if row is not None else None
+
+
 def configured_source(engine: Engine, name: str) -> KnowledgeSource:
     """Raises:
     NotFoundError: no source of that name is configured (the message lists those that are)."""
+    found = find(engine, name)
+    if found is not None:
+        return found
     with session_scope(engine) as session:
-        row = session.get(KnowledgeSourceRow, name)
-        if row is not None:
-            return _source(row)
         names = session.scalars(select(KnowledgeSourceRow.name).order_by(KnowledgeSourceRow.name)).all()
     known = f"Configured: {', '.join(names)}." if names else "None is configured yet."
     raise NotFoundError(f"No knowledge source '{name}'. {known} Add one with `python -m assist kb sources add`.")
