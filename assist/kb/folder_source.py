@@ -9,7 +9,7 @@ from pathlib import Path
 from assist.domain import KnowledgeSource, User
 from assist.errors import ValidationError
 from assist.kb.article_source import Synced
-from assist.kb.knowledge_base import KnowledgeBase, Progress, documents, no_progress
+from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,7 @@ class FolderSource:
         return None  # the folder is the team's own: nothing of ours to drop
 
     def sync(self, kb: KnowledgeBase, *, actor: User, progress: Progress = no_progress) -> Synced:
-        if not any(documents(self.folder)):  # an unmounted share: syncing nothing would remove every article
-            raise ValidationError(
-                f"{self.folder} holds no articles (markdown, text, HTML or PDF); nothing was changed. Check that it "
-                "is mounted and readable."
-            )
+        # An empty folder (an unmounted share) is refused by ingest_paths, which every sync of files goes through.
         return Synced(
             kb.ingest_paths([self.folder], actor=actor, remove_missing=True, progress=progress, source=self.name)
         )

@@ -281,7 +281,8 @@ class KnowledgeBase:
         progress: Progress = no_progress,
         source: str = stored.DEFAULT_ORIGIN,
     ) -> IngestReport:
-        """Ingest files and folders (folders: every supported file inside, recursively)."""
+        """Ingest files and folders (folders: every supported file inside, recursively). A sync of paths that
+        hold no article at all is refused: it would remove every article of the source."""
         files: list[tuple[str, Path]] = []
         for path in paths:
             if path.is_dir():
@@ -290,6 +291,12 @@ class KnowledgeBase:
                 files.append((path.name, path))
             else:
                 raise NotFoundError(f"{path} does not exist. Check the path and try again.")
+        if remove_missing and not files:  # an unmounted share or an empty clone: a sync would remove every article
+            where = ", ".join(str(p) for p in paths)
+            raise ValidationError(
+                f"{where} holds no articles (markdown, text, HTML or PDF); nothing was changed. Check that it is "
+                "mounted and readable."
+            )
         unreadable: dict[str, str] = {}
 
         def read(name: str, file: Path) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -99,6 +100,21 @@ def test_sync_removes_articles_that_disappeared(knowledge_base: KnowledgeBase) -
     assert [a.id for a in knowledge_base.list_articles()] == ["refunds"]
     metas = knowledge_base.collection.get(include=["metadatas"])["metadatas"] or []
     assert {m["article_id"] for m in metas} == {"refunds"}
+
+
+def test_a_sync_of_a_folder_with_no_articles_is_refused_and_removes_nothing(
+    knowledge_base: KnowledgeBase, tmp_path: Path
+) -> None:
+    """`kb ingest EMPTY --sync` (an unmounted share, an empty clone) removed every article of its source; the
+    folder source's guard now lives here, where every sync of files goes through."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "faq.md").write_bytes(article("faq", "FAQ", "Answers."))
+    knowledge_base.ingest_paths([docs], actor=OPERATOR, remove_missing=True, source="handbook")
+    (docs / "faq.md").unlink()
+    with pytest.raises(ValidationError, match="holds no articles"):
+        knowledge_base.ingest_paths([docs], actor=OPERATOR, remove_missing=True, source="handbook")
+    assert [a.id for a in knowledge_base.list_articles()] == ["faq"]
 
 
 def test_a_sync_removes_only_its_own_sources_articles(knowledge_base: KnowledgeBase) -> None:
