@@ -4,8 +4,9 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
 
     raw         the confidence model's P(sent with at most light edits) (assist/drafting/confidence.py)
     calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
-    shown       calibrated; 0 when the draft offers no answer (nothing can go out lightly edited)
-    band        likely sent as is / check before sending / no answer, as the badge shows it
+    shown       calibrated; 0 when the draft states no answer (an abstention, a holding reply without facts, a
+                closing reply when nothing was asked: `Plan.answers`), which also stores no raw figure
+    band        likely sent as is / check before sending / no answer / closing, as the badge shows it
     need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
                 (no article answers it) or a lead; only the first and the last may be answered from the articles
 """
