@@ -45,6 +45,8 @@ Where things live:
     work_queue      RQ jobs on Redis for `python -m assist worker` processes on any number of machines
     sessions        signed, expiring session tokens: a signed-in browser survives a reload
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
+    experiments     does assistance help? a holdout of arriving tickets shown no draft and no articles, and the
+                    two arms compared with 95 % intervals (effects: the interval and the tickets still needed)
     delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
     demo/           the deterministic demo workspace (off the product path: only the CLI's seed-demo uses it)
     dev/            benchmarks, evaluations, training (off the product path)
@@ -60,6 +62,7 @@ from assist.delivery import Courier
 from assist.devices import issue_unlock_link, redeem_unlock, request_unlock
 from assist.domain import (
     OPEN_STATUSES,
+    Arm,
     ArticleSummary,
     Assistance,
     AuthorRole,
@@ -71,6 +74,7 @@ from assist.domain import (
     DraftAction,
     Escalation,
     EscalationItem,
+    Experiment,
     HandoffPackage,
     Hit,
     ImportField,
@@ -112,6 +116,17 @@ from assist.errors import (
     SurveyError,
     ValidationError,
 )
+from assist.experiments import (
+    MEASURES,
+    Comparison,
+    Effect,
+    Measure,
+    Segment,
+    compare_arms,
+    list_experiments,
+    start_experiment,
+    stop_experiment,
+)
 from assist.factories import (
     build_answer_reader,
     build_assistant,
@@ -150,11 +165,13 @@ from assist.users import change_role, create_user, list_users, reset_password, s
 
 __all__ = [
     "GOOD_MATCH",
+    "MEASURES",
     "OPEN_STATUSES",
     "PLACEHOLDERS",
     "PRESENCE_BEAT",
     "SEARCH_COUNT_LIMIT",
     "AnswerReader",
+    "Arm",
     "ArticleSummary",
     "AssistError",
     "Assistance",
@@ -162,6 +179,7 @@ __all__ = [
     "AuthorRole",
     "Category",
     "Channel",
+    "Comparison",
     "ConcurrencyError",
     "ConfidenceBand",
     "ConfigError",
@@ -171,9 +189,11 @@ __all__ = [
     "DatabaseError",
     "Draft",
     "DraftAction",
+    "Effect",
     "Embedder",
     "Escalation",
     "EscalationItem",
+    "Experiment",
     "GapTopic",
     "HandoffPackage",
     "Hit",
@@ -187,6 +207,7 @@ __all__ = [
     "Kpis",
     "Macro",
     "MaskRules",
+    "Measure",
     "Message",
     "MessageSentiment",
     "MetricsFilter",
@@ -197,6 +218,7 @@ __all__ = [
     "Queue",
     "ReplyState",
     "Role",
+    "Segment",
     "SentReply",
     "Sentiment",
     "SentimentModel",
@@ -228,6 +250,7 @@ __all__ = [
     "check_session",
     "check_session_limits",
     "claim",
+    "compare_arms",
     "compute_assistance",
     "confidence_policy",
     "create_user",
@@ -250,6 +273,7 @@ __all__ = [
     "leave",
     "list_assignees",
     "list_escalations",
+    "list_experiments",
     "list_inbox",
     "list_macros",
     "list_users",
@@ -279,7 +303,9 @@ __all__ = [
     "sign_in",
     "signing_key",
     "similar_tickets",
+    "start_experiment",
     "still_preparing",
+    "stop_experiment",
     "submit_rating",
     "survey_subject",
     "sync_source",

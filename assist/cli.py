@@ -857,6 +857,7 @@ def mail_retry(quarantine_id: int) -> None:
         actor=_operator("cli:mail"),
         max_chars=settings.max_message_chars,
         masking=MaskRules.from_settings(settings),
+        holdout_percent=settings.assist_holdout_percent,
     )
     click.echo(json.dumps(result.__dict__))
     if result.ticket_id is None:
@@ -953,6 +954,7 @@ def tickets_import(path: Path, no_assist: bool, actor: str) -> None:
         actor=_operator(actor),
         max_chars=settings.max_message_chars,
         masking=MaskRules.from_settings(settings),
+        holdout_percent=settings.assist_holdout_percent,
     )
     click.echo(
         f"created {len(report.created)} tickets, appended {len(report.appended)} follow-ups, "

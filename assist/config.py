@@ -125,6 +125,12 @@ class Settings(BaseSettings):
         default=None,
         description="Public help-center base address; an article without its own `url` links to <this>/<article id>.",
     )
+    assist_holdout_percent: int = Field(
+        default=0,
+        ge=0,
+        le=100,
+        description="Share of new tickets shown no draft and no articles while no experiment runs (Metrics page).",
+    )
 
     # Escalation thresholds
     draft_min_confidence: float | None = Field(

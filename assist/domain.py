@@ -173,6 +173,13 @@ class Owner(StrEnum):
     RETURNED = "returned"  # a lead returned it to tier 1 with guidance
 
 
+class Arm(StrEnum):
+    """Which side of a holdout a ticket arrived on."""
+
+    ASSISTED = "assisted"
+    HOLDOUT = "holdout"
+
+
 class TicketDetail(_Model):
     id: int
     external_id: str | None
@@ -191,6 +198,36 @@ class TicketDetail(_Model):
     customer: CustomerProfile
     owner: Owner = Owner.TEAM
     escalation: EscalatedTo | None = None  # while a lead's queue holds it (open or taken over)
+    arm: Arm | None = None  # the ticket arrived during a holdout (`assist.experiments`)
+
+    @property
+    def held_out(self) -> bool:
+        """Its agent sees no draft and no articles: the holdout's tickets measure work without assistance."""
+        return self.arm is Arm.HOLDOUT
+
+
+class Experiment(_Model):
+    """A holdout: while it runs, `percent` of the arriving tickets get no draft and no articles. `id` None is the
+    standing holdout that `ASSIST_HOLDOUT_PERCENT` keeps whenever no experiment was started."""
+
+    id: int | None
+    percent: int = Field(ge=1, le=100)
+    started_at: datetime | None
+    started_by: str
+    stopped_at: datetime | None = None
+    stopped_by: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+    @property
+    def label(self) -> str:
+        if self.id is None:
+            return f"Standing holdout ({self.percent} %, ASSIST_HOLDOUT_PERCENT)"
+        when = self.started_at.date().isoformat() if self.started_at else "?"
+        until = "running" if self.running else f"to {self.stopped_at.date().isoformat() if self.stopped_at else '?'}"
+        return f"Experiment #{self.id}: {self.percent} % held out, from {when}, {until}"
 
 
 class User(_Model):

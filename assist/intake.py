@@ -29,7 +29,7 @@ from assist.domain import AuthorRole, Channel, ImportField, ImportReport, RowErr
 from assist.errors import AssistError, SessionEndedError, ValidationError
 from assist.masking import CARDS_ONLY, MaskRules
 from assist.masking import record as record_masking
-from assist.store import arrivals, limits
+from assist.store import arrivals, experiments, limits
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.status import transition
@@ -180,9 +180,11 @@ def import_rows(
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
+    holdout_percent: int = 0,
 ) -> ImportReport:
     """Each row is taken in (`admit`, then stored exactly once) or reported with the reason; a row stored
-    with replaced characters is also listed in `warnings`."""
+    with replaced characters is also listed in `warnings`. `holdout_percent` is the standing holdout
+    (`store.experiments.assign_arm`)."""
     require(actor, action="import tickets")
     check_session(engine, actor=actor)  # before the rows: a signed-out session imports nothing
     missing = [f.value for f in REQUIRED if f not in mapping]
@@ -195,7 +197,9 @@ def import_rows(
         values = {field: str(row.get(column, "")) for field, column in mapping.items()}
         try:
             admitted = admit(arrival_from_row(values), max_chars=max_chars, now=now, masking=masking)
-            ticket_id, outcome = store_admitted(engine, admitted, actor=actor.email, max_chars=max_chars, by=actor)
+            ticket_id, outcome = store_admitted(
+                engine, admitted, actor=actor.email, max_chars=max_chars, by=actor, holdout_percent=holdout_percent
+            )
         except SessionEndedError:
             raise  # not a fault of the row: the importer was signed out
         except AssistError as e:  # one bad row is reported; the rest still land
@@ -221,26 +225,38 @@ def take_in(
     max_chars: int,
     now: datetime | None = None,
     masking: MaskRules = CARDS_ONLY,
+    holdout_percent: int = 0,
 ) -> tuple[int, str]:
     """One message a channel received, checked (`admit`, which masks card numbers) and stored exactly once: a new
     ticket that keeps the arrival's channel, or a follow-up on the ticket its external id names. Returns (ticket
     id, "created" | "appended" | "unchanged")."""
     return store_admitted(
-        engine, admit(arrival, max_chars=max_chars, now=now, masking=masking), actor=actor, max_chars=max_chars
+        engine,
+        admit(arrival, max_chars=max_chars, now=now, masking=masking),
+        actor=actor,
+        max_chars=max_chars,
+        holdout_percent=holdout_percent,
     )
 
 
 def store_admitted(
-    engine: Engine, arrival: Admitted, *, actor: str, max_chars: int, by: User | None = None
+    engine: Engine,
+    arrival: Admitted,
+    *,
+    actor: str,
+    max_chars: int,
+    by: User | None = None,
+    holdout_percent: int = 0,
 ) -> tuple[int, str]:
     """What `admit` returned, stored exactly once (`take_in` without checking again: an import row, a mail checked
     for its thread already). `by` is the signed-in person importing, re-checked in the row's own transaction; None
-    for the product's own channels (mail, the HTTP intake), which `actor` names."""
+    for the product's own channels (mail, the HTTP intake), which `actor` names. A new ticket gets its arm of the
+    running experiment, or of the standing holdout of `holdout_percent` (`store.experiments.assign_arm`)."""
 
     def write(session: Session) -> tuple[int, str]:
         if by is not None:
             current_actor(session, by)
-        return _import_one(session, arrival, actor=actor, max_chars=max_chars)
+        return _import_one(session, arrival, actor=actor, max_chars=max_chars, holdout_percent=holdout_percent)
 
     return exactly_once(engine, write)
 
@@ -256,7 +272,9 @@ def exactly_once(engine: Engine, write: Callable[[Session], T]) -> T:
             return write(session)
 
 
-def _import_one(session: Any, arrival: Admitted, *, actor: str, max_chars: int) -> tuple[int, str]:
+def _import_one(
+    session: Any, arrival: Admitted, *, actor: str, max_chars: int, holdout_percent: int
+) -> tuple[int, str]:
     email, external_id = arrival.customer_email, arrival.external_id
     existing = arrivals.ticket_with_external_id(session, external_id) if external_id else None
     if existing is not None:
@@ -285,6 +303,8 @@ def _import_one(session: Any, arrival: Admitted, *, actor: str, max_chars: int) 
     if arrival.status is not TicketStatus.NEW:
         transition(session, ticket=ticket, to=arrival.status, actor=actor, reason="imported status", at=arrival.created)
     session.flush()
+    if arrival.status is not TicketStatus.RESOLVED:  # a ticket closed before it came here is worked by nobody
+        experiments.assign_arm(session, ticket, standing_percent=holdout_percent)
     record_masking(session, ticket_id=ticket.id, counts=arrival.masked, actor=actor)
     return ticket.id, "created"
 

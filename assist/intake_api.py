@@ -160,6 +160,7 @@ def create_app(
                 max_chars=settings.max_message_chars,
                 now=now,
                 masking=MaskRules.from_settings(settings),
+                holdout_percent=settings.assist_holdout_percent,
             )
         except AssistError as e:
             raise HTTPException(422, str(e)) from e

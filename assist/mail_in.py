@@ -89,13 +89,20 @@ class _NewTicket:
 
 
 def receive(
-    engine: Engine, raw: bytes, *, mailbox: str, uid: int, max_chars: int, masking: MaskRules = CARDS_ONLY
+    engine: Engine,
+    raw: bytes,
+    *,
+    mailbox: str,
+    uid: int,
+    max_chars: int,
+    masking: MaskRules = CARDS_ONLY,
+    holdout_percent: int = 0,
 ) -> Received:
     """One message, whatever it holds: stored on a ticket, or quarantined with the reason.
 
     Raises only when the database cannot be reached (OperationalError, InterfaceError): that is no
     fault of the message, and the next poll reads it again."""
-    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking)
+    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking, holdout_percent=holdout_percent)
     if not isinstance(stored, str):
         ticket_id, outcome = stored
         return Received(outcome=outcome, ticket_id=ticket_id)
@@ -118,10 +125,12 @@ def receive(
     return Received(outcome="quarantined", quarantine_id=quarantine_id, reason=stored)
 
 
-def _attempt(engine: Engine, raw: bytes, *, max_chars: int, masking: MaskRules) -> tuple[int, str] | str:
+def _attempt(
+    engine: Engine, raw: bytes, *, max_chars: int, masking: MaskRules, holdout_percent: int
+) -> tuple[int, str] | str:
     """(ticket id, outcome) when the message is stored, else the reason it could not be."""
     try:
-        return store(engine, parse(raw), max_chars=max_chars, masking=masking)
+        return store(engine, parse(raw), max_chars=max_chars, masking=masking, holdout_percent=holdout_percent)
     except (OperationalError, InterfaceError):
         raise
     except AssistError as e:
@@ -131,7 +140,9 @@ def _attempt(engine: Engine, raw: bytes, *, max_chars: int, masking: MaskRules) 
         return f"{type(e).__name__}: {str(e)[:500]} (a defect: report it with the quarantined mail)"
 
 
-def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRules = CARDS_ONLY) -> tuple[int, str]:
+def store(
+    engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRules = CARDS_ONLY, holdout_percent: int = 0
+) -> tuple[int, str]:
     """(ticket id, "created" | "appended" | "unchanged") for one message, exactly once; card numbers (and what
     `masking` adds) masked in what is stored."""
     if not mail.sender:
@@ -156,7 +167,9 @@ def store(engine: Engine, mail: InboundMail, *, max_chars: int, masking: MaskRul
         return joined
     # The same checked message, now addressed by the new ticket's id (a mail always has its Message-ID as its key).
     admitted = replace(follow_up, external_id=joined.external_id)
-    ticket_id, outcome = store_admitted(engine, admitted, actor=ACTOR, max_chars=max_chars)
+    ticket_id, outcome = store_admitted(
+        engine, admitted, actor=ACTOR, max_chars=max_chars, holdout_percent=holdout_percent
+    )
     note = note_for(mail, joined.refused)
     if note:
         exactly_once(engine, lambda session: _add_note(session, ticket_id, mail, note))
@@ -218,6 +231,7 @@ def poll(engine: Engine, settings: Settings, *, announce: Callable[[int], None] 
                         uid=uid,
                         max_chars=settings.max_message_chars,
                         masking=MaskRules.from_settings(settings),
+                        holdout_percent=settings.assist_holdout_percent,
                     )
                     if received.quarantine_id is not None:
                         report.quarantined.append(received.quarantine_id)
@@ -238,7 +252,13 @@ def quarantined(engine: Engine, *, actor: User) -> list[QuarantinedMail]:
 
 
 def retry_quarantined(
-    engine: Engine, *, quarantine_id: int, actor: User, max_chars: int, masking: MaskRules = CARDS_ONLY
+    engine: Engine,
+    *,
+    quarantine_id: int,
+    actor: User,
+    max_chars: int,
+    masking: MaskRules = CARDS_ONLY,
+    holdout_percent: int = 0,
 ) -> Received:
     """Try a quarantined mail again (after an upgrade, say): stored, or still quarantined with the new reason.
 
@@ -250,7 +270,7 @@ def retry_quarantined(
     check_session(engine, actor=actor)
     with session_scope(engine) as session:
         raw = mail_store.held(session, quarantine_id).raw
-    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking)
+    stored = _attempt(engine, raw, max_chars=max_chars, masking=masking, holdout_percent=holdout_percent)
     ticket_id, reason = (None, stored) if isinstance(stored, str) else (stored[0], "")
     with session_scope(engine) as session:
         mail_store.retried(session, quarantine_id, ticket_id=ticket_id, reason=reason)

@@ -36,12 +36,12 @@ from assist.domain import (
 )
 from assist.drafting.offline import as_sent
 from assist.edits import edit_ratio
-from assist.errors import DuplicateReplyError, InvalidTransitionError, NotFoundError
+from assist.errors import DuplicateReplyError, InvalidTransitionError, NoAlternativeError, NotFoundError
 from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import SimilarIndex, index_after_send
-from assist.store import audit, outbox, replies, unsent
+from assist.store import audit, experiments, outbox, replies, unsent
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
@@ -124,6 +124,8 @@ def send_reply(
             external_id=new_message_id(settings.smtp_from),  # the reply's Message-ID: random, kept for threading
             author_id=actor.id,
         )
+        if experiments.held_out(ticket):  # its agent was shown no draft: the reply is theirs alone
+            draft_id = None
         stored = replies.draft_text(session, draft_id=draft_id, ticket_id=ticket_id) if draft_id is not None else None
         # The draft as this agent was offered it (signed by them; no "does this solve it" on a resolving send).
         offered = as_sent(stored, agent_name=actor.name, resolve=resolve) if stored is not None else None
@@ -247,10 +249,31 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
     return assistance, owns
 
 
+def withheld(assistance: Assistance) -> Assistance:
+    """What a held-out ticket's agent sees (`TicketDetail.held_out`): no draft and no articles. The run keeps them,
+    so the experiment can compare what would have been offered with what was sent."""
+    draft = assistance.draft.model_copy(
+        update={
+            "text": "",
+            "confidence": 0.0,
+            "raw_confidence": None,
+            "sources": (),
+            "quoted": (),
+            "clarifying": "",
+            "notes": (),
+        }
+    )
+    escalation = assistance.escalation
+    if not escalation.suggest:  # "reply with the draft" would point at nothing
+        escalation = escalation.model_copy(update={"suggested_action": "Reply to the customer."})
+    return assistance.model_copy(update={"draft": draft, "hits": (), "escalation": escalation})
+
+
 def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
     the assistance was precomputed for this version and knowledge base (else it is computed now, from the
-    ticket already loaded)."""
+    ticket already loaded).
+    Held-out tickets come without their draft and articles (`withheld`)."""
     with session_scope(assistant.engine) as session:
         ticket = ticket_detail(session, ticket_id=ticket_id)
         assistance = current_assistance(session, ticket_id=ticket_id)
@@ -259,6 +282,8 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)
     assistance, owns = _for_viewer(ticket, assistance, viewer)
+    if ticket.held_out:
+        assistance = withheld(assistance)
     return OpenTicket(
         ticket=ticket,
         assistance=assistance,
@@ -277,10 +302,13 @@ def regenerate(assistant: Assistant, *, ticket_id: int, alternative: int, actor:
 
     Raises:
         SessionEndedError: the agent's account changed since the page read it.
-        NoAlternativeError: there is no such candidate; keep the current draft.
+        NoAlternativeError: there is no such candidate (or the ticket is held out); keep the current draft.
     """
     require(actor, Role.AGENT, Role.LEAD, action="regenerate drafts")
     check_session(assistant.engine, actor=actor)
+    with session_scope(assistant.engine) as session:
+        if experiments.held_out_ticket(session, ticket_id):
+            raise NoAlternativeError(f"Ticket #{ticket_id} is in the holdout of an experiment: it gets no drafts.")
     return compute_assistance(assistant, ticket_id=ticket_id, alternative=alternative)
 
 

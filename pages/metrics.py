@@ -7,6 +7,7 @@ import streamlit as st
 from assist import AssistError, Category, MetricsFilter, Queue, import_csat, list_assignees, macro_usage, read_rows
 from ui import auth, resources, state
 from ui import metrics_view as view
+from ui.experiment_view import experiments_tab
 from ui.format import display_text, escape_markdown
 from ui.guard import guarded, show_error
 
@@ -43,8 +44,10 @@ view.kpi_row(board.kpis)
 
 # One tab drawn at a time, the open one kept in the address (a reload or a shared link opens it again): eight
 # plotly charts at once took about 3 s of the browser's time on two cores, the tab a lead looks at about 1.
-satisfaction, workload, drafts, agents, gaps = st.tabs(
-    ["Satisfaction", "Workload", "Drafts and macros", "Agents", "Knowledge gaps"], key="m_tab", bind="query-params"
+satisfaction, workload, drafts, agents, gaps, experiments = st.tabs(
+    ["Satisfaction", "Workload", "Drafts and macros", "Agents", "Knowledge gaps", "Experiments"],
+    key="m_tab",
+    bind="query-params",
 )
 with satisfaction:
     if satisfaction.open:
@@ -129,3 +132,7 @@ with gaps:
             table = view.gap_table(found)
             st.dataframe(table, hide_index=True, width="stretch")
             view.export(table, "knowledge_gaps")
+
+with experiments:
+    if experiments.open:
+        experiments_tab(engine, resources.settings(), user)

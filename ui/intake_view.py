@@ -52,6 +52,7 @@ def import_panel() -> None:
                         actor=state.current_user(),
                         max_chars=settings.max_message_chars,
                         masking=MaskRules.from_settings(settings),
+                        holdout_percent=settings.assist_holdout_percent,
                     )
             except AssistError as e:
                 show_error(e)

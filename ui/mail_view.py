@@ -51,6 +51,7 @@ def quarantine_admin(engine: Engine, admin: User, settings: Settings) -> None:
                 actor=admin,
                 max_chars=settings.max_message_chars,
                 masking=MaskRules.from_settings(settings),
+                holdout_percent=settings.assist_holdout_percent,
             )
         except AssistError as e:
             show_error(e)

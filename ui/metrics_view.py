@@ -26,7 +26,7 @@ from ui import resources
 from ui.format import blank, display_text, plural
 
 
-def _cache_seconds() -> int:
+def cache_seconds() -> int:
     """Read when this module is imported, before the page's start-up gate: invalid settings are the gate's to
     report (with the command line's message), not an import error here."""
     try:
@@ -35,7 +35,7 @@ def _cache_seconds() -> int:
         return 0
 
 
-@st.cache_data(ttl=_cache_seconds(), show_spinner="Aggregating…")
+@st.cache_data(ttl=cache_seconds(), show_spinner="Aggregating…")
 def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
     return dashboard(_engine, f)
 

@@ -71,9 +71,14 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         return
     draft = ws.assistance.draft
     key = editor_key(ws.ticket.id)
-    offer = ws.reply is ReplyState.DRAFT
+    offer = ws.reply is ReplyState.DRAFT and not ws.ticket.held_out
     abstained = draft.action.abstains
-    if offer:
+    if ws.ticket.held_out:
+        st.caption(
+            ":material/science: No draft and no articles on this ticket: it is in the holdout of an experiment that "
+            "measures whether assistance helps. Write your reply as you would without Assist Console."
+        )
+    elif offer:
         st.markdown(
             confidence_badge(draft)
             + f" · {draft.mode.value} draft ({escape_markdown(draft.model)})"

@@ -80,8 +80,9 @@ def workspace(ticket_id: int, assistant: Assistant, settings: Settings, viewer: 
         triage_and_sentiment(ws.assistance.triage, ws.assistance.sentiment, ws.assistance.priority)
         escalation_panel(ws.assistance.escalation, owned=ws.owned_by_viewer)
         customer_panel(ticket.customer, category=ticket.category)
-        articles(ws.assistance.hits, assistant.knowledge_base)
-        similar_panel(ws, assistant, settings)
+        if not ticket.held_out:  # the holdout's agents work without them (`assist.experiments`)
+            articles(ws.assistance.hits, assistant.knowledge_base)
+            similar_panel(ws, assistant, settings)
 
 
 @st.fragment(run_every=PRESENCE_BEAT.total_seconds())

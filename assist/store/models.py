@@ -94,6 +94,23 @@ class InvoiceRow(Base):
     customer: Mapped[CustomerRow] = relationship(back_populates="invoices")
 
 
+class ExperimentRow(Base):
+    """A holdout the admins started: `percent` of the tickets arriving while it runs are held out."""
+
+    __tablename__ = "experiments"
+    # `running` is 1 while it runs, NULL once stopped: the unique constraint lets one experiment run at a time.
+    __table_args__ = (UniqueConstraint("running", name="uq_experiments_running"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    percent: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(String(32))  # with the ticket id, decides its arm (a stable hash)
+    started_at: Mapped[datetime] = mapped_column()
+    started_by: Mapped[str] = mapped_column(String(320))
+    stopped_at: Mapped[datetime | None] = mapped_column()
+    stopped_by: Mapped[str | None] = mapped_column(String(320))
+    running: Mapped[int | None] = mapped_column(Integer)
+
+
 class TicketRow(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -105,6 +122,7 @@ class TicketRow(Base):
         Index("ix_tickets_updated", "updated_at"),
         # The inbox's default order, walked from the top until a page is filled (no sort of every match).
         Index("ix_tickets_priority_order", text("priority DESC"), "created_at", "id"),
+        Index("ix_tickets_experiment_arm", "experiment_id", "arm"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +143,10 @@ class TicketRow(Base):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     first_response_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
+    # Set when the ticket arrived during a holdout (`store.experiments`): "assisted" or "holdout", which gets
+    # no draft and no articles on the agent's screen; None for tickets outside any experiment.
+    arm: Mapped[str | None] = mapped_column(String(10))
+    experiment_id: Mapped[int | None] = mapped_column(ForeignKey("experiments.id"))
 
     # Optimistic locking: every UPDATE checks and bumps `version`, so a stale writer fails.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy declares it)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinl
 
 from assist.domain import (
     OPEN_STATUSES,
+    Arm,
     AuthorRole,
     Category,
     Channel,
@@ -442,6 +443,7 @@ def ticket_detail(session: Session, *, ticket_id: int) -> TicketDetail:
         customer=customer_profile(session, customer=ticket.customer, exclude_ticket_id=ticket.id),
         owner=owner,
         escalation=escalation,
+        arm=Arm(ticket.arm) if ticket.arm else None,
     )
 
 

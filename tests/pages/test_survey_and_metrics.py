@@ -114,7 +114,14 @@ def test_the_dashboard_draws_only_the_open_tab_and_opens_the_one_in_the_address(
     """Issue 34: eight charts drawn at once made the first open take 4-6 s in a browser. The tab in the address
     (a reload, a shared link) is the one drawn."""
     at = _dashboard(admin)
-    assert [t.label for t in at.tabs] == ["Satisfaction", "Workload", "Drafts and macros", "Agents", "Knowledge gaps"]
+    assert [t.label for t in at.tabs] == [
+        "Satisfaction",
+        "Workload",
+        "Drafts and macros",
+        "Agents",
+        "Knowledge gaps",
+        "Experiments",
+    ]
     assert len(at.get("plotly_chart")) == 2
     drafts = signed_in(AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120), admin)
     drafts.query_params["m_tab"] = "Drafts and macros"

@@ -223,3 +223,18 @@ def test_the_reply_box_names_the_colleague_who_replied_last(admin: User, workspa
     captions = [plain(c.value) for c in at.caption]
     assert any(c.startswith("Priya Colleague replied last.") for c in captions), captions
     assert not any(c.startswith("You replied last") for c in captions)
+
+
+def test_a_held_out_ticket_shows_no_draft_no_articles_and_says_why(admin: User, demo: Engine) -> None:
+    """Issue 38: the holdout's agents work as they would without Assist Console."""
+    ticket_id = _newest_ticket(demo, "API key")
+    with session_scope(demo) as session:
+        session.get_one(TicketRow, ticket_id).arm = "holdout"
+    at = _open(admin, ticket_id)
+    assert not at.exception and not at.error
+    headers = [m.value for m in at.markdown]
+    assert not any(h.startswith(("#### Knowledge base", "#### Similar resolved tickets")) for h in headers)
+    assert not any("badge[" in h and ("sent as is" in h or "Check before sending" in h) for h in headers)
+    assert any("it is in the holdout of an experiment" in c.value for c in at.caption)
+    assert _draft_box(at).value == ""  # type: ignore[attr-defined]
+    assert not [b for b in at.button if b.key and "regenerate" in b.key]

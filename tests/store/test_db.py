@@ -95,11 +95,11 @@ def test_sends_recorded_before_revision_0010_get_their_edit_ratio(sqlite_engine:
 
     from tests.factories import make_ticket
 
-    downgrade(sqlite_engine, "0009")
-    with session_scope(sqlite_engine) as session:
+    with session_scope(sqlite_engine) as session:  # today's tables hold the ticket; the downgrade keeps it
         ticket = make_ticket(session, customer=make_customer(session))
         message_id = ticket.messages[0].id
         ticket_id = ticket.id
+    downgrade(sqlite_engine, "0009")
     with sqlite_engine.begin() as conn:
         conn.execute(
             text(
@@ -131,9 +131,9 @@ def test_a_workspace_upgraded_from_before_the_dashboard_facts_gets_them(sqlite_e
     from assist.store.models import TicketFactRow
     from tests.factories import make_ticket
 
-    downgrade(sqlite_engine, "0012")
     with session_scope(sqlite_engine) as session:
         ticket_id = make_ticket(session, customer=make_customer(session)).id
+    downgrade(sqlite_engine, "0012")  # the facts go with their tables; the ticket stays
     upgrade(sqlite_engine)
     with session_scope(sqlite_engine) as session:
         assert session.scalars(select(TicketFactRow.ticket_id)).all() == [ticket_id]

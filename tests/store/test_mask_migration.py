@@ -29,8 +29,7 @@ def _migration() -> ModuleType:
 
 
 def test_rows_stored_before_masking_are_masked_on_upgrade(engine: Engine) -> None:
-    downgrade(engine, "0014")
-    with session_scope(engine) as session:  # written as versions before masking wrote them: as typed
+    with session_scope(engine) as session:  # stored as versions before masking stored them: as typed
         ticket = make_ticket(
             session,
             customer=make_customer(session),
@@ -39,6 +38,7 @@ def test_rows_stored_before_masking_are_masked_on_upgrade(engine: Engine) -> Non
         )
         add_message(session, ticket=ticket, role=AuthorRole.NOTE, body="Her card: 5555555555554444", actor="a@x")
         ticket_id = ticket.id
+    downgrade(engine, "0014")
     upgrade(engine)
     with session_scope(engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
@@ -80,12 +80,12 @@ def test_a_message_keyed_by_a_digest_of_its_body_is_rekeyed_and_a_reimport_still
 
     body, created = "Refund to card 4242 4242 4242 4242 please", datetime(2026, 10, 1, 9, tzinfo=UTC)
     old_key = _content_key("Z-1", created, body)  # what an import before masking stored
-    downgrade(engine, "0014")
     with session_scope(engine) as session:
         ticket = make_ticket(
             session, customer=make_customer(session, email="dana@acme.example"), body=body, created_at=created
         )
         ticket.external_id, ticket.messages[0].external_id = "Z-1", old_key
+    downgrade(engine, "0014")
     upgrade(engine)
     with session_scope(engine) as session:
         key = session.scalars(select(MessageRow.external_id)).one()

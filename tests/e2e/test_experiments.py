@@ -1,0 +1,62 @@
+"""Issue 38 in a real browser: an admin starts a holdout on the Metrics page, and a ticket that arrives while it
+runs opens for its agent with no draft and no articles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from assist.dev.browser import button, open_ticket, settle, sign_in
+from tests.e2e.conftest import open_tab, query, shot
+
+pytestmark = pytest.mark.e2e
+
+STOP = (
+    "from assist.config import Settings\nfrom assist.errors import NotFoundError\n"
+    "from assist.experiments import stop_experiment\nfrom assist.factories import build_engine\n"
+    "from assist.users import OPERATOR\n"
+    "try:\n    stop_experiment(build_engine(Settings()), actor=OPERATOR)\nexcept NotFoundError:\n    pass\n"
+)
+ARRIVE = (
+    "from assist.arrival import Arrival\nfrom assist.config import Settings\nfrom assist.domain import Channel\n"
+    "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
+    "print(take_in(build_engine(Settings()), Arrival(channel=Channel.EMAIL, customer_email='holdout@e2e.example', "
+    "subject='Refund for a double charge', body='I was charged twice this month. How do I get a refund?'), "
+    "actor='intake:e2e', max_chars=20000)[0])\n"
+)
+
+
+@pytest.fixture
+def no_experiment_after(workspace_env: dict[str, str]) -> Iterator[None]:
+    """The other tests share this workspace: whatever happens here, no experiment is left running."""
+    yield
+    query(workspace_env, STOP)
+
+
+def test_a_ticket_arriving_during_a_holdout_opens_without_draft_or_articles(
+    page: Page, browser: Browser, base_url: str, workspace_env: dict[str, str], no_experiment_after: None
+) -> None:
+    sign_in(page, "admin@lumen.app", "lumen-demo-admin")
+    page.get_by_role("link", name="Metrics").click()
+    page.get_by_role("tab", name="Experiments").click()
+    share = page.get_by_role("spinbutton", name="Hold out this share of new tickets (%)")
+    share.fill("100")
+    share.press("Enter")  # the form submits on Enter, as a keyboard user would
+    page.get_by_text("of the tickets that arrive from now on get no draft and no articles").wait_for()
+    assert page.get_by_text("100 % held out").count() >= 1
+    shot(page, "admin-experiment-started")
+    ticket_id = int(query(workspace_env, ARRIVE))
+    with open_tab(browser, base_url, width=1440, height=900) as agent:
+        sign_in(agent, "maya.lee@lumen.app", "lumen-demo-agent")
+        open_ticket(agent, ticket_id)
+        agent.get_by_text("it is in the holdout of an experiment").wait_for()
+        settle(agent)
+        assert agent.get_by_role("textbox", name="Reply to the customer").input_value() == ""
+        assert agent.get_by_text("Knowledge base (").count() == 0
+        assert agent.get_by_text("Similar resolved tickets").count() == 0
+        assert agent.get_by_text("Likely sent as is").count() == agent.get_by_text("Check before sending").count() == 0
+        shot(agent, "agent-held-out-ticket")
+    button(page, "Stop the experiment").click()
+    page.get_by_text("Its tickets keep their arms for the comparison").wait_for()
