@@ -47,6 +47,7 @@ Where things live:
     signing         HMAC signatures of outgoing webhooks and incoming intake requests
     experiments     does assistance help? a holdout of arriving tickets shown no draft and no articles, and the
                     two arms compared with 95 % intervals (effects: the interval and the tickets still needed)
+    funnel          the draft funnel: every draft shown ends in one stage (sent as is, light, heavy, not used, waiting)
     delivery, csat, metrics, knowledge_gaps, users, audit, csv_export: the rest of the product
     demo/           the deterministic demo workspace (off the product path: only the CLI's seed-demo uses it)
     dev/            benchmarks, evaluations, training (off the product path)
@@ -137,6 +138,7 @@ from assist.factories import (
     build_sentiment_model,
     warm_up,
 )
+from assist.funnel import GROUPINGS, Funnel, FunnelRow, Stage, draft_funnel
 from assist.history import last_reply
 from assist.inbox import SEARCH_COUNT_LIMIT, inbox_views, list_assignees, list_inbox, still_preparing, views_for
 from assist.intake import guess_mapping, import_rows, read_rows
@@ -165,6 +167,7 @@ from assist.users import change_role, create_user, list_users, reset_password, s
 
 __all__ = [
     "GOOD_MATCH",
+    "GROUPINGS",
     "MEASURES",
     "OPEN_STATUSES",
     "PLACEHOLDERS",
@@ -194,6 +197,8 @@ __all__ = [
     "Escalation",
     "EscalationItem",
     "Experiment",
+    "Funnel",
+    "FunnelRow",
     "GapTopic",
     "HandoffPackage",
     "Hit",
@@ -225,6 +230,7 @@ __all__ = [
     "SessionEndedError",
     "Settings",
     "SignInPausedError",
+    "Stage",
     "SurveyError",
     "TicketDetail",
     "TicketPage",
@@ -255,6 +261,7 @@ __all__ = [
     "confidence_policy",
     "create_user",
     "dashboard",
+    "draft_funnel",
     "escalate",
     "gap_candidates",
     "gap_topics",

@@ -16,6 +16,8 @@ from assist.domain import IngestReport, Role, SearchMode, User
 from assist.errors import AssistError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from assist.kb import KnowledgeBase
 
 P = ParamSpec("P")
@@ -504,6 +506,21 @@ def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool) ->
     else:
         report = run(kb_dir, queries, mode=mode)
     click.echo(json.dumps({"eval": "drafts", "data": queries.name, **report}))
+
+
+@evaluate.command("replay")
+@click.option("--from-db", is_flag=True, required=True, help="Replay this workspace's history (DATABASE_URL).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only tickets created on or after DATE.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N resolved tickets.")
+@friendly_errors
+def eval_replay(from_db: bool, since: datetime | None, limit: int | None) -> None:
+    """Recompute each resolved ticket's assistance as it was at the agent's first reply, on a copy of the
+    workspace, and score it against what the agent sent; print one JSON line."""
+    from assist.dev.evaluation.replay import replay
+    from assist.factories import build_engine
+
+    report = replay(build_engine(get_settings()), since=since.date() if since else None, limit=limit)
+    click.echo(json.dumps({"eval": "replay", **report}))
 
 
 @evaluate.command("topics")

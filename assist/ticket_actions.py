@@ -41,7 +41,7 @@ from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import SimilarIndex, index_after_send
-from assist.store import audit, experiments, outbox, replies, unsent
+from assist.store import audit, drafts_shown, experiments, outbox, replies, unsent
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
 from assist.store.escalations import record_escalation
@@ -269,6 +269,17 @@ def withheld(assistance: Assistance) -> Assistance:
     return assistance.model_copy(update={"draft": draft, "hits": (), "escalation": escalation})
 
 
+def _note_offered(session: Session, ticket: TicketDetail, assistance: Assistance, viewer: User | None) -> None:
+    """The draft funnel starts here: a draft counts as shown when a team member opens the ticket with it offered
+    in the reply box (not on a held-out ticket, not a draft that offers no answer)."""
+    draft = assistance.draft
+    offered = reply_state(ticket) is ReplyState.DRAFT and not draft.action.abstains and bool(draft.text.strip())
+    if viewer is not None and offered and not ticket.held_out:
+        drafts_shown.note_shown(
+            session, draft_id=assistance.draft_id, ticket_id=ticket.id, user_id=viewer.id, at=utcnow()
+        )
+
+
 def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = None) -> OpenTicket:
     """The ticket, its assistance for the current version and delivery states, in one database trip when
     the assistance was precomputed for this version and knowledge base (else it is computed now, from the
@@ -278,9 +289,13 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
         ticket = ticket_detail(session, ticket_id=ticket_id)
         assistance = current_assistance(session, ticket_id=ticket_id)
         sent = outbox.deliveries(session, ticket_id=ticket_id)
+        if assistance is not None:
+            _note_offered(session, ticket, assistance, viewer)
     fresh = assistance is None
     if assistance is None:
         assistance = compute_assistance(assistant, ticket_id=ticket_id, ticket=ticket)
+        with session_scope(assistant.engine) as session:
+            _note_offered(session, ticket, assistance, viewer)
     assistance, owns = _for_viewer(ticket, assistance, viewer)
     if ticket.held_out:
         assistance = withheld(assistance)

@@ -4,7 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from assist import AssistError, Category, MetricsFilter, Queue, import_csat, list_assignees, macro_usage, read_rows
+from assist import (
+    GROUPINGS,
+    AssistError,
+    Category,
+    MetricsFilter,
+    Queue,
+    import_csat,
+    list_assignees,
+    macro_usage,
+    read_rows,
+)
 from ui import auth, resources, state
 from ui import metrics_view as view
 from ui.experiment_view import experiments_tab
@@ -103,6 +113,20 @@ with drafts:
             view.chart(
                 "Assist runs per day (hover: latency and LLM cost)", board.assist_costs, "assist_costs", view.costs
             )
+        st.markdown("##### Draft funnel")
+        with guarded("the draft funnel"):
+            drawn = view.funnel(engine, f)
+        if drawn.overall.shown:
+            st.caption(
+                "Every draft an agent was shown, counted once, ends in one stage. **Accepted** means sent as is or "
+                "with light edits (at most a fifth of the text changed); a draft inserted and then rewritten is not."
+            )
+            by = st.selectbox("By", list(GROUPINGS), key="m_funnel_by")
+            table = view.funnel_table((drawn.overall, *drawn.by[by]))
+            st.dataframe(table, hide_index=True, width="stretch")
+            view.export(table, "draft_funnel")
+        else:
+            st.caption("No draft was shown to an agent in this period.")
         st.markdown("##### Macros used")
         with guarded("macro use"):
             used = macro_usage(engine, since=datetime.combine(period[0], datetime.min.time(), tzinfo=UTC))

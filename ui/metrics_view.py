@@ -14,10 +14,14 @@ from assist import (
     AssistError,
     Category,
     Dashboard,
+    Funnel,
+    FunnelRow,
     GapTopic,
     Kpis,
     MetricsFilter,
+    Stage,
     dashboard,
+    draft_funnel,
     gap_candidates,
     gap_topics,
     to_csv,
@@ -38,6 +42,28 @@ def cache_seconds() -> int:
 @st.cache_data(ttl=cache_seconds(), show_spinner="Aggregating…")
 def load(_engine: Engine, f: MetricsFilter) -> Dashboard:
     return dashboard(_engine, f)
+
+
+@st.cache_data(ttl=cache_seconds(), show_spinner="Following every draft shown…")
+def funnel(_engine: Engine, f: MetricsFilter) -> Funnel:
+    return draft_funnel(_engine, f)
+
+
+def funnel_table(rows: tuple[FunnelRow, ...]) -> pd.DataFrame:
+    """One row per group: each stage's count (they add up to Shown), accepted, then what the sent ones came to."""
+    return pd.DataFrame(
+        [
+            {
+                "": display_text(r.group),
+                "Shown": r.shown,
+                **{s.value: r.stages[s] for s in Stage},
+                "Accepted": _pct(r.accepted / r.shown if r.shown else None),
+                "Sent, then reopened": r.reopened,
+                "CSAT after (n)": f"{r.csat:.2f} ({r.rated})" if r.csat is not None else "—",
+            }
+            for r in rows
+        ]
+    )
 
 
 @st.cache_data(ttl=300, show_spinner="Grouping unanswered tickets into topics…")

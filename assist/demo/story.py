@@ -20,7 +20,16 @@ from assist.edits import edit_ratio
 from assist.handoff import build_handoff
 from assist.store import audit
 from assist.store.escalations import record_escalation
-from assist.store.models import CsatRow, CustomerRow, DraftRow, EscalationRow, ReplyRow, TicketRow, UserRow
+from assist.store.models import (
+    CsatRow,
+    CustomerRow,
+    DraftRow,
+    DraftViewRow,
+    EscalationRow,
+    ReplyRow,
+    TicketRow,
+    UserRow,
+)
 from assist.store.status import transition
 from assist.store.tickets import add_message, ticket_detail
 
@@ -188,6 +197,10 @@ class Story:
             )
             self.session.add(draft)
             self.session.flush()
+            # The agent had it in front of them when they opened the ticket (the draft funnel counts from here).
+            self.session.add(
+                DraftViewRow(draft_id=draft.id, ticket_id=ticket.id, shown_to_id=agent.id, shown_at=draft.created_at)
+            )
         self._send(ticket, customer, agent, at, sent, draft=draft, as_drafted=style == "as_drafted")
 
     def _send(

@@ -209,6 +209,17 @@ class DraftRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class DraftViewRow(Base):
+    """The first time an agent had a draft in front of them (the draft funnel counts from here)."""
+
+    __tablename__ = "draft_views"
+
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    shown_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    shown_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class ReplyRow(Base):
     """An outbound message and the draft it started from, so acceptance is measurable."""
 

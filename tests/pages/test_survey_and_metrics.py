@@ -139,3 +139,21 @@ def test_the_dashboard_draws_only_the_open_tab_and_opens_the_one_in_the_address(
         assert not at.exception, tab
         assert "CSAT trend" not in _charts(at) and (shows is None or shows in _charts(at)), tab
     assert at.slider(key="m_gap_score").value == 0.4  # the knowledge-gaps tab drew its own controls
+
+
+@pytest.mark.model
+def test_the_draft_funnel_adds_up_to_the_drafts_shown_in_every_breakdown(admin: User, workspace: Engine) -> None:
+    """Issue 38: every draft shown ends in one stage; accepted is sent as is or lightly edited."""
+    from assist.funnel import Stage
+
+    at = signed_in(AppTest.from_file(str(ROOT / "pages" / "metrics.py"), default_timeout=120), admin)
+    at.query_params["m_tab"] = "Drafts and macros"
+    at.run()
+    assert not at.exception
+    for by in ("Confidence band", "Category", "Agent", "Draft source"):
+        at.selectbox(key="m_funnel_by").set_value(by).run()
+        table = next(d.value for d in at.dataframe if "Shown" in d.value.columns)
+        overall, groups = table.iloc[0], table.iloc[1:]
+        assert overall[""] == "All drafts shown" and overall["Shown"] > 100, by
+        assert overall["Shown"] == sum(overall[s.value] for s in Stage) == groups["Shown"].sum(), by
+    assert any("**Accepted** means sent as is or with light edits" in c.value for c in at.caption)

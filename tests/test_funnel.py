@@ -1,0 +1,171 @@
+"""Issue 38: the draft funnel. Every draft shown ends in exactly one stage, the stages add up to the drafts shown,
+and the figures match a rebuild from the rows."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+
+from assist.arrival import Arrival
+from assist.config import Settings
+from assist.domain import Channel, MetricsFilter, TicketStatus, User
+from assist.drafting.offline import as_sent
+from assist.edits import LIGHT_EDIT
+from assist.funnel import GROUPINGS, Stage, draft_funnel
+from assist.intake import take_in
+from assist.pipeline import Assistant
+from assist.store import session_scope
+from assist.store.drafts_shown import note_shown
+from assist.store.models import DraftRow, DraftViewRow, ReplyRow, TicketRow
+from assist.store.status import transition
+from assist.ticket_actions import open_ticket, send_reply
+from assist.times import utcnow
+from tests.factories import make_actor, make_ticket
+
+SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=5000)
+TODAY = MetricsFilter(start=date.today() - timedelta(days=1), end=date.today() + timedelta(days=1))
+DRAFT = "Hi Ana,\n\nOpen Settings, then Billing, then Invoices, and pick Export.\n\nBest,\nLumen Support"
+
+
+def _shown_draft(engine: Engine, ticket_id: int, agent: User, *, confidence: float) -> int:
+    with session_scope(engine) as session:
+        version = session.get_one(TicketRow, ticket_id).version
+        draft = DraftRow(
+            ticket_id=ticket_id,
+            ticket_version=version,
+            text=DRAFT,
+            confidence=confidence,
+            sources=["invoices"],
+            model="offline-grounded",
+            mode="offline",
+        )
+        session.add(draft)
+        session.flush()
+        note_shown(session, draft_id=draft.id, ticket_id=ticket_id, user_id=agent.id, at=utcnow())
+        return draft.id
+
+
+def _send(engine: Engine, ticket_id: int, agent: User, text: str, draft_id: int | None, resolve: bool = False) -> None:
+    with session_scope(engine) as session:
+        version = session.get_one(TicketRow, ticket_id).version
+    send_reply(
+        engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text=text,
+        draft_id=draft_id,
+        actor=agent,
+        resolve=resolve,
+        settings=SETTINGS,
+    )
+
+
+def _workspace(engine: Engine, seed: int) -> None:
+    """Tickets worked at random through the product's paths: drafts sent as they are, touched up, rewritten,
+    ignored for a reply of the agent's own, replaced by a newer draft, escalated past, or not acted on yet."""
+    rng = random.Random(seed)
+    with session_scope(engine) as session:
+        agents = [make_actor(session, "agent") for _ in range(3)]
+        tickets = [make_ticket(session).id for _ in range(40)]
+    for ticket_id in tickets:
+        agent = rng.choice(agents)
+        draft_id = _shown_draft(engine, ticket_id, agent, confidence=rng.choice([0.0, 0.3, 0.6, 0.8, 0.95]))
+        signed = as_sent(DRAFT, agent_name=agent.name, resolve=False)
+        action = rng.choice(["as_is", "light", "heavy", "own", "newer", "escalated", "waiting", "resolve"])
+        if action == "as_is":
+            _send(engine, ticket_id, agent, signed, draft_id)
+        elif action == "light":
+            _send(engine, ticket_id, agent, signed.replace("pick Export", "choose Export"), draft_id)
+        elif action == "heavy":
+            _send(engine, ticket_id, agent, "Hi, please write to billing@lumen.app and we will send them.", draft_id)
+        elif action == "own":
+            _send(engine, ticket_id, agent, "Hi, I exported them for you; see the attachment.", None)
+        elif action == "newer":
+            _shown_draft(engine, ticket_id, rng.choice(agents), confidence=0.7)
+        elif action == "escalated":
+            with session_scope(engine) as session:
+                transition(session, ticket=session.get_one(TicketRow, ticket_id), to=TicketStatus.ESCALATED, actor="x")
+        elif action == "resolve":
+            _send(engine, ticket_id, agent, signed, draft_id, resolve=True)
+
+
+def _rebuilt(engine: Engine) -> Counter[Stage]:
+    """Each shown draft's stage, decided again from the rows themselves."""
+    stages: Counter[Stage] = Counter()
+    with session_scope(engine) as session:
+        views = session.scalars(select(DraftViewRow)).all()
+        replies = session.scalars(select(ReplyRow).order_by(ReplyRow.id)).all()
+        for view in views:
+            own = [r for r in replies if r.draft_id == view.draft_id]
+            if own:
+                r = own[0]
+                light = r.edit_ratio is not None and r.edit_ratio <= LIGHT_EDIT
+                stages[Stage.SENT_AS_IS if r.edit_distance == 0 else Stage.LIGHT if light else Stage.HEAVY] += 1
+                continue
+            others = [r for r in replies if r.ticket_id == view.ticket_id and r.sent_at >= view.shown_at]
+            newer = [v for v in views if v.ticket_id == view.ticket_id and v.draft_id > view.draft_id]
+            status = session.get_one(TicketRow, view.ticket_id).status
+            moved_on = others or newer or status in ("resolved", "escalated")
+            stages[Stage.NOT_USED if moved_on else Stage.WAITING] += 1
+    return stages
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_funnels_stages_add_up_to_the_drafts_shown_and_match_a_rebuild_from_the_rows(
+    engine: Engine, seed: int
+) -> None:
+    _workspace(engine, seed)
+    funnel = draft_funnel(engine, TODAY)
+    with session_scope(engine) as session:
+        shown = len(session.scalars(select(DraftViewRow)).all())
+    assert funnel.overall.shown == shown == sum(funnel.overall.stages.values())
+    assert Counter({s: n for s, n in funnel.overall.stages.items() if n}) == _rebuilt(engine)
+    assert all(n > 0 for n in funnel.overall.stages.values())  # the workspace reached every stage
+    for grouping in GROUPINGS:
+        rows = funnel.by[grouping]
+        assert sum(r.shown for r in rows) == shown, grouping
+        for stage in Stage:
+            assert sum(r.stages[stage] for r in rows) == funnel.overall.stages[stage], (grouping, stage)
+    assert funnel.overall.accepted == funnel.overall.stages[Stage.SENT_AS_IS] + funnel.overall.stages[Stage.LIGHT]
+
+
+def test_a_reopen_after_the_reply_is_counted_against_the_draft_it_came_from(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        agent = make_actor(session, "agent")
+        ticket_id = make_ticket(session).id
+    draft_id = _shown_draft(engine, ticket_id, agent, confidence=0.9)
+    _send(engine, ticket_id, agent, as_sent(DRAFT, agent_name=agent.name, resolve=True), draft_id, resolve=True)
+    before = draft_funnel(engine, TODAY).overall
+    with session_scope(engine) as session:
+        transition(session, ticket=session.get_one(TicketRow, ticket_id), to=TicketStatus.REOPENED, actor="customer")
+    after = draft_funnel(engine, TODAY).overall
+    assert (before.stages[Stage.SENT_AS_IS], before.reopened) == (1, 0)
+    assert (after.stages[Stage.SENT_AS_IS], after.reopened) == (1, 1)
+
+
+@pytest.mark.model
+def test_a_draft_counts_as_shown_once_when_a_team_member_opens_the_ticket_and_never_when_held_out(
+    assistant: Assistant,
+) -> None:
+    engine = assistant.engine
+    with session_scope(engine) as session:
+        agent, other = make_actor(session, "agent"), make_actor(session, "agent")
+
+    def arrive(n: int, holdout: int) -> int:
+        arrival = Arrival(
+            channel=Channel.EMAIL, customer_email=f"f{n}@example.com", body="How do I export all my invoices at once?"
+        )
+        return take_in(engine, arrival, actor="intake:test", max_chars=5000, holdout_percent=holdout)[0]
+
+    assisted, held = arrive(1, 0), arrive(2, 100)
+    open_ticket(assistant, ticket_id=assisted)  # no viewer (a precompute): nobody was shown anything
+    for viewer in (agent, other, agent):
+        open_ticket(assistant, ticket_id=assisted, viewer=viewer)
+        open_ticket(assistant, ticket_id=held, viewer=viewer)
+    with session_scope(engine) as session:
+        views = session.scalars(select(DraftViewRow)).all()
+    assert [(v.ticket_id, v.shown_to_id) for v in views] == [(assisted, agent.id)]
