@@ -354,12 +354,13 @@ def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> Handoff
         )
     if not is_blank(note):
         escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"{AGENT_NOTE}: {note.strip()}")})
+    held_out = ticket.held_out  # the lead who takes it over works without assistance too
     return build_handoff(
         ticket=ticket,
         sentiment_trend=assistance.sentiment_trend,
         escalation=escalation,
-        draft=assistance.draft,
-        articles=assistance.hits,
+        draft=None if held_out else assistance.draft,
+        articles=() if held_out else assistance.hits,
     )
 
 

@@ -20,7 +20,7 @@ from assist.store import experiments as stored
 from assist.store import session_scope
 from assist.store.models import AuditEventRow, ReplyRow, TicketRow
 from assist.store.runs import stored_run
-from assist.ticket_actions import open_ticket, regenerate, send_reply
+from assist.ticket_actions import handoff_preview, open_ticket, regenerate, send_reply
 from tests.conftest import NOW
 from tests.factories import make_actor, make_customer, make_ticket
 
@@ -126,6 +126,8 @@ def test_a_held_out_ticket_opens_without_draft_or_articles_while_its_run_keeps_t
     assert kept is not None and kept.draft.text and kept.hits  # computed and stored, for the comparison
     with pytest.raises(NoAlternativeError, match="holdout"):
         regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=agent)
+    package = handoff_preview(engine, run_id=ws.assistance.run_id)  # what a lead taking it over would get
+    assert package.draft is None and package.articles == ()
     send_reply(
         engine,
         ticket_id=ticket_id,

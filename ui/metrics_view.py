@@ -56,6 +56,7 @@ def funnel_table(rows: tuple[FunnelRow, ...]) -> pd.DataFrame:
             {
                 "": display_text(r.group),
                 "Shown": r.shown,
+                "Kept and sent": r.sent,
                 **{s.value: r.stages[s] for s in Stage},
                 "Accepted": _pct(r.accepted / r.shown if r.shown else None),
                 "Sent, then reopened": r.reopened,
