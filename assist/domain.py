@@ -211,7 +211,7 @@ class Experiment(_Model):
     standing holdout that `ASSIST_HOLDOUT_PERCENT` keeps whenever no experiment was started."""
 
     id: int | None
-    percent: int = Field(ge=1, le=100)
+    percent: int = Field(ge=0, le=100)  # the standing holdout's is today's setting, 0 when it is off
     started_at: datetime | None
     started_by: str
     stopped_at: datetime | None = None
@@ -224,7 +224,7 @@ class Experiment(_Model):
     @property
     def label(self) -> str:
         if self.id is None:
-            return f"Standing holdout ({self.percent} %, ASSIST_HOLDOUT_PERCENT)"
+            return f"Standing holdout (ASSIST_HOLDOUT_PERCENT, now {self.percent} %)"
         when = self.started_at.date().isoformat() if self.started_at else "?"
         until = "running" if self.running else f"to {self.stopped_at.date().isoformat() if self.stopped_at else '?'}"
         return f"Experiment #{self.id}: {self.percent} % held out, from {when}, {until}"
@@ -705,6 +705,7 @@ class OpenTicket(_Model):
     fresh: bool  # computed just now (False: precomputed for this ticket version)
     reply: ReplyState = ReplyState.DRAFT
     owned_by_viewer: bool = False
+    offers_draft: bool = False  # the reply box opens with the draft's text (`ticket_actions.offers_draft`)
 
 
 class QuarantinedMail(_Model):

@@ -55,6 +55,7 @@ class Rule:
     priority: EscalationPriority
     action: str
     applies: Callable[[Facts, Settings], bool]
+    reads_draft: bool = False  # decided by the draft's confidence or retrieval, not by the customer and ticket
 
 
 def _low_confidence(f: Facts, s: Settings) -> bool:
@@ -110,6 +111,7 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.HIGH,
         "Have a senior agent write the reply; the suggested articles may not fit.",
         lambda f, s: f.sentiment.frustration >= s.escalation_frustration and _low_confidence(f, s),
+        reads_draft=True,
     ),
     Rule(
         LOW_CONFIDENCE,
@@ -117,6 +119,7 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.MEDIUM,
         "Check the articles before sending; write the answer by hand if none fits.",
         _low_confidence,
+        reads_draft=True,
     ),
     Rule(
         "High priority",
@@ -139,6 +142,7 @@ RULES: tuple[Rule, ...] = (
         "A lead should own this (an exception to a policy, how the ticket was handled, a threat or a repeated "
         "failure); reply only with what the articles state.",
         lambda f, s: f.confidence is not None and f.confidence.needs_lead,
+        reads_draft=True,
     ),
     Rule(
         NO_ARTICLE,
@@ -146,6 +150,7 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.MEDIUM,
         "Find the answer with a colleague or the product team; consider writing the missing article.",
         lambda f, s: f.confidence is not None and f.confidence.unanswered,
+        reads_draft=True,
     ),
 )
 
@@ -155,14 +160,24 @@ def evaluate(
 ) -> Escalation:
     """Apply the policy. Nothing in the customer's text can change the rules themselves."""
     facts = Facts(sentiment, history, priority, confidence)
-    matched = [rule for rule in RULES if rule.applies(facts, settings)]
+    return _decide([rule for rule in RULES if rule.applies(facts, settings)], draft=True)
+
+
+def without_draft(escalation: Escalation) -> Escalation:
+    """The suggestion as it reads with no draft and no articles offered (a held-out ticket): the rules that
+    judged the draft or its retrieval are dropped, the rest decide the queue and priority as before."""
+    kept = [rule for rule in RULES if rule.reason in escalation.reasons and not rule.reads_draft]
+    return _decide(kept, draft=False)
+
+
+def _decide(matched: list[Rule], *, draft: bool) -> Escalation:
     if not matched:
         return Escalation(
             suggest=False,
             reasons=(),
             priority=EscalationPriority.LOW,
             queue=Queue.AUTO,
-            suggested_action="Reply with the draft after checking it.",
+            suggested_action="Reply with the draft after checking it." if draft else "Reply to the customer.",
         )
     queue = max((r.queue for r in matched), key=QUEUE_ORDER.index)
     level = max((r.priority for r in matched), key=PRIORITY_ORDER.index)

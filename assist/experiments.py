@@ -8,6 +8,7 @@ and the experiment's seed), so nobody picks which tickets go without.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,18 +52,19 @@ MEASURES = (
     Measure("first_response", "First response", "hours", "median", True),
     Measure("handle", "Handle time (to resolved)", "hours", "median", True),
     Measure("replies", "Replies per resolution", "replies", "mean", True),
-    Measure("reopen", "Reopen rate", "share", "mean", True),
-    Measure("escalation", "Escalation rate", "share", "mean", True),
+    Measure("reopen", "Reopen rate", "share", "rate", True),
+    Measure("escalation", "Escalation rate", "share", "rate", True),
     Measure("csat", "CSAT", "score", "mean", False),
 )
 
 
 def _value(measure: Measure, o: TicketOutcome) -> float | None:
-    """What one ticket counts for `measure`; None where it does not count (not resolved yet, no rating)."""
+    """What one ticket counts for `measure`; None where it does not count (not resolved yet, no rating). A time
+    not reached yet is +inf: later than any finished one (`effects`)."""
     ever_resolved = o.resolved or o.reopened
     values = {
-        "first_response": o.first_response_hours,
-        "handle": o.handle_hours,
+        "first_response": o.first_response_hours if o.first_response_hours is not None else math.inf,
+        "handle": o.handle_hours if o.handle_hours is not None else math.inf,
         "replies": float(o.replies) if o.resolved else None,
         "reopen": float(o.reopened) if ever_resolved else None,
         "escalation": float(o.escalated),
@@ -152,17 +154,17 @@ def start_experiment(engine: Engine, *, percent: int, actor: User) -> Experiment
     return started
 
 
-def stop_experiment(engine: Engine, *, actor: User) -> Experiment:
-    """Stop the running experiment; its tickets keep their arms, so it can still be compared.
+def stop_experiment(engine: Engine, *, experiment_id: int, actor: User) -> Experiment:
+    """Stop the experiment; its tickets keep their arms, so it can still be compared.
 
     Raises:
         PermissionDeniedError: only admins stop experiments.
-        NotFoundError: none is running.
+        NotFoundError: it is not running (any more).
     """
     require(actor, action="stop experiments")
     with session_scope(engine) as session:
         current_actor(session, actor)
-        stopped = stored.stop(session, by=actor.email, at=utcnow())
+        stopped = stored.stop(session, experiment_id=experiment_id, by=actor.email, at=utcnow())
         audit.record(
             session,
             actor=actor.email,
@@ -189,7 +191,9 @@ def _effects(outcomes: list[TicketOutcome]) -> tuple[Effect, ...]:
             value = _value(measure, o)
             if value is not None:
                 values[o.arm].append(value)
-        diff = difference(values[Arm.ASSISTED], values[Arm.HOLDOUT], statistic=measure.statistic, seed=n)
+        diff = difference(
+            values[Arm.ASSISTED], values[Arm.HOLDOUT], statistic=measure.statistic, family=len(MEASURES), seed=n
+        )
         effects.append(Effect(measure=measure, difference=diff))
     return tuple(effects)
 

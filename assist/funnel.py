@@ -3,8 +3,9 @@ lightly edited, heavily edited, not used, not acted on yet), then the sent ones 
 rating. "Accepted" is sent with at most light edits (`edits.LIGHT_EDIT`), the line the confidence predicts;
 an insertion or a copy that the agent then rewrites is not acceptance.
 
-A draft counts as shown once, when an agent first opened the ticket with it offered (`ticket_actions.open_ticket`
-records it); held-out tickets and drafts that offer no answer are never shown.
+A draft counts as shown once, when a team member first opened the ticket with its text in the reply box
+(`ticket_actions.offers_draft`): answers, holding and closing replies; never an abstention, never on a held-out
+ticket. The Agent breakdown and filter are who was shown it, not who owns the ticket.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from enum import StrEnum
 
 from sqlalchemy import Engine
 
-from assist.domain import MetricsFilter
-from assist.drafting.policy import LIKELY_SENT
+from assist.domain import ConfidenceBand, MetricsFilter
+from assist.drafting.policy import answer_band
 from assist.edits import LIGHT_EDIT
 from assist.store.db import session_scope
 from assist.store.drafts_shown import ShownDraft, shown_drafts
@@ -72,9 +73,9 @@ class Funnel:
 
 
 def _band(d: ShownDraft) -> str:
-    if d.confidence <= 0:
+    if d.confidence <= 0:  # shown without a figure: a holding or a closing reply
         return "No figure (a closing or holding reply)"
-    return "Likely sent as is" if d.confidence >= LIKELY_SENT else "Check before sending"
+    return "Likely sent as is" if answer_band(d.confidence) is ConfidenceBand.LIKELY_SENT else "Check before sending"
 
 
 def _source(d: ShownDraft) -> str:
@@ -84,7 +85,7 @@ def _source(d: ShownDraft) -> str:
 GROUPINGS: dict[str, Callable[[ShownDraft], str]] = {
     "Confidence band": _band,
     "Category": lambda d: d.category,
-    "Agent": lambda d: d.shown_to or "(account removed)",
+    "Agent shown it": lambda d: d.shown_to or "(account removed)",
     "Draft source": _source,
 }
 

@@ -303,7 +303,7 @@ def _import_one(
     if arrival.status is not TicketStatus.NEW:
         transition(session, ticket=ticket, to=arrival.status, actor=actor, reason="imported status", at=arrival.created)
     session.flush()
-    if arrival.status is not TicketStatus.RESOLVED:  # a ticket closed before it came here is worked by nobody
+    if arrival.status is TicketStatus.NEW:  # a ticket worked elsewhere first would skew both arms' times
         experiments.assign_arm(session, ticket, standing_percent=holdout_percent)
     record_masking(session, ticket_id=ticket.id, counts=arrival.masked, actor=actor)
     return ticket.id, "created"

@@ -130,6 +130,8 @@ def similar_tickets(
     """
     if index is None:  # a process built without the vector store (a bare pipeline in a test)
         return ()
+    if ticket.held_out:  # the team's earlier replies are assistance too (`assist.experiments`)
+        return ()
     asked = read_thread(ticket).asked or ticket.subject
     try:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an

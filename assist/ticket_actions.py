@@ -21,7 +21,9 @@ from assist.domain import (
     Assistance,
     AuthorRole,
     Channel,
+    ConfidenceBand,
     Delivery,
+    DraftAction,
     Escalation,
     EscalationPriority,
     HandoffPackage,
@@ -37,6 +39,7 @@ from assist.domain import (
 from assist.drafting.offline import as_sent
 from assist.edits import edit_ratio
 from assist.errors import DuplicateReplyError, InvalidTransitionError, NoAlternativeError, NotFoundError
+from assist.escalation import without_draft
 from assist.handoff import build_handoff
 from assist.history import needs_reply
 from assist.pipeline import Assistant, compute_assistance
@@ -250,31 +253,37 @@ def _for_viewer(ticket: TicketDetail, assistance: Assistance, viewer: User | Non
 
 
 def withheld(assistance: Assistance) -> Assistance:
-    """What a held-out ticket's agent sees (`TicketDetail.held_out`): no draft and no articles. The run keeps them,
-    so the experiment can compare what would have been offered with what was sent."""
+    """What a held-out ticket's agent (and a lead taking it over) sees (`TicketDetail.held_out`): no draft, no
+    articles, and an escalation suggestion that reads neither. The run keeps them, for the comparison."""
     draft = assistance.draft.model_copy(
         update={
             "text": "",
             "confidence": 0.0,
             "raw_confidence": None,
+            "action": DraftAction.ANSWER,  # an ESCALATE action would open the escalation form by itself
+            "band": ConfidenceBand.NO_ANSWER,
             "sources": (),
             "quoted": (),
             "clarifying": "",
             "notes": (),
         }
     )
-    escalation = assistance.escalation
-    if not escalation.suggest:  # "reply with the draft" would point at nothing
-        escalation = escalation.model_copy(update={"suggested_action": "Reply to the customer."})
+    escalation = without_draft(assistance.escalation)
     return assistance.model_copy(update={"draft": draft, "hits": (), "escalation": escalation})
 
 
-def _note_offered(session: Session, ticket: TicketDetail, assistance: Assistance, viewer: User | None) -> None:
-    """The draft funnel starts here: a draft counts as shown when a team member opens the ticket with it offered
-    in the reply box (not on a held-out ticket, not a draft that offers no answer)."""
+def offers_draft(ticket: TicketDetail, assistance: Assistance) -> bool:
+    """The reply box opens with the draft's text: a customer message waits for an answer, the ticket is not held
+    out and the draft has words to send (an answer, a holding or a closing reply; not an abstention)."""
     draft = assistance.draft
-    offered = reply_state(ticket) is ReplyState.DRAFT and not draft.action.abstains and bool(draft.text.strip())
-    if viewer is not None and offered and not ticket.held_out:
+    waiting = reply_state(ticket) is ReplyState.DRAFT
+    return waiting and not ticket.held_out and not draft.action.abstains and bool(draft.text.strip())
+
+
+def _note_offered(session: Session, ticket: TicketDetail, assistance: Assistance, viewer: User | None) -> None:
+    """The draft funnel starts here: a draft counts as shown when a team member opens the ticket with it in the
+    reply box (`offers_draft`)."""
+    if viewer is not None and offers_draft(ticket, assistance):
         drafts_shown.note_shown(
             session, draft_id=assistance.draft_id, ticket_id=ticket.id, user_id=viewer.id, at=utcnow()
         )
@@ -306,6 +315,7 @@ def open_ticket(assistant: Assistant, *, ticket_id: int, viewer: User | None = N
         fresh=fresh,
         reply=reply_state(ticket),
         owned_by_viewer=owns,
+        offers_draft=offers_draft(ticket, assistance),
     )
 
 
@@ -343,6 +353,8 @@ def handoff_preview(engine: Engine, *, run_id: int, note: str = "") -> HandoffPa
 
 
 def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> HandoffPackage:
+    if ticket.held_out:  # the lead who takes it over works without assistance too
+        assistance = withheld(assistance)
     escalation = assistance.escalation
     if not escalation.suggest:  # the agent escalates although the policy did not suggest it
         escalation = Escalation(
@@ -354,13 +366,12 @@ def _package(ticket: TicketDetail, assistance: Assistance, note: str) -> Handoff
         )
     if not is_blank(note):
         escalation = escalation.model_copy(update={"reasons": (*escalation.reasons, f"{AGENT_NOTE}: {note.strip()}")})
-    held_out = ticket.held_out  # the lead who takes it over works without assistance too
     return build_handoff(
         ticket=ticket,
         sentiment_trend=assistance.sentiment_trend,
         escalation=escalation,
-        draft=None if held_out else assistance.draft,
-        articles=() if held_out else assistance.hits,
+        draft=None if ticket.held_out else assistance.draft,
+        articles=assistance.hits,
     )
 
 

@@ -20,7 +20,7 @@ from assist.intake import take_in
 from assist.pipeline import Assistant
 from assist.store import session_scope
 from assist.store.drafts_shown import note_shown
-from assist.store.models import DraftRow, DraftViewRow, ReplyRow, TicketRow
+from assist.store.models import DraftRow, DraftViewRow, ReplyRow, StatusChangeRow, TicketRow
 from assist.store.status import transition
 from assist.ticket_actions import open_ticket, send_reply
 from assist.times import utcnow
@@ -99,6 +99,8 @@ def _rebuilt(engine: Engine) -> Counter[Stage]:
     with session_scope(engine) as session:
         views = session.scalars(select(DraftViewRow)).all()
         replies = session.scalars(select(ReplyRow).order_by(ReplyRow.id)).all()
+        drafts = session.scalars(select(DraftRow)).all()
+        changes = session.scalars(select(StatusChangeRow)).all()
         for view in views:
             own = [r for r in replies if r.draft_id == view.draft_id]
             if own:
@@ -107,9 +109,10 @@ def _rebuilt(engine: Engine) -> Counter[Stage]:
                 stages[Stage.SENT_AS_IS if r.edit_distance == 0 else Stage.LIGHT if light else Stage.HEAVY] += 1
                 continue
             others = [r for r in replies if r.ticket_id == view.ticket_id and r.sent_at >= view.shown_at]
-            newer = [v for v in views if v.ticket_id == view.ticket_id and v.draft_id > view.draft_id]
-            status = session.get_one(TicketRow, view.ticket_id).status
-            moved_on = others or newer or status in ("resolved", "escalated")
+            newer = [d for d in drafts if d.ticket_id == view.ticket_id and d.id > view.draft_id]
+            closing = [c for c in changes if c.ticket_id == view.ticket_id and c.changed_at >= view.shown_at]
+            closed = [c for c in closing if c.to_status in ("resolved", "escalated")]
+            moved_on = others or newer or closed
             stages[Stage.NOT_USED if moved_on else Stage.WAITING] += 1
     return stages
 
@@ -169,3 +172,31 @@ def test_a_draft_counts_as_shown_once_when_a_team_member_opens_the_ticket_and_ne
     with session_scope(engine) as session:
         views = session.scalars(select(DraftViewRow)).all()
     assert [(v.ticket_id, v.shown_to_id) for v in views] == [(assisted, agent.id)]
+
+
+def test_a_draft_passed_over_stays_not_used_when_the_ticket_comes_back(engine: Engine) -> None:
+    """A stage is what happened since the draft was shown: a reopen cannot send it back to "not acted on yet"."""
+    with session_scope(engine) as session:
+        agent = make_actor(session, "agent")
+        ticket_id = make_ticket(session).id
+    _shown_draft(engine, ticket_id, agent, confidence=0.6)
+    with session_scope(engine) as session:
+        transition(session, ticket=session.get_one(TicketRow, ticket_id), to=TicketStatus.RESOLVED, actor="lead")
+    resolved = draft_funnel(engine, TODAY).overall.stages
+    with session_scope(engine) as session:
+        transition(session, ticket=session.get_one(TicketRow, ticket_id), to=TicketStatus.REOPENED, actor="customer")
+    reopened = draft_funnel(engine, TODAY).overall.stages
+    assert resolved[Stage.NOT_USED] == reopened[Stage.NOT_USED] == 1 and reopened[Stage.WAITING] == 0
+
+
+def test_a_draft_replaced_by_a_newer_one_nobody_opened_yet_is_not_used(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        agent = make_actor(session, "agent")
+        ticket_id = make_ticket(session).id
+    _shown_draft(engine, ticket_id, agent, confidence=0.6)
+    with session_scope(engine) as session:  # the customer wrote again; the new draft waits, unopened
+        session.add(
+            DraftRow(ticket_id=ticket_id, ticket_version=9, text="New", confidence=0.5, model="m", mode="offline")
+        )
+    stages = draft_funnel(engine, TODAY).overall.stages
+    assert (stages[Stage.NOT_USED], stages[Stage.WAITING]) == (1, 0)

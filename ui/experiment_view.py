@@ -3,6 +3,7 @@ arms compared, with 95 % intervals and no verdict until the data supports one.""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pandas as pd
@@ -63,6 +64,12 @@ def experiments_tab(engine: Engine, settings: Settings, user: User) -> None:
         return
     _summary(comparison)
     st.dataframe(effects_table(comparison.overall), hide_index=True, width="stretch")
+    st.caption(
+        "Times are medians (a ticket not answered or resolved yet counts as slower than any that is); a verdict "
+        "holds for the six measures together (Bonferroni), not each alone. Decide how many tickets to wait for "
+        "when you start: checking every day until something shows up finds differences that are not there. "
+        "Tenure is the assignee's time on the team; the standing holdout mixes every share it ever had."
+    )
     measure = st.selectbox("Break down", [e.measure.label for e in comparison.overall], key="m_experiment_measure")
     left, right = st.columns(2)
     with left:
@@ -74,11 +81,13 @@ def experiments_tab(engine: Engine, settings: Settings, user: User) -> None:
 
 
 def _controls(engine: Engine, settings: Settings, user: User, running: Experiment | None) -> None:
-    if running is not None:
+    if running is not None and running.id is not None:
+        running_id = running.id  # a Stop from a page older than another admin's Stop is refused, not applied
         st.markdown(f":material/science: **{escape_markdown(running.label)}**")
         if st.button("Stop the experiment", key="m_experiment_stop", icon=":material/stop_circle:"):
             _act(
-                lambda: stop_experiment(engine, actor=user), "Stopped. Its tickets keep their arms for the comparison."
+                lambda: stop_experiment(engine, experiment_id=running_id, actor=user),
+                "Stopped. Its tickets keep their arms for the comparison.",
             )
         return
     with st.form("m_experiment_start", border=False, enter_to_submit=True):
@@ -118,8 +127,9 @@ def _summary(c: Comparison) -> None:
             st.success(verdict, icon=":material/insights:")
     else:
         st.info(
-            "No verdict yet: no interval below excludes zero with at least 20 tickets in each arm. "
-            "'Tickets needed' says how many each arm would take at the difference seen so far.",
+            "No verdict yet: no measure's difference holds with at least 20 tickets in each arm. "
+            "'Tickets needed' says how many each arm would take, at the difference seen so far, to tell with 80 % "
+            "power.",
             icon=":material/hourglass_top:",
         )
 
@@ -127,6 +137,8 @@ def _summary(c: Comparison) -> None:
 def _fmt(effect: Effect, value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "—"
+    if math.isinf(value):
+        return "not yet (half unfinished)"
     unit = effect.measure.unit
     sign = "+" if signed else ""
     if unit == "share":
@@ -159,8 +171,14 @@ def _row(effect: Effect) -> dict[str, str]:
     }
 
 
+def _measure(effect: Effect) -> str:
+    """The measure and how the arm is summed up ("First response (median)"); a rate is its own summary."""
+    statistic = effect.measure.statistic
+    return effect.measure.label if statistic == "rate" else f"{effect.measure.label} ({statistic})"
+
+
 def effects_table(effects: tuple[Effect, ...]) -> pd.DataFrame:
-    return pd.DataFrame([{"Measure": f"{e.measure.label} ({e.measure.statistic})", **_row(e)} for e in effects])
+    return pd.DataFrame([{"Measure": _measure(e), **_row(e)} for e in effects])
 
 
 def segments_table(segments: tuple[Segment, ...], measure: str) -> pd.DataFrame:

@@ -109,7 +109,7 @@ def draft_editor(ws: OpenTicket, assistant: Assistant, settings: Settings, seen:
         )
     # What the agent typed survives leaving the ticket and coming back (the widget's own state does not), and
     # a reload or another browser too: it is kept on the server until sent or discarded (`_keep`).
-    offered = draft.text if offer and not abstained else ""
+    offered = draft.text if ws.offers_draft else ""
     st.session_state[f"{key}_box"] = (ws.ticket.id, offered)
     if key not in st.session_state:
         held = st.session_state.get(f"kept_{key}")

@@ -76,7 +76,12 @@ class Confidence:
     def band(self, answers: bool, *, closing: bool = False) -> ConfidenceBand:
         if not answers:
             return ConfidenceBand.CLOSING if closing else ConfidenceBand.NO_ANSWER
-        return ConfidenceBand.LIKELY_SENT if self.calibrated >= LIKELY_SENT else ConfidenceBand.CHECK
+        return answer_band(self.calibrated)
+
+
+def answer_band(shown: float) -> ConfidenceBand:
+    """The badge of a draft that answers, by its shown confidence (a stored draft is read back the same way)."""
+    return ConfidenceBand.LIKELY_SENT if shown >= LIKELY_SENT else ConfidenceBand.CHECK
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assist.domain import TicketStatus
 from assist.store.models import CsatRow, DraftRow, DraftViewRow, ReplyRow, StatusChangeRow, TicketRow, UserRow
 
 __all__ = ["ShownDraft", "note_shown", "shown_drafts"]
@@ -31,14 +32,17 @@ class ShownDraft:
     sent_distance: int | None  # the reply that started from it: its edit distance and ratio; None: none did
     sent_ratio: float | None
     sent: bool
-    moved_on: bool  # not sent, and the ticket went on without it (another reply or draft, escalated, resolved)
+    moved_on: bool  # not sent, and since it was shown the ticket went on without it (a reply, a newer draft, an
+    # escalation or a resolution)
     reopened: bool  # reopened after the reply that started from it
     csat: float | None  # ratings after that reply, mean
 
 
 def note_shown(session: Session, *, draft_id: int, ticket_id: int, user_id: int, at: datetime) -> None:
     """Record that `user_id` has the draft in front of them, unless someone had it first (a no-op then, also when
-    two tabs race)."""
+    two tabs race). Looked up first: opening a ticket again, the common case, writes nothing."""
+    if session.get(DraftViewRow, draft_id) is not None:
+        return
     dialect_insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         dialect_insert(DraftViewRow)
@@ -65,16 +69,23 @@ def shown_drafts(
     )
     reply = ReplyRow.__table__.alias("sent_reply")
     other_reply = ReplyRow.__table__.alias("other_reply")
-    later_view = DraftViewRow.__table__.alias("later_view")
+    newer_draft = DraftRow.__table__.alias("newer_draft")
     replied_without = exists().where(
         other_reply.c.ticket_id == view.ticket_id,
         other_reply.c.sent_at >= view.shown_at,
         or_(other_reply.c.draft_id.is_(None), other_reply.c.draft_id != view.draft_id),
     )
-    superseded = exists().where(later_view.c.ticket_id == view.ticket_id, later_view.c.draft_id > view.draft_id)
+    superseded = exists().where(newer_draft.c.ticket_id == view.ticket_id, newer_draft.c.id > view.draft_id)
+    # What happened since it was shown, not where the ticket stands now: a reopen or a lead's return cannot send
+    # a draft back to "not acted on yet".
+    closed_after = exists().where(
+        StatusChangeRow.ticket_id == view.ticket_id,
+        StatusChangeRow.to_status.in_((TicketStatus.RESOLVED.value, TicketStatus.ESCALATED.value)),
+        StatusChangeRow.changed_at >= view.shown_at,
+    )
     reopened = exists().where(
         StatusChangeRow.ticket_id == view.ticket_id,
-        StatusChangeRow.to_status == "reopened",
+        StatusChangeRow.to_status == TicketStatus.REOPENED.value,
         StatusChangeRow.changed_at >= reply.c.sent_at,
     )
     csat = (
@@ -90,7 +101,6 @@ def shown_drafts(
             view.shown_to_id,
             UserRow.name.label("agent"),
             ticket.category,
-            ticket.status,
             draft.confidence,
             draft.mode,
             draft.sources,
@@ -99,6 +109,7 @@ def shown_drafts(
             reply.c.edit_ratio,
             replied_without.label("replied_without"),
             superseded.label("superseded"),
+            closed_after.label("closed_after"),
             and_(reply.c.id.is_not(None), reopened).label("reopened"),
             csat.label("csat"),
         )
@@ -128,8 +139,7 @@ def shown_drafts(
             sent=r.reply_id is not None,
             sent_distance=r.edit_distance,
             sent_ratio=r.edit_ratio,
-            moved_on=r.reply_id is None
-            and bool(r.replied_without or r.superseded or r.status in ("resolved", "escalated")),
+            moved_on=r.reply_id is None and bool(r.replied_without or r.superseded or r.closed_after),
             reopened=bool(r.reopened),
             csat=float(r.csat) if r.csat is not None else None,
         )

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from assist.domain import Arm, Experiment
@@ -112,14 +112,18 @@ def start(session: Session, *, percent: int, by: str, at: datetime) -> Experimen
     return _experiment(row)
 
 
-def stop(session: Session, *, by: str, at: datetime) -> Experiment:
-    """Stop the running experiment: tickets arriving from now on are in none."""
-    row = _running_row(session)
-    if row is None:
-        raise NotFoundError("No experiment is running; start one first.")
-    row.running, row.stopped_at, row.stopped_by = None, at, by
-    session.flush()
-    return _experiment(row)
+def stop(session: Session, *, experiment_id: int, by: str, at: datetime) -> Experiment:
+    """Stop this experiment if it still runs (a conditional update: of two Stops, or a Stop from a page that
+    shows an experiment someone already stopped, only one stops it): tickets arriving from now on are in none."""
+    stopped = session.execute(
+        update(ExperimentRow)
+        .where(ExperimentRow.id == experiment_id, ExperimentRow.running == 1)
+        .values(running=None, stopped_at=at, stopped_by=by)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if stopped != 1:
+        raise NotFoundError(f"Experiment #{experiment_id} is not running any more; reload the page to see it.")
+    return _experiment(session.get_one(ExperimentRow, experiment_id, populate_existing=True))
 
 
 def experiments(session: Session, *, standing_percent: int) -> list[Experiment]:
@@ -134,7 +138,7 @@ def experiments(session: Session, *, standing_percent: int) -> list[Experiment]:
 
 def _standing(percent: int, *, since: datetime | None) -> Experiment:
     # Its share is today's setting: the tickets it held out earlier may have been drawn at another.
-    return Experiment(id=None, percent=max(1, percent), started_at=since, started_by="ASSIST_HOLDOUT_PERCENT")
+    return Experiment(id=None, percent=percent, started_at=since, started_by="ASSIST_HOLDOUT_PERCENT")
 
 
 def experiment(session: Session, *, experiment_id: int | None, standing_percent: int) -> Experiment:

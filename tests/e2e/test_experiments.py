@@ -14,10 +14,12 @@ from tests.e2e.conftest import open_tab, query, shot
 pytestmark = pytest.mark.e2e
 
 STOP = (
-    "from assist.config import Settings\nfrom assist.errors import NotFoundError\n"
-    "from assist.experiments import stop_experiment\nfrom assist.factories import build_engine\n"
-    "from assist.users import OPERATOR\n"
-    "try:\n    stop_experiment(build_engine(Settings()), actor=OPERATOR)\nexcept NotFoundError:\n    pass\n"
+    "from assist.config import Settings\nfrom assist.experiments import list_experiments, stop_experiment\n"
+    "from assist.factories import build_engine\nfrom assist.users import OPERATOR\n"
+    "engine, settings = build_engine(Settings()), Settings()\n"
+    "for e in list_experiments(engine, settings=settings):\n"
+    "    if e.id is not None and e.running:\n"
+    "        stop_experiment(engine, experiment_id=e.id, actor=OPERATOR)\n"
 )
 ARRIVE = (
     "from assist.arrival import Arrival\nfrom assist.config import Settings\nfrom assist.domain import Channel\n"

@@ -49,7 +49,7 @@ def test_an_admin_starts_and_stops_a_holdout_and_a_lead_reads_the_comparison(adm
     text = _texts(seen)
     assert "Admins start and stop experiments." in text
     assert "0 assisted and 3 held-out tickets" in text and "No verdict yet" in text
-    escalation = seen.dataframe[0].value.set_index("Measure").loc["Escalation rate (mean)"]
+    escalation = seen.dataframe[0].value.set_index("Measure").loc["Escalation rate"]
     assert (escalation["Held out"], escalation["Assisted"], escalation["95 % interval"]) == (
         "0.0 % (n=3)",
         "— (n=0)",

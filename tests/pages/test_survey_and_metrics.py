@@ -150,7 +150,7 @@ def test_the_draft_funnel_adds_up_to_the_drafts_shown_in_every_breakdown(admin: 
     at.query_params["m_tab"] = "Drafts and macros"
     at.run()
     assert not at.exception
-    for by in ("Confidence band", "Category", "Agent", "Draft source"):
+    for by in ("Confidence band", "Category", "Agent shown it", "Draft source"):
         at.selectbox(key="m_funnel_by").set_value(by).run()
         table = next(d.value for d in at.dataframe if "Shown" in d.value.columns)
         overall, groups = table.iloc[0], table.iloc[1:]

@@ -51,6 +51,7 @@ from assist.domain import (
     User,
 )
 from assist.errors import SessionEndedError
+from assist.experiments import start_experiment, stop_experiment
 from assist.intake import import_rows
 from assist.kb import KnowledgeBase, chunk_collection
 from assist.kb.sources import add_source, remove_source, sync_source
@@ -101,6 +102,7 @@ class World:
     other: int
     quarantined: int
     kb: Any
+    experiment: int | None = None  # a running one, for the action that stops it
 
     def version(self, ticket_id: int) -> int:
         with session_scope(self.engine) as session:
@@ -141,7 +143,7 @@ def _assistance(ticket_id: int, version: int) -> Assistance:
     )
 
 
-def _world(engine: Engine, kb: Any = None) -> World:
+def _world(engine: Engine, kb: Any = None, *, experiment: bool = False) -> World:
     with session_scope(engine) as session:
         customer = make_customer(session)
         ticket = make_ticket(session, customer=customer, status="processing")
@@ -161,7 +163,8 @@ def _world(engine: Engine, kb: Any = None) -> World:
     other = create_user(
         engine, email="other@lumen.app", name="Other", role=Role.AGENT, password=PASSWORD, actor=OPERATOR
     )
-    return World(engine, ids[0], ids[1], ids[2], escalation, run, macro, other.id, quarantined, kb)
+    running = start_experiment(engine, percent=10, actor=OPERATOR).id if experiment else None
+    return World(engine, ids[0], ids[1], ids[2], escalation, run, macro, other.id, quarantined, kb, running)
 
 
 def _kb(engine: Engine, embedder: Any, tmp_path: Path) -> KnowledgeBase:
@@ -183,6 +186,10 @@ def _kb(engine: Engine, embedder: Any, tmp_path: Path) -> KnowledgeBase:
 
 Call = Callable[[World, User], object]
 CALLS: dict[str, Call] = {
+    "assist.experiments.start_experiment": lambda w, u: start_experiment(w.engine, percent=10, actor=u),
+    "assist.experiments.stop_experiment": lambda w, u: stop_experiment(
+        w.engine, experiment_id=w.experiment or 0, actor=u
+    ),
     "assist.ticket_actions.send_reply": lambda w, u: send_reply(
         w.engine,
         ticket_id=w.ticket,
@@ -351,7 +358,7 @@ def test_a_stale_session_changes_nothing_and_a_current_one_acts(
     engine: Engine, name: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     kb = _kb(engine, request.getfixturevalue("embedder"), tmp_path) if name.startswith("assist.kb.") else None
-    world = _world(engine, kb)
+    world = _world(engine, kb, experiment=name == "assist.experiments.stop_experiment")
     call = CALLS[name]
     for kind, make_stale in STALE.items():
         held = _admin(engine, kind.replace(" ", "-"))  # read at sign-in, kept by the page
