@@ -96,6 +96,19 @@ def load_labelled(path: Path) -> list[LabelledDraft]:
     return rows
 
 
+def scratch_settings(work: Path, *, offline: bool = True) -> Settings:
+    """Today's settings over a database and a Chroma in `work` (never the app's own), offline unless told."""
+    overrides: dict[str, Any] = {
+        "database_url": f"sqlite:///{work / 'eval.db'}",
+        "chroma_path": work / "chroma",
+        "chroma_host": None,
+        "otlp_endpoint": None,
+    }
+    if offline:
+        overrides |= {"openai_api_key": None, "openai_base_url": None}
+    return Settings(**{**get_settings().model_dump(), **overrides})
+
+
 @contextmanager
 def temporary_assistant(
     kb_dir: Path, *, mode: str = "offline", embedder: Embedder | None = None
@@ -105,16 +118,7 @@ def temporary_assistant(
     if mode == "llm" and base.openai_api_key is None and not base.openai_base_url:
         raise ConfigError("--mode llm needs OPENAI_API_KEY or OPENAI_BASE_URL (an OpenAI-compatible server).")
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        overrides: dict[str, Any] = {
-            "database_url": f"sqlite:///{work / 'eval.db'}",
-            "chroma_path": work / "chroma",
-            "chroma_host": None,
-            "otlp_endpoint": None,
-        }
-        if mode == "offline":
-            overrides |= {"openai_api_key": None, "openai_base_url": None}
-        settings = Settings(**{**base.model_dump(), **overrides})
+        settings = scratch_settings(Path(tmp), offline=mode == "offline")
         engine = build_engine(settings)
         assistant = build_assistant(settings, engine=engine, embedder=embedder)
         report = assistant.knowledge_base.ingest_paths([kb_dir], actor=OPERATOR)

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,9 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Engine, delete, func, select, update
 
-from assist.config import Settings, get_settings
+from assist.dev.evaluation.drafts import scratch_settings
 from assist.dev.scores import binary_scores
-from assist.domain import AuthorRole, Draft
+from assist.domain import AuthorRole, Draft, TicketStatus
 from assist.drafting.confidence import expected_calibration_error
 from assist.drafting.offline import as_sent
 from assist.drafting.stance import CLOSER
@@ -35,7 +35,7 @@ from assist.factories import build_assistant, build_engine
 from assist.pipeline import Assistant, compute_assistance
 from assist.store.copy import copy_workspace
 from assist.store.db import session_scope
-from assist.store.models import EscalationRow, MessageRow, ReplyRow, TicketRow
+from assist.store.models import EscalationRow, MessageRow, ReplyRow, StatusChangeRow, TicketRow
 from assist.users import OPERATOR
 
 NOTES = (
@@ -47,6 +47,7 @@ NOTES = (
 _QUESTION = re.compile(r"[^.!?\n]*\?")
 _CLOSING = re.compile(r"anything else|does this solve|let me know|does that (help|do it)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s)>\]]+")
+SAME_CLICK = timedelta(minutes=1)  # a resolve this soon after the first reply came with it (Send & resolve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ class Case:
     sent: str
     agent_name: str
     escalated_first: bool  # escalated before any reply
+    resolving: bool  # the first reply also resolved the ticket (Send & resolve): the draft is offered without its
+    # "does this solve it?" closer then, as the product offers it
     linked: frozenset[str]  # addresses the reply linked to
 
 
@@ -105,6 +108,21 @@ def _cases(engine: Engine, since: date | None) -> list[Case]:
                 .select_from(EscalationRow)
                 .where(EscalationRow.ticket_id == row.id, EscalationRow.created_at < row.created_at)
             )
+            resolved_at = session.scalar(
+                select(func.min(StatusChangeRow.changed_at)).where(
+                    StatusChangeRow.ticket_id == row.id,
+                    StatusChangeRow.to_status == TicketStatus.RESOLVED.value,
+                    StatusChangeRow.changed_at >= row.created_at,
+                )
+            )
+            next_message_at = session.scalar(
+                select(func.min(MessageRow.created_at)).where(
+                    MessageRow.ticket_id == row.id, MessageRow.id > row.message_id
+                )
+            )
+            resolving = resolved_at is not None and resolved_at <= min(
+                row.created_at + SAME_CLICK, next_message_at or resolved_at
+            )
             cases.append(
                 Case(
                     ticket_id=row.id,
@@ -114,6 +132,7 @@ def _cases(engine: Engine, since: date | None) -> list[Case]:
                     sent=sent,
                     agent_name=message.author.name if message.author is not None else "",
                     escalated_first=bool(escalated),
+                    resolving=resolving,
                     linked=frozenset(_URL.findall(sent)),
                 )
             )
@@ -146,16 +165,7 @@ def _rewind(engine: Engine, case: Case) -> None:
 @contextmanager
 def _copy(source: Engine, *, embedder: Any = None) -> Iterator[Assistant]:
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        overrides: dict[str, Any] = {
-            "database_url": f"sqlite:///{work / 'replay.db'}",
-            "chroma_path": work / "chroma",
-            "chroma_host": None,
-            "openai_api_key": None,
-            "openai_base_url": None,
-            "otlp_endpoint": None,
-        }
-        settings = Settings(**{**get_settings().model_dump(), **overrides})
+        settings = scratch_settings(Path(tmp))
         target = build_engine(settings)
         try:
             copy_workspace(source, target)
@@ -179,7 +189,7 @@ def replay_tickets(
         for case in cases:  # newest first: a rewind only removes what was replayed already
             _rewind(assistant.engine, case)
             draft = compute_assistance(assistant, ticket_id=case.ticket_id).draft
-            offered = as_sent(draft.text, agent_name=case.agent_name, resolve=False) if draft.text else ""
+            offered = as_sent(draft.text, agent_name=case.agent_name, resolve=case.resolving) if draft.text else ""
             vectors = assistant.embedder.encode([offered or " ", case.sent])
             distance = Levenshtein.distance(offered, case.sent)
             linked = frozenset(articles[u] for u in (u.rstrip(".,;") for u in case.linked) if u in articles)

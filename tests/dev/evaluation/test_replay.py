@@ -73,13 +73,15 @@ def test_a_replay_scores_the_first_reply_from_a_copy_and_leaves_the_workspace_as
     assert (report["n_linked"], report["cited_an_article_the_agent_linked"]) == (1, 1.0)
     assert 0 < report["similarity_mean"] <= 1
     assert report["notes"]
-    first = next(r for r in replay_tickets(engine, embedder=assistant.embedder) if r.case.ticket_id == api)
+    replayed = {r.case.ticket_id: r for r in replay_tickets(engine, embedder=assistant.embedder)}
+    first = replayed[api]
+    assert [r.case.resolving for r in replayed.values()] == [True, False]  # Send & resolve, newest first; a reply
     assert first.draft.sources[:1] == ("api-keys",) and "password" not in first.draft.text.lower()
 
 
 def test_only_a_question_to_the_customer_or_an_escalation_counts_as_not_answering() -> None:
     def case(sent: str, escalated: bool = False) -> Case:
-        return Case(1, 1, None, 1, sent, "Maya", escalated, frozenset())  # type: ignore[arg-type]
+        return Case(1, 1, None, 1, sent, "Maya", escalated, False, frozenset())  # type: ignore[arg-type]
 
     assert asked_or_escalated(case("Hi,\n\nWhich browser do you use?\n\nBest"))
     assert not asked_or_escalated(case("Hi,\n\nClick Export.\n\nIs there anything else I can help with?"))
