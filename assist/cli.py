@@ -489,8 +489,14 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
     help="Score the drafts stored in this workspace (DATABASE_URL) for the tickets the file names by "
     '"ticket" (external id), instead of drafting each line over a fresh index.',
 )
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Resolve these tickets first, each with the reply the team sent (JSON lines: query, reply, article, "
+    "thread, label), so drafts can be built on past replies.",
+)
 @friendly_errors
-def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool) -> None:
+def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool, history: Path | None) -> None:
     """Draft every labelled question as a ticket over a fresh index of KB_DIR (or score the workspace's stored
     drafts with --from-db); print grounding, answer recall, abstention, stance and confidence calibration as one
     JSON line."""
@@ -504,8 +510,22 @@ def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool) ->
     elif kb_dir is None:
         raise ValidationError("Give --kb DIR (the articles to index), or --from-db to score a workspace's drafts.")
     else:
-        report = run(kb_dir, queries, mode=mode)
+        report = run(kb_dir, queries, mode=mode, history=history)
     click.echo(json.dumps({"eval": "drafts", "data": queries.name, **report}))
+
+
+@evaluate.command("split-history")
+@click.option("--queries", "source", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--history-out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--queries-out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
+def eval_split_history(source: Path, history_out: Path, queries_out: Path) -> None:
+    """Split a labelled file into a history (every other answerable line of each article, resolved first with
+    its gold answer as the reply) and the queries drafted after it, for `eval drafts --history`."""
+    from assist.dev.evaluation.history import write_split
+
+    past, asked = write_split(source, history_out, queries_out)
+    click.echo(json.dumps({"history": past, "queries": asked}))
 
 
 @evaluate.command("replay")
@@ -768,6 +788,16 @@ def train_confidence(from_db: bool, url: str | None) -> None:
     from assist.dev.training.confidence import fit
 
     click.echo(json.dumps({"train": "confidence", **fit()}))
+
+
+@train.command("reuse")
+@friendly_errors
+def train_reuse() -> None:
+    """Fit when a draft is built on a reply the team sent before, on the history splits of the fit halves in
+    tests/data (writes assist/drafting/reuse.json)."""
+    from assist.dev.training.reuse import fit
+
+    click.echo(json.dumps({"train": "reuse", **fit(progress=lambda line: click.echo(line, err=True))}))
 
 
 @main.command("precompute")

@@ -506,6 +506,7 @@ class Draft(_Model):
     sources: tuple[str, ...]  # article ids, in citation order
     quoted: tuple[str, ...] = ()  # the sentences of the first source the draft states, in article order
     clarifying: str = ""  # for a draft that offers no answer: a reply asking for what the customer has not given
+    reused_from: int | None = None  # the earlier ticket whose sent reply the draft is built on (drafting/reuse.py)
     mode: DraftMode
     model: str
     tokens: int = 0

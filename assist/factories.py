@@ -22,6 +22,7 @@ from assist.config import Settings
 from assist.delivery import Courier, transport
 from assist.drafting import AnswerSelector, ConfidenceModel, Drafter, LlmDrafter, NeedModel, OfflineDrafter
 from assist.drafting.deadline import DeadlineTransport
+from assist.drafting.reuse import ReuseModel
 from assist.embeddings import Embedder
 from assist.errors import AssistError, ConfigError
 from assist.kb import KnowledgeBase
@@ -168,6 +169,7 @@ def build_assistant(
         confidence=ConfidenceModel.load(),
         needs=NeedModel.load(),
         similar=build_similar_index(settings, embedder=embedder),
+        reuse=ReuseModel.load(),
     )
 
 

@@ -79,6 +79,8 @@ def _band(d: ShownDraft) -> str:
 
 
 def _source(d: ShownDraft) -> str:
+    if d.reused_from is not None:  # the LLM too, given the past reply as its first passage
+        return "A reply the team sent before"
     return "LLM" if d.mode == "llm" else "Knowledge-base article" if d.sources else "No article"
 
 

@@ -7,8 +7,9 @@ dashboards can show latency, mode and cost, and the workspace can re-open a tick
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,8 @@ from assist.domain import (
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.needs import NeedModel
-from assist.drafting.policy import ConfidencePolicy
+from assist.drafting.policy import Confidence, ConfidencePolicy
+from assist.drafting.reuse import PastReply, ReuseModel
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
@@ -39,7 +41,7 @@ from assist.history import contact_history
 from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
-from assist.similar import SimilarIndex
+from assist.similar import SimilarIndex, past_replies
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.runs import latest_run, save_run
@@ -48,6 +50,8 @@ from assist.telemetry import StepTimer
 from assist.times import utcnow
 from assist.topics import TopicMatch, ticket_topic_text
 from assist.triage import Triager
+
+log = logging.getLogger(__name__)
 
 MIN_ALTERNATIVE_SCORE = 0.3  # Regenerate grounds on the next article only when it is this relevant
 # ... and scores at least this share of the best article. Measured on the labelled sets' answerable questions
@@ -74,6 +78,7 @@ class Assistant:
     confidence: ConfidenceModel
     needs: NeedModel
     similar: SimilarIndex | None = None  # the team's sent replies (assist/similar.py)
+    reuse: ReuseModel | None = None  # whether a draft is built on one of them (assist/drafting/reuse.py)
 
 
 def compute_assistance(
@@ -106,7 +111,12 @@ def compute_assistance(
             priority = priority_of(sentiment, history)
         with timer.step("confidence"):
             selection = evidence.selection
-            confidence = confidence_policy(assistant).read(selection, evidence.thread.signals)
+            policy = confidence_policy(assistant)
+            confidence = policy.read(selection, evidence.thread.signals)
+        with timer.step("reuse"):
+            past = None  # Regenerate asks for another article, not for the same past reply again
+            if not alternative:
+                past, confidence = weigh_past_reply(assistant, ticket, evidence, policy, confidence)
         with timer.step("escalate"):
             escalation = evaluate(
                 sentiment=sentiment,
@@ -133,6 +143,7 @@ def compute_assistance(
                 earlier_contacts=history.earlier_contacts_same_issue,
                 confidence=confidence.shown(reply_plan.answers),
                 agent_name=ticket.assignee_name,
+                past=past,
             )
             draft = draft.model_copy(
                 update={
@@ -163,6 +174,43 @@ def compute_assistance(
         with timer.step("store"):  # a span of its own; the stored timings end where the store begins
             stored = save_run(assistant.engine, assistance=result)
     return stored
+
+
+def weigh_past_reply(
+    assistant: Assistant, ticket: TicketDetail, evidence: Evidence, policy: ConfidencePolicy, confidence: Confidence
+) -> tuple[PastReply | None, Confidence]:
+    """The reply the team sent to the closest earlier question, when it is likelier to be right than the
+    articles' answer (`drafting.reuse`), with the confidence of the draft built on it; else (None, `confidence`).
+    Regenerate (an alternative article) does not come here."""
+    reuse = assistant.reuse
+    if reuse is None or not confidence.answerable or confidence.needs_lead or reuse.ceiling() <= confidence.raw:
+        # Only an answer competes: where the articles hold none, or a lead must decide, an earlier reply to a
+        # question that shares the words answered near misses (abstain recall on the repeats check half fell
+        # from 0.33 to 0.17 when it could; docs/evaluation.md). A confidence no past reply can beat reads nothing.
+        return None, confidence
+    selection = evidence.selection
+    try:
+        found = past_replies(
+            assistant.engine,
+            assistant.similar,
+            ticket=ticket,
+            vector=selection.question.newest_words_vector,
+            region=assistant.settings.default_phone_region,
+            k=1,
+        )
+    except SearchIndexError as e:  # the articles' draft stands; the similar-tickets panel says what to do
+        log.warning("ticket #%s: no past replies weighed (%s)", ticket.id, e)
+        return None, confidence
+    if not found:
+        return None, confidence
+    past = found[0]
+    selected = selection.articles[selection.best.article_id].title if selection.best else None
+    probability = reuse.probability(past, selected_title=selected)
+    if probability <= confidence.raw:
+        return None, confidence
+    ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
+    held = tuple(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids)
+    return replace(past, article_ids=tuple(dict.fromkeys(held))), policy.reusing(probability)
 
 
 @dataclass(frozen=True)

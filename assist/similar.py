@@ -13,6 +13,9 @@ Nothing of the other customer reaches this one: their names (row and signature),
 cards, IBANs, order, invoice and ticket references, and the amounts and dates of their thread are replaced by
 placeholders (`drafting.redaction.Redaction`, the prompt redactor's one rule), and the greeting is addressed
 to this ticket's customer.
+
+`past_replies` reads the same index for the pipeline: the replies of the closest earlier tickets that ended well,
+with the same removal, which `drafting.reuse` weighs against the articles' answer.
 """
 
 from __future__ import annotations
@@ -22,13 +25,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from chromadb.api.models.Collection import Collection
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from assist.domain import AuthorRole, LinkedArticle, SimilarTicket, TicketDetail
 from assist.drafting.message_text import content
 from assist.drafting.offline import first_name
 from assist.drafting.redaction import Redaction
+from assist.drafting.reuse import PastReply
 from assist.drafting.thread import read_thread
 from assist.embeddings import Embedder
 from assist.errors import SearchIndexError
@@ -40,8 +47,10 @@ from assist.store.tickets import ticket_detail
 log = logging.getLogger(__name__)
 
 SHOWN = 3
+PRECEDENTS = 5  # earlier replies `drafting.reuse` weighs for one draft
 CANDIDATES = 30  # replies read from the index: several can belong to one ticket, some tickets never resolved
 MAX_CHARS = 2000
+BAD_CSAT = 2  # a CSAT score this low or lower: the reply did not help, so it is not reused
 BATCH = 64
 _GREETING = re.compile(r"^(\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b)[^,\n!]{0,60}([,!])", re.I)
 _CITATION = re.compile(r'help article "([^"\n]{1,200})"(?::\s*(https?://\S+))?')
@@ -128,22 +137,83 @@ def similar_tickets(
     Raises:
         SearchIndexError: the vector store cannot be read; re-index.
     """
-    if index is None:  # a process built without the vector store (a bare pipeline in a test)
-        return ()
-    if ticket.held_out:  # the team's earlier replies are assistance too (`assist.experiments`)
+    if index is None or ticket.held_out:  # no vector store (a bare pipeline); the team's replies are assistance
         return ()
     asked = read_thread(ticket).asked or ticket.subject
+    best = _nearest(index, index.embedder.encode_one(asked[:MAX_CHARS]), ticket_id=ticket.id)
+    with session_scope(engine) as session:
+        ends = answered.endings(session, ticket_ids=list(best))
+        chosen = [t for t in best if t in ends and ends[t].resolved][:k]
+        found = _reusable(session, ticket, {t: best[t] for t in chosen}, region=region)
+    return tuple(
+        SimilarTicket(
+            ticket_id=t,
+            subject=removal.redact(ends[t].subject),
+            similarity=round(best[t][1], 3),
+            status=ends[t].status,
+            resolved=ends[t].resolved,
+            reopened=ends[t].reopened,
+            csat_score=ends[t].csat_score,
+            reply=reply,
+            articles=linked_articles(reply),
+        )
+        for t, (reply, removal, _) in found.items()
+    )
+
+
+def past_replies(
+    engine: Engine,
+    index: SimilarIndex | None,
+    *,
+    ticket: TicketDetail,
+    vector: npt.NDArray[np.float32],
+    region: str,
+    k: int = PRECEDENTS,
+) -> tuple[PastReply, ...]:
+    """The replies sent on the `k` closest earlier tickets that ended well (resolved, never reopened, no CSAT of
+    `BAD_CSAT` or less), closest first, each with the other customer removed: what `drafting.reuse` weighs.
+    `vector` is this ticket's newest customer words, embedded (the pipeline has it already).
+
+    Raises:
+        SearchIndexError: the vector store cannot be read; re-index.
+    """
+    if index is None or ticket.held_out:
+        return ()
+    best = _nearest(index, vector, ticket_id=ticket.id)
+    with session_scope(engine) as session:
+        ends = answered.endings(session, ticket_ids=list(best))
+        good = [t for t in best if t in ends and _ended_well(ends[t])][:k]
+        found = _reusable(session, ticket, {t: best[t] for t in good}, region=region)
+    return tuple(
+        PastReply(
+            ticket_id=t,
+            similarity=round(best[t][1], 4),
+            text=reply,
+            question=asked,
+            article_titles=tuple(a.title for a in linked_articles(reply)),
+        )
+        for t, (reply, _, asked) in found.items()
+    )
+
+
+def _ended_well(end: answered.Ending) -> bool:
+    return end.resolved and not end.reopened and (end.csat_score is None or end.csat_score > BAD_CSAT)
+
+
+def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id: int) -> dict[int, tuple[int, float]]:
+    """Earlier tickets by how close their answered questions are to `vector`, closest first: ticket -> its
+    best-matching reply and that cosine."""
     try:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
         # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
         # and `python -m assist similar reindex` rebuilds.
         count = index.collection.count()
         if count == 0:
-            return ()
+            return {}
         found = index.collection.query(
-            query_embeddings=[index.embedder.encode_one(asked[:MAX_CHARS]).tolist()],
+            query_embeddings=[vector.tolist()],
             n_results=min(CANDIDATES, count),
-            where={"ticket_id": {"$ne": ticket.id}},  # type: ignore[dict-item]  # chroma's Where is too narrow
+            where={"ticket_id": {"$ne": ticket_id}},  # type: ignore[dict-item]  # chroma's Where is too narrow
             include=["metadatas", "distances"],
         )
     except BaseException as e:
@@ -153,39 +223,31 @@ def similar_tickets(
             f"The similar-tickets index cannot be read ({type(e).__name__}: {str(e)[:120]}). "
             "Rebuild it: `python -m assist similar reindex`."
         ) from e
-    best: dict[int, tuple[int, float]] = {}  # ticket -> its best-matching reply and that similarity
+    best: dict[int, tuple[int, float]] = {}
     for key, meta, distance in zip(
         found["ids"][0], (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True
     ):
-        ticket_id = int(str(meta["ticket_id"]))
-        if ticket_id not in best:
-            best[ticket_id] = (int(key), 1.0 - float(distance))
-    with session_scope(engine) as session:
-        ends = answered.endings(session, ticket_ids=list(best))
-        chosen = [t for t in best if t in ends and ends[t].resolved][:k]
-        replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=[best[t][0] for t in chosen])}
-        others = {t: ticket_detail(session, ticket_id=t) for t in chosen}
-    out = []
-    for t in chosen:
-        reply_id, similarity = best[t]
-        if reply_id not in replies:  # deleted since it was indexed
+        best.setdefault(int(str(meta["ticket_id"])), (int(key), 1.0 - float(distance)))
+    return best
+
+
+def _reusable(
+    session: Session, ticket: TicketDetail, chosen: dict[int, tuple[int, float]], *, region: str
+) -> dict[int, tuple[str, Redaction, str]]:
+    """For each chosen ticket (in order): its reply with everything of its customer removed and the greeting
+    addressed to `ticket`'s customer, that removal, and the question the reply answered with the same removal.
+    A reply deleted since it was indexed is left out."""
+    replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=[r for r, _ in chosen.values()])}
+    out: dict[int, tuple[str, Redaction, str]] = {}
+    for t, (reply_id, _) in chosen.items():
+        if reply_id not in replies:
             continue
-        other, end = others[t], ends[t]
+        other = ticket_detail(session, ticket_id=t)
         removal = _removal(other, reply_id=replies[reply_id].message_id, region=region)
-        out.append(
-            SimilarTicket(
-                ticket_id=t,
-                subject=removal.redact(end.subject),
-                similarity=round(similarity, 3),
-                status=end.status,
-                resolved=end.resolved,
-                reopened=end.reopened,
-                csat_score=end.csat_score,
-                reply=readdressed(removal.redact(replies[reply_id].text), ticket.customer.name),
-                articles=linked_articles(replies[reply_id].text),
-            )
-        )
-    return tuple(out)
+        reply = replies[reply_id]
+        asked = removal.redact(question_answered(other, reply.message_id))
+        out[t] = (readdressed(removal.redact(reply.text), ticket.customer.name), removal, asked)
+    return out
 
 
 def _removal(other: TicketDetail, *, reply_id: int, region: str) -> Redaction:

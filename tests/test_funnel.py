@@ -31,7 +31,9 @@ TODAY = MetricsFilter(start=date.today() - timedelta(days=1), end=date.today() +
 DRAFT = "Hi Ana,\n\nOpen Settings, then Billing, then Invoices, and pick Export.\n\nBest,\nLumen Support"
 
 
-def _shown_draft(engine: Engine, ticket_id: int, agent: User, *, confidence: float) -> int:
+def _shown_draft(
+    engine: Engine, ticket_id: int, agent: User, *, confidence: float, reused_from: int | None = None
+) -> int:
     with session_scope(engine) as session:
         version = session.get_one(TicketRow, ticket_id).version
         draft = DraftRow(
@@ -42,6 +44,7 @@ def _shown_draft(engine: Engine, ticket_id: int, agent: User, *, confidence: flo
             sources=["invoices"],
             model="offline-grounded",
             mode="offline",
+            reused_from=reused_from,
         )
         session.add(draft)
         session.flush()
@@ -200,3 +203,18 @@ def test_a_draft_replaced_by_a_newer_one_nobody_opened_yet_is_not_used(engine: E
         )
     stages = draft_funnel(engine, TODAY).overall.stages
     assert (stages[Stage.NOT_USED], stages[Stage.WAITING]) == (1, 0)
+
+
+def test_drafts_built_on_a_past_reply_are_a_source_of_their_own_with_how_they_went_out(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        agent = make_actor(session)
+        earlier, ticket_id, other_id = make_ticket(session).id, make_ticket(session).id, make_ticket(session).id
+    reused = _shown_draft(engine, ticket_id, agent, confidence=0.8, reused_from=earlier)
+    _shown_draft(engine, other_id, agent, confidence=0.8)
+    _send(engine, ticket_id, agent, as_sent(DRAFT, agent_name=agent.name, resolve=False), reused)
+
+    rows = {r.group: r for r in draft_funnel(engine, TODAY).by["Draft source"]}
+
+    assert rows["A reply the team sent before"].shown == 1
+    assert rows["A reply the team sent before"].stages[Stage.SENT_AS_IS] == 1
+    assert rows["Knowledge-base article"].shown == 1

@@ -7,6 +7,7 @@ the confidence that the agent sends the draft as it is.
     llm.py, prompt.py the LangChain drafter, given the same passages and plan
     confidence.py     P(sent with at most light edits), before the team's recalibration
     needs.py          what the message needs: an answer, a clarifying question, a hand-over or a lead
+    reuse.py          a reply the team sent before, as a candidate that competes with the articles' answer
 """
 
 from assist.drafting.answers import AnswerSelector, ArticleText, Question, Selection

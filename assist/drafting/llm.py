@@ -19,6 +19,7 @@ from assist.domain import Draft, DraftMode, SentimentLevel, TicketDetail
 from assist.drafting.deadline import call_within
 from assist.drafting.prompt import build_messages
 from assist.drafting.redaction import Redaction
+from assist.drafting.reuse import PASSAGE_KEY
 from assist.errors import DraftingError
 
 _JSON_BLOCK = re.compile(r"\{.*\}", re.S)
@@ -80,7 +81,11 @@ class LlmDrafter:
         parsed = parse_reply(str(response.content))
         usage = getattr(response, "usage_metadata", None) or {}
         tokens_in, tokens_out = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
-        cited = [passages[n - 1][0] for n in parsed.sources if 1 <= n <= len(passages)]
+        cited = [
+            passages[n - 1][0]
+            for n in parsed.sources
+            if 1 <= n <= len(passages) and not passages[n - 1][0].startswith(PASSAGE_KEY)  # a past reply is no article
+        ]
         return Draft(
             text=redaction.restore(parsed.reply).strip(),
             confidence=confidence,

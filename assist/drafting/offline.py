@@ -15,6 +15,7 @@ import time
 from assist.domain import Draft, DraftMode
 from assist.drafting.answers import Candidate, Question, Selection
 from assist.drafting.links import citation
+from assist.drafting.reuse import PastReply
 from assist.drafting.stance import CLOSER, Plan, Stance
 from assist.drafting.units import STOPWORDS, UnitKind, words
 from assist.stemming import STEMMER
@@ -185,7 +186,9 @@ class OfflineDrafter:
         earlier_contacts: int,
         confidence: float,
         agent_name: str | None = None,
+        past: PastReply | None = None,
     ) -> Draft:
+        """`past`: the earlier reply whose body replaces the article units (`drafting.reuse` chose it)."""
         started = time.perf_counter()
         first = first_name(customer_name) or "there"
         greeting = [f"Hi {first},", ""]
@@ -205,11 +208,17 @@ class OfflineDrafter:
         opening = [plan.opening] if plan.opening else []
         if earlier_contacts and plan.facts_allowed:
             opening.append("I can see you've contacted us about this before, so let's get it fully sorted this time.")
-        units = answer_units(selection) if plan.facts_allowed else []
+        units = answer_units(selection) if plan.facts_allowed and past is None else []
         body: list[str] = []
         sources: tuple[str, ...] = ()
         quoted: tuple[str, ...] = ()
-        if units:
+        notes: tuple[str, ...] = ()
+        reused = past if plan.facts_allowed else None
+        if reused is not None:
+            body = ["", *reused.body]
+            sources = reused.article_ids
+            notes = (reused_note(reused),)
+        elif units:
             article = selection.articles[units[0].article_id]
             body = ["", *paragraphs(units), "", citation(article.title, article.url)]
             sources = (article.article_id,)
@@ -227,7 +236,16 @@ class OfflineDrafter:
             latency_ms=_ms(started),
             action=plan.stance,
             quoted=quoted,
+            reused_from=reused.ticket_id if reused is not None else None,
+            notes=notes,
         )
+
+
+def reused_note(past: PastReply) -> str:
+    return (
+        f"Built on the reply the team sent on ticket #{past.ticket_id} to a question {past.similarity:.0%} alike. "
+        "That customer's details are replaced by placeholders: check every [bracketed] part."
+    )
 
 
 def _ms(started: float) -> float:

@@ -97,3 +97,10 @@ class ConfidencePolicy:
         raw = self.model.probability(evidence)
         need = self.needs.read(selection, evidence, raw)
         return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)
+
+    def reusing(self, probability: float) -> Confidence:
+        """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's
+        probability, recalibrated like the confidence model's; what it needs is an answer, which that reply gave."""
+        return Confidence(
+            probability, self.recalibration.apply(probability), self.abstain_below, self.escalate_below, ANSWER_FIRST
+        )

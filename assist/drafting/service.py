@@ -7,7 +7,8 @@ from __future__ import annotations
 from assist.domain import Draft, SentimentLevel, TicketDetail
 from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
-from assist.drafting.offline import OfflineDrafter, answer_units, paragraphs
+from assist.drafting.offline import OfflineDrafter, answer_units, paragraphs, reused_note
+from assist.drafting.reuse import PASSAGE_KEY, PastReply
 from assist.drafting.stance import Plan
 from assist.errors import DraftingError
 
@@ -31,19 +32,30 @@ class Drafter:
         earlier_contacts: int,
         confidence: float,
         agent_name: str | None = None,
+        past: PastReply | None = None,
     ) -> Draft:
+        """`past`: an earlier reply the draft is built on (`drafting.reuse` chose it over the articles)."""
         notes: tuple[str, ...] = ()
         if self.llm is not None and not plan.stance.abstains:
             try:
                 draft = self.llm.draft(
                     ticket=ticket,
-                    passages=passages(selection) if plan.facts_allowed else [],
+                    passages=(_reused(past) + passages(selection)) if plan.facts_allowed else [],
                     stance=instructions(plan),
                     level=level,
                     customer_summary=customer_summary,
                     confidence=confidence,
                 )
-                return draft.model_copy(update={"action": plan.stance})
+                if past is None or not plan.facts_allowed:
+                    return draft.model_copy(update={"action": plan.stance})
+                return draft.model_copy(  # citing only the past reply, it cites the articles that reply cited
+                    update={
+                        "action": plan.stance,
+                        "sources": draft.sources or past.article_ids,
+                        "reused_from": past.ticket_id,
+                        "notes": (reused_note(past),),
+                    }
+                )
             except DraftingError as e:
                 notes = (f"LLM draft unavailable, showing the offline draft instead. {e}",)
         draft = self.offline.draft(
@@ -53,6 +65,7 @@ class Drafter:
             earlier_contacts=earlier_contacts,
             confidence=confidence,
             agent_name=agent_name,
+            past=past,
         )
         return draft.model_copy(update={"notes": notes + draft.notes}) if notes else draft
 
@@ -77,6 +90,13 @@ def passages(selection: Selection) -> list[tuple[str, str, str]]:
             more.sort(key=lambda c: c.index)
             out.append((article_id, selection.articles[article_id].title, "\n".join(c.unit.text for c in more)))
     return out
+
+
+def _reused(past: PastReply | None) -> list[tuple[str, str, str]]:
+    """The past reply as the LLM's first passage (its articles stay citable: they are the passages after it)."""
+    if past is None:
+        return []
+    return [(f"{PASSAGE_KEY}{past.ticket_id}", "A reply the team sent to the same question", "\n".join(past.body))]
 
 
 def instructions(plan: Plan) -> str:

@@ -29,6 +29,7 @@ class ShownDraft:
     confidence: float
     mode: str  # offline | llm
     sources: tuple[str, ...]
+    reused_from: int | None  # the earlier ticket whose sent reply the draft is built on
     sent_distance: int | None  # the reply that started from it: its edit distance and ratio; None: none did
     sent_ratio: float | None
     sent: bool
@@ -104,6 +105,7 @@ def shown_drafts(
             draft.confidence,
             draft.mode,
             draft.sources,
+            draft.reused_from,
             reply.c.id.label("reply_id"),
             reply.c.edit_distance,
             reply.c.edit_ratio,
@@ -136,6 +138,7 @@ def shown_drafts(
             confidence=r.confidence,
             mode=r.mode,
             sources=tuple(r.sources or ()),
+            reused_from=r.reused_from,
             sent=r.reply_id is not None,
             sent_distance=r.edit_distance,
             sent_ratio=r.edit_ratio,

@@ -207,6 +207,9 @@ class DraftRow(Base):
     model: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(20))  # llm | offline
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The earlier ticket whose sent reply the draft is built on (assist/drafting/reuse.py); no foreign key: a
+    # deleted ticket leaves the figure of what was reused.
+    reused_from: Mapped[int | None] = mapped_column(Integer)
 
 
 class DraftViewRow(Base):

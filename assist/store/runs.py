@@ -97,6 +97,7 @@ def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:
             sources=list(draft.sources),
             model=draft.model,
             mode=draft.mode.value,
+            reused_from=draft.reused_from,
         )
         session.add(draft_row)
         session.flush()

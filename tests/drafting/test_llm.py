@@ -14,6 +14,7 @@ from pydantic import Field
 from assist.domain import DraftMode, SentimentLevel
 from assist.drafting import Drafter, DraftingError, LlmDrafter, OfflineDrafter, Plan, Stance, parse_reply
 from assist.drafting.answers import Question, Selection
+from assist.drafting.reuse import PastReply
 from assist.drafting.service import instructions
 from tests.factories import detail
 
@@ -171,3 +172,30 @@ def test_a_held_reply_tells_the_model_who_follows_up_and_not_to_ask_whether_it_s
     assert "A team lead will reply within one business day." in text and "Do not ask whether this solves it" in text
     legal = Plan(Stance.HOLD, "", "A team lead will review it.", None, facts_allowed=False)
     assert "Do not answer the substance" in instructions(legal)
+
+
+def test_a_past_reply_is_the_model_s_first_passage_and_never_cited_as_an_article() -> None:
+    past = PastReply(
+        ticket_id=41,
+        similarity=0.93,
+        text="Hi Sam,\n\nCard refunds take 5-10 business days.\n\nBest regards,\nLumen Support",
+        article_ids=("refund-policy",),
+    )
+    model = RecordingChatModel(messages=iter([_reply({"reply": "Hi Sam, 5-10 days.", "sources": [1]})]))
+    drafter = Drafter(offline=OfflineDrafter(), llm=LlmDrafter(model, name="gpt-test"))
+
+    draft = drafter.draft(
+        ticket=detail(),
+        selection=_EMPTY,
+        plan=ANSWER,
+        level=SentimentLevel.NEUTRAL,
+        customer_summary="",
+        earlier_contacts=0,
+        confidence=0.8,
+        past=past,
+    )
+
+    prompt = str(model.seen[0][1].content)
+    assert '<passage n="1" article="A reply the team sent to the same question">\nCard refunds take' in prompt
+    assert draft.sources == ("refund-policy",) and draft.reused_from == 41  # the articles the past reply cited
+    assert any("ticket #41" in note for note in draft.notes)

@@ -13,6 +13,8 @@ the product's own pipeline.
                       lead takes over counts as "escalate")
     auroc, ece        the confidence against "grounded" (unanswerable lines count as not grounded)
     likely_sent_grounded  share of the drafts badged "likely sent as is" that are grounded
+    reused            share of drafts built on a reply the team sent before (`--history`)
+    reuse_label_at_1  of those, where both lines carry a "label": the reused reply's label is the query's
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class LabelledDraft:
     thread: tuple[tuple[AuthorRole, str], ...] = ()
     stance: str | None = None  # answer | clarify | escalate
     ticket: str | None = None  # a workspace ticket's external id (scoring stored drafts: --from-db)
+    label: str | None = None  # what the answer is (a history split's gold answer): reuse_label_at_1 compares it
 
 
 def load_labelled(path: Path) -> list[LabelledDraft]:
@@ -87,6 +90,7 @@ def load_labelled(path: Path) -> list[LabelledDraft]:
                     thread,
                     stance,
                     data.get("ticket"),
+                    data.get("label"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
@@ -130,11 +134,14 @@ def temporary_assistant(
             engine.dispose()
 
 
-def open_ticket_for(assistant: Assistant, row: LabelledDraft, n: int) -> int:
-    """A ticket of a customer of its own (so no line sees another as contact history)."""
+def open_ticket_for(
+    assistant: Assistant, row: LabelledDraft, n: int, *, name: str = "Sam Taylor", key: str = "customer"
+) -> int:
+    """A ticket of a customer of its own (so no line sees another as contact history); `key` keeps the
+    addresses of one kind of line apart from another's."""
     messages = [*row.thread, (AuthorRole.CUSTOMER, row.query)]
     with session_scope(assistant.engine) as session:
-        customer = CustomerRow(name="Sam Taylor", email=f"customer{n}@eval.example")
+        customer = CustomerRow(name=name, email=f"{key}{n}@eval.example")
         session.add(customer)
         session.flush()
         ticket = create_ticket(
@@ -151,16 +158,30 @@ def answer_recall(answer: str, text: str) -> float:
     return len(wanted & content_words(text)) / len(wanted) if wanted else 1.0
 
 
-def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline") -> dict[str, Any]:
+def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline", history: Path | None = None) -> dict[str, Any]:
+    """Draft every line; with `history`, after resolving each of its lines as a ticket of its own
+    (`assist.dev.evaluation.history`), so drafts can be built on the team's past replies."""
+    from assist.dev.evaluation.history import load_history, seed_history
+
     rows = load_labelled(queries)
+    past = load_history(history) if history is not None else []
     outcomes = []
     with temporary_assistant(kb_dir, mode=mode) as assistant:
+        made = seed_history(assistant, past, settings=assistant.settings)
         for n, row in enumerate(rows):
             ticket_id = open_ticket_for(assistant, row, n)
             started = time.perf_counter()
             draft = compute_assistance(assistant, ticket_id=ticket_id).draft
             outcomes.append(Outcome.of(row, draft, (time.perf_counter() - started) * 1000))
-    return {"n": len(rows), "mode": mode, **score(rows, outcomes)}
+    reused = [(r, made[o.reused_from]) for r, o in zip(rows, outcomes, strict=True) if o.reused_from in made]
+    labelled = [r.label == h.label for r, h in reused if r.label is not None and h.label is not None]
+    return {
+        "n": len(rows),
+        "mode": mode,
+        "history": len(past),
+        **score(rows, outcomes),
+        "reuse_label_at_1": _ratio(sum(labelled), len(labelled)),
+    }
 
 
 def evaluate_stored(engine: Engine, queries: Path) -> dict[str, Any]:
@@ -196,6 +217,7 @@ class Outcome:
     likely_sent: bool
     recall: float | None
     ms: float
+    reused_from: int | None = None  # the earlier ticket whose reply the draft is built on
 
     @classmethod
     def of(cls, row: LabelledDraft, draft: Draft, ms: float) -> Outcome:
@@ -210,6 +232,7 @@ class Outcome:
             likely_sent=draft.band is ConfidenceBand.LIKELY_SENT,
             recall=(0.0 if abstained else answer_recall(row.answer, draft.text)) if row.answer else None,
             ms=ms,
+            reused_from=draft.reused_from,
         )
 
 
@@ -234,6 +257,7 @@ def score(rows: Sequence[LabelledDraft], outcomes: Sequence[Outcome]) -> dict[st
         "ece": expected_calibration_error(confidences, grounded),
         "likely_sent_grounded": _ratio(sum(badged), len(badged)),
         "likely_sent_share": _ratio(len(badged), len(rows)),
+        "reused": _ratio(sum(o.reused_from is not None for o in outcomes), len(outcomes)),
         "p50_ms": round(statistics.median(o.ms for o in outcomes), 1),
     }
 

@@ -1,0 +1,236 @@
+"""Issue 33: a reply the team sent before as a draft candidate. The earlier replies weighed for a draft come
+only from tickets that ended well, carry nothing of the other customer, and a draft built on one says where it
+comes from; whether one is used is the reuse model's call against the articles' answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from assist.config import Settings
+from assist.csat import submit_rating, survey_token
+from assist.domain import Arm, DraftAction, User
+from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReuseModel, features
+from assist.drafting.stance import CLOSER
+from assist.embeddings import Embedder
+from assist.factories import build_assistant
+from assist.pipeline import Assistant, compute_assistance
+from assist.similar import past_replies
+from assist.store.db import session_scope
+from assist.store.models import InvoiceRow, TicketRow
+from assist.store.tickets import ticket_detail
+from assist.ticket_actions import reopen, send_reply
+from assist.users import OPERATOR
+from tests.conftest import KB_DOCS, NOW
+from tests.factories import make_actor, make_customer, make_ticket
+from tests.test_similar import SECRETS
+
+SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=4000)
+QUESTION = (
+    "Our integration started getting hundreds of 429 errors from your API this morning. What is the limit and "
+    "what should our client do when it gets one?"
+)
+AGAIN = "We keep hitting 429 errors from the Lumen API since today. What's the rate limit and how should we retry?"
+ANSWER = (
+    "The API answers 429 rate_limited with a Retry-After header in seconds. Wait for Retry-After and retry with "
+    "exponential backoff and jitter; do not retry immediately in a loop."
+)
+CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
+ALWAYS = ReuseModel(weights=(40.0, 0.0, 0.0), bias=-20.0)  # any reply >= 0.6 alike wins: the path under test
+NEVER = ReuseModel(weights=(0.0, 0.0, 0.0), bias=-50.0)
+
+
+def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_question() -> None:
+    past = PastReply(
+        ticket_id=7,
+        similarity=0.9,
+        text=f"Hi Sam,\n\n{ANSWER}\n\n{CITATION}\n\n{CLOSER}\n\nBest regards,\nRiley\nLumen Support",
+    )
+
+    assert past.body == [ANSWER, "", CITATION]
+
+
+def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citing_the_chosen_article() -> None:
+    model = ReuseModel(weights=(4.0, 2.0, -1.0), bias=-4.0)
+    cites = PastReply(ticket_id=1, similarity=0.9, text="", article_titles=("API rate limits",))
+
+    assert (
+        model.probability(PastReply(ticket_id=1, similarity=MIN_SIMILARITY - 0.01, text=""), selected_title=None) == 0
+    )
+    assert model.probability(cites, selected_title="API rate limits") > model.probability(
+        cites, selected_title="Set up webhooks"
+    )
+    assert features(cites, "api RATE limits") == (0.9, 1.0, 0.0)
+
+
+def test_the_shipped_reuse_model_loads_with_the_features_it_reads() -> None:
+    model = ReuseModel.load()
+
+    assert len(model.weights) == len(FEATURES)
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    for name in ("rate-limits.md", "team-members.md", "webhooks.md"):
+        shutil.copy(KB_DOCS / name, folder / name)
+    return folder
+
+
+def _assistant(engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path, reuse: ReuseModel) -> Assistant:
+    settings = Settings(
+        database_url=str(engine.url),
+        chroma_path=tmp_path / "chroma",
+        chroma_host=None,
+        openai_api_key=None,
+        openai_base_url=None,
+        triage_model_path=tmp_path / "none.skops",
+        smtp_host=None,
+        webhook_url=None,
+    )
+    built = build_assistant(settings, engine=engine, embedder=embedder)
+    built.knowledge_base.ingest_paths([kb_dir], actor=OPERATOR)
+    return Assistant(**{**built.__dict__, "reuse": reuse})
+
+
+def _agent(engine: Engine) -> User:
+    with session_scope(engine) as session:
+        return make_actor(session, name="Ana Agent")
+
+
+def _send(assistant: Assistant, ticket_id: int, text: str, agent: User, *, resolve: bool = True) -> None:
+    with session_scope(assistant.engine) as session:
+        version = ticket_detail(session, ticket_id=ticket_id).version
+    send_reply(
+        assistant.engine,
+        ticket_id=ticket_id,
+        expected_version=version,
+        text=text,
+        draft_id=None,
+        actor=agent,
+        resolve=resolve,
+        settings=SETTINGS,
+        similar=assistant.similar,
+    )
+
+
+def _answered_with_secrets(assistant: Assistant, agent: User) -> int:
+    """Ticket A: one value of every kind the redactor knows in its customer row, thread and the agent's reply."""
+    s = SECRETS
+    with session_scope(assistant.engine) as session:
+        dana = make_customer(session, name=s["name"], email=s["email"])
+        session.add(
+            InvoiceRow(
+                customer_id=dana.id,
+                number=s["invoice"],
+                amount_cents=124950,
+                currency="USD",
+                status="paid",
+                issued_at=NOW,
+            )
+        )
+        first = make_ticket(
+            session,
+            customer=dana,
+            subject=f"429 errors on order {s['order']}",
+            body=(
+                f"{QUESTION} We paid {s['amount']} on {s['date']} (invoice {s['invoice']}), card {s['card']}, "
+                f"{s['masked card']}, IBAN {s['iban']}. Call me on {s['phone']}. See ticket {s['ticket']}."
+                f"\n\nThanks,\n{s['signature']}"
+            ),
+        ).id
+    _send(
+        assistant,
+        first,
+        f"Hi {s['first name']},\n\nThanks {s['name']} ({s['signature']}). For order {s['order']} and invoice "
+        f"{s['invoice']} ({s['amount']}, paid {s['date']}) we checked card {s['card']} and {s['masked card']}, "
+        f"IBAN {s['iban']}, your phone {s['phone']} and {s['email']} (ticket {s['ticket']}). {ANSWER}\n\n{CITATION}"
+        "\n\nBest regards,\nLumen Support",
+        agent,
+    )
+    return first
+
+
+def _asked_again(assistant: Assistant) -> int:
+    with session_scope(assistant.engine) as session:
+        sam = make_customer(session, name="Sam Okafor")  # each time another customer of that name
+        return make_ticket(session, customer=sam, subject="API errors", body=AGAIN).id
+
+
+def test_a_draft_built_on_a_past_reply_says_where_from_and_carries_nothing_of_that_customer(
+    engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(engine, embedder, tmp_path, kb_dir, ALWAYS)
+    first = _answered_with_secrets(assistant, _agent(engine))
+    later = _asked_again(assistant)
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from == first
+    assert draft.action is DraftAction.ANSWER
+    assert draft.text.startswith("Hi Sam,")
+    assert "exponential backoff and jitter" in draft.text  # the answer the team sent
+    assert draft.sources == ("rate-limits",)  # the article it cited, as an id
+    assert any(f"ticket #{first}" in note for note in draft.notes)
+    with session_scope(engine) as session:
+        ticket = ticket_detail(session, ticket_id=later)
+    (past, *_) = past_replies(engine, assistant.similar, ticket=ticket, vector=embedder.encode_one(AGAIN), region="US")
+    shown = "\n".join([draft.text, *draft.notes, past.text, past.question])
+    leaked = {kind: value for kind, value in SECRETS.items() if value.lower() in shown.lower()}
+    assert leaked == {}
+    assert "4242" not in shown and "Whitfield" not in shown and "Danielle" not in shown
+
+
+def test_without_the_reuse_model_s_say_so_the_draft_comes_from_the_articles(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    _answered_with_secrets(assistant, _agent(sqlite_engine))
+
+    draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
+
+    assert draft.reused_from is None
+    assert draft.sources == ("rate-limits",)
+    assert not any("Built on the reply" in note for note in draft.notes)
+
+
+def test_a_reply_on_a_reopened_or_badly_rated_ticket_is_never_weighed(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    agent = _agent(sqlite_engine)
+    reopened, rated = _asked_again(assistant), _asked_again(assistant)
+    for ticket_id in (reopened, rated):
+        _send(assistant, ticket_id, f"Hi,\n\n{ANSWER}\n\nBest regards,\nLumen Support", agent)
+    with session_scope(sqlite_engine) as session:
+        version = ticket_detail(session, ticket_id=reopened).version
+        token = survey_token(session, ticket_id=rated, settings=SETTINGS)
+    reopen(sqlite_engine, ticket_id=reopened, expected_version=version, actor=agent)
+    submit_rating(sqlite_engine, token=token, score=2, comment="still failing", settings=SETTINGS)
+    later = _asked_again(assistant)
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from is None
+
+
+def test_a_held_out_ticket_is_never_built_on_a_past_reply(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    _answered_with_secrets(assistant, _agent(sqlite_engine))
+    held, assisted = _asked_again(assistant), _asked_again(assistant)
+    with session_scope(sqlite_engine) as session:
+        session.get_one(TicketRow, held).arm = Arm.HOLDOUT.value
+
+    assert compute_assistance(assistant, ticket_id=assisted).draft.reused_from is not None
+    assert compute_assistance(assistant, ticket_id=held).draft.reused_from is None
+
+
+def test_a_confidence_no_past_reply_can_beat_keeps_the_articles_answer() -> None:
+    assert NEVER.ceiling() < 1e-6 < ALWAYS.ceiling()
+    assert ReuseModel.load().ceiling() < 1.0
