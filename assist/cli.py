@@ -505,6 +505,8 @@ def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool, hi
     from assist.errors import ValidationError
     from assist.factories import build_engine
 
+    if from_db and history is not None:
+        raise ValidationError("--history drafts over a fresh index; --from-db scores stored drafts: give one.")
     if from_db:
         report = evaluate_stored(build_engine(get_settings()), queries)
     elif kb_dir is None:

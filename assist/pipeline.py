@@ -98,8 +98,26 @@ def compute_assistance(
         if ticket is None:
             with timer.step("load"), session_scope(assistant.engine) as session:
                 ticket = ticket_detail(session, ticket_id=ticket_id)
-        evidence = gather_evidence(assistant, ticket, timer=timer, alternative=alternative)
-        query, triage, hits = evidence.query, evidence.triage, evidence.hits
+        evidence = gather_evidence(assistant, ticket, timer=timer)
+        with timer.step("confidence"):
+            policy = confidence_policy(assistant)
+            confidence = policy.read(evidence.selection, evidence.thread.signals)
+        with timer.step("reuse"):
+            past, reusing = weigh_past_reply(
+                assistant, ticket=ticket, evidence=evidence, policy=policy, confidence=confidence
+            )
+        # Regenerate walks the candidates in the order the draft offers them: a past reply that won first, then
+        # the articles by rank (so the first Regenerate of a draft built on a past reply gives the articles' best).
+        article_rank = alternative - (past is not None)
+        if alternative:
+            past = None
+            if article_rank:
+                evidence = focus(assistant, evidence, alternative=article_rank, timer=timer)
+                confidence = policy.read(evidence.selection, evidence.thread.signals)
+        elif past is not None:
+            confidence = reusing
+        query, hits, selection = evidence.query, evidence.hits, evidence.selection
+        triage = evidence.triage
         with timer.step("history"), session_scope(assistant.engine) as session:
             match = TopicMatch(ticket_id=ticket.id, vector=evidence.topic_vector, embed=assistant.embedder.encode)
             history = contact_history(
@@ -109,14 +127,6 @@ def compute_assistance(
         with timer.step("sentiment"):
             sentiment, trend = _sentiment(assistant, ticket, history)
             priority = priority_of(sentiment, history)
-        with timer.step("confidence"):
-            selection = evidence.selection
-            policy = confidence_policy(assistant)
-            confidence = policy.read(selection, evidence.thread.signals)
-        with timer.step("reuse"):
-            past = None  # Regenerate asks for another article, not for the same past reply again
-            if not alternative:
-                past, confidence = weigh_past_reply(assistant, ticket, evidence, policy, confidence)
         with timer.step("escalate"):
             escalation = evaluate(
                 sentiment=sentiment,
@@ -177,11 +187,10 @@ def compute_assistance(
 
 
 def weigh_past_reply(
-    assistant: Assistant, ticket: TicketDetail, evidence: Evidence, policy: ConfidencePolicy, confidence: Confidence
+    assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence, policy: ConfidencePolicy, confidence: Confidence
 ) -> tuple[PastReply | None, Confidence]:
-    """The reply the team sent to the closest earlier question, when it is likelier to be right than the
-    articles' answer (`drafting.reuse`), with the confidence of the draft built on it; else (None, `confidence`).
-    Regenerate (an alternative article) does not come here."""
+    """The reply that closed the closest earlier ticket, when it is likelier to be right than the articles' answer
+    (`drafting.reuse`), with the confidence of the draft built on it; else (None, `confidence`)."""
     reuse = assistant.reuse
     if reuse is None or not confidence.answerable or confidence.needs_lead or reuse.ceiling() <= confidence.raw:
         # Only an answer competes: where the articles hold none, or a lead must decide, an earlier reply to a
@@ -210,7 +219,7 @@ def weigh_past_reply(
         return None, confidence
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
     held = tuple(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids)
-    return replace(past, article_ids=tuple(dict.fromkeys(held))), policy.reusing(probability)
+    return replace(past, article_ids=tuple(dict.fromkeys(held))), policy.reusing(probability, confidence.need)
 
 
 @dataclass(frozen=True)
@@ -260,19 +269,32 @@ def gather_evidence(
             tried_vectors=np.stack([vectors[t] for t in tried]) if tried else None,
         )
         selection = assistant.selector.select(question, hits, articles)
-        if alternative:  # the n-th best article as the selector ranks them, alone
-            by_id = {h.article_id: h for h in hits}
-            ranked = [by_id[a] for a in dict.fromkeys(c.article_id for c in selection.candidates)]
-            floor = max(MIN_ALTERNATIVE_SCORE, ALTERNATIVE_RELATIVE * max(h.score for h in hits))
-            if alternative >= len(ranked) or ranked[alternative].score < floor:
-                raise NoAlternativeError(
-                    "There is no other grounded candidate for this ticket: no other article answers it nearly as "
-                    "well as the one the draft uses. Edit the draft, or write the answer by hand."
-                )
-            chosen = ranked[alternative]
-            hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]
-            selection = assistant.selector.select(question, hits, {chosen.article_id: articles[chosen.article_id]})
-    return Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
+    evidence = Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
+    return focus(assistant, evidence, alternative=alternative, timer=timer) if alternative else evidence
+
+
+def focus(assistant: Assistant, evidence: Evidence, *, alternative: int, timer: StepTimer | None = None) -> Evidence:
+    """The evidence with the answer restricted to the `alternative`-th best article as the selector ranked them
+    (1 = the runner-up; Regenerate).
+
+    Raises:
+        NoAlternativeError: no such article answers nearly as well as the best.
+    """
+    hits, selection = evidence.hits, evidence.selection
+    by_id = {h.article_id: h for h in hits}
+    ranked = [by_id[a] for a in dict.fromkeys(c.article_id for c in selection.candidates)]
+    floor = max(MIN_ALTERNATIVE_SCORE, ALTERNATIVE_RELATIVE * max((h.score for h in hits), default=0.0))
+    if alternative >= len(ranked) or ranked[alternative].score < floor:
+        raise NoAlternativeError(
+            "There is no other grounded candidate for this ticket: no other article answers it nearly as "
+            "well as the one the draft uses. Edit the draft, or write the answer by hand."
+        )
+    chosen = ranked[alternative]
+    hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]
+    with (timer or StepTimer()).step("select"):
+        only = {chosen.article_id: selection.articles[chosen.article_id]}
+        selection = assistant.selector.select(selection.question, hits, only)
+    return replace(evidence, hits=hits, selection=selection)
 
 
 def _sentiment(

@@ -144,20 +144,20 @@ def similar_tickets(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         chosen = [t for t in best if t in ends and ends[t].resolved][:k]
-        found = _reusable(session, ticket, {t: best[t] for t in chosen}, region=region)
+        found = _reusable(session, ticket, {t: best[t][0] for t in chosen}, region=region)
     return tuple(
         SimilarTicket(
             ticket_id=t,
-            subject=removal.redact(ends[t].subject),
+            subject=r.removal.redact(ends[t].subject),
             similarity=round(best[t][1], 3),
             status=ends[t].status,
             resolved=ends[t].resolved,
             reopened=ends[t].reopened,
             csat_score=ends[t].csat_score,
-            reply=reply,
-            articles=linked_articles(reply),
+            reply=r.text,
+            articles=r.articles,
         )
-        for t, (reply, removal, _) in found.items()
+        for t, r in found.items()
     )
 
 
@@ -183,16 +183,18 @@ def past_replies(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         good = [t for t in best if t in ends and _ended_well(ends[t])][:k]
-        found = _reusable(session, ticket, {t: best[t] for t in good}, region=region)
+        # The reply that closed it, not the one whose question matched best: an agent's first reply is often a
+        # question back ("could you send a screenshot?") to the very words this ticket repeats.
+        last = {r.ticket_id: r.reply_id for r in answered.sent_replies(session, ticket_ids=good)}
+        found = _reusable(session, ticket, {t: last[t] for t in good if t in last}, region=region)
     return tuple(
         PastReply(
             ticket_id=t,
             similarity=round(best[t][1], 4),
-            text=reply,
-            question=asked,
-            article_titles=tuple(a.title for a in linked_articles(reply)),
+            text=r.text,
+            article_titles=tuple(a.title for a in r.articles),
         )
-        for t, (reply, _, asked) in found.items()
+        for t, r in found.items()
     )
 
 
@@ -231,22 +233,25 @@ def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id:
     return best
 
 
-def _reusable(
-    session: Session, ticket: TicketDetail, chosen: dict[int, tuple[int, float]], *, region: str
-) -> dict[int, tuple[str, Redaction, str]]:
-    """For each chosen ticket (in order): its reply with everything of its customer removed and the greeting
-    addressed to `ticket`'s customer, that removal, and the question the reply answered with the same removal.
-    A reply deleted since it was indexed is left out."""
-    replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=[r for r, _ in chosen.values()])}
-    out: dict[int, tuple[str, Redaction, str]] = {}
-    for t, (reply_id, _) in chosen.items():
+@dataclass(frozen=True)
+class _Reusable:
+    text: str  # the reply, everything of its customer removed, greeting addressed to this ticket's customer
+    removal: Redaction
+    articles: tuple[LinkedArticle, ...]  # the help articles it cites, read before the removal
+
+
+def _reusable(session: Session, ticket: TicketDetail, chosen: dict[int, int], *, region: str) -> dict[int, _Reusable]:
+    """For each chosen ticket (in order) and reply of it: that reply made fit to show or reuse for `ticket`'s
+    customer. A reply deleted since it was indexed is left out."""
+    replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=list(chosen.values()))}
+    out: dict[int, _Reusable] = {}
+    for t, reply_id in chosen.items():
         if reply_id not in replies:
             continue
-        other = ticket_detail(session, ticket_id=t)
-        removal = _removal(other, reply_id=replies[reply_id].message_id, region=region)
         reply = replies[reply_id]
-        asked = removal.redact(question_answered(other, reply.message_id))
-        out[t] = (readdressed(removal.redact(reply.text), ticket.customer.name), removal, asked)
+        removal = _removal(ticket_detail(session, ticket_id=t), reply_id=reply.message_id, region=region)
+        text = readdressed(removal.redact(reply.text), ticket.customer.name)
+        out[t] = _Reusable(text, removal, linked_articles(reply.text))
     return out
 
 
@@ -261,6 +266,7 @@ def _removal(other: TicketDetail, *, reply_id: int, region: str) -> Redaction:
         values=tuple(i.number for i in customer.invoices),
         references=True,
         thread=thread,
+        label="OTHER_",
     )
 
 

@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -42,7 +43,9 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 # Fixtures that load a real model: a test using one is a `model` test, whether or not it says so, so that
 # `make test-fast` (`-m "not model and not e2e"`) is the layer that loads none.
-MODEL_FIXTURES = frozenset({"embedder", "reader", "knowledge_base", "assistant", "seeded_demo", "demo_workspace"})
+MODEL_FIXTURES = frozenset(
+    {"embedder", "reader", "knowledge_base", "assistant", "ingested_kb", "seeded_demo", "demo_workspace"}
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -94,8 +97,14 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sqlite_engine(tmp_path: Path, migrated_sqlite: Path, request: pytest.FixtureRequest) -> Iterator[Engine]:
     # A test that asks for the demo starts from a copy of it, before any other fixture adds its rows: copied in
     # later, it would replace them (an admin a fixture signed in would become a demo user).
-    wants_demo = "demo_workspace" in request.fixturenames
-    shutil.copyfile(request.getfixturevalue("seeded_demo") if wants_demo else migrated_sqlite, tmp_path / "test.db")
+    # A test of the whole pipeline starts from the shipped articles ingested once per run (`ingested_kb`).
+    if "demo_workspace" in request.fixturenames:
+        start = request.getfixturevalue("seeded_demo")
+    elif "assistant" in request.fixturenames:
+        start = request.getfixturevalue("ingested_kb").database
+    else:
+        start = migrated_sqlite
+    shutil.copyfile(start, tmp_path / "test.db")
     engine = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
     yield engine
     engine.dispose()
@@ -234,22 +243,50 @@ def article(article_id: str, title: str, body: str, *, category: str = "billing"
 KB_DOCS = Path(__file__).parents[1] / "kb_docs"
 
 
-@pytest.fixture
-def assistant(sqlite_engine: Engine, embedder: Embedder, reader: AnswerReader, tmp_path: Path) -> Assistant:
-    """The whole offline pipeline on a temp database and chroma, with the shipped articles ingested."""
-    settings = Settings(
-        database_url=str(sqlite_engine.url),
-        chroma_path=tmp_path / "chroma",
+def _assistant_settings(engine: Engine, folder: Path) -> Settings:
+    return Settings(
+        database_url=str(engine.url),
+        chroma_path=folder / "chroma",
         chroma_host=None,
         openai_api_key=None,
         openai_base_url=None,
-        triage_model_path=tmp_path / "none.skops",
+        triage_model_path=folder / "none.skops",
         smtp_host=None,
         webhook_url=None,
     )
-    built = build_assistant(settings, engine=sqlite_engine, embedder=embedder, reader=reader)
+
+
+@dataclass(frozen=True)
+class IngestedKb:
+    database: Path  # the migrated schema with the shipped articles' rows
+    chroma: Path  # their vectors
+
+
+@pytest.fixture(scope="session")
+def ingested_kb(
+    migrated_sqlite: Path, embedder: Embedder, reader: AnswerReader, tmp_path_factory: pytest.TempPathFactory
+) -> IngestedKb:
+    """The shipped articles ingested once per run through the product's own ingest: each `assistant` test starts
+    from a copy of the database file and the Chroma folder (a copy takes milliseconds; ingesting took ~0.5 s)."""
+    folder = tmp_path_factory.mktemp("ingested")
+    shutil.copyfile(migrated_sqlite, folder / "kb.db")
+    engine = make_engine(f"sqlite:///{folder / 'kb.db'}")
+    built = build_assistant(_assistant_settings(engine, folder), engine=engine, embedder=embedder, reader=reader)
     built.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
-    return built
+    engine.dispose()
+    return IngestedKb(database=folder / "kb.db", chroma=folder / "chroma")
+
+
+@pytest.fixture
+def assistant(
+    sqlite_engine: Engine, embedder: Embedder, reader: AnswerReader, tmp_path: Path, ingested_kb: IngestedKb
+) -> Assistant:
+    """The whole offline pipeline on a temp database and chroma, with the shipped articles ingested (the test's
+    database started from `ingested_kb`'s file; its Chroma folder is copied here)."""
+    shutil.copytree(ingested_kb.chroma, tmp_path / "chroma")
+    return build_assistant(
+        _assistant_settings(sqlite_engine, tmp_path), engine=sqlite_engine, embedder=embedder, reader=reader
+    )
 
 
 class SlowSmtp(socketserver.StreamRequestHandler):

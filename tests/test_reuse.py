@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from assist.config import Settings
 from assist.csat import submit_rating, survey_token
 from assist.domain import Arm, DraftAction, User
+from assist.drafting.answers import Linear
 from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReuseModel, features
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
@@ -39,8 +40,8 @@ ANSWER = (
     "exponential backoff and jitter; do not retry immediately in a loop."
 )
 CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
-ALWAYS = ReuseModel(weights=(40.0, 0.0, 0.0), bias=-20.0)  # any reply >= 0.6 alike wins: the path under test
-NEVER = ReuseModel(weights=(0.0, 0.0, 0.0), bias=-50.0)
+ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
+NEVER = ReuseModel(Linear((0.0, 0.0, 0.0), -50.0))
 
 
 def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_question() -> None:
@@ -54,7 +55,7 @@ def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_questi
 
 
 def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citing_the_chosen_article() -> None:
-    model = ReuseModel(weights=(4.0, 2.0, -1.0), bias=-4.0)
+    model = ReuseModel(Linear((4.0, 2.0, -1.0), -4.0))
     cites = PastReply(ticket_id=1, similarity=0.9, text="", article_titles=("API rate limits",))
 
     assert (
@@ -63,13 +64,20 @@ def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citi
     assert model.probability(cites, selected_title="API rate limits") > model.probability(
         cites, selected_title="Set up webhooks"
     )
-    assert features(cites, "api RATE limits") == (0.9, 1.0, 0.0)
+    assert features(cites, selected_title="api RATE limits") == (0.9, 1.0, 0.0)
+    with_token = PastReply(
+        ticket_id=1,
+        similarity=0.9,
+        text="Use this link to set a new password: https://app.lumen.app/reset/9f8a7b6c5d4e3f2a1b0c",
+        article_titles=("API rate limits",),
+    )
+    assert model.probability(with_token, selected_title="API rate limits") == 0  # that link was theirs alone
 
 
 def test_the_shipped_reuse_model_loads_with_the_features_it_reads() -> None:
     model = ReuseModel.load()
 
-    assert len(model.weights) == len(FEATURES)
+    assert len(model.model.weights) == len(FEATURES)
 
 
 @pytest.fixture
@@ -179,7 +187,7 @@ def test_a_draft_built_on_a_past_reply_says_where_from_and_carries_nothing_of_th
     with session_scope(engine) as session:
         ticket = ticket_detail(session, ticket_id=later)
     (past, *_) = past_replies(engine, assistant.similar, ticket=ticket, vector=embedder.encode_one(AGAIN), region="US")
-    shown = "\n".join([draft.text, *draft.notes, past.text, past.question])
+    shown = "\n".join([draft.text, *draft.notes, past.text])
     leaked = {kind: value for kind, value in SECRETS.items() if value.lower() in shown.lower()}
     assert leaked == {}
     assert "4242" not in shown and "Whitfield" not in shown and "Danielle" not in shown
@@ -203,8 +211,8 @@ def test_a_reply_on_a_reopened_or_badly_rated_ticket_is_never_weighed(
 ) -> None:
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
     agent = _agent(sqlite_engine)
-    reopened, rated = _asked_again(assistant), _asked_again(assistant)
-    for ticket_id in (reopened, rated):
+    reopened, rated, fine = _asked_again(assistant), _asked_again(assistant), _asked_again(assistant)
+    for ticket_id in (reopened, rated, fine):
         _send(assistant, ticket_id, f"Hi,\n\n{ANSWER}\n\nBest regards,\nLumen Support", agent)
     with session_scope(sqlite_engine) as session:
         version = ticket_detail(session, ticket_id=reopened).version
@@ -215,7 +223,7 @@ def test_a_reply_on_a_reopened_or_badly_rated_ticket_is_never_weighed(
 
     draft = compute_assistance(assistant, ticket_id=later).draft
 
-    assert draft.reused_from is None
+    assert draft.reused_from == fine  # the one that ended well, though the other two are as alike
 
 
 def test_a_held_out_ticket_is_never_built_on_a_past_reply(
@@ -231,6 +239,43 @@ def test_a_held_out_ticket_is_never_built_on_a_past_reply(
     assert compute_assistance(assistant, ticket_id=held).draft.reused_from is None
 
 
+def test_the_first_regenerate_of_a_draft_built_on_a_past_reply_gives_the_articles_answer(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    _answered_with_secrets(assistant, _agent(sqlite_engine))
+    later = _asked_again(assistant)
+
+    reused = compute_assistance(assistant, ticket_id=later).draft
+    regenerated = compute_assistance(assistant, ticket_id=later, alternative=1).draft
+    without = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": NEVER}), ticket_id=later).draft
+
+    assert reused.reused_from is not None
+    assert regenerated.reused_from is None and regenerated.sources == without.sources == ("rate-limits",)
+    assert regenerated.text == without.text
+    assert regenerated.raw_confidence == without.raw_confidence  # the team's recalibration reads only these
+    assert reused.raw_confidence is None
+
+
+def test_a_message_the_articles_do_not_answer_is_never_answered_from_a_past_reply(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    agent = _agent(sqlite_engine)
+    question = "Can you give our workspace a 30-day extension of the Pro trial? We are still evaluating."
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="Trial", body=question).id
+    _send(assistant, first, "Hi,\n\nI've extended your trial by 30 days.\n\nBest regards,\nLumen Support", agent)
+    with session_scope(sqlite_engine) as session:
+        later = make_ticket(session, customer=make_customer(session), subject="Trial", body=question).id
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from is None and "extended your trial" not in draft.text
+
+
 def test_a_confidence_no_past_reply_can_beat_keeps_the_articles_answer() -> None:
-    assert NEVER.ceiling() < 1e-6 < ALWAYS.ceiling()
-    assert ReuseModel.load().ceiling() < 1.0
+    shipped = ReuseModel.load()
+    best = PastReply(ticket_id=1, similarity=1.0, text="", article_titles=("API rate limits",))
+    assert shipped.ceiling() == pytest.approx(shipped.probability(best, selected_title="API rate limits"))
+    assert NEVER.ceiling() < 1e-6

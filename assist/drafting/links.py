@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # The lines a support reply usually ends with; the link goes above them.
-_SIGN_OFF = re.compile(
+SIGN_OFF = re.compile(
     r"^\s*(best( regards| wishes)?|kind regards|regards|warm regards|many thanks|thanks( again)?|thank you|cheers|"
     r"all the best|sincerely)\s*[,.!]?\s*$",
     re.I,
@@ -36,7 +36,7 @@ def insert_link(text: str, *, title: str, url: str) -> tuple[str, bool]:
 def before_sign_off(text: str, paragraph: str) -> str:
     """`text` with `paragraph` added as the last paragraph above the sign-off ("Best regards,"), or at the end."""
     lines = text.rstrip().splitlines()
-    at = next((i for i, line in enumerate(lines) if _SIGN_OFF.match(line)), len(lines))
+    at = next((i for i, line in enumerate(lines) if SIGN_OFF.match(line)), len(lines))
     before = lines[:at]
     while before and not before[-1].strip():
         before.pop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_GREETING = re.compile(
+GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|dear|good (morning|afternoon|evening)|greetings|to whom it may concern|yo|hallo|"
     r"bonjour|hola)\b[^.!?\n]{0,40}?([,!:.\-–—]|$)\s*",
     re.I,
@@ -47,7 +47,7 @@ def content(text: str) -> str:
     lines = _before_quote(lines)
     lines = _before_sign_off(lines)
     body = "\n".join(line for line in lines if not _SIGNATURE_LINE.match(line)).strip()
-    body = _GREETING.sub("", body, count=1).strip()
+    body = GREETING.sub("", body, count=1).strip()
     while True:
         trimmed = _PLEASANTRY.sub("", body, count=1).strip()
         if trimmed == body:

@@ -38,6 +38,7 @@ class Confidence:
     abstain_below: float
     escalate_below: float
     need: NeedReading = ANSWER_FIRST
+    recalibrated: bool = True  # False: another model's figure (a past reply's), which the team's fit must not read
 
     @property
     def answerable(self) -> bool:
@@ -71,7 +72,7 @@ class Confidence:
     def recorded(self, answers: bool) -> float | None:
         """The model's own figure, stored on the draft for the team's recalibration (`raw_confidence`); None
         for a draft that states no answer, whose edits say nothing about the answer's confidence."""
-        return self.raw if answers else None
+        return self.raw if answers and self.recalibrated else None
 
     def band(self, answers: bool, *, closing: bool = False) -> ConfidenceBand:
         if not answers:
@@ -98,9 +99,8 @@ class ConfidencePolicy:
         need = self.needs.read(selection, evidence, raw)
         return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)
 
-    def reusing(self, probability: float) -> Confidence:
-        """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's
-        probability, recalibrated like the confidence model's; what it needs is an answer, which that reply gave."""
-        return Confidence(
-            probability, self.recalibration.apply(probability), self.abstain_below, self.escalate_below, ANSWER_FIRST
-        )
+    def reusing(self, probability: float, need: NeedReading) -> Confidence:
+        """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's own
+        probability. The team's recalibration maps the confidence model's figure, so it neither applies to this
+        one nor learns from it (no raw figure is stored: `recorded`)."""
+        return Confidence(probability, probability, self.abstain_below, self.escalate_below, need, recalibrated=False)

@@ -69,6 +69,9 @@ class Redaction:
     values: tuple[str, ...] = ()  # another customer's invoice numbers
     references: bool = False  # order, invoice and ticket references and masked markers too
     thread: str | None = None  # amounts and dates found here are another customer's too
+    # Put before each kind ("OTHER_" -> "[OTHER_PHONE_1]"): another customer's placeholders then never match the
+    # ones the LLM drafter's own redaction restores to this customer's values.
+    label: str = ""
 
     def redact(self, text: str) -> str:
         """The text with every IBAN, payment card, email address and phone number replaced by a placeholder
@@ -118,6 +121,7 @@ class Redaction:
         for placeholder, original in self.placeholders.items():
             if original == value:
                 return placeholder
+        kind = f"{self.label}{kind}"
         placeholder = f"[{kind}_{sum(p.startswith(f'[{kind}_') for p in self.placeholders) + 1}]"
         self.placeholders[placeholder] = value
         return placeholder
@@ -134,7 +138,7 @@ def _when_in(kind: str, theirs: set[tuple[str, ...]]) -> Callable[[re.Match[str]
 def _inside_placeholder(text: str, at: int) -> bool:
     """Whether `at` is within a placeholder already written (its digits are not the customer's)."""
     opening = text.rfind("[", 0, at + 1)
-    return opening != -1 and "]" not in text[opening:at] and re.match(r"\[[A-Z]+_\d+\]", text[opening:]) is not None
+    return opening != -1 and "]" not in text[opening:at] and re.match(r"\[[A-Z_]+_\d+\]", text[opening:]) is not None
 
 
 def _key(value: str) -> tuple[str, ...]:

@@ -50,3 +50,16 @@ def test_lookalikes_are_left_alone(text: str) -> None:
 def test_the_same_value_gets_the_same_placeholder() -> None:
     redaction = Redaction()
     assert redaction.redact("a@b.io and again a@b.io, also c@d.io") == "[EMAIL_1] and again [EMAIL_1], also [EMAIL_2]"
+
+
+def test_another_customer_s_placeholders_are_never_restored_to_this_customer_s_values() -> None:
+    theirs = Redaction(label="OTHER_").redact("We called +1 415 555 0132 and mailed dana@northwind.example.")
+    ours = Redaction()
+    prompt = ours.redact(f"My number is +1 212 555 0100, mail sam@example.com. An earlier reply said: {theirs}")
+
+    restored = ours.restore(prompt)
+
+    assert "[OTHER_PHONE_1]" in theirs and "[OTHER_EMAIL_1]" in theirs
+    assert "+1 212 555 0100" in restored and "sam@example.com" in restored
+    assert "[OTHER_PHONE_1]" in restored and "[OTHER_EMAIL_1]" in restored  # theirs stay placeholders
+    assert restored.count("212 555 0100") == 1

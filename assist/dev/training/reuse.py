@@ -59,64 +59,63 @@ def records(source: Path, progress: Callable[[str], None]) -> list[dict[str, Any
 
 def _records(name: str, history: Path, queries: Path, progress: Callable[[str], None]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    if True:
-        with temporary_assistant(ROOT / "kb_docs") as assistant:
-            seed_history(assistant, load_history(history), settings=assistant.settings)
-            titles = {a.id: a.title for a in assistant.knowledge_base.list_articles()}
-            ids = {t.casefold(): a for a, t in titles.items()}
-            policy = confidence_policy(assistant)
-            rows = load_labelled(queries)
-            for n, row in enumerate(rows):
-                ticket_id = open_ticket_for(assistant, row, n)
-                with session_scope(assistant.engine) as session:
-                    ticket = ticket_detail(session, ticket_id=ticket_id)
-                evidence = gather_evidence(assistant, ticket)
-                selection = evidence.selection
-                confidence = policy.read(selection, evidence.thread.signals)
-                found = past_replies(
-                    assistant.engine,
-                    assistant.similar,
-                    ticket=ticket,
-                    vector=selection.question.newest_words_vector,
-                    region=assistant.settings.default_phone_region,
-                )
-                articles = dict.fromkeys(c.article_id for c in selection.candidates)
-                best = selection.best
-                question = selection.question.reading or selection.question.text
-                reader = assistant.selector.reader
-                bodies = ["\n".join(p.body) for p in found]
-                read = [float(v) for v in reader.scores(question, bodies)] if reader and found else []
-                out.append(
-                    {
-                        "source": name,
-                        "gold": row.gold,
-                        "answerable": confidence.answerable,
-                        "raw": confidence.raw,
-                        "articles": [
-                            [a, next(c.article_probability for c in selection.candidates if c.article_id == a)]
-                            for a in articles
-                        ],
-                        "kb_text": " ".join(c.unit.text for c in answer_units(selection)),
-                        "best_reader": best.features[UNIT_FEATURES.index("reader")] if best else None,
-                        "kb_answers": best is not None
-                        and best.article_id == row.gold
-                        and row.answer is not None
-                        and answer_recall(row.answer, " ".join(c.unit.text for c in answer_units(selection)))
-                        >= GOLD_OVERLAP,
-                        "past": [
-                            {
-                                "similarity": p.similarity,
-                                "reader": float(read[i]),
-                                "text": p.text,
-                                "articles": [ids[t.casefold()] for t in p.article_titles if t.casefold() in ids],
-                                "answers": _answers(row, p.text, p.article_titles, titles),
-                            }
-                            for i, p in enumerate(found)
-                        ],
-                    }
-                )
-                if n % 50 == 0:
-                    progress(f"{name}: {n}/{len(rows)}")
+    with temporary_assistant(ROOT / "kb_docs") as assistant:
+        seed_history(assistant, load_history(history), settings=assistant.settings)
+        titles = {a.id: a.title for a in assistant.knowledge_base.list_articles()}
+        ids = {t.casefold(): a for a, t in titles.items()}
+        policy = confidence_policy(assistant)
+        rows = load_labelled(queries)
+        for n, row in enumerate(rows):
+            ticket_id = open_ticket_for(assistant, row, n)
+            with session_scope(assistant.engine) as session:
+                ticket = ticket_detail(session, ticket_id=ticket_id)
+            evidence = gather_evidence(assistant, ticket)
+            selection = evidence.selection
+            confidence = policy.read(selection, evidence.thread.signals)
+            found = past_replies(
+                assistant.engine,
+                assistant.similar,
+                ticket=ticket,
+                vector=selection.question.newest_words_vector,
+                region=assistant.settings.default_phone_region,
+            )
+            articles = dict.fromkeys(c.article_id for c in selection.candidates)
+            best = selection.best
+            question = selection.question.reading or selection.question.text
+            reader = assistant.selector.reader
+            bodies = ["\n".join(p.body) for p in found]
+            read = [float(v) for v in reader.scores(question, bodies)] if reader and found else []
+            out.append(
+                {
+                    "source": name,
+                    "gold": row.gold,
+                    "answerable": confidence.answerable,
+                    "raw": confidence.raw,
+                    "articles": [
+                        [a, next(c.article_probability for c in selection.candidates if c.article_id == a)]
+                        for a in articles
+                    ],
+                    "kb_text": " ".join(c.unit.text for c in answer_units(selection)),
+                    "best_reader": best.features[UNIT_FEATURES.index("reader")] if best else None,
+                    "kb_answers": best is not None
+                    and best.article_id == row.gold
+                    and row.answer is not None
+                    and answer_recall(row.answer, " ".join(c.unit.text for c in answer_units(selection)))
+                    >= GOLD_OVERLAP,
+                    "past": [
+                        {
+                            "similarity": p.similarity,
+                            "reader": float(read[i]),
+                            "text": p.text,
+                            "articles": [ids[t.casefold()] for t in p.article_titles if t.casefold() in ids],
+                            "answers": _answers(row, p.text, p.article_titles, titles),
+                        }
+                        for i, p in enumerate(found)
+                    ],
+                }
+            )
+            if n % 50 == 0:
+                progress(f"{name}: {n}/{len(rows)}")
     return out
 
 
@@ -139,16 +138,19 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import cross_val_predict
 
-    x, y, kb, beats = [], [], [], []
+    x: list[list[float]] = []
+    y: list[int] = []
+    kb: list[int] = []
+    beats: list[float] = []
     for r in rows:
-        if not r["past"] or r["past"][0]["similarity"] < MIN_SIMILARITY:  # the product weighs none below it
-            continue
+        if not r["past"] or r["past"][0]["similarity"] < MIN_SIMILARITY or not r["answerable"]:
+            continue  # the product weighs a past reply only against an answer the articles offer
         past = r["past"][0]
         selected = r["articles"][0][0] if r["articles"] else None  # ids on both sides: features compares names
         reply = PastReply(ticket_id=0, similarity=past["similarity"], text="", article_titles=tuple(past["articles"]))
-        x.append(list(features(reply, selected)))
+        x.append(list(features(reply, selected_title=selected)))
         y.append(int(past["answers"]))
-        beats.append(r["raw"] if r["answerable"] else None)
+        beats.append(r["raw"])
         kb.append(int(r["kb_answers"]))
     model = LogisticRegression(C=C, max_iter=1000)
     out_of_fold = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
@@ -168,8 +170,7 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
         + "\n",
         encoding="utf-8",
     )
-    # As `pipeline.weigh_past_reply` decides: only against an answer the articles' draft offers.
-    preferred = [b is not None and p > b for p, b in zip(out_of_fold, beats, strict=True)]
+    preferred = [p > b for p, b in zip(out_of_fold, beats, strict=True)]  # as `pipeline.weigh_past_reply` decides
     return {
         "examples": len(y),
         "past_reply_answers": sum(y),

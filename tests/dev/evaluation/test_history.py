@@ -76,6 +76,16 @@ def test_eval_drafts_with_history_resolves_it_first_and_reports_reuse(tmp_path: 
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.strip().splitlines()[-1])
-    assert report["history"] == 6 and report["n"] == 4
-    assert 0.0 <= report["reused"] <= 1.0
-    assert "reuse_label_at_1" in report
+    assert report["history"] == 6 and report["n"] == 4  # six tickets resolved before the four were drafted
+    assert {"reused", "reuse_label_at_1"} <= report.keys()
+
+
+def test_history_and_stored_drafts_are_not_asked_for_together(tmp_path: Path) -> None:
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"query": "q", "reply": "r"}\n')
+
+    result = CliRunner().invoke(
+        main, ["eval", "drafts", "--from-db", "--queries", str(DATA / "demo_gold.jsonl"), "--history", str(history)]
+    )
+
+    assert result.exit_code != 0 and "give one" in result.output
