@@ -21,13 +21,13 @@ from assist.factories import build_assistant
 from assist.pipeline import Assistant, compute_assistance
 from assist.similar import past_replies
 from assist.store.db import session_scope
-from assist.store.models import InvoiceRow, TicketRow
+from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
 from assist.ticket_actions import reopen, send_reply
 from assist.users import OPERATOR
-from tests.conftest import KB_DOCS, NOW
+from tests.conftest import KB_DOCS
 from tests.factories import make_actor, make_customer, make_ticket
-from tests.test_similar import SECRETS
+from tests.test_similar import SECRETS, reply_with_secrets, ticket_with_secrets
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=4000)
 QUESTION = (
@@ -127,39 +127,8 @@ def _send(assistant: Assistant, ticket_id: int, text: str, agent: User, *, resol
 
 
 def _answered_with_secrets(assistant: Assistant, agent: User) -> int:
-    """Ticket A: one value of every kind the redactor knows in its customer row, thread and the agent's reply."""
-    s = SECRETS
-    with session_scope(assistant.engine) as session:
-        dana = make_customer(session, name=s["name"], email=s["email"])
-        session.add(
-            InvoiceRow(
-                customer_id=dana.id,
-                number=s["invoice"],
-                amount_cents=124950,
-                currency="USD",
-                status="paid",
-                issued_at=NOW,
-            )
-        )
-        first = make_ticket(
-            session,
-            customer=dana,
-            subject=f"429 errors on order {s['order']}",
-            body=(
-                f"{QUESTION} We paid {s['amount']} on {s['date']} (invoice {s['invoice']}), card {s['card']}, "
-                f"{s['masked card']}, IBAN {s['iban']}. Call me on {s['phone']}. See ticket {s['ticket']}."
-                f"\n\nThanks,\n{s['signature']}"
-            ),
-        ).id
-    _send(
-        assistant,
-        first,
-        f"Hi {s['first name']},\n\nThanks {s['name']} ({s['signature']}). For order {s['order']} and invoice "
-        f"{s['invoice']} ({s['amount']}, paid {s['date']}) we checked card {s['card']} and {s['masked card']}, "
-        f"IBAN {s['iban']}, your phone {s['phone']} and {s['email']} (ticket {s['ticket']}). {ANSWER}\n\n{CITATION}"
-        "\n\nBest regards,\nLumen Support",
-        agent,
-    )
+    first = ticket_with_secrets(assistant.engine, QUESTION)
+    _send(assistant, first, reply_with_secrets(f"{ANSWER}\n\n{CITATION}"), agent)
     return first
 
 

@@ -146,9 +146,9 @@ SECRETS = {
 }
 
 
-def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine: Engine, index: SimilarIndex) -> None:
+def ticket_with_secrets(engine: Engine, question: str) -> int:
+    """Ticket A: one value of every kind the redactor knows in its customer row, subject and thread."""
     s = SECRETS
-    agent = _agent(engine)
     with session_scope(engine) as session:
         dana = make_customer(session, name=s["name"], email=s["email"])
         session.add(
@@ -161,24 +161,37 @@ def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine:
                 issued_at=NOW,
             )
         )
-        first = make_ticket(
+        return make_ticket(
             session,
             customer=dana,
-            subject=f"Admin rights for order {s['order']}",
+            subject=f"Question about order {s['order']}",
             body=(
-                f"{ADMIN_QUESTION} We paid {s['amount']} on {s['date']} (invoice {s['invoice']}), card "
-                f"{s['card']}, {s['masked card']}, IBAN {s['iban']}. Call me on {s['phone']}. See ticket {s['ticket']}."
+                f"{question} We paid {s['amount']} on {s['date']} (invoice {s['invoice']}), card {s['card']}, "
+                f"{s['masked card']}, IBAN {s['iban']}. Call me on {s['phone']}. See ticket {s['ticket']}."
                 f"\n\nThanks,\n{s['signature']}"
             ),
         ).id
+
+
+def reply_with_secrets(answer: str) -> str:
+    """The agent's reply to ticket A, repeating every one of its values around `answer`."""
+    s = SECRETS
+    return (
+        f"Hi {s['first name']},\n\nThanks {s['name']} ({s['signature']}). For order {s['order']} and invoice "
+        f"{s['invoice']} ({s['amount']}, paid {s['date']}) we checked card {s['card']} and {s['masked card']}, "
+        f"IBAN {s['iban']}, your phone {s['phone']} and {s['email']} (ticket {s['ticket']}). {answer}"
+        "\n\nBest regards,\nLumen Support"
+    )
+
+
+def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine: Engine, index: SimilarIndex) -> None:
+    agent = _agent(engine)
+    first = ticket_with_secrets(engine, ADMIN_QUESTION)
     _send(
         engine,
         index,
         first,
-        f"Hi {s['first name']},\n\nThanks {s['name']} ({s['signature']}). For order {s['order']} and invoice "
-        f"{s['invoice']} ({s['amount']}, paid {s['date']}) we checked card {s['card']} and {s['masked card']}, "
-        f"IBAN {s['iban']}, your phone {s['phone']} and {s['email']} (ticket {s['ticket']}). Go to Settings > "
-        "Members and choose Admin; admin seats cost $12 per month.\n\nBest regards,\nLumen Support",
+        reply_with_secrets("Go to Settings > Members and choose Admin; admin seats cost $12 per month."),
         agent,
     )
     later = _ticket(engine, subject="New admin", body="Please give my coworker admin rights on our account.")
@@ -186,7 +199,7 @@ def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine:
     (found,) = _similar(engine, index, later)
 
     shown = "\n".join([found.subject, found.reply, *(a.title for a in found.articles)])
-    leaked = {kind: value for kind, value in s.items() if value.lower() in shown.lower()}
+    leaked = {kind: value for kind, value in SECRETS.items() if value.lower() in shown.lower()}
     assert leaked == {}
     assert "4242" not in shown and "Whitfield" not in shown and "Danielle" not in shown
     assert found.reply.startswith("Hi Sam,")

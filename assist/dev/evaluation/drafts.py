@@ -67,6 +67,12 @@ class LabelledDraft:
     label: str | None = None  # what the answer is (a history split's gold answer): reuse_label_at_1 compares it
 
 
+def read_thread_lines(data: dict[str, Any]) -> tuple[tuple[AuthorRole, str], ...]:
+    """A line's "thread": the messages before its query, oldest first."""
+    role = {"agent": AuthorRole.AGENT}
+    return tuple((role.get(m["from"], AuthorRole.CUSTOMER), str(m["text"])) for m in data.get("thread", []))
+
+
 def load_labelled(path: Path) -> list[LabelledDraft]:
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -74,10 +80,7 @@ def load_labelled(path: Path) -> list[LabelledDraft]:
             continue
         try:
             data = json.loads(line)
-            thread = tuple(
-                (AuthorRole.AGENT if m["from"] == "agent" else AuthorRole.CUSTOMER, str(m["text"]))
-                for m in data.get("thread", [])
-            )
+            thread = read_thread_lines(data)
             gold = data["gold"]
             stance = data.get("stance")
             if stance not in (None, *STANCES):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.config import Settings
+from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for, read_thread_lines
 from assist.domain import AuthorRole, Role, User
 from assist.drafting.links import citation
 from assist.errors import ValidationError
@@ -49,10 +50,7 @@ def load_history(path: Path) -> list[HistoryLine]:
             continue
         try:
             data = json.loads(line)
-            thread = tuple(
-                (AuthorRole.AGENT if m["from"] == "agent" else AuthorRole.CUSTOMER, str(m["text"]))
-                for m in data.get("thread", [])
-            )
+            thread = read_thread_lines(data)
             article = data.get("article")
             rows.append(
                 HistoryLine(
@@ -72,8 +70,6 @@ def load_history(path: Path) -> list[HistoryLine]:
 def seed_history(assistant: Assistant, lines: list[HistoryLine], *, settings: Settings) -> dict[int, HistoryLine]:
     """Each line as a resolved ticket whose agent sent its reply (through the product's send, which indexes
     it). Returns the tickets made, by id."""
-    from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
-
     agent = _agent(assistant)
     articles = {a.id: a for a in assistant.knowledge_base.list_articles()}
     made: dict[int, HistoryLine] = {}
