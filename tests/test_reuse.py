@@ -23,11 +23,11 @@ from assist.similar import past_replies
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
-from assist.ticket_actions import reopen, send_reply
+from assist.ticket_actions import reopen
 from assist.users import OPERATOR
 from tests.conftest import KB_DOCS
 from tests.factories import make_actor, make_customer, make_ticket
-from tests.test_similar import SECRETS, reply_with_secrets, ticket_with_secrets
+from tests.test_similar import SECRETS, reply_with_secrets, send_and_index, ticket_with_secrets
 
 SETTINGS = Settings(smtp_host=None, webhook_url=None, max_message_chars=4000)
 QUESTION = (
@@ -110,20 +110,8 @@ def _agent(engine: Engine) -> User:
         return make_actor(session, name="Ana Agent")
 
 
-def _send(assistant: Assistant, ticket_id: int, text: str, agent: User, *, resolve: bool = True) -> None:
-    with session_scope(assistant.engine) as session:
-        version = ticket_detail(session, ticket_id=ticket_id).version
-    send_reply(
-        assistant.engine,
-        ticket_id=ticket_id,
-        expected_version=version,
-        text=text,
-        draft_id=None,
-        actor=agent,
-        resolve=resolve,
-        settings=SETTINGS,
-        similar=assistant.similar,
-    )
+def _send(assistant: Assistant, ticket_id: int, text: str, agent: User) -> None:
+    send_and_index(assistant.engine, assistant.similar, ticket_id, text, agent)
 
 
 def _answered_with_secrets(assistant: Assistant, agent: User) -> int:

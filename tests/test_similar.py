@@ -48,7 +48,9 @@ def _agent(engine: Engine) -> User:
         return make_actor(session, name="Ana Agent")
 
 
-def _send(engine: Engine, index: SimilarIndex, ticket_id: int, text: str, agent: User, *, resolve: bool = True) -> None:
+def send_and_index(
+    engine: Engine, index: SimilarIndex, ticket_id: int, text: str, agent: User, *, resolve: bool = True
+) -> None:
     with session_scope(engine) as session:
         version = ticket_detail(session, ticket_id=ticket_id).version
     send_reply(
@@ -76,8 +78,9 @@ def test_a_send_adds_the_ticket_to_the_index_and_a_later_similar_question_finds_
     agent = _agent(sqlite_engine)
     first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION, name="Dana Whitfield")
     other = _ticket(sqlite_engine, subject="Export", body="Can I export all invoices as one CSV file for our auditors?")
-    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
-    _send(sqlite_engine, index, other, "Hi,\n\nUse Billing > Export > CSV.\n\nBest regards,\nLumen Support", agent)
+    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    export = "Hi,\n\nUse Billing > Export > CSV.\n\nBest regards,\nLumen Support"
+    send_and_index(sqlite_engine, index, other, export, agent)
     assert index.collection.count() == 2  # kept on write: no read has caught up yet
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
 
@@ -94,7 +97,7 @@ def test_a_send_adds_the_ticket_to_the_index_and_a_later_similar_question_finds_
 def test_an_unresolved_ticket_is_not_offered(sqlite_engine: Engine, index: SimilarIndex) -> None:
     agent = _agent(sqlite_engine)
     waiting = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
-    _send(sqlite_engine, index, waiting, ADMIN_REPLY, agent, resolve=False)
+    send_and_index(sqlite_engine, index, waiting, ADMIN_REPLY, agent, resolve=False)
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
 
     assert _similar(sqlite_engine, index, later) == ()
@@ -103,7 +106,7 @@ def test_an_unresolved_ticket_is_not_offered(sqlite_engine: Engine, index: Simil
 def test_a_reopen_and_a_bad_csat_show_in_how_it_ended(sqlite_engine: Engine, index: SimilarIndex) -> None:
     agent = _agent(sqlite_engine)
     first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
-    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent)
     with session_scope(sqlite_engine) as session:
         token = survey_token(session, ticket_id=first, settings=SETTINGS)
         version = ticket_detail(session, ticket_id=first).version
@@ -120,7 +123,7 @@ def test_a_reopen_and_a_bad_csat_show_in_how_it_ended(sqlite_engine: Engine, ind
 def test_a_reply_the_index_missed_is_added_by_a_catch_up(sqlite_engine: Engine, index: SimilarIndex) -> None:
     agent = _agent(sqlite_engine)
     first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
-    _send(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent)
     index.collection.delete(ids=index.collection.get()["ids"])  # a failed write, or a seeded workspace
     later = _ticket(sqlite_engine, subject="New admin", body="Please give my coworker admin rights on our account.")
     assert _similar(sqlite_engine, index, later) == ()  # a read does not embed what is missing
@@ -187,7 +190,7 @@ def reply_with_secrets(answer: str) -> str:
 def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine: Engine, index: SimilarIndex) -> None:
     agent = _agent(engine)
     first = ticket_with_secrets(engine, ADMIN_QUESTION)
-    _send(
+    send_and_index(
         engine,
         index,
         first,

@@ -23,11 +23,11 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -47,6 +47,7 @@ from assist.users import OPERATOR
 
 SUBJECT = ""  # labelled lines have no subject: the store uses the first line, as for a subject-less email
 STANCES = ("answer", "clarify", "escalate")
+T = TypeVar("T")
 # What each stance of the product means in the labels: a holding reply while a lead takes over is "escalate".
 LABEL_OF = {
     DraftAction.ANSWER: "answer",
@@ -67,37 +68,45 @@ class LabelledDraft:
     label: str | None = None  # what the answer is (a history split's gold answer): reuse_label_at_1 compares it
 
 
+def read_lines(path: Path, expected: str, parse: Callable[[dict[str, Any], int], T]) -> list[T]:
+    """Each non-blank JSON line of `path` through `parse` (the object and its line number).
+
+    Raises:
+        ValidationError: a line is not JSON or not what `parse` expects (named by `expected`).
+    """
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(parse(json.loads(line), n))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+                raise ValidationError(f"{path}:{n}: expected {expected} ({e}).") from e
+    return rows
+
+
 def read_thread_lines(data: dict[str, Any]) -> tuple[tuple[AuthorRole, str], ...]:
     """A line's "thread": the messages before its query, oldest first."""
     role = {"agent": AuthorRole.AGENT}
     return tuple((role.get(m["from"], AuthorRole.CUSTOMER), str(m["text"])) for m in data.get("thread", []))
 
 
+def _labelled(data: dict[str, Any], _: int) -> LabelledDraft:
+    gold, stance = data["gold"], data.get("stance")
+    if stance not in (None, *STANCES):
+        raise ValueError(f"stance must be one of {', '.join(STANCES)}")
+    return LabelledDraft(
+        str(data["query"]),
+        None if gold is None else str(gold),
+        data.get("answer"),
+        read_thread_lines(data),
+        stance,
+        data.get("ticket"),
+        data.get("label"),
+    )
+
+
 def load_labelled(path: Path) -> list[LabelledDraft]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            thread = read_thread_lines(data)
-            gold = data["gold"]
-            stance = data.get("stance")
-            if stance not in (None, *STANCES):
-                raise ValueError(f"stance must be one of {', '.join(STANCES)}")
-            rows.append(
-                LabelledDraft(
-                    str(data["query"]),
-                    None if gold is None else str(gold),
-                    data.get("answer"),
-                    thread,
-                    stance,
-                    data.get("ticket"),
-                    data.get("label"),
-                )
-            )
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-            raise ValidationError(f'{path}:{n}: expected {{"query": ..., "gold": ...}} ({e}).') from e
+    rows = read_lines(path, '{"query": ..., "gold": ...}', _labelled)
     if not rows:
         raise ValidationError(f"{path} holds no queries.")
     return rows

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.config import Settings
-from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for, read_thread_lines
+from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for, read_lines, read_thread_lines
 from assist.domain import AuthorRole, Role, User
 from assist.drafting.links import citation
 from assist.errors import ValidationError
@@ -44,27 +44,19 @@ class HistoryLine:
 
 
 def load_history(path: Path) -> list[HistoryLine]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-            thread = read_thread_lines(data)
-            article = data.get("article")
-            rows.append(
-                HistoryLine(
-                    id=str(data.get("id", n)),
-                    query=str(data["query"]),
-                    reply=str(data["reply"]),
-                    article=None if article is None else str(article),
-                    thread=thread,
-                    label=data.get("label"),
-                )
-            )
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            raise ValidationError(f'{path}:{n}: expected {{"query": ..., "reply": ...}} ({e}).') from e
-    return rows
+    return read_lines(path, '{"query": ..., "reply": ...}', _history_line)
+
+
+def _history_line(data: dict[str, Any], n: int) -> HistoryLine:
+    article = data.get("article")
+    return HistoryLine(
+        id=str(data.get("id", n)),
+        query=str(data["query"]),
+        reply=str(data["reply"]),
+        article=None if article is None else str(article),
+        thread=read_thread_lines(data),
+        label=data.get("label"),
+    )
 
 
 def seed_history(assistant: Assistant, lines: list[HistoryLine], *, settings: Settings) -> dict[int, HistoryLine]:
