@@ -132,7 +132,7 @@ def similar_tickets(
     engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, k: int = SHOWN, region: str = "US"
 ) -> tuple[SimilarTicket, ...]:
     """The `k` earlier resolved tickets (any customer) whose answered question is closest to this ticket's
-    newest customer words, with the reply (of the best-matching question) ready to reuse for this customer.
+    newest customer words, with the reply that closed each ready to reuse for this customer.
 
     Raises:
         SearchIndexError: the vector store cannot be read; re-index.
@@ -144,12 +144,12 @@ def similar_tickets(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         chosen = [t for t in best if t in ends and ends[t].resolved][:k]
-        found = _reusable(session, ticket, {t: best[t][0] for t in chosen}, region=region)
+        found = _reusable(session, ticket, _closing_replies(session, chosen), region=region)
     return tuple(
         SimilarTicket(
             ticket_id=t,
             subject=r.removal.redact(ends[t].subject),
-            similarity=round(best[t][1], 3),
+            similarity=round(best[t], 3),
             status=ends[t].status,
             resolved=ends[t].resolved,
             reopened=ends[t].reopened,
@@ -183,14 +183,11 @@ def past_replies(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         good = [t for t in best if t in ends and _ended_well(ends[t])][:k]
-        # The reply that closed it, not the one whose question matched best: an agent's first reply is often a
-        # question back ("could you send a screenshot?") to the very words this ticket repeats.
-        last = {r.ticket_id: r.reply_id for r in answered.sent_replies(session, ticket_ids=good)}
-        found = _reusable(session, ticket, {t: last[t] for t in good if t in last}, region=region)
+        found = _reusable(session, ticket, _closing_replies(session, good), region=region)
     return tuple(
         PastReply(
             ticket_id=t,
-            similarity=round(best[t][1], 4),
+            similarity=round(best[t], 4),
             text=r.text,
             article_titles=tuple(a.title for a in r.articles),
         )
@@ -198,13 +195,21 @@ def past_replies(
     )
 
 
+def _closing_replies(session: Session, tickets: list[int]) -> dict[int, int]:
+    """Each ticket's newest sent reply, in the order given: the answer that closed it, not the reply whose question
+    matched best (an agent's first reply is often a question back, "could you send a screenshot?", to the very
+    words a later ticket repeats)."""
+    newest = {r.ticket_id: r.reply_id for r in answered.sent_replies(session, ticket_ids=tickets)}  # oldest first
+    return {t: newest[t] for t in tickets if t in newest}
+
+
 def _ended_well(end: answered.Ending) -> bool:
     return end.resolved and not end.reopened and (end.csat_score is None or end.csat_score > BAD_CSAT)
 
 
-def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id: int) -> dict[int, tuple[int, float]]:
-    """Earlier tickets by how close their answered questions are to `vector`, closest first: ticket -> its
-    best-matching reply and that cosine."""
+def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id: int) -> dict[int, float]:
+    """Other tickets by how close their answered questions are to `vector`, closest first: ticket -> the cosine of
+    its best-matching question."""
     try:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
         # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
@@ -225,11 +230,9 @@ def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id:
             f"The similar-tickets index cannot be read ({type(e).__name__}: {str(e)[:120]}). "
             "Rebuild it: `python -m assist similar reindex`."
         ) from e
-    best: dict[int, tuple[int, float]] = {}
-    for key, meta, distance in zip(
-        found["ids"][0], (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True
-    ):
-        best.setdefault(int(str(meta["ticket_id"])), (int(key), 1.0 - float(distance)))
+    best: dict[int, float] = {}
+    for meta, distance in zip((found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True):
+        best.setdefault(int(str(meta["ticket_id"])), 1.0 - float(distance))
     return best
 
 

@@ -11,13 +11,13 @@ from sqlalchemy import Engine
 
 from assist.config import Settings
 from assist.csat import submit_rating, survey_token
-from assist.domain import User
+from assist.domain import AuthorRole, User
 from assist.embeddings import Embedder
 from assist.kb.vectors import answered_collection, chroma_settings
-from assist.similar import SimilarIndex, catch_up_similar, similar_tickets
+from assist.similar import SimilarIndex, catch_up_similar, past_replies, similar_tickets
 from assist.store.db import session_scope
-from assist.store.models import InvoiceRow
-from assist.store.tickets import ticket_detail
+from assist.store.models import InvoiceRow, TicketRow
+from assist.store.tickets import add_message, ticket_detail
 from assist.ticket_actions import reopen, send_reply
 from tests.conftest import NOW
 from tests.factories import make_actor, make_customer, make_ticket
@@ -207,3 +207,32 @@ def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine:
     assert "4242" not in shown and "Whitfield" not in shown and "Danielle" not in shown
     assert found.reply.startswith("Hi Sam,")
     assert "Settings > Members" in found.reply and "$12 per month" in found.reply  # the answer itself stays
+
+
+def test_the_reply_offered_is_the_one_that_closed_the_ticket_not_the_question_back(
+    sqlite_engine: Engine, index: SimilarIndex
+) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    asking = "Hi Dana,\n\nCould you tell me which plan your workspace is on?\n\nBest regards,\nLumen Support"
+    send_and_index(sqlite_engine, index, first, asking, agent, resolve=False)
+    with session_scope(sqlite_engine) as session:
+        add_message(
+            session,
+            ticket=session.get_one(TicketRow, first),
+            role=AuthorRole.CUSTOMER,
+            body="We're on Pro. So how do I make her an admin?",
+            actor="customer",
+        )
+    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    later = _ticket(sqlite_engine, subject="New admin", body=ADMIN_QUESTION.replace("colleague", "coworker"))
+    with session_scope(sqlite_engine) as session:
+        ticket = ticket_detail(session, ticket_id=later)
+
+    (shown,) = _similar(sqlite_engine, index, later)
+    (reused,) = past_replies(
+        sqlite_engine, index, ticket=ticket, vector=index.embedder.encode_one(ticket.messages[-1].body), region="US"
+    )
+
+    assert "Settings > Members" in shown.reply and "which plan" not in shown.reply
+    assert "Settings > Members" in reused.text and "which plan" not in reused.text
