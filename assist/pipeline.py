@@ -41,7 +41,7 @@ from assist.history import contact_history
 from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
-from assist.similar import SimilarIndex, past_replies
+from assist.similar import SimilarIndex, past_reply
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.runs import latest_run, save_run
@@ -199,20 +199,12 @@ def weigh_past_reply(
         return None, confidence
     selection = evidence.selection
     try:
-        found = past_replies(
-            assistant.engine,
-            assistant.similar,
-            ticket=ticket,
-            vector=selection.question.newest_words_vector,
-            region=assistant.settings.default_phone_region,
-            k=1,
-        )
+        past = closest_past_reply(assistant, ticket=ticket, evidence=evidence)
     except SearchIndexError as e:  # the articles' draft stands; the similar-tickets panel says what to do
         log.warning("ticket #%s: no past replies weighed (%s)", ticket.id, e)
         return None, confidence
-    if not found:
+    if past is None:
         return None, confidence
-    past = found[0]
     selected = selection.articles[selection.best.article_id].title if selection.best else None
     probability = reuse.probability(past, selected_title=selected)
     if probability <= confidence.raw:
@@ -220,6 +212,21 @@ def weigh_past_reply(
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
     held = tuple(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids)
     return replace(past, article_ids=tuple(dict.fromkeys(held))), policy.reusing(probability, confidence.need)
+
+
+def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence) -> PastReply | None:
+    """`similar.past_reply` for this ticket, read with the newest words the evidence embedded.
+
+    Raises:
+        SearchIndexError: the similar-tickets index cannot be read.
+    """
+    return past_reply(
+        assistant.engine,
+        assistant.similar,
+        ticket=ticket,
+        vector=evidence.selection.question.newest_words_vector,
+        region=assistant.settings.default_phone_region,
+    )
 
 
 @dataclass(frozen=True)
@@ -236,11 +243,9 @@ class Evidence:
     thread: ThreadReading
 
 
-def gather_evidence(
-    assistant: Assistant, ticket: TicketDetail, *, timer: StepTimer | None = None, alternative: int = 0
-) -> Evidence:
-    """Read the thread, embed its texts once, triage the ticket, retrieve articles and select the answer units.
-    `alternative` > 0 restricts the answer to the n-th best article (Regenerate)."""
+def gather_evidence(assistant: Assistant, ticket: TicketDetail, *, timer: StepTimer | None = None) -> Evidence:
+    """Read the thread, embed its texts once, triage the ticket, retrieve articles and select the answer units
+    (`focus` then restricts the answer to another article, for Regenerate)."""
     timer = timer or StepTimer()
     reading = read_thread(ticket)
     query = retrieval_query(ticket)
@@ -269,8 +274,7 @@ def gather_evidence(
             tried_vectors=np.stack([vectors[t] for t in tried]) if tried else None,
         )
         selection = assistant.selector.select(question, hits, articles)
-    evidence = Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
-    return focus(assistant, evidence, alternative=alternative, timer=timer) if alternative else evidence
+    return Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
 
 
 def focus(assistant: Assistant, evidence: Evidence, *, alternative: int, timer: StepTimer | None = None) -> Evidence:

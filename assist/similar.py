@@ -14,8 +14,8 @@ cards, IBANs, order, invoice and ticket references, and the amounts and dates of
 placeholders (`drafting.redaction.Redaction`, the prompt redactor's one rule), and the greeting is addressed
 to this ticket's customer.
 
-`past_replies` reads the same index for the pipeline: the replies of the closest earlier tickets that ended well,
-with the same removal, which `drafting.reuse` weighs against the articles' answer.
+`past_reply` reads the same index for the pipeline: the reply that closed the closest earlier ticket that ended
+well, with the same removal, which `drafting.reuse` weighs against the articles' answer.
 """
 
 from __future__ import annotations
@@ -47,7 +47,6 @@ from assist.store.tickets import ticket_detail
 log = logging.getLogger(__name__)
 
 SHOWN = 3
-PRECEDENTS = 5  # earlier replies `drafting.reuse` weighs for one draft
 CANDIDATES = 30  # replies read from the index: several can belong to one ticket, some tickets never resolved
 MAX_CHARS = 2000
 BAD_CSAT = 2  # a CSAT score this low or lower: the reply did not help, so it is not reused
@@ -161,38 +160,28 @@ def similar_tickets(
     )
 
 
-def past_replies(
-    engine: Engine,
-    index: SimilarIndex | None,
-    *,
-    ticket: TicketDetail,
-    vector: npt.NDArray[np.float32],
-    region: str,
-    k: int = PRECEDENTS,
-) -> tuple[PastReply, ...]:
-    """The replies sent on the `k` closest earlier tickets that ended well (resolved, never reopened, no CSAT of
-    `BAD_CSAT` or less), closest first, each with the other customer removed: what `drafting.reuse` weighs.
-    `vector` is this ticket's newest customer words, embedded (the pipeline has it already).
+def past_reply(
+    engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, vector: npt.NDArray[np.float32], region: str
+) -> PastReply | None:
+    """The reply that closed the closest earlier ticket that ended well (resolved, never reopened, no CSAT of
+    `BAD_CSAT` or less), with the other customer removed: what `drafting.reuse` weighs. `vector` is this ticket's
+    newest customer words, embedded (the pipeline has it already). None when no such ticket exists.
 
     Raises:
         SearchIndexError: the vector store cannot be read; re-index.
     """
     if index is None or ticket.held_out:
-        return ()
+        return None
     best = _nearest(index, vector, ticket_id=ticket.id)
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
-        good = [t for t in best if t in ends and _ended_well(ends[t])][:k]
+        good = [t for t in best if t in ends and _ended_well(ends[t])][:1]
         found = _reusable(session, ticket, _closing_replies(session, good), region=region)
-    return tuple(
-        PastReply(
-            ticket_id=t,
-            similarity=round(best[t], 4),
-            text=r.text,
-            article_titles=tuple(a.title for a in r.articles),
+    for t, r in found.items():
+        return PastReply(
+            ticket_id=t, similarity=round(best[t], 4), text=r.text, article_titles=tuple(a.title for a in r.articles)
         )
-        for t, r in found.items()
-    )
+    return None
 
 
 def _closing_replies(session: Session, tickets: list[int]) -> dict[int, int]:

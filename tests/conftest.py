@@ -243,7 +243,8 @@ def article(article_id: str, title: str, body: str, *, category: str = "billing"
 KB_DOCS = Path(__file__).parents[1] / "kb_docs"
 
 
-def _assistant_settings(engine: Engine, folder: Path) -> Settings:
+def assistant_settings(engine: Engine, folder: Path) -> Settings:
+    """Offline settings for an assistant over `engine`, its Chroma and (absent) triage model in `folder`."""
     return Settings(
         database_url=str(engine.url),
         chroma_path=folder / "chroma",
@@ -271,7 +272,7 @@ def ingested_kb(
     folder = tmp_path_factory.mktemp("ingested")
     shutil.copyfile(migrated_sqlite, folder / "kb.db")
     engine = make_engine(f"sqlite:///{folder / 'kb.db'}")
-    built = build_assistant(_assistant_settings(engine, folder), engine=engine, embedder=embedder, reader=reader)
+    built = build_assistant(assistant_settings(engine, folder), engine=engine, embedder=embedder, reader=reader)
     built.knowledge_base.ingest_paths([KB_DOCS], actor=OPERATOR)
     engine.dispose()
     return IngestedKb(database=folder / "kb.db", chroma=folder / "chroma")
@@ -285,7 +286,7 @@ def assistant(
     database started from `ingested_kb`'s file; its Chroma folder is copied here)."""
     shutil.copytree(ingested_kb.chroma, tmp_path / "chroma")
     return build_assistant(
-        _assistant_settings(sqlite_engine, tmp_path), engine=sqlite_engine, embedder=embedder, reader=reader
+        assistant_settings(sqlite_engine, tmp_path), engine=sqlite_engine, embedder=embedder, reader=reader
     )
 
 

@@ -19,13 +19,13 @@ from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
 from assist.factories import build_assistant
 from assist.pipeline import Assistant, compute_assistance
-from assist.similar import past_replies
+from assist.similar import past_reply
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
 from assist.ticket_actions import reopen
 from assist.users import OPERATOR
-from tests.conftest import KB_DOCS
+from tests.conftest import KB_DOCS, assistant_settings
 from tests.factories import make_actor, make_customer, make_ticket
 from tests.test_similar import SECRETS, reply_with_secrets, send_and_index, ticket_with_secrets
 
@@ -90,16 +90,7 @@ def kb_dir(tmp_path: Path) -> Path:
 
 
 def _assistant(engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path, reuse: ReuseModel) -> Assistant:
-    settings = Settings(
-        database_url=str(engine.url),
-        chroma_path=tmp_path / "chroma",
-        chroma_host=None,
-        openai_api_key=None,
-        openai_base_url=None,
-        triage_model_path=tmp_path / "none.skops",
-        smtp_host=None,
-        webhook_url=None,
-    )
+    settings = assistant_settings(engine, tmp_path)
     built = build_assistant(settings, engine=engine, embedder=embedder)
     built.knowledge_base.ingest_paths([kb_dir], actor=OPERATOR)
     return Assistant(**{**built.__dict__, "reuse": reuse})
@@ -143,7 +134,8 @@ def test_a_draft_built_on_a_past_reply_says_where_from_and_carries_nothing_of_th
     assert any(f"ticket #{first}" in note for note in draft.notes)
     with session_scope(engine) as session:
         ticket = ticket_detail(session, ticket_id=later)
-    (past, *_) = past_replies(engine, assistant.similar, ticket=ticket, vector=embedder.encode_one(AGAIN), region="US")
+    past = past_reply(engine, assistant.similar, ticket=ticket, vector=embedder.encode_one(AGAIN), region="US")
+    assert past is not None
     shown = "\n".join([draft.text, *draft.notes, past.text])
     leaked = {kind: value for kind, value in SECRETS.items() if value.lower() in shown.lower()}
     assert leaked == {}

@@ -114,6 +114,20 @@ def test_json_inside_code_fences_is_accepted() -> None:
 _EMPTY = Selection(Question("", np.zeros(384, np.float32), np.zeros(384, np.float32)), (), {}, (), ())
 
 
+def _through(drafter: Drafter, plan: Plan, *, confidence: float, past: PastReply | None = None) -> Any:
+    """The drafting service's draft of a bare ticket with no selected passages."""
+    return drafter.draft(
+        ticket=detail(),
+        selection=_EMPTY,
+        plan=plan,
+        level=SentimentLevel.NEUTRAL,
+        customer_summary="",
+        earlier_contacts=0,
+        confidence=confidence,
+        past=past,
+    )
+
+
 class _StubOffline(OfflineDrafter):
     def draft(self, **kwargs: Any) -> Any:
         from assist.domain import Draft
@@ -137,32 +151,16 @@ class _StubOffline(OfflineDrafter):
     ids=["timeout", "connection", "unparsable"],
 )
 def test_llm_failure_falls_back_to_the_offline_draft_with_a_notice(model: GenericFakeChatModel) -> None:
-    drafter = Drafter(offline=_StubOffline(), llm=LlmDrafter(model, name="gpt-test"))
-    draft = drafter.draft(
-        ticket=detail(),
-        selection=_EMPTY,
-        plan=ANSWER,
-        level=SentimentLevel.NEUTRAL,
-        customer_summary="",
-        earlier_contacts=0,
-        confidence=0.6,
-    )
+    draft = _through(Drafter(offline=_StubOffline(), llm=LlmDrafter(model, name="gpt-test")), ANSWER, confidence=0.6)
     assert draft.mode is DraftMode.OFFLINE and draft.text == "offline"
     assert draft.notes[0].startswith("LLM draft unavailable, showing the offline draft instead.")
 
 
 def test_an_abstaining_plan_never_calls_the_language_model() -> None:
     model = RecordingChatModel(messages=iter([]))
+    escalate = Plan(Stance.ESCALATE, "Thanks for reaching out.", None, None, facts_allowed=False)
     drafter = Drafter(offline=OfflineDrafter(), llm=LlmDrafter(model, name="gpt-test"))
-    draft = drafter.draft(
-        ticket=detail(),
-        selection=_EMPTY,
-        plan=Plan(Stance.ESCALATE, "Thanks for reaching out.", None, None, facts_allowed=False),
-        level=SentimentLevel.NEUTRAL,
-        customer_summary="",
-        earlier_contacts=0,
-        confidence=0.1,
-    )
+    draft = _through(drafter, escalate, confidence=0.1)
     assert model.seen == [] and draft.mode is DraftMode.OFFLINE and draft.text == ""
 
 
@@ -184,16 +182,7 @@ def test_a_past_reply_is_the_model_s_first_passage_and_never_cited_as_an_article
     model = RecordingChatModel(messages=iter([_reply({"reply": "Hi Sam, 5-10 days.", "sources": [1]})]))
     drafter = Drafter(offline=OfflineDrafter(), llm=LlmDrafter(model, name="gpt-test"))
 
-    draft = drafter.draft(
-        ticket=detail(),
-        selection=_EMPTY,
-        plan=ANSWER,
-        level=SentimentLevel.NEUTRAL,
-        customer_summary="",
-        earlier_contacts=0,
-        confidence=0.8,
-        past=past,
-    )
+    draft = _through(drafter, ANSWER, confidence=0.8, past=past)
 
     prompt = str(model.seen[0][1].content)
     assert '<passage n="1" article="A reply the team sent to the same question">\nCard refunds take' in prompt

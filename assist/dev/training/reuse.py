@@ -23,11 +23,9 @@ from assist.dev.evaluation.drafts import (
     temporary_assistant,
 )
 from assist.dev.evaluation.history import load_history, seed_history, write_split
-from assist.drafting.answers import UNIT_FEATURES
 from assist.drafting.offline import answer_units
 from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, WEIGHTS, PastReply, features
-from assist.pipeline import confidence_policy, gather_evidence
-from assist.similar import past_replies
+from assist.pipeline import closest_past_reply, confidence_policy, gather_evidence
 from assist.store.db import session_scope
 from assist.store.tickets import ticket_detail
 
@@ -46,8 +44,8 @@ C = 1.0
 def records(source: Path, progress: Callable[[str], None]) -> list[dict[str, Any]]:
     """What the fits read, for each query line of `source`: a history split of a labelled file, or the later
     questions of a repeats file pair (`repeats_queries_*.jsonl` after `repeats_history_*.jsonl`): the gold
-    article and answer, the answer selection's candidate articles and the confidence, and the earlier replies
-    found as the product finds them (`similar.past_replies`), each with whether it answers this line."""
+    article and answer, the article answer selection chose and the confidence, and the earlier reply
+    found as the product finds it (`pipeline.closest_past_reply`), with whether it answers this line."""
     with tempfile.TemporaryDirectory() as tmp:
         if source.name.startswith("repeats_queries"):
             history, queries = source.with_name(source.name.replace("queries", "history")), source
@@ -72,46 +70,25 @@ def _records(name: str, history: Path, queries: Path, progress: Callable[[str], 
             evidence = gather_evidence(assistant, ticket)
             selection = evidence.selection
             confidence = policy.read(selection, evidence.thread.signals)
-            found = past_replies(
-                assistant.engine,
-                assistant.similar,
-                ticket=ticket,
-                vector=selection.question.newest_words_vector,
-                region=assistant.settings.default_phone_region,
-            )
-            articles = dict.fromkeys(c.article_id for c in selection.candidates)
+            past = closest_past_reply(assistant, ticket=ticket, evidence=evidence)
             best = selection.best
-            question = selection.question.reading or selection.question.text
-            reader = assistant.selector.reader
-            bodies = ["\n".join(p.body) for p in found]
-            read = [float(v) for v in reader.scores(question, bodies)] if reader and found else []
+            answer = " ".join(c.unit.text for c in answer_units(selection))
             out.append(
                 {
-                    "source": name,
-                    "gold": row.gold,
                     "answerable": confidence.answerable,
                     "raw": confidence.raw,
-                    "articles": [
-                        [a, next(c.article_probability for c in selection.candidates if c.article_id == a)]
-                        for a in articles
-                    ],
-                    "kb_text": " ".join(c.unit.text for c in answer_units(selection)),
-                    "best_reader": best.features[UNIT_FEATURES.index("reader")] if best else None,
+                    "selected": best.article_id if best else None,
                     "kb_answers": best is not None
                     and best.article_id == row.gold
                     and row.answer is not None
-                    and answer_recall(row.answer, " ".join(c.unit.text for c in answer_units(selection)))
-                    >= GOLD_OVERLAP,
-                    "past": [
-                        {
-                            "similarity": p.similarity,
-                            "reader": float(read[i]),
-                            "text": p.text,
-                            "articles": [ids[t.casefold()] for t in p.article_titles if t.casefold() in ids],
-                            "answers": _answers(row, p.text, p.article_titles, titles),
-                        }
-                        for i, p in enumerate(found)
-                    ],
+                    and answer_recall(row.answer, answer) >= GOLD_OVERLAP,
+                    "past": None
+                    if past is None
+                    else {
+                        "similarity": past.similarity,
+                        "articles": [ids[t.casefold()] for t in past.article_titles if t.casefold() in ids],
+                        "answers": _answers(row, past.text, past.article_titles, titles),
+                    },
                 }
             )
             if n % 50 == 0:
@@ -143,10 +120,10 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
     kb: list[int] = []
     beats: list[float] = []
     for r in rows:
-        if not r["past"] or r["past"][0]["similarity"] < MIN_SIMILARITY or not r["answerable"]:
+        past = r["past"]
+        if past is None or past["similarity"] < MIN_SIMILARITY or not r["answerable"]:
             continue  # the product weighs a past reply only against an answer the articles offer
-        past = r["past"][0]
-        selected = r["articles"][0][0] if r["articles"] else None  # ids on both sides: features compares names
+        selected = r["selected"]  # ids on both sides: features compares names
         reply = PastReply(ticket_id=0, similarity=past["similarity"], text="", article_titles=tuple(past["articles"]))
         x.append(list(features(reply, selected_title=selected)))
         y.append(int(past["answers"]))
