@@ -608,6 +608,21 @@ def train() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="BANKING77 text,label CSV: complaint labels for the complaint head, derived from its intents.",
 )
+@click.option(
+    "--goemotions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="GoEmotions text,sentiment,emotions CSV: tone, and frustration from its emotions.",
+)
+@click.option(
+    "--support",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="text,tone,frustration CSV of messages to a company's support, learnt from (a quarter is dev).",
+)
+@click.option(
+    "--support-check",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The same kind of CSV, only scored in the report.",
+)
 @click.option("--epochs", default=2, show_default=True)
 @click.option("--learning-rate", default=5e-5, show_default=True)
 @click.option("--seed", default=13, show_default=True)
@@ -618,12 +633,16 @@ def train_sentiment(
     out: Path,
     holdout_dir: Path,
     banking77: Path | None,
+    goemotions: Path | None,
+    support: Path | None,
+    support_check: Path | None,
     epochs: int,
     learning_rate: float,
     seed: int,
     threads: int | None,
 ) -> None:
-    """Fine-tune the whole packaged MiniLM into the tone + complaint network (about 25 min per epoch on 2 cores)."""
+    """Fine-tune the whole packaged MiniLM into the tone + complaint + frustration network (about 35 min per epoch
+    on 2 cores with every source)."""
     from assist.dev.training.sentiment import TrainingOptions
     from assist.dev.training.sentiment import train as run
 
@@ -632,6 +651,9 @@ def train_sentiment(
         out=out,
         holdout_dir=holdout_dir,
         banking77=banking77,
+        goemotions=goemotions,
+        support=support,
+        support_check=support_check,
         epochs=epochs,
         learning_rate=learning_rate,
         seed=seed,

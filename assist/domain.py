@@ -424,6 +424,11 @@ class Sentiment(_Model):
     evidence: dict[str, str]  # signal -> the words that triggered it
     model: str
 
+    @property
+    def tone(self) -> str:
+        """How the message sounds: the likeliest of negative / neutral / positive (the level reads frustration)."""
+        return max(self.probabilities, key=self.probabilities.__getitem__) if self.probabilities else "neutral"
+
 
 class EscalationPriority(StrEnum):
     LOW = "low"

@@ -22,7 +22,8 @@ def triage_and_sentiment(triage: Triage, sentiment: Sentiment, priority: int) ->
     st.markdown(
         f"**Category** {triage.category.label} ({triage.category_confidence:.0%}, {triage.method.value}){intent}  \n"
         f"{priority_badge(priority)}  \n"
-        f"**Sentiment** {LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value} · score {sentiment.score:+.2f}"
+        f"**Sentiment** {LEVEL_ICONS[sentiment.level.value]} {sentiment.level.value} · "
+        f"tone {sentiment.tone} ({sentiment.score:+.2f})"
     )
     st.progress(sentiment.frustration, text=f"Frustration {sentiment.frustration:.0%}")
     if sentiment.complaint >= 0.5:

@@ -18,6 +18,14 @@ def classification_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict
     }
 
 
+def per_class_recall(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """Recall of each label that occurs in `gold`: which class the model misses, which macro recall hides."""
+    return {
+        label: round(sum(p == label for g, p in zip(gold, predicted, strict=True) if g == label) / gold.count(label), 4)
+        for label in sorted(set(gold))
+    }
+
+
 def top_label_ece(probabilities: Sequence[Sequence[float]], gold: Sequence[int], *, bins: int = 10) -> float:
     """Expected calibration error of the most probable label (equal-width bins)."""
     from assist.drafting.confidence import expected_calibration_error

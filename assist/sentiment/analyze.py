@@ -1,15 +1,17 @@
 """From model probabilities, support signals and history to a `Sentiment` an agent can act on.
 
-Frustration is a noisy-OR of independent pieces of evidence, so each one can only raise it and
-no single one saturates it. History weighs heavily: a polite fourth contact about the same
-unsolved issue is more frustrated than a first-time message in capitals.
+Three readings come from the model. *Tone* (negative / neutral / positive) is how the message
+sounds, and is what the badge shows; *frustration* is whether the customer is fed up (anger,
+annoyance, disappointment, sarcasm, "I've wasted hours"), which a polite complaint is not and a
+sarcastic "thanks" is; *complaint* is whether it reports something that went wrong, however calmly
+("my order never arrived"), which decides a word of regret in the draft.
 
-Two readings come from the model. *Tone* (negative / neutral / positive) is how the message sounds;
-*complaint* is whether it reports something that went wrong, however calmly ("my order never
-arrived"). A complaint raises frustration but does not by itself mark the customer frustrated: a
-calm first report is a problem to solve, not an upset customer; waiting, chasing or repeating it
-is what turns it into one. The thread counts too: tone that turns negative over the customer's
-messages (the trajectory) is a signal of its own.
+The frustration the inbox and the escalation policy read is a noisy-OR of the model's reading and
+independent pieces of evidence it cannot see in one message (signals, waiting, chasing, repeat
+contacts), so each one can only raise it and no single one saturates it. History weighs heavily: a
+polite fourth contact about the same unsolved issue is more frustrated than a first-time message in
+capitals. The thread counts too: tone that turns negative over the customer's messages (the
+trajectory) is a signal of its own.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ SIGNAL_WEIGHTS: dict[Signal, float] = {
     Signal.EXCLAMATIONS: 0.10,
     Signal.TIME_PRESSURE: 0.10,
 }
-NEGATIVE_WEIGHT = 0.6  # scales P(negative) from the model
+# A model without a frustration reading (another SENTIMENT_MODEL): read it from tone and complaint instead.
+NEGATIVE_WEIGHT = 0.6  # scales P(negative)
 COMPLAINT_WEIGHT = 0.35  # scales P(complaint): alone it stays under the "frustrated" line
 REPEAT_WEIGHT_PER_CONTACT = 0.3
 REPEAT_WEIGHT_CAP = 0.85
@@ -54,9 +57,9 @@ def analyze(
     model: str,
     earlier: Sequence[npt.NDArray[np.float32]] | npt.NDArray[np.float32] = (),
 ) -> Sentiment:
-    """Combine the model's row for `text` ([P(negative), P(neutral), P(positive)] and, when the model has
-    one, P(complaint)) with its signals, the customer's history and the rows of their `earlier` messages
-    in this thread (oldest first)."""
+    """Combine the model's row for `text` ([P(negative), P(neutral), P(positive)] and, when the model reads
+    them, P(complaint) and P(frustrated)) with its signals, the customer's history and the rows of their
+    `earlier` messages in this thread (oldest first)."""
     history = history or ContactHistory()
     negative, neutral, positive = (float(p) for p in probabilities[:3])
     complaint = _complaint(probabilities)
@@ -66,7 +69,9 @@ def analyze(
     if worse:
         evidence[Signal.WORSENING.value] = worse
     signals = {*detected.signals, *([Signal.WORSENING] if worse else [])}
-    weights = [NEGATIVE_WEIGHT * negative, COMPLAINT_WEIGHT * complaint]
+    reading = frustration_reading(probabilities)
+    fed_up = reading >= 0.5 if _reads_frustration(probabilities) else negative >= 0.6  # the message itself
+    weights = [reading]
     weights += [SIGNAL_WEIGHTS[s] for s in signals if s in SIGNAL_WEIGHTS]
     earlier_contacts = history.earlier_contacts_same_issue or (1 if Signal.REPEAT_CONTACT in signals else 0)
     weights.append(min(REPEAT_WEIGHT_CAP, REPEAT_WEIGHT_PER_CONTACT * earlier_contacts))
@@ -74,7 +79,7 @@ def analyze(
     score = positive - negative
     ordered = tuple(s for s in Signal if s in signals)
     return Sentiment(
-        level=_level(negative, score, frustration, signals),
+        level=_level(negative, score, frustration, signals, fed_up=fed_up),
         score=round(max(-1.0, min(1.0, score)), 4),
         probabilities={"negative": round(negative, 4), "neutral": round(neutral, 4), "positive": round(positive, 4)},
         frustration=round(frustration, 4),
@@ -89,6 +94,18 @@ def dissatisfaction(row: npt.NDArray[np.float32]) -> float:
     """P(negative or complaint): the customer sounds unhappy, or reports something that went wrong, or both
     (noisy-OR of the two readings, like frustration)."""
     return 1.0 - (1.0 - float(row[0])) * (1.0 - _complaint(row))
+
+
+def frustration_reading(row: npt.NDArray[np.float32]) -> float:
+    """P(frustrated) from the message alone: the model's own reading, or one from tone and complaint for a
+    model without it (NaN or a short row)."""
+    if _reads_frustration(row):
+        return float(row[4])
+    return 1.0 - (1.0 - NEGATIVE_WEIGHT * float(row[0])) * (1.0 - COMPLAINT_WEIGHT * _complaint(row))
+
+
+def _reads_frustration(row: npt.NDArray[np.float32]) -> bool:
+    return len(row) > 4 and not np.isnan(row[4])
 
 
 def _complaint(row: npt.NDArray[np.float32]) -> float:
@@ -106,12 +123,16 @@ def worsening(earlier_negative: Sequence[float], negative: float) -> str | None:
     return None
 
 
-def _level(negative: float, score: float, frustration: float, signals: set[Signal]) -> SentimentLevel:
+def _level(negative: float, score: float, frustration: float, signals: set[Signal], *, fed_up: bool) -> SentimentLevel:
+    """Urgent, angry and frustrated read frustration; positive and neutral read tone. Angry needs the message
+    itself to read fed up or sharply negative, and heated (a threat, capitals, "!!") or both at once: a polite
+    fourth contact is frustrated (its history says so), and so is a sarcastic "thanks", but neither is angry."""
     if Signal.TIME_PRESSURE in signals and (negative >= 0.3 or frustration >= 0.4):
         return SentimentLevel.URGENT
-    if negative >= 0.6 and (signals & HEATED or frustration >= 0.85):
+    sharp = negative >= 0.6
+    if (signals & HEATED and (fed_up or sharp)) or (fed_up and sharp and frustration >= 0.85):
         return SentimentLevel.ANGRY
-    if frustration >= 0.5 or negative >= 0.5:
+    if frustration >= 0.5:
         return SentimentLevel.FRUSTRATED
     if score >= 0.4:
         return SentimentLevel.POSITIVE

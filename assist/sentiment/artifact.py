@@ -4,7 +4,7 @@ Every weight matrix (word embeddings included: fine-tuning trains them too) is s
 one float16 scale per row, vectors as float16: about 23 MB for MiniLM's 22.7 M parameters, under
 the 25 MB limit, and the scores move by less than a rounding step (the training report compares
 the stored model with the trained one). The config carries the labels and the calibration fitted
-on held-out rows (a temperature for tone, a Platt scaling for complaint). Loading rebuilds the
+on held-out rows (a temperature for tone, a Platt scaling for complaint and for frustration). Loading rebuilds the
 packaged MiniLM's architecture and replaces every weight with the stored one.
 """
 
@@ -27,11 +27,14 @@ LABELS = ("negative", "neutral", "positive")
 
 @dataclass(frozen=True)
 class Calibration:
-    """Post-hoc calibration fitted on held-out rows: tone logits / temperature; complaint a·logit + b."""
+    """Post-hoc calibration fitted on held-out rows: tone logits / temperature; complaint and frustration
+    a·logit + b each."""
 
     temperature: float = 1.0
     complaint_scale: float = 1.0
     complaint_shift: float = 0.0
+    frustration_scale: float = 1.0
+    frustration_shift: float = 0.0
 
 
 def save(network: Any, target: Path, *, calibration: Calibration) -> int:

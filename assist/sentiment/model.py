@@ -1,4 +1,4 @@
-"""The local transformer sentiment model: tone and complaint probabilities for each text, one pass each."""
+"""The local transformer sentiment model: tone, complaint and frustration probabilities for each text, one pass each."""
 
 from __future__ import annotations
 
@@ -14,18 +14,19 @@ from assist.errors import ConfigError
 from assist.sentiment.artifact import LABELS, SHIPPED, Calibration, kind, load_classifier, load_network
 
 MAX_TOKENS = 128
-COLUMNS = (*LABELS, "complaint")  # the columns of `SentimentModel.predict`
+COLUMNS = (*LABELS, "complaint", "frustration")  # the columns of `SentimentModel.predict`
 COMPLAINT = COLUMNS.index("complaint")
+FRUSTRATION = COLUMNS.index("frustration")
 
 
 class SentimentModel:
-    """Rows of [P(negative), P(neutral), P(positive), P(complaint)]; thread-safe, CPU only.
+    """Rows of [P(negative), P(neutral), P(positive), P(complaint), P(frustrated)]; thread-safe, CPU only.
 
-    The shipped network reads tone and complaint from the same encoder pass. Any other local Hugging
+    The shipped network reads tone, complaint and frustration from the same encoder pass. Any other local Hugging
     Face classifier (SENTIMENT_MODEL) with 2 or 3 labels works too: `label_map` maps its label names
     to negative/neutral/positive when they differ (e.g. {"LABEL_0": "negative", "LABEL_1": "positive"});
-    a 2-label model never says neutral, and a model without a complaint head reports 0 for complaint
-    (its negativity already carries what it knows).
+    a 2-label model never says neutral; a model without a complaint head reports 0 for complaint (its
+    negativity already carries what it knows) and NaN for frustration (`analyze` then reads it from tone).
     """
 
     def __init__(self, path: Path | None = None, *, label_map: dict[str, str] | None = None) -> None:
@@ -39,12 +40,10 @@ class SentimentModel:
             self.model, self.tokenizer, self.calibration = load_network(directory)
             self._columns = [0, 1, 2]
             self.name = "minilm-sentiment"
-            self.has_complaint_head = True
             return
         self.model, self.tokenizer = load_classifier(directory)
         self.calibration = None
         self.name = directory.name
-        self.has_complaint_head = False
         id2label: dict[int, str] = {int(k): v for k, v in self.model.config.id2label.items()}
         mapping = {k.lower(): v.lower() for k, v in (label_map or {}).items()}
         self._columns = []
@@ -58,27 +57,29 @@ class SentimentModel:
             self._columns.append(LABELS.index(label))
 
     def predict(self, texts: Sequence[str], *, batch_size: int = 64) -> npt.NDArray[np.float32]:
-        """Rows of [P(negative), P(neutral), P(positive), P(complaint)], one per text."""
+        """Rows of [P(negative), P(neutral), P(positive), P(complaint), P(frustrated)], one per text."""
         torch = self._torch
         out = np.zeros((len(texts), len(COLUMNS)), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             batch = list(texts[start : start + batch_size])
             tokens = self.tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
             with self._lock, torch.inference_mode():
-                tone, complaint = self._forward(tokens)
+                readings = self._forward(tokens)
             rows = slice(start, start + len(batch))
-            out[rows, self._columns] = tone
-            if complaint is not None:
-                out[rows, COMPLAINT] = complaint
+            out[rows, self._columns] = readings[0]
+            if len(readings) == 1:
+                out[rows, FRUSTRATION] = np.nan
+            else:
+                out[rows, COMPLAINT], out[rows, FRUSTRATION] = readings[1], readings[2]
         return out
 
-    def _forward(self, tokens: Any) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32] | None]:
+    def _forward(self, tokens: Any) -> tuple[npt.NDArray[np.float32], ...]:
+        """(tone,) from another classifier; (tone, complaint, frustration) from the shipped network."""
         if self.calibration is not None:
             from assist.sentiment.network import calibrated
 
-            tone, complaint = calibrated(self.model, tokens, self.calibration)
-            return tone.numpy(), complaint.numpy()
-        return self._torch.softmax(self.model(**tokens).logits, dim=-1).numpy(), None
+            return tuple(reading.numpy() for reading in calibrated(self.model, tokens, self.calibration))
+        return (self._torch.softmax(self.model(**tokens).logits, dim=-1).numpy(),)
 
     def predict_one(self, text: str) -> npt.NDArray[np.float32]:
         row: npt.NDArray[np.float32] = self.predict([text])[0]

