@@ -6,6 +6,7 @@
     customer is urgent                                tier2     critical
     customer is angry                                 tier2     high
     3+ contacts about the same issue                  tier2     high
+    escalated before, frustrated again                tier2     high
     thread getting worse, customer frustrated         tier1     high
     high frustration and low draft confidence         tier1     high
     draft confidence below the policy's threshold     tier1     medium
@@ -97,6 +98,13 @@ RULES: tuple[Rule, ...] = (
         EscalationPriority.HIGH,
         "Own the issue end to end: review the earlier tickets and fix the root cause.",
         lambda f, s: f.history.earlier_contacts_same_issue + 1 >= s.escalation_repeat_contacts,
+    ),
+    Rule(
+        "Escalated before and frustrated again",
+        Queue.TIER2,
+        EscalationPriority.HIGH,
+        "Read the earlier escalation first: this customer has been let down before; do not start from scratch.",
+        lambda f, s: f.history.previously_escalated and f.sentiment.frustration >= s.escalation_frustration,
     ),
     Rule(
         "Getting worse over the thread",

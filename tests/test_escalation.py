@@ -100,6 +100,20 @@ CASES = [
         0.9,
         (False, Queue.AUTO, EscalationPriority.LOW, None),
     ),
+    (  # issue 35: a customer escalated before, fed up again, got "No escalation needed"
+        _sentiment(SentimentLevel.FRUSTRATED, 0.8),
+        ContactHistory(previously_escalated=True),
+        5,
+        0.9,
+        (True, Queue.TIER2, EscalationPriority.HIGH, "Escalated before and frustrated again"),
+    ),
+    (
+        _sentiment(SentimentLevel.NEUTRAL, 0.3),
+        ContactHistory(previously_escalated=True),
+        5,
+        0.9,
+        (False, Queue.AUTO, EscalationPriority.LOW, None),
+    ),
     (
         _sentiment(SentimentLevel.FRUSTRATED, 0.8, (Signal.WORSENING,)),
         ContactHistory(),

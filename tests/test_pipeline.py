@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assist.domain import Category, DraftMode, Queue, SentimentLevel
 from assist.pipeline import Assistant, compute_assistance, latest, precompute_many
 from assist.store import session_scope
-from assist.store.models import AssistRunRow, DraftRow
+from assist.store.models import AssistRunRow, DraftRow, EscalationRow
 from tests.conftest import NOW
 from tests.factories import make_customer, make_ticket
 
@@ -106,6 +106,28 @@ def test_legal_threat_goes_to_the_manager_queue(assistant: Assistant) -> None:
     result = compute_assistance(assistant, ticket_id=ticket_id)
     assert (result.escalation.queue, result.escalation.priority.value) == (Queue.MANAGER, "critical")
     assert result.escalation.suggested_action.startswith("Review with legal")
+
+
+def test_a_customer_escalated_before_and_fed_up_again_is_escalated(assistant: Assistant) -> None:
+    """Defect (issue 35, demo #271): a refund still missing after an earlier escalation got "No escalation needed"."""
+    with session_scope(assistant.engine) as session:
+        customer = make_customer(session, name="Ana Silva")
+        earlier = make_ticket(
+            session, customer=customer, subject="Refund", body="Where is my refund?", created_at=NOW - timedelta(days=9)
+        )
+        session.add(EscalationRow(ticket_id=earlier.id, priority="high", queue="tier2", reasons=["Customer is angry"]))
+        ticket_id = make_ticket(
+            session,
+            customer=customer,
+            subject="Refund still missing",
+            category=Category.BILLING,
+            body="It's now been more than 10 business days and it's still not there. Honestly this is getting "
+            "frustrating.",
+        ).id
+    result = compute_assistance(assistant, ticket_id=ticket_id)
+    assert result.history.previously_escalated and result.sentiment.frustration >= 0.7
+    assert "Escalated before and frustrated again" in result.escalation.reasons
+    assert result.escalation.queue is Queue.TIER2
 
 
 def test_prompt_injection_does_not_change_the_policy(assistant: Assistant) -> None:
