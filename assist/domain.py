@@ -418,7 +418,8 @@ class Sentiment(_Model):
     level: SentimentLevel
     score: float = Field(ge=-1, le=1)  # P(positive) - P(negative)
     probabilities: dict[str, float]  # negative / neutral / positive
-    frustration: float = Field(ge=0, le=1)
+    frustration: float = Field(ge=0, le=1)  # the message, its signals and the customer's history together
+    message_frustration: float = Field(default=0.0, ge=0, le=1)  # the message alone, as the model reads it
     complaint: float = Field(default=0.0, ge=0, le=1)  # P(the customer reports something that went wrong)
     signals: tuple[Signal, ...]
     evidence: dict[str, str]  # signal -> the words that triggered it

@@ -1,7 +1,7 @@
 """Ticket priority 1-10 from sentiment, history and urgency.
 
 base                                  3
-negative (P(negative) >= 0.5)        +2
+message reads frustrated (>= 0.5)    +2
 angry                                +3
 repeat contact about the same issue  +2
 VIP customer                         +2
@@ -21,7 +21,9 @@ BASE = 3
 
 def priority(sentiment: Sentiment, history: ContactHistory) -> int:
     points = BASE
-    points += 2 if sentiment.probabilities["negative"] >= 0.5 else 0
+    # The message's own frustration, not its tone (a polite complaint is calm) and not the overall figure, whose
+    # history part (repeat contact, waiting) has points of its own below.
+    points += 2 if sentiment.message_frustration >= 0.5 else 0
     points += 3 if sentiment.level is SentimentLevel.ANGRY else 0
     points += 2 if Signal.REPEAT_CONTACT in sentiment.signals else 0
     points += 2 if history.is_vip else 0

@@ -83,6 +83,7 @@ def analyze(
         score=round(max(-1.0, min(1.0, score)), 4),
         probabilities={"negative": round(negative, 4), "neutral": round(neutral, 4), "positive": round(positive, 4)},
         frustration=round(frustration, 4),
+        message_frustration=round(min(1.0, max(0.0, reading)), 4),
         complaint=round(min(1.0, max(0.0, complaint)), 4),
         signals=ordered,
         evidence={s.value: evidence[s.value] for s in ordered},
