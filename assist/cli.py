@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+INPUT_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)  # a file a command reads
 
 
 def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
@@ -466,7 +467,7 @@ def evaluate() -> None:
 
 @evaluate.command("retrieval")
 @click.option("--kb", "kb_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--queries", required=True, type=INPUT_FILE)
 @click.option("--mode", type=click.Choice([*(m.value for m in SearchMode), "all"]), default="hybrid", show_default=True)
 @click.option("--k", default=10, show_default=True)
 @friendly_errors
@@ -481,7 +482,7 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
 
 @evaluate.command("drafts")
 @click.option("--kb", "kb_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--queries", required=True, type=INPUT_FILE)
 @click.option("--mode", type=click.Choice(["offline", "llm"]), default="offline", show_default=True)
 @click.option(
     "--from-db",
@@ -491,7 +492,7 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
 )
 @click.option(
     "--history",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Resolve these tickets first, each with the reply the team sent (JSON lines: query, reply, article, "
     "thread, label), so drafts can be built on past replies.",
 )
@@ -517,7 +518,7 @@ def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool, hi
 
 
 @evaluate.command("split-history")
-@click.option("--queries", "source", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--queries", "source", required=True, type=INPUT_FILE)
 @click.option("--history-out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--queries-out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @friendly_errors
@@ -558,7 +559,7 @@ def eval_topics() -> None:
 
 
 @evaluate.command("sentiment")
-@click.option("--data", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", required=True, type=INPUT_FILE)
 @click.option("--baseline", type=click.Choice(["vader"]), help="Also score a lexicon baseline on the same data.")
 @click.option(
     "--positive",
@@ -586,7 +587,7 @@ def train() -> None:
     "data",
     multiple=True,
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="text,label CSV; repeat for several files. Part of each is held out.",
 )
 @click.option(
@@ -605,24 +606,12 @@ def train() -> None:
 )
 @click.option(
     "--banking77",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="BANKING77 text,label CSV: complaint labels for the complaint head, derived from its intents.",
 )
-@click.option(
-    "--goemotions",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="GoEmotions text,sentiment,emotions CSV: tone, and frustration from its emotions.",
-)
-@click.option(
-    "--support",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="text,tone,frustration CSV of messages to a company's support, learnt from (a quarter is dev).",
-)
-@click.option(
-    "--support-check",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The same kind of CSV, only scored in the report.",
-)
+@click.option("--goemotions", type=INPUT_FILE, help="GoEmotions text,sentiment,emotions CSV (tone, frustration).")
+@click.option("--support", type=INPUT_FILE, help="text,tone,frustration CSV to learn from (a quarter is dev).")
+@click.option("--support-check", type=INPUT_FILE, help="The same kind of CSV, only scored in the report.")
 @click.option("--epochs", default=2, show_default=True)
 @click.option("--learning-rate", default=5e-5, show_default=True)
 @click.option("--seed", default=13, show_default=True)
@@ -665,9 +654,7 @@ def train_sentiment(
 
 @train.command("triage")
 @click.option("--from-db", "from_db", is_flag=True, help="Learn from the workspace's resolved tickets.")
-@click.option(
-    "--data", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="text,label[,category] CSV instead."
-)
+@click.option("--data", type=INPUT_FILE, help="text,label[,category] CSV instead.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: TRIAGE_MODEL_PATH.")
 @friendly_errors
 def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
@@ -692,11 +679,11 @@ def train_triage(from_db: bool, data: Path | None, out: Path | None) -> None:
 
 
 @evaluate.command("triage")
-@click.option("--train", "train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--train", "train_file", type=INPUT_FILE)
 @click.option(
     "--test",
     "test_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=INPUT_FILE,
     help="Held-out CSV; without it, --holdout of TRAIN is held out.",
 )
 @click.option("--holdout", default=0.2, show_default=True, help="Stratified share of TRAIN to test on.")
@@ -1003,7 +990,7 @@ def tickets() -> None:
 
 
 @tickets.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=INPUT_FILE)
 @click.option("--no-assist", is_flag=True, help="Skip computing assistance for the imported tickets.")
 @click.option("--actor", default="import", show_default=True)
 @friendly_errors
@@ -1056,7 +1043,7 @@ def csat() -> None:
 
 
 @csat.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=INPUT_FILE)
 @click.option("--actor", default="import", show_default=True)
 @friendly_errors
 def csat_import(path: Path, actor: str) -> None:
