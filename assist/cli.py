@@ -568,7 +568,8 @@ def eval_topics() -> None:
 )
 @friendly_errors
 def eval_sentiment(data: Path, baseline: str | None, positive: str | None) -> None:
-    """Score the sentiment model on a text,label CSV (3-class or binary, or LABEL vs the rest with --positive)."""
+    """Score the sentiment model on a text,label CSV (3-class or binary, or LABEL vs the rest with --positive), or on
+    a text,tone,frustration CSV (both readings: per-class recall, ECE, frustration AUROC)."""
     from assist.dev.evaluation.sentiment import evaluate as run
     from assist.factories import build_sentiment_model
 
@@ -630,7 +631,7 @@ def train_sentiment(
     seed: int,
     threads: int | None,
 ) -> None:
-    """Fine-tune the whole packaged MiniLM into the tone + complaint + frustration network (about 35 min per epoch
+    """Fine-tune the whole packaged MiniLM into the tone + complaint + frustration network (about 25 min per epoch
     on 2 cores with every source)."""
     from assist.dev.training.sentiment import TrainingOptions
     from assist.dev.training.sentiment import train as run
@@ -1098,7 +1099,8 @@ def eval_all(shared: Path) -> None:
             rows.append({"eval": "retrieval", "data": queries.name, **result})
         rows.append({"eval": "drafts", "data": queries.name, **drafts(Path("kb_docs"), queries)})
     model = build_sentiment_model(settings)
-    for data in [*sorted(Path("data/eval").glob("sentiment_holdout_*.csv")), shared / "sentiment" / "sst2_dev.csv"]:
+    held = sorted(Path("data/eval").glob("sentiment_holdout_*.csv"))
+    for data in [*held, Path("tests/data/support_sentiment_check.csv"), shared / "sentiment" / "sst2_dev.csv"]:
         if data.exists() and "sst2_train" not in data.name:
             rows.append({"eval": "sentiment", **sentiment(data=data, model=model, baseline="vader")})
     banking = shared / "intent" / "banking77_train.csv"

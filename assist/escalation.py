@@ -6,7 +6,7 @@
     customer is urgent                                tier2     critical
     customer is angry                                 tier2     high
     3+ contacts about the same issue                  tier2     high
-    escalated before, frustrated again                tier2     high
+    back after an escalation, frustrated again        tier2     high
     thread getting worse, customer frustrated         tier1     high
     high frustration and low draft confidence         tier1     high
     draft confidence below the policy's threshold     tier1     medium
@@ -59,6 +59,12 @@ class Rule:
     reads_draft: bool = False  # decided by the draft's confidence or retrieval, not by the customer and ticket
 
 
+def _back_again(f: Facts) -> bool:
+    """The customer is back about something they raised before (an earlier ticket on the same issue, or their
+    own words: "still not there", "third time"): an old escalation about something else does not count."""
+    return f.history.earlier_contacts_same_issue > 0 or Signal.REPEAT_CONTACT in f.sentiment.signals
+
+
 def _low_confidence(f: Facts, s: Settings) -> bool:
     return f.confidence is not None and f.confidence.low
 
@@ -104,7 +110,9 @@ RULES: tuple[Rule, ...] = (
         Queue.TIER2,
         EscalationPriority.HIGH,
         "Read the earlier escalation first: this customer has been let down before; do not start from scratch.",
-        lambda f, s: f.history.previously_escalated and f.sentiment.frustration >= s.escalation_frustration,
+        lambda f, s: (
+            f.history.previously_escalated and _back_again(f) and f.sentiment.frustration >= s.escalation_frustration
+        ),
     ),
     Rule(
         "Getting worse over the thread",

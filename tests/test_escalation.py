@@ -100,12 +100,19 @@ CASES = [
         0.9,
         (False, Queue.AUTO, EscalationPriority.LOW, None),
     ),
-    (  # issue 35: a customer escalated before, fed up again, got "No escalation needed"
-        _sentiment(SentimentLevel.FRUSTRATED, 0.8),
+    (  # issue 35: a customer escalated before, back about it and fed up again, got "No escalation needed"
+        _sentiment(SentimentLevel.FRUSTRATED, 0.8, (Signal.REPEAT_CONTACT,)),
         ContactHistory(previously_escalated=True),
         5,
         0.9,
         (True, Queue.TIER2, EscalationPriority.HIGH, "Escalated before and frustrated again"),
+    ),
+    (  # an old escalation about something else does not make a new question a lead's
+        _sentiment(SentimentLevel.FRUSTRATED, 0.8),
+        ContactHistory(previously_escalated=True),
+        5,
+        0.9,
+        (False, Queue.AUTO, EscalationPriority.LOW, None),
     ),
     (
         _sentiment(SentimentLevel.NEUTRAL, 0.3),

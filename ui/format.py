@@ -124,5 +124,5 @@ def blank(value: object, fmt: str = "{}") -> str:
 
 
 def trend_text(trend: Sequence[MessageSentiment]) -> str:
-    """'neutral (+0.10) → frustrated (−0.52)': the tone of each customer message, oldest first."""
+    """'neutral (+0.10) → frustrated (−0.52)': the level and tone score of each customer message, oldest first."""
     return " → ".join(f"{m.level.value} ({m.score:+.2f})".replace("-", "−") for m in trend) or "–"

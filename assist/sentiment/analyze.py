@@ -70,7 +70,9 @@ def analyze(
         evidence[Signal.WORSENING.value] = worse
     signals = {*detected.signals, *([Signal.WORSENING] if worse else [])}
     reading = frustration_reading(probabilities)
-    fed_up = reading >= 0.5 if _reads_frustration(probabilities) else negative >= 0.6  # the message itself
+    # The message on its own: the model's frustration reading, or for a model without one its negativity (as
+    # before that reading existed: a tone-only model's "frustrated" and "angry" are unchanged).
+    own, fed_up = (reading, reading >= 0.5) if _reads_frustration(probabilities) else (negative, negative >= 0.6)
     weights = [reading]
     weights += [SIGNAL_WEIGHTS[s] for s in signals if s in SIGNAL_WEIGHTS]
     earlier_contacts = history.earlier_contacts_same_issue or (1 if Signal.REPEAT_CONTACT in signals else 0)
@@ -79,11 +81,11 @@ def analyze(
     score = positive - negative
     ordered = tuple(s for s in Signal if s in signals)
     return Sentiment(
-        level=_level(negative, score, frustration, signals, fed_up=fed_up),
+        level=_level(negative, score, frustration, signals, own=own, fed_up=fed_up),
         score=round(max(-1.0, min(1.0, score)), 4),
         probabilities={"negative": round(negative, 4), "neutral": round(neutral, 4), "positive": round(positive, 4)},
         frustration=round(frustration, 4),
-        message_frustration=round(min(1.0, max(0.0, reading)), 4),
+        message_frustration=round(min(1.0, max(0.0, own)), 4),
         complaint=round(min(1.0, max(0.0, complaint)), 4),
         signals=ordered,
         evidence={s.value: evidence[s.value] for s in ordered},
@@ -124,16 +126,20 @@ def worsening(earlier_negative: Sequence[float], negative: float) -> str | None:
     return None
 
 
-def _level(negative: float, score: float, frustration: float, signals: set[Signal], *, fed_up: bool) -> SentimentLevel:
+def _level(
+    negative: float, score: float, frustration: float, signals: set[Signal], *, own: float, fed_up: bool
+) -> SentimentLevel:
     """Urgent, angry and frustrated read frustration; positive and neutral read tone. Angry needs the message
-    itself to read fed up or sharply negative, and heated (a threat, capitals, "!!") or both at once: a polite
-    fourth contact is frustrated (its history says so), and so is a sarcastic "thanks", but neither is angry."""
+    itself to be heated (a threat, capitals, "!!") and read fed up or sharply negative, or to read both fed up
+    and sharply negative with frustration at 0.85 or more: a polite fourth contact is frustrated (its history
+    says so), and so is a sarcastic "thanks", but neither is angry. Sharp negativity with a heated signal still
+    counts where the frustration reading misses a shouted legal threat."""
     if Signal.TIME_PRESSURE in signals and (negative >= 0.3 or frustration >= 0.4):
         return SentimentLevel.URGENT
     sharp = negative >= 0.6
     if (signals & HEATED and (fed_up or sharp)) or (fed_up and sharp and frustration >= 0.85):
         return SentimentLevel.ANGRY
-    if frustration >= 0.5:
+    if frustration >= 0.5 or own >= 0.5:
         return SentimentLevel.FRUSTRATED
     if score >= 0.4:
         return SentimentLevel.POSITIVE

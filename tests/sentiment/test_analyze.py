@@ -134,3 +134,14 @@ def test_a_model_without_a_frustration_reading_falls_back_to_tone_and_complaint(
     assert analyze(unknown, text="meh", model="m").frustration == pytest.approx(
         analyze(NEGATIVE, text="meh", model="m").frustration
     )
+
+
+def test_a_tone_only_model_still_marks_a_clearly_negative_message_frustrated() -> None:
+    """Second read: without a frustration head the guess from tone tops out at 0.6, so P(negative) 0.7 fell to
+    neutral with no priority points; it is frustrated, as before the head existed."""
+    from assist.priority import priority
+
+    row = np.array([0.7, 0.25, 0.05], dtype=np.float32)
+    result = analyze(row, text="This has cost me a morning already.", model="m")
+    assert result.level is SentimentLevel.FRUSTRATED and result.message_frustration == pytest.approx(0.7)
+    assert priority(result, ContactHistory()) == 5

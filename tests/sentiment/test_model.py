@@ -73,6 +73,8 @@ def test_calm_reports_of_a_failure_read_as_dissatisfied_and_questions_do_not(
     from assist.sentiment.analyze import dissatisfaction
 
     reported, asked = (dissatisfaction(row) for row in model.predict([complaint, question]))
+    # More likely than not, and well above the question. (It was > 0.8 before issue 35's retraining, whose complaint
+    # calibration is more cautious: "charged my card twice" now reads 0.70; the ranking is what the product uses.)
     assert reported > 0.6 and reported > asked + 0.2
 
 

@@ -8,8 +8,8 @@ is `text,label`:
 Labels are negative/neutral/positive; a file with only negative/positive is scored as binary
 (the model's choice between its negative and positive probabilities; VADER's compound sign).
 With `positive=LABEL` any labels are accepted: the file is read as LABEL vs the rest and ranked by
-the product's dissatisfaction probability (P(negative or complaint)), which is what the inbox and
-the frustration score act on; a 3-class file also gets the 3-class figures.
+the product's dissatisfaction probability (P(negative or complaint): the customer sounds unhappy or
+reports something that went wrong); a 3-class file also gets the 3-class figures.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ def evaluate(
     *, data: Path, model: SentimentModel, baseline: str | None = None, positive: str | None = None
 ) -> dict[str, Any]:
     if _columns(data) >= {"tone", "frustration"}:
+        if positive:
+            raise ValidationError(
+                f"{data}: --positive is for text,label files; this one is scored on tone and frustration."
+            )
         return _support_style(data, model, baseline)
     frame = _read_any(data, positive) if positive else read_labelled(data)
     texts, gold = frame["text"].tolist(), frame["label"].tolist()

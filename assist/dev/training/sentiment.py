@@ -278,7 +278,8 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
 
 def write_holdouts(corpus: Corpus, folder: Path) -> None:
     """Each check part as a file `eval sentiment` reads: text,label for tone alone, text,tone,frustration where
-    the source has both readings. The support-style check is a file of its own already."""
+    the source has both readings (GoEmotions' rows without one tone are left out of that file; the training
+    report's frustration figure counts them). The support-style check is a file of its own already."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in corpus.check.items():
         if name.startswith("frustration_") or name == "support_check":
