@@ -84,7 +84,11 @@ def query(env: dict[str, str], code: str) -> str:
     return out.stdout.strip()
 
 
-def newest_ticket(env: dict[str, str], phrase: str) -> int:
+def newest_ticket(env: dict[str, str], phrase: str, *, awaiting_reply: bool = False) -> int:
+    """The newest ticket whose first message holds `phrase`; with `awaiting_reply`, the newest one whose last message
+    is the customer's, so a test that replies does not depend on whether another test (a lead's take-over of the
+    most urgent escalation, say) already replied to it."""
+    waiting = "t.messages[-1].author_role == 'customer'" if awaiting_reply else "True"
     return int(
         query(
             env,
@@ -93,8 +97,8 @@ def newest_ticket(env: dict[str, str], phrase: str) -> int:
                 "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
                 "from sqlalchemy import select\n"
                 "with session_scope(build_engine(Settings())) as s:\n"
-                "    for t in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(12)):\n"
-                f"        if {phrase!r}.lower() in t.messages[0].body.lower():\n"
+                "    for t in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(60)):\n"
+                f"        if {phrase!r}.lower() in t.messages[0].body.lower() and {waiting}:\n"
                 "            print(t.id); break\n"
             ),
         )
