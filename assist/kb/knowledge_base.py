@@ -124,6 +124,7 @@ def no_progress(done: int, total: int, message: str) -> None:
 @dataclass
 class _Live:
     generation: int
+    stamp: str | None  # with the generation, what `_current` compares (see `stored.kb_version`)
     chunks: dict[str, LiveChunk]
     articles: dict[str, LiveArticle]
     lexical: LexicalIndex
@@ -590,10 +591,11 @@ class KnowledgeBase:
         return self._current().generation
 
     def _current(self) -> _Live:
-        """The live chunk set and BM25 index, rebuilt only when another writer changed the KB."""
-        generation = stored.generation(self.engine)
+        """The live chunk set and BM25 index, rebuilt only when another writer changed the KB (or a backup was
+        restored under this process)."""
+        generation, stamp = stored.kb_version(self.engine)
         with self._lock:
-            if self._live is not None and self._live.generation == generation:
+            if self._live is not None and (self._live.generation, self._live.stamp) == (generation, stamp):
                 return self._live
             rows = stored.passages(self.engine)
             articles = {
@@ -602,5 +604,5 @@ class KnowledgeBase:
             }
             chunks = {c.id: LiveChunk(c.id, c.article_id, c.heading, c.text, a.category, a.product) for c, a in rows}
             texts = [_passage(c).embed_text(a.title) for c, a in rows]
-            self._live = _Live(generation, chunks, articles, LexicalIndex(list(chunks), texts))
+            self._live = _Live(generation, stamp, chunks, articles, LexicalIndex(list(chunks), texts))
             return self._live

@@ -7,6 +7,7 @@ keeps the two in step). A passage id is "<article>:<hash12>:<n>", so a changed a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ __all__ = [
     "delete_article",
     "detail",
     "generation",
+    "kb_version",
     "origins",
     "passage_ids",
     "passages",
@@ -173,14 +175,22 @@ def bump_generation(session: Session) -> None:
     """Every process's BM25 index and every stored assistance run older than this change are now stale."""
     state = session.get(KbStateRow, 1, with_for_update=True)
     if state is None:
-        session.add(KbStateRow(id=1, generation=1))
+        session.add(KbStateRow(id=1, generation=1, stamp=uuid.uuid4().hex))
     else:
         state.generation += 1
+        state.stamp = uuid.uuid4().hex
 
 
 def generation(engine: Engine) -> int:
+    return kb_version(engine)[0]
+
+
+def kb_version(engine: Engine) -> tuple[int, str | None]:
+    """(generation, stamp): what a process compares with the passages it holds. Equal only when no change was made
+    since; a restored backup brings back its own stamp, never the one of a later change."""
     with session_scope(engine) as session:
-        return session.scalar(select(KbStateRow.generation).where(KbStateRow.id == 1)) or 0
+        row = session.execute(select(KbStateRow.generation, KbStateRow.stamp).where(KbStateRow.id == 1)).first()
+    return (row.generation, row.stamp) if row else (0, None)
 
 
 def passage_ids(engine: Engine) -> list[str]:

@@ -344,12 +344,15 @@ class ChunkRow(Base):
 
 
 class KbStateRow(Base):
-    """One row; `generation` goes up with every change so each process knows when to rebuild BM25."""
+    """One row; `generation` goes up with every change (stored assistance records the one it was computed from), and
+    `stamp` is new with every change: a restored backup takes the generation back to a number a process may have
+    cached, so the cache keys on the stamp too."""
 
     __tablename__ = "kb_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+    stamp: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class AssistRunRow(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from itertools import pairwise
 from pathlib import Path
 
@@ -293,6 +294,26 @@ def test_a_second_process_sees_changes_made_by_another(knowledge_base: Knowledge
     assert _top(other, "refund annual plan") == "refunds"
     _ingest(knowledge_base, ("pw.md", PASSWORD))
     assert _top(other, "forgot my password reset link", mode=SearchMode.BM25) == "password-reset"
+
+
+def test_a_database_restored_from_a_backup_under_a_running_app_serves_the_articles_it_holds(
+    knowledge_base: KnowledgeBase, tmp_path: Path
+) -> None:
+    """Defect: the in-memory passage set was rebuilt only when the generation number changed. A restored backup
+    takes the number back, the next change brings it to the same number again, and the process kept serving the
+    articles of before the restore: the new article was missing and a deleted one still answered."""
+    _ingest(knowledge_base, ("refunds.md", REFUNDS))
+    backup = tmp_path / "backup.db"
+    live_file = Path(str(knowledge_base.engine.url.database))
+    with sqlite3.connect(live_file) as live, sqlite3.connect(backup) as copy:
+        live.backup(copy)
+    _ingest(knowledge_base, ("pw.md", PASSWORD))
+    assert _top(knowledge_base, "forgot my password reset link", mode=SearchMode.BM25) == "password-reset"
+    with sqlite3.connect(backup) as copy, sqlite3.connect(live_file) as live:
+        copy.backup(live)  # the restore, while this process keeps its knowledge base open
+    _ingest(knowledge_base, ("webhooks.md", WEBHOOKS))  # the same generation number as before the restore
+    assert _top(knowledge_base, "webhook endpoint retried deliveries", mode=SearchMode.BM25) == "webhooks"
+    assert _top(knowledge_base, "forgot my password reset link", mode=SearchMode.BM25) != "password-reset"
 
 
 def test_an_undated_page_synced_on_another_day_is_not_embedded_again(
