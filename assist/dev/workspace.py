@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -26,6 +27,16 @@ def offline_env(work: Path, *, database: str = "bench.db", **settings: str) -> d
     for key in ONLINE:
         env.pop(key, None)
     return env
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy SQLite file `source` over `target` with SQLite's online backup. Safe while a server has either open: the
+    copy takes the locks a writer takes, and the server's connections read the copied rows at their next
+    transaction. The browser tests put the prepared workspace back this way before each test."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as destination:
+        origin.backup(destination)
+    origin.close()
+    destination.close()
 
 
 def free_port() -> int:

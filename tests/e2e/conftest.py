@@ -1,6 +1,11 @@
 """A real browser (Debian's chromium, driven by playwright) against the app on a free loopback port,
 with a temporary demo workspace. Never `playwright install`: it would download a browser.
 
+Each test starts from the prepared workspace: its database is put back before every test, under the one running
+app (`copy_database`), so no test depends on what another did or in what order they ran. A server per test
+would cost its model load each time (about 11 s here). The Chroma folder is not put back: it is an index, and
+SQL says what is searchable and which tickets were resolved (vectors of rows that are gone are never shown).
+
 Screenshots go to `reports/screenshots/` (ignored by git: a test run changes no tracked file)."""
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from assist.dev.browser import ARGS, CHROMIUM, ROOT, prepare_demo, serve, settle
-from assist.dev.workspace import free_port, offline_env
+from assist.dev.workspace import copy_database, free_port, offline_env
 
 SHOTS = ROOT / "reports" / "screenshots"
+PREPARED = "prepared.db"  # the workspace as prepared, beside the database the app uses
 DARK_MODE_TICKET = (
     "external_id,subject,body,customer_email,customer_name\n"
     "E2E-1,Dark theme?,Is there a dark theme for the Lumen web app? My eyes hurt at night.,nora@e2e.example,Nora\n"
@@ -34,7 +40,24 @@ def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = offline_env(work, database="e2e.db", METRICS_CACHE_SECONDS="0", DEMO_MODE="true")
     (work / "tickets.csv").write_text(DARK_MODE_TICKET)
     prepare_demo(env, imports=[work / "tickets.csv"])
+    copy_database(work / "e2e.db", work / PREPARED)
     return env
+
+
+def _database(env: dict[str, str]) -> Path:
+    return Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
+
+
+def put_back(env: dict[str, str]) -> None:
+    """The workspace's database as it was prepared, under the running app."""
+    database = _database(env)
+    copy_database(database.with_name(PREPARED), database)
+
+
+@pytest.fixture(autouse=True)
+def prepared_workspace(workspace_env: dict[str, str], base_url: str) -> None:
+    """Every test starts from the prepared workspace."""
+    put_back(workspace_env)
 
 
 @pytest.fixture(scope="session")
@@ -84,11 +107,8 @@ def query(env: dict[str, str], code: str) -> str:
     return out.stdout.strip()
 
 
-def newest_ticket(env: dict[str, str], phrase: str, *, awaiting_reply: bool = False) -> int:
-    """The newest ticket whose first message holds `phrase`; with `awaiting_reply`, the newest one whose last message
-    is the customer's, so a test that replies does not depend on whether another test (a lead's take-over of the
-    most urgent escalation, say) already replied to it."""
-    waiting = "t.messages[-1].author_role == 'customer'" if awaiting_reply else "True"
+def newest_ticket(env: dict[str, str], phrase: str) -> int:
+    """The newest ticket whose first message holds `phrase`."""
     return int(
         query(
             env,
@@ -98,7 +118,7 @@ def newest_ticket(env: dict[str, str], phrase: str, *, awaiting_reply: bool = Fa
                 "from sqlalchemy import select\n"
                 "with session_scope(build_engine(Settings())) as s:\n"
                 "    for t in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(60)):\n"
-                f"        if {phrase!r}.lower() in t.messages[0].body.lower() and {waiting}:\n"
+                f"        if {phrase!r}.lower() in t.messages[0].body.lower():\n"
                 "            print(t.id); break\n"
             ),
         )
@@ -106,8 +126,8 @@ def newest_ticket(env: dict[str, str], phrase: str, *, awaiting_reply: bool = Fa
 
 
 def first_escalation_unowned(env: dict[str, str]) -> int:
-    """Setup: the most urgent escalation in the queue belongs to nobody (another test may have taken it over), so a
-    lead's take-over goes straight through, whatever ran before. Returns its ticket id."""
+    """Setup: the most urgent escalation in the queue belongs to nobody (in the demo a lead already holds it), so a
+    lead's take-over goes straight through. Returns its ticket id."""
     return int(
         query(
             env,

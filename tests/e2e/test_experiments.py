@@ -3,8 +3,6 @@ runs opens for its agent with no draft and no articles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page
 
@@ -13,14 +11,6 @@ from tests.e2e.conftest import open_tab, query, shot
 
 pytestmark = pytest.mark.e2e
 
-STOP = (
-    "from assist.config import Settings\nfrom assist.experiments import list_experiments, stop_experiment\n"
-    "from assist.factories import build_engine\nfrom assist.users import OPERATOR\n"
-    "engine, settings = build_engine(Settings()), Settings()\n"
-    "for e in list_experiments(engine, settings=settings):\n"
-    "    if e.id is not None and e.running:\n"
-    "        stop_experiment(engine, experiment_id=e.id, actor=OPERATOR)\n"
-)
 ARRIVE = (
     "from assist.arrival import Arrival\nfrom assist.config import Settings\nfrom assist.domain import Channel\n"
     "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
@@ -30,15 +20,8 @@ ARRIVE = (
 )
 
 
-@pytest.fixture
-def no_experiment_after(workspace_env: dict[str, str]) -> Iterator[None]:
-    """The other tests share this workspace: whatever happens here, no experiment is left running."""
-    yield
-    query(workspace_env, STOP)
-
-
 def test_a_ticket_arriving_during_a_holdout_opens_without_draft_or_articles(
-    page: Page, browser: Browser, base_url: str, workspace_env: dict[str, str], no_experiment_after: None
+    page: Page, browser: Browser, base_url: str, workspace_env: dict[str, str]
 ) -> None:
     sign_in(page, "admin@lumen.app", "lumen-demo-admin")
     page.get_by_role("link", name="Metrics").click()

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, workspace_env: dict[str, str]) -> None:
-    ticket_id = newest_ticket(workspace_env, "third time", awaiting_reply=True)
+    ticket_id = newest_ticket(workspace_env, "third time")
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, ticket_id)
     assert page.get_by_text("Frustration").first.is_visible()
