@@ -106,8 +106,15 @@ def keep_reply_in_tab(where: DeltaGenerator, *, user_id: int, ticket_id: int, ed
                 const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value").set;
                 setValue.call(box, saved.text);
                 box.dispatchEvent(new Event("input", { bubbles: true }));
-                box.focus();
-                box.blur();  // Streamlit takes a text area's value when it loses focus
+                // Streamlit takes a text area's value when it loses focus, if the box is marked changed. That
+                // mark is React state the input event sets on the next render: a blur in the same task met the
+                // handler of before, which saw nothing changed, and the text never reached the server (on a
+                // loaded machine, every time). So the blur waits for a later task, after the render.
+                setTimeout(() => {
+                    box.focus();
+                    box.blur();
+                    box.dataset.handedOver = "true";
+                }, 50);
             } else if (saved && saved.editor !== editor) {
                 sessionStorage.removeItem(store);
             }

@@ -32,7 +32,7 @@ def test_a_reload_keeps_the_agent_signed_in_and_the_reply_they_were_typing(
     page.get_by_text(f"#{ticket_id} ·").first.wait_for()
     # The page script has put the text back and handed it over (a blur): it marks the box when it has. Waiting
     # for a fixed time instead failed on a loaded machine, where the script ran after the page had settled.
-    page.locator("textarea[data-kept-in]").wait_for()
+    page.locator("textarea[data-handed-over]").wait_for()
     settle(page)
     assert page.get_by_role("textbox", name="Email").count() == 0
     editor = page.get_by_role("textbox", name="Reply to the customer")
