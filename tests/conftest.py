@@ -207,10 +207,33 @@ class RememberingEmbedder(Embedder):
         return np.stack([self._known[t] for t in texts])
 
 
+_run_encoder: RememberingEmbedder | None = None
+
+
+def run_encoder() -> RememberingEmbedder:
+    """The run's one encoder (the weights load on first use, not here)."""
+    global _run_encoder
+    if _run_encoder is None:
+        _run_encoder = RememberingEmbedder()
+    return _run_encoder
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The real packaged MiniLM, loaded once per test session (vectors remembered across tests)."""
-    return RememberingEmbedder()
+    return run_encoder()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_models_share_the_run_encoder() -> Iterator[None]:
+    """Every test that warms the app's models up (the page tests, the security probes of the pages) gets the run's
+    one encoder. The app keeps its models across databases, as a server does: one test that warmed it with a fresh
+    encoder made every later page test in that process embed the knowledge base again (3 s each, not 0.4 s)."""
+    from ui import warmup
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(warmup, "build_embedder", lambda _settings: run_encoder())
+        yield
 
 
 @pytest.fixture(scope="session")
