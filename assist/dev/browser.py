@@ -29,6 +29,7 @@ ARGS = [
 ]
 HEADER_PX, ROW_PX = 35, 35  # the heights of a Streamlit dataframe's header and rows
 STATUS_GONE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+WIDGET_SENDS_MS = 100  # a widget the action changed may send its value a moment after the gesture
 
 
 def prepare_demo(env: dict[str, str], *, imports: Sequence[Path] = ()) -> None:
@@ -81,8 +82,51 @@ def serve(env: dict[str, str], port: int, *, ready_within_s: float = 300) -> Ite
         server.wait(timeout=30)
 
 
+# Installed in a tab before the app's scripts (`watch_socket`): when the app's websocket last sent and last received
+# a frame. A rerun is asked for with a frame sent, and the server answers at once (the script is running) and
+# streams what it draws until the script is done.
+SOCKET_WATCH = """(() => {
+  const seen = (window.__assistSocket = {sent: 0, received: 0});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { seen.received = performance.now(); });
+    }
+    send(data) { seen.sent = performance.now(); return super.send(data); }
+  };
+})();"""
+# Done: the script is idle and every element's code has loaded (no skeleton: a table's or a chart's code arrives
+# over HTTP when first drawn), and either the server answered the last frame sent and nothing arrived for
+# `answeredMs` (React has applied the last message), or, after an action that asked for nothing, the socket was
+# quiet for `quietMs`. What an element draws after that (a table's rows on its canvas) a test waits for itself.
+SETTLED = """([answeredMs, quietMs]) => {
+  const seen = window.__assistSocket, now = performance.now();
+  const app = document.querySelector('[data-testid="stApp"]');
+  const idle = app && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]');
+  return idle && ((seen.received > seen.sent && now - seen.received > answeredMs)
+    || now - Math.max(seen.sent, seen.received) > quietMs);
+}"""
+ANSWERED_MS, QUIET_MS = 200, 1500
+NEXT_PAINT = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def watch_socket(context: Any) -> None:
+    """Let `settle` wait on the app's websocket in every tab of playwright `context` opened from now on, instead of
+    fixed pauses (the browser tests' tabs; `bench browser` keeps the pauses its figures were measured with)."""
+    context.add_init_script(SOCKET_WATCH)
+
+
 def settle(page: Any, *, before_ms: int = 400, after_ms: int = 600) -> None:
-    """Wait until Streamlit has finished the rerun the last action started (`before_ms` lets it begin)."""
+    """Wait until Streamlit has finished the rerun the last action started. In a tab `watch_socket` saw open: until
+    the server has answered and the script is idle, then the next paint (about the rerun's own time, plus 0.2 s).
+    Elsewhere: `before_ms` for the rerun to begin, the status widget gone, then `after_ms`."""
+    if page.evaluate("() => window.__assistSocket !== undefined"):
+        page.wait_for_timeout(WIDGET_SENDS_MS)
+        page.wait_for_function(SETTLED, arg=[ANSWERED_MS, QUIET_MS], timeout=120_000, polling=50)
+        page.evaluate(NEXT_PAINT)
+        return
     page.wait_for_timeout(before_ms)
     page.wait_for_function(STATUS_GONE, timeout=120_000)
     page.wait_for_timeout(after_ms)
@@ -103,7 +147,9 @@ def button(page: Any, label: str) -> Any:
 
 def click_row(page: Any, row: int, *, column_x: int = 200) -> None:
     """Click a cell of the first table on the page (the subject column of the inbox list)."""
-    page.get_by_test_id("stDataFrame").first.click(position={"x": column_x, "y": HEADER_PX + ROW_PX * row + 17})
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.locator("[role=row]").nth(row + 1).wait_for(state="attached")  # drawn: the canvas takes clicks
+    grid.click(position={"x": column_x, "y": HEADER_PX + ROW_PX * row + 17})
 
 
 def open_ticket(page: Any, ticket_id: int) -> None:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from assist.dev.browser import ARGS, CHROMIUM, ROOT, prepare_demo, serve, settle
+from assist.dev.browser import ARGS, CHROMIUM, ROOT, prepare_demo, serve, settle, watch_socket
 from assist.dev.workspace import copy_database, free_port, offline_env
 
 SHOTS = ROOT / "reports" / "screenshots"
@@ -80,6 +80,7 @@ def browser() -> Iterator[Browser]:
 def open_tab(browser: Browser, base_url: str, *, width: int, height: int) -> Iterator[Page]:
     """A new browser context of this window size on the app's first page; closed afterwards."""
     context = browser.new_context(viewport={"width": width, "height": height})
+    watch_socket(context)  # `settle` waits on the app's socket, not on fixed pauses
     tab = context.new_page()
     tab.set_default_timeout(120_000)
     tab.goto(base_url)

@@ -43,7 +43,7 @@ def small_laptop(browser: Browser, base_url: str) -> Iterator[Page]:
 
 def _grid(page: Page) -> dict[str, Any]:
     grid = page.get_by_test_id("stDataFrame").first
-    grid.wait_for()
+    grid.locator("[role=row]").nth(1).wait_for(state="attached")  # the grid has drawn its first rows
     return grid.evaluate(GRID)  # type: ignore[no-any-return]
 
 
