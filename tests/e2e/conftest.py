@@ -40,7 +40,8 @@ def workspace_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = offline_env(work, database="e2e.db", METRICS_CACHE_SECONDS="0", DEMO_MODE="true")
     (work / "tickets.csv").write_text(DARK_MODE_TICKET)
     prepare_demo(env, imports=[work / "tickets.csv"])
-    copy_database(work / "e2e.db", work / PREPARED)
+    database = _database(env)
+    copy_database(database, database.with_name(PREPARED))
     return env
 
 

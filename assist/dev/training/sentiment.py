@@ -339,7 +339,6 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     frustration with each of its dev sets counting equally."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
-    from sklearn.linear_model import LogisticRegression
 
     sets = []
     frustrated: list[tuple[Any, Any]] = []
@@ -359,17 +358,14 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     if "complaint" in dev:
         frame = dev["complaint"]
         _, complaint, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
-        platt = LogisticRegression(C=1e4).fit(complaint.reshape(-1, 1), frame["label"] == COMPLAINT)
-        scale, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+        scale, shift = _platt(complaint, (frame["label"] == COMPLAINT).to_numpy())
     f_scale, f_shift = 1.0, 0.0
     if frustrated:
-        weights = np.concatenate([np.full(len(g), 1.0 / len(g)) for _, g in frustrated])
-        platt = LogisticRegression(C=1e4).fit(
-            np.concatenate([f for f, _ in frustrated]).reshape(-1, 1),
+        f_scale, f_shift = _platt(
+            np.concatenate([f for f, _ in frustrated]),
             np.concatenate([g for _, g in frustrated]),
-            sample_weight=weights,
+            weights=np.concatenate([np.full(len(g), 1.0 / len(g)) for _, g in frustrated]),
         )
-        f_scale, f_shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
     return Calibration(
         temperature=round(temperature, 4),
         complaint_scale=round(scale, 4),
@@ -377,6 +373,14 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         frustration_scale=round(f_scale, 4),
         frustration_shift=round(f_shift, 4),
     )
+
+
+def _platt(logit: Any, gold: Any, *, weights: Any = None) -> tuple[float, float]:
+    """Platt scaling of one binary head: (scale, shift) with P = sigmoid(scale * logit + shift)."""
+    from sklearn.linear_model import LogisticRegression
+
+    platt = LogisticRegression(C=1e4).fit(logit.reshape(-1, 1), gold, sample_weight=weights)
+    return float(platt.coef_[0][0]), float(platt.intercept_[0])
 
 
 def check_scores(
