@@ -10,18 +10,27 @@ Screenshots go to `reports/screenshots/` (ignored by git: a test run changes no 
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import Engine, func, select
 
+from assist.arrival import Arrival
+from assist.config import Settings
 from assist.dev.browser import ARGS, CHROMIUM, ROOT, prepare_demo, serve, settle, watch_socket
 from assist.dev.workspace import copy_database, free_port, offline_env
+from assist.domain import Channel
+from assist.factories import build_engine
+from assist.intake import take_in
+from assist.queue import list_escalations
+from assist.store.db import session_scope
+from assist.store.models import MacroUseRow, MessageRow, TicketRow
 
 SHOTS = ROOT / "reports" / "screenshots"
 PREPARED = "prepared.db"  # the workspace as prepared, beside the database the app uses
@@ -103,45 +112,70 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def query(env: dict[str, str], code: str) -> str:
-    """Run a snippet against the e2e workspace (what a setup step or another system would do)."""
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
-    return out.stdout.strip()
+@dataclass(frozen=True)
+class Workspace:
+    """The e2e workspace as the app sees it, opened in this process for setup steps and checks of what was stored
+    (what another system would do). A new interpreter per step cost about 3 s of imports each time."""
+
+    settings: Settings
+    engine: Engine
+
+    def newest_ticket(self, phrase: str) -> int:
+        """The newest ticket whose first message holds `phrase`."""
+        with session_scope(self.engine) as s:
+            for ticket in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(60)):
+                if phrase.lower() in ticket.messages[0].body.lower():
+                    return ticket.id
+        raise AssertionError(f"no recent ticket says {phrase!r}")
+
+    def newest_resolved(self) -> int:
+        with session_scope(self.engine) as s:
+            return s.scalars(
+                select(TicketRow.id)
+                .where(TicketRow.status == "resolved")
+                .order_by(TicketRow.created_at.desc())
+                .limit(1)
+            ).one()
+
+    def messages(self, ticket_id: int, role: str) -> list[str]:
+        """The bodies of `ticket_id`'s messages by `role` ("customer", "agent"), oldest first."""
+        with session_scope(self.engine) as s:
+            return list(
+                s.scalars(
+                    select(MessageRow.body)
+                    .where(MessageRow.ticket_id == ticket_id, MessageRow.author_role == role)
+                    .order_by(MessageRow.id)
+                )
+            )
+
+    def macro_uses(self, ticket_id: int) -> int:
+        with session_scope(self.engine) as s:
+            return s.scalars(
+                select(func.count()).select_from(MacroUseRow).where(MacroUseRow.ticket_id == ticket_id)
+            ).one()
+
+    def arrive(self, *, email: str, subject: str, body: str) -> int:
+        """A customer's e-mail taken in as the mail poller takes it; its ticket id."""
+        arrival = Arrival(channel=Channel.EMAIL, customer_email=email, subject=subject, body=body)
+        return take_in(self.engine, arrival, actor="intake:e2e", max_chars=20_000)[0]
+
+    def first_escalation_unowned(self) -> int:
+        """Setup: the most urgent escalation in the queue belongs to nobody (in the demo a lead already holds it),
+        so a lead's take-over goes straight through. Returns its ticket id."""
+        first = list_escalations(self.engine)[0]
+        with session_scope(self.engine) as s:
+            s.get_one(TicketRow, first.ticket_id).assignee_id = None
+        return first.ticket_id
 
 
-def newest_ticket(env: dict[str, str], phrase: str) -> int:
-    """The newest ticket whose first message holds `phrase`."""
-    return int(
-        query(
-            env,
-            (
-                "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-                "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
-                "from sqlalchemy import select\n"
-                "with session_scope(build_engine(Settings())) as s:\n"
-                "    for t in s.scalars(select(TicketRow).order_by(TicketRow.created_at.desc()).limit(60)):\n"
-                f"        if {phrase!r}.lower() in t.messages[0].body.lower():\n"
-                "            print(t.id); break\n"
-            ),
-        )
-    )
-
-
-def first_escalation_unowned(env: dict[str, str]) -> int:
-    """Setup: the most urgent escalation in the queue belongs to nobody (in the demo a lead already holds it), so a
-    lead's take-over goes straight through. Returns its ticket id."""
-    return int(
-        query(
-            env,
-            (
-                "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-                "from assist.queue import list_escalations\n"
-                "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
-                "e = build_engine(Settings())\n"
-                "first = list_escalations(e)[0]\n"
-                "with session_scope(e) as s:\n"
-                "    s.get_one(TicketRow, first.ticket_id).assignee_id = None\n"
-                "print(first.ticket_id)\n"
-            ),
-        )
-    )
+@pytest.fixture(scope="session")
+def workspace(workspace_env: dict[str, str]) -> Iterator[Workspace]:
+    with pytest.MonkeyPatch.context() as patch:  # the settings the app reads from the environment it was given
+        for key in set(os.environ) - set(workspace_env):
+            patch.delenv(key)
+        for key, value in workspace_env.items():
+            patch.setenv(key, value)
+        settings = Settings()
+    engine = build_engine(settings)
+    yield Workspace(settings, engine)
+    engine.dispose()

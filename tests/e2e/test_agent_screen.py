@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from assist.dev.browser import button, click_row, open_ticket, settle, sign_in
-from tests.e2e.conftest import open_tab, query, shot
+from tests.e2e.conftest import Workspace, open_tab, shot
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1440, 900
@@ -41,7 +41,7 @@ def _ticket_shown(page: Page) -> int:
 
 
 def test_a_clicked_row_opens_the_ticket_with_the_newest_message_and_the_reply_box_on_screen(
-    laptop: Page, workspace_env: dict[str, str]
+    laptop: Page, workspace: Workspace
 ) -> None:
     """Defect: the ticket opened under the list; at 1440×900 only its title was on screen."""
     sign_in(laptop, "lena.berg@lumen.app", "lumen-demo-agent")
@@ -49,15 +49,7 @@ def test_a_clicked_row_opens_the_ticket_with_the_newest_message_and_the_reply_bo
     laptop.get_by_role("textbox", name="Reply to the customer").wait_for()
     settle(laptop)
     ticket_id = _ticket_shown(laptop)
-    newest = query(
-        workspace_env,
-        "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-        "from assist.store.db import session_scope\nfrom assist.store.models import MessageRow\n"
-        "from sqlalchemy import select\n"
-        "with session_scope(build_engine(Settings())) as s:\n"
-        f"    print(s.scalars(select(MessageRow.body).where(MessageRow.ticket_id == {ticket_id}, "
-        "MessageRow.author_role == 'customer').order_by(MessageRow.id.desc()).limit(1)).one().split()[0])\n",
-    )
+    newest = workspace.messages(ticket_id, "customer")[-1].split()[0]
     message = _inside_viewport(laptop, "[data-testid=stChatMessage]")
     assert newest in laptop.locator("[data-testid=stChatMessage]").last.inner_text()
     reply = _inside_viewport(laptop, "textarea[aria-label='Reply to the customer']")
@@ -90,7 +82,7 @@ def test_an_agent_claims_a_ticket_and_finds_it_under_my_tickets(laptop: Page) ->
     assert _ticket_shown(laptop) == claimed
 
 
-def test_an_agent_inserts_a_macro_and_sends_with_ctrl_enter(laptop: Page, workspace_env: dict[str, str]) -> None:
+def test_an_agent_inserts_a_macro_and_sends_with_ctrl_enter(laptop: Page, workspace: Workspace) -> None:
     sign_in(laptop, "sam.ortiz@lumen.app", "lumen-demo-agent")
     _view(laptop, "Unassigned").click()
     settle(laptop)
@@ -123,19 +115,9 @@ def test_an_agent_inserts_a_macro_and_sends_with_ctrl_enter(laptop: Page, worksp
     editor.press("Control+Enter")
     laptop.get_by_text("Reply sent with your edits").wait_for()
     settle(laptop)
-    sent = query(
-        workspace_env,
-        "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-        "from assist.store.db import session_scope\nfrom assist.store.models import MessageRow, MacroUseRow\n"
-        "from sqlalchemy import select, func\n"
-        "with session_scope(build_engine(Settings())) as s:\n"
-        f"    body = s.scalars(select(MessageRow.body).where(MessageRow.ticket_id == {ticket_id}, "
-        "MessageRow.author_role == 'agent').order_by(MessageRow.id.desc()).limit(1)).one()\n"
-        "    uses = s.scalar(select(func.count()).select_from(MacroUseRow)"
-        f".where(MacroUseRow.ticket_id == {ticket_id}))\n"
-        "    print(('ticket number' in body) and body.rstrip().endswith('Thanks!'), uses)\n",
-    )
-    assert sent == "True 1"
+    body = workspace.messages(ticket_id, "agent")[-1]
+    assert "ticket number" in body and body.rstrip().endswith("Thanks!")
+    assert workspace.macro_uses(ticket_id) == 1
 
 
 def test_a_lead_opens_an_escalation_by_clicking_its_row(laptop: Page) -> None:
@@ -222,21 +204,12 @@ def test_a_copied_email_address_is_the_address_without_invisible_characters(lapt
     assert laptop.locator("[data-testid=stMarkdownContainer] a[href^='mailto:']").count() == 0
 
 
-def test_a_card_number_a_customer_typed_shows_only_its_last_four_digits(
-    laptop: Page, workspace_env: dict[str, str]
-) -> None:
+def test_a_card_number_a_customer_typed_shows_only_its_last_four_digits(laptop: Page, workspace: Workspace) -> None:
     """Defect (#330): "card 4242…, call me at +1 415…" was shown and stored as typed."""
-    ticket_id = int(
-        query(
-            workspace_env,
-            "from assist.arrival import Arrival\nfrom assist.config import Settings\n"
-            "from assist.domain import Channel\n"
-            "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
-            "print(take_in(build_engine(Settings()), Arrival(channel=Channel.EMAIL, "
-            "customer_email='pat@e2e.example', subject='Charged twice on 4242 4242 4242 4242', "
-            "body='My card 4242-4242-4242-4242 was charged twice, call me at +1 415 555 0100'), "
-            "actor='intake:e2e', max_chars=20000)[0])\n",
-        )
+    ticket_id = workspace.arrive(
+        email="pat@e2e.example",
+        subject="Charged twice on 4242 4242 4242 4242",
+        body="My card 4242-4242-4242-4242 was charged twice, call me at +1 415 555 0100",
     )
     sign_in(laptop, "lena.berg@lumen.app", "lumen-demo-agent")
     open_ticket(laptop, ticket_id)

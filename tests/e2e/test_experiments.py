@@ -7,21 +7,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from assist.dev.browser import button, open_ticket, settle, sign_in
-from tests.e2e.conftest import open_tab, query, shot
+from tests.e2e.conftest import Workspace, open_tab, shot
 
 pytestmark = pytest.mark.e2e
 
-ARRIVE = (
-    "from assist.arrival import Arrival\nfrom assist.config import Settings\nfrom assist.domain import Channel\n"
-    "from assist.factories import build_engine\nfrom assist.intake import take_in\n"
-    "print(take_in(build_engine(Settings()), Arrival(channel=Channel.EMAIL, customer_email='holdout@e2e.example', "
-    "subject='Refund for a double charge', body='I was charged twice this month. How do I get a refund?'), "
-    "actor='intake:e2e', max_chars=20000)[0])\n"
-)
-
 
 def test_a_ticket_arriving_during_a_holdout_opens_without_draft_or_articles(
-    page: Page, browser: Browser, base_url: str, workspace_env: dict[str, str]
+    page: Page, browser: Browser, base_url: str, workspace: Workspace
 ) -> None:
     sign_in(page, "admin@lumen.app", "lumen-demo-admin")
     page.get_by_role("link", name="Metrics").click()
@@ -32,7 +24,11 @@ def test_a_ticket_arriving_during_a_holdout_opens_without_draft_or_articles(
     page.get_by_text("of the tickets that arrive from now on get no draft and no articles").wait_for()
     assert page.get_by_text("100 % held out").count() >= 1
     shot(page, "admin-experiment-started")
-    ticket_id = int(query(workspace_env, ARRIVE))
+    ticket_id = workspace.arrive(
+        email="holdout@e2e.example",
+        subject="Refund for a double charge",
+        body="I was charged twice this month. How do I get a refund?",
+    )
     with open_tab(browser, base_url, width=1440, height=900) as agent:
         sign_in(agent, "maya.lee@lumen.app", "lumen-demo-agent")
         open_ticket(agent, ticket_id)

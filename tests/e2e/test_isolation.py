@@ -6,26 +6,23 @@ import pytest
 from playwright.sync_api import Browser
 
 from assist.dev.browser import open_ticket, sign_in
-from tests.e2e.conftest import newest_ticket, open_tab, put_back, query
+from assist.store.db import session_scope
+from assist.store.models import TicketRow
+from tests.e2e.conftest import Workspace, open_tab, put_back
 
 pytestmark = pytest.mark.e2e
 
 
-def _rename(env: dict[str, str], ticket_id: int, subject: str) -> None:
-    query(
-        env,
-        "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-        "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
-        "with session_scope(build_engine(Settings())) as s:\n"
-        f"    s.get_one(TicketRow, {ticket_id}).subject = {subject!r}\n",
-    )
+def _rename(workspace: Workspace, ticket_id: int, subject: str) -> None:
+    with session_scope(workspace.engine) as s:
+        s.get_one(TicketRow, ticket_id).subject = subject
 
 
 def test_a_workspace_put_back_under_the_running_app_is_what_the_next_tab_sees(
-    browser: Browser, base_url: str, workspace_env: dict[str, str]
+    browser: Browser, base_url: str, workspace: Workspace, workspace_env: dict[str, str]
 ) -> None:
-    ticket_id = newest_ticket(workspace_env, "dark theme")
-    _rename(workspace_env, ticket_id, "Left behind by another test")
+    ticket_id = workspace.newest_ticket("dark theme")
+    _rename(workspace, ticket_id, "Left behind by another test")
     with open_tab(browser, base_url, width=1440, height=900) as tab:
         sign_in(tab, "maya.lee@lumen.app", "lumen-demo-agent")
         open_ticket(tab, ticket_id)

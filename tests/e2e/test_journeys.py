@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from assist.csat import issue_token
 from assist.dev.browser import button, open_ticket, settle, sign_in
-from tests.e2e.conftest import first_escalation_unowned, newest_ticket, query, shot
+from tests.e2e.conftest import Workspace, shot
 
 pytestmark = pytest.mark.e2e
 
 
-def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, workspace_env: dict[str, str]) -> None:
-    ticket_id = newest_ticket(workspace_env, "third time")
+def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, workspace: Workspace) -> None:
+    ticket_id = workspace.newest_ticket("third time")
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, ticket_id)
     assert page.get_by_text("Frustration").first.is_visible()
@@ -34,26 +35,17 @@ def test_agent_reads_a_frustrated_ticket_edits_the_draft_and_sends(page: Page, w
     page.get_by_text("The message is empty").wait_for()
     settle(page)
     shot(page, "agent-2-sent")
-    replies = query(
-        workspace_env,
-        "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-        "from assist.store.db import session_scope\nfrom assist.store.models import MessageRow\n"
-        "from sqlalchemy import select, func\n"
-        "with session_scope(build_engine(Settings())) as s:\n"
-        f"    print(s.scalar(select(func.count()).where(MessageRow.ticket_id == {ticket_id}, "
-        "MessageRow.author_role == 'agent')))\n",
-    )
-    assert replies == "1"
+    assert len(workspace.messages(ticket_id, "agent")) == 1
 
 
 def test_a_returning_customer_with_a_new_question_is_not_greeted_as_a_repeat_and_links_go_before_the_sign_off(
-    page: Page, workspace_env: dict[str, str]
+    page: Page, workspace: Workspace
 ) -> None:
     """README walkthrough 3: Diego's earlier ticket (a disabled webhook endpoint) is in his history, but today's
     question (signatures that never match) is another issue: the draft answers it without "you've contacted us
     before"."""
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
-    open_ticket(page, newest_ticket(workspace_env, "Lumen-Signature"))
+    open_ticket(page, workspace.newest_ticket("Lumen-Signature"))
     editor = page.get_by_role("textbox", name="Reply to the customer")
     assert "Lumen-Signature" in editor.input_value() or "raw" in editor.input_value()
     assert "contacted us about this before" not in editor.input_value()
@@ -69,19 +61,9 @@ def test_a_returning_customer_with_a_new_question_is_not_greeted_as_a_repeat_and
     shot(page, "agent-3-returning-customer")
 
 
-def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace_env: dict[str, str]) -> None:
+def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace: Workspace) -> None:
     """Defect: resolved tickets showed a full editor with live Send buttons."""
-    ticket_id = int(
-        query(
-            workspace_env,
-            "from assist.config import Settings\nfrom assist.factories import build_engine\n"
-            "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
-            "from sqlalchemy import select\n"
-            "with session_scope(build_engine(Settings())) as s:\n"
-            "    print(s.scalars(select(TicketRow.id).where(TicketRow.status == 'resolved')"
-            ".order_by(TicketRow.created_at.desc()).limit(1)).one())\n",
-        )
-    )
+    ticket_id = workspace.newest_resolved()
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, ticket_id)
     page.get_by_text("This ticket is resolved, so it is read-only").wait_for()
@@ -92,8 +74,8 @@ def test_a_resolved_ticket_is_read_only_until_reopened(page: Page, workspace_env
     button(page, "Send").wait_for()
 
 
-def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page, workspace_env: dict[str, str]) -> None:
-    first_escalation_unowned(workspace_env)
+def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page, workspace: Workspace) -> None:
+    workspace.first_escalation_unowned()
     sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
     page.get_by_role("link", name="Escalations").click()
     page.get_by_role("button", name="Take over and reply").wait_for()
@@ -132,7 +114,7 @@ def test_lead_takes_over_from_the_queue_and_sees_the_dashboard(page: Page, works
 
 
 def test_admin_uploads_an_article_that_becomes_searchable_and_matches_a_ticket(
-    page: Page, workspace_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    page: Page, workspace: Workspace, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     article = tmp_path_factory.mktemp("upload") / "dark-mode.md"
     article.write_text(
@@ -158,13 +140,13 @@ def test_admin_uploads_an_article_that_becomes_searchable_and_matches_a_ticket(
     page.get_by_text("1. Use dark mode").wait_for()
     shot(page, "admin-1-searchable")
     # Its assistance was prepared before the article existed: opening it now retrieves again.
-    open_ticket(page, newest_ticket(workspace_env, "dark theme"))
+    open_ticket(page, workspace.newest_ticket("dark theme"))
     page.get_by_text("[1] Use dark mode").wait_for()
     shot(page, "admin-2-ticket-matches")
 
 
 def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
-    page: Page, base_url: str, workspace_env: dict[str, str]
+    page: Page, base_url: str, workspace: Workspace
 ) -> None:
     def csat() -> str:
         page.get_by_role("link", name="Metrics").click()
@@ -174,20 +156,7 @@ def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
 
     sign_in(page, "rachel.kim@lumen.app", "lumen-demo-lead")
     before = csat()
-    token = query(
-        workspace_env,
-        (
-            "from assist.config import Settings\nfrom assist.csat import issue_token\n"
-            "from assist.factories import build_engine\n"
-            "from assist.store.db import session_scope\nfrom assist.store.models import TicketRow\n"
-            "from sqlalchemy import select\n"
-            "e = build_engine(Settings())\n"
-            "with session_scope(e) as s:\n"
-            "    ticket_id = s.scalars(select(TicketRow.id).where(TicketRow.status == 'resolved')"
-            ".order_by(TicketRow.created_at.desc()).limit(1)).one()\n"
-            "print(issue_token(e, ticket_id=ticket_id, settings=Settings()))\n"
-        ),
-    )
+    token = issue_token(workspace.engine, ticket_id=workspace.newest_resolved(), settings=workspace.settings)
     customer = page.context.browser.new_page()  # type: ignore[union-attr]
     customer.goto(f"{base_url}/survey?t={token}")
     customer.get_by_text("How did we do?").wait_for(timeout=120_000)
@@ -202,7 +171,7 @@ def test_customer_rates_through_the_survey_link_and_the_dashboard_changes(
 
 
 def test_hostile_markdown_in_tickets_and_articles_renders_as_text_and_fetches_nothing(
-    page: Page, workspace_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    page: Page, workspace: Workspace, workspace_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Security probe finding 10: bare URLs, www. addresses and emails became links, :material/...: became an
     icon, and an image in an article title, an import error or the full article made the browser fetch it."""
@@ -258,7 +227,7 @@ def test_hostile_markdown_in_tickets_and_articles_renders_as_text_and_fetches_no
     settle(page)
     page.get_by_role("button", name="Ingest", exact=True).click()
     page.get_by_text("Indexed 1 article").wait_for()
-    open_ticket(page, newest_ticket(workspace_env, "Beacon test"))
+    open_ticket(page, workspace.newest_ticket("Beacon test"))
     page.get_by_text("Webhook beacon", exact=False).first.wait_for()
     page.get_by_text("Full article").first.click()
     settle(page)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page
 
 from assist.dev.browser import click_row, settle, sign_in
-from tests.e2e.conftest import first_escalation_unowned, open_tab, query, shot
+from tests.e2e.conftest import Workspace, open_tab, shot
 
 pytestmark = pytest.mark.e2e
 WIDTH, HEIGHT = 1280, 900
@@ -60,8 +60,8 @@ def test_the_escalations_table_shows_waiting_owner_and_short_reasons_at_1280_px(
     shot(small_laptop, "lead-4-queue-1280")
 
 
-def test_a_taken_over_ticket_opens_at_its_top(small_laptop: Page, workspace_env: dict[str, str]) -> None:
-    ticket_id = first_escalation_unowned(workspace_env)
+def test_a_taken_over_ticket_opens_at_its_top(small_laptop: Page, workspace: Workspace) -> None:
+    ticket_id = workspace.first_escalation_unowned()
     sign_in(small_laptop, "ahmed.yilmaz@lumen.app", "lumen-demo-lead")
     small_laptop.get_by_role("link", name="Escalations").click()
     take = small_laptop.get_by_role("button", name="Take over and reply")
@@ -79,11 +79,11 @@ def test_a_taken_over_ticket_opens_at_its_top(small_laptop: Page, workspace_env:
 
 
 def test_the_inbox_shows_the_whole_page_of_tickets_and_every_column_at_1280_px(
-    small_laptop: Page, workspace_env: dict[str, str]
+    small_laptop: Page, workspace: Workspace
 ) -> None:
     """Defect: about 10 of 25 rows inside an inner scroll box; at 1280 px Category, Assignee, Updated and
     Assist off the right edge."""
-    page_size = int(query(workspace_env, "from assist.config import Settings\nprint(Settings().page_size)"))
+    page_size = workspace.settings.page_size
     sign_in(small_laptop, "lena.berg@lumen.app", "lumen-demo-agent")
     small_laptop.get_by_text("Click a row to open the ticket.").wait_for()
     settle(small_laptop)

@@ -10,17 +10,15 @@ import pytest
 from playwright.sync_api import Page
 
 from assist.dev.browser import button, open_ticket, settle, sign_in
-from tests.e2e.conftest import newest_ticket, shot
+from tests.e2e.conftest import Workspace, shot
 
 pytestmark = pytest.mark.e2e
 
 TYPED = "Typed just before the reload, never blurred."
 
 
-def test_a_reload_keeps_the_agent_signed_in_and_the_reply_they_were_typing(
-    page: Page, workspace_env: dict[str, str]
-) -> None:
-    ticket_id = newest_ticket(workspace_env, "dark theme")
+def test_a_reload_keeps_the_agent_signed_in_and_the_reply_they_were_typing(page: Page, workspace: Workspace) -> None:
+    ticket_id = workspace.newest_ticket("dark theme")
     sign_in(page, "maya.lee@lumen.app", "lumen-demo-agent")
     open_ticket(page, ticket_id)
     editor = page.get_by_role("textbox", name="Reply to the customer")
