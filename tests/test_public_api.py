@@ -58,3 +58,22 @@ def test_importing_every_core_module_loads_neither_streamlit_nor_the_ui() -> Non
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
     assert len(modules) > 60
+
+
+def test_importing_the_package_loads_no_heavy_library_until_a_name_needs_it() -> None:
+    """Every command (`python -m assist …`), worker and server process starts with `import assist`. It imported the
+    whole public API, with torch, chromadb, langchain, pandas and scipy: 2.5 s before `--help` could answer. Names
+    are now imported from their module on first use; the settings and the errors need none of those."""
+    heavy = ("torch", "chromadb", "langchain_core", "pandas", "scipy", "transformers")
+    code = (
+        "import json, sys\n"
+        "import assist\n"
+        "from assist import AssistError, Settings, get_settings\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))\n"
+        "from assist import KnowledgeBase\n"
+        "print('chromadb' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded, on_use = done.stdout.strip().splitlines()[-2:]
+    assert json.loads(loaded) == []
+    assert on_use == "True"  # a name that needs chromadb still brings it
