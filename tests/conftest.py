@@ -181,7 +181,7 @@ def postgres_migrations() -> Iterator[Recorded]:
 
 
 # What makes a test schema the one the migrations build: its relations (with their column counts), constraints,
-# triggers and functions, and the migration version. A schema a test altered (a downgrade, an added column) no
+# triggers (not the foreign keys' own, which are named by object id) and functions, and the migration version. A schema a test altered (a downgrade, an added column) no
 # longer matches and is dropped instead of reused.
 _SHAPE = text(
     """SELECT md5(concat_ws('|',
@@ -189,7 +189,8 @@ _SHAPE = text(
            FROM pg_class WHERE relnamespace = n.oid),
         (SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = n.oid),
         (SELECT string_agg(tgname, ',' ORDER BY tgname)
-           FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = n.oid),
+           FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+           WHERE c.relnamespace = n.oid AND NOT t.tgisinternal),
         (SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc WHERE pronamespace = n.oid),
         (SELECT string_agg(version_num, ',') FROM alembic_version)))
     FROM pg_namespace n WHERE n.nspname = current_schema()"""
