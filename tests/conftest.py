@@ -181,8 +181,8 @@ def postgres_migrations() -> Iterator[Recorded]:
 
 
 # What makes a test schema the one the migrations build: its relations (with their column counts), constraints,
-# triggers (not the foreign keys' own, which are named by object id) and functions, and the migration version. A schema a test altered (a downgrade, an added column) no
-# longer matches and is dropped instead of reused.
+# triggers (not the foreign keys' own, which are named by object id) and functions, and the migration version. A
+# schema a test altered (a downgrade, an added column) no longer matches and is dropped instead of reused.
 _SHAPE = text(
     """SELECT md5(concat_ws('|',
         (SELECT string_agg(relname || ':' || relkind::text || ':' || relnatts::text, ',' ORDER BY relname)
@@ -323,22 +323,44 @@ def embedder() -> Embedder:
     return run_encoder()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def app_models_share_the_run_encoder() -> Iterator[None]:
-    """Every test that warms the app's models up (the page tests, the security probes of the pages) gets the run's
-    one encoder. The app keeps its models across databases, as a server does: one test that warmed it with a fresh
-    encoder made every later page test in that process embed the knowledge base again (3 s each, not 0.4 s)."""
+_run_reader: AnswerReader | None = None
+
+
+def run_reader() -> AnswerReader:
+    """The run's one answer reader (the shipped one, whatever the settings: `build_answer_reader` reads none)."""
+    global _run_reader
+    if _run_reader is None:
+        _run_reader = AnswerReader()
+    return _run_reader
+
+
+# Benchmarks measure the encoder and the reader as the product builds them: they keep their own.
+OWN_MODELS = ("tests/dev/bench/",)
+
+
+@pytest.fixture(autouse=True)
+def models_are_shared_across_the_run(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every assistant a test builds without passing models (the app's warm-up, the CLI's commands, the evaluations
+    and the training scripts) gets the run's one encoder and one answer reader, as a server keeps its models across
+    databases. A fresh pair cost about 6.5 s a test (loading both, and embedding the shipped articles again); the
+    weights and every vector are the same."""
+    from assist import factories
     from ui import warmup
 
+    if request.node.nodeid.startswith(OWN_MODELS):
+        yield
+        return
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(warmup, "build_embedder", lambda _settings: run_encoder())
+        for module in (factories, warmup):
+            patch.setattr(module, "build_embedder", lambda _settings: run_encoder())
+            patch.setattr(module, "build_answer_reader", lambda _settings: run_reader())
         yield
 
 
 @pytest.fixture(scope="session")
 def reader() -> AnswerReader:
     """The shipped answer reader, loaded once per test session."""
-    return AnswerReader()
+    return run_reader()
 
 
 @pytest.fixture

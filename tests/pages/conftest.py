@@ -115,8 +115,8 @@ def isolated_settings(database: Engine, monkeypatch: pytest.MonkeyPatch, tmp_pat
 @pytest.fixture(autouse=True)
 def models_loaded(isolated_settings: None, embedder: Embedder) -> None:
     """The models finished loading, as on a server that said "ready" (the warm-up state has its own test). The app
-    gets the run's one encoder (`app_models_share_the_run_encoder`), and keeps its other models across tests as a
-    server keeps them across databases."""
+    gets the run's one encoder and reader (`models_are_shared_across_the_run`), and keeps its other models across
+    tests as a server keeps them across databases."""
     warmup.assistant(get_settings())
 
 
