@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socketserver
@@ -310,15 +311,10 @@ class RememberingEmbedder(Embedder):
         return np.stack([self._known[t] for t in texts])
 
 
-_run_encoder: RememberingEmbedder | None = None
-
-
+@functools.cache
 def run_encoder() -> RememberingEmbedder:
     """The run's one encoder (the weights load on first use, not here)."""
-    global _run_encoder
-    if _run_encoder is None:
-        _run_encoder = RememberingEmbedder()
-    return _run_encoder
+    return RememberingEmbedder()
 
 
 @pytest.fixture(scope="session")
@@ -327,15 +323,10 @@ def embedder() -> Embedder:
     return run_encoder()
 
 
-_run_reader: AnswerReader | None = None
-
-
+@functools.cache
 def run_reader() -> AnswerReader:
     """The run's one answer reader (the shipped one, whatever the settings: `build_answer_reader` reads none)."""
-    global _run_reader
-    if _run_reader is None:
-        _run_reader = AnswerReader()
-    return _run_reader
+    return AnswerReader()
 
 
 # Benchmarks measure the encoder and the reader as the product builds them: they keep their own.
