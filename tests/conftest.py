@@ -53,10 +53,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.model)
-    # Longest first: the browser journeys (one block of about 4 min on one process), then the tests that load a
-    # model, then the unit tests. The processes then end together on short tests instead of one waiting for the
-    # other's last long one. (Each process sorts its own collection the same way, as xdist requires.)
-    items.sort(key=lambda item: 0 if item.get_closest_marker("e2e") else 1 if item.get_closest_marker("model") else 2)
 
 
 @pytest.hookimpl(optionalhook=True)
