@@ -19,7 +19,7 @@ import chromadb
 import numpy as np
 import numpy.typing as npt
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 
 from assist.config import Settings, get_settings
 from assist.demo import seed_demo
@@ -198,6 +198,21 @@ _SHAPE = text(
 )
 
 
+def _empty(conn: Connection) -> None:
+    """Delete every row of the connection's schema and restart its sequences, keeping the migrations' shape."""
+    tables = conn.scalars(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'alembic_version'")
+    ).all()
+    conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order
+    conn.exec_driver_sql("".join(f'DELETE FROM "{table}";' for table in tables))
+    conn.execute(
+        text(
+            "SELECT setval(oid, 1, false) FROM pg_class"
+            " WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+        )
+    )
+
+
 class SchemaPool:
     """Migrated schemas of the test database that this test process hands out, one per test. A schema comes back
     emptied (every row deleted, every sequence restarted) when it still has the migrations' shape, and is reused:
@@ -228,30 +243,19 @@ class SchemaPool:
         return schema
 
     def give_back(self, schema: str) -> None:
+        """Empty `schema` for the next test, or drop it when the test altered its shape."""
         engine = schema_engine(schema)
         try:
             with engine.begin() as conn:
-                if conn.execute(_SHAPE).scalar_one() != self._shape:
-                    raise LookupError(schema)
-                tables = conn.scalars(
-                    text(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                        " AND tablename <> 'alembic_version'"
-                    )
-                ).all()
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # no foreign-key order
-                conn.exec_driver_sql("".join(f'DELETE FROM "{table}";' for table in tables))
-                conn.execute(
-                    text(
-                        "SELECT setval(oid, 1, false) FROM pg_class"
-                        " WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
-                    )
-                )
-            self._clean.append(schema)
-        except LookupError:
-            self._drop(schema)
+                reusable = conn.execute(_SHAPE).scalar_one() == self._shape
+                if reusable:
+                    _empty(conn)
         finally:
             engine.dispose()
+        if reusable:
+            self._clean.append(schema)
+        else:
+            self._drop(schema)
 
     def _drop(self, schema: str) -> None:
         with self._admin.begin() as conn:
