@@ -32,7 +32,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "assist.signing", "assist.authentication", "assist.sessions", "assist.unsent_replies", "assist.similar",
         "assist.devices", "assist.csat", "assist.delivery", "assist.metrics", "assist.knowledge_gaps", "assist.users",
         "assist.audit", "assist.ownership", "assist.presence", "assist.csv_export", "assist.work_queue",
-        "assist.factories", "assist.mail_headers", "assist.telemetry",
+        "assist.factories", "assist.mail_headers", "assist.telemetry", "assist.funnel", "assist.experiments",
+        "assist.effects", "assist.macros",
     ),
     "package": ("assist", "assist.cli", "assist.__main__"),  # the public API and the command line
     "ui": ("ui",),
@@ -44,7 +45,9 @@ ORDER = tuple(LAYERS)
 
 
 def _prefix_of(module: str, prefixes: tuple[str, ...]) -> str | None:
-    matches = [p for p in prefixes if module == p or module.startswith(p + ".")]
+    """The longest of `prefixes` that is `module` or a package above it. The package `assist` claims only its
+    `__init__` (the public API): every other module of the core is placed on purpose."""
+    matches = [p for p in prefixes if module == p or (p != "assist" and module.startswith(p + "."))]
     return max(matches, key=len) if matches else None
 
 
