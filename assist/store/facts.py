@@ -392,8 +392,8 @@ _WITH_FACTS: WeakSet[Engine] = WeakSet()
 
 
 def _has_facts(connection: Connection) -> bool:
-    """Whether the schema has reached the facts (a database still being upgraded has not; the migration
-    that adds them computes them)."""
+    """Whether the schema has reached the facts (a database still being upgraded has not; `store.db.upgrade`
+    computes them once it reaches head)."""
     if connection.engine not in _WITH_FACTS and inspect(connection).has_table(TicketFactRow.__tablename__):
         _WITH_FACTS.add(connection.engine)
     return connection.engine in _WITH_FACTS
