@@ -177,6 +177,7 @@ EXPORTS: dict[str, tuple[str, ...]] = {
     "assist.similar": ("catch_up_similar", "similar_tickets"),
     "assist.store": ("make_engine", "upgrade"),
     "assist.store.actors": ("check_session",),
+    "assist.store.limits": ("FORM_LIMITS",),
     "assist.store.tickets": ("parse_ticket_id",),
     "assist.ticket_actions": (
         "add_note",

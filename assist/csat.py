@@ -14,7 +14,7 @@ from assist.config import Settings, signing_key
 from assist.domain import ImportReport, Role, RowError, User
 from assist.errors import AssistError, SessionEndedError, SurveyError, ValidationError
 from assist.masking import mask
-from assist.store import audit, surveys
+from assist.store import audit, limits, surveys
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.text import clean, replaced_note
@@ -73,7 +73,7 @@ def submit_rating(engine: Engine, *, token: str, score: int | None, comment: str
     with session_scope(engine) as session:
         _refuse(surveys.claim_token(session, nonce=nonce, ticket_id=ticket_id))  # once: a replay finds it used
         # A customer's comment is customer text like a message: card numbers masked before it is stored.
-        comment = mask(comment.strip()).text[:2000]
+        comment = mask(comment.strip()).text[: limits.SURVEY_COMMENT]
         surveys.add_rating(session, ticket_id=ticket_id, score=score, comment=comment, source="survey")
         audit.record(
             session,
@@ -134,12 +134,14 @@ def import_csat(
             if len(reference) > 100:
                 raise ValidationError("the ticket reference is over 100 characters; use the helpdesk id or #id.")
             when = arrival_time(parse_time(values.get("date", "")), now=now or utcnow())
-            comment = mask(values.get("comment", "")).text[:2000]  # the key below digests it: masked first
+            # The key below digests the comment: masked first.
+            comment = mask(values.get("comment", "")).text[: limits.SURVEY_COMMENT]
             with session_scope(engine) as session:
                 current_actor(session, actor)
                 ticket_id = _ticket_for(session, reference)
                 keys = [_rating_key(ticket_id, score, when.isoformat() if when else "", comment)]
-                keys.append(_rating_key(ticket_id, score, raw.get("date", ""), raw.get("comment", "")[:2000]))
+                raw_comment = raw.get("comment", "")[: limits.SURVEY_COMMENT]
+                keys.append(_rating_key(ticket_id, score, raw.get("date", ""), raw_comment))
                 if surveys.imported_before(session, keys):
                     unchanged.append(ticket_id)  # the same rating imported before
                     continue

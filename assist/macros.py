@@ -17,7 +17,7 @@ from assist.domain import Macro, MacroUsage, Role, User
 from assist.drafting.links import before_sign_off
 from assist.drafting.offline import first_name
 from assist.errors import NotFoundError, ValidationError
-from assist.store import audit
+from assist.store import audit, limits
 from assist.store import macros as stored
 from assist.store.actors import current_actor, require
 from assist.store.db import session_scope
@@ -30,7 +30,7 @@ PLACEHOLDERS = {
     "agent_name": "your full name",
     "agent_first_name": "your first name",
 }
-MAX_TITLE, MAX_BODY = 120, 5000
+MAX_TITLE, MAX_BODY = limits.MACRO_TITLE, limits.MACRO_BODY
 
 
 def placeholders_in(body: str) -> list[str]:

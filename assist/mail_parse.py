@@ -18,9 +18,7 @@ from assist.domain import Channel
 from assist.mail_headers import clean_header, decode_words, message_ids, raw_text, sender_of, unfold
 from assist.mail_mime import read_headers, read_mime
 from assist.mail_text import html_text, newest_words
-
-SUBJECT_CHARS = 300  # what a ticket's subject holds
-MESSAGE_ID_CHARS = 200  # what a message's external id holds
+from assist.store import limits
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,11 @@ def parse(raw: bytes) -> InboundMail:
     found = message_ids(parts.header("Message-ID"))
     message_id = found[0] if found else f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@no-message-id>"
     return InboundMail(
-        message_id=message_id[:MESSAGE_ID_CHARS],
+        message_id=message_id[: limits.MESSAGE_ID],
         sender=sender.address,
         sender_certain=sender.certain and parts.count("From") == 1,  # two From headers: never joins a ticket
         name=sender.name,
-        subject=decode_words(parts.header("Subject"), limit=SUBJECT_CHARS),
+        subject=decode_words(parts.header("Subject"), limit=limits.SUBJECT),
         words=newest_words(text),
         in_reply_to=message_ids(parts.header("In-Reply-To")),
         references=tuple(reversed(message_ids(parts.header("References")))),
@@ -89,7 +87,7 @@ def summary(raw: bytes) -> tuple[str, str]:
     """(sender, subject) of a mail for the quarantine list, as far as they can be read; never raises."""
     try:
         parts = read_headers(raw[:200_000])
-        return sender_of(parts.header("From")).address, decode_words(parts.header("Subject"), limit=SUBJECT_CHARS)
+        return sender_of(parts.header("From")).address, decode_words(parts.header("Subject"), limit=limits.SUBJECT)
     except Exception:  # the quarantine must record even a mail nothing can be read from
         return "", ""
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from assist import (
+    FORM_LIMITS,
     AssistError,
     Role,
     audit_events,
@@ -48,8 +49,8 @@ if st.session_state.pop("new_user_created", False):
 with st.form("new_user"):
     st.markdown("**Add a user**")
     c1, c2, c3 = st.columns(3)
-    email = c1.text_input("Email", key="new_email")
-    name = c2.text_input("Name", key="new_name")
+    email = c1.text_input("Email", key="new_email", max_chars=FORM_LIMITS.email)
+    name = c2.text_input("Name", key="new_name", max_chars=FORM_LIMITS.user_name)
     role = c3.selectbox("Role", list(Role), key="new_role", format_func=lambda r: r.value)
     password = st.text_input("Initial password (12+ characters)", type="password", key="new_password")
     if st.form_submit_button("Create", key="new_submit"):

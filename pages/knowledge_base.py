@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assist import AssistError, sync_source
+from assist import FORM_LIMITS, AssistError, sync_source
 from ui import auth, kb_view, resources, state
 from ui.format import escape_markdown
 from ui.guard import guarded, show_error
@@ -38,7 +38,12 @@ with st.form("kb_upload", clear_on_submit=True):
         category = kb_view.category_choice(
             "Category (when the file does not say)", "kb_upload_category", allow_any=True
         )
-    product = right.text_input("Product (when the file does not say)", value="all", key="kb_upload_product")
+    product = right.text_input(
+        "Product (when the file does not say)",
+        value="all",
+        key="kb_upload_product",
+        max_chars=FORM_LIMITS.article_product,
+    )
     submitted = st.form_submit_button("Ingest", type="primary", key="kb_ingest")
 if submitted:
     if not files:

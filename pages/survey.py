@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assist import SurveyError, submit_rating, survey_subject
+from assist import FORM_LIMITS, SurveyError, submit_rating, survey_subject
 from ui import auth, resources
 
 auth.startup_gate()  # the one page without sign-in still needs SECRET_KEY to check its links
@@ -32,7 +32,9 @@ with st.form("survey"):
         horizontal=True,
         format_func=lambda s: "★" * s,
     )
-    comment = st.text_area("Anything we could do better? (optional)", key="survey_comment", max_chars=2000)
+    comment = st.text_area(
+        "Anything we could do better? (optional)", key="survey_comment", max_chars=FORM_LIMITS.survey_comment
+    )
     if st.form_submit_button("Send rating", type="primary", key="survey_submit"):
         try:
             submit_rating(engine, token=token, score=score, comment=comment, settings=settings)

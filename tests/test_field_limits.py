@@ -45,17 +45,6 @@ def test_the_import_and_the_http_intake_allow_what_the_column_holds(
         assert LIMITS[import_field] == _length(column)
 
 
-def test_no_intake_path_states_a_length_of_its_own() -> None:
-    """A number written in the schema would drift from the column the day either changes."""
-    tree = ast.parse((ROOT / "assist" / "intake_api.py").read_text(encoding="utf-8"))
-    literal = [
-        f"line {node.lineno}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.keyword) and node.arg == "max_length" and isinstance(node.value, ast.Constant)
-    ]
-    assert literal == []
-
-
 def test_an_article_may_use_every_character_its_columns_hold_and_no_more(postgres_engine: Any) -> None:
     """The knowledge-base parser read its limits from numbers of its own (file names 200 while the column holds
     260, titles cut at 200, addresses at 497): PostgreSQL, which enforces a column's length, stores what the
@@ -94,3 +83,79 @@ def test_an_article_may_use_every_character_its_columns_hold_and_no_more(postgre
         parse_file("c.md", markdown(product="P" * (limits.ARTICLE_PRODUCT + 1), url="https://help.example/"))
     with pytest.raises(ValidationError, match="url"):
         parse_file("d.md", markdown(product="P", url=url + "p"))
+
+
+def test_each_form_allows_what_its_column_holds() -> None:
+    """The app's forms read their lengths from the store (`FORM_LIMITS`): a sign-in or an account form that
+    allowed 300 characters while the column held 320 refused a real address; one that allowed more than the
+    column lost the typing to a refusal."""
+    from assist import FORM_LIMITS
+    from assist.store.models import ArticleRow, MacroRow, UserRow
+
+    assert (FORM_LIMITS.email, FORM_LIMITS.user_name) == (_length(UserRow.email), _length(UserRow.name))
+    assert FORM_LIMITS.article_product == _length(ArticleRow.product)
+    assert FORM_LIMITS.macro_title == _length(MacroRow.title)
+
+
+# Fields whose length no column or service decides: searches, filters, a password, notes. Their bound is the form's.
+FORM_ONLY = frozenset(
+    {
+        "Search", "Password", "A customer question", "Who", "Action", "Note for the lead", "Visible to the team only",
+        "What should the agent do?",
+    }
+)  # fmt: skip
+
+
+def _form_literals(path: Path) -> list[str]:
+    """Each widget call in `path` that states its own `max_chars` number, by its label, where the label is not a
+    form-only field."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        bound = next((k.value for k in node.keywords if k.arg == "max_chars"), None)
+        if isinstance(bound, ast.Constant):
+            label = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else "?"
+            if label not in FORM_ONLY:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {label!r}")
+    return found
+
+
+def _service_literals(path: Path) -> list[str]:
+    """Lengths a service module writes as numbers of its own: a module-level `..._CHARS` or `MAX_TITLE`-style
+    number, a `max_length=` number, or text cut at a field's length (1,000 to 99,999 characters: shorter cuts
+    guard a parser, such as a date header's 200, and longer ones bound the bytes read of a whole mail)."""
+    found = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names = [t for target in node.targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+            if any(isinstance(n, ast.Name) and _names_a_length(n.id) for n in names) and _numbers(node.value):
+                found.append(f"line {node.lineno}")
+    for item in ast.walk(tree):
+        if isinstance(item, ast.keyword) and item.arg == "max_length" and isinstance(item.value, ast.Constant):
+            found.append(f"line {item.value.lineno}")
+        bound = item.upper if isinstance(item, ast.Slice) else None
+        if isinstance(bound, ast.Constant) and isinstance(bound.value, int) and 1000 <= bound.value < 100_000:
+            found.append(f"line {bound.lineno}")
+    return found
+
+
+def _names_a_length(name: str) -> bool:
+    return name.endswith("_CHARS") or name in ("MAX_TITLE", "MAX_BODY")
+
+
+def _numbers(value: ast.expr) -> bool:
+    values = value.elts if isinstance(value, ast.Tuple) else [value]
+    return any(isinstance(v, ast.Constant) and isinstance(v.value, int) for v in values)
+
+
+def test_no_form_states_the_length_of_a_stored_field() -> None:
+    files = sorted([*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")])
+    assert [hit for path in files for hit in _form_literals(path)] == []
+
+
+@pytest.mark.parametrize("module", ["intake_api", "mail_parse", "macros", "csat"])
+def test_no_service_that_stores_outside_text_states_a_length_of_its_own(module: str) -> None:
+    """A number written in a module would drift from the column the day either changes."""
+    assert _service_literals(ROOT / "assist" / f"{module}.py") == []

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from assist import (
+    FORM_LIMITS,
     AssistError,
     Role,
     SessionEndedError,
@@ -186,7 +187,7 @@ def login_page() -> None:
         st.info(st.session_state.pop("signed_out_message"))
     st.caption("Please sign in.")
     with st.form("sign_in"):
-        email = st.text_input("Email", key="sign_in_email", max_chars=320)
+        email = st.text_input("Email", key="sign_in_email", max_chars=FORM_LIMITS.email)
         password = st.text_input("Password", type="password", key="sign_in_password", max_chars=200)
         if st.form_submit_button("Sign in", type="primary", key="sign_in_submit"):
             try:

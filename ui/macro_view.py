@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from assist import PLACEHOLDERS, AssistError, User, list_macros, save_macro, set_macro_active
+from assist import FORM_LIMITS, PLACEHOLDERS, AssistError, User, list_macros, save_macro, set_macro_active
 from ui import state
 from ui.guard import show_error
 
@@ -40,8 +40,15 @@ def macro_admin(engine: Engine, admin: User) -> None:
     )
     chosen = by_id.get(target)
     with st.form(f"macro_form_{target}"):  # keyed by macro, so the fields start from its current text
-        title = st.text_input("Title", value=chosen.title if chosen else "", key=f"macro_title_{target}", max_chars=120)
-        body = st.text_area("Text", value=chosen.body if chosen else "", key=f"macro_body_{target}", max_chars=5000)
+        title = st.text_input(
+            "Title",
+            value=chosen.title if chosen else "",
+            key=f"macro_title_{target}",
+            max_chars=FORM_LIMITS.macro_title,
+        )
+        body = st.text_area(
+            "Text", value=chosen.body if chosen else "", key=f"macro_body_{target}", max_chars=FORM_LIMITS.macro_body
+        )
         st.caption("Placeholders: " + " · ".join(f"`{{{name}}}` {meaning}" for name, meaning in PLACEHOLDERS.items()))
         if st.form_submit_button("Save macro", key=f"macro_save_{target}"):
             try:

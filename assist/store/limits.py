@@ -3,11 +3,20 @@ limit, checked before anything else (a regex, a parser, the database) looks at t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String
 
-from assist.store.models import ArticleRow, CustomerRow, KnowledgeSourceRow, MessageRow, TicketRow, UserRow
+from assist.store.models import (
+    ArticleRow,
+    CustomerRow,
+    KnowledgeSourceRow,
+    MacroRow,
+    MessageRow,
+    TicketRow,
+    UserRow,
+)
 
 
 def column_length(column: Any) -> int:
@@ -33,3 +42,23 @@ ARTICLE_URL = column_length(ArticleRow.url)
 ARTICLE_ORIGIN = column_length(ArticleRow.origin)  # a knowledge source's name
 SOURCE_LOCATION = column_length(KnowledgeSourceRow.location)  # a source's folder, repository or sitemap
 SOURCE_BRANCH = column_length(KnowledgeSourceRow.branch)
+MACRO_TITLE = column_length(MacroRow.title)
+# Two texts stored in unbounded (Text) columns, bounded here so that each bound still has one home.
+MACRO_BODY = 5000
+SURVEY_COMMENT = 2000  # a customer's CSAT comment: longer is cut, not refused (the rating counts)
+
+
+@dataclass(frozen=True)
+class FormLimits:
+    """What the app's forms let a person type into a field that fills one of these columns: the same numbers,
+    so a form never accepts what the service then refuses, nor refuses what it would store."""
+
+    email: int = EMAIL
+    user_name: int = USER_NAME
+    article_product: int = ARTICLE_PRODUCT
+    macro_title: int = MACRO_TITLE
+    macro_body: int = MACRO_BODY
+    survey_comment: int = SURVEY_COMMENT
+
+
+FORM_LIMITS = FormLimits()
