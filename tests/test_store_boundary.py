@@ -1,7 +1,8 @@
 """The store is the only code that speaks SQL (docs/architecture.md, issue 36).
 
-A module speaks SQL when it imports the ORM module (`assist.store.models`) or builds a query with SQLAlchemy's
-constructs (`select`, `update`, `func`, a dialect's `insert`, ...). Passing an `Engine` or a `Session` through,
+A module speaks SQL when it imports the ORM module (`assist.store.models`, however the import is written), builds a
+query with SQLAlchemy's constructs (`select`, `update`, `func`, a dialect's `insert`, ..., also as `sa.select`) or
+runs SQL written as a string (`exec_driver_sql`). Passing an `Engine` or a `Session` through,
 or catching SQLAlchemy's errors, is not speaking SQL. The product is `assist/`, `ui/`, `pages/` and `app.py`;
 `assist/dev/`, `assist/demo/` and `tools/` are off its path (benchmarks, the demo's seed, scripts).
 """
@@ -23,14 +24,20 @@ QUERY_BUILDERS = frozenset(
 
 
 def speaks_sql(source: str) -> list[str]:
-    """What in `source` speaks SQL: each offending import, as written."""
+    """What in `source` speaks SQL: each offending import or use, as written."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    sqlalchemy_names = set()  # what `import sqlalchemy [as sa]` bound
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [f"import {a.name}" for a in node.names if a.name == "assist.store.models"]
+            sqlalchemy_names |= {a.asname or a.name for a in node.names if a.name == "sqlalchemy"}
+            found += [f"import {a.name}" for a in node.names if a.name.startswith("sqlalchemy.dialects")]
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "assist.store.models":
                 names = [a.name for a in node.names]  # the rows, and nothing else lives there
+            elif node.module == "assist.store":
+                names = [a.name for a in node.names if a.name == "models"]
             elif node.module.startswith("sqlalchemy.dialects"):
                 names = [a.name for a in node.names]
             elif node.module.split(".")[0] == "sqlalchemy":
@@ -38,6 +45,12 @@ def speaks_sql(source: str) -> list[str]:
             else:
                 names = []
             found += [f"from {node.module} import {name}" for name in names]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in sqlalchemy_names and node.attr in QUERY_BUILDERS:
+                found.append(f"{node.value.id}.{node.attr}")
+            elif node.attr == "exec_driver_sql":  # SQL written as a string
+                found.append(".exec_driver_sql")
     return found
 
 
@@ -49,6 +62,10 @@ def test_the_check_recognises_each_way_of_speaking_sql() -> None:
     assert speaks_sql("from sqlalchemy.dialects import postgresql") == ["from sqlalchemy.dialects import postgresql"]
     assert speaks_sql("import assist.store.models") == ["import assist.store.models"]
     assert speaks_sql("from sqlalchemy import Engine\nfrom sqlalchemy.exc import IntegrityError") == []
+    assert speaks_sql("from assist.store import models, runs") == ["from assist.store import models"]
+    assert speaks_sql("import sqlalchemy as sa\nq = sa.select(1)\nsa.Engine") == ["sa.select"]
+    assert speaks_sql("import sqlalchemy\nsqlalchemy.func.count()") == ["sqlalchemy.func"]
+    assert speaks_sql("conn.exec_driver_sql('DELETE FROM tickets')") == [".exec_driver_sql"]
 
 
 def test_only_the_store_speaks_sql() -> None:
