@@ -41,7 +41,7 @@ from assist.intake import append_from_customer, exactly_once, store_admitted
 from assist.mail_parse import InboundMail, parse, summary
 from assist.mail_threading import Citation, note_for, thread_of
 from assist.masking import CARDS_ONLY, MaskRules, mask
-from assist.store import audit
+from assist.store import audit, limits
 from assist.store import mail as mail_store
 from assist.store.actors import check_session, require
 from assist.store.db import session_scope
@@ -113,10 +113,10 @@ def receive(
         return mail_store.quarantine(
             session,
             digest=digest,
-            mailbox=mailbox[:400],
+            mailbox=mailbox[: limits.QUARANTINE_MAILBOX],
             uid=uid,
-            sender=sender[:320],
-            subject=mask(subject, rules=masking).text[:300],  # the mail itself is kept whole, for a retry
+            sender=sender[: limits.QUARANTINE_SENDER],
+            subject=mask(subject, rules=masking).text[: limits.QUARANTINE_SUBJECT],  # the mail is kept whole
             reason=stored,
             raw=raw,
         )
@@ -134,7 +134,7 @@ def _attempt(
     except (OperationalError, InterfaceError):
         raise
     except AssistError as e:
-        return str(e)[:1000]
+        return str(e)[: limits.QUARANTINE_REASON]
     except Exception as e:  # any other failure is this message's alone: keep it and move on
         log.exception("mail could not be stored; quarantined")
         return f"{type(e).__name__}: {str(e)[:500]} (a defect: report it with the quarantined mail)"
@@ -202,7 +202,7 @@ def _external_id(session: Session, mail: InboundMail) -> str:
 
 def _add_note(session: Session, ticket_id: int, mail: InboundMail, note: str) -> None:
     """The intake's internal note on a new ticket, once (keyed by the mail's Message-ID)."""
-    key = f"note:{mail.message_id}"[:200]
+    key = f"note:{mail.message_id}"[: limits.MESSAGE_ID]
     mail_store.add_note_once(session, ticket_id=ticket_id, key=key, body=note, actor=ACTOR)
 
 

@@ -50,6 +50,8 @@ def require_current(engine: Engine, actor: User, *roles: Role, action: str) -> U
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationError(f"The password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > limits.PASSWORD:  # the sign-in form takes no more
+        raise ValidationError(f"Keep the password to {limits.PASSWORD} characters or fewer.")
 
 
 def create_user(engine: Engine, *, email: str, name: str, role: Role, password: str, actor: User) -> User:

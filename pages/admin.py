@@ -52,7 +52,9 @@ with st.form("new_user"):
     email = c1.text_input("Email", key="new_email", max_chars=FORM_LIMITS.email)
     name = c2.text_input("Name", key="new_name", max_chars=FORM_LIMITS.user_name)
     role = c3.selectbox("Role", list(Role), key="new_role", format_func=lambda r: r.value)
-    password = st.text_input("Initial password (12+ characters)", type="password", key="new_password")
+    password = st.text_input(
+        "Initial password (12+ characters)", type="password", key="new_password", max_chars=FORM_LIMITS.password
+    )
     if st.form_submit_button("Create", key="new_submit"):
         try:
             create_user(engine, email=email, name=name, role=role, password=password, actor=user)
@@ -77,7 +79,9 @@ with st.form(f"edit_user_{target}"):  # keyed by user, so the fields start from 
         key=f"edit_role_{target}",
         format_func=lambda r: r.value,
     )
-    new_password = c2.text_input("New password", type="password", key=f"edit_password_{target}")
+    new_password = c2.text_input(
+        "New password", type="password", key=f"edit_password_{target}", max_chars=FORM_LIMITS.password
+    )
     active = c3.selectbox(
         "Status", ["active", "disabled"], index=0 if chosen.active else 1, key=f"edit_active_{target}"
     )

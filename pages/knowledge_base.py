@@ -113,7 +113,7 @@ if articles:
 
 st.subheader("Search tester")
 with st.form("kb_search"):
-    query = st.text_input("A customer question", key="kb_search_query", max_chars=2000)
+    query = st.text_input("A customer question", key="kb_search_query", max_chars=FORM_LIMITS.kb_query)
     left, right = st.columns(2)
     with left:
         search_category = kb_view.category_choice("Category", "kb_search_category", allow_any=True)

@@ -126,3 +126,9 @@ def test_the_check_sees_a_lazy_import_upward() -> None:
     source = "def f():\n    from assist.lifecycle import change_status\n"
     assert imported(source) == {"assist.lifecycle"}
     assert ORDER.index(layer_of("assist.lifecycle") or "") > ORDER.index(layer_of("assist.store.escalations") or "")
+
+
+def test_a_new_core_module_belongs_to_no_layer_until_it_is_placed() -> None:
+    assert layer_of("assist") == "package" and layer_of("assist.cli") == "package"
+    assert layer_of("assist.a_new_module") is None  # the package's own prefix does not claim it
+    assert layer_of("assist.kb.a_new_module") == "engines"

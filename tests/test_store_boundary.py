@@ -27,12 +27,17 @@ def speaks_sql(source: str) -> list[str]:
     """What in `source` speaks SQL: each offending import or use, as written."""
     found = []
     tree = ast.parse(source)
-    sqlalchemy_names = set()  # what `import sqlalchemy [as sa]` bound
+    sqlalchemy_names = set()  # what `import sqlalchemy[.orm] [as sa]` bound
+    store_names = set()  # what `from assist import store` bound
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [f"import {a.name}" for a in node.names if a.name == "assist.store.models"]
-            sqlalchemy_names |= {a.asname or a.name for a in node.names if a.name == "sqlalchemy"}
-            found += [f"import {a.name}" for a in node.names if a.name.startswith("sqlalchemy.dialects")]
+            for a in node.names:
+                if a.name == "assist.store.models" or a.name.startswith("sqlalchemy.dialects"):
+                    found.append(f"import {a.name}")
+                elif a.name.split(".")[0] == "sqlalchemy":
+                    sqlalchemy_names.add(a.asname or "sqlalchemy")
+                elif a.name.split(".")[:2] == ["assist", "store"] and a.asname is None:
+                    store_names.add("assist")  # `assist.store.models.X` starts at `assist`
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module == "assist.store.models":
                 names = [a.name for a in node.names]  # the rows, and nothing else lives there
@@ -44,14 +49,33 @@ def speaks_sql(source: str) -> list[str]:
                 names = [a.name for a in node.names if a.name in QUERY_BUILDERS]
             else:
                 names = []
+            if node.module == "assist":
+                store_names |= {a.asname or a.name for a in node.names if a.name == "store"}
             found += [f"from {node.module} import {name}" for name in names]
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id in sqlalchemy_names and node.attr in QUERY_BUILDERS:
-                found.append(f"{node.value.id}.{node.attr}")
-            elif node.attr == "exec_driver_sql":  # SQL written as a string
-                found.append(".exec_driver_sql")
+        if isinstance(node, ast.Attribute) and node.attr == "exec_driver_sql":  # SQL written as a string
+            found.append(".exec_driver_sql")
+    for chain in _chains(tree):
+        root, parts = chain[0], chain[1:]
+        if (root in sqlalchemy_names and QUERY_BUILDERS & set(parts)) or (root in store_names and "models" in parts):
+            found.append(".".join(chain))
     return found
+
+
+def _chains(tree: ast.AST) -> list[list[str]]:
+    """Every outermost `name.attr.attr...` in `tree`, as its parts."""
+    inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    chains = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in inner:
+            parts: list[str] = []
+            current: ast.expr = node
+            while isinstance(current, ast.Attribute):
+                parts.insert(0, current.attr)
+                current = current.value
+            if isinstance(current, ast.Name):
+                chains.append([current.id, *parts])
+    return chains
 
 
 def test_the_check_recognises_each_way_of_speaking_sql() -> None:
@@ -64,7 +88,12 @@ def test_the_check_recognises_each_way_of_speaking_sql() -> None:
     assert speaks_sql("from sqlalchemy import Engine\nfrom sqlalchemy.exc import IntegrityError") == []
     assert speaks_sql("from assist.store import models, runs") == ["from assist.store import models"]
     assert speaks_sql("import sqlalchemy as sa\nq = sa.select(1)\nsa.Engine") == ["sa.select"]
-    assert speaks_sql("import sqlalchemy\nsqlalchemy.func.count()") == ["sqlalchemy.func"]
+    assert speaks_sql("import sqlalchemy\nsqlalchemy.func.count()") == ["sqlalchemy.func.count"]
+    assert speaks_sql("import sqlalchemy.orm\nsqlalchemy.select(1)") == ["sqlalchemy.select"]
+    assert speaks_sql("import sqlalchemy as sa\nsa.sql.select(1)") == ["sa.sql.select"]
+    assert speaks_sql("from assist import store\nstore.models.TicketRow") == ["store.models.TicketRow"]
+    assert speaks_sql("import assist.store.runs\nassist.store.models.TicketRow") == ["assist.store.models.TicketRow"]
+    assert speaks_sql("from assist import store\nstore.runs.is_current") == []
     assert speaks_sql("conn.exec_driver_sql('DELETE FROM tickets')") == [".exec_driver_sql"]
 
 

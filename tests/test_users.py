@@ -83,6 +83,7 @@ def test_disabled_accounts_cannot_sign_in_and_admin_actions_are_audited(sqlite_e
     [
         ("not-an-email", PASSWORD, "not an email"),
         ("x@y.io", "short", "at least 12"),
+        ("x@y.io", "p" * 201, "200 characters or fewer"),  # the sign-in form could never submit it
         ("maya@lumen.app", PASSWORD, "already has an account"),
     ],
 )

@@ -188,7 +188,7 @@ def login_page() -> None:
     st.caption("Please sign in.")
     with st.form("sign_in"):
         email = st.text_input("Email", key="sign_in_email", max_chars=FORM_LIMITS.email)
-        password = st.text_input("Password", type="password", key="sign_in_password", max_chars=200)
+        password = st.text_input("Password", type="password", key="sign_in_password", max_chars=FORM_LIMITS.password)
         if st.form_submit_button("Sign in", type="primary", key="sign_in_submit"):
             try:
                 done = sign_in(

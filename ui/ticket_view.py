@@ -233,7 +233,7 @@ def _escalated(ticket_id: int) -> Callable[[object], str]:
 def note_form(ws: OpenTicket, assistant: Assistant, settings: Settings, seen: int) -> None:
     key = f"note_{ws.ticket.id}"
     with st.expander("Internal note", icon=":material/sticky_note_2:"):
-        st.text_area("Visible to the team only", key=key, max_chars=5000)
+        st.text_area("Visible to the team only", key=key, max_chars=settings.max_message_chars)
         st.button(
             "Add note",
             key=f"note_submit_{ws.ticket.id}",

@@ -39,11 +39,10 @@ from assist.kb.parsers import SUPPORTED, ParsedArticle, parse_file
 from assist.kb.search import Filters, LiveArticle, LiveChunk, bm25_candidates, dense_candidates, rank
 from assist.kb.vectors import fatal
 from assist.store import articles as stored
-from assist.store import audit
+from assist.store import audit, limits
 from assist.store.actors import check_session, current_actor, require
 from assist.store.db import session_scope
 from assist.store.knowledge_sources import configured as configured_sources
-from assist.store.limits import ARTICLE_ORIGIN
 from assist.text import is_blank
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening
@@ -52,7 +51,6 @@ EMBED_BATCH = 32
 # one; with 256 a re-index of the demo's articles sat at 0 % for 26 s (two steps in all).
 EMBED_GROUP = 32
 CHROMA_BATCH = 1000
-MAX_QUERY_CHARS = 2000
 STATUS_SAMPLE = 8  # stored vectors re-embedded by each index_status (about 0.1 s)
 SAME_VECTOR = 0.98  # cosine of a stored vector with a fresh embedding of its passage; batching noise is < 1e-4
 
@@ -80,8 +78,10 @@ def _index_call(step: Callable[..., object], *args: object) -> None:
 def source_name(name: str) -> str:
     """A knowledge source's name as the articles keep it (`kb ingest --source`)."""
     cleaned = name.strip()
-    if not cleaned or len(cleaned) > ARTICLE_ORIGIN:
-        raise ValidationError(f"A knowledge source needs a name of 1 to {ARTICLE_ORIGIN} characters, e.g. 'handbook'.")
+    if not cleaned or len(cleaned) > limits.ARTICLE_ORIGIN:
+        raise ValidationError(
+            f"A knowledge source needs a name of 1 to {limits.ARTICLE_ORIGIN} characters, e.g. 'handbook'."
+        )
     return cleaned
 
 
@@ -561,7 +561,7 @@ class KnowledgeBase:
 
         `query_vector` lets a caller that already embedded the text (the assist pipeline) skip a second pass.
         """
-        text = query.strip()[:MAX_QUERY_CHARS]
+        text = query.strip()[: limits.KB_QUERY]
         if is_blank(text):
             raise ValidationError("The search text is empty: type a question or a few keywords.")
         live = self._current()

@@ -20,12 +20,11 @@ from assist.kb.folder_source import FolderSource
 from assist.kb.git_source import GitSource
 from assist.kb.knowledge_base import KnowledgeBase, Progress, no_progress, source_name
 from assist.kb.sitemap_source import SitemapSource
-from assist.store import audit
+from assist.store import audit, limits
 from assist.store import knowledge_sources as stored
 from assist.store.actors import check_session, current_actor, require
 from assist.store.articles import DEFAULT_ORIGIN
 from assist.store.db import session_scope
-from assist.store.limits import SOURCE_BRANCH, SOURCE_LOCATION
 from assist.times import utcnow
 
 KINDS: dict[str, SourceKind] = {
@@ -33,8 +32,6 @@ KINDS: dict[str, SourceKind] = {
     "git": GitSource.configured,
     "sitemap": SitemapSource.configured,
 }
-ERROR_CHARS = 2000  # of a failed sync's message kept for the sources list
-OUTCOME_CHARS = 400
 
 
 def add_source(
@@ -56,9 +53,10 @@ def add_source(
         raise ValidationError(f"'{kind}' is not a kind of knowledge source; use one of: {', '.join(KINDS)}.")
     location = location.strip()
     branch = (branch or "").strip() or None
-    if len(location) > SOURCE_LOCATION or (branch is not None and len(branch) > SOURCE_BRANCH):
+    if len(location) > limits.SOURCE_LOCATION or (branch is not None and len(branch) > limits.SOURCE_BRANCH):
         raise ValidationError(
-            f"A source's address is at most {SOURCE_LOCATION:,} characters and its branch {SOURCE_BRANCH}."
+            f"A source's address is at most {limits.SOURCE_LOCATION:,} characters "
+            f"and its branch {limits.SOURCE_BRANCH}."
         )
     if _holds_a_secret(location):
         raise ValidationError(
@@ -128,10 +126,14 @@ def sync_source(kb: KnowledgeBase, name: str, *, actor: User, progress: Progress
     except (SessionEndedError, PermissionDeniedError):
         raise  # about who asked, not about the source: a signed-out session records nothing
     except Exception as e:  # recorded, a defect included, so the sources list shows that this sync failed
-        stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=failure(e)[:ERROR_CHARS])
+        stored.record_sync(kb.engine, name=name, at=started, outcome=None, error=failure(e)[: limits.SOURCE_ERROR])
         raise
     stored.record_sync(
-        kb.engine, name=name, at=started, outcome=outcome(synced)[:OUTCOME_CHARS], error=_failures(synced.report)
+        kb.engine,
+        name=name,
+        at=started,
+        outcome=outcome(synced)[: limits.SOURCE_OUTCOME],
+        error=_failures(synced.report),
     )
     return synced
 
@@ -166,4 +168,4 @@ def _failures(report: IngestReport) -> str | None:
     if not report.failed:
         return None
     more = f" (and {len(report.failed) - 1:,} more)" if len(report.failed) > 1 else ""
-    return f"{report.failed[0].error[: ERROR_CHARS - 80]}{more}. Nothing was removed."
+    return f"{report.failed[0].error[: limits.SOURCE_ERROR - 80]}{more}. Nothing was removed."
