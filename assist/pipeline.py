@@ -44,7 +44,7 @@ from assist.sentiment import SentimentModel, analyze
 from assist.similar import SimilarIndex, past_reply
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
-from assist.store.runs import latest_run, save_run
+from assist.store.runs import save_run
 from assist.store.tickets import ticket_detail
 from assist.telemetry import StepTimer
 from assist.times import utcnow
@@ -341,11 +341,6 @@ def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
         escalate_below=assistant.settings.escalation_min_confidence,
         needs=assistant.needs,
     )
-
-
-def latest(engine: Engine, *, ticket_id: int, version: int | None = None) -> Assistance | None:
-    """The stored assistance for the ticket's current version (or `version`), if it was computed already."""
-    return latest_run(engine, ticket_id=ticket_id, version=version)
 
 
 def precompute_many(

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from assist.domain import Category, DraftMode, Queue, SentimentLevel
-from assist.pipeline import Assistant, compute_assistance, latest, precompute_many
+from assist.pipeline import Assistant, compute_assistance, precompute_many
 from assist.store import session_scope
 from assist.store.models import AssistRunRow, DraftRow, EscalationRow
+from assist.store.runs import current_assistance
 from tests.conftest import NOW
 from tests.factories import make_customer, make_ticket
 
@@ -149,7 +150,8 @@ def test_runs_and_drafts_are_stored_and_reopened(assistant: Assistant) -> None:
     with session_scope(assistant.engine) as session:
         ticket_id = make_ticket(session, body="How long do card refunds take?").id
     first = compute_assistance(assistant, ticket_id=ticket_id)
-    assert latest(assistant.engine, ticket_id=ticket_id) == first
+    with session_scope(assistant.engine) as session:
+        assert current_assistance(session, ticket_id=ticket_id) == first
     with session_scope(assistant.engine) as session:
         run = session.scalars(select(AssistRunRow)).one()
         draft = session.get_one(DraftRow, first.draft_id)

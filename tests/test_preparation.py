@@ -10,12 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine
 
 from assist.arrival import Arrival
-from assist.domain import Channel
+from assist.domain import Assistance, Channel
 from assist.errors import ValidationError
 from assist.intake import take_in
-from assist.pipeline import Assistant, compute_assistance, latest
+from assist.pipeline import Assistant, compute_assistance
 from assist.preparation import EmbeddedWorker, waiting
 from assist.store import session_scope
+from assist.store.runs import current_assistance
 from tests.factories import make_ticket
 
 
@@ -28,6 +29,11 @@ def arrive(engine: Engine, external_id: str, body: str, message_id: str) -> int:
         message_id=message_id,
     )
     return take_in(engine, arrival, actor="intake:test", max_chars=5000)[0]
+
+
+def _current(engine: Engine, ticket_id: int) -> Assistance | None:
+    with session_scope(engine) as session:
+        return current_assistance(session, ticket_id=ticket_id)
 
 
 def until(condition: Callable[[], bool], seconds: float = 90) -> None:
@@ -69,13 +75,13 @@ def test_the_worker_prepares_each_arrival_and_again_when_the_customer_writes(ass
         ticket_id = arrive(engine, "HD-1", "How do I export my invoices as CSV?", "m-1")
         worker.notify()
         until(lambda: not waiting(engine))
-        first = latest(engine, ticket_id=ticket_id)
+        first = _current(engine, ticket_id)
         assert first is not None
         arrive(engine, "HD-1", "Also, can I export last year's invoices?", "m-2")
         assert waiting(engine) == [ticket_id]  # the customer wrote again: what was prepared is out of date
         worker.notify()
         until(lambda: not waiting(engine))
-        newer = latest(engine, ticket_id=ticket_id)
+        newer = _current(engine, ticket_id)
         assert newer is not None and newer.run_id != first.run_id
     finally:
         worker.stop()

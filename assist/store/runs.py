@@ -144,20 +144,6 @@ def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:
     return stored
 
 
-def latest_run(engine: Engine, *, ticket_id: int, version: int | None = None) -> Assistance | None:
-    """The newest stored assistance for the ticket's version (`version`, or the current one)."""
-    with session_scope(engine) as session:
-        if version is None:
-            version = session.scalar(select(TicketRow.version).where(TicketRow.id == ticket_id))
-        row = session.scalars(
-            select(AssistRunRow)
-            .where(AssistRunRow.ticket_id == ticket_id, AssistRunRow.ticket_version == version)
-            .order_by(AssistRunRow.id.desc())
-            .limit(1)
-        ).first()
-        return Assistance.model_validate(row.result) if row is not None and row.result else None
-
-
 def stored_run(engine: Engine, *, run_id: int) -> Assistance | None:
     with session_scope(engine) as session:
         row = session.get(AssistRunRow, run_id)
