@@ -30,7 +30,6 @@ PLACEHOLDERS = {
     "agent_name": "your full name",
     "agent_first_name": "your first name",
 }
-MAX_TITLE, MAX_BODY = limits.MACRO_TITLE, limits.MACRO_BODY
 
 
 def placeholders_in(body: str) -> list[str]:
@@ -71,8 +70,10 @@ def save_macro(engine: Engine, *, title: str, body: str, actor: User, macro_id: 
     title, body = title.strip(), body.strip()
     if is_blank(title) or is_blank(body):
         raise ValidationError("A macro needs a title and a text.")
-    if len(title) > MAX_TITLE or len(body) > MAX_BODY:
-        raise ValidationError(f"Keep the title under {MAX_TITLE} characters and the text under {MAX_BODY}.")
+    if len(title) > limits.MACRO_TITLE or len(body) > limits.MACRO_BODY:
+        raise ValidationError(
+            f"Keep the title under {limits.MACRO_TITLE} characters and the text under {limits.MACRO_BODY}."
+        )
     placeholders_in(body)
     try:
         with session_scope(engine) as session:
