@@ -611,7 +611,12 @@ def train() -> None:
     help="BANKING77 text,label CSV: complaint labels for the complaint head, derived from its intents.",
 )
 @click.option("--goemotions", type=INPUT_FILE, help="GoEmotions text,sentiment,emotions CSV (tone, frustration).")
-@click.option("--support", type=INPUT_FILE, help="text,tone,frustration CSV to learn from (a quarter is dev).")
+@click.option(
+    "--support",
+    type=INPUT_FILE,
+    multiple=True,
+    help="text,tone,frustration CSV to learn from (a quarter is dev); repeatable.",
+)
 @click.option("--support-check", type=INPUT_FILE, help="The same kind of CSV, only scored in the report.")
 @click.option("--epochs", default=2, show_default=True)
 @click.option("--learning-rate", default=5e-5, show_default=True)
@@ -624,7 +629,7 @@ def train_sentiment(
     holdout_dir: Path,
     banking77: Path | None,
     goemotions: Path | None,
-    support: Path | None,
+    support: tuple[Path, ...],
     support_check: Path | None,
     epochs: int,
     learning_rate: float,

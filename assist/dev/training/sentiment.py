@@ -44,10 +44,10 @@ class TrainingOptions:
     holdout_dir: Path
     banking77: Path | None = None  # complaint labels derived from its intents
     goemotions: Path | None = None  # text,sentiment,emotions: tone and frustration labels
-    support: Path | None = None  # text,tone,frustration written to a company's support: both readings
+    support: tuple[Path, ...] = ()  # text,tone,frustration files written to a company's support: both readings
     support_check: Path | None = None  # the same kind, scored once at the end and never learnt from
     max_goemotions_rows: int = 20_000
-    support_repeats: int = 8  # 135 rows in-domain would otherwise weigh nothing beside 60,000
+    support_repeats: int = 8  # 650 rows in-domain would otherwise weigh little beside 60,000
     holdout_fraction: float = 0.1  # per file; files under 5,000 rows give half
     dev_fraction: float = 0.1  # of what is left; files under 5,000 rows give a quarter
     small_file_repeats: int = 2  # a 1,000-row set would otherwise be drowned by 25,000 rows from elsewhere
@@ -163,7 +163,8 @@ def _two_readings(options: TrainingOptions) -> list[tuple[str, pd.DataFrame, int
     if options.goemotions:
         sources.append(("goemotions", from_goemotions(options.goemotions), 1))
     if options.support:
-        sources.append(("support", read_support(options.support), options.support_repeats))
+        frame = pd.concat([read_support(path) for path in options.support], ignore_index=True)
+        sources.append(("support", frame, options.support_repeats))
     return sources
 
 

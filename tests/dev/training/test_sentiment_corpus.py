@@ -1,0 +1,39 @@
+"""The sentiment trainer's corpus: what each support-style file gives to learning and to dev (no training here)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from assist.dev.training.sentiment import NONE, TrainingOptions, build_corpus
+
+
+def _support_file(path: Path, prefix: str, rows: int) -> Path:
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "tone", "frustration"])
+        for i in range(rows):
+            tone, frustrated = [("negative", 1), ("neutral", 0), ("positive", 0), ("negative", 0)][i % 4]
+            writer.writerow([f"{prefix} message {i}", tone, frustrated])
+    return path
+
+
+def test_every_support_file_is_learnt_from_and_a_quarter_of_them_is_dev(tmp_path: Path) -> None:
+    first = _support_file(tmp_path / "first.csv", "first", 40)
+    second = _support_file(tmp_path / "second.csv", "second", 80)
+    tweets = tmp_path / "tweets.csv"
+    tweets.write_text(
+        "text,label\n" + "".join(f"tweet {i},{('negative', 'neutral', 'positive')[i % 3]}\n" for i in range(30))
+    )
+    options = TrainingOptions(
+        data=(tweets,), out=tmp_path / "model", holdout_dir=tmp_path / "eval", support=(first, second)
+    )
+
+    corpus = build_corpus(options, log=lambda _: None)
+
+    support = corpus.train[corpus.train["text"].str.split().str[0] != "tweet"]
+    learnt, dev = set(support["text"]), set(corpus.dev["support"]["text"])
+    assert {t.split()[0] for t in learnt} == {t.split()[0] for t in dev} == {"first", "second"}
+    assert not learnt & dev and len(learnt) + len(dev) == 120 and 28 <= len(dev) <= 32  # a quarter, per label
+    assert len(support) == len(learnt) * options.support_repeats and (support["frustration"] != NONE).all()
+    assert set(corpus.dev["frustration_support"]["label"]) == {0, 1}
