@@ -37,3 +37,20 @@ def test_every_support_file_is_learnt_from_and_a_quarter_of_them_is_dev(tmp_path
     assert not learnt & dev and len(learnt) + len(dev) == 120 and 28 <= len(dev) <= 32  # a quarter, per label
     assert len(support) == len(learnt) * options.support_repeats and (support["frustration"] != NONE).all()
     assert set(corpus.dev["frustration_support"]["label"]) == {0, 1}
+
+
+def test_a_message_in_two_support_files_is_learnt_from_once_and_never_also_dev(tmp_path: Path) -> None:
+    first = _support_file(tmp_path / "first.csv", "first", 40)
+    second = _support_file(tmp_path / "second.csv", "second", 40)
+    with first.open("a", newline="") as f:
+        csv.writer(f).writerow(["Sorted, cheers!", "positive", 0])
+    with second.open("a", newline="") as f:
+        csv.writer(f).writerow(["sorted,  CHEERS!", "positive", 0])
+    tweets = tmp_path / "tweets.csv"
+    tweets.write_text("text,label\n" + "".join(f"tweet {i},negative\n" for i in range(10)))
+    options = TrainingOptions(data=(tweets,), out=tmp_path / "m", holdout_dir=tmp_path / "e", support=(first, second))
+
+    corpus = build_corpus(options, log=lambda _: None)
+
+    everywhere = [*corpus.train["text"].drop_duplicates(), *corpus.dev["support"]["text"]]
+    assert sum(text.lower().replace(" ", "") == "sorted,cheers!" for text in everywhere) == 1
