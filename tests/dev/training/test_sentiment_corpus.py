@@ -5,6 +5,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from assist.cli import main
+from assist.dev.training import sentiment
 from assist.dev.training.sentiment import NONE, TrainingOptions, build_corpus
 
 
@@ -54,3 +59,20 @@ def test_a_message_in_two_support_files_is_learnt_from_once_and_never_also_dev(t
 
     everywhere = [*corpus.train["text"].drop_duplicates(), *corpus.dev["support"]["text"]]
     assert sum(text.lower().replace(" ", "") == "sorted,cheers!" for text in everywhere) == 1
+
+
+def test_the_command_hands_every_support_file_to_the_trainer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [_support_file(tmp_path / f"{name}.csv", name, 4) for name in ("first", "second")]
+    given: list[TrainingOptions] = []
+
+    def record(options: TrainingOptions, log: object) -> dict[str, object]:
+        given.append(options)
+        return {"check": {}}
+
+    monkeypatch.setattr(sentiment, "train", record)
+
+    args = ["train", "sentiment", "--data", str(files[0]), "--out", str(tmp_path / "m")]
+    result = CliRunner().invoke(main, [*args, "--support", str(files[0]), "--support", str(files[1])])
+
+    assert result.exit_code == 0, result.output
+    assert [options.support for options in given] == [tuple(files)]
