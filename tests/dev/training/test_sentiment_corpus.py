@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assist.cli import main
 from assist.dev.training import sentiment
-from assist.dev.training.sentiment import NONE, TrainingOptions, build_corpus
+from assist.dev.training.sentiment import NONE, Corpus, TrainingOptions, build_corpus
 
 
 def _support_file(path: Path, prefix: str, rows: int) -> Path:
@@ -23,24 +23,27 @@ def _support_file(path: Path, prefix: str, rows: int) -> Path:
     return path
 
 
-def test_every_support_file_is_learnt_from_and_a_quarter_of_them_is_dev(tmp_path: Path) -> None:
-    first = _support_file(tmp_path / "first.csv", "first", 40)
-    second = _support_file(tmp_path / "second.csv", "second", 80)
+def _corpus(tmp_path: Path, *support: Path) -> Corpus:
+    """The corpus of a few tweets (every run needs a tone file) and these support-style files."""
     tweets = tmp_path / "tweets.csv"
     tweets.write_text(
         "text,label\n" + "".join(f"tweet {i},{('negative', 'neutral', 'positive')[i % 3]}\n" for i in range(30))
     )
-    options = TrainingOptions(
-        data=(tweets,), out=tmp_path / "model", holdout_dir=tmp_path / "eval", support=(first, second)
-    )
+    options = TrainingOptions(data=(tweets,), out=tmp_path / "model", holdout_dir=tmp_path / "eval", support=support)
+    return build_corpus(options, log=lambda _: None)
 
-    corpus = build_corpus(options, log=lambda _: None)
+
+def test_every_support_file_is_learnt_from_and_a_quarter_of_them_is_dev(tmp_path: Path) -> None:
+    first = _support_file(tmp_path / "first.csv", "first", 40)
+    second = _support_file(tmp_path / "second.csv", "second", 80)
+
+    corpus = _corpus(tmp_path, first, second)
 
     support = corpus.train[corpus.train["text"].str.split().str[0] != "tweet"]
     learnt, dev = set(support["text"]), set(corpus.dev["support"]["text"])
     assert {t.split()[0] for t in learnt} == {t.split()[0] for t in dev} == {"first", "second"}
     assert not learnt & dev and len(learnt) + len(dev) == 120 and 28 <= len(dev) <= 32  # a quarter, per label
-    assert len(support) == len(learnt) * options.support_repeats and (support["frustration"] != NONE).all()
+    assert len(support) == len(learnt) * TrainingOptions.support_repeats and (support["frustration"] != NONE).all()
     assert set(corpus.dev["frustration_support"]["label"]) == {0, 1}
 
 
@@ -51,11 +54,8 @@ def test_a_message_in_two_support_files_is_learnt_from_once_and_never_also_dev(t
         csv.writer(f).writerow(["Sorted, cheers!", "positive", 0])
     with second.open("a", newline="") as f:
         csv.writer(f).writerow(["sorted,  CHEERS!", "positive", 0])
-    tweets = tmp_path / "tweets.csv"
-    tweets.write_text("text,label\n" + "".join(f"tweet {i},negative\n" for i in range(10)))
-    options = TrainingOptions(data=(tweets,), out=tmp_path / "m", holdout_dir=tmp_path / "e", support=(first, second))
 
-    corpus = build_corpus(options, log=lambda _: None)
+    corpus = _corpus(tmp_path, first, second)
 
     everywhere = [*corpus.train["text"].drop_duplicates(), *corpus.dev["support"]["text"]]
     assert sum(text.lower().replace(" ", "") == "sorted,cheers!" for text in everywhere) == 1
