@@ -4,16 +4,20 @@ Every weight matrix (word embeddings included: fine-tuning trains them too) is s
 one float16 scale per row, vectors as float16: about 23 MB for MiniLM's 22.7 M parameters, under
 the 25 MB limit, and the scores move by less than a rounding step (the training report compares
 the stored model with the trained one). The config carries the labels and the calibration fitted
-on held-out rows (a temperature for tone, a Platt scaling for complaint and for frustration). Loading rebuilds the
-packaged MiniLM's architecture and replaces every weight with the stored one.
+on held-out rows (a temperature for tone, a Platt scaling for complaint and for frustration, and for frustration a
+monotone curve fitted on support-style messages). Loading rebuilds the packaged MiniLM's architecture and replaces
+every weight with the stored one.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from assist.embeddings import packaged_model_path
 from assist.errors import ConfigError
@@ -28,13 +32,45 @@ LABELS = ("negative", "neutral", "positive")
 @dataclass(frozen=True)
 class Calibration:
     """Post-hoc calibration fitted on held-out rows: tone logits / temperature; complaint and frustration
-    a·logit + b each."""
+    sigmoid(a·logit + b) each; frustration then through `frustration_curve`, points (x, y) of a non-decreasing
+    piecewise-linear map fitted on support-style messages (none: the sigmoid as it is). The product reads messages
+    written to a company, whose frustration the sigmoid fitted on every source together under-reads in the middle
+    (docs/evaluation.md)."""
 
     temperature: float = 1.0
     complaint_scale: float = 1.0
     complaint_shift: float = 0.0
     frustration_scale: float = 1.0
     frustration_shift: float = 0.0
+    frustration_curve: tuple[tuple[float, float], ...] = ()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Calibration:
+        curve = tuple((float(x), float(y)) for x, y in config.get("frustration_curve", ()))
+        return cls(**{**config, "frustration_curve": curve})
+
+    def to_config(self) -> dict[str, Any]:
+        return {**asdict(self), "frustration_curve": [list(point) for point in self.frustration_curve]}
+
+    def tone(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """P(negative, neutral, positive) [n, 3] from the tone logits [n, 3]."""
+        scaled = logits / self.temperature
+        exp = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
+
+    def complaint(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        return _sigmoid(logits * self.complaint_scale + self.complaint_shift)
+
+    def frustration(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        probability = _sigmoid(logits * self.frustration_scale + self.frustration_shift)
+        if self.frustration_curve:
+            xs, ys = zip(*self.frustration_curve, strict=True)
+            probability = np.interp(probability, xs, ys)  # beyond the ends: the end values
+        return np.asarray(probability, dtype=np.float32)
+
+
+def _sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64))), dtype=np.float32)
 
 
 def save(network: Any, target: Path, *, calibration: Calibration) -> int:
@@ -43,7 +79,7 @@ def save(network: Any, target: Path, *, calibration: Calibration) -> int:
 
     target.mkdir(parents=True, exist_ok=True)
     save_file(quantise(network.state_dict()), str(target / WEIGHTS))
-    config = {"labels": list(LABELS), "base": "all-MiniLM-L6-v2", "calibration": calibration.__dict__}
+    config = {"labels": list(LABELS), "base": "all-MiniLM-L6-v2", "calibration": calibration.to_config()}
     (target / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return (target / WEIGHTS).stat().st_size
 
@@ -74,7 +110,7 @@ def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
             "with `git checkout assist/sentiment/model` or retrain it with `python -m assist train sentiment`."
         ) from e
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    return network.eval(), tokenizer, Calibration(**config.get("calibration", {}))
+    return network.eval(), tokenizer, Calibration.from_config(config.get("calibration", {}))
 
 
 def load_classifier(directory: Path) -> tuple[Any, Any]:

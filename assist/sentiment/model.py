@@ -78,7 +78,7 @@ class SentimentModel:
         if self.calibration is not None:
             from assist.sentiment.network import calibrated
 
-            return tuple(reading.numpy() for reading in calibrated(self.model, tokens, self.calibration))
+            return calibrated(self.model, tokens, self.calibration)
         return (self._torch.softmax(self.model(**tokens).logits, dim=-1).numpy(),)
 
     def predict_one(self, text: str) -> npt.NDArray[np.float32]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import torch
 
 from assist.sentiment.artifact import Calibration
@@ -40,11 +42,7 @@ class SentimentNetwork(torch.nn.Module):
 
 def calibrated(
     network: SentimentNetwork, tokens: Any, calibration: Calibration
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
     """(P(negative, neutral, positive) [n, 3], P(complaint) [n], P(frustrated) [n]), calibrated as stored."""
-    tone, complaint, frustration = network(**tokens)
-    return (
-        torch.softmax(tone / calibration.temperature, dim=-1),
-        torch.sigmoid(complaint * calibration.complaint_scale + calibration.complaint_shift),
-        torch.sigmoid(frustration * calibration.frustration_scale + calibration.frustration_shift),
-    )
+    tone, complaint, frustration = (reading.float().numpy() for reading in network(**tokens))
+    return calibration.tone(tone), calibration.complaint(complaint), calibration.frustration(frustration)

@@ -20,7 +20,7 @@ import copy
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,9 @@ from assist.sentiment.artifact import LABELS, Calibration, load_network, save, s
 
 Log = Callable[[str], None]
 NONE = -1  # a row without this label
+SUPPORT = "support"  # the support-style files, as one source
+SUPPORT_FRUSTRATION = f"frustration_{SUPPORT}"  # their dev rows, read for frustration
+CURVE_FLOOR = 0.005  # frustration's curve stays this far from 0 and 1
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def _two_readings(options: TrainingOptions) -> list[tuple[str, pd.DataFrame, int
         frame = pd.concat([read_support(path) for path in options.support], ignore_index=True)
         # A message in two files ("Sorted, cheers!") would otherwise be learnt from and be dev at once.
         key = frame["text"].str.lower().str.split().str.join(" ")
-        sources.append(("support", frame[~key.duplicated()].reset_index(drop=True), options.support_repeats))
+        sources.append((SUPPORT, frame[~key.duplicated()].reset_index(drop=True), options.support_repeats))
     return sources
 
 
@@ -267,7 +270,7 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
         "seed": options.seed,
         "train_seconds": round(time.perf_counter() - started),
         "chosen": max(history, key=lambda h: h["objective"]),
-        "calibration": calibration.__dict__,
+        "calibration": calibration.to_config(),
         "history": history,
         **options.report_extra,
     }
@@ -340,7 +343,8 @@ def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_t
 def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> Calibration:
     """Temperature for tone (least mean log-loss, each tone dev set counting equally, so the largest source
     does not decide alone how sure the model may be on the others); Platt scaling for complaint, and for
-    frustration with each of its dev sets counting equally."""
+    frustration with each of its dev sets counting equally; then, where support-style dev rows exist, frustration's
+    curve on them (`frustration_curve`): the product reads messages written to a company."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
@@ -370,13 +374,32 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
             np.concatenate([g for _, g in frustrated]),
             weights=np.concatenate([np.full(len(g), 1.0 / len(g)) for _, g in frustrated]),
         )
-    return Calibration(
+    calibration = Calibration(
         temperature=round(temperature, 4),
         complaint_scale=round(scale, 4),
         complaint_shift=round(shift, 4),
         frustration_scale=round(f_scale, 4),
         frustration_shift=round(f_shift, 4),
     )
+    if SUPPORT_FRUSTRATION in dev:
+        frame = dev[SUPPORT_FRUSTRATION]
+        _, _, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
+        curve = frustration_curve(calibration.frustration(frustration), frame["label"].to_numpy() == 1)
+        calibration = replace(calibration, frustration_curve=curve)
+    return calibration
+
+
+def frustration_curve(probability: Any, frustrated: Any) -> tuple[tuple[float, float], ...]:
+    """The non-decreasing piecewise-linear map from the sigmoid's P(frustrated) to the share frustrated
+    (isotonic regression), as its corner points. Fitted on every source together, the sigmoid under-reads
+    support messages in the middle (0.1-0.4 were frustrated about twice as often as read, in dev and check alike);
+    a monotone map keeps the order, so AUROC does not move. Kept off 0 and 1: a reading is never certain."""
+    from sklearn.isotonic import IsotonicRegression
+
+    fitted = IsotonicRegression(y_min=CURVE_FLOOR, y_max=1 - CURVE_FLOOR, out_of_bounds="clip")
+    fitted.fit(np.asarray(probability, dtype=float), np.asarray(frustrated, dtype=float))
+    points = zip(fitted.X_thresholds_, fitted.y_thresholds_, strict=True)
+    return tuple((round(float(x), 6), round(float(y), 4)) for x, y in points)
 
 
 def _platt(logit: Any, gold: Any, *, weights: Any = None) -> tuple[float, float]:
@@ -390,8 +413,6 @@ def _platt(logit: Any, gold: Any, *, weights: Any = None) -> tuple[float, float]
 def check_scores(
     network: Any, tokenizer: Any, check: dict[str, pd.DataFrame], calibration: Calibration, max_tokens: int
 ) -> dict[str, Any]:
-    from scipy.special import expit, softmax
-
     from assist.dev.scores import binary_scores, classification_scores, top_label_ece
     from assist.drafting.confidence import expected_calibration_error
 
@@ -400,18 +421,18 @@ def check_scores(
         tone, complaint, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
         labels = frame["label"].tolist()
         if name.startswith("complaint"):
-            probability = expit(complaint * calibration.complaint_scale + calibration.complaint_shift)
+            probability = calibration.complaint(complaint)
             out[name] = binary_scores([label == COMPLAINT for label in labels], probability.tolist())
             continue
         if name.startswith("frustration"):
-            probability = expit(frustration * calibration.frustration_scale + calibration.frustration_shift)
+            probability = calibration.frustration(frustration)
             gold = [label == 1 for label in labels]
             out[name] = {
                 **binary_scores(gold, probability.tolist()),
                 "ece": round(expected_calibration_error(probability.tolist(), gold), 4),
             }
             continue
-        probs = softmax(tone / calibration.temperature, axis=1)
+        probs = calibration.tone(tone)
         if set(labels) <= {"negative", "positive"}:
             out[name] = classification_scores(labels, ["negative" if p[0] >= p[2] else "positive" for p in probs])
         else:
