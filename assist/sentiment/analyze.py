@@ -130,14 +130,15 @@ def _level(
     negative: float, score: float, frustration: float, signals: set[Signal], *, own: float, fed_up: bool
 ) -> SentimentLevel:
     """Urgent, angry and frustrated read frustration; positive and neutral read tone. Angry needs the message
-    itself to be heated (a threat, capitals, "!!") and read fed up or sharply negative, or to read both fed up
-    and sharply negative with frustration at 0.85 or more: a polite fourth contact is frustrated (its history
-    says so), and so is a sarcastic "thanks", but neither is angry. Sharp negativity with a heated signal still
-    counts where the frustration reading misses a shouted legal threat."""
+    itself to be heated (a threat, capitals, "!!") and to read fed up or sharply negative: a polite fourth contact
+    is frustrated (its history says so), and so is a sarcastic "thanks" or a cold "this is unacceptable", but none
+    is angry. How sure the model is does not make a message heated: a rule on the frustration figure would move
+    with every recalibration (the support-style curve doubled the demo's angry messages through one). Sharp
+    negativity with a heated signal still counts where the frustration reading misses a shouted legal threat."""
     if Signal.TIME_PRESSURE in signals and (negative >= 0.3 or frustration >= 0.4):
         return SentimentLevel.URGENT
     sharp = negative >= 0.6
-    if (signals & HEATED and (fed_up or sharp)) or (fed_up and sharp and frustration >= 0.85):
+    if signals & HEATED and (fed_up or sharp):
         return SentimentLevel.ANGRY
     if frustration >= 0.5 or own >= 0.5:
         return SentimentLevel.FRUSTRATED

@@ -129,6 +129,15 @@ def test_angry_needs_the_message_itself_to_read_fed_up() -> None:
     assert heated.level is SentimentLevel.ANGRY
 
 
+def test_a_sure_fed_up_reading_without_heat_is_frustrated_not_angry() -> None:
+    # Sarcasm, or a cold "this is unacceptable": sharply negative and read fed up at 0.98, but nothing heated.
+    cold = np.array([0.9, 0.05, 0.05, 0.8, 0.98], dtype=np.float32)
+    result = analyze(cold, text="Oh wonderful, the report is empty again. This is unacceptable.", model="m")
+    assert result.frustration >= 0.95 and result.level is SentimentLevel.FRUSTRATED
+    shouted = analyze(cold, text="The report is empty AGAIN. This is UNACCEPTABLE!!", model="m")
+    assert shouted.level is SentimentLevel.ANGRY
+
+
 def test_a_model_without_a_frustration_reading_falls_back_to_tone_and_complaint() -> None:
     unknown = np.array([0.85, 0.1, 0.05, 0.0, np.nan], dtype=np.float32)
     assert analyze(unknown, text="meh", model="m").frustration == pytest.approx(
