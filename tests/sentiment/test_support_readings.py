@@ -38,8 +38,18 @@ def test_losing_a_lot_of_time_reads_negative(model: SentimentModel, problem: str
     assert result.tone == "negative" and result.score < 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 35: 'lost a lot of time' reads 15-26 % frustrated since 2026-12-05")
-@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize(
+    "problem",
+    [
+        SYNC_429,
+        pytest.param(
+            PROBLEMS[1],
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 35: after #288's duplicate entries it reads 5 % frustrated (tone negative)"
+            ),
+        ),
+    ],
+)
 def test_losing_a_lot_of_time_reads_frustrated(model: SentimentModel, problem: str) -> None:
     result = read(model, LOST_TIME.format(problem=problem))
     assert result.level is SentimentLevel.FRUSTRATED and result.frustration >= 0.5
@@ -93,12 +103,10 @@ def test_a_polite_complaint_is_calm(model: SentimentModel) -> None:
     assert polite.frustration < 0.3 and polite.level in CALM
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 35: sarcasm reads as praise (0.30); too few sarcastic messages to learn from"
-)
 def test_sarcasm_is_frustrated(model: SentimentModel) -> None:
+    # Read as praise (frustration 0.30) until the sarcasm and contrast messages of 2026-12-05.
     sarcastic = read(model, "Oh great, the export is empty again. Love that for us. Really loving this tool.")
-    assert sarcastic.level is SentimentLevel.FRUSTRATED
+    assert sarcastic.level is SentimentLevel.FRUSTRATED and sarcastic.tone == "negative"
 
 
 def test_thanks_reads_positive_and_calm(model: SentimentModel) -> None:

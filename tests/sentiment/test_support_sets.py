@@ -1,8 +1,10 @@
-"""The support-style fit files never echo the check half: a check figure is only worth something on messages the
-model did not learn from, nor from close copies of them."""
+"""The support-style fit files never echo the check half, nor the demo's wording that the readings tests pin: a
+check figure or a pinned reading is only worth something on messages the model did not learn from, nor from close
+copies of them."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -10,7 +12,9 @@ import pandas as pd
 import pytest
 
 DATA = Path(__file__).parents[1] / "data"
+PINS = Path(__file__).with_name("test_support_readings.py")
 RUN = 6  # words in a row; shorter runs are stock phrases ("this is the second time")
+FIT_FILES = sorted(p.name for p in DATA.glob("support_sentiment_*fit.csv"))
 
 
 def _runs(text: str) -> set[tuple[str, ...]]:
@@ -18,8 +22,26 @@ def _runs(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
-@pytest.mark.parametrize("fit", ["support_sentiment_fit.csv", "support_sentiment_more_fit.csv"])
+def _pinned_texts() -> list[str]:
+    """Every string written in the readings tests (adjacent literals are one string to `ast`)."""
+    tree = ast.parse(PINS.read_text(encoding="utf-8"))
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_the_fit_files_are_found() -> None:
+    assert len(FIT_FILES) >= 3 and "support_sentiment_fit.csv" in FIT_FILES
+
+
+@pytest.mark.parametrize("fit", FIT_FILES)
 def test_no_fit_message_shares_six_words_in_a_row_with_a_check_message(fit: str) -> None:
     check = set().union(*map(_runs, pd.read_csv(DATA / "support_sentiment_check.csv")["text"]))
     echoes = [text for text in pd.read_csv(DATA / fit)["text"] if _runs(text) & check]
+    assert echoes == []
+
+
+@pytest.mark.parametrize("fit", FIT_FILES)
+def test_no_fit_message_shares_six_words_in_a_row_with_a_pinned_reading(fit: str) -> None:
+    pinned = set().union(*map(_runs, _pinned_texts()))
+    assert len(pinned) > 50  # the pins were read
+    echoes = [text for text in pd.read_csv(DATA / fit)["text"] if _runs(text) & pinned]
     assert echoes == []
