@@ -132,9 +132,11 @@ def _level(
     """Urgent, angry and frustrated read frustration; positive and neutral read tone. Angry needs the message
     itself to be heated (a threat, capitals, "!!") and to read fed up or sharply negative: a polite fourth contact
     is frustrated (its history says so), and so is a sarcastic "thanks" or a cold "this is unacceptable", but none
-    is angry. How sure the model is does not make a message heated: a rule on the frustration figure would move
-    with every recalibration (the support-style curve doubled the demo's angry messages through one). Sharp
-    negativity with a heated signal still counts where the frustration reading misses a shouted legal threat."""
+    is angry. A sure frustration figure alone does not make a message angry: that rule moved with every
+    recalibration (the support-style curve nearly doubled the demo's angry messages through it). Whether the
+    message reads fed up still comes from the calibrated figure (0.5 or more). Sharp negativity with a heated
+    signal still counts where the frustration reading misses a shouted legal threat. Anger put in words alone
+    ("I am furious") is frustrated, not angry: the heated signals are patterns, not the model."""
     if Signal.TIME_PRESSURE in signals and (negative >= 0.3 or frustration >= 0.4):
         return SentimentLevel.URGENT
     sharp = negative >= 0.6

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,26 @@ class Calibration:
     frustration_shift: float = 0.0
     frustration_curve: tuple[tuple[float, float], ...] = ()
 
+    def __post_init__(self) -> None:
+        xs = [x for x, _ in self.frustration_curve]
+        ys = [y for _, y in self.frustration_curve]
+        increasing = all(a < b for a, b in pairwise(xs))
+        rising = all(a <= b for a, b in pairwise(ys))
+        if not (increasing and rising and all(0.0 <= v <= 1.0 for v in [*xs, *ys])):
+            raise ValueError("frustration_curve: x must increase strictly, y must not fall, both within [0, 1]")
+
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Calibration:
-        curve = tuple((float(x), float(y)) for x, y in config.get("frustration_curve", ()))
-        return cls(**{**config, "frustration_curve": curve})
+    def from_config(cls, config: dict[str, Any], *, source: Path | None = None) -> Calibration:
+        """The calibration as `to_config` stored it (a config written before the curve existed has none)."""
+        try:
+            curve = tuple((float(x), float(y)) for x, y in config.get("frustration_curve") or ())
+            return cls(**{**config, "frustration_curve": curve})
+        except (TypeError, ValueError) as e:
+            where = source or "the sentiment model's config"
+            raise ConfigError(
+                f"The calibration in {where} is not valid ({e}). Restore it with `git checkout assist/sentiment/model` "
+                "or retrain it with `python -m assist train sentiment`."
+            ) from e
 
     def to_config(self) -> dict[str, Any]:
         return {**asdict(self), "frustration_curve": [list(point) for point in self.frustration_curve]}
@@ -110,7 +127,7 @@ def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
             "with `git checkout assist/sentiment/model` or retrain it with `python -m assist train sentiment`."
         ) from e
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    return network.eval(), tokenizer, Calibration.from_config(config.get("calibration", {}))
+    return network.eval(), tokenizer, Calibration.from_config(config.get("calibration", {}), source=directory / CONFIG)
 
 
 def load_classifier(directory: Path) -> tuple[Any, Any]:

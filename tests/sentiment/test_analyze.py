@@ -134,8 +134,8 @@ def test_a_sure_fed_up_reading_without_heat_is_frustrated_not_angry() -> None:
     cold = np.array([0.9, 0.05, 0.05, 0.8, 0.98], dtype=np.float32)
     result = analyze(cold, text="Oh wonderful, the report is empty again. This is unacceptable.", model="m")
     assert result.frustration >= 0.95 and result.level is SentimentLevel.FRUSTRATED
-    shouted = analyze(cold, text="The report is empty AGAIN. This is UNACCEPTABLE!!", model="m")
-    assert shouted.level is SentimentLevel.ANGRY
+    exclaimed = analyze(cold, text="The report is empty again. This is unacceptable!!", model="m")
+    assert exclaimed.level is SentimentLevel.ANGRY  # "!!" is heated
 
 
 def test_a_model_without_a_frustration_reading_falls_back_to_tone_and_complaint() -> None:

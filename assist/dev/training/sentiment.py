@@ -10,8 +10,8 @@ training never sees (written beside the report so `python -m assist eval sentime
 a *dev* part that chooses when to stop and fits the calibration, and the rest to learn from (the
 support-style files give dev and training parts only: their check half is a file of its own). The
 network is scored on dev a few times per epoch and the best state is kept (early stopping); then a
-temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, and the check parts
-are scored once, with the stored 8-bit weights.
+temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, then frustration's curve on
+the support-style dev rows, and the check parts are scored once, with the stored 8-bit weights.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ NONE = -1  # a row without this label
 SUPPORT = "support"  # the support-style files, as one source
 SUPPORT_FRUSTRATION = f"frustration_{SUPPORT}"  # their dev rows, read for frustration
 CURVE_FLOOR = 0.005  # frustration's curve stays this far from 0 and 1
+CURVE_MIN_ROWS, CURVE_MIN_EACH = 100, 20  # support dev rows needed for the curve, and of each label
 
 
 @dataclass(frozen=True)
@@ -349,11 +350,14 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     from scipy.special import log_softmax
 
     sets = []
+    support: tuple[Any, Any] | None = None  # (logits, frustrated) of the support-style dev rows
     frustrated: list[tuple[Any, Any]] = []
     for name, frame in dev.items():
         if name.startswith("frustration"):
             _, _, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
             frustrated.append((frustration, frame["label"].to_numpy() == 1))
+            if name == SUPPORT_FRUSTRATION:
+                support = frustrated[-1]
         elif name != "complaint":
             tone, _, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
             sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
@@ -381,25 +385,36 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         frustration_scale=round(f_scale, 4),
         frustration_shift=round(f_shift, 4),
     )
-    if SUPPORT_FRUSTRATION in dev:
-        frame = dev[SUPPORT_FRUSTRATION]
-        _, _, frustration = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
-        curve = frustration_curve(calibration.frustration(frustration), frame["label"].to_numpy() == 1)
-        calibration = replace(calibration, frustration_curve=curve)
+    if support is not None and _enough_for_a_curve(support[1]):
+        frustration, gold = support
+        calibration = replace(
+            calibration, frustration_curve=frustration_curve(calibration.frustration(frustration), gold)
+        )
     return calibration
+
+
+def _enough_for_a_curve(frustrated: Any) -> bool:
+    """A curve fitted on a few rows, or on rows of one label, would flatten every reading to a constant."""
+    positives = int(np.sum(frustrated))
+    return len(frustrated) >= CURVE_MIN_ROWS and min(positives, len(frustrated) - positives) >= CURVE_MIN_EACH
 
 
 def frustration_curve(probability: Any, frustrated: Any) -> tuple[tuple[float, float], ...]:
     """The non-decreasing piecewise-linear map from the sigmoid's P(frustrated) to the share frustrated
-    (isotonic regression), as its corner points. Fitted on every source together, the sigmoid under-reads
-    support messages in the middle (0.1-0.4 were frustrated about twice as often as read, in dev and check alike);
-    a monotone map keeps the order, so AUROC does not move. Kept off 0 and 1: a reading is never certain."""
+    (isotonic regression), as its corner points. Fitted on every source together, the sigmoid under-read the
+    support dev rows in the middle (0.1-0.4 were frustrated about twice as often as read); a monotone map keeps
+    the order (ties aside), so AUROC barely moves. Kept off 0 and 1: a reading is never certain. Points whose x
+    rounds to the one before are dropped (the curve's x must increase)."""
     from sklearn.isotonic import IsotonicRegression
 
     fitted = IsotonicRegression(y_min=CURVE_FLOOR, y_max=1 - CURVE_FLOOR, out_of_bounds="clip")
     fitted.fit(np.asarray(probability, dtype=float), np.asarray(frustrated, dtype=float))
-    points = zip(fitted.X_thresholds_, fitted.y_thresholds_, strict=True)
-    return tuple((round(float(x), 6), round(float(y), 4)) for x, y in points)
+    points: list[tuple[float, float]] = []
+    for x, y in zip(fitted.X_thresholds_, fitted.y_thresholds_, strict=True):
+        point = (round(float(x), 6), round(float(y), 4))
+        if not points or point[0] > points[-1][0]:
+            points.append(point)
+    return tuple(points)
 
 
 def _platt(logit: Any, gold: Any, *, weights: Any = None) -> tuple[float, float]:

@@ -1,7 +1,8 @@
 """Rows labelled for both readings the product shows: tone (negative / neutral / positive) and frustration.
 
 Frustration is not negative tone. A polite complaint ("I'm afraid the invoice is wrong again, could you
-check?") is negative and calm; sarcasm ("Love that for us") sounds positive and is fed up. GoEmotions
+check?") is negative and calm; sarcasm ("Love that for us") borrows praise words, means the opposite (negative
+tone) and is fed up. GoEmotions
 labels emotions, not tone alone: a comment carrying anger, annoyance, disappointment, disapproval or
 disgust is frustrated, whatever its wording; its `sentiment` column gives the tone where it names one
 (comments marked ambiguous, or with several, have no tone label). The support-style files are written

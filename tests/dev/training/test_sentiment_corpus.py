@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from assist.cli import main
 from assist.dev.training import sentiment
-from assist.dev.training.sentiment import NONE, Corpus, TrainingOptions, build_corpus
+from assist.dev.training.sentiment import NONE, SUPPORT_FRUSTRATION, Corpus, TrainingOptions, build_corpus
 
 
 def _support_file(path: Path, prefix: str, rows: int) -> Path:
@@ -44,7 +44,7 @@ def test_every_support_file_is_learnt_from_and_a_quarter_of_them_is_dev(tmp_path
     assert {t.split()[0] for t in learnt} == {t.split()[0] for t in dev} == {"first", "second"}
     assert not learnt & dev and len(learnt) + len(dev) == 120 and 28 <= len(dev) <= 32  # a quarter, per label
     assert len(support) == len(learnt) * TrainingOptions.support_repeats and (support["frustration"] != NONE).all()
-    assert set(corpus.dev["frustration_support"]["label"]) == {0, 1}
+    assert set(corpus.dev[SUPPORT_FRUSTRATION]["label"]) == {0, 1}
 
 
 def test_a_message_in_two_support_files_is_learnt_from_once_and_never_also_dev(tmp_path: Path) -> None:
