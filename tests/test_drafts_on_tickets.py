@@ -10,7 +10,7 @@ import pytest
 from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import AuthorRole, ConfidenceBand, Draft, DraftAction, Queue, User
-from assist.drafting.stance import CLOSER, FOLLOW_UP
+from assist.drafting.stance import CLOSER, FOLLOW_UP, LEGAL
 from assist.pipeline import Assistant, compute_assistance
 from assist.queue import list_escalations, return_to_tier1, take_over
 from assist.store.db import session_scope
@@ -151,6 +151,21 @@ def test_an_abstaining_draft_names_what_is_missing_in_the_customer_s_words(assis
     words = note.split("“")[1].split("”")[0].split(", ")
     assert "sap" in words and "successfactors" in words, note  # whole words as written, no stems
     assert "thanks" not in words and "ola" not in words, note  # nothing from the sign-off
+
+
+def test_205_a_question_for_the_customer_s_lawyer_is_answered_not_held_for_legal(assistant: Assistant) -> None:
+    thread: Thread = (
+        (AuthorRole.CUSTOMER, "One of our clients asked us to delete all their data. How do we do that in Lumen?"),
+        (
+            AuthorRole.AGENT,
+            "Hi Ines,\n\nDeleting the client in Lumen removes their contacts and portal access. Their invoices stay "
+            "as long as the law requires you to keep them.\n\nBest,\nSam",
+        ),
+    )
+    ticket_id = _ticket(assistant, "Done. Who can our lawyer talk to if she has more privacy questions?", thread)
+    assistance = compute_assistance(assistant, ticket_id=ticket_id)
+    assert "Legal threat" not in assistance.escalation.reasons and assistance.escalation.queue is not Queue.MANAGER
+    assert LEGAL not in assistance.draft.text and assistance.draft.sources[:1] == ("privacy-gdpr",)
 
 
 def _escalated(assistant: Assistant, *, angry: str) -> tuple[int, int, User]:

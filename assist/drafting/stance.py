@@ -2,7 +2,8 @@
 the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
-HOLD       escalation is suggested, or the customer threatens legal action or to leave: acknowledge,
+HOLD       the ticket goes to a specialist or a lead (or, with no answer to give, an upset customer's stays
+           with the agent), or the customer threatens legal action or to leave: acknowledge,
            answer only with what the articles state (never for a legal threat, nor when no article answers),
            promise nothing the policy forbids, and say who follows up and when (meeting a deadline the customer
            stated, or saying honestly that we cannot); no "does this solve it" closer
@@ -33,6 +34,7 @@ FOLLOW_UP = {
     Queue.TIER1: "I'm keeping this ticket with me and will update you within one business day.",
     Queue.AUTO: "I'm keeping this ticket with me and will update you within one business day.",
 }
+HANDED_OVER = (Queue.TIER2, Queue.MANAGER)  # queues where someone other than the replying agent takes the ticket
 PROMISE_HOURS = {Queue.MANAGER: 24.0, Queue.TIER2: 8.0, Queue.TIER1: 24.0, Queue.AUTO: 24.0}
 LEAD_FOLLOW_UP = "I'm looking into this personally and will update you within one business day."
 LEGAL = (
@@ -102,8 +104,13 @@ def plan(
         # A vague message gets a question back, unless someone else must take it anyway.
         stance = Stance.ESCALATE if specific or suggested else Stance.CLARIFY
         return Plan(stance, opening, None, None, facts_allowed=False)
-    if escalated or (Signal.CHURN_THREAT in sentiment.signals and not handled):
-        queue = escalation.queue if escalated else Queue.TIER1
+    # Advice that keeps the ticket in tier 1 ("read the whole thread first", "a senior agent writes it") is for the
+    # agent who replies: they answer (issue 32's realistic tickets label such follow-ups "answer"; "I'm keeping
+    # this ticket with me and will update you" read as a stall). A hand-over makes the answer a holding reply, and
+    # so does a customer who asked for a person: they hear who owns the ticket now.
+    handed_over = escalated and (escalation.queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
+    if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
+        queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)
     return Plan(Stance.ANSWER, opening, None, CLOSER, facts_allowed=True)
 

@@ -44,6 +44,8 @@ NEGATIVE_WEIGHT = 0.6  # scales P(negative)
 COMPLAINT_WEIGHT = 0.35  # scales P(complaint): alone it stays under the "frustrated" line
 REPEAT_WEIGHT_PER_CONTACT = 0.3
 REPEAT_WEIGHT_CAP = 0.85
+# Getting worse reads tone. Read from frustration instead (each message alone), it fired on more follow-ups
+# labelled "answer" in the labelled ticket sets (47 against 31) and on no more escalations (docs/evaluation.md).
 WORSENING_RISE = 0.4  # P(negative) up by this much since the calmest earlier message...
 WORSENING_FLOOR = 0.5  # ...and now at least this negative
 HEATED = {Signal.PROFANITY, Signal.ALL_CAPS, Signal.EXCLAMATIONS, Signal.LEGAL_THREAT, Signal.CHURN_THREAT}
@@ -63,16 +65,18 @@ def analyze(
     history = history or ContactHistory()
     negative, neutral, positive = (float(p) for p in probabilities[:3])
     complaint = _complaint(probabilities)
+    reading = frustration_reading(probabilities)
+    # The message on its own: the model's frustration reading, or for a model without one its negativity (as
+    # before that reading existed: a tone-only model's "frustrated" and "angry" are unchanged).
+    own, fed_up = (reading, reading >= 0.5) if _reads_frustration(probabilities) else (negative, negative >= 0.6)
     detected = detect(text, history)
     evidence = dict(detected.evidence)
     worse = worsening([float(row[0]) for row in earlier], negative)
     if worse:
         evidence[Signal.WORSENING.value] = worse
     signals = {*detected.signals, *([Signal.WORSENING] if worse else [])}
-    reading = frustration_reading(probabilities)
-    # The message on its own: the model's frustration reading, or for a model without one its negativity (as
-    # before that reading existed: a tone-only model's "frustrated" and "angry" are unchanged).
-    own, fed_up = (reading, reading >= 0.5) if _reads_frustration(probabilities) else (negative, negative >= 0.6)
+    if not fed_up:
+        signals -= set(detected.if_fed_up)
     weights = [reading]
     weights += [SIGNAL_WEIGHTS[s] for s in signals if s in SIGNAL_WEIGHTS]
     earlier_contacts = history.earlier_contacts_same_issue or (1 if Signal.REPEAT_CONTACT in signals else 0)

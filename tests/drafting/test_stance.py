@@ -117,3 +117,31 @@ def test_an_upset_customer_no_article_answers_still_hears_who_takes_over() -> No
         thread=reading(),
     )
     assert vague.stance is Stance.CLARIFY  # a low-confidence draft alone is no reason to hand a vague message on
+
+
+WORSE_IN_TIER1 = ANGRY_TO_TIER2.model_copy(
+    update={"reasons": ("Getting worse over the thread",), "priority": EscalationPriority.HIGH, "queue": Queue.TIER1}
+)
+
+
+def test_advice_that_keeps_the_ticket_in_tier_one_does_not_turn_an_answer_into_a_holding_reply() -> None:
+    """A suggestion that stays in tier 1 ("read the whole thread first") is advice to the agent who replies: the
+    draft answers, with the closer, instead of "I'm keeping this ticket with me and will update you"."""
+    answered = plan(
+        sentiment=sentiment("frustrated"), escalation=WORSE_IN_TIER1, answerable=True, specific=True, thread=reading()
+    )
+    assert answered.stance is Stance.ANSWER and answered.follow_up is None and answered.closer == CLOSER
+    # With no answer to give, the upset customer still hears that the agent keeps the ticket.
+    held = plan(
+        sentiment=sentiment("frustrated"), escalation=WORSE_IN_TIER1, answerable=False, specific=True, thread=reading()
+    )
+    assert held.stance is Stance.HOLD and held.follow_up == FOLLOW_UP[Queue.TIER1] and not held.facts_allowed
+    # A customer who asked for a person hears who owns the ticket now, even while it stays in tier 1.
+    asked = plan(
+        sentiment=sentiment("frustrated", signals=(Signal.HUMAN_REQUEST,)),
+        escalation=WORSE_IN_TIER1.model_copy(update={"reasons": ("Customer asked for a human or a manager",)}),
+        answerable=True,
+        specific=True,
+        thread=reading(),
+    )
+    assert asked.stance is Stance.HOLD and asked.follow_up == FOLLOW_UP[Queue.TIER1] and asked.facts_allowed

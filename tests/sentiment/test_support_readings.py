@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from assist.domain import ContactHistory, Sentiment, SentimentLevel
+from assist.domain import ContactHistory, Sentiment, SentimentLevel, Signal
 from assist.sentiment import SentimentModel, analyze
 
 pytestmark = pytest.mark.model
@@ -92,6 +92,12 @@ def test_a_legal_threat_shouted_is_angry(model: SentimentModel) -> None:
         "resolved by Friday I will hand the matter to our lawyer. WHY is this so hard?? Fix it today.",
     )
     assert result.level is SentimentLevel.ANGRY and result.tone == "negative"  # was only "frustrated"
+
+
+def test_a_lawyer_named_in_a_calm_question_is_no_legal_threat(model: SentimentModel) -> None:
+    # Demo #205 went to a manager as "Legal threat" and got the legal holding reply instead of an answer.
+    result = read(model, "Done. Who can our lawyer talk to if she has more privacy questions?")
+    assert Signal.LEGAL_THREAT not in result.signals and result.level in CALM
 
 
 def test_a_polite_complaint_is_calm(model: SentimentModel) -> None:
