@@ -29,6 +29,11 @@ def _ticket(assistant: Assistant, query: str, thread: Thread = (), n: int = 1) -
     return open_ticket_for(assistant, LabelledDraft(query, None, None, thread), n)
 
 
+def _answered(question: str, reply: str) -> Thread:
+    """A customer's question and the agent's reply: the thread a follow-up comes after."""
+    return ((AuthorRole.CUSTOMER, question), (AuthorRole.AGENT, reply))
+
+
 def _draft(assistant: Assistant, query: str, thread: Thread = ()) -> Draft:
     return compute_assistance(assistant, ticket_id=_ticket(assistant, query, thread)).draft
 
@@ -63,13 +68,10 @@ def test_317_a_confirmed_refund_that_has_not_arrived_gets_when_it_arrives(assist
 
 
 def test_55_a_follow_up_about_another_error_gets_that_error_s_fix(assistant: Assistant) -> None:
-    thread: Thread = (
-        (AuthorRole.CUSTOMER, 'Our Okta SSO login fails with "Signature validation failed".'),
-        (
-            AuthorRole.AGENT,
-            "Hi Chris,\n\nThe certificate in Lumen is outdated. IdPs rotate certificates; upload the new metadata."
-            "\n\nBest,\nPriya",
-        ),
+    thread = _answered(
+        'Our Okta SSO login fails with "Signature validation failed".',
+        "Hi Chris,\n\nThe certificate in Lumen is outdated. IdPs rotate certificates; upload the new metadata."
+        "\n\nBest,\nPriya",
     )
     draft = _draft(assistant, 'Thanks, that one is gone. Now two colleagues get "User not provisioned". Why?', thread)
     assert draft.sources[:1] == ("sso-saml",)
@@ -154,16 +156,13 @@ def test_an_abstaining_draft_names_what_is_missing_in_the_customer_s_words(assis
 
 
 def test_205_a_question_for_the_customer_s_lawyer_is_answered_not_held_for_legal(assistant: Assistant) -> None:
-    thread: Thread = (
-        (AuthorRole.CUSTOMER, "One of our clients asked us to delete all their data. How do we do that in Lumen?"),
-        (
-            AuthorRole.AGENT,
-            "Hi Ines,\n\nDeleting the client in Lumen removes their contacts and portal access. Their invoices stay "
-            "as long as the law requires you to keep them.\n\nBest,\nSam",
-        ),
+    asked = "One of our clients asked us to delete all their data. How do we do that in Lumen?"
+    replied = (
+        "Hi Ines,\n\nDeleting the client in Lumen removes their contacts and portal access. Their invoices stay as "
+        "long as the law requires you to keep them.\n\nBest,\nSam"
     )
-    ticket_id = _ticket(assistant, "Done. Who can our lawyer talk to if she has more privacy questions?", thread)
-    assistance = compute_assistance(assistant, ticket_id=ticket_id)
+    follow_up = "Done. Who can our lawyer talk to if she has more privacy questions?"
+    assistance = compute_assistance(assistant, ticket_id=_ticket(assistant, follow_up, _answered(asked, replied)))
     assert "Legal threat" not in assistance.escalation.reasons and assistance.escalation.queue is not Queue.MANAGER
     assert LEGAL not in assistance.draft.text and assistance.draft.sources[:1] == ("privacy-gdpr",)
 
