@@ -17,7 +17,7 @@ from assist.drafting.answers import Candidate, Question, Selection
 from assist.drafting.links import citation
 from assist.drafting.reuse import PastReply
 from assist.drafting.stance import CLOSER, Plan, Stance
-from assist.drafting.units import STOPWORDS, UnitKind, words
+from assist.drafting.units import STOPWORDS, UnitKind, step_number, unnumbered, words
 from assist.stemming import STEMMER
 
 MODEL_NAME = "offline-grounded"
@@ -95,14 +95,31 @@ def same_paragraph(a: Candidate, b: Candidate) -> bool:
 
 
 def paragraphs(units: list[Candidate]) -> list[str]:
-    """One line per unit, except that sentences of one article paragraph stay one paragraph."""
+    """One line per unit, except that sentences of one article paragraph stay one paragraph. A step keeps its
+    article's number only in a run of consecutive steps: alone ("6. Blank page or endless loading?…"), or next to
+    a step the agent already gave ("1.", then "3."), the number reads as a stray or a broken list."""
     lines: list[str] = []
     for n, c in enumerate(units):
         if n and same_paragraph(units[n - 1], c):
             lines[-1] = f"{lines[-1]} {c.unit.text}"
+        elif step_number(c.unit) is not None and not _in_run(units, n):
+            lines.append(unnumbered(c.unit.text))
         else:
             lines.append(c.unit.text)
     return lines
+
+
+def _in_run(units: list[Candidate], n: int) -> bool:
+    """Whether the step at `n` is next to the step numbered one before or after it, of the same procedure."""
+    number, group = step_number(units[n].unit), units[n].unit.group
+    neighbours = [units[i] for i in (n - 1, n + 1) if 0 <= i < len(units)]
+    return any(
+        c.article_id == units[n].article_id
+        and c.unit.group == group
+        and number is not None
+        and step_number(c.unit) in (number - 1, number + 1)
+        for c in neighbours
+    )
 
 
 def missing_note(selection: Selection) -> str:

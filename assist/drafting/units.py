@@ -90,6 +90,17 @@ def split_units(body: str) -> list[Unit]:
     return [u for u in units if not (_ASKS_FOR_SECRET.search(u.text) and not _NEVER.search(u.text))]
 
 
+def step_number(unit: Unit) -> int | None:
+    """The article's number of a step ("3. Try a private window." -> 3); None for any other unit."""
+    match = _STEP.match(unit.text) if unit.kind is UnitKind.STEP else None
+    return int(match.group(1)) if match else None
+
+
+def unnumbered(text: str) -> str:
+    """A step's text without the article's number."""
+    return _STEP.sub("", text, count=1)
+
+
 def clean(text: str) -> str:
     return re.sub(r"\*\*|__|`", "", text).strip()
 

@@ -211,3 +211,27 @@ def test_a_procedure_is_never_cut_in_the_middle() -> None:
     question = Question("Is the key shown again after it is created?", vector, vector)  # not a how-to
     chosen = answer_units(Selection(question, candidates, {}, (), ()))
     assert [c.unit.text[:2] for c in chosen] == ["1.", "2.", "3."]
+
+
+def test_a_step_keeps_its_article_number_only_in_a_run_of_steps() -> None:
+    """Defect (issue 32): 45 of the 59 demo drafts that quote steps began a paragraph with a lone "6." or "4.", or
+    skipped from "1." to "3." where the agent had already given step 2; a reader sees a stray or broken list."""
+    from assist.drafting.answers import Candidate
+    from assist.drafting.offline import paragraphs
+
+    units = split_units(
+        "# Sign-in\n\nIf it still fails, try these.\n\n1. Check the address.\n2. Clear cookies for lumen.app.\n"
+        "3. Try a private window.\n4. Ask your owner.\n"
+    )
+
+    def chosen(*indexes: int) -> list[Candidate]:
+        return [Candidate("login", i, units[i], (), 0.9, (), 0.9) for i in indexes]
+
+    assert paragraphs(chosen(3)) == ["Try a private window."]  # a lone step reads as a sentence
+    assert paragraphs(chosen(0, 3)) == ["If it still fails, try these.", "Try a private window."]
+    assert paragraphs(chosen(2, 3, 4)) == [
+        "2. Clear cookies for lumen.app.",
+        "3. Try a private window.",
+        "4. Ask your owner.",
+    ]
+    assert paragraphs(chosen(1, 3)) == ["Check the address.", "Try a private window."]  # step 2 was said before
