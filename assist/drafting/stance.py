@@ -2,8 +2,9 @@
 the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
-HOLD       the ticket goes to a specialist or a lead (or, with no answer to give, an upset customer's stays
-           with the agent), or the customer threatens legal action or to leave: acknowledge,
+HOLD       the ticket goes to a specialist or a lead, or the customer asked for a person, or an upset
+           customer's specific question has no answer yet, or the customer threatens legal action or to
+           leave: acknowledge,
            answer only with what the articles state (never for a legal threat, nor when no article answers),
            promise nothing the policy forbids, and say who follows up and when (meeting a deadline the customer
            stated, or saying honestly that we cannot); no "does this solve it" closer
@@ -98,17 +99,18 @@ def plan(
     # A low-confidence draft, or no article, alone is the agent's concern (the panel says so), not the customer's.
     suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT
     escalated = suggested and not handled
-    if not answerable:
-        if escalated:  # an upset or pressing customer hears who takes over and when, even with no answer yet
-            return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
-        # A vague message gets a question back, unless someone else must take it anyway.
-        stance = Stance.ESCALATE if specific or suggested else Stance.CLARIFY
-        return Plan(stance, opening, None, None, facts_allowed=False)
     # Advice that keeps the ticket in tier 1 ("read the whole thread first", "a senior agent writes it") is for the
     # agent who replies: they answer (issue 32's realistic tickets label such follow-ups "answer"; "I'm keeping
     # this ticket with me and will update you" read as a stall). A hand-over makes the answer a holding reply, and
     # so does a customer who asked for a person: they hear who owns the ticket now.
     handed_over = escalated and (escalation.queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
+    if not answerable:
+        # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
+        # they hear who follows up and when. A vague message the agent keeps gets a question back ("its broken
+        # again" cannot be acted on yet), and a specific one no article answers gets no text.
+        if handed_over or (escalated and specific):
+            return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
+        return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)
