@@ -116,7 +116,7 @@ def test_309_a_complete_export_for_auditors_gets_the_export_steps(assistant: Ass
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 32 still open: the draft declines (no article covers 'colleague, while, give'); the roles list's "
+    reason="issue 32 still open: the draft declines (no article covers 'colleague, give'); the roles list's "
     "Admin line ranks above the Change role sentence",
 )
 def test_278_making_a_colleague_admin_gets_change_role_not_the_invite_steps(assistant: Assistant) -> None:

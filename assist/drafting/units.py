@@ -26,7 +26,8 @@ _FUNCTION_WORDS = (
     "whom whose when where why how can could would should will shall may might must not no nor than too "
     "very just also any all some each every both either neither one ones s t don't doesn't didn't can't "
     "won't isn't aren't wasn't weren't it's i'm i've i'd we're we've you're they're let's please hi hello "
-    "thanks thank up out off over again still yet now get got getting go going"
+    "thanks thank up out off over again still yet now get got getting go going while because although though "
+    "unless whether"
 )
 STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 

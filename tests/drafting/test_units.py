@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assist.drafting.units import content_words
+from assist.stemming import STEMMER
 
 
 def test_a_word_and_its_inflections_are_one_key_word() -> None:
@@ -15,3 +16,10 @@ def test_a_word_and_its_inflections_are_one_key_word() -> None:
 def test_function_words_are_not_key_words() -> None:
     assert content_words("the and is to of") == set()
     assert content_words("Refund the duplicate charge") == content_words("refund duplicate charge")
+
+
+def test_subordinating_conjunctions_are_not_key_words() -> None:
+    # Issue 32, #278: "No article answers this about “colleague, while, give”" named a conjunction as the topic.
+    assert content_words("while I'm on leave, because she manages it, unless or whether") == {
+        STEMMER.stemWord(w) for w in ("leave", "manages")
+    }
