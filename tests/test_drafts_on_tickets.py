@@ -148,7 +148,7 @@ def test_316_a_blank_page_in_chrome_gets_the_loading_steps(assistant: Assistant)
     assert draft.sources[:1] in (("browser-performance",), ("login-troubleshooting",))
     assert "private window" in draft.text or "without cache" in draft.text
     # The one step quoted reads as a sentence, not as a list starting at the article's "6.".
-    assert not re.search(r"^[2-9]\. ", draft.text, re.M), draft.text
+    assert not re.search(r"^\d+\. ", draft.text, re.M), draft.text
 
 
 def test_an_abstaining_draft_names_what_is_missing_in_the_customer_s_words(assistant: Assistant) -> None:

@@ -95,31 +95,34 @@ def same_paragraph(a: Candidate, b: Candidate) -> bool:
 
 
 def paragraphs(units: list[Candidate]) -> list[str]:
-    """One line per unit, except that sentences of one article paragraph stay one paragraph. A step keeps its
-    article's number only in a run of consecutive steps: alone ("6. Blank page or endless loading?…"), or next to
-    a step the agent already gave ("1.", then "3."), the number reads as a stray or a broken list."""
+    """One line per unit, except that sentences of one article paragraph stay one paragraph. The steps of a
+    procedure keep the article's numbers only when they are a whole run (2, 3, 4): a lone "6." or a list with a
+    gap where the agent already gave a step ("1.", "2.", then "4.") reads as a stray or a broken list, so such
+    steps are stated without their numbers."""
+    numbered = _numbered_procedures(units)
     lines: list[str] = []
     for n, c in enumerate(units):
         if n and same_paragraph(units[n - 1], c):
             lines[-1] = f"{lines[-1]} {c.unit.text}"
-        elif step_number(c.unit) is not None and not _in_run(units, n):
+        elif step_number(c.unit) is not None and (c.article_id, c.unit.group) not in numbered:
             lines.append(unnumbered(c.unit.text))
         else:
             lines.append(c.unit.text)
     return lines
 
 
-def _in_run(units: list[Candidate], n: int) -> bool:
-    """Whether the step at `n` is next to the step numbered one before or after it, of the same procedure."""
-    number, group = step_number(units[n].unit), units[n].unit.group
-    neighbours = [units[i] for i in (n - 1, n + 1) if 0 <= i < len(units)]
-    return any(
-        c.article_id == units[n].article_id
-        and c.unit.group == group
-        and number is not None
-        and step_number(c.unit) in (number - 1, number + 1)
-        for c in neighbours
-    )
+def _numbered_procedures(units: list[Candidate]) -> set[tuple[str, int | None]]:
+    """The (article, procedure) pairs whose stated steps are two or more consecutive numbers."""
+    steps: dict[tuple[str, int | None], list[int]] = {}
+    for c in units:
+        number = step_number(c.unit)
+        if number is not None:
+            steps.setdefault((c.article_id, c.unit.group), []).append(number)
+    return {
+        key
+        for key, numbers in steps.items()
+        if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    }
 
 
 def missing_note(selection: Selection) -> str:

@@ -8,8 +8,7 @@ HOLD       the ticket goes to a specialist or a lead, or the customer asked for 
            answer only with what the articles state (never for a legal threat, nor when no article answers),
            promise nothing the policy forbids, and say who follows up and when (meeting a deadline the customer
            stated, or saying honestly that we cannot); no "does this solve it" closer
-CLARIFY    no article answers and the question is vague: ask what is needed (whoever takes the ticket), draft
-           no answer
+CLARIFY    no article answers and the question is vague: ask what is needed, draft no answer
 ESCALATE   no article answers a specific question: no reply text; the panel offers escalation
 
 Who is writing matters as much as what: once a lead took the ticket over, or returned it to tier 1 with
@@ -106,16 +105,12 @@ def plan(
     # so does a customer who asked for a person: they hear who owns the ticket now.
     handed_over = escalated and (escalation.queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
     if not answerable:
-        # A message too vague to act on gets a question back, whoever takes the ticket: "its broken again" or
-        # "doesn't work, fix asap" cannot be acted on by a specialist either (every vague line of the labelled
-        # ticket sets, angry ones included, is labelled "clarify"); the panel still suggests the escalation.
-        # Someone else takes over, or an upset customer's specific question waits for an answer the articles
-        # lack: they hear who follows up and when. Otherwise a specific question no article answers gets no text.
-        if not specific:
-            return Plan(Stance.CLARIFY, opening, None, None, facts_allowed=False)
-        if handed_over or escalated:
+        # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
+        # they hear who follows up and when. A vague message the agent keeps gets a question back ("its broken
+        # again" cannot be acted on yet), and a specific one no article answers gets no text.
+        if handed_over or (escalated and specific):
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
-        return Plan(Stance.ESCALATE, opening, None, None, facts_allowed=False)
+        return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)

@@ -61,10 +61,10 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
 }
 # Naming a lawyer is a threat when it is said as one ("I will hand the matter to our lawyer", "my solicitor will be
-# in touch"), not in a calm question ("our lawyer wants to know when the data is gone", a law firm's signature):
-# `analyze` keeps it only when the message reads fed up. In every labelled set, the threats that name a lawyer read
-# 0.9 or more and the calm mentions 0.4 or less (docs/evaluation.md).
+# in touch"), however calmly. Asked about in a question ("Who can our lawyer talk to about privacy?") it is a
+# threat only if the message reads fed up (`analyze`); a formal threat is often calm, so a statement always counts.
 _COUNSEL = re.compile(r"\b(lawyers?|attorneys?|solicitors?)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?\n]")
 _REPEAT_TEXT = re.compile(
     r"\b((second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|"
     r"already (wrote|written|contacted|reported|asked|emailed)|"
@@ -122,9 +122,11 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         if match:
             found[signal] = match
     if_fed_up: tuple[Signal, ...] = ()
-    counsel = None if Signal.LEGAL_THREAT in found else _first_unnegated(_COUNSEL, text)
+    counsel = None if Signal.LEGAL_THREAT in found else _unnegated_match(_COUNSEL, text)
     if counsel:
-        found[Signal.LEGAL_THREAT], if_fed_up = counsel, (Signal.LEGAL_THREAT,)
+        found[Signal.LEGAL_THREAT] = counsel.group(0)
+        if _in_question(text, counsel.end()):
+            if_fed_up = (Signal.LEGAL_THREAT,)
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
         found[Signal.REPEAT_CONTACT] = f"{history.earlier_contacts_same_issue + 1} contacts about this issue"
@@ -146,13 +148,24 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
     return Detected(signals=ordered, evidence={s.value: found[s] for s in ordered}, if_fed_up=if_fed_up)
 
 
+def _in_question(text: str, at: int) -> bool:
+    """Whether the sentence around position `at` ends with a question mark."""
+    end = _SENTENCE_END.search(text, at)
+    return end is not None and end.group(0) == "?"
+
+
 def _first_unnegated(pattern: re.Pattern[str], text: str) -> str | None:
+    match = _unnegated_match(pattern, text)
+    return match.group(0) if match else None
+
+
+def _unnegated_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     for match in pattern.finditer(text):
         # Only a negation in the same sentence, just before the match, counts ("...do not escalate. I will
         # sue you" is still a threat).
         before = re.split(r"[.!?;\n]", text[: match.start()])[-1][-25:]
         if not _NEGATION.search(before):
-            return match.group(0)
+            return match
     return None
 
 

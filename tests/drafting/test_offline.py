@@ -235,3 +235,5 @@ def test_a_step_keeps_its_article_number_only_in_a_run_of_steps() -> None:
         "4. Ask your owner.",
     ]
     assert paragraphs(chosen(1, 3)) == ["Check the address.", "Try a private window."]  # step 2 was said before
+    # Steps 1, 2 and 4 (3 was said before): no "2." then "4.".
+    assert paragraphs(chosen(1, 2, 4)) == ["Check the address.", "Clear cookies for lumen.app.", "Ask your owner."]

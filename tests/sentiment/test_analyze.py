@@ -58,20 +58,22 @@ def test_frustration_grows_with_each_piece_of_evidence() -> None:
     assert 0 <= calm < waiting.frustration < threat.frustration <= 1
 
 
-def test_naming_a_lawyer_is_a_threat_only_when_the_message_reads_fed_up() -> None:
+def test_a_lawyer_asked_about_in_a_question_is_a_threat_only_when_the_message_reads_fed_up() -> None:
     """Issue 32: "Who can our lawyer talk to if she has more privacy questions?" (demo #205) went to a manager as a
     legal threat and got the legal holding reply; the threats that name a lawyer read fed up."""
     calm = np.array([0.1, 0.85, 0.05, 0.1, 0.02], dtype=np.float32)
     fed_up = np.array([0.95, 0.03, 0.02, 0.9, 0.97], dtype=np.float32)
     question = "Done. Who can our lawyer talk to if she has more privacy questions?"
     assert Signal.LEGAL_THREAT not in analyze(calm, text=question, model="m").signals
-    threat = analyze(fed_up, text="If this isn't refunded by Friday my lawyer will be in touch.", model="m")
+    threat = analyze(fed_up, text="If this isn't refunded by Friday, who do I send my lawyer to?", model="m")
     assert Signal.LEGAL_THREAT in threat.signals and threat.evidence["legal_threat"] == "lawyer"
+    # A formal threat is often calm: named in a statement, a lawyer counts however the message reads.
+    assert Signal.LEGAL_THREAT in analyze(calm, text="My lawyer will be in touch.", model="m").signals
     # Legal action itself is a threat however calmly it is put.
     assert Signal.LEGAL_THREAT in analyze(calm, text="We are considering legal action.", model="m").signals
     # A model without a frustration reading: fed up is sharply negative.
     tone_only = np.array([0.9, 0.05, 0.05], dtype=np.float32)
-    assert Signal.LEGAL_THREAT in analyze(tone_only, text="My lawyer will be in touch.", model="m").signals
+    assert Signal.LEGAL_THREAT in analyze(tone_only, text="Who should my lawyer call?", model="m").signals
 
 
 CALM_COMPLAINT = np.array([0.2, 0.7, 0.1, 0.9], dtype=np.float32)

@@ -76,8 +76,9 @@ def test_evidence_quotes_the_triggering_words() -> None:
     assert detect("I will contact my attorney.").evidence == {"legal_threat": "attorney"}
 
 
-def test_a_lawyer_named_without_legal_action_counts_only_if_the_message_reads_fed_up() -> None:
-    named = detect("Our lawyer wants to know when the data is deleted.")
-    assert Signal.LEGAL_THREAT in named.signals and named.if_fed_up == (Signal.LEGAL_THREAT,)
+def test_a_lawyer_asked_about_in_a_question_counts_only_if_the_message_reads_fed_up() -> None:
+    asked = detect("Done. Who can our lawyer talk to about privacy? Thanks.")
+    assert Signal.LEGAL_THREAT in asked.signals and asked.if_fed_up == (Signal.LEGAL_THREAT,)
+    assert detect("My lawyer will be in touch.").if_fed_up == ()  # a statement counts however calmly put
     assert detect("My lawyer will sue you.").if_fed_up == ()  # "sue" needs no reading
     assert detect("I was charged twice.").if_fed_up == ()

@@ -100,6 +100,12 @@ def test_a_lawyer_named_in_a_calm_question_is_no_legal_threat(model: SentimentMo
     assert Signal.LEGAL_THREAT not in result.signals and result.level in CALM
 
 
+def test_a_calm_formal_threat_naming_a_solicitor_is_still_a_legal_threat(model: SentimentModel) -> None:
+    # Reads calm (frustration about 0.05): a statement naming a lawyer counts however it is put.
+    result = read(model, "Please be advised that I have instructed my solicitor in this matter.")
+    assert Signal.LEGAL_THREAT in result.signals
+
+
 def test_a_polite_complaint_is_calm(model: SentimentModel) -> None:
     polite = read(
         model,
