@@ -101,7 +101,7 @@ def test_the_opening_follows_the_sentiment_and_the_history(embedder: Embedder) -
     assert "sorry" not in text.lower() and CLOSER in text
 
 
-def test_a_suggested_escalation_holds_the_reply_and_says_who_follows_up(embedder: Embedder) -> None:
+def test_a_hand_over_to_a_specialist_holds_the_reply_and_says_who_follows_up(embedder: Embedder) -> None:
     escalated = Escalation(
         suggest=True,
         reasons=("Customer is angry",),
