@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import expit, softmax
 
 from assist.embeddings import packaged_model_path
 from assist.errors import ConfigError
@@ -71,23 +72,18 @@ class Calibration:
 
     def tone(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """P(negative, neutral, positive) [n, 3] from the tone logits [n, 3]."""
-        scaled = logits / self.temperature
-        exp = np.exp(scaled - scaled.max(axis=1, keepdims=True))
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float32)
+        return np.asarray(softmax(np.asarray(logits, dtype=np.float64) / self.temperature, axis=1), dtype=np.float32)
 
     def complaint(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        return _sigmoid(logits * self.complaint_scale + self.complaint_shift)
+        logit = np.asarray(logits, dtype=np.float64) * self.complaint_scale + self.complaint_shift
+        return np.asarray(expit(logit), dtype=np.float32)
 
     def frustration(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        probability = _sigmoid(logits * self.frustration_scale + self.frustration_shift)
+        probability = expit(np.asarray(logits, dtype=np.float64) * self.frustration_scale + self.frustration_shift)
         if self.frustration_curve:
             xs, ys = zip(*self.frustration_curve, strict=True)
             probability = np.interp(probability, xs, ys)  # beyond the ends: the end values
         return np.asarray(probability, dtype=np.float32)
-
-
-def _sigmoid(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64))), dtype=np.float32)
 
 
 def save(network: Any, target: Path, *, calibration: Calibration) -> int:
