@@ -52,8 +52,11 @@ FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl", DATA / "drafts
 # and the need model only.
 SELECTION_FIT = FIT[:2]
 GOLD_OVERLAP = 0.6
-# Chosen by 5-fold out-of-fold stance accuracy on the 659 lines with a stance (0.05: 0.771, 0.2: 0.772, 1.0: 0.769).
-NEED_C = 0.2
+# The need model reads 384 embedding dimensions from 811 lines, so how hard it is held back decides what it learns:
+# the trainer picks C from this grid by out-of-fold need accuracy (5 folds, 3 cuts). Fixed at 0.2 before
+# 2026-12-05 (chosen from 0.05, 0.2 and 1.0), it learnt the fit lines' wording: "what can an admin do that a normal
+# member can't?" read 89 % a lead's call (at 0.01: an answer) and "do you take amex" 96 % a hand-over (66 %).
+NEED_CS = (0.003, 0.01, 0.03, 0.1, 0.3)
 MIN_SCALE = 1e-6  # a spread below this is float noise (the features that vary spread 0.02 or more)
 
 
@@ -178,20 +181,21 @@ def need_of(row: LabelledDraft) -> Need:
 
 
 def fit_needs(
-    rows: list[LabelledDraft], xs: list[list[float]], *, c: float = NEED_C
+    rows: list[LabelledDraft], xs: list[list[float]], *, cs: tuple[float, ...] = NEED_CS
 ) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
-    """The need model: (its coefficients, a report, each line's P(no answer should be drafted) from a model that
-    did not see it)."""
+    """The need model, its C the one of `cs` with the best out-of-fold accuracy: (its coefficients, a report, each
+    line's P(no answer should be drafted) from a model that did not see it)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     z, mean, scale = _standardised(xs)
     y = np.asarray([need_of(row) for row in rows])
+    held_out = {c: _need_out_of_fold(z, y, c) for c in cs}
+    accuracy = {c: float(np.mean([(p.argmax(axis=1) == k).mean() for p, k in held_out[c]])) for c in cs}
+    c = max(cs, key=accuracy.__getitem__)
     model = LogisticRegression(C=c, max_iter=3000)
     model.fit(z, y)
-    folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    probabilities = cross_val_predict(LogisticRegression(C=c, max_iter=3000), z, y, cv=folds, method="predict_proba")
+    probabilities = held_out[c][0][0]  # the first cut's: each line's P from a model that did not see it
     declining = [i for i, name in enumerate(model.classes_) if not Need(name).answerable]
     decline = [float(p[declining].sum()) for p in probabilities]
     coef, intercept = model.coef_, model.intercept_
@@ -204,12 +208,29 @@ def fit_needs(
         "bias": [float(b) for b in bias],
         "fitted_on": f"{len(rows)} labelled lines; C={c}",
     }
-    predicted = [Need(model.classes_[int(np.argmax(p))]) for p in probabilities]
     report = {
         "lines": len(rows),
-        "out_of_fold_need_accuracy": round(sum(a == b for a, b in zip(y, predicted, strict=True)) / len(rows), 4),
+        "c": c,
+        "out_of_fold_need_accuracy": {str(k): round(v, 4) for k, v in accuracy.items()},
     }
     return coefficients, report, decline
+
+
+def _need_out_of_fold(z: Any, y: Any, c: float, *, cuts: int = 3) -> list[tuple[Any, Any]]:
+    """For each of `cuts` stratified 5-fold cuts: (each line's class probabilities from a model that did not see
+    it, each line's class as an index into them)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    classes = np.unique(y)
+    index = np.searchsorted(classes, y)
+    out = []
+    for seed in range(cuts):
+        folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+        model = LogisticRegression(C=c, max_iter=3000)
+        out.append((cross_val_predict(model, z, y, cv=folds, method="predict_proba"), index))
+    return out
 
 
 def decline_cut(
