@@ -29,10 +29,11 @@ from assist.domain import (
 )
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
+from assist.drafting.message_text import content
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
 from assist.drafting.reuse import PastReply, ReuseModel
-from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered
+from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
 from assist.escalation import evaluate
@@ -307,15 +308,17 @@ def _sentiment(
     """The assessment of what is waiting for an answer, and the tone of every customer message before it,
     in one batched forward pass (the handoff shows the trend without running the model again)."""
     customer = [m for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
-    text = unanswered(ticket)
-    probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), text])
+    probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), unanswered(ticket)])
     name = assistant.sentiment.name
-    sentiment = analyze(probabilities[-1], text=text, history=history, model=name, earlier=probabilities[:-1])
+    # The model reads the messages as written; the signals read the customer's own words (a signature or a
+    # disclaimer is not what they said).
+    words = unanswered_words(ticket)
+    sentiment = analyze(probabilities[-1], text=words, history=history, model=name, earlier=probabilities[:-1])
     trend = [
         MessageSentiment(
             message_id=m.id,
             created_at=m.created_at,
-            level=(s := analyze(p, text=m.body, model=name)).level,
+            level=(s := analyze(p, text=content(m.body), model=name)).level,
             score=s.score,
         )
         for m, p in zip(customer[:-1], probabilities[:-1], strict=True)

@@ -175,6 +175,22 @@ def test_205_a_question_for_the_customer_s_lawyer_is_answered_not_held_for_legal
     assert LEGAL not in assistance.draft.text and assistance.draft.sources[:1] == ("privacy-gdpr",)
 
 
+def test_a_law_firm_s_signature_under_a_calm_question_is_no_legal_threat(assistant: Assistant) -> None:
+    """Issue 32 (realistic ticket): a practice manager's question about what the calendar integration reads went to
+    a manager with the legal holding reply, because her signature ends "Oyelaran & Co Solicitors". The signals
+    read the customer's own words; a threat in the message itself still counts."""
+    question = (
+        "Hi,\n\nSome of our calendar events contain confidential client information. What exactly does Lumen "
+        "access in our calendars once the Google Calendar integration is connected?\n\nBest,\nRachel Oyelaran\n"
+        "Practice Manager, Oyelaran & Co Solicitors\n020 7946 0555"
+    )
+    assistance = compute_assistance(assistant, ticket_id=_ticket(assistant, question))
+    assert "Legal threat" not in assistance.escalation.reasons and assistance.escalation.queue is not Queue.MANAGER
+    assert LEGAL not in assistance.draft.text
+    threat = question.replace("Some of our", "If you cannot tell us, our solicitors will take this further. Some of our")
+    assert "Legal threat" in compute_assistance(assistant, ticket_id=_ticket(assistant, threat, n=2)).escalation.reasons
+
+
 def _escalated(assistant: Assistant, *, angry: str) -> tuple[int, int, User]:
     """A ticket an agent escalated into the lead queue; (ticket id, escalation id, a lead)."""
     ticket_id = _ticket(assistant, angry)

@@ -149,6 +149,13 @@ def unanswered(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
     return "\n\n".join(_pending(ticket))[-max_chars:]
 
 
+def unanswered_words(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
+    """The customer's own words since the last agent reply (`message_text.content` of each message: no signature,
+    disclaimer or quoted mail), for what the words say rather than how they read: "Oyelaran & Co Solicitors" under
+    a calm question is a law firm's name, not a legal threat."""
+    return "\n\n".join(content(body) for body in _pending(ticket))[-max_chars:]
+
+
 def _pending(ticket: TicketDetail) -> list[str]:
     pending: list[str] = []
     for message in ticket.messages:

@@ -61,10 +61,17 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
 }
 # Naming a lawyer is a threat when it is said as one ("I will hand the matter to our lawyer", "my solicitor will be
-# in touch"), however calmly. Asked about in a question ("Who can our lawyer talk to about privacy?") it is a
-# threat only if the message reads fed up (`analyze`); a formal threat is often calm, so a statement always counts.
+# in touch"), however calmly. Asked about in a question ("Who can our lawyer talk to about privacy?"), or asking one
+# ("our lawyer wants to know…"), it is a threat only if the message reads fed up (`analyze`); a formal threat is
+# often calm, so any other statement counts.
 _COUNSEL = re.compile(r"\b(lawyers?|attorneys?|solicitors?)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A lawyer who is asking ("our lawyer wants to know when the data is gone") puts a question, however it is punctuated.
+_ASKING = re.compile(
+    r"\s+(wants?|would like|needs?|asked|asks|has asked|is asking)\s+(us\s+|me\s+)?"
+    r"(to (know|see|check|confirm|understand)|whether|if|how|when|what|which|where|why|about)\b",
+    re.I,
+)
 _REPEAT_TEXT = re.compile(
     r"\b((second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|"
     r"already (wrote|written|contacted|reported|asked|emailed)|"
@@ -125,7 +132,7 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
     counsel = None if Signal.LEGAL_THREAT in found else _unnegated_match(_COUNSEL, text)
     if counsel:
         found[Signal.LEGAL_THREAT] = counsel.group(0)
-        if _in_question(text, counsel.end()):
+        if _in_question(text, counsel.end()) or _ASKING.match(text, counsel.end()):
             if_fed_up = (Signal.LEGAL_THREAT,)
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:

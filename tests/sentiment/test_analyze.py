@@ -76,6 +76,22 @@ def test_a_lawyer_asked_about_in_a_question_is_a_threat_only_when_the_message_re
     assert Signal.LEGAL_THREAT in analyze(tone_only, text="Who should my lawyer call?", model="m").signals
 
 
+
+def test_a_lawyer_who_asks_is_a_threat_only_when_the_message_reads_fed_up() -> None:
+    """Issue 32 (realistic ticket): "our lawyer wants to know when the data actually disappears" went to a manager as
+    a legal threat: a question put as a statement (no question mark) counted as one."""
+    calm = np.array([0.1, 0.85, 0.05, 0.1, 0.02], dtype=np.float32)
+    fed_up = np.array([0.95, 0.03, 0.02, 0.9, 0.97], dtype=np.float32)
+    for asking in (
+        "ok thanks. our lawyer wants to know when the data actually disappears, incl. your backups",
+        "Our solicitor has asked us whether the DPA covers your subprocessors.",
+    ):
+        assert Signal.LEGAL_THREAT not in analyze(calm, text=asking, model="m").signals, asking
+        assert Signal.LEGAL_THREAT in analyze(fed_up, text=asking, model="m").signals, asking
+    for threat in ("I have instructed my solicitor.", "My lawyer wants this resolved by Friday."):
+        assert Signal.LEGAL_THREAT in analyze(calm, text=threat, model="m").signals, threat
+
+
 CALM_COMPLAINT = np.array([0.2, 0.7, 0.1, 0.9], dtype=np.float32)
 CALM_QUESTION = np.array([0.1, 0.8, 0.1, 0.05], dtype=np.float32)
 
