@@ -49,7 +49,11 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"leaked|stolen|exposed)|(leaked|exposed|stolen|compromised) (our |my |an? )?(api key|password|token|keys?)|"
         r"hacked|phishing|unauthori[sz]ed (access|login|sign-?in)|suspicious (login|sign-?in|activity)|"
         r"data breach|security (hole|flaw|vulnerability|issue|incident)|vulnerabilit(y|ies)|xss|"
-        r"account takeover)\b",
+        r"account takeover|"
+        # Details handed to someone else, such as a caller posing as us ("my colleague might have given them
+        # something"): a caller only asking for them is phishing to explain, not yet an incident.
+        r"(gave|given|shared|read out|told|sent) (them|him|her|the caller)\b[^.!?\n]{0,25}\b"
+        r"(card|password|passcode|code|details|login|something|anything))\b",
         re.I,
     ),
     Signal.TIME_PRESSURE: re.compile(

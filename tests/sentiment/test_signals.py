@@ -27,6 +27,12 @@ FIRES = [
     (Signal.TIME_PRESSURE, "We need this by Friday for the audit."),
     (Signal.REPEAT_CONTACT, "This is the third time I'm writing about this."),
     (Signal.REPEAT_CONTACT, "I already reported this and nothing happened."),
+    # Issue 32 (realistic ticket): a phone scam where details may have been handed over was answered as a question.
+    (
+        Signal.SECURITY_INCIDENT,
+        "Someone phoned saying they were from Lumen. My colleague might have given them something.",
+    ),
+    (Signal.SECURITY_INCIDENT, "My assistant gave them the full card number before I could stop her."),
 ]
 
 DOES_NOT_FIRE = [
@@ -47,6 +53,9 @@ DOES_NOT_FIRE = [
     (Signal.TIME_PRESSURE, "It's not urgent, whenever you have time."),
     (Signal.REPEAT_CONTACT, "First time contacting support, hi!"),
     (Signal.REPEAT_CONTACT, "I'm not angry, just asking."),
+    (Signal.SECURITY_INCIDENT, "A caller asked for my password and the card number. I hung up. Was that you?"),
+    (Signal.SECURITY_INCIDENT, "I never gave them my password, I hung up straight away."),
+    (Signal.SECURITY_INCIDENT, "I sent them the invoice PDF they asked for."),
 ]
 
 
