@@ -187,8 +187,9 @@ def test_a_law_firm_s_signature_under_a_calm_question_is_no_legal_threat(assista
     assistance = compute_assistance(assistant, ticket_id=_ticket(assistant, question))
     assert "Legal threat" not in assistance.escalation.reasons and assistance.escalation.queue is not Queue.MANAGER
     assert LEGAL not in assistance.draft.text
-    threat = question.replace("Some of our", "If you cannot tell us, our solicitors will take this further. Some of our")
-    assert "Legal threat" in compute_assistance(assistant, ticket_id=_ticket(assistant, threat, n=2)).escalation.reasons
+    threat = question.replace("Some of our", "If you cannot tell us, our solicitors will take it further. Some of our")
+    threatened = compute_assistance(assistant, ticket_id=_ticket(assistant, threat, n=2))
+    assert "Legal threat" in threatened.escalation.reasons
 
 
 def _escalated(assistant: Assistant, *, angry: str) -> tuple[int, int, User]:
