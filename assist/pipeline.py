@@ -29,7 +29,7 @@ from assist.domain import (
 )
 from assist.drafting import AnswerSelector, ArticleText, ConfidenceModel, Drafter, Question, Selection, plan
 from assist.drafting.answers import CANDIDATE_ARTICLES
-from assist.drafting.message_text import content
+from assist.drafting.message_text import without_signature
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
 from assist.drafting.reuse import PastReply, ReuseModel
@@ -310,15 +310,15 @@ def _sentiment(
     customer = [m for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
     probabilities = assistant.sentiment.predict([*(m.body for m in customer[:-1]), unanswered(ticket)])
     name = assistant.sentiment.name
-    # The model reads the messages as written; the signals read the customer's own words (a signature or a
-    # disclaimer is not what they said).
+    # The model reads the messages as written; the signals read them without signatures and quoted mail (a law
+    # firm's name under a question is not a threat).
     words = unanswered_words(ticket)
     sentiment = analyze(probabilities[-1], text=words, history=history, model=name, earlier=probabilities[:-1])
     trend = [
         MessageSentiment(
             message_id=m.id,
             created_at=m.created_at,
-            level=(s := analyze(p, text=content(m.body), model=name)).level,
+            level=(s := analyze(p, text=without_signature(m.body), model=name)).level,
             score=s.score,
         )
         for m, p in zip(customer[:-1], probabilities[:-1], strict=True)

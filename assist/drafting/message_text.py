@@ -38,6 +38,9 @@ _SIGNATURE_LINE = re.compile(
 _QUOTE_START = re.compile(r"^\s*(>|on .{4,120} wrote:\s*$|-{2,}\s*original message\s*-{2,}|from:\s.+@)", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|\n+")
 _SIGN_OFF_ZONE = 6  # lines from the end where a sign-off block may start
+_SIGNATURE_WORDS = 8
+_DASHES = re.compile(r"^\s*--\s*$")  # the conventional signature separator: everything under it is the signature
+_PS = re.compile(r"^\s*p\.?\s?s\b", re.I)
 
 
 def content(text: str) -> str:
@@ -54,6 +57,32 @@ def content(text: str) -> str:
             break
         body = trimmed
     return body if body else text.strip()
+
+
+def without_signature(text: str) -> str:
+    """The message as written, without quoted earlier mail, a "-- " signature or the block under a sign-off
+    line when every line of it reads like a signature (short, no sentence, no "PS"). For what the words say
+    (the signals): unlike `content`, it keeps the greeting and the pleasantries ("Hi I was charged twice"), and
+    a sentence under "Thanks for nothing." stays ("I'm contacting my lawyer.")."""
+    lines = _before_quote(text.replace("\r\n", "\n").split("\n"))
+    lines = [line for line in lines if not _SIGNATURE_LINE.match(line) or _DASHES.match(line)]
+    dashes = next((n for n, line in enumerate(lines) if _DASHES.match(line)), None)
+    if dashes is not None:
+        lines = lines[:dashes]
+    filled = [n for n, line in enumerate(lines) if line.strip()]
+    for n in filled[-_SIGN_OFF_ZONE:]:
+        line = lines[n]
+        if _SIGN_OFF.match(line) and len(line.split()) <= 5:
+            if all(_signature_like(lines[m]) for m in filled if m > n):
+                return "\n".join(lines[: n + 1]).strip()
+            break
+    return "\n".join(lines).strip()
+
+
+def _signature_like(line: str) -> bool:
+    """A name, a title, a company or a phone number: a few words and no sentence."""
+    line = line.strip()
+    return len(line.split()) <= _SIGNATURE_WORDS and not _PS.match(line) and not line.endswith((".", "!", "?"))
 
 
 def sentences(text: str) -> list[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from assist.domain import AuthorRole, Owner, TicketDetail
 from assist.drafting.confidence import ThreadSignals
-from assist.drafting.message_text import content, sentences
+from assist.drafting.message_text import content, sentences, without_signature
 
 SHORT_FOLLOW_UP = 25  # words: a follow-up this short leans on what came before it
 MIN_WORDS = 4  # greetings and sign-offs ("Hi Dana,", "Best regards,") say nothing worth remembering
@@ -150,10 +150,10 @@ def unanswered(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
 
 
 def unanswered_words(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
-    """The customer's own words since the last agent reply (`message_text.content` of each message: no signature,
-    disclaimer or quoted mail), for what the words say rather than how they read: "Oyelaran & Co Solicitors" under
-    a calm question is a law firm's name, not a legal threat."""
-    return "\n\n".join(content(body) for body in _pending(ticket))[-max_chars:]
+    """The customer's words since the last agent reply without signatures, disclaimers or quoted mail
+    (`message_text.without_signature` of each message), for what the words say rather than how they read:
+    "Oyelaran & Co Solicitors" under a calm question is a law firm's name, not a legal threat."""
+    return "\n\n".join(without_signature(body) for body in _pending(ticket))[-max_chars:]
 
 
 def _pending(ticket: TicketDetail) -> list[str]:

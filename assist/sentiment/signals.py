@@ -50,10 +50,12 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"hacked|phishing|unauthori[sz]ed (access|login|sign-?in)|suspicious (login|sign-?in|activity)|"
         r"data breach|security (hole|flaw|vulnerability|issue|incident)|vulnerabilit(y|ies)|xss|"
         r"account takeover|"
-        # Details handed to someone else, such as a caller posing as us ("my colleague might have given them
-        # something"): a caller only asking for them is phishing to explain, not yet an incident.
-        r"(gave|given|shared|read out|told|sent) (them|him|her|the caller)\b[^.!?\n]{0,25}\b"
-        r"(card|password|passcode|code|details|login|something|anything))\b",
+        # Secrets handed to someone else, such as a caller posing as us ("gave them the full card number", "might
+        # have given them something"): a caller only asking for them is phishing to explain, not yet an incident.
+        r"(gave|given|shared|read out|told|sent) (them|him|her|the caller)\b[^.!?\n]{0,25}?\b"
+        r"(card (number|details)|credit card|password|passcode|pin|(security|verification|one-time|2fa) code|"
+        r"bank details)|(might|may|could) have (given|told|shared with) (them|him|her|the caller) "
+        r"(something|anything))\b",
         re.I,
     ),
     Signal.TIME_PRESSURE: re.compile(
@@ -73,7 +75,7 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 # A lawyer who is asking ("our lawyer wants to know when the data is gone") puts a question, however it is punctuated.
 _ASKING = re.compile(
     r"\s+(wants?|would like|needs?|asked|asks|has asked|is asking)\s+(us\s+|me\s+)?"
-    r"(to (know|see|check|confirm|understand)|whether|if|how|when|what|which|where|why|about)\b",
+    r"(to (know|check|confirm|understand)|whether|if|how|when|what|which|where|why|about)\b",
     re.I,
 )
 _REPEAT_TEXT = re.compile(
@@ -133,10 +135,12 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         if match:
             found[signal] = match
     if_fed_up: tuple[Signal, ...] = ()
-    counsel = None if Signal.LEGAL_THREAT in found else _unnegated_match(_COUNSEL, text)
+    counsel = [] if Signal.LEGAL_THREAT in found else _unnegated_matches(_COUNSEL, text)
     if counsel:
-        found[Signal.LEGAL_THREAT] = counsel.group(0)
-        if _in_question(text, counsel.end()) or _ASKING.match(text, counsel.end()):
+        found[Signal.LEGAL_THREAT] = counsel[0].group(0)
+        # Only when every mention asks or is asked about: "Our lawyer wants to know why. If this isn't refunded our
+        # lawyer will be in touch." is a threat however calmly put.
+        if all(_in_question(text, c.end()) or _ASKING.match(text, c.end()) for c in counsel):
             if_fed_up = (Signal.LEGAL_THREAT,)
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
@@ -171,13 +175,15 @@ def _first_unnegated(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def _unnegated_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    for match in pattern.finditer(text):
-        # Only a negation in the same sentence, just before the match, counts ("...do not escalate. I will
-        # sue you" is still a threat).
-        before = re.split(r"[.!?;\n]", text[: match.start()])[-1][-25:]
-        if not _NEGATION.search(before):
-            return match
-    return None
+    return next(iter(_unnegated_matches(pattern, text)), None)
+
+
+def _unnegated_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    # Only a negation in the same sentence, just before the match, counts ("...do not escalate. I will sue you"
+    # is still a threat).
+    return [
+        m for m in pattern.finditer(text) if not _NEGATION.search(re.split(r"[.!?;\n]", text[: m.start()])[-1][-25:])
+    ]
 
 
 def _shouting(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assist.csat import with_survey_link
 from assist.domain import Owner
-from assist.drafting.message_text import content
+from assist.drafting.message_text import content, without_signature
 from assist.drafting.thread import QUESTION_WORDS, deadline_in
 from tests.factories import reading
 
@@ -32,6 +32,29 @@ def test_quoted_earlier_mail_is_not_part_of_the_question() -> None:
 def test_a_whole_sentence_of_thanks_is_kept_only_a_sign_off_line_is_cut() -> None:
     assert content("Thanks for the quick fix, the export works again and the team is happy.").startswith("Thanks for")
     assert content("Where is the Unlock option?\nThanks!") == "Where is the Unlock option?"
+
+
+def test_what_the_signals_read_loses_the_signature_and_quoted_mail_but_no_sentence() -> None:
+    """Issue 32: the signals read a law firm's signature ("Oyelaran & Co Solicitors") as a legal threat. They read
+    the message without its signature block, a "-- " signature, disclaimers or quoted mail; unlike `content`, the
+    greeting, the pleasantries and any sentence under a sign-off line stay (a second read found `content` dropping
+    "Hi I was charged twice" and "Thanks for nothing.\nI'm contacting my lawyer." whole)."""
+    signed = "Best,\nRachel Oyelaran\nPractice Manager, Oyelaran & Co Solicitors\n020 7946 0555"
+    disclaimer = "This email is confidential and may be subject to legal privilege."
+    assert (
+        without_signature(f"Hi,\n\nWhat does Lumen read?\n\n{signed}\n{disclaimer}")
+        == "Hi,\n\nWhat does Lumen read?\n\nBest,"
+    )
+    assert without_signature(f"Thanks!\n\n{signed[6:]}") == "Thanks!"
+    assert without_signature("Where is it?\n--\nJo Bell\nBell Solicitors") == "Where is it?"
+    assert without_signature("Is this you?\n\n> On Monday you wrote:\n> we will sue") == "Is this you?"
+    for kept in (
+        "Hi I was charged twice, please refund",
+        "I hope you realise I am taking this to small claims.",
+        "Thanks for nothing.\nI'm contacting my lawyer.",
+        "Regards,\nJo\nPS: we will cancel our subscription",
+    ):
+        assert without_signature(kept) == kept
 
 
 def test_a_question_buried_in_a_long_message_is_what_the_reader_reads() -> None:

@@ -76,7 +76,6 @@ def test_a_lawyer_asked_about_in_a_question_is_a_threat_only_when_the_message_re
     assert Signal.LEGAL_THREAT in analyze(tone_only, text="Who should my lawyer call?", model="m").signals
 
 
-
 def test_a_lawyer_who_asks_is_a_threat_only_when_the_message_reads_fed_up() -> None:
     """Issue 32 (realistic ticket): "our lawyer wants to know when the data actually disappears" went to a manager as
     a legal threat: a question put as a statement (no question mark) counted as one."""
@@ -88,7 +87,13 @@ def test_a_lawyer_who_asks_is_a_threat_only_when_the_message_reads_fed_up() -> N
     ):
         assert Signal.LEGAL_THREAT not in analyze(calm, text=asking, model="m").signals, asking
         assert Signal.LEGAL_THREAT in analyze(fed_up, text=asking, model="m").signals, asking
-    for threat in ("I have instructed my solicitor.", "My lawyer wants this resolved by Friday."):
+    for threat in (
+        "I have instructed my solicitor.",
+        "My lawyer wants this resolved by Friday.",
+        "My lawyer would like to see you in court.",
+        # One mention asks, the other threatens: the threat counts however calmly it is put.
+        "Our lawyer wants to know why. If this is not refunded by Friday our lawyer will be in touch.",
+    ):
         assert Signal.LEGAL_THREAT in analyze(calm, text=threat, model="m").signals, threat
 
 

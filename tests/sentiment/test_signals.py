@@ -56,6 +56,10 @@ DOES_NOT_FIRE = [
     (Signal.SECURITY_INCIDENT, "A caller asked for my password and the card number. I hung up. Was that you?"),
     (Signal.SECURITY_INCIDENT, "I never gave them my password, I hung up straight away."),
     (Signal.SECURITY_INCIDENT, "I sent them the invoice PDF they asked for."),
+    (Signal.SECURITY_INCIDENT, "I sent them the invoice details."),
+    (Signal.SECURITY_INCIDENT, "I told him the code doesn't work."),
+    (Signal.SECURITY_INCIDENT, "I gave her the login details so she can join."),
+    (Signal.SECURITY_INCIDENT, "We haven't given them anything."),
 ]
 
 

@@ -25,6 +25,7 @@ from assist.dev.scores import binary_scores, classification_scores, per_class_re
 from assist.dev.training.sentiment import read_labelled, read_text_label
 from assist.dev.training.support_style import read_support
 from assist.drafting.confidence import expected_calibration_error
+from assist.drafting.message_text import without_signature
 from assist.errors import ValidationError
 from assist.sentiment.analyze import analyze, dissatisfaction
 from assist.sentiment.artifact import LABELS
@@ -81,8 +82,9 @@ def _support_style(data: Path, model: SentimentModel, baseline: str | None) -> d
     texts, tone, frustrated = frame["text"].tolist(), frame["tone"].tolist(), (frame["frustration"] == 1).tolist()
     probs = model.predict(texts)
     predicted = [LABELS[int(p[:3].argmax())] for p in probs]
-    frustration = [
-        analyze(row, text=text, model=model.name).frustration for row, text in zip(probs, texts, strict=True)
+    frustration = [  # as the product reads it: the signals without the signature (`pipeline._sentiment`)
+        analyze(row, text=without_signature(text), model=model.name).frustration
+        for row, text in zip(probs, texts, strict=True)
     ]
     result: dict[str, Any] = {
         "data": data.name,

@@ -52,10 +52,9 @@ FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl", DATA / "drafts
 # and the need model only.
 SELECTION_FIT = FIT[:2]
 GOLD_OVERLAP = 0.6
-# The need model reads 384 embedding dimensions from 811 lines, so how hard it is held back decides what it learns:
-# the trainer picks C from this grid by out-of-fold need accuracy (5 folds, 3 cuts). Fixed at 0.2 before
-# 2026-12-05 (chosen from 0.05, 0.2 and 1.0), it learnt the fit lines' wording: "what can an admin do that a normal
-# member can't?" read 89 % a lead's call (at 0.01: an answer) and "do you take amex" 96 % a hand-over (66 %).
+# The need model reads 384 embedding dimensions from 811 lines, so how hard it is held back decides what it learns
+# (too little, and it learns the fit lines' wording: docs/evaluation.md); the trainer picks C from this grid by
+# out-of-fold need accuracy (5 folds, 3 cuts).
 NEED_CS = (0.003, 0.01, 0.03, 0.1, 0.3)
 MIN_SCALE = 1e-6  # a spread below this is float noise (the features that vary spread 0.02 or more)
 
@@ -190,12 +189,13 @@ def fit_needs(
 
     z, mean, scale = _standardised(xs)
     y = np.asarray([need_of(row) for row in rows])
+    index = np.searchsorted(np.unique(y), y)  # each line's class as a column of the probabilities (sorted classes)
     held_out = {c: _need_out_of_fold(z, y, c) for c in cs}
-    accuracy = {c: float(np.mean([(p.argmax(axis=1) == k).mean() for p, k in held_out[c]])) for c in cs}
+    accuracy = {c: float(np.mean([(p.argmax(axis=1) == index).mean() for p in held_out[c]])) for c in cs}
     c = max(cs, key=accuracy.__getitem__)
     model = LogisticRegression(C=c, max_iter=3000)
     model.fit(z, y)
-    probabilities = held_out[c][0][0]  # the first cut's: each line's P from a model that did not see it
+    probabilities = held_out[c][0]  # the first cut's: each line's P from a model that did not see it
     declining = [i for i, name in enumerate(model.classes_) if not Need(name).answerable]
     decline = [float(p[declining].sum()) for p in probabilities]
     coef, intercept = model.coef_, model.intercept_
@@ -216,21 +216,22 @@ def fit_needs(
     return coefficients, report, decline
 
 
-def _need_out_of_fold(z: Any, y: Any, c: float, *, cuts: int = 3) -> list[tuple[Any, Any]]:
-    """For each of `cuts` stratified 5-fold cuts: (each line's class probabilities from a model that did not see
-    it, each line's class as an index into them)."""
-    import numpy as np
+def _need_out_of_fold(z: Any, y: Any, c: float, *, cuts: int = 3) -> list[Any]:
+    """For each of `cuts` stratified 5-fold cuts, each line's class probabilities (columns in sorted class order)
+    from a model that did not see it."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    classes = np.unique(y)
-    index = np.searchsorted(classes, y)
-    out = []
-    for seed in range(cuts):
-        folds = StratifiedKFold(5, shuffle=True, random_state=seed)
-        model = LogisticRegression(C=c, max_iter=3000)
-        out.append((cross_val_predict(model, z, y, cv=folds, method="predict_proba"), index))
-    return out
+    return [
+        cross_val_predict(
+            LogisticRegression(C=c, max_iter=3000),
+            z,
+            y,
+            cv=StratifiedKFold(5, shuffle=True, random_state=seed),
+            method="predict_proba",
+        )
+        for seed in range(cuts)
+    ]
 
 
 def decline_cut(

@@ -114,9 +114,9 @@ def test_a_feature_constant_up_to_float_noise_gets_no_weight() -> None:
 def test_the_need_model_takes_the_c_with_the_best_out_of_fold_accuracy() -> None:
     """Defect (issue 32): the need model's C was fixed at 0.2 (chosen from 0.05, 0.2 and 1.0); over 384 embedding
     dimensions and 811 lines it learnt the fit lines' wording ("what can an admin do that a normal member can't?" read
-    89 % a lead's call). The trainer
-    now picks C from a grid by out-of-fold accuracy, reports each, and the figures are out of fold: on noise alone
-    they stay near the majority share (in sample, 300 noise features separate 240 lines perfectly)."""
+    89 % a lead's call). The trainer now picks C from a grid by out-of-fold accuracy, reports each, and stores the
+    model fitted with it; the figures are out of fold: on noise alone they stay near the majority share (in sample,
+    300 noise features separate 240 lines perfectly)."""
     import random
 
     rng = random.Random(5)
@@ -131,9 +131,10 @@ def test_the_need_model_takes_the_c_with_the_best_out_of_fold_accuracy() -> None
         return rows, xs
 
     cs = (0.003, 0.03, 0.3, 3.0)
-    _, informed, decline = fit_needs(*lines(1.0), cs=cs)
+    coefficients, informed, decline = fit_needs(*lines(1.0), cs=cs)
     _, noise, _ = fit_needs(*lines(0.0), cs=cs)
     accuracy = {float(c): a for c, a in informed["out_of_fold_need_accuracy"].items()}
     assert set(accuracy) == set(cs) and accuracy[informed["c"]] == max(accuracy.values())
+    assert coefficients["fitted_on"].endswith(f"C={informed['c']}")  # the stored model is the one chosen
     assert max(noise["out_of_fold_need_accuracy"].values()) < 0.72 < accuracy[informed["c"]]
     assert len(decline) == 240 and all(0 <= d <= 1 for d in decline)
