@@ -71,6 +71,15 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
 # ("our lawyer wants to know…"), it is a threat only if the message reads fed up (`analyze`); a formal threat is
 # often calm, so any other statement counts.
 _COUNSEL = re.compile(r"\b(lawyers?|attorneys?|solicitors?)\b", re.I)
+# A condition that names where they would go is a churn threat ("if I don't get one we're moving to Harvest", "or we
+# cancel today and move to Clockify"); our own plans are not elsewhere, and a question ("If we move to Google
+# Workspace, does SSO still work?") is not a threat. The name is capitalised, so only the other words ignore case.
+_LEAVING_FOR = re.compile(
+    r"\b(?i:(if|unless|otherwise|or)\b[^.?!\n]{0,80}?\b"
+    r"(?P<verb>move|moving|switch|switching|migrate|migrating)( over| back)? to) "
+    r"(?!(?i:free|starter|pro|business|enterprise|annual|monthly|yearly|lumen|the|a|an|another|our|my)\b)"
+    r"(?P<name>[A-Z][\w-]{2,})\b[^?\n]*?(?=[.!\n]|$)"
+)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A lawyer who is asking ("our lawyer wants to know when the data is gone") puts a question, however it is punctuated.
 _ASKING = re.compile(
@@ -142,6 +151,10 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         # lawyer will be in touch." is a threat however calmly put.
         if all(_in_question(text, c.end()) or _ASKING.match(text, c.end()) for c in counsel):
             if_fed_up = (Signal.LEGAL_THREAT,)
+    leaving = None if Signal.CHURN_THREAT in found else _LEAVING_FOR.search(text)
+    # The condition comes first, so the negation to look for is the one just before the move ("not moving to").
+    if leaving and not _NEGATION.search(text[max(leaving.start(), leaving.start("verb") - 12) : leaving.start("verb")]):
+        found[Signal.CHURN_THREAT] = f"moving to {leaving.group('name')}"
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
         found[Signal.REPEAT_CONTACT] = f"{history.earlier_contacts_same_issue + 1} contacts about this issue"
