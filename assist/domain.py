@@ -402,6 +402,7 @@ class Signal(StrEnum):
     WORSENING = "worsening"  # the thread is getting more negative
     CHASING = "chasing"  # several customer messages since the team last replied
     SECURITY_INCIDENT = "security_incident"  # someone else got in, a leaked key, phishing: a specialist's case
+    LOST_TIME = "lost_time"  # "I've already lost a lot of time on this": fed up, however politely put
 
 
 class ContactHistory(_Model):

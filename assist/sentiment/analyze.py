@@ -26,6 +26,7 @@ from assist.sentiment.signals import detect
 
 # Each weight is the chance that this evidence alone means the customer is frustrated.
 SIGNAL_WEIGHTS: dict[Signal, float] = {
+    Signal.LOST_TIME: 0.5,  # saying the problem cost them hours is being fed up: alone it crosses the line
     Signal.LEGAL_THREAT: 0.45,
     Signal.CHURN_THREAT: 0.35,
     Signal.PROFANITY: 0.35,

@@ -58,6 +58,15 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(something|anything))\b",
         re.I,
     ),
+    # Time the problem already cost them ("I've wasted hours", issue 35): the model reads such a polite sentence
+    # calm (#288's "I've already lost a lot of time on this" at 5 %). "Sorry for wasting your time" is not it.
+    Signal.LOST_TIME: re.compile(
+        r"\b((lost|wasted|losing|wasting|burned|burnt) (so much |a lot of |hours of |days of |way too much |too much "
+        r"|enough )?(time|hours|days|a day|a morning|an afternoon|the (whole |entire )?(day|morning|afternoon|week))|"
+        r"(cost|costing) (me|us) (so much time|hours|a day|a morning|an afternoon|the (whole |entire )?"
+        r"(day|morning|afternoon)))\b",
+        re.I,
+    ),
     Signal.TIME_PRESSURE: re.compile(
         r"\b(urgent(ly)?|asap|as soon as possible|immediately|right away|right now|within the hour|time[- ]critical|"
         r"emergency|deadline|can't wait|cannot wait|(whole|entire) team is blocked|we are blocked|we're blocked|"
