@@ -10,6 +10,7 @@ once made a draft abstain "about 'add, explain, get, hundr'", and "Thanks in adv
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|dear|good (morning|afternoon|evening)|greetings|to whom it may concern|yo|hallo|"
@@ -65,17 +66,12 @@ def without_signature(text: str) -> str:
     (the signals): unlike `content`, it keeps the greeting and the pleasantries ("Hi I was charged twice"), and
     a sentence under "Thanks for nothing." stays ("I'm contacting my lawyer.")."""
     lines = _before_quote(text.replace("\r\n", "\n").split("\n"))
-    lines = [line for line in lines if not _SIGNATURE_LINE.match(line) or _DASHES.match(line)]
-    dashes = next((n for n, line in enumerate(lines) if _DASHES.match(line)), None)
-    if dashes is not None:
-        lines = lines[:dashes]
+    dashes = next((n for n, line in enumerate(lines) if _DASHES.match(line)), len(lines))
+    lines = [line for line in lines[:dashes] if not _SIGNATURE_LINE.match(line)]
     filled = [n for n, line in enumerate(lines) if line.strip()]
-    for n in filled[-_SIGN_OFF_ZONE:]:
-        line = lines[n]
-        if _SIGN_OFF.match(line) and len(line.split()) <= 5:
-            if all(_signature_like(lines[m]) for m in filled if m > n):
-                return "\n".join(lines[: n + 1]).strip()
-            break
+    n = next(_sign_off_lines(lines, filled), None)
+    if n is not None and all(_signature_like(lines[m]) for m in filled if m > n):
+        lines = lines[: n + 1]
     return "\n".join(lines).strip()
 
 
@@ -103,8 +99,10 @@ def _before_sign_off(lines: list[str]) -> list[str]:
     filled = [n for n, line in enumerate(lines) if line.strip()]
     if len(filled) < 2:
         return lines
-    for n in filled[-_SIGN_OFF_ZONE:]:
-        line = lines[n]
-        if _SIGN_OFF.match(line) and len(line.split()) <= 5 and n != filled[0]:
-            return lines[:n]
-    return lines
+    n = next((n for n in _sign_off_lines(lines, filled) if n != filled[0]), None)
+    return lines if n is None else lines[:n]
+
+
+def _sign_off_lines(lines: list[str], filled: list[int]) -> Iterator[int]:
+    """The short sign-off lines ("Kind regards,") near the end, first to last (`filled`: the non-blank lines)."""
+    return (n for n in filled[-_SIGN_OFF_ZONE:] if _SIGN_OFF.match(lines[n]) and len(lines[n].split()) <= 5)

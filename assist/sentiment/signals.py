@@ -7,6 +7,7 @@ is not profanity), and threats are ignored when negated just before ("I'm not go
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assist.domain import ContactHistory, Signal
@@ -153,7 +154,7 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         if match:
             found[signal] = match
     if_fed_up: tuple[Signal, ...] = ()
-    counsel = [] if Signal.LEGAL_THREAT in found else _unnegated_matches(_COUNSEL, text)
+    counsel = [] if Signal.LEGAL_THREAT in found else list(_unnegated_matches(_COUNSEL, text))
     if counsel:
         found[Signal.LEGAL_THREAT] = counsel[0].group(0)
         # Only when every mention asks or is asked about: "Our lawyer wants to know why. If this isn't refunded our
@@ -161,8 +162,9 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         if all(_in_question(text, c.end()) or _ASKING.match(text, c.end()) for c in counsel):
             if_fed_up = (Signal.LEGAL_THREAT,)
     leaving = None if Signal.CHURN_THREAT in found else _LEAVING_FOR.search(text)
-    # The condition comes first, so the negation to look for is the one just before the move ("not moving to").
-    if leaving and not _NEGATION.search(text[max(leaving.start(), leaving.start("verb") - 12) : leaving.start("verb")]):
+    # The condition comes first, so the negation to look for is the one just before the move ("not moving to"),
+    # within a few words: "if I don't get one we're moving to Harvest" is still a threat.
+    if leaving and not _negated(text, leaving.start("verb"), reach=12):
         found[Signal.CHURN_THREAT] = f"moving to {leaving.group('name')}"
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
@@ -192,20 +194,18 @@ def _in_question(text: str, at: int) -> bool:
 
 
 def _first_unnegated(pattern: re.Pattern[str], text: str) -> str | None:
-    match = _unnegated_match(pattern, text)
+    match = next(_unnegated_matches(pattern, text), None)
     return match.group(0) if match else None
 
 
-def _unnegated_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    return next(iter(_unnegated_matches(pattern, text)), None)
+def _unnegated_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    return (m for m in pattern.finditer(text) if not _negated(text, m.start()))
 
 
-def _unnegated_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    # Only a negation in the same sentence, just before the match, counts ("...do not escalate. I will sue you"
-    # is still a threat).
-    return [
-        m for m in pattern.finditer(text) if not _NEGATION.search(re.split(r"[.!?;\n]", text[: m.start()])[-1][-25:])
-    ]
+def _negated(text: str, at: int, *, reach: int = 25) -> bool:
+    """Whether a negation comes just before position `at`, in the same sentence ("...do not escalate. I will sue
+    you" is still a threat)."""
+    return bool(_NEGATION.search(re.split(r"[.!?;\n]", text[:at])[-1][-reach:]))
 
 
 def _shouting(text: str) -> str | None:
