@@ -178,7 +178,7 @@ def test_205_a_question_for_the_customer_s_lawyer_is_answered_not_held_for_legal
 def test_a_law_firm_s_signature_under_a_calm_question_is_no_legal_threat(assistant: Assistant) -> None:
     """Issue 32 (realistic ticket): a practice manager's question about what the calendar integration reads went to
     a manager with the legal holding reply, because her signature ends "Oyelaran & Co Solicitors". The signals
-    read the customer's own words; a threat in the message itself still counts."""
+    read the message without its signature; a threat in the message itself still counts."""
     question = (
         "Hi,\n\nSome of our calendar events contain confidential client information. What exactly does Lumen "
         "access in our calendars once the Google Calendar integration is connected?\n\nBest,\nRachel Oyelaran\n"
