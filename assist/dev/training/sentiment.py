@@ -10,8 +10,9 @@ training never sees (written beside the report so `python -m assist eval sentime
 a *dev* part that chooses when to stop and fits the calibration, and the rest to learn from (the
 support-style files give dev and training parts only: their check half is a file of its own). The
 network is scored on dev a few times per epoch and the best state is kept (early stopping); then a
-temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, then frustration's curve on
-the support-style dev rows, and the check parts are scored once, with the stored 8-bit weights.
+temperature (tone, on the support-style dev rows) and Platt scalings (complaint, frustration) are fitted on
+dev, then frustration's curve on the support-style dev rows, and the check parts are scored once, with the
+stored 8-bit weights.
 """
 
 from __future__ import annotations
@@ -342,15 +343,18 @@ def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_t
 
 
 def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> Calibration:
-    """Temperature for tone (least mean log-loss, each tone dev set counting equally, so the largest source
-    does not decide alone how sure the model may be on the others); Platt scaling for complaint, and for
-    frustration with each of its dev sets counting equally; then, where support-style dev rows exist, frustration's
-    curve on them (`frustration_curve`): the product reads messages written to a company."""
+    """Temperature for tone (least mean log-loss) on the support-style dev rows where there are `CURVE_MIN_ROWS`
+    of them, else on every tone dev set with each counting equally (so the largest source does not decide alone
+    how sure the model may be on the others); Platt scaling for complaint, and for frustration with each of its
+    dev sets counting equally; then, where support-style dev rows exist, frustration's curve on them
+    (`frustration_curve`). The product reads messages written to a company: fitted on tweets and Reddit too, the
+    temperature read support messages' tone less surely than it is right (docs/evaluation.md)."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
     sets = []
     support: tuple[Any, Any] | None = None  # (logits, frustrated) of the support-style dev rows
+    support_tone: tuple[Any, Any] | None = None  # (logits, tone) of the same rows
     frustrated: list[tuple[Any, Any]] = []
     for name, frame in dev.items():
         if name.startswith("frustration"):
@@ -361,6 +365,10 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         elif name != "complaint":
             tone, _, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
             sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
+            if name == SUPPORT and len(frame) >= CURVE_MIN_ROWS:
+                support_tone = sets[-1]
+    if support_tone is not None:
+        sets = [support_tone]
 
     def log_loss(temperature: float) -> float:
         return float(np.mean([-log_softmax(t / temperature, axis=1)[np.arange(len(g)), g].mean() for t, g in sets]))

@@ -79,3 +79,40 @@ def test_no_curve_from_too_few_support_dev_rows(monkeypatch: pytest.MonkeyPatch,
     dev = {"tweets": TONE, "frustration_goemotions": reddit, SUPPORT_FRUSTRATION: support}
     calibration = fit_calibration(None, None, dev, max_tokens=96)
     assert calibration.frustration_curve == (), why  # the sigmoid alone: a flat curve would read one value for all
+
+
+def _tone_rows(prefix: str, n: int, *, margin: float, right: float, rng: np.random.Generator) -> tuple[Any, Any]:
+    """n rows whose logits favour one tone by `margin`, the favoured tone being the labelled one a `right` share of
+    the time: a source that reads as sure (a large margin) as it is right (`right`) or not."""
+    labels = rng.integers(0, 3, n)
+    favoured = np.where(rng.uniform(0, 1, n) < right, labels, (labels + rng.integers(1, 3, n)) % 3)
+    tone = np.zeros((n, 3), dtype=np.float32)
+    tone[np.arange(n), favoured] = margin
+    texts = [f"{prefix} {i}" for i in range(n)]
+    frame = pd.DataFrame({"text": texts, "label": [("negative", "neutral", "positive")[g] for g in labels]})
+    return frame, dict(zip(texts, tone, strict=True))
+
+
+def _fake_tone(by_text: dict[str, Any]) -> Any:
+    def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int) -> tuple[Any, Any, Any]:
+        tone = np.stack([by_text[t] for t in texts])
+        return tone, np.zeros(len(texts), dtype=np.float32), np.zeros(len(texts), dtype=np.float32)
+
+    return logits
+
+
+@pytest.mark.parametrize("support_rows", [trainer.CURVE_MIN_ROWS, trainer.CURVE_MIN_ROWS - 1])
+def test_tone_is_as_sure_as_the_support_dev_rows_are_right(monkeypatch: pytest.MonkeyPatch, support_rows: int) -> None:
+    # Tweets: a margin of 3 and right 90 % of the time. Support messages: the same margin, right 70 % of the time,
+    # so a temperature fitted on both leaves support readings over-sure; on enough support rows alone it does not.
+    rng = np.random.default_rng(3)
+    tweets, tweet_logits = _tone_rows("tweet", 2000, margin=3.0, right=0.9, rng=rng)
+    support, support_logits = _tone_rows(trainer.SUPPORT, support_rows, margin=3.0, right=0.7, rng=rng)
+    monkeypatch.setattr(trainer, "logits", _fake_tone({**tweet_logits, **support_logits}))
+
+    temperature = fit_calibration(None, None, {"tweets": tweets, trainer.SUPPORT: support}, max_tokens=96).temperature
+    sure = np.exp(3.0 / temperature) / (np.exp(3.0 / temperature) + 2)  # the favoured tone's probability
+    if support_rows >= trainer.CURVE_MIN_ROWS:
+        assert sure == pytest.approx(0.7, abs=0.06)
+    else:  # too few to decide alone: every source counts, and support readings stay between the two
+        assert 0.76 < sure < 0.9
