@@ -86,7 +86,7 @@ def analyze(
     score = positive - negative
     ordered = tuple(s for s in Signal if s in signals)
     return Sentiment(
-        level=_level(negative, score, frustration, signals, own=own, fed_up=fed_up),
+        level=_level(negative, score, frustration, signals, own=own, fed_up=fed_up, glad=positive > neutral),
         score=round(max(-1.0, min(1.0, score)), 4),
         probabilities={"negative": round(negative, 4), "neutral": round(neutral, 4), "positive": round(positive, 4)},
         frustration=round(frustration, 4),
@@ -132,7 +132,14 @@ def worsening(earlier_negative: Sequence[float], negative: float) -> str | None:
 
 
 def _level(
-    negative: float, score: float, frustration: float, signals: set[Signal], *, own: float, fed_up: bool
+    negative: float,
+    score: float,
+    frustration: float,
+    signals: set[Signal],
+    *,
+    own: float,
+    fed_up: bool,
+    glad: bool,
 ) -> SentimentLevel:
     """Urgent, angry and frustrated read frustration; positive and neutral read tone. Angry needs the message
     itself to be heated (a threat, capitals, "!!") and to read fed up or sharply negative: a polite fourth contact
@@ -141,7 +148,9 @@ def _level(
     recalibration (the support-style curve nearly doubled the demo's angry messages through it). Whether the
     message reads fed up still comes from the calibrated figure (0.5 or more). Sharp negativity with a heated
     signal still counts where the frustration reading misses a shouted legal threat. Anger put in words alone
-    ("I am furious") is frustrated, not angry: the heated signals are patterns, not the model."""
+    ("I am furious") is frustrated, not angry: the heated signals are patterns, not the model. Positive needs the
+    tone to lean clearly positive and positive to be likelier than neutral (`glad`): a polite question read
+    51 % neutral is not a happy customer, however little of it reads negative."""
     if Signal.TIME_PRESSURE in signals and (negative >= 0.3 or frustration >= 0.4):
         return SentimentLevel.URGENT
     sharp = negative >= 0.6
@@ -149,6 +158,6 @@ def _level(
         return SentimentLevel.ANGRY
     if frustration >= 0.5 or own >= 0.5:
         return SentimentLevel.FRUSTRATED
-    if score >= 0.4:
+    if score >= 0.4 and glad:
         return SentimentLevel.POSITIVE
     return SentimentLevel.NEUTRAL

@@ -40,6 +40,16 @@ def test_levels(probs: np.ndarray, text: str, level: SentimentLevel) -> None:
     assert analyze(probs, text=text, model="m").level is level
 
 
+def test_a_polite_question_read_likelier_neutral_is_not_positive() -> None:
+    # The demo's charity question as the support-calibrated model reads it: almost nothing negative, so positive
+    # minus negative passes 0.4, yet neutral is the likelier tone. Glad when positive is the likelier one.
+    text = "We're a registered charity. Do you offer any discount? Could you point me in the right direction?"
+    polite = analyze(np.array([0.042, 0.509, 0.449], dtype=np.float32), text=text, model="m")
+    assert polite.score > 0.4 and polite.level is SentimentLevel.NEUTRAL
+    glad = analyze(np.array([0.042, 0.449, 0.509], dtype=np.float32), text="Thanks, that sorted it.", model="m")
+    assert glad.level is SentimentLevel.POSITIVE
+
+
 def test_polite_fourth_contact_is_more_frustrated_than_first_time_capitals() -> None:
     polite = analyze(
         MILD,
