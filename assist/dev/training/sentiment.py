@@ -10,9 +10,11 @@ training never sees (written beside the report so `python -m assist eval sentime
 a *dev* part that chooses when to stop and fits the calibration, and the rest to learn from (the
 support-style files give dev and training parts only: their check half is a file of its own). The
 network is scored on dev a few times per epoch and the best state is kept (early stopping); then a
-temperature (tone, on the support-style dev rows) and Platt scalings (complaint, frustration) are fitted on
-dev, then frustration's curve on the support-style dev rows, and the check parts are scored once, with the
-stored 8-bit weights.
+temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, then frustration's curve, and
+the check parts are scored once, with the stored 8-bit weights. Tone's temperature and frustration's curve are
+fitted on the support-style dev rows alone where there are enough of them (else tone's on every source): the
+product reads messages written to a company, and fitted on tweets and Reddit too, both were off there (tone
+less sure than it was right, frustration under-read in the middle; docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ NONE = -1  # a row without this label
 SUPPORT = "support"  # the support-style files, as one source
 SUPPORT_FRUSTRATION = f"frustration_{SUPPORT}"  # their dev rows, read for frustration
 CURVE_FLOOR = 0.005  # frustration's curve stays this far from 0 and 1
-CURVE_MIN_ROWS, CURVE_MIN_EACH = 100, 20  # support dev rows needed for the curve, and of each label
+# Support-style dev rows needed before tone's temperature and frustration's curve are fitted on them alone, and
+# (for the curve) of each label: fewer would let a few messages decide how sure every reading is.
+SUPPORT_MIN_ROWS, CURVE_MIN_EACH = 100, 20
 
 
 @dataclass(frozen=True)
@@ -273,6 +277,7 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
         "train_seconds": round(time.perf_counter() - started),
         "chosen": max(history, key=lambda h: h["objective"]),
         "calibration": calibration.to_config(),
+        "temperature_fitted_on": tone_temperature_source(corpus.dev),
         "history": history,
         **options.report_extra,
     }
@@ -343,12 +348,13 @@ def dev_scores(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_t
 
 
 def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], max_tokens: int) -> Calibration:
-    """Temperature for tone (least mean log-loss) on the support-style dev rows where there are `CURVE_MIN_ROWS`
-    of them, else on every tone dev set with each counting equally (so the largest source does not decide alone
-    how sure the model may be on the others); Platt scaling for complaint, and for frustration with each of its
-    dev sets counting equally; then, where support-style dev rows exist, frustration's curve on them
-    (`frustration_curve`). The product reads messages written to a company: fitted on tweets and Reddit too, the
-    temperature read support messages' tone less surely than it is right (docs/evaluation.md)."""
+    """Temperature for tone (least mean log-loss) on the support-style dev rows where there are at least
+    `SUPPORT_MIN_ROWS` of them (`tone_temperature_source`), else on every tone dev set with each counting equally
+    (so the largest source does not decide alone how sure the model may be on the others); Platt scaling for
+    complaint, and for frustration with each of its dev sets counting equally; then, where support-style dev rows
+    exist, frustration's curve on them (`frustration_curve`). The product reads messages written to a company:
+    fitted on tweets and Reddit too, the temperature read support messages' tone less surely than it was right
+    (docs/evaluation.md)."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
@@ -365,9 +371,9 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         elif name != "complaint":
             tone, _, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
             sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
-            if name == SUPPORT and len(frame) >= CURVE_MIN_ROWS:
+            if name == SUPPORT:
                 support_tone = sets[-1]
-    if support_tone is not None:
+    if support_tone is not None and tone_temperature_source(dev) == SUPPORT:
         sets = [support_tone]
 
     def log_loss(temperature: float) -> float:
@@ -401,10 +407,16 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     return calibration
 
 
+def tone_temperature_source(dev: dict[str, pd.DataFrame]) -> str:
+    """Which dev rows tone's temperature is fitted on: `SUPPORT`, or "every tone dev set" where there are fewer
+    than `SUPPORT_MIN_ROWS` support-style rows (the training report records it)."""
+    return SUPPORT if len(dev.get(SUPPORT, ())) >= SUPPORT_MIN_ROWS else "every tone dev set"
+
+
 def _enough_for_a_curve(frustrated: Any) -> bool:
     """A curve fitted on a few rows, or on rows of one label, would flatten every reading to a constant."""
     positives = int(np.sum(frustrated))
-    return len(frustrated) >= CURVE_MIN_ROWS and min(positives, len(frustrated) - positives) >= CURVE_MIN_EACH
+    return len(frustrated) >= SUPPORT_MIN_ROWS and min(positives, len(frustrated) - positives) >= CURVE_MIN_EACH
 
 
 def frustration_curve(probability: Any, frustrated: Any) -> tuple[tuple[float, float], ...]:

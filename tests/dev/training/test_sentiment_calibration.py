@@ -81,16 +81,17 @@ def test_no_curve_from_too_few_support_dev_rows(monkeypatch: pytest.MonkeyPatch,
     assert calibration.frustration_curve == (), why  # the sigmoid alone: a flat curve would read one value for all
 
 
-def _tone_rows(prefix: str, n: int, *, margin: float, right: float, rng: np.random.Generator) -> tuple[Any, Any]:
-    """n rows whose logits favour one tone by `margin`, the favoured tone being the labelled one a `right` share of
-    the time: a source that reads as sure (a large margin) as it is right (`right`) or not."""
+def _toned(prefix: str, n: int, *, margin: float, right: float, rng: np.random.Generator) -> tuple[Any, Any, float]:
+    """n rows whose logits favour one tone by `margin`, the favoured tone being the labelled one about a `right`
+    share of the time; returns the frame, its logits by text, and the share right it was drawn with."""
     labels = rng.integers(0, 3, n)
-    favoured = np.where(rng.uniform(0, 1, n) < right, labels, (labels + rng.integers(1, 3, n)) % 3)
+    hit = rng.uniform(0, 1, n) < right
+    favoured = np.where(hit, labels, (labels + rng.integers(1, 3, n)) % 3)
     tone = np.zeros((n, 3), dtype=np.float32)
     tone[np.arange(n), favoured] = margin
     texts = [f"{prefix} {i}" for i in range(n)]
     frame = pd.DataFrame({"text": texts, "label": [("negative", "neutral", "positive")[g] for g in labels]})
-    return frame, dict(zip(texts, tone, strict=True))
+    return frame, dict(zip(texts, tone, strict=True)), float(hit.mean())
 
 
 def _fake_tone(by_text: dict[str, Any]) -> Any:
@@ -101,18 +102,22 @@ def _fake_tone(by_text: dict[str, Any]) -> Any:
     return logits
 
 
-@pytest.mark.parametrize("support_rows", [trainer.CURVE_MIN_ROWS, trainer.CURVE_MIN_ROWS - 1])
+@pytest.mark.parametrize("support_rows", [trainer.SUPPORT_MIN_ROWS, trainer.SUPPORT_MIN_ROWS - 1])
 def test_tone_is_as_sure_as_the_support_dev_rows_are_right(monkeypatch: pytest.MonkeyPatch, support_rows: int) -> None:
-    # Tweets: a margin of 3 and right 90 % of the time. Support messages: the same margin, right 70 % of the time,
-    # so a temperature fitted on both leaves support readings over-sure; on enough support rows alone it does not.
+    # Tweets: a margin of 3 and right about 90 % of the time. Support messages: the same margin, right about 70 % of
+    # the time. The least log-loss makes the favoured tone's probability the share right of the rows it is fitted
+    # on: the support rows' alone where there are enough, else the mean of both sources' shares.
     rng = np.random.default_rng(3)
-    tweets, tweet_logits = _tone_rows("tweet", 2000, margin=3.0, right=0.9, rng=rng)
-    support, support_logits = _tone_rows(trainer.SUPPORT, support_rows, margin=3.0, right=0.7, rng=rng)
+    tweets, tweet_logits, tweets_right = _toned("tweet", 2000, margin=3.0, right=0.9, rng=rng)
+    support, support_logits, support_right = _toned(trainer.SUPPORT, support_rows, margin=3.0, right=0.7, rng=rng)
     monkeypatch.setattr(trainer, "logits", _fake_tone({**tweet_logits, **support_logits}))
 
-    temperature = fit_calibration(None, None, {"tweets": tweets, trainer.SUPPORT: support}, max_tokens=96).temperature
+    dev = {"tweets": tweets, trainer.SUPPORT: support}
+    temperature = fit_calibration(None, None, dev, max_tokens=96).temperature
     sure = np.exp(3.0 / temperature) / (np.exp(3.0 / temperature) + 2)  # the favoured tone's probability
-    if support_rows >= trainer.CURVE_MIN_ROWS:
-        assert sure == pytest.approx(0.7, abs=0.06)
-    else:  # too few to decide alone: every source counts, and support readings stay between the two
-        assert 0.76 < sure < 0.9
+    if support_rows >= trainer.SUPPORT_MIN_ROWS:
+        assert trainer.tone_temperature_source(dev) == trainer.SUPPORT
+        assert sure == pytest.approx(support_right, abs=0.01)
+    else:  # too few to decide alone: every source counts equally
+        assert trainer.tone_temperature_source(dev) == "every tone dev set"
+        assert sure == pytest.approx((tweets_right + support_right) / 2, abs=0.01)
