@@ -68,13 +68,14 @@ def slugify(name: str) -> str:
     A plain ASCII name keeps its readable slug ("Reset Password" -> "reset-password"). Any other name is
     transliterated for reading and gets a short hash of what it says, so names that differ in more than
     case, width and ASCII punctuation never share an id ("返金ポリシー" and "請求書の見方" used to both be
-    "article").
+    "article"). A name of punctuation alone has nothing readable and is hashed too: as plain "article" it
+    took the id of a file named "Article".
     """
     folded = unicodedata.normalize("NFKC", name).casefold()
     significant = "".join(ch for ch in folded if ch.isalnum() or not ch.isascii())
     readable = _SLUG.sub("-", anyascii(folded).lower()).strip("-")
-    if folded.isascii() and len(readable) <= MAX_ID_CHARS:
-        return readable or "article"
+    if folded.isascii() and readable and len(readable) <= MAX_ID_CHARS:
+        return readable
     digest = hashlib.sha256(significant.encode()).hexdigest()[:ID_HASH_CHARS]
     return f"{readable[: MAX_ID_CHARS - ID_HASH_CHARS - 1].strip('-') or 'article'}-{digest}"
 

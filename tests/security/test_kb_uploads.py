@@ -17,7 +17,7 @@ import unicodedata
 import chromadb
 import pytest
 from fpdf import FPDF
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
@@ -201,6 +201,7 @@ _NAMES = st.text(
 
 @settings(max_examples=500, deadline=None)
 @given(a=_NAMES, b=_NAMES)
+@example(a=":", b="ARTICLE")  # found by a clean-clone run: a name of punctuation alone took the fallback "article"
 def test_distinct_names_get_distinct_ids(a: str, b: str) -> None:
     first, second = slugify(a), slugify(b)
     assert first == slugify(a)  # stable
