@@ -358,9 +358,8 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
-    sets = []
+    toned: dict[str, tuple[Any, Any]] = {}  # (logits, tone) of each tone dev set
     support: tuple[Any, Any] | None = None  # (logits, frustrated) of the support-style dev rows
-    support_tone: tuple[Any, Any] | None = None  # (logits, tone) of the same rows
     frustrated: list[tuple[Any, Any]] = []
     for name, frame in dev.items():
         if name.startswith("frustration"):
@@ -370,11 +369,8 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
                 support = frustrated[-1]
         elif name != "complaint":
             tone, _, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
-            sets.append((tone, np.array([LABELS.index(label) for label in frame["label"]])))
-            if name == SUPPORT:
-                support_tone = sets[-1]
-    if support_tone is not None and tone_temperature_source(dev) == SUPPORT:
-        sets = [support_tone]
+            toned[name] = (tone, np.array([LABELS.index(label) for label in frame["label"]]))
+    sets = [toned[SUPPORT]] if tone_temperature_source(dev) == SUPPORT else list(toned.values())
 
     def log_loss(temperature: float) -> float:
         return float(np.mean([-log_softmax(t / temperature, axis=1)[np.arange(len(g)), g].mean() for t, g in sets]))

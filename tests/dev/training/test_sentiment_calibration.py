@@ -34,10 +34,16 @@ def test_the_curve_raises_an_under_read_middle_on_messages_it_was_not_fitted_on(
     assert after < before / 2
 
 
-def _fake_logits(by_text: dict[str, float]) -> Any:
+def _fake_logits(frustration: dict[str, float] | None = None, tone: dict[str, Any] | None = None) -> Any:
+    """The network's (tone, complaint, frustration) logits by text; a text not given reads 0 on that head."""
+    frustration, tone = frustration or {}, tone or {}
+
     def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int) -> tuple[Any, Any, Any]:
-        frustration = np.array([by_text.get(t, 0.0) for t in texts], dtype=np.float32)
-        return np.zeros((len(texts), 3), dtype=np.float32), np.zeros(len(texts), dtype=np.float32), frustration
+        return (
+            np.stack([tone.get(t, np.zeros(3, dtype=np.float32)) for t in texts]),
+            np.zeros(len(texts), dtype=np.float32),
+            np.array([frustration.get(t, 0.0) for t in texts], dtype=np.float32),
+        )
 
     return logits
 
@@ -94,14 +100,6 @@ def _toned(prefix: str, n: int, *, margin: float, right: float, rng: np.random.G
     return frame, dict(zip(texts, tone, strict=True)), float(hit.mean())
 
 
-def _fake_tone(by_text: dict[str, Any]) -> Any:
-    def logits(network: Any, tokenizer: Any, texts: list[str], max_tokens: int) -> tuple[Any, Any, Any]:
-        tone = np.stack([by_text[t] for t in texts])
-        return tone, np.zeros(len(texts), dtype=np.float32), np.zeros(len(texts), dtype=np.float32)
-
-    return logits
-
-
 @pytest.mark.parametrize("support_rows", [trainer.SUPPORT_MIN_ROWS, trainer.SUPPORT_MIN_ROWS - 1])
 def test_tone_is_as_sure_as_the_support_dev_rows_are_right(monkeypatch: pytest.MonkeyPatch, support_rows: int) -> None:
     # Tweets: a margin of 3 and right about 90 % of the time. Support messages: the same margin, right about 70 % of
@@ -110,7 +108,7 @@ def test_tone_is_as_sure_as_the_support_dev_rows_are_right(monkeypatch: pytest.M
     rng = np.random.default_rng(3)
     tweets, tweet_logits, tweets_right = _toned("tweet", 2000, margin=3.0, right=0.9, rng=rng)
     support, support_logits, support_right = _toned(trainer.SUPPORT, support_rows, margin=3.0, right=0.7, rng=rng)
-    monkeypatch.setattr(trainer, "logits", _fake_tone({**tweet_logits, **support_logits}))
+    monkeypatch.setattr(trainer, "logits", _fake_logits(tone={**tweet_logits, **support_logits}))
 
     dev = {"tweets": tweets, trainer.SUPPORT: support}
     temperature = fit_calibration(None, None, dev, max_tokens=96).temperature
