@@ -46,9 +46,6 @@ def test_163_where_is_the_unlock_option_gets_the_unlock_sentence(assistant: Assi
     assert "Approvals → ⋯ → Unlock" in draft.text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 32 still open: the how-to question brings the set-up procedure, not the unlock sentence"
-)
 def test_300_fixing_an_approved_week_is_not_answered_with_how_to_set_up_approvals(assistant: Assistant) -> None:
     draft = _draft(
         assistant,
@@ -116,8 +113,8 @@ def test_309_a_complete_export_for_auditors_gets_the_export_steps(assistant: Ass
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 32 still open: the draft declines (no article covers 'colleague, give'); the roles list's "
-    "Admin line ranks above the Change role sentence",
+    reason="issue 32 still open: the roles list's Admin line, which repeats the customer's words, ranks above the "
+    "Change role sentence",
 )
 def test_278_making_a_colleague_admin_gets_change_role_not_the_invite_steps(assistant: Assistant) -> None:
     draft = _draft(

@@ -5,10 +5,10 @@ its retrieval scores, how well its best unit fits the question read in its threa
 how much of the question's key terms it covers (weighted by how rare each word is among the candidates, so
 an error text such as "Invalid date" counts more than "import"), its title, and whether it contains text
 the customer quoted. The unit model picks the unit within it: similarity to the newest words, key-term
-coverage, quoted text, and the unit's kind against the question's kind (a procedure answers "how do I…",
-a duration "how long…", an amount "how much…"). The weights are fitted on the fit half of the labelled
-questions in tests/data (`python -m assist train confidence`); the same selection feeds the offline
-draft, the LLM prompt and the confidence model.
+coverage, quoted text, and the unit's kind against the question's kind (a procedure, or a sentence naming
+where in the app to click, answers "how do I…"; a duration "how long…", an amount "how much…"). The weights
+are fitted on the fit half of the labelled questions in tests/data (`python -m assist train confidence`); the
+same selection feeds the offline draft, the LLM prompt and the confidence model.
 
 Units the agent already said in this thread are never offered again.
 """
@@ -57,6 +57,7 @@ UNIT_FEATURES = (
     "is_step",
     "is_row",
     "how_to_step",
+    "how_to_path",
     "how_to_fact",
     "when_duration",
     "how_much_amount",
@@ -83,6 +84,9 @@ _ASKS_WHEN = re.compile(r"\b(when|how long|how soon|how fast|how quickly|how oft
 _DURATION = re.compile(r"\b\d+([–-]\d+)?\s*(business |working )?(minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
 _ASKS_AMOUNT = re.compile(r"\b(how much|cost|price|pricing|fee|charge[sd]?)\b", re.I)
 _AMOUNT = re.compile(r"[$€£]\s?\d|\d+\s?%")
+# A place to click ("Settings → Members", "Approvals → ⋯ → Unlock", the browser's "F12 → Console"): a sentence that
+# says where to click is a procedure in one line, and answers "how do I…" as a numbered step does.
+_APP_PATH = re.compile(r"\S\s*→\s*\S")
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
@@ -265,6 +269,7 @@ class AnswerSelector:
                         1.0 if unit.kind is UnitKind.STEP else 0.0,
                         1.0 if unit.kind is UnitKind.ROW else 0.0,
                         1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
+                        1.0 if how_to and unit.kind is UnitKind.SENTENCE and _APP_PATH.search(unit.text) else 0.0,
                         1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
                         1.0 if asks_when and _DURATION.search(unit.text) else 0.0,
                         1.0 if asks_amount and _AMOUNT.search(unit.text) else 0.0,

@@ -1,0 +1,39 @@
+"""Answer selection's unit features: what kind of answer a unit gives against what the question asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.drafting import AnswerSelector, Question
+from assist.drafting.answers import UNIT_FEATURES
+from assist.embeddings import Embedder
+from tests.drafting.test_offline import _article
+from tests.factories import hit
+
+
+def _unit_features(embedder: Embedder, question: str, article_id: str) -> dict[str, dict[str, float]]:
+    """{unit text: {feature: value}} for every unit of one article."""
+    article = _article(article_id)
+    vector = embedder.encode_one(question)
+    selection = AnswerSelector(embedder).select(
+        Question(question, vector, vector), [hit(article_id, title=article.title, score=0.6)], {article_id: article}
+    )
+    return {c.unit.text: dict(zip(UNIT_FEATURES, c.features, strict=True)) for c in selection.candidates}
+
+
+@pytest.mark.model
+def test_a_sentence_that_says_where_to_click_gets_the_how_to_credit_and_a_step_keeps_its_own(
+    embedder: Embedder,
+) -> None:
+    # #278: the sentence naming Settings → Members → Change role is an instruction; the roles list's "Admin: …" line,
+    # which repeats the customer's words, is not.
+    units = _unit_features(embedder, "How do I give my colleague admin rights?", "team-members")
+    change_role = next(f for text, f in units.items() if "Change role" in text)
+    admin_line = next(f for text, f in units.items() if text.startswith("Admin:"))
+    invite_step = next(f for text, f in units.items() if text.startswith("1. Open Settings → Members"))
+    assert change_role["how_to_path"] == 1.0
+    assert admin_line["how_to_path"] == 0.0
+    assert invite_step["how_to_path"] == 0.0 and invite_step["how_to_step"] == 1.0  # a step counts once, as a step
+    # A question that asks no procedure gives no unit this credit.
+    facts = _unit_features(embedder, "Who is allowed to change another owner's role?", "team-members")
+    assert all(f["how_to_path"] == 0.0 for f in facts.values())
