@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -26,7 +27,10 @@ from assist.domain import (
     TicketStatus,
     User,
 )
+from assist.drafting import AnswerSelector, ArticleText, Question, Selection
 from assist.drafting.thread import ThreadReading, read_thread
+from assist.embeddings import Embedder
+from assist.kb.parsers import parse_file
 from assist.store.models import CustomerRow, TicketRow, UserRow
 from assist.store.tickets import create_ticket
 
@@ -192,3 +196,20 @@ def reading(
 ) -> ThreadReading:
     """The thread of a ticket built in memory, read as the pipeline reads it."""
     return read_thread(detail(body=body, messages=messages).model_copy(update={"owner": owner}))
+
+
+KB_DOCS = Path(__file__).parents[1] / "kb_docs"
+
+
+def shipped_article(article_id: str) -> ArticleText:
+    """One of the shipped articles in kb_docs, as answer selection reads it."""
+    parsed = parse_file(f"{article_id}.md", (KB_DOCS / f"{article_id}.md").read_bytes())
+    return ArticleText(parsed.article_id, parsed.title, parsed.text, url=f"https://help.example/{article_id}")
+
+
+def selection_over(embedder: Embedder, question: str, *articles: tuple[str, float]) -> Selection:
+    """Answer selection for a one-message question over shipped articles, each retrieved with its (id, score)."""
+    texts = {a: shipped_article(a) for a, _ in articles}
+    vector = embedder.encode_one(question)
+    hits = [hit(a, title=texts[a].title, score=score) for a, score in articles]
+    return AnswerSelector(embedder).select(Question(question, vector, vector), hits, texts)

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assist.drafting import AnswerSelector, Question
 from assist.drafting.answers import UNIT_FEATURES
 from assist.embeddings import Embedder
-from tests.drafting.test_offline import _article
-from tests.factories import hit
+from tests.factories import selection_over
 
 
 def _unit_features(embedder: Embedder, question: str, article_id: str) -> dict[str, dict[str, float]]:
     """{unit text: {feature: value}} for every unit of one article."""
-    article = _article(article_id)
-    vector = embedder.encode_one(question)
-    selection = AnswerSelector(embedder).select(
-        Question(question, vector, vector), [hit(article_id, title=article.title, score=0.6)], {article_id: article}
-    )
+    selection = selection_over(embedder, question, (article_id, 0.6))
     return {c.unit.text: dict(zip(UNIT_FEATURES, c.features, strict=True)) for c in selection.candidates}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assist.drafting import AnswerSelector, ArticleText, Question, Selection
+from assist.drafting import AnswerSelector, Question
 from assist.drafting.confidence import (
     FEATURES,
     NO_EVIDENCE,
@@ -15,8 +15,7 @@ from assist.drafting.confidence import (
 )
 from assist.edits import edit_ratio
 from assist.embeddings import Embedder
-from tests.drafting.test_offline import _article
-from tests.factories import hit
+from tests.factories import selection_over
 
 
 def test_ece_is_zero_for_perfect_calibration_and_large_for_overconfidence() -> None:
@@ -31,16 +30,9 @@ def test_edit_ratio_is_the_share_of_the_longer_text_that_changed() -> None:
     assert edit_ratio("", "", 0) == 0.0
 
 
-def _selection(embedder: Embedder, question: str, *articles: tuple[str, float]) -> Selection:
-    texts: dict[str, ArticleText] = {a: _article(a) for a, _ in articles}
-    vector = embedder.encode_one(question)
-    hits = [hit(a, title=texts[a].title, score=score) for a, score in articles]
-    return AnswerSelector(embedder).select(Question(question, vector, vector), hits, texts)
-
-
 @pytest.mark.model
 def test_features_describe_the_answer_and_the_question(embedder: Embedder) -> None:
-    selection = _selection(embedder, "Can I pay for Lumen with Bitcoin?", ("payment-method", 0.4))
+    selection = selection_over(embedder, "Can I pay for Lumen with Bitcoin?", ("payment-method", 0.4))
     x = dict(zip(FEATURES, features(selection), strict=True))
     assert x["asks_whether_possible"] == 1.0
     assert x["uncovered_share"] > 0  # "bitcoin" is in no candidate
@@ -54,14 +46,14 @@ def test_the_shipped_model_is_surer_of_an_answered_question_than_an_unanswered_o
     model = ConfidenceModel.load()
     answered = model.probability(
         features(
-            _selection(
+            selection_over(
                 embedder, "The password reset link says it expired", ("password-reset", 0.7), ("account-locked", 0.4)
             )
         )
     )
     unanswered = model.probability(
         features(
-            _selection(
+            selection_over(
                 embedder, "Does Lumen have a dark mode?", ("getting-started", 0.35), ("browser-performance", 0.3)
             )
         )

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from assist.domain import DraftAction, DraftMode, Escalation, EscalationPriority, Queue, SentimentLevel, Signal
-from assist.drafting import AnswerSelector, ArticleText, OfflineDrafter, Question, plan
+from assist.drafting import ArticleText, OfflineDrafter, Question, plan
 from assist.drafting.stance import CLOSER, OPENINGS, Plan, Stance
 from assist.drafting.units import split_units
 from assist.embeddings import Embedder
-from assist.kb.parsers import parse_file
-from tests.factories import hit, reading, sentiment
+from tests.factories import KB_DOCS, reading, selection_over, sentiment
 
 pytestmark = pytest.mark.model
-KB = Path(__file__).parents[2] / "kb_docs"
 CALM = Escalation(suggest=False, reasons=(), priority=EscalationPriority.LOW, queue=Queue.AUTO, suggested_action="")
-
-
-def _article(article_id: str) -> ArticleText:
-    parsed = parse_file(f"{article_id}.md", (KB / f"{article_id}.md").read_bytes())
-    return ArticleText(parsed.article_id, parsed.title, parsed.text, url=f"https://help.example/{article_id}")
 
 
 def _draft(
     embedder: Embedder, question: str, article_id: str, *, the_plan: Plan | None = None, earlier: int = 0
 ) -> tuple[str, ArticleText]:
-    article = _article(article_id)
-    vector = embedder.encode_one(question)
-    selection = AnswerSelector(embedder).select(
-        Question(question, vector, vector), [hit(article_id, title=article.title, score=0.6)], {article_id: article}
-    )
+    selection = selection_over(embedder, question, (article_id, 0.6))
+    article = selection.articles[article_id]
     draft = OfflineDrafter().draft(
         customer_name="Dana Reyes",
         selection=selection,
@@ -126,13 +115,7 @@ def test_a_churn_threat_holds_even_without_an_escalation(embedder: Embedder) -> 
 def test_no_answer_means_a_clarifying_question_or_nothing_and_a_note_on_what_is_missing(embedder: Embedder) -> None:
     vague = plan(sentiment=sentiment(), escalation=CALM, answerable=False, specific=False, thread=reading())
     specific = plan(sentiment=sentiment(), escalation=CALM, answerable=False, specific=True, thread=reading())
-    article = _article("getting-started")
-    vector = embedder.encode_one("Does Lumen have a dark mode?")
-    selection = AnswerSelector(embedder).select(
-        Question("Does Lumen have a dark mode?", vector, vector),
-        [hit("getting-started", title=article.title, score=0.3)],
-        {"getting-started": article},
-    )
+    selection = selection_over(embedder, "Does Lumen have a dark mode?", ("getting-started", 0.3))
     clarify = OfflineDrafter().draft(
         customer_name="Dana", selection=selection, plan=vague, earlier_contacts=0, confidence=0.1
     )
@@ -144,7 +127,7 @@ def test_no_answer_means_a_clarifying_question_or_nothing_and_a_note_on_what_is_
     assert "No article answers this about “dark, mode”" in escalate.notes[0]
 
 
-@pytest.mark.parametrize("article", sorted(p.stem for p in KB.glob("*.md")))
+@pytest.mark.parametrize("article", sorted(p.stem for p in KB_DOCS.glob("*.md")))
 def test_no_draft_ever_asks_for_a_password_or_card_number(embedder: Embedder, article: str) -> None:
     text, _ = _draft(embedder, "I forgot my password and my card was declined", article)
     asks = re.compile(
