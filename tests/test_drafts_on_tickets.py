@@ -125,10 +125,6 @@ def test_278_making_a_colleague_admin_gets_change_role_not_the_invite_steps(assi
     assert "Change role" in draft.text and "Invite" not in draft.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 32 still open: the api-errors table row (wait for Retry-After) beats the rate-limits article",
-)
 def test_318_hundreds_of_429_errors_are_answered_from_the_rate_limits_article(assistant: Assistant) -> None:
     draft = _draft(
         assistant,

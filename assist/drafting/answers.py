@@ -1,14 +1,15 @@
 """Answer selection: which sentences, steps and table rows of the retrieved articles answer the customer.
 
-Two logistic models over measured features. The article model picks which of the top articles answers:
-its retrieval scores, how well its best unit fits the question read in its thread and the newest words,
-how much of the question's key terms it covers (weighted by how rare each word is among the candidates, so
-an error text such as "Invalid date" counts more than "import"), its title, and whether it contains text
-the customer quoted. The unit model picks the unit within it: similarity to the newest words, key-term
-coverage, quoted text, and the unit's kind against the question's kind (a procedure, or a sentence naming
-where in the app to click, answers "how do I…"; a duration "how long…", an amount "how much…"). The weights
-are fitted on the fit half of the labelled questions in tests/data (`python -m assist train confidence`); the
-same selection feeds the offline draft, the LLM prompt and the confidence model.
+Two logistic models over measured features. The article model picks which of the top articles answers: its
+retrieval scores, how well its best unit fits the question read in its thread and the newest words, how much of
+the question's key terms it covers (weighted by how rare each word is among the candidates, so an error text such
+as "Invalid date" counts more than "import"), its title, whether it contains text the customer quoted, and
+whether another candidate's best unit sends the reader to it (`see "API rate limits"`) or its own best unit sends
+the reader on. The unit model picks the unit within it: similarity to the newest words, key-term coverage, quoted
+text, and the unit's kind against the question's kind (a procedure, or a sentence naming where in the app to
+click, answers "how do I…"; a duration "how long…", an amount "how much…"). The weights are fitted on the fit half
+of the labelled questions in tests/data (`python -m assist train confidence`); the same selection feeds the
+offline draft, the LLM prompt and the confidence model.
 
 Units the agent already said in this thread are never offered again.
 """
@@ -47,6 +48,8 @@ ARTICLE_FEATURES = (
     "exact_phrase",
     "best_reader",
     "reader_margin",
+    "referred_to",
+    "refers_on",
 )
 UNIT_FEATURES = (
     "similarity",
@@ -87,6 +90,8 @@ _AMOUNT = re.compile(r"[$€£]\s?\d|\d+\s?%")
 # A place to click ("Settings → Members", "Approvals → ⋯ → Unlock", the browser's "F12 → Console"): a sentence that
 # says where to click is a procedure in one line, and answers "how do I…" as a numbered step does.
 _APP_PATH = re.compile(r"\S\s*→\s*\S")
+# A cross-reference to another article by its title, as the articles write it: (see "Export your data").
+_SEE = re.compile(r'\bsee "([^"]{3,120})"', re.I)
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
@@ -240,7 +245,7 @@ class AnswerSelector:
         read = self._read(
             question,
             articles,
-            [(h.article_id, units, keep, to_words) for h, units, keep, _, _, to_words, _, _ in pools],
+            [(h.article_id, units, keep, to_words) for h, units, keep, _, _, to_words, *_ in pools],
         )
         best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
         unit_words = {
@@ -249,11 +254,11 @@ class AnswerSelector:
         idf = _idf(list(unit_words.values()))
         phrases = question.exact_phrases
         asks_when, asks_amount = bool(_ASKS_WHEN.search(question.text)), bool(_ASKS_AMOUNT.search(question.text))
-        candidates = []
-        for h, units, keep, to_question, to_context, to_words, done, title in pools:
+        unit_xs: list[tuple[list[tuple[float, ...]], list[float]]] = []  # per pool: features, P(answer | article)
+        for h, units, keep, to_question, _, to_words, done, _ in pools:
             scores = read.get(h.article_id, {})
             floor = (min(scores.values()) if scores else 0.0) - UNREAD_GAP
-            unit_x = []
+            unit_x: list[tuple[float, ...]] = []
             for i in keep:
                 unit, words = units[i], unit_words[(h.article_id, i)]
                 text = unit.embed_text.lower()
@@ -277,6 +282,17 @@ class AnswerSelector:
                         float(done[i]),
                     )
                 )
+            unit_xs.append((unit_x, [self.weights.unit.probability(x) for x in unit_x]))
+        # Where a candidate article's best unit sends the reader to another candidate, the full answer is there.
+        referred = _referred(
+            {h.article_id: articles[h.article_id].title for h, *_ in pools},
+            {
+                h.article_id: units[keep[int(np.argmax(unit_ps))]].text
+                for (h, units, keep, *_), (_, unit_ps) in zip(pools, unit_xs, strict=True)
+            },
+        )
+        candidates = []
+        for (h, units, keep, to_question, to_context, *_, title), (unit_x, unit_ps) in zip(pools, unit_xs, strict=True):
             best = [max(column) for column in zip(*unit_x, strict=True)]
             # The article must fit both what the newest words ask and what the thread is about.
             fits = max((float(to_question[i]) + float(to_context[i])) / 2 for i in keep)
@@ -293,10 +309,11 @@ class AnswerSelector:
                 best[_U["exact_phrase"]],
                 mine,
                 mine - max(others) if others else 0.0,
+                1.0 if h.article_id in referred.values() else 0.0,
+                1.0 if h.article_id in referred else 0.0,
             )
             article_p = self.weights.article.probability(article_x)
-            for i, x in zip(keep, unit_x, strict=True):
-                unit_p = self.weights.unit.probability(x)
+            for i, x, unit_p in zip(keep, unit_x, unit_ps, strict=True):
                 candidates.append(Candidate(h.article_id, i, units[i], x, unit_p, article_x, article_p))
         candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
         known = set().union(*unit_words.values()) if unit_words else set()
@@ -353,6 +370,21 @@ class AnswerSelector:
 
     def _vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self.embedder.encode(list(texts)) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+def _referred(titles: dict[str, str], best_units: dict[str, str]) -> dict[str, str]:
+    """{article: the other candidate article its best unit sends the reader to}: a unit that answers with `see
+    "API rate limits"` says where the full answer is (the API errors table's 429 row, the sign-in checklist's
+    steps)."""
+    by_title = {title.casefold(): article_id for article_id, title in titles.items()}
+    out = {}
+    for article_id, text in best_units.items():
+        for cited in _SEE.findall(text):
+            target = by_title.get(cited.casefold())
+            if target is not None and target != article_id:
+                out[article_id] = target
+                break
+    return out
 
 
 def _idf(docs: list[set[str]]) -> dict[str, float]:

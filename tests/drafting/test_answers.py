@@ -1,10 +1,11 @@
-"""Answer selection's unit features: what kind of answer a unit gives against what the question asks."""
+"""Answer selection's features: what kind of answer a unit gives against what the question asks, and where an
+article sends the reader."""
 
 from __future__ import annotations
 
 import pytest
 
-from assist.drafting.answers import UNIT_FEATURES
+from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES
 from assist.embeddings import Embedder
 from tests.factories import selection_over
 
@@ -31,3 +32,25 @@ def test_a_sentence_that_says_where_to_click_gets_the_how_to_credit_and_a_step_k
     # A question that asks no procedure gives no unit this credit.
     facts = _unit_features(embedder, "Who is allowed to change another owner's role?", "team-members")
     assert all(f["how_to_path"] == 0.0 for f in facts.values())
+
+
+def _article_features(embedder: Embedder, question: str, *articles: tuple[str, float]) -> dict[str, dict[str, float]]:
+    """{article id: {feature: value}} for each candidate article."""
+    selection = selection_over(embedder, question, *articles)
+    return {c.article_id: dict(zip(ARTICLE_FEATURES, c.article_features, strict=True)) for c in selection.candidates}
+
+
+@pytest.mark.model
+def test_an_article_whose_best_unit_says_see_another_candidate_sends_its_credit_there(embedder: Embedder) -> None:
+    # #318: the API errors table's 429 row answers "Wait for Retry-After (see "API rate limits")": the full answer
+    # (backoff, webhooks, bulk endpoints) is in the article it names.
+    both = (("api-errors", 0.55), ("rate-limits", 0.42))
+    rows = _article_features(embedder, "We get hundreds of 429 errors from the API. What is going on?", *both)
+    assert rows["api-errors"]["refers_on"] == 1.0 and rows["api-errors"]["referred_to"] == 0.0
+    assert rows["rate-limits"]["referred_to"] == 1.0 and rows["rate-limits"]["refers_on"] == 0.0
+    # The 409 row names no other article: nothing is sent on.
+    conflict = _article_features(embedder, 'Our update fails with 409 "conflict". Why?', *both)
+    assert all(f["refers_on"] == 0.0 and f["referred_to"] == 0.0 for f in conflict.values())
+    # An article the best unit names but retrieval did not bring is no candidate to send the credit to.
+    alone = _article_features(embedder, "We get hundreds of 429 errors from the API. What is going on?", both[0])
+    assert alone["api-errors"]["refers_on"] == 0.0
