@@ -32,8 +32,9 @@ Where things live:
     stemming        the one English stemmer (BM25 and the drafts' key-term coverage)
     sentiment/, triage/, drafting/, escalation, priority, history, topics, handoff: the assessment
     drafting/       thread (the thread read once: question, promises, tries, deadline, owner), message_text,
-                    answers (article and sentence selection), reader (the cross-encoder), confidence and
-                    policy (raw -> shown, bands, thresholds), stance, offline / llm drafters, redaction
+                    answers (article and sentence selection; selection_features builds what it scores),
+                    reader (the cross-encoder), confidence and policy (raw -> shown, bands, thresholds),
+                    stance, offline / llm drafters, redaction
     arrival         Arrival: a message as any channel received it (typed); admit: the one check every arrival
                     passes (text, attachments listed, address, ticket id, time, identity)
     masking         card numbers (and, when set, phones and IBANs) masked on arrival; sensitive_numbers finds them

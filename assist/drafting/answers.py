@@ -9,7 +9,7 @@ the reader on. The unit model picks the unit within it: similarity to the newest
 text, and the unit's kind against the question's kind (a procedure, or a sentence naming where in the app to
 click, answers "how do I…"; a duration "how long…", an amount "how much…"). The weights are fitted on the fit half
 of the labelled questions in tests/data (`python -m assist train confidence`); the same selection feeds the
-offline draft, the LLM prompt and the confidence model.
+offline draft, the LLM prompt and the confidence model. The features are built in selection_features.py.
 
 Units the agent already said in this thread are never offered again.
 """
@@ -32,42 +32,21 @@ import numpy as np
 import numpy.typing as npt
 
 from assist.domain import Hit
-from assist.drafting.units import Unit, UnitKind, content_words, split_units
+from assist.drafting.selection_features import (
+    ARTICLE_FEATURES,
+    UNIT_FEATURES,
+    Cues,
+    Pool,
+    article_features,
+    cross_references,
+    idf,
+    unit_features,
+)
+from assist.drafting.units import Unit, content_words, split_units
 from assist.embeddings import Embedder
 
 WEIGHTS = Path(__file__).with_name("answers.json")
 CANDIDATE_ARTICLES = 5
-ARTICLE_FEATURES = (
-    "article_score",
-    "article_dense_score",
-    "best_similarity",
-    "best_question_similarity",
-    "article_coverage",
-    "best_unit_coverage",
-    "title_similarity",
-    "exact_phrase",
-    "best_reader",
-    "reader_margin",
-    "referred_to",
-    "refers_on",
-)
-UNIT_FEATURES = (
-    "similarity",
-    "question_similarity",
-    "key_term_coverage",
-    "unit_precision",
-    "exact_phrase",
-    "is_step",
-    "is_row",
-    "how_to_step",
-    "how_to_path",
-    "how_to_fact",
-    "when_duration",
-    "how_much_amount",
-    "reader",
-    "tried_similarity",
-)
-_U = {name: i for i, name in enumerate(UNIT_FEATURES)}
 # A unit this similar to a sentence the agent already wrote repeats it (gold answers in the fit threads: <= 0.63).
 ALREADY_SAID = 0.7
 # The answer reader reads this many units of the candidate articles, in retrieval order (the closest to the
@@ -76,22 +55,10 @@ ALREADY_SAID = 0.7
 # tickets, and the gold sentence was among the four closest of its article for 98 %: one batch of about 15 pairs.
 READ_PER_ARTICLE = (5, 4, 2, 1, 1)
 READ_NEXT = 2  # articles whose closest unit brings the unit after it
-UNREAD_GAP = 2.0  # a unit the reader did not read scores this far below the article's lowest read unit
 # Text the customer quotes ("Invalid date", 'Too many attempts'), and codes such as 409 or invoice.paid: the
 # passage that contains the same words answers this customer, not the procedure around it.
 _QUOTED = re.compile(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]")
 _CODE = re.compile(r"\b(\d{3}|[a-z]+[_.][a-z_.]+)\b")
-# The kind of answer a question wants, against the kind a passage gives: "when / how long" wants a duration,
-# "how much" an amount, "how do I" a procedure.
-_ASKS_WHEN = re.compile(r"\b(when|how long|how soon|how fast|how quickly|how often|how many (days|hours))\b", re.I)
-_DURATION = re.compile(r"\b\d+([–-]\d+)?\s*(business |working )?(minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
-_ASKS_AMOUNT = re.compile(r"\b(how much|cost|price|pricing|fee|charge[sd]?)\b", re.I)
-_AMOUNT = re.compile(r"[$€£]\s?\d|\d+\s?%")
-# A place to click ("Settings → Members", "Approvals → ⋯ → Unlock", the browser's "F12 → Console"): a sentence that
-# says where to click is a procedure in one line, and answers "how do I…" as a numbered step does.
-_APP_PATH = re.compile(r"\S\s*→\s*\S")
-# A cross-reference to another article by its title, as the articles write it: (see "Export your data").
-_SEE = re.compile(r'\bsee "([^"]{3,120})"', re.I)
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
@@ -226,117 +193,74 @@ class AnswerSelector:
         top = [h for h in hits if h.article_id in articles][:CANDIDATE_ARTICLES]
         said = question.said_vectors if question.said_vectors is not None else self._vectors(question.agent_said)
         tried = question.tried_vectors if question.tried_vectors is not None else np.zeros((0, 384), np.float32)
-        asked = question.key_words
-        how_to = question.how_to
         pools = []
         for h in top:
             article = articles[h.article_id]
             units, vectors = self.units(article)
             if not units:
                 continue
-            to_question = vectors @ question.vector
-            to_context = vectors @ question.context_vector
-            to_words = vectors @ question.newest_words_vector
             repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
-            done = (vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units))
             keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]
             if keep:
-                pools.append((h, units, keep, to_question, to_context, to_words, done, self._title(article)))
-        read = self._read(
-            question,
-            articles,
-            [(h.article_id, units, keep, to_words) for h, units, keep, _, _, to_words, *_ in pools],
-        )
-        best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
-        unit_words = {
-            (h.article_id, i): content_words(units[i].embed_text) for h, units, keep, *_ in pools for i in keep
-        }
-        idf = _idf(list(unit_words.values()))
-        phrases = question.exact_phrases
-        asks_when, asks_amount = bool(_ASKS_WHEN.search(question.text)), bool(_ASKS_AMOUNT.search(question.text))
-        unit_xs: list[tuple[list[tuple[float, ...]], list[float]]] = []  # per pool: features, P(answer | article)
-        for h, units, keep, to_question, _, to_words, done, _ in pools:
-            scores = read.get(h.article_id, {})
-            floor = (min(scores.values()) if scores else 0.0) - UNREAD_GAP
-            unit_x: list[tuple[float, ...]] = []
-            for i in keep:
-                unit, words = units[i], unit_words[(h.article_id, i)]
-                text = unit.embed_text.lower()
-                unit_x.append(
-                    (
-                        # Within an article, the newest words decide which unit answers; the thread already
-                        # chose the article (below). For a one-message ticket the two coincide.
-                        float(to_words[i]),
-                        float(to_question[i]),
-                        _coverage(asked, words, idf),
-                        len(asked & words) / max(len(words), 1),
-                        1.0 if any(p in text for p in phrases) else 0.0,
-                        1.0 if unit.kind is UnitKind.STEP else 0.0,
-                        1.0 if unit.kind is UnitKind.ROW else 0.0,
-                        1.0 if how_to and unit.kind is UnitKind.STEP else 0.0,
-                        1.0 if how_to and unit.kind is UnitKind.SENTENCE and _APP_PATH.search(unit.text) else 0.0,
-                        1.0 if not how_to and unit.kind is not UnitKind.STEP else 0.0,
-                        1.0 if asks_when and _DURATION.search(unit.text) else 0.0,
-                        1.0 if asks_amount and _AMOUNT.search(unit.text) else 0.0,
-                        scores.get(i, floor),
-                        float(done[i]),
+                pools.append(
+                    Pool(
+                        h,
+                        units,
+                        keep,
+                        to_question=vectors @ question.vector,
+                        to_context=vectors @ question.context_vector,
+                        to_words=vectors @ question.newest_words_vector,
+                        to_tried=(vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units), np.float32),
+                        title=self._title(article),
                     )
                 )
-            unit_xs.append((unit_x, [self.weights.unit.probability(x) for x in unit_x]))
-        # Where a candidate article's best unit sends the reader to another candidate, the full answer is there.
-        referred = _referred(
-            {h.article_id: articles[h.article_id].title for h, *_ in pools},
-            {
-                h.article_id: units[keep[int(np.argmax(unit_ps))]].text
-                for (h, units, keep, *_), (_, unit_ps) in zip(pools, unit_xs, strict=True)
-            },
+        read = self._read(question, articles, pools)
+        best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
+        unit_words = {(p.hit.article_id, i): content_words(p.units[i].embed_text) for p in pools for i in p.keep}
+        cues = Cues.of(
+            question.text,
+            question.key_words,
+            question.exact_phrases,
+            how_to=question.how_to,
+            idf=idf(list(unit_words.values())),
+        )
+        unit_x = [unit_features(p, cues, unit_words, read.get(p.hit.article_id, {})) for p in pools]
+        unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]
+        # Where a candidate article's best unit (by the unit model) sends the reader to another candidate, the full
+        # answer is there.
+        sends_to = cross_references(
+            {p.hit.article_id: articles[p.hit.article_id].title for p in pools},
+            {p.hit.article_id: p.units[p.keep[int(np.argmax(ps))]].text for p, ps in zip(pools, unit_p, strict=True)},
         )
         candidates = []
-        for (h, units, keep, to_question, to_context, *_, title), (unit_x, unit_ps) in zip(pools, unit_xs, strict=True):
-            best = [max(column) for column in zip(*unit_x, strict=True)]
-            # The article must fit both what the newest words ask and what the thread is about.
-            fits = max((float(to_question[i]) + float(to_context[i])) / 2 for i in keep)
-            mine = best_read.get(h.article_id, 0.0)
-            others = [v for a, v in best_read.items() if a != h.article_id]
-            article_x = (
-                h.score,
-                h.dense_score,
-                fits,
-                best[_U["question_similarity"]],
-                _coverage(asked, set().union(*(unit_words[(h.article_id, i)] for i in keep)), idf),
-                best[_U["key_term_coverage"]],
-                float(title @ question.vector),
-                best[_U["exact_phrase"]],
-                mine,
-                mine - max(others) if others else 0.0,
-                1.0 if h.article_id in referred.values() else 0.0,
-                1.0 if h.article_id in referred else 0.0,
-            )
+        for pool, rows, ps in zip(pools, unit_x, unit_p, strict=True):
+            article_x = article_features(pool, rows, cues, unit_words, question.vector, best_read, sends_to)
             article_p = self.weights.article.probability(article_x)
-            for i, x, unit_p in zip(keep, unit_x, unit_ps, strict=True):
-                candidates.append(Candidate(h.article_id, i, units[i], x, unit_p, article_x, article_p))
+            for i, x, p in zip(pool.keep, rows, ps, strict=True):
+                candidates.append(Candidate(pool.hit.article_id, i, pool.units[i], x, p, article_x, article_p))
         candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
         known = set().union(*unit_words.values()) if unit_words else set()
-        uncovered = tuple(sorted(w for w in asked - known if len(w) > 2))
+        uncovered = tuple(sorted(w for w in cues.asked - known if len(w) > 2))
         return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)
 
     def _read(
         self,
         question: Question,
         articles: dict[str, ArticleText],
-        pools: Sequence[tuple[str, list[Unit], list[int], npt.NDArray[np.float32]]],
+        pools: Sequence[Pool],
     ) -> dict[str, dict[int, float]]:
         """The reader's score of each article's most likely units, in one batch: {article: {unit index: logit}}."""
         if self.reader is None:
             return {}
         pairs: list[tuple[str, int]] = []
-        for rank, (article_id, units, keep, to_words) in enumerate(pools[: len(READ_PER_ARTICLE)]):
-            ranked = sorted(keep, key=lambda i: -float(to_words[i]))
+        for rank, pool in enumerate(pools[: len(READ_PER_ARTICLE)]):
+            units, keep = pool.units, pool.keep
+            ranked = sorted(keep, key=lambda i: -float(pool.to_words[i]))
             chosen = ranked[: READ_PER_ARTICLE[rank]]
             after = ranked[0] + 1
             if rank < READ_NEXT and after in keep and units[after].heading == units[ranked[0]].heading:
                 chosen.append(after)
-            pairs.extend((article_id, i) for i in dict.fromkeys(chosen))
+            pairs.extend((pool.hit.article_id, i) for i in dict.fromkeys(chosen))
         passages = [passage(articles[a], self.units(articles[a])[0][i]) for a, i in pairs]
         logits = self.reader.scores(question.reading or question.text, passages)
         out: dict[str, dict[int, float]] = {}
@@ -370,36 +294,3 @@ class AnswerSelector:
 
     def _vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         return self.embedder.encode(list(texts)) if texts else np.zeros((0, 384), dtype=np.float32)
-
-
-def _referred(titles: dict[str, str], best_units: dict[str, str]) -> dict[str, str]:
-    """{article: the other candidate article its best unit sends the reader to}: a unit that answers with `see
-    "API rate limits"` says where the full answer is (the API errors table's 429 row, the sign-in checklist's
-    steps)."""
-    by_title = {title.casefold(): article_id for article_id, title in titles.items()}
-    out = {}
-    for article_id, text in best_units.items():
-        for cited in _SEE.findall(text):
-            target = by_title.get(cited.casefold())
-            if target is not None and target != article_id:
-                out[article_id] = target
-                break
-    return out
-
-
-def _idf(docs: list[set[str]]) -> dict[str, float]:
-    n = len(docs)
-    counts: dict[str, int] = {}
-    for doc in docs:
-        for w in doc:
-            counts[w] = counts.get(w, 0) + 1
-    return {w: math.log(1 + n / c) for w, c in counts.items()}
-
-
-def _coverage(asked: set[str], unit_words: set[str], idf: dict[str, float]) -> float:
-    """Share of the question's key terms (rarer among the candidates = more weight) the unit mentions."""
-    if not asked:
-        return 0.0
-    unseen = math.log(1 + len(idf) + 1)  # a word no candidate has is as rare as it gets
-    total = sum(idf.get(w, unseen) for w in asked)
-    return sum(idf.get(w, unseen) for w in asked & unit_words) / total

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES, Linear, Selection
+from assist.drafting.answers import Linear, Selection
+from assist.drafting.message_text import sentences
+from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
@@ -48,7 +50,8 @@ FEATURES = (
     "buried",
 )
 # "Can I…", "Does Lumen…", "Is there…": questions about whether something exists, the kind a help center
-# most often leaves unanswered (an undocumented feature has no article saying it is missing).
+# most often leaves unanswered (an undocumented feature has no article saying it is missing). Read per sentence:
+# on a ticket the question often follows what the customer uses ("We're on Microsoft 365. Is there…").
 _WHETHER = re.compile(r"^\W*(can|could|does|do|is|are|will)\b(\s+\w+){0,2}\s+(i|we|you|lumen|there|it|my|our)\b", re.I)
 
 
@@ -74,7 +77,7 @@ def features(selection: Selection, thread: ThreadSignals | None = None) -> list[
         a["article_coverage"],
         a["title_similarity"],
         len(selection.uncovered) / len(asked) if asked else 1.0,
-        1.0 if _WHETHER.search(selection.question.text) else 0.0,
+        1.0 if any(_WHETHER.search(s) for s in sentences(selection.question.text)) else 0.0,
         float(len(asked)),
         f["reader"],
         a["reader_margin"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assist.drafting.answers import ARTICLE_FEATURES, UNIT_FEATURES
+from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES, cross_references
 from assist.embeddings import Embedder
 from tests.factories import selection_over
 
@@ -41,16 +41,34 @@ def _article_features(embedder: Embedder, question: str, *articles: tuple[str, f
 
 
 @pytest.mark.model
-def test_an_article_whose_best_unit_says_see_another_candidate_sends_its_credit_there(embedder: Embedder) -> None:
+def test_an_article_whose_best_unit_says_see_another_candidate_is_marked_and_so_is_the_one_it_names(
+    embedder: Embedder,
+) -> None:
     # #318: the API errors table's 429 row answers "Wait for Retry-After (see "API rate limits")": the full answer
     # (backoff, webhooks, bulk endpoints) is in the article it names.
     both = (("api-errors", 0.55), ("rate-limits", 0.42))
     rows = _article_features(embedder, "We get hundreds of 429 errors from the API. What is going on?", *both)
-    assert rows["api-errors"]["refers_on"] == 1.0 and rows["api-errors"]["referred_to"] == 0.0
-    assert rows["rate-limits"]["referred_to"] == 1.0 and rows["rate-limits"]["refers_on"] == 0.0
-    # The 409 row names no other article: nothing is sent on.
+    assert rows["api-errors"]["refers_on"] == 1.0
+    assert rows["rate-limits"]["referred_to"] == 1.0
+    # The best unit decides: the 409 row names no other article, so nothing is sent on.
     conflict = _article_features(embedder, 'Our update fails with 409 "conflict". Why?', *both)
     assert all(f["refers_on"] == 0.0 and f["referred_to"] == 0.0 for f in conflict.values())
     # An article the best unit names but retrieval did not bring is no candidate to send the credit to.
     alone = _article_features(embedder, "We get hundreds of 429 errors from the API. What is going on?", both[0])
     assert alone["api-errors"]["refers_on"] == 0.0
+
+
+def test_a_cross_reference_names_a_candidate_by_its_title_whatever_the_case_or_a_closing_parenthesis() -> None:
+    titles = {
+        "login": "Can't sign in",
+        "2fa": "Set up and recover two-factor authentication (2FA)",
+        "limits": "API rate limits",
+        "export": "Export your data",
+    }
+    best_units = {
+        "login": '5. 2FA code rejected? Use a recovery code (see "Set up and recover two-factor authentication"), or '
+        'see "api rate limits".',
+        "export": 'Exports are listed here (see "Export your data").',  # itself: no reference
+        "limits": 'You will see "Too many requests" in the response.',  # quoted text that is no title
+    }
+    assert cross_references(titles, best_units) == {"login": {"2fa", "limits"}}

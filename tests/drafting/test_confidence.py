@@ -61,3 +61,16 @@ def test_the_shipped_model_is_surer_of_an_answered_question_than_an_unanswered_o
     assert 0 < unanswered < model.threshold <= answered < 1
     empty = AnswerSelector(embedder).select(Question("x", np.zeros(384, np.float32), np.zeros(384, np.float32)), [], {})
     assert model.probability(features(empty)) == NO_EVIDENCE
+
+
+@pytest.mark.model
+def test_a_question_whether_something_exists_counts_wherever_it_sits_in_the_message(embedder: Embedder) -> None:
+    # A ticket says what the customer uses before it asks ("We're on Microsoft 365. Is there…"): the kind of question
+    # a help centre most often leaves unanswered, though it is not the message's first sentence.
+    def whether(text: str) -> float:
+        selection = selection_over(embedder, text, ("slack-integration", 0.6))
+        return dict(zip(FEATURES, features(selection), strict=True))["asks_whether_possible"]
+
+    assert whether("We're on Microsoft 365. Is there an Outlook calendar integration like the Google one?") == 1.0
+    assert whether("Is there an Outlook calendar integration?") == 1.0
+    assert whether("We're on Microsoft 365. How do I connect Google Calendar?") == 0.0

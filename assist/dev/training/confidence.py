@@ -20,18 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from assist.dev.evaluation.drafts import LabelledDraft, load_labelled, open_ticket_for, temporary_assistant
-from assist.drafting.answers import (
-    ARTICLE_FEATURES,
-    UNIT_FEATURES,
-    WEIGHTS,
-    Candidate,
-    Linear,
-    Reader,
-    SelectorWeights,
-)
+from assist.drafting.answers import WEIGHTS, Candidate, Linear, Reader, SelectorWeights
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
 from assist.drafting.needs import COEFFICIENTS as NEEDS
 from assist.drafting.needs import Need, need_features
+from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES
 from assist.drafting.units import content_words
 from assist.errors import ValidationError
 from assist.pipeline import Evidence, gather_evidence
