@@ -39,8 +39,8 @@ from assist.drafting.selection_features import (
     Pool,
     article_features,
     cross_references,
-    idf,
     unit_features,
+    word_weights,
 )
 from assist.drafting.units import Unit, content_words, split_units
 from assist.embeddings import Embedder
@@ -222,7 +222,7 @@ class AnswerSelector:
             question.key_words,
             question.exact_phrases,
             how_to=question.how_to,
-            idf=idf(list(unit_words.values())),
+            idf=word_weights(list(unit_words.values())),
         )
         unit_x = [unit_features(p, cues, unit_words, read.get(p.hit.article_id, {})) for p in pools]
         unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]

@@ -61,7 +61,7 @@ _SEE = re.compile(r'\bsee "([^"]{3,120})"', re.I)
 _CLOSING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: compared by identity
 class Pool:
     """A candidate article's units the agent has not already said, and how each relates to the question."""
 
@@ -176,7 +176,7 @@ def article_features(
     )
 
 
-def idf(docs: list[set[str]]) -> dict[str, float]:
+def word_weights(docs: list[set[str]]) -> dict[str, float]:
     n = len(docs)
     counts: dict[str, int] = {}
     for doc in docs:
