@@ -212,19 +212,14 @@ class AnswerSelector:
                         to_words=vectors @ question.newest_words_vector,
                         to_tried=(vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units), np.float32),
                         title=self._title(article),
+                        words={i: content_words(units[i].embed_text) for i in keep},
                     )
                 )
         read = self._read(question, articles, pools)
         best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
-        unit_words = {(p.hit.article_id, i): content_words(p.units[i].embed_text) for p in pools for i in p.keep}
-        cues = Cues.of(
-            question.text,
-            question.key_words,
-            question.exact_phrases,
-            how_to=question.how_to,
-            idf=word_weights(list(unit_words.values())),
-        )
-        unit_x = [unit_features(p, cues, unit_words, read.get(p.hit.article_id, {})) for p in pools]
+        unit_words = [words for p in pools for words in p.words.values()]
+        cues = Cues.of(question, word_weights(unit_words))
+        unit_x = [unit_features(p, cues, read.get(p.hit.article_id, {})) for p in pools]
         unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]
         # Where a candidate article's best unit (by the unit model) sends the reader to another candidate, the full
         # answer is there.
@@ -234,12 +229,12 @@ class AnswerSelector:
         )
         candidates = []
         for pool, rows, ps in zip(pools, unit_x, unit_p, strict=True):
-            article_x = article_features(pool, rows, cues, unit_words, question.vector, best_read, sends_to)
+            article_x = article_features(pool, rows, cues, question.vector, best_read, sends_to)
             article_p = self.weights.article.probability(article_x)
             for i, x, p in zip(pool.keep, rows, ps, strict=True):
                 candidates.append(Candidate(pool.hit.article_id, i, pool.units[i], x, p, article_x, article_p))
         candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
-        known = set().union(*unit_words.values()) if unit_words else set()
+        known = set().union(*unit_words)
         uncovered = tuple(sorted(w for w in cues.asked - known if len(w) > 2))
         return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from assist.domain import Hit
 from assist.drafting.units import Unit, UnitKind
+
+if TYPE_CHECKING:  # answers.py builds selections from this module; the type only is needed here
+    from assist.drafting.answers import Question
 
 ARTICLE_FEATURES = (
     "article_score",
@@ -73,6 +77,7 @@ class Pool:
     to_words: npt.NDArray[np.float32]  # to the newest words alone
     to_tried: npt.NDArray[np.float32]  # to what the customer says they already tried (highest)
     title: npt.NDArray[np.float32]  # the article title's vector
+    words: dict[int, set[str]]  # the content words of each unit on offer, by index
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,25 @@ class Cues:
     asks_amount: bool
 
     @classmethod
-    def of(cls, text: str, asked: set[str], phrases: tuple[str, ...], *, how_to: bool, idf: dict[str, float]) -> Cues:
-        """`text`: the question; `asked`, `phrases`: its key words and quoted text; `idf`: over the candidates."""
-        return cls(asked, idf, phrases, how_to, bool(_ASKS_WHEN.search(text)), bool(_ASKS_AMOUNT.search(text)))
+    def of(cls, question: Question, idf: dict[str, float]) -> Cues:
+        """`idf`: the weight of each word among the candidates' units (`word_weights`)."""
+        text = question.text
+        return cls(
+            question.key_words,
+            idf,
+            question.exact_phrases,
+            question.how_to,
+            bool(_ASKS_WHEN.search(text)),
+            bool(_ASKS_AMOUNT.search(text)),
+        )
 
 
-def unit_features(
-    pool: Pool, cues: Cues, unit_words: dict[tuple[str, int], set[str]], read: dict[int, float]
-) -> list[tuple[float, ...]]:
+def unit_features(pool: Pool, cues: Cues, read: dict[int, float]) -> list[tuple[float, ...]]:
     """`UNIT_FEATURES` of each unit on offer in one article; `read`: the reader's logits of the units it read."""
     floor = (min(read.values()) if read else 0.0) - UNREAD_GAP
     rows: list[tuple[float, ...]] = []
     for i in pool.keep:
-        unit, words = pool.units[i], unit_words[(pool.hit.article_id, i)]
+        unit, words = pool.units[i], pool.words[i]
         text = unit.embed_text.lower()
         rows.append(
             (
@@ -147,7 +158,6 @@ def article_features(
     pool: Pool,
     rows: list[tuple[float, ...]],
     cues: Cues,
-    unit_words: dict[tuple[str, int], set[str]],
     question_vector: npt.NDArray[np.float32],
     best_read: dict[str, float],
     sends_to: dict[str, set[str]],
@@ -165,7 +175,7 @@ def article_features(
         h.dense_score,
         fits,
         best[_U["question_similarity"]],
-        coverage(cues.asked, set().union(*(unit_words[(h.article_id, i)] for i in keep)), cues.idf),
+        coverage(cues.asked, set().union(*pool.words.values()), cues.idf),
         best[_U["key_term_coverage"]],
         float(pool.title @ question_vector),
         best[_U["exact_phrase"]],
