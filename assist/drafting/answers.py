@@ -59,11 +59,15 @@ READ_NEXT = 2  # articles whose closest unit brings the unit after it
 # passage that contains the same words answers this customer, not the procedure around it.
 _QUOTED = re.compile(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]")
 _CODE = re.compile(r"\b(\d{3}|[a-z]+[_.][a-z_.]+)\b")
+# The kind of answer the question wants: "how do I" a procedure, "when / how long" a duration, "how much" an amount
+# (selection_features weighs each against the kind a passage gives).
 _HOW_TO = re.compile(
     r"\b(how (do|can|should|would|to)|where (do|can|should) (i|we)|what (do|should) (i|we) do|walk me through|"
     r"steps?\b|set (it )?up|setup|instructions?)\b",
     re.I,
 )
+_ASKS_WHEN = re.compile(r"\b(when|how long|how soon|how fast|how quickly|how often|how many (days|hours))\b", re.I)
+_ASKS_AMOUNT = re.compile(r"\b(how much|cost|price|pricing|fee|charge[sd]?)\b", re.I)
 
 
 class Reader(Protocol):
@@ -124,6 +128,14 @@ class Question:
     @property
     def how_to(self) -> bool:
         return bool(_HOW_TO.search(self.text))
+
+    @property
+    def asks_when(self) -> bool:
+        return bool(_ASKS_WHEN.search(self.text))
+
+    @property
+    def asks_amount(self) -> bool:
+        return bool(_ASKS_AMOUNT.search(self.text))
 
     @property
     def exact_phrases(self) -> tuple[str, ...]:
@@ -212,12 +224,11 @@ class AnswerSelector:
                         to_words=vectors @ question.newest_words_vector,
                         to_tried=(vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units), np.float32),
                         title=self._title(article),
-                        words={i: content_words(units[i].embed_text) for i in keep},
                     )
                 )
         read = self._read(question, articles, pools)
         best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
-        unit_words = [words for p in pools for words in p.words.values()]
+        unit_words = [p.units[i].terms for p in pools for i in p.keep]
         cues = Cues.of(question, word_weights(unit_words))
         unit_x = [unit_features(p, cues, read.get(p.hit.article_id, {})) for p in pools]
         unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]

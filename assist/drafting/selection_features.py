@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,11 +53,9 @@ UNIT_FEATURES = (
 _U = {name: i for i, name in enumerate(UNIT_FEATURES)}
 UNREAD_GAP = 2.0  # a unit the answer reader did not read scores this far below the article's lowest read unit
 
-# The kind of answer a question wants, against the kind a passage gives: "when / how long" wants a duration,
-# "how much" an amount, "how do I" a procedure.
-_ASKS_WHEN = re.compile(r"\b(when|how long|how soon|how fast|how quickly|how often|how many (days|hours))\b", re.I)
+# The kind of answer a passage gives, for the kind a question wants (`Question.asks_when`, `asks_amount`): a
+# duration, an amount.
 _DURATION = re.compile(r"\b\d+([–-]\d+)?\s*(business |working )?(minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
-_ASKS_AMOUNT = re.compile(r"\b(how much|cost|price|pricing|fee|charge[sd]?)\b", re.I)
 _AMOUNT = re.compile(r"[$€£]\s?\d|\d+\s?%")
 # A place to click ("Settings → Members", "Approvals → ⋯ → Unlock", the browser's "F12 → Console"): a sentence that
 # says where to click is a procedure in one line, and answers "how do I…" as a numbered step does.
@@ -77,7 +77,6 @@ class Pool:
     to_words: npt.NDArray[np.float32]  # to the newest words alone
     to_tried: npt.NDArray[np.float32]  # to what the customer says they already tried (highest)
     title: npt.NDArray[np.float32]  # the article title's vector
-    words: dict[int, set[str]]  # the content words of each unit on offer, by index
 
 
 @dataclass(frozen=True)
@@ -95,14 +94,13 @@ class Cues:
     @classmethod
     def of(cls, question: Question, idf: dict[str, float]) -> Cues:
         """`idf`: the weight of each word among the candidates' units (`word_weights`)."""
-        text = question.text
         return cls(
             question.key_words,
             idf,
             question.exact_phrases,
             question.how_to,
-            bool(_ASKS_WHEN.search(text)),
-            bool(_ASKS_AMOUNT.search(text)),
+            question.asks_when,
+            question.asks_amount,
         )
 
 
@@ -111,7 +109,8 @@ def unit_features(pool: Pool, cues: Cues, read: dict[int, float]) -> list[tuple[
     floor = (min(read.values()) if read else 0.0) - UNREAD_GAP
     rows: list[tuple[float, ...]] = []
     for i in pool.keep:
-        unit, words = pool.units[i], pool.words[i]
+        unit = pool.units[i]
+        words = unit.terms
         text = unit.embed_text.lower()
         rows.append(
             (
@@ -175,7 +174,7 @@ def article_features(
         h.dense_score,
         fits,
         best[_U["question_similarity"]],
-        coverage(cues.asked, set().union(*pool.words.values()), cues.idf),
+        coverage(cues.asked, frozenset().union(*(pool.units[i].terms for i in pool.keep)), cues.idf),
         best[_U["key_term_coverage"]],
         float(pool.title @ question_vector),
         best[_U["exact_phrase"]],
@@ -186,7 +185,7 @@ def article_features(
     )
 
 
-def word_weights(docs: list[set[str]]) -> dict[str, float]:
+def word_weights(docs: Sequence[AbstractSet[str]]) -> dict[str, float]:
     n = len(docs)
     counts: dict[str, int] = {}
     for doc in docs:
@@ -195,7 +194,7 @@ def word_weights(docs: list[set[str]]) -> dict[str, float]:
     return {w: math.log(1 + n / c) for w, c in counts.items()}
 
 
-def coverage(asked: set[str], unit_words: set[str], idf: dict[str, float]) -> float:
+def coverage(asked: AbstractSet[str], unit_words: AbstractSet[str], idf: dict[str, float]) -> float:
     """Share of the question's key terms (rarer among the candidates = more weight) the unit mentions."""
     if not asked:
         return 0.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from assist.stemming import STEMMER
 
@@ -52,6 +53,12 @@ class Unit:
     @property
     def embed_text(self) -> str:
         return f"{self.heading}: {self.text}" if self.heading else self.text
+
+    @cached_property
+    def terms(self) -> frozenset[str]:
+        """`content_words` of `embed_text`, stemmed once per unit: units are cached per article version, and
+        answer selection reads them for every candidate on every ticket."""
+        return frozenset(content_words(self.embed_text))
 
 
 def split_units(body: str) -> list[Unit]:

@@ -34,6 +34,21 @@ def test_a_sentence_that_says_where_to_click_gets_the_how_to_credit_and_a_step_k
     assert all(f["how_to_path"] == 0.0 for f in facts.values())
 
 
+@pytest.mark.model
+def test_a_question_asking_when_or_how_much_credits_the_unit_that_gives_a_duration_or_an_amount(
+    embedder: Embedder,
+) -> None:
+    when = _unit_features(embedder, "How long until my card refund shows up?", "refund-policy")
+    card = next(f for text, f in when.items() if text.startswith("Card refunds take"))
+    assert card["when_duration"] == 1.0 and card["how_much_amount"] == 0.0
+    cost = _unit_features(embedder, "How much is the early termination fee?", "refund-policy")
+    annual = next(f for text, f in cost.items() if "10% early-termination fee" in text)
+    assert annual["how_much_amount"] == 1.0 and annual["when_duration"] == 0.0
+    # A question that asks neither credits no unit for it.
+    how = _unit_features(embedder, "Where do I request a refund?", "refund-policy")
+    assert all(f["when_duration"] == 0.0 and f["how_much_amount"] == 0.0 for f in how.values())
+
+
 def _article_features(embedder: Embedder, question: str, *articles: tuple[str, float]) -> dict[str, dict[str, float]]:
     """{article id: {feature: value}} for each candidate article."""
     selection = selection_over(embedder, question, *articles)

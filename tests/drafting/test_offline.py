@@ -162,6 +162,12 @@ def test_units_remember_their_section_heading() -> None:
     assert units[0].embed_text == "When the money arrives: Card refunds take 5-10 business days."
 
 
+def test_a_unit_s_key_terms_are_stemmed_with_its_heading_and_computed_once() -> None:
+    unit = split_units("# Title\n\n## When the money arrives\n\nCard refunds take 5-10 business days.")[0]
+    assert {"money", "card", "refund", "busi"} <= unit.terms and not {"the", "when"} & unit.terms
+    assert unit.terms is unit.terms  # answer selection reads them for every candidate on every ticket
+
+
 def test_units_remember_their_paragraph() -> None:
     units = split_units("# Title\n\nFirst of one paragraph. Second of it.\n\n- A bullet point. Its second sentence.")
     assert [u.line for u in units] == [2, 2, 4, 4]
