@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,12 @@ from assist.dev.training.confidence import best_threshold, fit, fit_needs, linea
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
 from assist.drafting.needs import Need, NeedModel
+from assist.drafting.units import clean
 from assist.errors import ValidationError
+from assist.kb.parsers import parse_file
 
 DATA = Path(__file__).parents[2] / "data"
+KB_DOCS = Path(__file__).parents[3] / "kb_docs"
 
 
 def test_labelled_lines_are_validated_and_threads_read(tmp_path: Path) -> None:
@@ -138,3 +142,58 @@ def test_the_need_model_takes_the_c_with_the_best_out_of_fold_accuracy() -> None
     assert coefficients["fitted_on"].endswith(f"C={informed['c']}")  # the stored model is the one chosen
     assert max(noise["out_of_fold_need_accuracy"].values()) < 0.72 < accuracy[informed["c"]]
     assert len(decline) == 240 and all(0 <= d <= 1 for d in decline)
+
+
+# The ticket-style labelled files: each gold answer is quoted from its article (the issue-15 files paraphrase theirs).
+QUOTING = (
+    "drafts_real_fit.jsonl",
+    "drafts_real_check.jsonl",
+    "drafts_tickets_fit.jsonl",
+    "drafts_contrast_fit.jsonl",
+    "drafts_whether_fit.jsonl",
+    "repeats_queries_fit.jsonl",
+    "repeats_queries_check.jsonl",
+    "demo_gold.jsonl",
+)
+
+
+def _plain(text: str) -> str:
+    return " ".join(clean(text).split())
+
+
+@pytest.mark.parametrize("name", QUOTING)
+def test_every_gold_answer_of_a_ticket_style_file_is_quoted_from_its_article(name: str) -> None:
+    # A paraphrased gold answer measures recall against words the drafter can never quote.
+    articles = {}
+    for path in sorted(KB_DOCS.glob("*.md")):
+        parsed = parse_file(path.name, path.read_bytes())
+        articles[parsed.article_id] = _plain(parsed.text)
+    rows = [r for r in load_labelled(DATA / name) if r.gold is not None]
+    assert rows
+    for row in rows:
+        assert row.gold in articles, f"{name}: no article {row.gold!r}"
+        answer = _plain(row.answer or "")
+        sentences = [s.rstrip(".") for s in re.split(r"(?<=[.!?:])\s+", answer) if s]
+        assert answer in articles[row.gold] or all(s in articles[row.gold] for s in sentences), (name, row.query[:60])
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9']+", text.casefold()))
+
+
+def test_no_fit_line_asks_what_a_check_line_asks() -> None:
+    # The same words, give or take one ("how do I" / "how can I"), are the same question: a check line a model was
+    # fitted on measures nothing.
+    fit = {"drafts_fit.jsonl", "drafts_real_fit.jsonl", "drafts_tickets_fit.jsonl", "drafts_contrast_fit.jsonl"}
+    fit |= {"drafts_whether_fit.jsonl", "repeats_queries_fit.jsonl"}
+    check = {"drafts_check.jsonl", "drafts_real_check.jsonl", "repeats_queries_check.jsonl", "demo_gold.jsonl"}
+    asked = {name: [_words(r.query) for r in load_labelled(DATA / name)] for name in fit | check}
+    same = [
+        (f, c, sorted(a))
+        for f in sorted(fit)
+        for c in sorted(check)
+        for a in asked[f]
+        for b in asked[c]
+        if len(a & b) >= 0.8 * len(a | b)
+    ]
+    assert not same
