@@ -66,9 +66,9 @@ def fresh_network() -> tuple[Any, Any]:
 
 def encode_pairs(tokenizer: Any, questions: Sequence[str], passages: Sequence[str]) -> Any:
     """Tokenised pairs as the network reads them, in training and in the product alike."""
-    questions = [_clip(tokenizer, q) for q in questions]
+    clipped = {q: _clip(tokenizer, q) for q in dict.fromkeys(questions)}  # the product asks one question 15 times
     return tokenizer(
-        list(questions),
+        [clipped[q] for q in questions],
         list(passages),
         truncation="longest_first",
         max_length=MAX_TOKENS,

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assist.drafting.reader import SHIPPED, WEIGHTS, AnswerReader
+from assist.drafting.reader import MAX_TOKENS, QUESTION_TOKENS, SHIPPED, WEIGHTS, AnswerReader, encode_pairs
 from assist.errors import ConfigError
 
 pytestmark = pytest.mark.model
@@ -42,6 +42,21 @@ def test_int8_products_rank_passages_as_the_stored_weights_do(reader: AnswerRead
     fast, slow = reader.scores(question, [LOCKED, UNLOCK, SET_UP]), exact.scores(question, [LOCKED, UNLOCK, SET_UP])
     # The order is what selection uses (answer selection and confidence were fitted on the int8 scores).
     assert list(np.argsort(fast)) == list(np.argsort(slow))
+
+
+def test_a_long_question_is_cut_to_its_first_word_pieces_in_every_pair_and_each_passage_keeps_the_rest(
+    reader: AnswerReader,
+) -> None:
+    question = "Hello, our approved week has a wrong entry and I cannot find how to change it. " * 6
+    short = "Where is the Unlock option?"
+    tokens = encode_pairs(reader.tokenizer, [question, short, question], [LOCKED, UNLOCK, SET_UP])
+    asked = [ids[1 : ids.index(reader.tokenizer.sep_token_id)] for ids in tokens["input_ids"].tolist()]
+    assert len(asked[0]) == QUESTION_TOKENS and asked[0] == asked[2]
+    assert asked[1] == reader.tokenizer(short, add_special_tokens=False)["input_ids"]
+    assert tokens["input_ids"].shape[1] <= MAX_TOKENS
+    # Each pair reads as it would alone: the passages' words are all there.
+    alone = encode_pairs(reader.tokenizer, [question], [SET_UP])["input_ids"][0].tolist()
+    assert [i for i in tokens["input_ids"][2].tolist() if i != reader.tokenizer.pad_token_id] == alone
 
 
 def test_the_artifact_stays_under_the_25_mb_limit() -> None:
