@@ -44,7 +44,7 @@ def test_int8_products_rank_passages_as_the_stored_weights_do(reader: AnswerRead
     assert list(np.argsort(fast)) == list(np.argsort(slow))
 
 
-def test_a_long_question_is_cut_to_its_first_word_pieces_in_every_pair_and_each_passage_keeps_the_rest(
+def test_a_long_question_is_cut_to_its_first_word_pieces_in_every_pair_and_each_pair_reads_as_it_would_alone(
     reader: AnswerReader,
 ) -> None:
     question = "Hello, our approved week has a wrong entry and I cannot find how to change it. " * 6
@@ -54,7 +54,7 @@ def test_a_long_question_is_cut_to_its_first_word_pieces_in_every_pair_and_each_
     assert len(asked[0]) == QUESTION_TOKENS and asked[0] == asked[2]
     assert asked[1] == reader.tokenizer(short, add_special_tokens=False)["input_ids"]
     assert tokens["input_ids"].shape[1] <= MAX_TOKENS
-    # Each pair reads as it would alone: the passages' words are all there.
+    # Batched with other pairs, a pair holds the same word pieces as alone (short passages keep all of theirs).
     alone = encode_pairs(reader.tokenizer, [question], [SET_UP])["input_ids"][0].tolist()
     assert [i for i in tokens["input_ids"][2].tolist() if i != reader.tokenizer.pad_token_id] == alone
 

@@ -182,18 +182,18 @@ def _words(text: str) -> frozenset[str]:
 
 
 def test_no_fit_line_asks_what_a_check_line_asks() -> None:
-    # The same words, give or take one ("how do I" / "how can I"), are the same question: a check line a model was
-    # fitted on measures nothing.
+    # The same words but one are the same question, and so is a short one reworded for the same answer ("ISO 27001
+    # certified?" / "r u iso 27001 certified"): a check line a model was fitted on measures nothing.
     fit = {"drafts_fit.jsonl", "drafts_real_fit.jsonl", "drafts_tickets_fit.jsonl", "drafts_contrast_fit.jsonl"}
     fit |= {"drafts_whether_fit.jsonl", "repeats_queries_fit.jsonl"}
     check = {"drafts_check.jsonl", "drafts_real_check.jsonl", "repeats_queries_check.jsonl", "demo_gold.jsonl"}
-    asked = {name: [_words(r.query) for r in load_labelled(DATA / name)] for name in fit | check}
+    lines = {name: [(_words(r.query), r.answer) for r in load_labelled(DATA / name)] for name in fit | check}
     same = [
         (f, c, sorted(a))
         for f in sorted(fit)
         for c in sorted(check)
-        for a in asked[f]
-        for b in asked[c]
-        if len(a & b) >= 0.8 * len(a | b)
+        for a, answer in lines[f]
+        for b, other in lines[c]
+        if a | b and len(a & b) >= (0.5 if answer is not None and answer == other else 0.8) * len(a | b)
     ]
     assert not same
