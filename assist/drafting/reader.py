@@ -78,7 +78,8 @@ def encode_pairs(tokenizer: Any, questions: Sequence[str], passages: Sequence[st
 
 
 def _clip(tokenizer: Any, text: str) -> str:
-    """The question's first QUESTION_TOKENS word pieces (the passage keeps the rest of the budget)."""
+    """The question's first QUESTION_TOKENS word pieces. The pair is then cut to MAX_TOKENS from its longer side, so a
+    passage of more than 53 word pieces shortens a clipped question further, to 62 at the least."""
     ids = tokenizer(text, add_special_tokens=False, truncation=True, max_length=QUESTION_TOKENS)["input_ids"]
     return str(tokenizer.decode(ids)) if len(ids) >= QUESTION_TOKENS else text
 
