@@ -15,7 +15,7 @@ from assist.dev.training.confidence import best_threshold, fit, fit_needs, linea
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
 from assist.drafting.needs import Need, NeedModel
-from assist.drafting.units import clean
+from assist.drafting.units import clean, words
 from assist.errors import ValidationError
 from assist.kb.parsers import parse_file
 
@@ -161,13 +161,18 @@ def _plain(text: str) -> str:
     return " ".join(clean(text).split())
 
 
+@pytest.fixture(scope="module")
+def articles() -> dict[str, str]:
+    """Each shipped article's text as plain words, by id."""
+    parsed = [parse_file(path.name, path.read_bytes()) for path in sorted(KB_DOCS.glob("*.md"))]
+    return {a.article_id: _plain(a.text) for a in parsed}
+
+
 @pytest.mark.parametrize("name", QUOTING)
-def test_every_gold_answer_of_a_ticket_style_file_is_quoted_from_its_article(name: str) -> None:
+def test_every_gold_answer_of_a_ticket_style_file_is_quoted_from_its_article(
+    name: str, articles: dict[str, str]
+) -> None:
     # A paraphrased gold answer measures recall against words the drafter can never quote.
-    articles = {}
-    for path in sorted(KB_DOCS.glob("*.md")):
-        parsed = parse_file(path.name, path.read_bytes())
-        articles[parsed.article_id] = _plain(parsed.text)
     rows = [r for r in load_labelled(DATA / name) if r.gold is not None]
     assert rows
     for row in rows:
@@ -177,17 +182,13 @@ def test_every_gold_answer_of_a_ticket_style_file_is_quoted_from_its_article(nam
         assert answer in articles[row.gold] or all(s in articles[row.gold] for s in sentences), (name, row.query[:60])
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"[a-z0-9']+", text.casefold()))
-
-
 def test_no_fit_line_asks_what_a_check_line_asks() -> None:
     # The same words but one are the same question, and so is a short one reworded for the same answer ("ISO 27001
     # certified?" / "r u iso 27001 certified"): a check line a model was fitted on measures nothing.
     fit = {"drafts_fit.jsonl", "drafts_real_fit.jsonl", "drafts_tickets_fit.jsonl", "drafts_contrast_fit.jsonl"}
     fit |= {"drafts_whether_fit.jsonl", "repeats_queries_fit.jsonl"}
     check = {"drafts_check.jsonl", "drafts_real_check.jsonl", "repeats_queries_check.jsonl", "demo_gold.jsonl"}
-    lines = {name: [(_words(r.query), r.answer) for r in load_labelled(DATA / name)] for name in fit | check}
+    lines = {name: [(frozenset(words(r.query)), r.answer) for r in load_labelled(DATA / name)] for name in fit | check}
     same = [
         (f, c, sorted(a))
         for f in sorted(fit)
