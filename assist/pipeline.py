@@ -335,7 +335,8 @@ def _sentiment(
 
 def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
     """The confidence policy in force: the shipped model, the team's newest recalibration, the abstain
-    threshold (Settings, or the one fitted with the model) and the escalation threshold (Settings)."""
+    threshold (Settings, on the figure shown; or the one fitted with the model, on the model's own figure) and the
+    escalation threshold (Settings)."""
     configured = assistant.settings.draft_min_confidence
     return ConfidencePolicy(
         model=assistant.confidence,
@@ -343,6 +344,7 @@ def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
         abstain_below=assistant.confidence.threshold if configured is None else configured,
         escalate_below=assistant.settings.escalation_min_confidence,
         needs=assistant.needs,
+        abstain_reads_raw=configured is None,
     )
 
 

@@ -7,6 +7,10 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
     shown       calibrated; 0 when the draft states no answer (an abstention, a holding reply without facts, a
                 closing reply when nothing was asked: `Plan.answers`), which also stores no raw figure
     band        likely sent as is / check before sending / no answer / closing, as the badge shows it
+    abstain     no answer below the threshold. The one fitted with the model reads `raw`, the scale it was chosen
+                on: it separates drafts whose article answers from those whose none does, while the team's
+                recalibration maps to how often drafts go out lightly edited, so recalibrating moves the badge, not
+                which tickets get an answer. A threshold the team sets (DRAFT_MIN_CONFIDENCE) reads `shown`.
     need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
                 (no article answers it) or a lead; only the first and the last may be answered from the articles
 """
@@ -39,11 +43,13 @@ class Confidence:
     escalate_below: float
     need: NeedReading = ANSWER_FIRST
     recalibrated: bool = True  # False: another model's figure (a past reply's), which the team's fit must not read
+    abstain_reads_raw: bool = False  # the fitted threshold: it reads the model's own figure (module docstring)
 
     @property
     def answerable(self) -> bool:
         """The message asks what an article answers, with confidence high enough to draft that answer."""
-        return self.need.answerable and self.calibrated >= self.abstain_below
+        figure = self.raw if self.abstain_reads_raw else self.calibrated
+        return self.need.answerable and figure >= self.abstain_below
 
     @property
     def vague(self) -> bool:
@@ -92,15 +98,27 @@ class ConfidencePolicy:
     abstain_below: float
     escalate_below: float
     needs: NeedModel
+    abstain_reads_raw: bool = False  # True for the threshold fitted with the model (module docstring)
 
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         evidence = features(selection, thread)  # read once: the confidence and the need model share it
         raw = self.model.probability(evidence)
         need = self.needs.read(selection, evidence, raw)
-        return Confidence(raw, self.recalibration.apply(raw), self.abstain_below, self.escalate_below, need)
+        calibrated = self.recalibration.apply(raw)
+        return Confidence(
+            raw, calibrated, self.abstain_below, self.escalate_below, need, abstain_reads_raw=self.abstain_reads_raw
+        )
 
     def reusing(self, probability: float, need: NeedReading) -> Confidence:
         """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's own
         probability. The team's recalibration maps the confidence model's figure, so it neither applies to this
         one nor learns from it (no raw figure is stored: `recorded`)."""
-        return Confidence(probability, probability, self.abstain_below, self.escalate_below, need, recalibrated=False)
+        return Confidence(
+            probability,
+            probability,
+            self.abstain_below,
+            self.escalate_below,
+            need,
+            recalibrated=False,
+            abstain_reads_raw=self.abstain_reads_raw,
+        )
