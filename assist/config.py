@@ -139,7 +139,7 @@ class Settings(BaseSettings):
         le=1,
         description="Below this confidence, as shown, no answer is drafted (a clarifying question or escalation is "
         "offered instead); empty: the threshold fitted with the confidence model, which reads the model's own figure "
-        "(the team's recalibration then moves the badge, not which tickets get an answer).",
+        "(the team's recalibration then moves the badge, not which tickets get an answer; set this to let it).",
     )
     escalation_min_confidence: float = Field(
         default=0.45, ge=0, le=1, description="Drafts below this confidence suggest escalation."

@@ -81,7 +81,7 @@ def test_the_teams_recalibration_moves_the_badge_not_which_tickets_get_an_answer
     old = {i: r.draft for i, r in before.items() if not isinstance(r, str)}
     new = {i: r.draft for i, r in after.items() if not isinstance(r, str)}
     assert len(old) == len(new) == len(open_ids)
-    assert {i: d.sources for i, d in new.items()} == {i: d.sources for i, d in old.items()}
+    assert {i: (d.action, d.sources) for i, d in new.items()} == {i: (d.action, d.sources) for i, d in old.items()}
     assert sum(new[i].confidence != old[i].confidence for i in old) > len(old) / 2  # the recalibration is in force
 
 

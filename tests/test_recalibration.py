@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from assist.drafting.policy import Confidence
 from assist.errors import ValidationError
 from assist.recalibration import IDENTITY, MIN_SENDS, Recalibration, fit
 from assist.store import make_engine, upgrade
@@ -32,19 +31,6 @@ def test_fit_recovers_how_overconfident_the_shipped_model_is_for_this_team() -> 
     assert recalibration.slope == pytest.approx(0.6, abs=0.1)
     assert recalibration.intercept == pytest.approx(-0.8, abs=0.15)
     assert recalibration.apply(0.9) == pytest.approx(truth(0.9), abs=0.03)
-
-
-def test_the_fitted_abstain_threshold_reads_the_models_figure_and_a_teams_own_the_figure_shown() -> None:
-    """The fitted threshold was chosen on the model's figure (does an article answer?); the team's recalibration
-    maps that figure to how often drafts go out lightly edited, so it must not withdraw answers. A threshold the
-    team sets is one they read off the badge."""
-    edits_more = Recalibration(slope=1.0, intercept=-1.2, sends=80)
-    shown = edits_more.apply(0.30)
-    assert shown < 0.15
-    fitted = Confidence(0.30, shown, abstain_below=0.15, escalate_below=0.45, abstain_reads_raw=True)
-    assert fitted.answerable and fitted.shown(answers=True) == shown
-    teams_own = Confidence(0.30, shown, abstain_below=0.15, escalate_below=0.45)
-    assert not teams_own.answerable
 
 
 def test_too_few_sends_or_one_outcome_is_refused_with_what_to_do() -> None:

@@ -2,7 +2,8 @@
 and every threshold read from it (abstain, suggest escalation, "likely sent as is"), in one object that the
 pipeline builds once per run and hands to the escalation rules, the plan and the draft.
 
-    raw         the confidence model's P(sent with at most light edits) (assist/drafting/confidence.py)
+    raw         the confidence model's P(sent with at most light edits), fitted on grounding as its stand-in
+                (assist/drafting/confidence.py)
     calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
     shown       calibrated; 0 when the draft states no answer (an abstention, a holding reply without facts, a
                 closing reply when nothing was asked: `Plan.answers`), which also stores no raw figure
@@ -10,7 +11,8 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
     abstain     no answer below the threshold. The one fitted with the model reads `raw`, the scale it was chosen
                 on: it separates drafts whose article answers from those whose none does, while the team's
                 recalibration maps to how often drafts go out lightly edited, so recalibrating moves the badge, not
-                which tickets get an answer. A threshold the team sets (DRAFT_MIN_CONFIDENCE) reads `shown`.
+                which tickets get an answer. A threshold the team sets (DRAFT_MIN_CONFIDENCE) reads `calibrated`,
+                the figure they see: a team that wants its sends to move the cut sets one.
     need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
                 (no article answers it) or a lead; only the first and the last may be answered from the articles
 """
@@ -67,8 +69,10 @@ class Confidence:
 
     @property
     def low(self) -> bool:
-        """Low enough to suggest escalation."""
-        return self.calibrated < self.escalate_below
+        """Low enough to suggest escalation: below the escalation threshold, or so low that no answer is drafted
+        (whichever figure each threshold reads: a recalibration that raises figures must not leave an abstention
+        without a reason)."""
+        return self.calibrated < self.escalate_below or (self.need.answerable and not self.answerable)
 
     def shown(self, answers: bool) -> float:
         """What the badge shows: the chance that the answer the draft states goes out with at most light edits.
@@ -98,7 +102,7 @@ class ConfidencePolicy:
     abstain_below: float
     escalate_below: float
     needs: NeedModel
-    abstain_reads_raw: bool = False  # True for the threshold fitted with the model (module docstring)
+    abstain_reads_raw: bool  # True for the threshold fitted with the model (module docstring)
 
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         evidence = features(selection, thread)  # read once: the confidence and the need model share it
