@@ -107,22 +107,22 @@ class ConfidencePolicy:
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         evidence = features(selection, thread)  # read once: the confidence and the need model share it
         raw = self.model.probability(evidence)
-        need = self.needs.read(selection, evidence, raw)
-        calibrated = self.recalibration.apply(raw)
-        return Confidence(
-            raw, calibrated, self.abstain_below, self.escalate_below, need, abstain_reads_raw=self.abstain_reads_raw
-        )
+        return self._confidence(raw, self.recalibration.apply(raw), self.needs.read(selection, evidence, raw))
 
     def reusing(self, probability: float, need: NeedReading) -> Confidence:
         """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's own
         probability. The team's recalibration maps the confidence model's figure, so it neither applies to this
         one nor learns from it (no raw figure is stored: `recorded`)."""
+        return self._confidence(probability, probability, need, recalibrated=False)
+
+    def _confidence(self, raw: float, calibrated: float, need: NeedReading, *, recalibrated: bool = True) -> Confidence:
+        """A figure read against this policy's thresholds (one place, so every kind of draft reads them alike)."""
         return Confidence(
-            probability,
-            probability,
+            raw,
+            calibrated,
             self.abstain_below,
             self.escalate_below,
             need,
-            recalibrated=False,
+            recalibrated=recalibrated,
             abstain_reads_raw=self.abstain_reads_raw,
         )
