@@ -87,3 +87,22 @@ def test_a_legal_threat_gets_an_acknowledgement_and_a_named_follow_up_not_a_chee
     assert "team lead" in draft.text and "one business day" in draft.text
     assert "refunded in full" not in draft.text  # nothing promised before legal has reviewed it
     assert draft.sources == ()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Our nightly sync needs 400 requests a minute. Can you raise our limit on Pro? If not, we'll honestly have "
+        "to look at other tools.",
+        "Every PDF invoice cuts off the last line item since your update, and each reply tells me to clear my "
+        "cache. Fix it or we're gone.",
+    ],
+    ids=["if-not-other-tools", "or-we-are-gone"],
+)
+def test_a_customer_who_says_they_will_leave_gets_a_holding_reply_not_a_plain_answer(
+    assistant: Assistant, query: str
+) -> None:
+    # Issue 32's labelled ticket sets: a condition that ends with leaving, without naming where to, was answered.
+    draft = _draft(assistant, query)
+    assert draft.action is DraftAction.HOLD
+    assert CLOSER not in draft.text

@@ -14,7 +14,10 @@ from assist.domain import ContactHistory, Signal
 
 LONG_WAIT_HOURS = 24.0
 CHASING_MESSAGES = 3  # customer messages in a row with no reply: they are asking again
-_NEGATION = re.compile(r"\b(not|never|no|don't|dont|won't|wont|wouldn't|isn't|am not|i'm not|without)\b", re.I)
+# "If not, I'd like to speak to someone senior": "if not" and "or not" make a condition, they negate nothing after them.
+_NEGATION = re.compile(
+    r"\b((?<!\bif )(?<!\bor )not|never|no|don't|dont|won't|wont|wouldn't|isn't|am not|i'm not|without)\b", re.I
+)
 
 _PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.LEGAL_THREAT: re.compile(
@@ -31,7 +34,8 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.HUMAN_REQUEST: re.compile(
         r"\b((speak|talk|chat) (to|with) (a |an |your )?(human|real person|person|manager|supervisor|someone senior)|"
-        r"real (human|person)|(your|a) (manager|supervisor)|escalate (this|it|my)|someone senior|not a bot)\b",
+        r"real (human|person)|(your|a) (manager|supervisor)|escalate (this|it|my)|someone senior|not a bot|"
+        r"hear (back )?from (a |an )?(human|real person|person))\b",
         re.I,
     ),
     Signal.PROFANITY: re.compile(
@@ -90,6 +94,15 @@ _LEAVING_FOR = re.compile(
     r"(?!(?i:free|starter|pro|business|enterprise|annual|monthly|yearly|lumen|the|a|an|another|our|my)\b)"
     r"(?P<name>[A-Z][\w-]{2,})\b[^?\n]*?(?=[.!\n]|$)"
 )
+# A condition that ends with them leaving, without naming where to ("Fix it or we're gone", "If not, we'll have to
+# look at other tools", "otherwise we will have to cancel"): they say it of themselves, and not as a question ("Can I
+# pause our plan, or do I have to cancel?"). In the labelled ticket sets every match is an escalation.
+_LEAVING_UNLESS = re.compile(
+    r"\b(?i:(or|otherwise|else|if not|unless)\b[^.?!;\n]{0,60}?\b(?=(we|i)\b)[^.?!;\n]{0,40}?\b"
+    r"(?P<verb>cancel(l?ing|l?ed)?|go(ing)? elsewhere|(we're|we are|i'm|i am) (gone|done with (you|lumen))|"
+    r"leav(e|ing)(?! a\b)|look(ing)? (at|for|into) (other|another|alternative)|find (another|a new|a different)))"
+    r"\b[^?\n]*?(?=[.!;\n]|$)"
+)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 # A lawyer who is asking ("our lawyer wants to know when the data is gone") puts a question, however it is punctuated.
 _ASKING = re.compile(
@@ -99,6 +112,8 @@ _ASKING = re.compile(
 )
 _REPEAT_TEXT = re.compile(
     r"\b((second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|"
+    r"this is (now |already )?(my|our|the) (second|third|fourth|fifth|2nd|3rd|4th|5th) "
+    r"(email|e-mail|message|mail|ticket|request|attempt)|"
     r"already (wrote|written|contacted|reported|asked|emailed)|"
     r"(reported|asked|contacted you about) this (twice|before|already)|again and again|"
     r"still (not|no|hasn't|haven't))\b",
@@ -166,6 +181,9 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
     # within a few words: "if I don't get one we're moving to Harvest" is still a threat.
     if leaving and not _negated(text, leaving.start("verb"), reach=12):
         found[Signal.CHURN_THREAT] = f"moving to {leaving.group('name')}"
+    unless = None if Signal.CHURN_THREAT in found else _LEAVING_UNLESS.search(text)
+    if unless and not _negated(text, unless.start("verb"), reach=12):
+        found[Signal.CHURN_THREAT] = unless.group(0).strip()[:80]
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
         found[Signal.REPEAT_CONTACT] = f"{history.earlier_contacts_same_issue + 1} contacts about this issue"

@@ -16,11 +16,19 @@ FIRES = [
     # Issue 32 (realistic ticket): a condition that names a competitor was answered as a question.
     (Signal.CHURN_THREAT, "I want a credit for this and if I don't get one we're moving to Harvest."),
     (Signal.CHURN_THREAT, "Remove these charges or we cancel today and move to Clockify."),
+    # Issue 32 (the labelled ticket sets): a condition that ends with leaving, without naming where to, was answered.
+    (Signal.CHURN_THREAT, "Sort the invoices out by Friday or we're gone."),
+    (Signal.CHURN_THREAT, "Either you honour the discount we were promised or we'll go elsewhere."),
+    (Signal.CHURN_THREAT, "Can you raise the limit? If not, we'll honestly have to look at other tools."),
+    (Signal.CHURN_THREAT, "Please enable it this month; otherwise we will regrettably have to cancel."),
     (Signal.LOST_TIME, "I've already lost a lot of time on this."),
     (Signal.LOST_TIME, "I've wasted hours on your troubleshooting guides."),
     (Signal.LOST_TIME, "Honestly, it has already cost me a morning."),
     (Signal.HUMAN_REQUEST, "I'd like to speak to a manager about this."),
     (Signal.HUMAN_REQUEST, "Can I talk to a real person please?"),
+    (Signal.HUMAN_REQUEST, "I will post the details publicly in a week unless I hear from a human."),
+    # "If not" is a condition, not a negation of what follows it.
+    (Signal.HUMAN_REQUEST, "Can you waive the fee as an exception? If not, I'd like to speak to someone senior."),
     (Signal.PROFANITY, "This is bullshit."),
     (Signal.PROFANITY, "wtf happened to my invoices"),
     (Signal.ALL_CAPS, "WHY IS THIS STILL BROKEN"),
@@ -33,6 +41,8 @@ FIRES = [
     (Signal.TIME_PRESSURE, "We need this by Friday for the audit."),
     (Signal.REPEAT_CONTACT, "This is the third time I'm writing about this."),
     (Signal.REPEAT_CONTACT, "I already reported this and nothing happened."),
+    (Signal.REPEAT_CONTACT, "This is my third email about the missing export."),
+    (Signal.REPEAT_CONTACT, "Hello, this is now our second request for the signed DPA."),
     # Issue 32 (realistic ticket): a phone scam where details may have been handed over was answered as a question.
     (
         Signal.SECURITY_INCIDENT,
@@ -55,6 +65,12 @@ DOES_NOT_FIRE = [
     (Signal.CHURN_THREAT, "If I switch to Annual billing now, is the rest of the month credited?"),
     (Signal.CHURN_THREAT, "If it works for the pilot, we will move to Enterprise next quarter."),
     (Signal.CHURN_THREAT, "Even if the price goes up we're not moving to Harvest."),
+    (Signal.CHURN_THREAT, "Can I pause our plan for the summer, or do I have to cancel?"),
+    (Signal.CHURN_THREAT, "If we cancel and come back next year, do we keep our old price?"),
+    (Signal.CHURN_THREAT, "Remove him from the project first, otherwise he can't leave the workspace."),
+    (Signal.CHURN_THREAT, "Fix the PDF or I'm leaving a review about it."),
+    (Signal.CHURN_THREAT, "Whatever happens, or whoever decides, we won't cancel: we love the product."),
+    (Signal.REPEAT_CONTACT, "The second email you sent had the wrong link in it."),
     (Signal.HUMAN_REQUEST, "Our project manager needs access."),
     (Signal.PROFANITY, "We are based in Scunthorpe and Essex."),
     (Signal.PROFANITY, "The assessment is due; Dickens would be proud."),
