@@ -221,9 +221,9 @@ def _unnegated_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match
 
 
 def _negated(text: str, at: int, *, reach: int = 25) -> bool:
-    """Whether a negation comes just before position `at`, in the same sentence ("...do not escalate. I will sue
-    you" is still a threat)."""
-    return bool(_NEGATION.search(re.split(r"[.!?;\n]", text[:at])[-1][-reach:]))
+    """Whether a negation comes just before position `at`, in the same clause ("...do not escalate. I will sue
+    you" is still a threat, and so is "If you don't refund me, I will sue": the comma ends the condition)."""
+    return bool(_NEGATION.search(re.split(r"[.!?;,\n]", text[:at])[-1][-reach:]))
 
 
 def _shouting(text: str) -> str | None:

@@ -10,6 +10,11 @@ FIRES = [
     (Signal.LEGAL_THREAT, "We are considering legal action over these charges."),
     (Signal.LEGAL_THREAT, "I'll sue you for this."),
     (Signal.LEGAL_THREAT, "Do not close this ticket. I will sue you otherwise."),
+    # A negation in the condition before a comma does not reach the threat after it.
+    (Signal.LEGAL_THREAT, "If you don't refund me, I will sue."),
+    (Signal.LEGAL_THREAT, "If you won't, our lawyer will be in touch this week."),
+    (Signal.CHURN_THREAT, "If it isn't fixed by Monday, we cancel our subscription."),
+    (Signal.CHURN_THREAT, "Not today, but we are evaluating alternatives."),
     (Signal.CHURN_THREAT, "Frankly we're evaluating alternatives."),
     (Signal.CHURN_THREAT, "We are moving to another provider next month."),
     (Signal.CHURN_THREAT, "Please cancel our subscription, we're done."),
