@@ -106,3 +106,14 @@ def test_a_customer_who_says_they_will_leave_gets_a_holding_reply_not_a_plain_an
     draft = _draft(assistant, query)
     assert draft.action is DraftAction.HOLD
     assert CLOSER not in draft.text
+
+
+@pytest.mark.parametrize("query", ["import broke everything. pls help asap", "Hi, 2FA problem. Please help asap, thx"])
+def test_an_urgent_message_too_vague_to_act_on_gets_a_question_not_a_holding_reply(
+    assistant: Assistant, query: str
+) -> None:
+    # Issue 32's labelled ticket sets: whoever picks an urgent ticket up needs to know what broke first; a holding
+    # reply ("a senior specialist will reply today") spends the hour the customer asked for on finding out.
+    draft = _draft(assistant, query)
+    assert draft.action is DraftAction.CLARIFY
+    assert "?" in draft.text

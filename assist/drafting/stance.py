@@ -8,7 +8,8 @@ HOLD       the ticket goes to a specialist or a lead, or the customer asked for 
            answer only with what the articles state (never for a legal threat, nor when no article answers),
            promise nothing the policy forbids, and say who follows up and when (meeting a deadline the customer
            stated, or saying honestly that we cannot); no "does this solve it" closer
-CLARIFY    no article answers and the question is vague: ask what is needed, draft no answer
+CLARIFY    no article answers and the question is vague: ask what is needed, draft no answer (an urgent or
+           angry customer too, unless they asked for a person: the details come first)
 ESCALATE   no article answers a specific question: no reply text; the panel offers escalation
 
 Who is writing matters as much as what: once a lead took the ticket over, or returned it to tier 1 with
@@ -106,9 +107,11 @@ def plan(
     handed_over = escalated and (escalation.queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
     if not answerable:
         # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
-        # they hear who follows up and when. A vague message the agent keeps gets a question back ("its broken
-        # again" cannot be acted on yet), and a specific one no article answers gets no text.
-        if handed_over or (escalated and specific):
+        # they hear who follows up and when. A vague message gets a question back ("its broken again" cannot be
+        # acted on yet), urgent or not: whoever picks it up needs the details first (issue 32's labelled tickets:
+        # "import broke everything. pls help asap" is `clarify`), unless the customer asked for a person. A
+        # specific one no article answers gets no text.
+        if (handed_over and (specific or Signal.HUMAN_REQUEST in sentiment.signals)) or (escalated and specific):
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
         return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):

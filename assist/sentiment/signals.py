@@ -16,7 +16,8 @@ LONG_WAIT_HOURS = 24.0
 CHASING_MESSAGES = 3  # customer messages in a row with no reply: they are asking again
 # "If not, I'd like to speak to someone senior": "if not" and "or not" make a condition, they negate nothing after them.
 _NEGATION = re.compile(
-    r"\b((?<!\bif )(?<!\bor )not|never|no|don't|dont|won't|wont|wouldn't|isn't|am not|i'm not|without)\b", re.I
+    r"\b((?<!\bif )(?<!\bor )not|never|no|don't|dont|won't|wont|wouldn't|isn't|aren't|am not|i'm not|without)\b",
+    re.I,
 )
 
 _PATTERNS: dict[Signal, re.Pattern[str]] = {
@@ -35,7 +36,7 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.HUMAN_REQUEST: re.compile(
         r"\b((speak|talk|chat) (to|with) (a |an |your )?(human|real person|person|manager|supervisor|someone senior)|"
         r"real (human|person)|(your|a) (manager|supervisor)|escalate (this|it|my)|someone senior|not a bot|"
-        r"hear (back )?from (a |an )?(human|real person|person))\b",
+        r"(unless|until) (i|we) hear (back )?from (a |an )?(human|real person|person))\b",
         re.I,
     ),
     Signal.PROFANITY: re.compile(
@@ -94,16 +95,36 @@ _LEAVING_FOR = re.compile(
     r"(?!(?i:free|starter|pro|business|enterprise|annual|monthly|yearly|lumen|the|a|an|another|our|my)\b)"
     r"(?P<name>[A-Z][\w-]{2,})\b[^?\n]*?(?=[.!\n]|$)"
 )
-# A condition that ends with them leaving, without naming where to ("Fix it or we're gone", "If not, we'll have to
-# look at other tools", "otherwise we will have to cancel"): they say it of themselves, and not as a question ("Can I
-# pause our plan, or do I have to cancel?"). In the labelled ticket sets every match is an escalation.
-_LEAVING_UNLESS = re.compile(
-    r"\b(?i:(or|otherwise|else|if not|unless)\b[^.?!;\n]{0,60}?\b(?=(we|i)\b)[^.?!;\n]{0,40}?\b"
-    r"(?P<verb>cancel(l?ing|l?ed)?|go(ing)? elsewhere|(we're|we are|i'm|i am) (gone|done with (you|lumen))|"
-    r"leav(e|ing)(?! a\b)|look(ing)? (at|for|into) (other|another|alternative)|find (another|a new|a different)))"
-    r"\b[^?\n]*?(?=[.!;\n]|$)"
+# A condition followed at once by what they will do, said of themselves: "Fix it or we're gone", "If not, we'll
+# honestly have to look at other tools", "otherwise we will have to cancel", "If this isn't fixed by Friday, I'm
+# cancelling". Only leaving counts: cancelling with no object or with the account (not "cancel the duplicate
+# order"), being gone or done, going elsewhere, leaving Lumen or us (not "leave the workspace", "on leave"), other
+# tools or providers (not "another time"). A question is not a threat ("or do I have to cancel?").
+_LEAVING_ON_CONDITION = re.compile(
+    r"""(?ix)
+    (?: \b(?:or|otherwise|else|if\ not)\b ,?\s* (?:then\s+)?      # "or we…", "If not, we…"
+      | \b(?:if|unless)\b [^.?!;,\n]{1,80} ,\s* (?:then\s+)?      # "If this isn't fixed by Friday, I…"
+    )
+    (?=(?:we|i)\b) [^.?!;\n]{0,50}?                                # they say it of themselves
+    (?P<verb>
+        cancel(?:l?ing)?\b (?!\s+(?:the|a|an|one|this|that|it|them|any|each)\b)
+      | (?:we're|we\ are|i'm|i\ am)\ (?:gone|out|done)\b (?=\s*(?:[.!\n]|$))
+      | (?:go|going|look|looking)\ elsewhere
+      | take\ (?:our|my)\ business\ elsewhere
+      | leav(?:e|ing)\ (?:you|lumen)\b (?:\ (?:too|as\ well|for\ good))? (?=\s*(?:[.!\n]|$))
+      | (?:look|looking)\ (?:at|for|into)\ (?:other|another|alternative|a\ new|a\ different)\s
+        (?:tools?|providers?|vendors?|services?|solutions?|software|products?)\b
+      | look(?:ing)?\ at\ alternatives
+      | find\ (?:another|a\ new|a\ different)\ (?:tool|provider|vendor|service|solution)\b
+      | switch(?:ing)?\ (?:providers?|tools?|vendors?|services?)\b
+      | stop\ paying\b
+    )
+    [^?\n]*? (?=[.!;\n]|$)                                           # the sentence is not a question
+    """
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# Where a sentence's own clause begins after what came first: the comma closing an opening condition, or "but".
+_OPENING_CONDITION = re.compile(r"^\s*(?:if|unless|when|whether)\b[^,]*,|,\s*but\b", re.I)
 # A lawyer who is asking ("our lawyer wants to know when the data is gone") puts a question, however it is punctuated.
 _ASKING = re.compile(
     r"\s+(wants?|would like|needs?|asked|asks|has asked|is asking)\s+(us\s+|me\s+)?"
@@ -112,8 +133,9 @@ _ASKING = re.compile(
 )
 _REPEAT_TEXT = re.compile(
     r"\b((second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time|"
-    r"this is (now |already )?(my|our|the) (second|third|fourth|fifth|2nd|3rd|4th|5th) "
-    r"(email|e-mail|message|mail|ticket|request|attempt)|"
+    # "This is my third email." / "…message about this" / "…email asking for…"; not "the second email address".
+    r"this is (now |already )?(my|our) (second|third|fourth|fifth|\d+(st|nd|rd|th)) "
+    r"(email|e-mail|message|mail|request|follow-up)(?=\s*([.!;\n]|$)|\s+(about|regarding|re|asking|chasing)\b)|"
     r"already (wrote|written|contacted|reported|asked|emailed)|"
     r"(reported|asked|contacted you about) this (twice|before|already)|again and again|"
     r"still (not|no|hasn't|haven't))\b",
@@ -176,14 +198,9 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
         # lawyer will be in touch." is a threat however calmly put.
         if all(_in_question(text, c.end()) or _ASKING.match(text, c.end()) for c in counsel):
             if_fed_up = (Signal.LEGAL_THREAT,)
-    leaving = None if Signal.CHURN_THREAT in found else _LEAVING_FOR.search(text)
-    # The condition comes first, so the negation to look for is the one just before the move ("not moving to"),
-    # within a few words: "if I don't get one we're moving to Harvest" is still a threat.
-    if leaving and not _negated(text, leaving.start("verb"), reach=12):
-        found[Signal.CHURN_THREAT] = f"moving to {leaving.group('name')}"
-    unless = None if Signal.CHURN_THREAT in found else _LEAVING_UNLESS.search(text)
-    if unless and not _negated(text, unless.start("verb"), reach=12):
-        found[Signal.CHURN_THREAT] = unless.group(0).strip()[:80]
+    leaving = None if Signal.CHURN_THREAT in found else _leaving(text)
+    if leaving:
+        found[Signal.CHURN_THREAT] = leaving
     repeat = _first_unnegated(_REPEAT_TEXT, text)
     if history.earlier_contacts_same_issue > 0:
         found[Signal.REPEAT_CONTACT] = f"{history.earlier_contacts_same_issue + 1} contacts about this issue"
@@ -205,6 +222,19 @@ def detect(text: str, history: ContactHistory | None = None) -> Detected:
     return Detected(signals=ordered, evidence={s.value: found[s] for s in ordered}, if_fed_up=if_fed_up)
 
 
+def _leaving(text: str) -> str | None:
+    """The words of a conditional threat to leave: moving to a named tool, or leaving without naming one. The
+    condition comes first, so the negation to look for is the one just before the move ("not moving to"), within
+    a few words: "if I don't get one we're moving to Harvest" is still a threat."""
+    named = _LEAVING_FOR.search(text)
+    if named and not _negated(text, named.start("verb"), reach=12):
+        return f"moving to {named.group('name')}"
+    unnamed = _LEAVING_ON_CONDITION.search(text)
+    if unnamed and not _negated(text, unnamed.start("verb"), reach=12):
+        return text[unnamed.start() : unnamed.end("verb")].strip()
+    return None
+
+
 def _in_question(text: str, at: int) -> bool:
     """Whether the sentence around position `at` ends with a question mark."""
     end = _SENTENCE_END.search(text, at)
@@ -221,9 +251,13 @@ def _unnegated_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match
 
 
 def _negated(text: str, at: int, *, reach: int = 25) -> bool:
-    """Whether a negation comes just before position `at`, in the same clause ("...do not escalate. I will sue
-    you" is still a threat, and so is "If you don't refund me, I will sue": the comma ends the condition)."""
-    return bool(_NEGATION.search(re.split(r"[.!?;,\n]", text[:at])[-1][-reach:]))
+    """Whether a negation comes just before position `at`, in the same clause: "...do not escalate. I will sue
+    you" is still a threat, and so are "If you don't refund me, I will sue" and "Not today, but we are evaluating
+    alternatives" (a negation in an opening condition, or before "but", stays there); "We won't, under any
+    circumstances, cancel our subscription" is not one."""
+    clause = _OPENING_CONDITION.split(re.split(r"[.!?;\n]", text[:at])[-1])[-1]
+    # Searched from a start position, not in a cut-off tail, so "if not" is seen whole however long the clause.
+    return bool(_NEGATION.search(clause, max(0, len(clause) - reach)))
 
 
 def _shouting(text: str) -> str | None:

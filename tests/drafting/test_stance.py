@@ -147,15 +147,25 @@ def test_advice_that_keeps_the_ticket_in_tier_one_does_not_turn_an_answer_into_a
     assert asked.stance is Stance.HOLD and asked.follow_up == FOLLOW_UP[Queue.TIER1] and asked.facts_allowed
 
 
-def test_a_vague_message_the_agent_keeps_gets_a_question_back_not_a_holding_reply() -> None:
+def test_a_vague_message_gets_a_question_back_not_a_holding_reply() -> None:
     """ "its broken again" from a customer getting fed up: the tier-1 advice kept it from the clarifying question,
     and the holding reply promised an update on something nobody can act on yet."""
     vague = plan(
         sentiment=sentiment("frustrated"), escalation=WORSE_IN_TIER1, answerable=False, specific=False, thread=reading()
     )
     assert vague.stance is Stance.CLARIFY and vague.follow_up is None
-    # Handed over to a specialist, the same message still hears who takes over.
+    # Handed over to a specialist, the same message is still asked about first: the specialist needs the details
+    # too (issue 32's labelled tickets: "tax is wrong again!!!" is `clarify`).
     handed = plan(
         sentiment=sentiment("angry"), escalation=ANGRY_TO_TIER2, answerable=False, specific=False, thread=reading()
     )
-    assert handed.stance is Stance.HOLD and handed.follow_up == FOLLOW_UP[Queue.TIER2]
+    assert handed.stance is Stance.CLARIFY and handed.follow_up is None
+    # A customer who asked for a person hears who takes over instead.
+    person = plan(
+        sentiment=sentiment("angry", signals=(Signal.HUMAN_REQUEST,)),
+        escalation=ANGRY_TO_TIER2,
+        answerable=False,
+        specific=False,
+        thread=reading(),
+    )
+    assert person.stance is Stance.HOLD and person.follow_up == FOLLOW_UP[Queue.TIER2]
