@@ -38,6 +38,10 @@ from assist.domain import (
 from assist.drafting.policy import LOW_CONFIDENCE, NEEDS_LEAD, NO_ARTICLE, Confidence
 
 QUEUE_ORDER = [Queue.AUTO, Queue.TIER1, Queue.TIER2, Queue.MANAGER]
+URGENT = "Customer is urgent and blocked"
+HIGH_PRIORITY = "High priority"
+# Reasons that ask for a reply sooner, not for someone else to write it (`queue_without`, assist/drafting/stance.py).
+SOONER = frozenset({URGENT, HIGH_PRIORITY})
 PRIORITY_ORDER = list(EscalationPriority)  # declared low to critical
 
 
@@ -85,7 +89,7 @@ RULES: tuple[Rule, ...] = (
         lambda f, s: Signal.SECURITY_INCIDENT in f.sentiment.signals,
     ),
     Rule(
-        "Customer is urgent and blocked",
+        URGENT,
         Queue.TIER2,
         EscalationPriority.CRITICAL,
         "Call or reply within the hour; confirm the business impact and a workaround.",
@@ -138,7 +142,7 @@ RULES: tuple[Rule, ...] = (
         reads_draft=True,
     ),
     Rule(
-        "High priority",
+        HIGH_PRIORITY,
         Queue.TIER2,
         EscalationPriority.HIGH,
         "Handle before other tickets in the queue.",
@@ -184,6 +188,12 @@ def without_draft(escalation: Escalation) -> Escalation:
     judged the draft or its retrieval are dropped, the rest decide the queue and priority as before."""
     kept = [rule for rule in RULES if rule.reason in escalation.reasons and not rule.reads_draft]
     return _decide(kept, draft=False)
+
+
+def queue_without(escalation: Escalation, reasons: frozenset[str]) -> Queue:
+    """The queue the suggestion goes to on its other reasons (`Queue.AUTO` when none is left)."""
+    kept = [rule.queue for rule in RULES if rule.reason in escalation.reasons and rule.reason not in reasons]
+    return max(kept, key=QUEUE_ORDER.index, default=Queue.AUTO)
 
 
 def _decide(matched: list[Rule], *, draft: bool) -> Escalation:

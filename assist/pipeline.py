@@ -36,7 +36,7 @@ from assist.drafting.reuse import PastReply, ReuseModel
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
-from assist.escalation import evaluate
+from assist.escalation import SOONER, evaluate, queue_without
 from assist.handoff import customer_summary
 from assist.history import contact_history
 from assist.kb import KnowledgeBase
@@ -144,6 +144,7 @@ def compute_assistance(
                 specific=not confidence.vague,
                 thread=evidence.thread,
                 asks=evidence.thread.asks,
+                answer_queue=queue_without(escalation, SOONER),
             )
             draft = assistant.drafter.draft(
                 ticket=ticket,

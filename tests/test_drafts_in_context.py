@@ -117,3 +117,14 @@ def test_an_urgent_message_too_vague_to_act_on_gets_a_question_not_a_holding_rep
     draft = _draft(assistant, query)
     assert draft.action is DraftAction.CLARIFY
     assert "?" in draft.text
+
+
+def test_an_urgent_customer_whose_question_the_articles_answer_gets_the_answer_now(assistant: Assistant) -> None:
+    # Issue 32's labelled ticket sets: urgency alone asks for the answer sooner, not for a specialist to write it.
+    draft = _draft(
+        assistant,
+        "Our card payment failed last week and now the whole workspace is read-only. How do I get editing back "
+        "right now? This is urgent.",
+    )
+    assert draft.action is DraftAction.ANSWER and draft.sources[:1] == ("failed-payments",)
+    assert "senior specialist" not in draft.text and "blocking you right now" in draft.text

@@ -12,7 +12,7 @@ from assist.domain import (
     Signal,
 )
 from assist.drafting.policy import Confidence
-from assist.escalation import RULES, evaluate
+from assist.escalation import RULES, SOONER, evaluate, queue_without
 
 SETTINGS = Settings(
     escalation_min_confidence=0.45, escalation_frustration=0.7, escalation_priority=8, escalation_repeat_contacts=3
@@ -195,3 +195,24 @@ def test_thresholds_come_from_settings() -> None:
 
 def test_every_rule_has_a_reason_and_an_action() -> None:
     assert all(rule.reason and rule.action for rule in RULES)
+
+
+def test_without_the_reasons_that_ask_for_speed_an_urgent_ticket_stays_with_the_agent() -> None:
+    urgent = evaluate(
+        sentiment=_sentiment(SentimentLevel.URGENT, 0.4),
+        history=ContactHistory(),
+        priority=9,
+        confidence=None,
+        settings=SETTINGS,
+    )
+    assert urgent.queue is Queue.TIER2 and set(urgent.reasons) == SOONER
+    assert queue_without(urgent, SOONER) is Queue.AUTO
+    # Another reason for tier 2 still hands the ticket over.
+    repeat = evaluate(
+        sentiment=_sentiment(SentimentLevel.URGENT, 0.4),
+        history=ContactHistory(earlier_contacts_same_issue=3),
+        priority=9,
+        confidence=None,
+        settings=SETTINGS,
+    )
+    assert queue_without(repeat, SOONER) is Queue.TIER2

@@ -2,7 +2,8 @@
 the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
-HOLD       the ticket goes to a specialist or a lead, or the customer asked for a person, or an upset
+HOLD       the ticket goes to a specialist or a lead (for more than urgency: an urgent customer whose question
+           the articles answer gets the answer now), or the customer asked for a person, or an upset
            customer's specific question has no answer yet, or the customer threatens legal action or to
            leave: acknowledge,
            answer only with what the articles state (never for a legal threat, nor when no article answers),
@@ -88,8 +89,11 @@ def plan(
     specific: bool,
     thread: ThreadReading,
     asks: bool = True,
+    answer_queue: Queue | None = None,
 ) -> Plan:
-    """`asks`: the newest words ask or report something (False for a plain "that worked, thanks!")."""
+    """`asks`: the newest words ask or report something (False for a plain "that worked, thanks!").
+    `answer_queue`: where the escalation would go on the reasons that concern who writes an answer the articles
+    hold (`assist.escalation.queue_without(escalation, SOONER)`); by default the escalation's own queue."""
     opening = _opening(sentiment, thread)
     lead_replies = thread.owner is Owner.LEAD
     handled = thread.owner in (Owner.LEAD, Owner.RETURNED)  # a lead has already had this ticket
@@ -114,6 +118,12 @@ def plan(
         if (handed_over and (specific or Signal.HUMAN_REQUEST in sentiment.signals)) or (escalated and specific):
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
         return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
+    # Urgency alone (and the priority it raises) asks for the answer sooner, not for someone else to write it: an
+    # urgent customer whose question the articles answer gets the answer now, with the escalation still suggested
+    # to the agent (issue 32's labelled tickets: 15 such fit lines are `answer`, 7 `escalate`, three of those a
+    # security matter the signals missed).
+    answer_queue = escalation.queue if answer_queue is None else answer_queue
+    handed_over = escalated and (answer_queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)

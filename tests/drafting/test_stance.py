@@ -3,7 +3,7 @@ whether something went wrong, a happy customer (no models)."""
 
 from __future__ import annotations
 
-from assist.domain import Escalation, EscalationPriority, Owner, Queue, Signal
+from assist.domain import Escalation, EscalationPriority, Owner, Queue, SentimentLevel, Signal
 from assist.drafting.policy import LOW_CONFIDENCE
 from assist.drafting.stance import CLOSER, FOLLOW_UP, NOTHING_ASKED, OPENINGS, SOMETHING_WENT_WRONG, Stance, plan
 from tests.factories import reading, sentiment
@@ -169,3 +169,26 @@ def test_a_vague_message_gets_a_question_back_not_a_holding_reply() -> None:
         thread=reading(),
     )
     assert person.stance is Stance.HOLD and person.follow_up == FOLLOW_UP[Queue.TIER2]
+
+
+def test_urgency_alone_asks_for_the_answer_now_not_for_a_specialist() -> None:
+    urgent = ANGRY_TO_TIER2.model_copy(update={"reasons": ("Customer is urgent and blocked",)})
+    now = plan(
+        sentiment=sentiment("urgent"),
+        escalation=urgent,
+        answerable=True,
+        specific=True,
+        thread=reading(),
+        answer_queue=Queue.AUTO,
+    )
+    assert now.stance is Stance.ANSWER and now.facts_allowed and now.opening == OPENINGS[SentimentLevel.URGENT]
+    # The same urgency with a reason to hand the ticket over keeps the holding reply.
+    handed = plan(
+        sentiment=sentiment("urgent"),
+        escalation=urgent,
+        answerable=True,
+        specific=True,
+        thread=reading(),
+        answer_queue=Queue.TIER2,
+    )
+    assert handed.stance is Stance.HOLD and handed.follow_up == FOLLOW_UP[Queue.TIER2]
