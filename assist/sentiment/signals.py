@@ -61,7 +61,15 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
         r"(gave|given|shared|read out|told|sent) (them|him|her|the caller)\b[^.!?\n]{0,25}?\b"
         r"(card (number|details)|credit card|password|passcode|pin|(security|verification|one-time|2fa) code|"
         r"bank details)|(might|may|could) have (given|told|shared with) (them|him|her|the caller) "
-        r"(something|anything))\b",
+        r"(something|anything)|"
+        # A secret published ("pushed our API key to a public GitHub repo"), another company's data in sight
+        # ("clients that aren't ours", "someone else's data"), a change they did not make ("my password was
+        # changed. I did NOT change it"): issue 32's labelled tickets escalate each.
+        r"(api key|secret|token|password|credentials|\.env)\b[^.!?\n]{0,80}?\bpublic (github |gitlab )?"
+        r"(repo|repository)|"
+        r"(someone else's|another (company's|customer's|workspace's)) data|(clients|projects|invoices|data) that "
+        r"(aren't|are not) ours|(password|e-?mail( address)?|2fa|two-factor[a-z ]*) (was|has been|got) (changed|reset|"
+        r"turned off|disabled)\b[^!?\n]{0,40}?\bi (did not|didn't|never) (change|reset|request|turn|disable|do))\b",
         re.I,
     ),
     # Time the problem already cost them ("I've wasted hours", issue 35): the model reads such a polite sentence

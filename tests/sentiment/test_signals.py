@@ -55,6 +55,9 @@ FIRES = [
         "Someone phoned saying they were from Lumen. My colleague might have given them something.",
     ),
     (Signal.SECURITY_INCIDENT, "My assistant gave them the full card number before I could stop her."),
+    (Signal.SECURITY_INCIDENT, "A contractor pushed our live API key to a public GitHub repo an hour ago."),
+    (Signal.SECURITY_INCIDENT, "The client list shows three clients that aren't ours. Is this someone else's data?"),
+    (Signal.SECURITY_INCIDENT, "I got an email that my password was changed. I did not change it."),
 ]
 
 DOES_NOT_FIRE = [
@@ -111,6 +114,9 @@ DOES_NOT_FIRE = [
     (Signal.SECURITY_INCIDENT, "I told him the code doesn't work."),
     (Signal.SECURITY_INCIDENT, "I gave her the login details so she can join."),
     (Signal.SECURITY_INCIDENT, "We haven't given them anything."),
+    (Signal.SECURITY_INCIDENT, "Can we make the public API docs available to our contractor?"),
+    (Signal.SECURITY_INCIDENT, "I changed my password yesterday and now the app asks for it again."),
+    (Signal.SECURITY_INCIDENT, "Our password was reset by our admin as I asked, thanks."),
 ]
 
 
