@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from assist.domain import Escalation, EscalationPriority, Owner, Queue, SentimentLevel, Signal
 from assist.drafting.policy import LOW_CONFIDENCE
-from assist.drafting.stance import CLOSER, FOLLOW_UP, NOTHING_ASKED, OPENINGS, SOMETHING_WENT_WRONG, Stance, plan
+from assist.drafting.stance import (
+    CLOSER,
+    FOLLOW_UP,
+    NOTHING_ASKED,
+    OPENINGS,
+    SOMETHING_WENT_WRONG,
+    Plan,
+    Stance,
+    plan,
+)
 from tests.factories import reading, sentiment
 
 CALM = Escalation(suggest=False, reasons=(), priority=EscalationPriority.LOW, queue=Queue.AUTO, suggested_action="")
@@ -173,22 +182,19 @@ def test_a_vague_message_gets_a_question_back_not_a_holding_reply() -> None:
 
 def test_urgency_alone_asks_for_the_answer_now_not_for_a_specialist() -> None:
     urgent = ANGRY_TO_TIER2.model_copy(update={"reasons": ("Customer is urgent and blocked",)})
-    now = plan(
-        sentiment=sentiment("urgent"),
-        escalation=urgent,
-        answerable=True,
-        specific=True,
-        thread=reading(),
-        answer_queue=Queue.AUTO,
-    )
+
+    def reply(answer_queue: Queue) -> Plan:
+        return plan(
+            sentiment=sentiment("urgent"),
+            escalation=urgent,
+            answerable=True,
+            specific=True,
+            thread=reading(),
+            answer_queue=answer_queue,
+        )
+
+    now = reply(Queue.AUTO)
     assert now.stance is Stance.ANSWER and now.facts_allowed and now.opening == OPENINGS[SentimentLevel.URGENT]
     # The same urgency with a reason to hand the ticket over keeps the holding reply.
-    handed = plan(
-        sentiment=sentiment("urgent"),
-        escalation=urgent,
-        answerable=True,
-        specific=True,
-        thread=reading(),
-        answer_queue=Queue.TIER2,
-    )
+    handed = reply(Queue.TIER2)
     assert handed.stance is Stance.HOLD and handed.follow_up == FOLLOW_UP[Queue.TIER2]
