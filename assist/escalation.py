@@ -186,14 +186,17 @@ def evaluate(
 def without_draft(escalation: Escalation) -> Escalation:
     """The suggestion as it reads with no draft and no articles offered (a held-out ticket): the rules that
     judged the draft or its retrieval are dropped, the rest decide the queue and priority as before."""
-    kept = [rule for rule in RULES if rule.reason in escalation.reasons and not rule.reads_draft]
-    return _decide(kept, draft=False)
+    return _decide([rule for rule in _matched(escalation) if not rule.reads_draft], draft=False)
 
 
 def queue_without(escalation: Escalation, reasons: frozenset[str]) -> Queue:
     """The queue the suggestion goes to on its other reasons (`Queue.AUTO` when none is left)."""
-    kept = [rule.queue for rule in RULES if rule.reason in escalation.reasons and rule.reason not in reasons]
-    return max(kept, key=QUEUE_ORDER.index, default=Queue.AUTO)
+    return _decide([rule for rule in _matched(escalation) if rule.reason not in reasons], draft=True).queue
+
+
+def _matched(escalation: Escalation) -> list[Rule]:
+    """The rules that gave this suggestion its reasons."""
+    return [rule for rule in RULES if rule.reason in escalation.reasons]
 
 
 def _decide(matched: list[Rule], *, draft: bool) -> Escalation:

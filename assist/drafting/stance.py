@@ -104,26 +104,26 @@ def plan(
     # A low-confidence draft, or no article, alone is the agent's concern (the panel says so), not the customer's.
     suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT
     escalated = suggested and not handled
-    # Advice that keeps the ticket in tier 1 ("read the whole thread first", "a senior agent writes it") is for the
-    # agent who replies: they answer (issue 32's realistic tickets label such follow-ups "answer"; "I'm keeping
-    # this ticket with me and will update you" read as a stall). A hand-over makes the answer a holding reply, and
-    # so does a customer who asked for a person: they hear who owns the ticket now.
-    handed_over = escalated and (escalation.queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
+    asked_for_a_person = Signal.HUMAN_REQUEST in sentiment.signals
     if not answerable:
         # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
         # they hear who follows up and when. A vague message gets a question back ("its broken again" cannot be
         # acted on yet), urgent or not: whoever picks it up needs the details first (issue 32's labelled tickets:
         # "import broke everything. pls help asap" is `clarify`), unless the customer asked for a person. A
         # specific one no article answers gets no text.
-        if (handed_over and (specific or Signal.HUMAN_REQUEST in sentiment.signals)) or (escalated and specific):
+        if escalated and (specific or asked_for_a_person):
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
         return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
-    # Urgency alone (and the priority it raises) asks for the answer sooner, not for someone else to write it: an
-    # urgent customer whose question the articles answer gets the answer now, with the escalation still suggested
-    # to the agent (issue 32's labelled tickets: 15 such fit lines are `answer`, 7 `escalate`, three of those a
-    # security matter the signals missed).
+    # Advice that keeps the ticket in tier 1 ("read the whole thread first", "a senior agent writes it") is for the
+    # agent who replies: they answer (issue 32's realistic tickets label such follow-ups "answer"; "I'm keeping
+    # this ticket with me and will update you" read as a stall). A hand-over makes the answer a holding reply, and
+    # so does a customer who asked for a person: they hear who owns the ticket now. Urgency alone (and the priority
+    # it raises) asks for the answer sooner, not for someone else to write it: an urgent customer whose question
+    # the articles answer gets the answer now, with the escalation still suggested to the agent (issue 32's
+    # labelled tickets: 15 such fit lines are `answer`, 7 `escalate`, three of those a security matter the signals
+    # missed).
     answer_queue = escalation.queue if answer_queue is None else answer_queue
-    handed_over = escalated and (answer_queue in HANDED_OVER or Signal.HUMAN_REQUEST in sentiment.signals)
+    handed_over = escalated and (answer_queue in HANDED_OVER or asked_for_a_person)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)
