@@ -21,6 +21,8 @@ from email.errors import HeaderParseError
 from email.header import decode_header
 from email.utils import getaddresses
 
+from assist.text import is_blank
+
 MAX_HEADER_CHARS = 4_000  # a longer header value is junk; cut before any parser sees it
 MAX_MESSAGE_IDS = 100  # References of a long thread hold a few dozen
 
@@ -46,7 +48,9 @@ def clean_header(value: str, *, limit: int | None = None) -> str:
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Text from bytes in the declared charset; never raises. An unknown, non-text or unsafe charset is
     read as UTF-8 when the bytes are valid UTF-8, else as Latin-1 (every byte is a character, nothing is
-    lost). NUL characters become U+FFFD: no database stores them in text."""
+    lost), and so is a declared one that turns readable bytes into nothing a person could read (UTF-8 labelled
+    UTF-16 decodes to unassigned code points, which the intake would refuse as an empty message). NUL
+    characters become U+FFFD: no database stores them in text."""
     codec = _text_codec(charset)
     text: str | None = None
     if codec is not None:
@@ -54,12 +58,18 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             text = data.decode(codec, errors="replace")
         except (UnicodeError, LookupError, ValueError, TypeError):
             text = None
-    if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+    if text is None or is_blank(text):
+        fallback = _undeclared(data)
+        text = fallback if text is None or not is_blank(fallback) else text
     return text.replace("\x00", "\ufffd")
+
+
+def _undeclared(data: bytes) -> str:
+    """Bytes without a usable charset: UTF-8 when they are valid UTF-8, else Latin-1."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _text_codec(charset: str | None) -> str | None:
