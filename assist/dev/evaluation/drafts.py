@@ -13,6 +13,9 @@ the product's own pipeline.
                       lead takes over counts as "escalate")
     auroc, ece        the confidence against "grounded" (unanswerable lines count as not grounded)
     likely_sent_grounded  share of the drafts badged "likely sent as is" that are grounded
+    answered_auroc, likely_sent_answered  the same against "answered": grounded, and the draft holds at least
+                      half the gold answer's key words (`ANSWERED`). The right article quoted at the wrong sentence
+                      is grounded but needs a rewrite, which is what a person judging the drafts counts
     reused            share of drafts built on a reply the team sent before (`--history`)
     reuse_label_at_1  of those, where both lines carry a "label": the reused reply's label is the query's
 """
@@ -45,6 +48,9 @@ from assist.store.runs import stored_draft
 from assist.store.tickets import add_message, create_ticket
 from assist.users import OPERATOR
 
+# A grounded draft holding at least this share of the gold answer's key words answers the question; below it, it
+# quotes another sentence of the right article (a rewrite, for a person judging the drafts).
+ANSWERED = 0.5
 SUBJECT = ""  # labelled lines have no subject: the store uses the first line, as for a subject-less email
 STANCES = ("answer", "clarify", "escalate")
 T = TypeVar("T")
@@ -249,8 +255,6 @@ class Outcome:
 
 
 def score(rows: Sequence[LabelledDraft], outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    from sklearn.metrics import roc_auc_score
-
     answerable = [r.gold is not None for r in rows]
     grounded = [o.grounded for o in outcomes]
     confidences = [o.confidence for o in outcomes]
@@ -259,19 +263,29 @@ def score(rows: Sequence[LabelledDraft], outcomes: Sequence[Outcome]) -> dict[st
     caught = sum(o.abstained and not a for o, a in zip(outcomes, answerable, strict=True))
     labelled = [(r.stance, o.action) for r, o in zip(rows, outcomes, strict=True) if r.stance]
     badged = [o.grounded for o in outcomes if o.likely_sent]
+    answered = [o.grounded and (o.recall is None or o.recall >= ANSWERED) for o in outcomes]
+    badged_answered = [a for a, o in zip(answered, outcomes, strict=True) if o.likely_sent]
     return {
         "grounded_at_1": _ratio(sum(g for g, a in zip(grounded, answerable, strict=True) if a), sum(answerable)),
         "answer_recall": round(statistics.fmean(recalls), 4) if recalls else None,
         "abstain_precision": _ratio(caught, sum(abstains)),
         "abstain_recall": _ratio(caught, len(rows) - sum(answerable)),
         "action_accuracy": _ratio(sum(want == got for want, got in labelled), len(labelled)),
-        "auroc": round(float(roc_auc_score(grounded, confidences)), 4) if len(set(grounded)) == 2 else None,
+        "auroc": _auroc(grounded, confidences),
         "ece": expected_calibration_error(confidences, grounded),
         "likely_sent_grounded": _ratio(sum(badged), len(badged)),
+        "answered_auroc": _auroc(answered, confidences),
+        "likely_sent_answered": _ratio(sum(badged_answered), len(badged_answered)),
         "likely_sent_share": _ratio(len(badged), len(rows)),
         "reused": _ratio(sum(o.reused_from is not None for o in outcomes), len(outcomes)),
         "p50_ms": round(statistics.median(o.ms for o in outcomes), 1),
     }
+
+
+def _auroc(labels: Sequence[bool], scores: Sequence[float]) -> float | None:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(labels, scores)), 4) if len(set(labels)) == 2 else None
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assist.cli import main
-from assist.dev.evaluation.drafts import LabelledDraft, answer_recall, load_labelled
+from assist.dev.evaluation.drafts import LabelledDraft, Outcome, answer_recall, load_labelled, score
 from assist.dev.training.confidence import best_threshold, fit, fit_needs, linear
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
@@ -48,6 +48,29 @@ def test_the_shipped_labelled_set_has_two_disjoint_halves_with_enough_unanswerab
 def test_answer_recall_counts_the_gold_answers_key_words() -> None:
     assert answer_recall("Card refunds take 5–10 business days.", "Refunds by card take 5–10 business days") == 1.0
     assert answer_recall("Card refunds take 5–10 business days.", "Please reset your password.") == 0.0
+
+
+def test_a_draft_that_quotes_the_wrong_sentence_of_the_right_article_is_grounded_but_not_answered() -> None:
+    """Issue 32: a person judging drafts counts the right article at the wrong sentence as a rewrite; grounding alone
+    called the badge right (realistic check half: 47 of 51 "likely sent" drafts grounded, 36 holding the answer)."""
+    rows = [LabelledDraft(f"q{n}", "refund-policy", "Card refunds take 5–10 business days.") for n in range(3)]
+    rows.append(LabelledDraft("q3", None, None))
+
+    def outcome(grounded: bool, confidence: float, recall: float | None) -> Outcome:
+        likely = confidence >= 0.75
+        return Outcome(grounded, confidence, False, "answer", likely, recall, 1.0)
+
+    report = score(
+        rows,
+        [
+            outcome(True, 0.95, 0.2),  # the right article, another sentence of it: confident and wrong
+            outcome(True, 0.8, 1.0),  # the answer
+            outcome(True, 0.5, 0.5),  # the answer, with half of its key words
+            outcome(False, 0.3, None),  # no article answers: not grounded
+        ],
+    )
+    assert report["auroc"] == 1.0 and report["likely_sent_grounded"] == 1.0
+    assert report["answered_auroc"] == 0.5 and report["likely_sent_answered"] == 0.5
 
 
 def test_the_threshold_maximises_drafts_that_are_right() -> None:
