@@ -113,8 +113,9 @@ def test_309_a_complete_export_for_auditors_gets_the_export_steps(assistant: Ass
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 32 still open: the roles list's Admin line, which repeats the customer's words, ranks above the "
-    "Change role sentence",
+    reason="issue 32 still open: the need model reads the message as one no article answers (0.49), so no answer is "
+    "drafted; within the article the roles list's Admin line, which repeats the customer's words, still ranks above "
+    "the Change role sentence",
 )
 def test_278_making_a_colleague_admin_gets_change_role_not_the_invite_steps(assistant: Assistant) -> None:
     draft = _draft(
