@@ -58,9 +58,11 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             text = data.decode(codec, errors="replace")
         except (UnicodeError, LookupError, ValueError, TypeError):
             text = None
-    if text is None or is_blank(text):
+    if text is None:
+        text = _undeclared(data)
+    elif is_blank(text):  # the declared charset read nothing; read undeclared, the bytes may say something
         fallback = _undeclared(data)
-        text = fallback if text is None or not is_blank(fallback) else text
+        text = text if is_blank(fallback) else fallback
     return text.replace("\x00", "\ufffd")
 
 
