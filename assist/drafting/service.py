@@ -7,9 +7,10 @@ from __future__ import annotations
 from assist.domain import Draft, SentimentLevel, TicketDetail
 from assist.drafting.answers import Selection
 from assist.drafting.llm import LlmDrafter
-from assist.drafting.offline import OfflineDrafter, answer_units, paragraphs, reused_note
+from assist.drafting.offline import OfflineDrafter, paragraphs, reused_note
 from assist.drafting.reuse import PASSAGE_KEY, PastReply
 from assist.drafting.stance import Plan
+from assist.drafting.stated import answer_units
 from assist.errors import DraftingError
 
 PASSAGES_PER_ARTICLE = 4

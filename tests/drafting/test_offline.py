@@ -187,7 +187,7 @@ def test_a_procedure_is_never_cut_in_the_middle() -> None:
     import numpy as np
 
     from assist.drafting.answers import Candidate, Selection
-    from assist.drafting.offline import answer_units
+    from assist.drafting.stated import answer_units
 
     units = split_units("# Keys\n\n1. Open Settings, then API keys.\n2. Click Create key.\n3. Copy the key now.\n")
     steps = [(i, u) for i, u in enumerate(units) if u.kind.value == "step"]

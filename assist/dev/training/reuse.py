@@ -23,8 +23,8 @@ from assist.dev.evaluation.drafts import (
     temporary_assistant,
 )
 from assist.dev.evaluation.history import load_history, seed_history, write_split
-from assist.drafting.offline import answer_units
 from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, WEIGHTS, PastReply, features
+from assist.drafting.stated import answer_units
 from assist.pipeline import closest_past_reply, confidence_policy, gather_evidence
 from assist.store.db import session_scope
 from assist.store.tickets import ticket_detail
