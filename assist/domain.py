@@ -499,6 +499,9 @@ class ConfidenceBand(StrEnum):
 
     LIKELY_SENT = "likely_sent"
     CHECK = "check"
+    # Confident that the article answers, not that the sentence the draft states is the one: another sentence of
+    # the article scores nearly as well (assist/drafting/stated.py).
+    CHECK_SENTENCE = "check_sentence"
     NO_ANSWER = "no_answer"
     CLOSING = "closing"  # nothing was asked (a happy customer's thanks): a closing reply, no answer to judge
 

@@ -18,7 +18,6 @@ from enum import StrEnum
 from sqlalchemy import Engine
 
 from assist.domain import ConfidenceBand, MetricsFilter
-from assist.drafting.policy import answer_band
 from assist.edits import LIGHT_EDIT
 from assist.store.db import session_scope
 from assist.store.drafts_shown import ShownDraft, shown_drafts
@@ -72,10 +71,18 @@ class Funnel:
     by: dict[str, tuple[FunnelRow, ...]] = field(default_factory=dict)
 
 
+BAND_GROUPS = {
+    ConfidenceBand.LIKELY_SENT: "Likely sent as is",
+    ConfidenceBand.CHECK_SENTENCE: "Check the quoted sentence",
+    ConfidenceBand.CHECK: "Check before sending",
+    ConfidenceBand.NO_ANSWER: "No figure (a closing or holding reply)",
+    ConfidenceBand.CLOSING: "No figure (a closing or holding reply)",
+}
+
+
 def _band(d: ShownDraft) -> str:
-    if d.confidence <= 0:  # shown without a figure: a holding or a closing reply
-        return "No figure (a closing or holding reply)"
-    return "Likely sent as is" if answer_band(d.confidence) is ConfidenceBand.LIKELY_SENT else "Check before sending"
+    """The badge the agent saw, as stored with the draft (it reads more than the figure: assist/drafting/policy.py)."""
+    return BAND_GROUPS[d.band]
 
 
 def _source(d: ShownDraft) -> str:

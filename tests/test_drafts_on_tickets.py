@@ -46,6 +46,18 @@ def test_163_where_is_the_unlock_option_gets_the_unlock_sentence(assistant: Assi
     assert "Approvals → ⋯ → Unlock" in draft.text
 
 
+def test_a_confident_draft_whose_sentence_does_not_stand_out_is_not_badged_likely_sent(assistant: Assistant) -> None:
+    """Issue 32: 15 of the 31 demo drafts badged "likely sent as is" needed a rewrite, most of them the right
+    article at the wrong sentence. Here the article is right at 0.97 and the draft states the signature header, not
+    the algorithm the customer asks about; the badge asks the agent to check the quoted sentence instead."""
+    wrong = _draft(assistant, "which hash algorithm for the webhook signature? md5? sha1?")
+    assert wrong.sources[:1] == ("webhook-signatures",) and wrong.confidence >= 0.75
+    assert wrong.band is ConfidenceBand.CHECK_SENTENCE
+    bulk = "Does a call to the bulk time entries endpoint with 500 items count as 1 request or 500?"
+    right = compute_assistance(assistant, ticket_id=_ticket(assistant, bulk, n=2)).draft
+    assert "one request per 100 items" in right.text and right.band is ConfidenceBand.LIKELY_SENT
+
+
 def test_300_fixing_an_approved_week_is_not_answered_with_how_to_set_up_approvals(assistant: Assistant) -> None:
     draft = _draft(
         assistant,

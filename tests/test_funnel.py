@@ -12,8 +12,9 @@ from sqlalchemy import Engine, select
 
 from assist.arrival import Arrival
 from assist.config import Settings
-from assist.domain import Channel, MetricsFilter, TicketStatus, User
+from assist.domain import Channel, ConfidenceBand, MetricsFilter, TicketStatus, User
 from assist.drafting.offline import as_sent
+from assist.drafting.policy import answer_band
 from assist.edits import LIGHT_EDIT
 from assist.funnel import GROUPINGS, Stage, draft_funnel
 from assist.intake import take_in
@@ -32,8 +33,17 @@ DRAFT = "Hi Ana,\n\nOpen Settings, then Billing, then Invoices, and pick Export.
 
 
 def _shown_draft(
-    engine: Engine, ticket_id: int, agent: User, *, confidence: float, reused_from: int | None = None
+    engine: Engine,
+    ticket_id: int,
+    agent: User,
+    *,
+    confidence: float,
+    reused_from: int | None = None,
+    band: ConfidenceBand | None = None,
 ) -> int:
+    """A draft an agent had in front of them; its badge by the figure alone unless `band` says otherwise."""
+    if band is None:
+        band = answer_band(confidence) if confidence > 0 else ConfidenceBand.NO_ANSWER
     with session_scope(engine) as session:
         version = session.get_one(TicketRow, ticket_id).version
         draft = DraftRow(
@@ -41,6 +51,7 @@ def _shown_draft(
             ticket_version=version,
             text=DRAFT,
             confidence=confidence,
+            band=band.value,
             sources=["invoices"],
             model="offline-grounded",
             mode="offline",
@@ -199,7 +210,15 @@ def test_a_draft_replaced_by_a_newer_one_nobody_opened_yet_is_not_used(engine: E
     _shown_draft(engine, ticket_id, agent, confidence=0.6)
     with session_scope(engine) as session:  # the customer wrote again; the new draft waits, unopened
         session.add(
-            DraftRow(ticket_id=ticket_id, ticket_version=9, text="New", confidence=0.5, model="m", mode="offline")
+            DraftRow(
+                ticket_id=ticket_id,
+                ticket_version=9,
+                text="New",
+                confidence=0.5,
+                band="check",
+                model="m",
+                mode="offline",
+            )
         )
     stages = draft_funnel(engine, TODAY).overall.stages
     assert (stages[Stage.NOT_USED], stages[Stage.WAITING]) == (1, 0)
@@ -218,3 +237,17 @@ def test_drafts_built_on_a_past_reply_are_a_source_of_their_own_with_how_they_we
     assert rows["A reply the team sent before"].shown == 1
     assert rows["A reply the team sent before"].stages[Stage.SENT_AS_IS] == 1
     assert rows["Knowledge-base article"].shown == 1
+
+
+def test_the_confidence_band_counts_the_badge_the_agent_saw_not_the_figure(engine: Engine) -> None:
+    """Issue 32: "likely sent as is" now also needs the stated sentence to stand clear of the rest of its article,
+    so a 95 % draft may have been shown as one to check; the funnel counts it where the agent saw it."""
+    with session_scope(engine) as session:
+        agent = make_actor(session)
+        first, second = make_ticket(session).id, make_ticket(session).id
+    _shown_draft(engine, first, agent, confidence=0.95, band=ConfidenceBand.CHECK_SENTENCE)
+    _shown_draft(engine, second, agent, confidence=0.95, band=ConfidenceBand.LIKELY_SENT)
+
+    rows = {r.group: r.shown for r in draft_funnel(engine, TODAY).by["Confidence band"]}
+
+    assert rows == {"Check the quoted sentence": 1, "Likely sent as is": 1}

@@ -65,6 +65,7 @@ def workspace(engine: Engine) -> dict[str, int]:
                         mode="offline",
                         confidence=0.8 if name == "t1" else 0.4,
                         raw_confidence=0.8 if name == "t1" else 0.4,
+                        band="likely_sent" if name == "t1" else "check",
                         sources=[],
                     )
                     session.add(draft)
@@ -155,7 +156,14 @@ def test_a_reply_sent_from_a_draft_that_states_no_answer_is_not_on_the_calibrati
         ticket = make_ticket(session, category=Category.BILLING, created_at=NOW - timedelta(days=2))
         message = add_message(session, ticket=ticket, role=AuthorRole.AGENT, body="holding", actor="a", at=NOW)
         draft = DraftRow(
-            ticket_id=ticket.id, ticket_version=1, text="holding", model="m", mode="offline", confidence=0.0, sources=[]
+            ticket_id=ticket.id,
+            ticket_version=1,
+            text="holding",
+            model="m",
+            mode="offline",
+            confidence=0.0,
+            band="no_answer",
+            sources=[],
         )
         session.add(draft)
         session.flush()

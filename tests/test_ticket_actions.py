@@ -53,6 +53,7 @@ def test_send_stores_reply_with_draft_edit_distance_and_moves_the_ticket(engine:
             ticket_version=version,
             text="Hi, try this.",
             confidence=0.8,
+            band="likely_sent",
             sources=["password-reset"],
             model="offline-grounded",
             mode="offline",

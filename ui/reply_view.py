@@ -46,6 +46,8 @@ def confidence_badge(draft: Draft) -> str:
         return ":green-badge[:material/waving_hand: Nothing asked · a closing reply]"
     if draft.band is ConfidenceBand.LIKELY_SENT:
         return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
+    if draft.band is ConfidenceBand.CHECK_SENTENCE:  # the article fits; another of its sentences nearly as well
+        return f":orange-badge[:material/format_quote: Check the quoted sentence · {draft.confidence:.0%}]"
     return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from assist.demo import voices
 from assist.demo.wording import FollowUp, Wording
 from assist.domain import AuthorRole, Escalation, EscalationPriority, Queue, TicketStatus
+from assist.drafting.policy import answer_band
 from assist.edits import edit_ratio
 from assist.handoff import build_handoff
 from assist.store import audit
@@ -190,6 +191,7 @@ class Story:
                 text=drafted,
                 confidence=confidence,
                 raw_confidence=confidence,
+                band=answer_band(confidence).value,  # the seeded history has no margin to read: the figure's badge
                 sources=[article],
                 model="offline-grounded",
                 mode="offline",

@@ -102,12 +102,17 @@ class ThreadSignals:
 class ConfidenceModel:
     model: Linear
     threshold: float  # below it the draft abstains (no answer is offered)
+    likely_sent_margin: float = 0.0  # the stated unit's margin from which the badge may say "likely sent" (policy)
 
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         weights = tuple(float(data["weights"].get(f, 0.0)) for f in FEATURES)
-        return cls(model=Linear(weights, float(data["bias"])), threshold=float(data["abstain_below"]))
+        return cls(
+            model=Linear(weights, float(data["bias"])),
+            threshold=float(data["abstain_below"]),
+            likely_sent_margin=float(data["likely_sent_margin"]),
+        )
 
     def probability(self, evidence: Sequence[float] | None) -> float:
         """P(sent with at most light edits) from a draft's `features`; NO_EVIDENCE when nothing was retrieved."""

@@ -7,7 +7,11 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
     calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
     shown       calibrated; 0 when the draft states no answer (an abstention, a holding reply without facts, a
                 closing reply when nothing was asked: `Plan.answers`), which also stores no raw figure
-    band        likely sent as is / check before sending / no answer / closing, as the badge shows it
+    band        likely sent as is / check before sending / no answer / closing, as the badge shows it. "Likely sent"
+                also needs the stated unit to stand clear of the units of its article the reply leaves out
+                (`stated.stated_margin` at least the model's `likely_sent_margin`): the confidence reads whether
+                the article answers, not which of its sentences does. A confident draft whose unit does not stand
+                clear asks the agent to check the quoted sentence
     abstain     no answer below the threshold. The one fitted with the model reads `raw`, the scale it was chosen
                 on: it separates drafts whose article answers from those whose none does, while the team's
                 recalibration maps to how often drafts go out lightly edited, so recalibrating moves the badge, not
@@ -25,6 +29,7 @@ from assist.domain import ConfidenceBand
 from assist.drafting.answers import Selection
 from assist.drafting.confidence import ConfidenceModel, ThreadSignals, features
 from assist.drafting.needs import ANSWER_FIRST, Need, NeedModel, NeedReading
+from assist.drafting.stated import stated_margin
 from assist.recalibration import Recalibration
 
 LIKELY_SENT = 0.75  # from here the badge says "likely sent as is"
@@ -46,6 +51,8 @@ class Confidence:
     need: NeedReading = ANSWER_FIRST
     recalibrated: bool = True  # False: another model's figure (a past reply's), which the team's fit must not read
     abstain_reads_raw: bool = False  # the fitted threshold: it reads the model's own figure (module docstring)
+    margin: float | None = None  # `stated_margin`; None: not read (a past reply's draft states it whole)
+    likely_sent_margin: float = 0.0  # the margin from which the badge may say "likely sent as is"
 
     @property
     def answerable(self) -> bool:
@@ -87,12 +94,16 @@ class Confidence:
     def band(self, answers: bool, *, closing: bool = False) -> ConfidenceBand:
         if not answers:
             return ConfidenceBand.CLOSING if closing else ConfidenceBand.NO_ANSWER
-        return answer_band(self.calibrated)
+        clear = self.margin is None or self.margin >= self.likely_sent_margin
+        return answer_band(self.calibrated, clear=clear)
 
 
-def answer_band(shown: float) -> ConfidenceBand:
-    """The badge of a draft that answers, by its shown confidence (a stored draft is read back the same way)."""
-    return ConfidenceBand.LIKELY_SENT if shown >= LIKELY_SENT else ConfidenceBand.CHECK
+def answer_band(shown: float, *, clear: bool = True) -> ConfidenceBand:
+    """The badge of a draft that answers, by its shown confidence and whether the stated unit stands clear of the
+    rest of its article (the module docstring)."""
+    if shown < LIKELY_SENT:
+        return ConfidenceBand.CHECK
+    return ConfidenceBand.LIKELY_SENT if clear else ConfidenceBand.CHECK_SENTENCE
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,8 @@ class ConfidencePolicy:
     def read(self, selection: Selection, thread: ThreadSignals | None = None) -> Confidence:
         evidence = features(selection, thread)  # read once: the confidence and the need model share it
         raw = self.model.probability(evidence)
-        return self._confidence(raw, self.recalibration.apply(raw), self.needs.read(selection, evidence, raw))
+        need = self.needs.read(selection, evidence, raw)
+        return self._confidence(raw, self.recalibration.apply(raw), need, margin=stated_margin(selection))
 
     def reusing(self, probability: float, need: NeedReading) -> Confidence:
         """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's own
@@ -115,7 +127,15 @@ class ConfidencePolicy:
         one nor learns from it (no raw figure is stored: `recorded`)."""
         return self._confidence(probability, probability, need, recalibrated=False)
 
-    def _confidence(self, raw: float, calibrated: float, need: NeedReading, *, recalibrated: bool = True) -> Confidence:
+    def _confidence(
+        self,
+        raw: float,
+        calibrated: float,
+        need: NeedReading,
+        *,
+        recalibrated: bool = True,
+        margin: float | None = None,
+    ) -> Confidence:
         """A figure read against this policy's thresholds (one place, so every kind of draft reads them alike)."""
         return Confidence(
             raw,
@@ -125,4 +145,6 @@ class ConfidencePolicy:
             need,
             recalibrated=recalibrated,
             abstain_reads_raw=self.abstain_reads_raw,
+            margin=margin,
+            likely_sent_margin=self.model.likely_sent_margin,
         )

@@ -1,6 +1,7 @@
 """What a reply states from the chosen article: the best unit and the units that belong with it (its paragraph,
 its procedure when the customer asks how, close neighbours that score nearly as well). The offline drafter writes
-them out and the LLM drafter is given them.
+them out, the LLM drafter is given them, and the confidence policy reads how clearly the best one stands out
+from the units of its article left unstated.
 """
 
 from __future__ import annotations
@@ -73,3 +74,17 @@ def same_paragraph(a: Candidate, b: Candidate) -> bool:
         and b.unit.kind is UnitKind.SENTENCE
     )
 
+
+def stated_margin(selection: Selection) -> float | None:
+    """How far the best unit's probability stands above the likeliest unit of its article that the reply leaves
+    unstated (above 0 when it states every unit); None when there is no answer. Among drafts the confidence
+    badges "likely sent as is", a thin margin marks the ones that quote the wrong sentence of the right article
+    (docs/evaluation.md, "Drafts on real tickets")."""
+    best = selection.best
+    if best is None:
+        return None
+    stated = {c.index for c in answer_units(selection)}
+    unstated = (
+        c.probability for c in selection.candidates if c.article_id == best.article_id and c.index not in stated
+    )
+    return best.probability - max(unstated, default=0.0)

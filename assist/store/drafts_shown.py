@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assist.domain import TicketStatus
+from assist.domain import ConfidenceBand, TicketStatus
 from assist.store.models import CsatRow, DraftRow, DraftViewRow, ReplyRow, StatusChangeRow, TicketRow, UserRow
 
 __all__ = ["ShownDraft", "note_shown", "shown_drafts"]
@@ -27,6 +27,7 @@ class ShownDraft:
     shown_to_id: int | None
     category: str
     confidence: float
+    band: ConfidenceBand  # the badge it was shown with
     mode: str  # offline | llm
     sources: tuple[str, ...]
     reused_from: int | None  # the earlier ticket whose sent reply the draft is built on
@@ -103,6 +104,7 @@ def shown_drafts(
             UserRow.name.label("agent"),
             ticket.category,
             draft.confidence,
+            draft.band,
             draft.mode,
             draft.sources,
             draft.reused_from,
@@ -136,6 +138,7 @@ def shown_drafts(
             shown_to_id=r.shown_to_id,
             category=r.category or "uncategorised",
             confidence=r.confidence,
+            band=ConfidenceBand(r.band),
             mode=r.mode,
             sources=tuple(r.sources or ()),
             reused_from=r.reused_from,

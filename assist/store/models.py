@@ -203,6 +203,7 @@ class DraftRow(Base):
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     raw_confidence: Mapped[float | None] = mapped_column(Float)  # before the team's recalibration
+    band: Mapped[str] = mapped_column(String(20))  # the badge shown with it (ConfidenceBand): more than the figure
     sources: Mapped[list[Any]] = mapped_column(default=list)
     model: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(20))  # llm | offline

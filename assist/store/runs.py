@@ -94,6 +94,7 @@ def save_run(engine: Engine, *, assistance: Assistance) -> Assistance:
             text=draft.text,
             confidence=draft.confidence,
             raw_confidence=draft.raw_confidence,
+            band=draft.band.value,
             sources=list(draft.sources),
             model=draft.model,
             mode=draft.mode.value,

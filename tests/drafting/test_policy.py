@@ -47,3 +47,44 @@ def test_a_threshold_the_team_sets_reads_the_figure_their_recalibration_shows(as
     teams = replace(assistant, settings=assistant.settings.model_copy(update={"draft_min_confidence": 0.15}))
     withheld = compute_assistance(teams, ticket_id=open_ticket_for(teams, question, 1)).draft
     assert withheld.action.abstains and withheld.sources == ()
+
+
+def test_likely_sent_needs_the_stated_sentence_to_stand_clear_of_the_rest_of_its_article() -> None:
+    """Defect (issue 32): drafts quoting the wrong sentence of the right article were badged "likely sent as is" at
+    97-100 % (#163 quoted "Only approved time can be added to invoices." for "Where is the Unlock option?"). The
+    confidence reads whether the article answers; how far the stated sentence stands above the best one left out
+    decides whether the badge may promise it."""
+    import numpy as np
+
+    from assist.domain import ConfidenceBand
+    from assist.drafting.answers import Candidate, Question, Selection
+    from assist.drafting.stated import stated_margin
+    from assist.drafting.units import split_units
+
+    units = split_units(
+        "# Approvals\n\n## Invoices\n\nOnly approved time can be added to invoices.\n\n"
+        "## Unlocking\n\nA manager opens the week and clicks Unlock.\n"
+    )
+    invoices, unlock = units
+
+    def selection(p_invoices: float, p_unlock: float) -> Selection:
+        candidates = [Candidate("approvals", 0, invoices, (), p_invoices, (), 0.95)]
+        candidates.append(Candidate("approvals", 1, unlock, (), p_unlock, (), 0.95))
+        vector = np.zeros(384, dtype=np.float32)
+        question = Question("Where is the Unlock option?", vector, vector)
+        ordered = tuple(sorted(candidates, key=lambda c: -c.probability))
+        return Selection(question, ordered, {}, (), ())
+
+    thin, clear = stated_margin(selection(0.48, 0.44)), stated_margin(selection(0.70, 0.20))
+    assert thin is not None and clear is not None
+    assert abs(thin - 0.04) < 1e-9 and abs(clear - 0.50) < 1e-9
+
+    def band(margin: float | None) -> ConfidenceBand:
+        read = Confidence(0.97, 0.97, abstain_below=0.15, escalate_below=0.45, margin=margin, likely_sent_margin=0.15)
+        return read.band(answers=True)
+
+    assert band(thin) is ConfidenceBand.CHECK_SENTENCE
+    assert band(clear) is ConfidenceBand.LIKELY_SENT
+    assert band(None) is ConfidenceBand.LIKELY_SENT  # a past reply's draft: the whole reply is stated
+    low = Confidence(0.6, 0.6, abstain_below=0.15, escalate_below=0.45, margin=0.5, likely_sent_margin=0.15)
+    assert low.band(answers=True) is ConfidenceBand.CHECK

@@ -217,3 +217,21 @@ def test_a_card_number_a_customer_typed_shows_only_its_last_four_digits(laptop: 
     assert "[card ending 4242]" in shown
     assert not re.search(r"4242\W{0,3}4242\W{0,3}4242", shown)
     shot(laptop, "agent-card-number-masked")
+
+
+def test_a_confident_draft_whose_sentence_does_not_stand_out_asks_the_agent_to_check_it(
+    laptop: Page, workspace: Workspace
+) -> None:
+    """Issue 32: drafts quoting the wrong sentence of the right article were badged "likely sent as is" at 97-100 %.
+    Here the article is right and the draft states the signature header, not the algorithm asked about."""
+    ticket_id = workspace.arrive(
+        email="kim@e2e.example",
+        subject="",  # the first line stands in, as for the labelled lines
+        body="which hash algorithm for the webhook signature? md5? sha1?",
+    )
+    sign_in(laptop, "lena.berg@lumen.app", "lumen-demo-agent")
+    open_ticket(laptop, ticket_id)
+    laptop.get_by_text("Check the quoted sentence").wait_for()
+    assert laptop.get_by_text("Likely sent as is").count() == 0
+    expect(laptop.get_by_text("Quotes Verify webhook signatures")).to_be_visible()
+    shot(laptop, "agent-check-the-quoted-sentence")

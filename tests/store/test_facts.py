@@ -90,6 +90,7 @@ def _exercise(engine: Engine, rng: random.Random, people: list[User], steps: int
                         text="Here is how to do it.",
                         confidence=rng.random(),
                         raw_confidence=rng.random(),
+                        band="check",
                         model="m",
                         mode="offline",
                         sources=[],

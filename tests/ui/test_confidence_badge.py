@@ -13,6 +13,8 @@ from ui.reply_view import confidence_badge
     [
         (ConfidenceBand.LIKELY_SENT, 0.91, ":green-badge[:material/verified: Likely sent as is · 91%]"),
         (ConfidenceBand.CHECK, 0.4, ":orange-badge[:material/edit_note: Check before sending · 40%]"),
+        # Sure of the article, not of the sentence (issue 32: #163 quoted the sentence before the answer at 97 %).
+        (ConfidenceBand.CHECK_SENTENCE, 0.97, ":orange-badge[:material/format_quote: Check the quoted sentence · 97%]"),
         (ConfidenceBand.NO_ANSWER, 0.0, ":red-badge[:material/help: No answer drafted]"),
         # A happy customer's thanks (#328) gets a closing reply: not a red "no answer", and no figure.
         (ConfidenceBand.CLOSING, 0.0, ":green-badge[:material/waving_hand: Nothing asked · a closing reply]"),

@@ -8,7 +8,9 @@ Four fits, in order, each on the product's own pipeline output (a ticket per lin
    words' embedding and the confidence features, on the lines labelled with a stance;
 4. the abstention thresholds: the need model's decline probability and the confidence below which no answer is
    offered, chosen together on out-of-fold figures to make the most drafts right (a grounded answer offered, or
-   none where none exists).
+   none where none exists);
+5. the badge's margin: how clearly the stated unit must stand out from the rest of its article for "likely sent
+   as is" (assist/drafting/policy.py), the smallest that makes badged drafts hold the answer as often as it says.
 The check half is never read here; `python -m assist eval drafts` measures on it.
 """
 
@@ -19,12 +21,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assist.dev.evaluation.drafts import LabelledDraft, load_labelled, open_ticket_for, temporary_assistant
-from assist.drafting.answers import WEIGHTS, Candidate, Linear, Reader, SelectorWeights
+from assist.dev.evaluation.drafts import (
+    ANSWERED,
+    LabelledDraft,
+    answer_recall,
+    load_labelled,
+    open_ticket_for,
+    temporary_assistant,
+)
+from assist.drafting.answers import WEIGHTS, Candidate, Linear, Reader, Selection, SelectorWeights
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
 from assist.drafting.needs import COEFFICIENTS as NEEDS
 from assist.drafting.needs import Need, need_features
+from assist.drafting.policy import LIKELY_SENT
 from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES
+from assist.drafting.stated import answer_units, stated_margin
 from assist.drafting.units import content_words
 from assist.errors import ValidationError
 from assist.pipeline import Evidence, gather_evidence
@@ -44,6 +55,9 @@ FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl", DATA / "drafts
 # on both check halves (realistic 0.792 -> 0.767, issue 15 0.798 -> 0.771), so the third set fits the confidence
 # and the need model only.
 SELECTION_FIT = FIT[:2]
+# The badge promises what happens to a ticket's draft, so its margin is fitted on the ticket-like fit files.
+BADGE_FIT = FIT[1:]
+MARGINS = tuple(round(0.05 * i, 2) for i in range(11))
 GOLD_OVERLAP = 0.6
 # The need model reads 384 embedding dimensions from 811 lines, so how hard it is held back decides what it learns
 # (too little, and it learns the fit lines' wording: docs/evaluation.md); the trainer picks C from this grid by
@@ -68,6 +82,7 @@ def fit(
     reader_for: Callable[[int], Reader] | None = None,
     selection_ignores: frozenset[str] = SELECTION_IGNORES,
     selection_from: tuple[Path, ...] | None = SELECTION_FIT,
+    badge_from: tuple[Path, ...] | None = BADGE_FIT,
 ) -> dict[str, Any]:
     """`reader_for(n)`: the answer reader that scores line n (cross-fitting: one that never trained on it);
     default the shipped one."""
@@ -125,6 +140,8 @@ def fit(
         # The threshold is chosen on out-of-fold confidences: in-sample ones are optimistic.
         held_out = out_of_fold(cx, cy, c=0.5)
         probabilities = [Linear(conf_weights, conf_bias).probability(x) for x in cx]
+        margins = [stated_margin(s) for s in selections]
+        answered = [holds_answer(row, s) for row, s in zip(rows, selections, strict=True)]
         # The need model reads the confidence as a feature: the out-of-fold one, as it will be on new tickets.
         need_x = [
             need_features(sel, features(sel, ev.thread.signals), c)
@@ -136,6 +153,16 @@ def fit(
     needs["decline_above"], threshold = decline_cut(held_out, cy, unanswerable, decline)
     needs_target.write_text(json.dumps(needs, indent=1) + "\n", encoding="utf-8")
     needs_report["decline_above"] = needs["decline_above"]
+    badge_lines = None if badge_from is None else {p.resolve() for p in badge_from}
+    badged = [
+        (m, a)
+        for (path, _), p, m, a, d in zip(tagged, probabilities, margins, answered, decline, strict=True)
+        if (badge_lines is None or path.resolve() in badge_lines)
+        and p >= LIKELY_SENT
+        and d < needs["decline_above"]
+        and m is not None
+    ]
+    margin = likely_sent_margin(badged)
     selector_target.write_text(
         json.dumps(
             {
@@ -153,12 +180,43 @@ def fit(
         "weights": dict(zip(FEATURES, (round(w, 4) for w in conf_weights), strict=True)),
         "bias": round(conf_bias, 4),
         "abstain_below": threshold,
+        "likely_sent_margin": margin,
+        "badged_fit_lines": {
+            "all": len(badged),
+            "answered": _share([a for _, a in badged]),
+            "kept": sum(m >= margin for m, _ in badged),
+            "kept_answered": _share([a for m, a in badged if m >= margin]),
+        },
         "fitted_on": f"{len(rows)} questions of {names}",
         "train_grounded": round(sum(cy) / len(cy), 4),
         "train_ece": expected_calibration_error(probabilities, cy),
     }
     target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return {**report, "needs": needs_report}
+
+
+def holds_answer(row: LabelledDraft, selection: Selection) -> bool:
+    """The draft's stated units come from the gold article and hold at least `ANSWERED` of the gold answer's key
+    words (what `eval drafts` counts as answered, read from the units rather than the whole reply)."""
+    best = selection.best
+    if best is None or best.article_id != row.gold:
+        return False
+    stated = " ".join(c.unit.text for c in answer_units(selection))
+    return row.answer is None or answer_recall(row.answer, stated) >= ANSWERED
+
+
+def likely_sent_margin(badged: list[tuple[float, bool]], *, cuts: tuple[float, ...] = MARGINS) -> float:
+    """The smallest cut of `cuts` at which the badged lines (margin, answered) whose margin reaches it hold the answer
+    at least as often as the badge says (`LIKELY_SENT`); the largest cut when none does."""
+    for cut in cuts:
+        kept = [a for m, a in badged if m >= cut]
+        if kept and sum(kept) / len(kept) >= LIKELY_SENT:
+            return cut
+    return cuts[-1]
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
 
 
 def need_of(row: LabelledDraft) -> Need:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from assist.cli import main
 from assist.dev.evaluation.drafts import LabelledDraft, Outcome, answer_recall, load_labelled, score
-from assist.dev.training.confidence import best_threshold, fit, fit_needs, linear
+from assist.dev.training.confidence import best_threshold, fit, fit_needs, likely_sent_margin, linear
 from assist.drafting.answers import SelectorWeights
 from assist.drafting.confidence import ConfidenceModel
 from assist.drafting.needs import Need, NeedModel
@@ -80,6 +80,15 @@ def test_the_threshold_maximises_drafts_that_are_right() -> None:
     assert best_threshold([0.2, 0.6, 0.7], [False, True, True], [True, False, False]) == 0.6
 
 
+def test_the_badge_margin_is_the_smallest_at_which_badged_drafts_hold_the_answer_as_often_as_the_badge_says() -> None:
+    # (margin, answered): the two thin margins quote the wrong sentence; from 0.1 three of the four kept answer.
+    badged = [(0.02, False), (0.05, False), (0.12, True), (0.3, True), (0.4, False), (0.6, True)]
+    assert likely_sent_margin(badged) == 0.1
+    assert likely_sent_margin([(0.3, True), (0.1, True), (0.0, True), (0.2, False)]) == 0.0
+    assert likely_sent_margin([(0.3, False)]) == 0.5  # none holds the answer: the strictest cut
+    assert likely_sent_margin([]) == 0.5
+
+
 @pytest.mark.model
 def test_eval_drafts_prints_every_figure(tmp_path: Path) -> None:
     lines = (DATA / "drafts_check.jsonl").read_text().splitlines()
@@ -115,11 +124,12 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
         target=tmp_path / "confidence.json",
         needs_target=tmp_path / "needs.json",
         selection_from=None,
+        badge_from=None,
     )
     assert 0 <= report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
     SelectorWeights.load(tmp_path / "answers.json")
     model = ConfidenceModel.load(tmp_path / "confidence.json")
-    assert model.threshold == report["abstain_below"]
+    assert model.threshold == report["abstain_below"] and model.likely_sent_margin == report["likely_sent_margin"]
     needs = NeedModel.load(tmp_path / "needs.json")
     assert set(needs.classes) == {Need.ANSWER, Need.UNANSWERED} and report["needs"]["lines"] == 40
     read = needs.probabilities([0.0] * needs.weights.shape[1])  # two classes: one row of weights each
