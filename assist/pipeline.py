@@ -335,13 +335,14 @@ def _sentiment(
 
 
 def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
-    """The confidence policy in force: the shipped model, the team's newest recalibration, the abstain
-    threshold (Settings, on the figure shown; or the one fitted with the model, on the model's own figure) and the
-    escalation threshold (Settings)."""
+    """The confidence policy in force: the shipped model, the team's newest recalibration (until the team has one,
+    the mapping shipped with the model), the abstain threshold (Settings, on the figure shown; or the one fitted
+    with the model, on the model's own figure) and the escalation threshold (Settings)."""
     configured = assistant.settings.draft_min_confidence
+    teams = current_recalibration(assistant.engine)
     return ConfidencePolicy(
         model=assistant.confidence,
-        recalibration=current_recalibration(assistant.engine),
+        recalibration=teams if teams.fitted_at is not None else assistant.confidence.shown,
         abstain_below=assistant.confidence.threshold if configured is None else configured,
         escalate_below=assistant.settings.escalation_min_confidence,
         needs=assistant.needs,

@@ -55,16 +55,17 @@ def fit(raw: Sequence[float], light: Sequence[bool], *, fitted_at: datetime | No
             "Every recorded send has the same outcome (all lightly edited, or none), so there is nothing to "
             "calibrate against yet. Run it again after more sends."
         )
+    scaled = platt(raw, light)
+    return Recalibration(scaled.slope, scaled.intercept, sends=len(raw), fitted_at=fitted_at)
+
+
+def platt(raw: Sequence[float], outcome: Sequence[bool]) -> Recalibration:
+    """The Platt scaling of `raw` that best predicts `outcome` (both outcomes must occur)."""
     from sklearn.linear_model import LogisticRegression
 
     xs = _logits(np.asarray(raw, dtype=float)).reshape(-1, 1)
-    model = LogisticRegression(C=100.0).fit(xs, list(light))
-    return Recalibration(
-        slope=round(float(model.coef_[0][0]), 4),
-        intercept=round(float(model.intercept_[0]), 4),
-        sends=len(raw),
-        fitted_at=fitted_at,
-    )
+    model = LogisticRegression(C=100.0).fit(xs, list(outcome))
+    return Recalibration(slope=round(float(model.coef_[0][0]), 4), intercept=round(float(model.intercept_[0]), 4))
 
 
 def _logits(raw: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

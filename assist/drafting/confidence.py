@@ -8,9 +8,10 @@ the question (the selector's probability and its margin over other articles), th
 score and whether the retrievers agree, how much of the question's key terms the answer covers, whether
 the question's kind (how-to vs fact) matches the passage's, and how much of the question no article
 mentions. It is fitted on the fit half of the labelled questions in tests/data, where "sent as is" is
-approximated by "grounded in the gold article" (`python -m assist train confidence`). Once the team has
-enough sends, `python -m assist train confidence --from-db` recalibrates it on their real edit distances
-(assist/recalibration.py).
+approximated by "grounded in the gold article" (`python -m assist train confidence`). The figure shown maps the
+model's through a Platt scaling fitted on the ticket-like fit lines alone (`shown`): the model is fitted on crisp
+one-line questions too, and on tickets it read too low. Once the team has enough sends, `python -m assist train
+confidence --from-db` fits that mapping on their real edit distances instead (assist/recalibration.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from assist.drafting.answers import Linear, Selection
 from assist.drafting.message_text import sentences
 from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES
+from assist.recalibration import IDENTITY, Recalibration
 
 COEFFICIENTS = Path(__file__).with_name("confidence.json")
 NO_EVIDENCE = 0.02
@@ -103,15 +105,18 @@ class ConfidenceModel:
     model: Linear
     threshold: float  # below it the draft abstains (no answer is offered)
     likely_sent_margin: float = 0.0  # the stated unit's margin from which the badge may say "likely sent" (policy)
+    shown: Recalibration = IDENTITY  # the model's figure to the one shown, until a team fits its own (docstring)
 
     @classmethod
     def load(cls, path: Path = COEFFICIENTS) -> ConfidenceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
         weights = tuple(float(data["weights"].get(f, 0.0)) for f in FEATURES)
+        shown = data["shown"]
         return cls(
             model=Linear(weights, float(data["bias"])),
             threshold=float(data["abstain_below"]),
             likely_sent_margin=float(data["likely_sent_margin"]),
+            shown=Recalibration(slope=float(shown["slope"]), intercept=float(shown["intercept"])),
         )
 
     def probability(self, evidence: Sequence[float] | None) -> float:

@@ -4,7 +4,8 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
 
     raw         the confidence model's P(sent with at most light edits), fitted on grounding as its stand-in
                 (assist/drafting/confidence.py)
-    calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py)
+    calibrated  raw after the team's Platt recalibration on its own sends (assist/recalibration.py); until the team
+                has one, after the mapping shipped with the model, fitted on ticket-like lines (`ConfidenceModel.shown`)
     shown       calibrated; 0 when the draft states no answer (an abstention, a holding reply without facts, a
                 closing reply when nothing was asked: `Plan.answers`), which also stores no raw figure
     band        likely sent as is / check before sending / no answer / closing, as the badge shows it. "Likely sent"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import DraftAction
@@ -88,3 +89,21 @@ def test_likely_sent_needs_the_stated_sentence_to_stand_clear_of_the_rest_of_its
     assert band(None) is ConfidenceBand.LIKELY_SENT  # a past reply's draft: the whole reply is stated
     low = Confidence(0.6, 0.6, abstain_below=0.15, escalate_below=0.45, margin=0.5, likely_sent_margin=0.15)
     assert low.band(answers=True) is ConfidenceBand.CHECK
+
+
+def test_the_figure_shown_maps_the_models_through_the_shipped_scaling_until_the_team_fits_its_own(
+    assistant: Assistant,
+) -> None:
+    """Issue 32: the model is fitted on crisp one-line questions too and read tickets too low (realistic ECE 0.094);
+    the figure shown goes through a scaling fitted on the ticket-like fit lines, which the team's own replaces."""
+    shipped = assistant.confidence.shown
+    assert (shipped.slope, shipped.intercept) != (1.0, 0.0)  # trained, not the identity
+    question = LabelledDraft(query="How do I create an API key?", gold=None)
+    forget_cached(assistant.engine)
+    draft = compute_assistance(assistant, ticket_id=open_ticket_for(assistant, question, 0)).draft
+    assert draft.raw_confidence is not None and draft.confidence == shipped.apply(draft.raw_confidence)
+    teams = Recalibration(slope=1.0, intercept=-1.0, sends=80, fitted_at=datetime(2026, 12, 1, tzinfo=UTC))
+    save_recalibration(assistant.engine, teams)
+    forget_cached(assistant.engine)
+    again = compute_assistance(assistant, ticket_id=open_ticket_for(assistant, question, 1)).draft
+    assert again.raw_confidence == draft.raw_confidence and again.confidence == teams.apply(draft.raw_confidence)

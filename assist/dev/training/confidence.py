@@ -9,7 +9,9 @@ Four fits, in order, each on the product's own pipeline output (a ticket per lin
 4. the abstention thresholds: the need model's decline probability and the confidence below which no answer is
    offered, chosen together on out-of-fold figures to make the most drafts right (a grounded answer offered, or
    none where none exists);
-5. the badge's margin: how clearly the stated unit must stand out from the rest of its article for "likely sent
+5. the figure shown: a Platt scaling of the model's, fitted on the out-of-fold figures of the ticket-like lines
+   that are offered an answer (the model is fitted on crisp one-line questions too, and reads tickets too low);
+6. the badge's margin: how clearly the stated unit must stand out from the rest of its article for "likely sent
    as is" (assist/drafting/policy.py), the smallest that makes badged drafts hold the answer as often as it says.
 The check half is never read here; `python -m assist eval drafts` measures on it.
 """
@@ -39,6 +41,7 @@ from assist.drafting.stated import answer_units, stated_margin
 from assist.drafting.units import content_words
 from assist.errors import ValidationError
 from assist.pipeline import Evidence, gather_evidence
+from assist.recalibration import platt
 from assist.store.db import session_scope
 from assist.store.tickets import ticket_detail
 
@@ -55,8 +58,8 @@ FIT = (DATA / "drafts_fit.jsonl", DATA / "drafts_real_fit.jsonl", DATA / "drafts
 # on both check halves (realistic 0.792 -> 0.767, issue 15 0.798 -> 0.771), so the third set fits the confidence
 # and the need model only.
 SELECTION_FIT = FIT[:2]
-# The badge promises what happens to a ticket's draft, so its margin is fitted on the ticket-like fit files.
-BADGE_FIT = FIT[1:]
+# The figure shown and the badge promise what happens to a ticket's draft: both are fitted on the ticket-like files.
+TICKET_FIT = FIT[1:]
 MARGINS = tuple(round(0.05 * i, 2) for i in range(11))
 GOLD_OVERLAP = 0.6
 # The need model reads 384 embedding dimensions from 811 lines, so how hard it is held back decides what it learns
@@ -82,7 +85,7 @@ def fit(
     reader_for: Callable[[int], Reader] | None = None,
     selection_ignores: frozenset[str] = SELECTION_IGNORES,
     selection_from: tuple[Path, ...] | None = SELECTION_FIT,
-    badge_from: tuple[Path, ...] | None = BADGE_FIT,
+    tickets_from: tuple[Path, ...] | None = TICKET_FIT,
 ) -> dict[str, Any]:
     """`reader_for(n)`: the answer reader that scores line n (cross-fitting: one that never trained on it);
     default the shipped one."""
@@ -153,14 +156,18 @@ def fit(
     needs["decline_above"], threshold = decline_cut(held_out, cy, unanswerable, decline)
     needs_target.write_text(json.dumps(needs, indent=1) + "\n", encoding="utf-8")
     needs_report["decline_above"] = needs["decline_above"]
-    badge_lines = None if badge_from is None else {p.resolve() for p in badge_from}
+    ticket_files = None if tickets_from is None else {p.resolve() for p in tickets_from}
+    offered = [  # the ticket-like lines that are offered an answer, so show a figure
+        (ticket_files is None or path.resolve() in ticket_files) and c >= threshold and d < needs["decline_above"]
+        for (path, _), c, d in zip(tagged, held_out, decline, strict=True)
+    ]
+    tickets_out_of_fold = [(c, g) for c, g, o in zip(held_out, cy, offered, strict=True) if o]
+    ticket_grounded = [g for _, g in tickets_out_of_fold]
+    shown = platt([c for c, _ in tickets_out_of_fold], ticket_grounded)
     badged = [
         (m, a)
-        for (path, _), p, m, a, d in zip(tagged, probabilities, margins, answered, decline, strict=True)
-        if (badge_lines is None or path.resolve() in badge_lines)
-        and p >= LIKELY_SENT
-        and d < needs["decline_above"]
-        and m is not None
+        for p, m, a, o in zip(probabilities, margins, answered, offered, strict=True)
+        if o and shown.apply(p) >= LIKELY_SENT and m is not None
     ]
     margin = likely_sent_margin(badged)
     selector_target.write_text(
@@ -180,6 +187,15 @@ def fit(
         "weights": dict(zip(FEATURES, (round(w, 4) for w in conf_weights), strict=True)),
         "bias": round(conf_bias, 4),
         "abstain_below": threshold,
+        "shown": {
+            "slope": shown.slope,
+            "intercept": shown.intercept,
+            "fitted_on": f"{len(tickets_out_of_fold)} ticket-like fit lines offered an answer, out-of-fold figures",
+            "their_ece": {  # out-of-fold, before and after the mapping
+                "model": expected_calibration_error([c for c, _ in tickets_out_of_fold], ticket_grounded),
+                "shown": expected_calibration_error([shown.apply(c) for c, _ in tickets_out_of_fold], ticket_grounded),
+            },
+        },
         "likely_sent_margin": margin,
         "badged_fit_lines": {
             "all": len(badged),

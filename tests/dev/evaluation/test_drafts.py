@@ -124,7 +124,7 @@ def test_training_writes_models_the_product_loads(tmp_path: Path) -> None:
         target=tmp_path / "confidence.json",
         needs_target=tmp_path / "needs.json",
         selection_from=None,
-        badge_from=None,
+        tickets_from=None,
     )
     assert 0 <= report["abstain_below"] < 1 and report["fitted_on"] == "40 questions of fit.jsonl"
     SelectorWeights.load(tmp_path / "answers.json")
