@@ -60,7 +60,16 @@ def fit(raw: Sequence[float], light: Sequence[bool], *, fitted_at: datetime | No
 
 
 def platt(raw: Sequence[float], outcome: Sequence[bool]) -> Recalibration:
-    """The Platt scaling of `raw` that best predicts `outcome` (both outcomes must occur)."""
+    """The Platt scaling of `raw` that best predicts `outcome`.
+
+    Raises:
+        ValidationError: the outcomes are not both present.
+    """
+    if len(set(outcome)) < 2:
+        raise ValidationError(
+            f"A Platt scaling needs both outcomes among its {len(outcome)} figures; give it lines that are right "
+            "and lines that are wrong."
+        )
     from sklearn.linear_model import LogisticRegression
 
     xs = _logits(np.asarray(raw, dtype=float)).reshape(-1, 1)

@@ -47,7 +47,8 @@ def confidence_badge(draft: Draft) -> str:
     if draft.band is ConfidenceBand.LIKELY_SENT:
         return f":green-badge[:material/verified: Likely sent as is · {draft.confidence:.0%}]"
     if draft.band is ConfidenceBand.CHECK_SENTENCE:  # the article fits; another of its sentences nearly as well
-        return f":orange-badge[:material/format_quote: Check the quoted sentence · {draft.confidence:.0%}]"
+        what = "the quoted sentence" if draft.quoted else "the answer"  # an LLM's draft words it in its own way
+        return f":orange-badge[:material/format_quote: Check {what} · {draft.confidence:.0%}]"
     return f":orange-badge[:material/edit_note: Check before sending · {draft.confidence:.0%}]"
 
 

@@ -52,7 +52,7 @@ class Confidence:
     need: NeedReading = ANSWER_FIRST
     recalibrated: bool = True  # False: another model's figure (a past reply's), which the team's fit must not read
     abstain_reads_raw: bool = False  # the fitted threshold: it reads the model's own figure (module docstring)
-    margin: float | None = None  # `stated_margin`; None: not read (a past reply's draft states it whole)
+    margin: float | None = None  # `stated_margin`; None: nothing else to state (a past reply, a whole article)
     likely_sent_margin: float = 0.0  # the margin from which the badge may say "likely sent as is"
 
     @property

@@ -77,14 +77,15 @@ def same_paragraph(a: Candidate, b: Candidate) -> bool:
 
 def stated_margin(selection: Selection) -> float | None:
     """How far the best unit's probability stands above the likeliest unit of its article that the reply leaves
-    unstated (above 0 when it states every unit); None when there is no answer. Among drafts the confidence
-    badges "likely sent as is", a thin margin marks the ones that quote the wrong sentence of the right article
-    (docs/evaluation.md, "Drafts on real tickets")."""
+    unstated; None when there is no answer, or when the reply states every unit the article offers (no other
+    sentence of it could be the answer). Among drafts the confidence badges "likely sent as is", a thin margin
+    marks the ones that quote the wrong sentence of the right article (docs/evaluation.md, "Drafts on real
+    tickets")."""
     best = selection.best
     if best is None:
         return None
     stated = {c.index for c in answer_units(selection)}
-    unstated = (
+    unstated = [
         c.probability for c in selection.candidates if c.article_id == best.article_id and c.index not in stated
-    )
-    return best.probability - max(unstated, default=0.0)
+    ]
+    return best.probability - max(unstated) if unstated else None

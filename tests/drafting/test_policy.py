@@ -87,6 +87,8 @@ def test_likely_sent_needs_the_stated_sentence_to_stand_clear_of_the_rest_of_its
     assert band(thin) is ConfidenceBand.CHECK_SENTENCE
     assert band(clear) is ConfidenceBand.LIKELY_SENT
     assert band(None) is ConfidenceBand.LIKELY_SENT  # a past reply's draft: the whole reply is stated
+    whole = Selection(selection(0.2, 0.1).question, (Candidate("approvals", 1, unlock, (), 0.2, (), 0.95),), {}, (), ())
+    assert stated_margin(whole) is None  # the reply states all the article offers: no other sentence to confuse
     low = Confidence(0.6, 0.6, abstain_below=0.15, escalate_below=0.45, margin=0.5, likely_sent_margin=0.15)
     assert low.band(answers=True) is ConfidenceBand.CHECK
 

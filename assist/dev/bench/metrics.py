@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from assist.dev.bench.inbox import fill, require_empty
 from assist.dev.bench.loading import load, settle
+from assist.drafting.policy import answer_band
 from assist.metrics import MetricsFilter, dashboard, gap_candidates
 from assist.store.db import make_engine, upgrade
 from assist.store.facts import rebuild
@@ -131,6 +132,7 @@ def _outcomes(
                 "text": "Draft.",
                 "confidence": top,
                 "raw_confidence": top,
+                "band": answer_band(top).value,
                 "sources": [],
                 "model": "offline-grounded",
                 "mode": "offline",

@@ -1,6 +1,6 @@
 """Fit answer selection and draft confidence on the fit half of the labelled questions (tests/data).
 
-Four fits, in order, each on the product's own pipeline output (a ticket per line, as in `eval drafts`):
+Six fits, in order, each on the product's own pipeline output (a ticket per line, as in `eval drafts`):
 1. the answer selector: which unit answers (a unit of the gold article that shares most of its key words
    with the gold answer is a positive);
 2. the confidence model: the draft is grounded in the gold article (unanswerable lines never are);
@@ -33,6 +33,7 @@ from assist.dev.evaluation.drafts import (
 )
 from assist.drafting.answers import WEIGHTS, Candidate, Linear, Reader, Selection, SelectorWeights
 from assist.drafting.confidence import COEFFICIENTS, FEATURES, expected_calibration_error, features
+from assist.drafting.links import citation
 from assist.drafting.needs import COEFFICIENTS as NEEDS
 from assist.drafting.needs import Need, need_features
 from assist.drafting.policy import LIKELY_SENT
@@ -164,10 +165,10 @@ def fit(
     tickets_out_of_fold = [(c, g) for c, g, o in zip(held_out, cy, offered, strict=True) if o]
     ticket_grounded = [g for _, g in tickets_out_of_fold]
     shown = platt([c for c, _ in tickets_out_of_fold], ticket_grounded)
-    badged = [
-        (m, a)
-        for p, m, a, o in zip(probabilities, margins, answered, offered, strict=True)
-        if o and shown.apply(p) >= LIKELY_SENT and m is not None
+    badged = [  # on out-of-fold figures, as new tickets will read (in-sample ones are optimistic)
+        (1.0 if m is None else m, a)
+        for c, m, a, o in zip(held_out, margins, answered, offered, strict=True)
+        if o and shown.apply(c) >= LIKELY_SENT
     ]
     margin = likely_sent_margin(badged)
     selector_target.write_text(
@@ -212,12 +213,14 @@ def fit(
 
 
 def holds_answer(row: LabelledDraft, selection: Selection) -> bool:
-    """The draft's stated units come from the gold article and hold at least `ANSWERED` of the gold answer's key
-    words (what `eval drafts` counts as answered, read from the units rather than the whole reply)."""
+    """The draft's stated units come from the gold article and, with the citation that names it, hold at least
+    `ANSWERED` of the gold answer's key words: what `eval drafts` counts as answered, read from the reply's facts
+    (its greeting and sign-off are fixed words)."""
     best = selection.best
     if best is None or best.article_id != row.gold:
         return False
-    stated = " ".join(c.unit.text for c in answer_units(selection))
+    article = selection.articles[best.article_id]
+    stated = " ".join([*(c.unit.text for c in answer_units(selection)), citation(article.title, article.url)])
     return row.answer is None or answer_recall(row.answer, stated) >= ANSWERED
 
 
