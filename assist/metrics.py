@@ -174,7 +174,7 @@ def _calibration(totals: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     series = [shown.assign(series="as shown", band=shown["label"].astype(int) / 10)]
     recalibration = current_recalibration(engine)
     raw = _measure(totals, "raw")
-    if recalibration.fitted_at is not None and not raw.empty:
+    if recalibration.fitted and not raw.empty:
         # Each tenth of raw confidence moved as a whole: its mean, recalibrated, decides its band.
         moved = recalibration.apply_all((raw["total"] / raw["n"]).to_numpy(dtype=float))
         series.append(

@@ -342,7 +342,7 @@ def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
     teams = current_recalibration(assistant.engine)
     return ConfidencePolicy(
         model=assistant.confidence,
-        recalibration=teams if teams.fitted_at is not None else assistant.confidence.shown,
+        recalibration=teams if teams.fitted else assistant.confidence.shown,
         abstain_below=assistant.confidence.threshold if configured is None else configured,
         escalate_below=assistant.settings.escalation_min_confidence,
         needs=assistant.needs,

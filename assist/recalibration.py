@@ -30,6 +30,11 @@ class Recalibration:
     sends: int = 0
     fitted_at: datetime | None = None
 
+    @property
+    def fitted(self) -> bool:
+        """Fitted on a team's sends (the store gives `IDENTITY`, with no date, when the team has none)."""
+        return self.fitted_at is not None
+
     def apply(self, raw: float) -> float:
         return round(float(self.apply_all(np.array([raw]))[0]), 4)
 

@@ -263,7 +263,7 @@ def score(rows: Sequence[LabelledDraft], outcomes: Sequence[Outcome]) -> dict[st
     caught = sum(o.abstained and not a for o, a in zip(outcomes, answerable, strict=True))
     labelled = [(r.stance, o.action) for r, o in zip(rows, outcomes, strict=True) if r.stance]
     badged = [o.grounded for o in outcomes if o.likely_sent]
-    answered = [o.grounded and (o.recall is None or o.recall >= ANSWERED) for o in outcomes]
+    answered = [holds_answer(o.grounded, o.recall) for o in outcomes]
     badged_answered = [a for a, o in zip(answered, outcomes, strict=True) if o.likely_sent]
     return {
         "grounded_at_1": _ratio(sum(g for g, a in zip(grounded, answerable, strict=True) if a), sum(answerable)),
@@ -286,6 +286,12 @@ def _auroc(labels: Sequence[bool], scores: Sequence[float]) -> float | None:
     from sklearn.metrics import roc_auc_score
 
     return round(float(roc_auc_score(labels, scores)), 4) if len(set(labels)) == 2 else None
+
+
+def holds_answer(grounded: bool, recall: float | None) -> bool:
+    """Answered, as a person judging the drafts counts it: the right article, and at least `ANSWERED` of the gold
+    answer's key words (`recall` None: the line has no gold answer to hold)."""
+    return grounded and (recall is None or recall >= ANSWERED)
 
 
 def _ratio(part: int, whole: int) -> float | None:

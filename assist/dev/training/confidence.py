@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from assist.dev.evaluation.drafts import (
-    ANSWERED,
     LabelledDraft,
     answer_recall,
+    holds_answer,
     load_labelled,
     open_ticket_for,
     temporary_assistant,
@@ -145,7 +145,7 @@ def fit(
         held_out = out_of_fold(cx, cy, c=0.5)
         probabilities = [Linear(conf_weights, conf_bias).probability(x) for x in cx]
         margins = [stated_margin(s) for s in selections]
-        answered = [holds_answer(row, s) for row, s in zip(rows, selections, strict=True)]
+        answered = [states_answer(row, s) for row, s in zip(rows, selections, strict=True)]
         # The need model reads the confidence as a feature: the out-of-fold one, as it will be on new tickets.
         need_x = [
             need_features(sel, features(sel, ev.thread.signals), c)
@@ -212,16 +212,15 @@ def fit(
     return {**report, "needs": needs_report}
 
 
-def holds_answer(row: LabelledDraft, selection: Selection) -> bool:
-    """The draft's stated units come from the gold article and, with the citation that names it, hold at least
-    `ANSWERED` of the gold answer's key words: what `eval drafts` counts as answered, read from the reply's facts
-    (its greeting and sign-off are fixed words)."""
+def states_answer(row: LabelledDraft, selection: Selection) -> bool:
+    """What `eval drafts` counts as answered (`holds_answer`), read from the reply's facts: the units it states and
+    the citation that names their article (its greeting and sign-off are fixed words)."""
     best = selection.best
     if best is None or best.article_id != row.gold:
         return False
     article = selection.articles[best.article_id]
     stated = " ".join([*(c.unit.text for c in answer_units(selection)), citation(article.title, article.url)])
-    return row.answer is None or answer_recall(row.answer, stated) >= ANSWERED
+    return holds_answer(True, None if row.answer is None else answer_recall(row.answer, stated))
 
 
 def likely_sent_margin(badged: list[tuple[float, bool]], *, cuts: tuple[float, ...] = MARGINS) -> float:
