@@ -207,9 +207,12 @@ def shipped_article(article_id: str) -> ArticleText:
     return ArticleText(parsed.article_id, parsed.title, parsed.text, url=f"https://help.example/{article_id}")
 
 
-def selection_over(embedder: Embedder, question: str, *articles: tuple[str, float]) -> Selection:
-    """Answer selection for a one-message question over shipped articles, each retrieved with its (id, score)."""
+def selection_over(
+    embedder: Embedder, question: str, *articles: tuple[str, float], agent_said: tuple[str, ...] = ()
+) -> Selection:
+    """Answer selection for a question over shipped articles, each retrieved with its (id, score); `agent_said`:
+    the sentences the agent already wrote in the thread."""
     texts = {a: shipped_article(a) for a, _ in articles}
     vector = embedder.encode_one(question)
     hits = [hit(a, title=texts[a].title, score=score) for a, score in articles]
-    return AnswerSelector(embedder).select(Question(question, vector, vector), hits, texts)
+    return AnswerSelector(embedder).select(Question(question, vector, vector, agent_said=agent_said), hits, texts)

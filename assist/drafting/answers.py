@@ -11,7 +11,8 @@ click, answers "how do I…"; a duration "how long…", an amount "how much…")
 of the labelled questions in tests/data (`python -m assist train confidence`); the same selection feeds the
 offline draft, the LLM prompt and the confidence model. The features are built in selection_features.py.
 
-Units the agent already said in this thread are never offered again.
+Units the agent already said in this thread are never offered again; how close the others come to it is a unit
+feature.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ class AnswerSelector:
             units, vectors = self.units(article)
             if not units:
                 continue
-            repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units))
+            repeated = (vectors @ said.T).max(axis=1) if len(said) else np.zeros(len(units), np.float32)
             keep = [i for i in range(len(units)) if repeated[i] < ALREADY_SAID]
             if keep:
                 pools.append(
@@ -223,6 +224,7 @@ class AnswerSelector:
                         to_context=vectors @ question.context_vector,
                         to_words=vectors @ question.newest_words_vector,
                         to_tried=(vectors @ tried.T).max(axis=1) if len(tried) else np.zeros(len(units), np.float32),
+                        to_said=repeated,
                         title=self._title(article),
                     )
                 )

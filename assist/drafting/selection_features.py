@@ -49,6 +49,7 @@ UNIT_FEATURES = (
     "how_much_amount",
     "reader",
     "tried_similarity",
+    "said_similarity",
 )
 _U = {name: i for i, name in enumerate(UNIT_FEATURES)}
 UNREAD_GAP = 2.0  # a unit the answer reader did not read scores this far below the article's lowest read unit
@@ -76,6 +77,7 @@ class Pool:
     to_context: npt.NDArray[np.float32]  # to the ticket as retrieval saw it
     to_words: npt.NDArray[np.float32]  # to the newest words alone
     to_tried: npt.NDArray[np.float32]  # to what the customer says they already tried (highest)
+    to_said: npt.NDArray[np.float32]  # to the sentences the agent already wrote in this thread (highest; 0 if none)
     title: npt.NDArray[np.float32]  # the article title's vector
 
 
@@ -130,6 +132,11 @@ def unit_features(pool: Pool, cues: Cues, read: dict[int, float]) -> list[tuple[
                 1.0 if cues.asks_amount and _AMOUNT.search(unit.text) else 0.0,
                 read.get(i, floor),
                 float(pool.to_tried[i]),
+                # How close the unit comes to what the agent already wrote in this thread (units at
+                # answers.ALREADY_SAID or closer are not offered at all). Fitted, it counts for the unit: on the
+                # fit halves' follow-ups the answer sits near what the agent said (the same subject, one step on)
+                # more often than elsewhere in the article.
+                float(pool.to_said[i]),
             )
         )
     return rows

@@ -10,9 +10,11 @@ from assist.embeddings import Embedder
 from tests.factories import selection_over
 
 
-def _unit_features(embedder: Embedder, question: str, article_id: str) -> dict[str, dict[str, float]]:
+def _unit_features(
+    embedder: Embedder, question: str, article_id: str, *, agent_said: tuple[str, ...] = ()
+) -> dict[str, dict[str, float]]:
     """{unit text: {feature: value}} for every unit of one article."""
-    selection = selection_over(embedder, question, (article_id, 0.6))
+    selection = selection_over(embedder, question, (article_id, 0.6), agent_said=agent_said)
     return {c.unit.text: dict(zip(UNIT_FEATURES, c.features, strict=True)) for c in selection.candidates}
 
 
@@ -71,6 +73,22 @@ def test_an_article_whose_best_unit_says_see_another_candidate_is_marked_and_so_
     # An article the best unit names but retrieval did not bring is no candidate to send the credit to.
     alone = _article_features(embedder, "We get hundreds of 429 errors from the API. What is going on?", both[0])
     assert alone["api-errors"]["refers_on"] == 0.0
+
+
+@pytest.mark.model
+def test_how_close_each_unit_comes_to_what_the_agent_already_said_is_measured(embedder: Embedder) -> None:
+    # The duplicate-charge follow-up: the agent said the refund was sent. "Approved refunds are sent the same day"
+    # says that again in other words; when it arrives is new.
+    said = ("Good news: your refund for the duplicate charge is confirmed and was sent today.",)
+    question = "Thanks. I still don't see it on my statement, when will it arrive?"
+    units = _unit_features(embedder, question, "refund-policy", agent_said=said)
+    sent = next(f for text, f in units.items() if text.startswith("Approved refunds are sent"))
+    card = next(f for text, f in units.items() if text.startswith("Card refunds take"))
+    assert sent["said_similarity"] > card["said_similarity"] > 0.0
+    assert not any("Duplicate charges" in text for text in units)  # the promise itself is not offered again
+    # Nothing said yet: nothing to repeat.
+    fresh = _unit_features(embedder, question, "refund-policy")
+    assert all(f["said_similarity"] == 0.0 for f in fresh.values())
 
 
 def test_a_cross_reference_names_a_candidate_by_its_title_whatever_the_case_or_a_closing_parenthesis() -> None:
