@@ -32,7 +32,7 @@ from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.message_text import without_signature
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
-from assist.drafting.reuse import PastReply, ReuseModel
+from assist.drafting.reuse import PastReply, ReuseModel, read_reply
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
@@ -194,10 +194,10 @@ def weigh_past_reply(
     """The reply that closed the closest earlier ticket, when it is likelier to be right than the articles' answer
     (`drafting.reuse`), with the confidence of the draft built on it; else (None, `confidence`)."""
     reuse = assistant.reuse
-    if reuse is None or not confidence.answerable or confidence.needs_lead or reuse.ceiling() <= confidence.raw:
+    if reuse is None or not confidence.answerable or confidence.needs_lead:
         # Only an answer competes: where the articles hold none, or a lead must decide, an earlier reply to a
         # question that shares the words answered near misses (abstain recall on the repeats check half fell
-        # from 0.33 to 0.17 when it could; docs/evaluation.md). A confidence no past reply can beat reads nothing.
+        # from 0.33 to 0.17 when it could; docs/evaluation.md).
         return None, confidence
     selection = evidence.selection
     try:
@@ -207,13 +207,18 @@ def weigh_past_reply(
         return None, confidence
     if past is None:
         return None, confidence
-    selected = selection.articles[selection.best.article_id].title if selection.best else None
-    probability = reuse.probability(past, selected_title=selected)
-    if probability <= confidence.raw:
+    best = selection.best
+    selected = selection.articles[best.article_id].title if best else None
+    reading = read_reply(assistant.selector.reader, selection, past)
+    probability = reuse.probability(past, selected_title=selected, reading=reading)
+    # Against the figure the articles' draft would show: the draft shown is never the one with the lower figure
+    # (Regenerate, which gives the articles' draft, would otherwise raise it).
+    if probability <= confidence.calibrated:
         return None, confidence
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
-    held = tuple(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids)
-    return replace(past, article_ids=tuple(dict.fromkeys(held))), policy.reusing(probability, confidence.need)
+    held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
+    same_article = best is not None and held[:1] == (best.article_id,)
+    return replace(past, article_ids=held), policy.reusing(probability, confidence, same_article=same_article)
 
 
 def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence) -> PastReply | None:

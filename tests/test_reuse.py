@@ -14,11 +14,11 @@ from assist.config import Settings
 from assist.csat import submit_rating, survey_token
 from assist.domain import Arm, DraftAction, User
 from assist.drafting.answers import Linear
-from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReuseModel, features
+from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReplyReading, ReuseModel, features, read_reply
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
 from assist.factories import build_assistant
-from assist.pipeline import Assistant, compute_assistance
+from assist.pipeline import Assistant, compute_assistance, gather_evidence
 from assist.similar import past_reply
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
@@ -40,8 +40,9 @@ ANSWER = (
     "exponential backoff and jitter; do not retry immediately in a loop."
 )
 CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
-ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
-NEVER = ReuseModel(Linear((0.0, 0.0, 0.0), -50.0))
+ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
+NEVER = ReuseModel(Linear((0.0, 0.0, 0.0, 0.0, 0.0), -50.0))
+UNREAD = ReplyReading()
 
 
 def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_question() -> None:
@@ -55,23 +56,23 @@ def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_questi
 
 
 def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citing_the_chosen_article() -> None:
-    model = ReuseModel(Linear((4.0, 2.0, -1.0), -4.0))
+    model = ReuseModel(Linear((4.0, 2.0, -1.0, 0.5, 0.5), -4.0))
     cites = PastReply(ticket_id=1, similarity=0.9, text="", article_titles=("API rate limits",))
+    unlike = PastReply(ticket_id=1, similarity=MIN_SIMILARITY - 0.01, text="")
 
-    assert (
-        model.probability(PastReply(ticket_id=1, similarity=MIN_SIMILARITY - 0.01, text=""), selected_title=None) == 0
+    assert model.probability(unlike, selected_title=None, reading=UNREAD) == 0
+    assert model.probability(cites, selected_title="API rate limits", reading=UNREAD) > model.probability(
+        cites, selected_title="Set up webhooks", reading=UNREAD
     )
-    assert model.probability(cites, selected_title="API rate limits") > model.probability(
-        cites, selected_title="Set up webhooks"
-    )
-    assert features(cites, selected_title="api RATE limits") == (0.9, 1.0, 0.0)
+    read = ReplyReading(reply=2.0, answer=3.5)
+    assert features(cites, selected_title="api RATE limits", reading=read) == (0.9, 1.0, 0.0, 2.0, -1.5)
     with_token = PastReply(
         ticket_id=1,
         similarity=0.9,
         text="Use this link to set a new password: https://app.lumen.app/reset/9f8a7b6c5d4e3f2a1b0c",
         article_titles=("API rate limits",),
     )
-    assert model.probability(with_token, selected_title="API rate limits") == 0  # that link was theirs alone
+    assert model.probability(with_token, selected_title="API rate limits", reading=read) == 0  # theirs alone
 
 
 def test_the_shipped_reuse_model_loads_with_the_features_it_reads() -> None:
@@ -204,6 +205,9 @@ def test_the_first_regenerate_of_a_draft_built_on_a_past_reply_gives_the_article
     assert regenerated.text == without.text
     assert regenerated.raw_confidence == without.raw_confidence  # the team's recalibration reads only these
     assert reused.raw_confidence is None
+    # The reply cites the article the articles' draft stands on: the same estimate that this article answers, so
+    # Regenerate neither raises nor lowers the figure.
+    assert reused.confidence == regenerated.confidence
 
 
 def test_a_message_the_articles_do_not_answer_is_never_answered_from_a_past_reply(
@@ -223,8 +227,45 @@ def test_a_message_the_articles_do_not_answer_is_never_answered_from_a_past_repl
     assert draft.reused_from is None and "extended your trial" not in draft.text
 
 
-def test_a_confidence_no_past_reply_can_beat_keeps_the_articles_answer() -> None:
-    shipped = ReuseModel.load()
-    best = PastReply(ticket_id=1, similarity=1.0, text="", article_titles=("API rate limits",))
-    assert shipped.ceiling() == pytest.approx(shipped.probability(best, selected_title="API rate limits"))
-    assert NEVER.ceiling() < 1e-6
+def test_the_answer_reader_reads_a_reply_that_answers_the_question_above_one_that_does_not(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    with session_scope(sqlite_engine) as session:
+        ticket = ticket_detail(session, ticket_id=_asked_again(assistant))
+    selection = gather_evidence(assistant, ticket).selection
+    cited = ("API rate limits",)
+    answers = PastReply(
+        ticket_id=1, similarity=0.9, text=f"Hi,\n\n{ANSWER}\n\nBest regards,\nRiley", article_titles=cited
+    )
+    elsewhere = PastReply(
+        ticket_id=2,
+        similarity=0.9,
+        text="Hi,\n\nYour API key is under Settings → Integrations → API keys.\n\nBest regards,\nRiley",
+        article_titles=cited,
+    )
+
+    read, misread = (read_reply(assistant.selector.reader, selection, p) for p in (answers, elsewhere))
+
+    assert read.reply > misread.reply + 1.0
+    assert read.answer == misread.answer != 0.0  # the articles' chosen passage, as the reader read it
+    assert answers.passage.startswith("API rate limits: The API answers 429")
+
+
+def test_a_past_reply_standing_on_another_article_shows_the_reuse_model_s_figure(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
+    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nLumen Support", _agent(sqlite_engine))
+    later = _asked_again(assistant)
+    articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": NEVER}), ticket_id=later).draft
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert articles.sources[:1] == ("rate-limits",)
+    assert draft.reused_from == first and draft.sources == ("webhooks",)
+    assert draft.confidence > articles.confidence  # ALWAYS's own figure, above the articles' it beat
+    assert draft.raw_confidence is None

@@ -24,7 +24,7 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assist.domain import ConfidenceBand
 from assist.drafting.answers import Selection
@@ -122,11 +122,18 @@ class ConfidencePolicy:
         need = self.needs.read(selection, evidence, raw)
         return self._confidence(raw, self.recalibration.apply(raw), need, margin=stated_margin(selection))
 
-    def reusing(self, probability: float, need: NeedReading) -> Confidence:
-        """The confidence of a draft built on a reply the team sent before (`drafting.reuse`): that model's own
-        probability. The team's recalibration maps the confidence model's figure, so it neither applies to this
-        one nor learns from it (no raw figure is stored: `recorded`)."""
-        return self._confidence(probability, probability, need, recalibrated=False)
+    def reusing(self, probability: float, articles: Confidence, *, same_article: bool) -> Confidence:
+        """The confidence of a draft built on a reply the team sent before (`drafting.reuse`), against `articles`,
+        the confidence of the articles' draft it replaces.
+
+        A reply whose first citation is the article the articles' draft cites stands on the same article: it shows
+        that draft's figure, the estimate that this article answers (the reuse model chose the reply for its
+        wording, not for another article). Any other reply shows the reuse model's own probability. Either way the
+        team's recalibration neither learns from it nor, for the reuse model's figure, maps it (no raw figure is
+        stored: `recorded`): its edits are of another text than the one the figure was read for."""
+        if same_article:
+            return replace(articles, recalibrated=False, margin=None)
+        return self._confidence(probability, probability, articles.need, recalibrated=False)
 
     def _confidence(
         self,

@@ -5,30 +5,32 @@ closed it is evidence of what answers this question, in the team's own words. `a
 reply and removes everything of the other customer; this module decides whether the draft is built on it.
 
 The decision is one logistic model over what predicts that the earlier reply answers this question too: how
-alike the two questions are (the sentence encoder's cosine of the newest customer words of each), and whether
-the reply cites the article the knowledge base's answer selection chose. Its label is stricter than the
-confidence model's (the reply must hold the gold answer, not only cite the gold article), so where the two
-compete (`pipeline.weigh_past_reply`: only against an answer the articles offer) the articles keep the draft
-unless the past reply is clearly the likelier to be right. The weights are fitted on history splits of the
-labelled fit sets and the repeats fit half (`python -m assist train reuse`, assist/drafting/reuse.json).
+alike the two questions are (the sentence encoder's cosine of the newest customer words of each), whether the
+reply cites the article the knowledge base's answer selection chose, and how well it answers the question as the
+answer reader reads it (the cross-encoder that chooses the articles' passage, assist/drafting/reader.py), alone and
+against the passage the articles offer. Its label is stricter than the confidence model's (the reply must hold the
+gold answer, not only cite the gold article). `pipeline.weigh_past_reply` builds the draft on the reply only when
+that probability is above the figure the articles' draft would show, so the draft an agent sees never shows less
+than the one Regenerate gives instead. The weights are fitted on history splits of the labelled fit sets and the
+repeats fit half (`python -m assist train reuse`, assist/drafting/reuse.json).
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assist.drafting.answers import Linear
+from assist.drafting.answers import Linear, Reader, Selection
 from assist.drafting.links import SIGN_OFF
 from assist.drafting.message_text import GREETING
+from assist.drafting.selection_features import UNIT_FEATURES
 from assist.drafting.stance import CLOSER
 
 WEIGHTS = Path(__file__).with_name("reuse.json")
 PASSAGE_KEY = "past-reply:"  # how the LLM's passages name a past reply (article ids never hold a colon)
-FEATURES = ("similarity", "cites_selected", "cites_none")
+FEATURES = ("similarity", "cites_selected", "cites_none", "reader", "reader_over_answer")
 # A question this unlike the one the reply answered is not weighed at all: on the fit sets the closest earlier
 # reply held the answer for 26 of 467 lines below it, 24 of 116 at or above (docs/evaluation.md).
 MIN_SIMILARITY = 0.6
@@ -61,9 +63,34 @@ class PastReply:
         return kept
 
     @property
+    def passage(self) -> str:
+        """The reply as the answer reader reads it: under the first article it cites, as a unit under its title."""
+        text = " ".join(line.strip() for line in self.body if line.strip())
+        return f"{self.article_titles[0]}: {text}" if self.article_titles else text
+
+    @property
     def reusable(self) -> bool:
         """No link in it was that customer's alone (`_PRIVATE_LINK`)."""
         return _PRIVATE_LINK.search(self.text) is None
+
+
+@dataclass(frozen=True)
+class ReplyReading:
+    """The answer reader's logits against the customer's question: of the past reply, and of the unit the articles'
+    selection chose (0 and 0 where there is no reader, as in unit tests that fake it away)."""
+
+    reply: float = 0.0
+    answer: float = 0.0
+
+
+def read_reply(reader: Reader | None, selection: Selection, past: PastReply) -> ReplyReading:
+    """How well the past reply answers the question, read as the articles' passages are read (one pair)."""
+    best = selection.best
+    if reader is None or best is None:
+        return ReplyReading()
+    question = selection.question
+    logit = float(reader.scores(question.reading or question.text, [past.passage])[0])
+    return ReplyReading(reply=logit, answer=dict(zip(UNIT_FEATURES, best.features, strict=True))["reader"])
 
 
 @dataclass(frozen=True)
@@ -79,23 +106,20 @@ class ReuseModel:
             raise ValueError(f"{path} was fitted on other features: retrain with `python -m assist train reuse`.")
         return cls(Linear(tuple(float(w) for w in data["weights"]), float(data["bias"])))
 
-    def ceiling(self) -> float:
-        """The highest probability any past reply can get: a draft whose confidence is at least this is kept
-        without reading the index (the model is linear, so the highest lies at a corner of the features)."""
-        corners = itertools.product((MIN_SIMILARITY, 1.0), (0.0, 1.0), (0.0, 1.0))
-        return max(self.model.probability(corner) for corner in corners)
-
-    def probability(self, past: PastReply, *, selected_title: str | None) -> float:
+    def probability(self, past: PastReply, *, selected_title: str | None, reading: ReplyReading) -> float:
         if past.similarity < MIN_SIMILARITY or not past.reusable:
             return 0.0
-        return self.model.probability(features(past, selected_title=selected_title))
+        return self.model.probability(features(past, selected_title=selected_title, reading=reading))
 
 
-def features(past: PastReply, *, selected_title: str | None) -> tuple[float, ...]:
-    """`FEATURES` of one past reply against the article the knowledge base's selection chose (None: none)."""
+def features(past: PastReply, *, selected_title: str | None, reading: ReplyReading) -> tuple[float, ...]:
+    """`FEATURES` of one past reply against the article the knowledge base's selection chose (None: none) and the
+    answer reader's reading of both."""
     cites = {t.casefold() for t in past.article_titles}
     return (
         past.similarity,
         float(selected_title is not None and selected_title.casefold() in cites),
         float(not cites),
+        reading.reply,
+        reading.reply - reading.answer,
     )

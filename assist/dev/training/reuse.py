@@ -23,7 +23,7 @@ from assist.dev.evaluation.drafts import (
     temporary_assistant,
 )
 from assist.dev.evaluation.history import load_history, seed_history, write_split
-from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, WEIGHTS, PastReply, features
+from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, WEIGHTS, PastReply, ReplyReading, features, read_reply
 from assist.drafting.stated import answer_units
 from assist.pipeline import closest_past_reply, confidence_policy, gather_evidence
 from assist.store.db import session_scope
@@ -71,12 +71,13 @@ def _records(name: str, history: Path, queries: Path, progress: Callable[[str], 
             selection = evidence.selection
             confidence = policy.read(selection, evidence.thread.signals)
             past = closest_past_reply(assistant, ticket=ticket, evidence=evidence)
+            reading = None if past is None else read_reply(assistant.selector.reader, selection, past)
             best = selection.best
             answer = " ".join(c.unit.text for c in answer_units(selection))
             out.append(
                 {
-                    "answerable": confidence.answerable,
-                    "raw": confidence.raw,
+                    "weighed": confidence.answerable and not confidence.needs_lead,  # as weigh_past_reply reads
+                    "shown": confidence.calibrated,
                     "selected": best.article_id if best else None,
                     "kb_answers": best is not None
                     and best.article_id == row.gold
@@ -86,6 +87,8 @@ def _records(name: str, history: Path, queries: Path, progress: Callable[[str], 
                     if past is None
                     else {
                         "similarity": past.similarity,
+                        "reading": [reading.reply, reading.answer] if reading else [0.0, 0.0],
+                        "reusable": past.reusable,
                         "articles": [ids[t.casefold()] for t in past.article_titles if t.casefold() in ids],
                         "answers": _answers(row, past.text, past.article_titles, titles),
                     },
@@ -121,13 +124,13 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
     beats: list[float] = []
     for r in rows:
         past = r["past"]
-        if past is None or past["similarity"] < MIN_SIMILARITY or not r["answerable"]:
-            continue  # the product weighs a past reply only against an answer the articles offer
+        if past is None or past["similarity"] < MIN_SIMILARITY or not past["reusable"] or not r["weighed"]:
+            continue  # the product weighs a reusable past reply only against an answer the articles offer
         selected = r["selected"]  # ids on both sides: features compares names
         reply = PastReply(ticket_id=0, similarity=past["similarity"], text="", article_titles=tuple(past["articles"]))
-        x.append(list(features(reply, selected_title=selected)))
+        x.append(list(features(reply, selected_title=selected, reading=ReplyReading(*past["reading"]))))
         y.append(int(past["answers"]))
-        beats.append(r["raw"])
+        beats.append(r["shown"])
         kb.append(int(r["kb_answers"]))
     model = LogisticRegression(C=C, max_iter=1000)
     out_of_fold = cross_val_predict(model, x, y, cv=5, method="predict_proba")[:, 1]
