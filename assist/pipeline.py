@@ -205,7 +205,7 @@ def weigh_past_reply(
     except SearchIndexError as e:  # the articles' draft stands; the similar-tickets panel says what to do
         log.warning("ticket #%s: no past replies weighed (%s)", ticket.id, e)
         return None, confidence
-    if past is None:
+    if past is None or not reuse.weighs(past):  # read by the answer reader only when it may be used
         return None, confidence
     best = selection.best
     selected = selection.articles[best.article_id].title if best else None

@@ -106,8 +106,13 @@ class ReuseModel:
             raise ValueError(f"{path} was fitted on other features: retrain with `python -m assist train reuse`.")
         return cls(Linear(tuple(float(w) for w in data["weights"]), float(data["bias"])))
 
+    @staticmethod
+    def weighs(past: PastReply) -> bool:
+        """Whether the reply is weighed at all: alike enough (`MIN_SIMILARITY`), and no link in it was theirs."""
+        return past.similarity >= MIN_SIMILARITY and past.reusable
+
     def probability(self, past: PastReply, *, selected_title: str | None, reading: ReplyReading) -> float:
-        if past.similarity < MIN_SIMILARITY or not past.reusable:
+        if not self.weighs(past):
             return 0.0
         return self.model.probability(features(past, selected_title=selected_title, reading=reading))
 
