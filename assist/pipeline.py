@@ -42,7 +42,7 @@ from assist.history import contact_history
 from assist.kb import KnowledgeBase
 from assist.priority import priority as priority_of
 from assist.sentiment import SentimentModel, analyze
-from assist.similar import SimilarIndex, past_reply
+from assist.similar import SimilarIndex, catch_up_before_drafting, past_reply
 from assist.store.calibrations import current_recalibration
 from assist.store.db import session_scope
 from assist.store.runs import save_run
@@ -358,9 +358,15 @@ def confidence_policy(assistant: Assistant) -> ConfidencePolicy:
 def precompute_many(
     assistant: Assistant, *, ticket_ids: Sequence[int], progress: Callable[[int, int, str], None] | None = None
 ) -> dict[int, Assistance | str]:
-    """Precompute assistance for many tickets; a failure on one ticket is reported, not raised."""
+    """Precompute assistance for many tickets; a failure on one ticket is reported, not raised.
+
+    First the similar-tickets index takes in every sent reply it lacks: replies written without a send (a seeded
+    demo, an import of old tickets) are otherwise added only when the server starts, after `make run` has
+    prepared the inbox, and no stored draft would weigh them."""
     from assist.errors import AssistError
 
+    if ticket_ids:
+        catch_up_before_drafting(assistant.engine, assistant.similar)
     results: dict[int, Assistance | str] = {}
     for n, ticket_id in enumerate(ticket_ids, start=1):
         try:

@@ -112,6 +112,19 @@ def catch_up_similar(engine: Engine, index: SimilarIndex, *, rebuild: bool = Fal
     return total
 
 
+def catch_up_before_drafting(engine: Engine, index: SimilarIndex | None) -> None:
+    """What bulk drafting calls first (`pipeline.precompute_many`): `catch_up_similar`, with a failure logged,
+    never raised (the drafts then come from the articles; `python -m assist similar reindex` repairs)."""
+    if index is None:
+        return
+    try:
+        catch_up_similar(engine, index)
+    except BaseException as e:
+        if fatal(e):
+            raise
+        log.warning("the similar-tickets index was not caught up before drafting (%s)", e)
+
+
 def _add(engine: Engine, index: SimilarIndex, replies: list[answered.SentReply]) -> int:
     if not replies:
         return 0
@@ -202,7 +215,7 @@ def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id:
     try:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
         # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
-        # and `python -m assist similar reindex` rebuilds.
+        # precomputing before it drafts (pipeline.precompute_many), and `python -m assist similar reindex` rebuilds.
         count = index.collection.count()
         if count == 0:
             return {}

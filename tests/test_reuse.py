@@ -18,12 +18,12 @@ from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReplyRead
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
 from assist.factories import build_assistant
-from assist.pipeline import Assistant, compute_assistance, gather_evidence
+from assist.pipeline import Assistant, compute_assistance, gather_evidence, precompute_many
 from assist.similar import past_reply
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
 from assist.store.tickets import ticket_detail
-from assist.ticket_actions import reopen
+from assist.ticket_actions import reopen, send_reply
 from assist.users import OPERATOR
 from tests.conftest import KB_DOCS, assistant_settings
 from tests.factories import make_actor, make_customer, make_ticket
@@ -269,3 +269,30 @@ def test_a_past_reply_standing_on_another_article_shows_the_reuse_model_s_figure
     assert draft.reused_from == first and draft.sources == ("webhooks",)
     assert draft.confidence > articles.confidence  # ALWAYS's own figure, above the articles' it beat
     assert draft.raw_confidence is None
+
+
+def test_preparing_assistance_first_takes_in_replies_sent_without_the_index(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    """`make run` seeds the demo and prepares the inbox before the server starts (and catches the index up): the
+    seeded replies reached no index, so no prepared draft could be built on one."""
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
+        version = ticket_detail(session, ticket_id=first).version
+    send_reply(
+        sqlite_engine,
+        ticket_id=first,
+        expected_version=version,
+        text=f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nBest regards,\nLumen Support",
+        draft_id=None,
+        actor=_agent(sqlite_engine),
+        resolve=True,
+        settings=SETTINGS,
+        similar=None,  # as a seed or an import writes it
+    )
+    later = _asked_again(assistant)
+
+    prepared = precompute_many(assistant, ticket_ids=[later])[later]
+
+    assert not isinstance(prepared, str) and prepared.draft.reused_from == first
