@@ -52,6 +52,9 @@ MAX_CHARS = 2000
 BAD_CSAT = 2  # a CSAT score this low or lower: the reply did not help, so it is not reused
 BATCH = 64
 _GREETING = re.compile(r"^(\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b)[^,\n!]{0,60}([,!])", re.I)
+# A reply that says less than this share of its ticket's fullest reply is a courtesy or a question back ("Great to
+# hear it's working now", "Could you send a screenshot?"), not the answer that closed the ticket.
+SAYS_LITTLE = 0.5
 _CITATION = re.compile(r'help article "([^"\n]{1,200})"(?::\s*(https?://\S+))?')
 _SIGNATURE_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){0,2}$")
 _NOT_NAMES = re.compile(r"^(thanks|thank you|best|regards|cheers|kind regards|best regards|sent from.*|--)$", re.I)
@@ -198,11 +201,22 @@ def past_reply(
 
 
 def _closing_replies(session: Session, tickets: list[int]) -> dict[int, int]:
-    """Each ticket's newest sent reply, in the order given: the answer that closed it, not the reply whose question
-    matched best (an agent's first reply is often a question back, "could you send a screenshot?", to the very
-    words a later ticket repeats)."""
-    newest = {r.ticket_id: r.reply_id for r in answered.sent_replies(session, ticket_ids=tickets)}  # oldest first
-    return {t: newest[t] for t in tickets if t in newest}
+    """Each ticket's answer, in the order given: its newest sent reply that says at least `SAYS_LITTLE` of what its
+    fullest reply says (words between greeting and sign-off). Not the reply whose question matched best (an agent's
+    first reply is often a question back, "could you send a screenshot?", to the very words a later ticket
+    repeats), nor the "glad it works now" that closes many threads after the customer's thanks."""
+    by_ticket: dict[int, list[answered.SentReply]] = {}
+    for reply in answered.sent_replies(session, ticket_ids=tickets):  # oldest first
+        by_ticket.setdefault(reply.ticket_id, []).append(reply)
+    out: dict[int, int] = {}
+    for t in tickets:
+        newest_first = by_ticket.get(t, [])[::-1]
+        says = [len(" ".join(PastReply(ticket_id=t, similarity=0.0, text=r.text).body).split()) for r in newest_first]
+        for reply, words in zip(newest_first, says, strict=True):
+            if words >= SAYS_LITTLE * max(says):
+                out[t] = reply.reply_id
+                break
+    return out
 
 
 def _ended_well(end: answered.Ending) -> bool:

@@ -236,3 +236,32 @@ def test_the_reply_offered_is_the_one_that_closed_the_ticket_not_the_question_ba
 
     assert "Settings > Members" in shown.reply and "which plan" not in shown.reply
     assert reused is not None and "Settings > Members" in reused.text and "which plan" not in reused.text
+
+
+def test_the_reply_offered_is_the_answer_not_the_courtesy_after_the_customer_s_thanks(
+    sqlite_engine: Engine, index: SimilarIndex
+) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent, resolve=False)
+    with session_scope(sqlite_engine) as session:
+        add_message(
+            session,
+            ticket=session.get_one(TicketRow, first),
+            role=AuthorRole.CUSTOMER,
+            body="Perfect, that's exactly what I needed. Thank you!",
+            actor="customer",
+        )
+    welcome = "Hi Dana,\n\nYou're welcome, glad that helped. I'll close this ticket.\n\nBest regards,\nLumen Support"
+    send_and_index(sqlite_engine, index, first, welcome, agent)
+    later = _ticket(sqlite_engine, subject="New admin", body=ADMIN_QUESTION.replace("colleague", "coworker"))
+    with session_scope(sqlite_engine) as session:
+        ticket = ticket_detail(session, ticket_id=later)
+
+    (shown,) = _similar(sqlite_engine, index, later)
+    reused = past_reply(
+        sqlite_engine, index, ticket=ticket, vector=index.embedder.encode_one(ticket.messages[-1].body), region="US"
+    )
+
+    assert "Settings > Members" in shown.reply and "welcome" not in shown.reply
+    assert reused is not None and "Settings > Members" in reused.text and "welcome" not in reused.text
