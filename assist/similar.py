@@ -37,6 +37,7 @@ from assist.drafting.offline import first_name
 from assist.drafting.redaction import Redaction
 from assist.drafting.reuse import PastReply
 from assist.drafting.thread import read_thread
+from assist.edits import LIGHT_EDIT
 from assist.embeddings import Embedder
 from assist.errors import SearchIndexError
 from assist.kb.vectors import fatal
@@ -263,6 +264,7 @@ def _reusable(session: Session, ticket: TicketDetail, chosen: dict[int, int], *,
     """For each chosen ticket (in order) and reply of it: that reply made fit to show or reuse for `ticket`'s
     customer. A reply deleted since it was indexed is left out."""
     replies = {r.reply_id: r for r in answered.sent_replies(session, reply_ids=list(chosen.values()))}
+    drafted = answered.draft_articles(session, reply_ids=list(replies), light=LIGHT_EDIT)
     out: dict[int, _Reusable] = {}
     for t, reply_id in chosen.items():
         if reply_id not in replies:
@@ -270,7 +272,12 @@ def _reusable(session: Session, ticket: TicketDetail, chosen: dict[int, int], *,
         reply = replies[reply_id]
         removal = _removal(ticket_detail(session, ticket_id=t), reply_id=reply.message_id, region=region)
         text = readdressed(removal.redact(reply.text), ticket.customer.name)
-        out[t] = _Reusable(text, removal, linked_articles(reply.text))
+        # The articles it links; else those of the draft it went out from with light edits at most (an agent who
+        # sends a draft and cuts its "read more" line still answered from that article).
+        cited = linked_articles(reply.text) or tuple(
+            LinkedArticle(title=a, url=u) for a, u in drafted.get(reply_id, [])
+        )
+        out[t] = _Reusable(text, removal, cited)
     return out
 
 

@@ -16,7 +16,7 @@ from assist.embeddings import Embedder
 from assist.kb.vectors import answered_collection, chroma_settings
 from assist.similar import SimilarIndex, catch_up_similar, past_reply, similar_tickets
 from assist.store.db import session_scope
-from assist.store.models import InvoiceRow, TicketRow
+from assist.store.models import ArticleRow, DraftRow, InvoiceRow, TicketRow
 from assist.store.tickets import add_message, ticket_detail
 from assist.ticket_actions import reopen, send_reply
 from tests.conftest import NOW
@@ -265,3 +265,64 @@ def test_the_reply_offered_is_the_answer_not_the_courtesy_after_the_customer_s_t
 
     assert "Settings > Members" in shown.reply and "welcome" not in shown.reply
     assert reused is not None and "Settings > Members" in reused.text and "welcome" not in reused.text
+
+
+@pytest.mark.parametrize(("sent", "articles"), [("as drafted", ["Roles and permissions"]), ("rewritten", [])])
+def test_a_reply_sent_from_a_draft_without_its_link_stands_on_the_draft_s_article_unless_rewritten(
+    sqlite_engine: Engine, index: SimilarIndex, sent: str, articles: list[str]
+) -> None:
+    agent = _agent(sqlite_engine)
+    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
+    drafted = "Hi Dana,\n\nGo to Settings > Members, open your colleague's row and choose Admin.\n\nBest regards,\nAna"
+    with session_scope(sqlite_engine) as session:
+        session.add(
+            ArticleRow(
+                id="roles",
+                title="Roles and permissions",
+                category="account",
+                updated="2026-12-01",
+                source="roles.md",
+                url="https://help.example.com/roles",
+                content_hash="0" * 64,
+                body="# Roles and permissions",
+                chunk_count=1,
+                ingested_by="test",
+            )
+        )
+        draft = DraftRow(
+            ticket_id=first,
+            ticket_version=session.get_one(TicketRow, first).version,
+            text=drafted,
+            confidence=0.9,
+            band="likely_sent",
+            sources=["roles"],
+            model="offline-grounded",
+            mode="offline",
+        )
+        session.add(draft)
+        session.flush()
+        draft_id, version = draft.id, session.get_one(TicketRow, first).version
+    text = (
+        drafted
+        if sent == "as drafted"
+        else (
+            "Hello Dana,\n\nSure thing! An owner can promote anyone in the workspace; tell me who and I'll walk you "
+            "through it on a call this week if you prefer.\n\nCheers,\nAna"
+        )
+    )
+    send_reply(
+        sqlite_engine,
+        ticket_id=first,
+        expected_version=version,
+        text=text,
+        draft_id=draft_id,
+        actor=agent,
+        resolve=True,
+        settings=SETTINGS,
+        similar=index,
+    )
+    later = _ticket(sqlite_engine, subject="New admin", body=ADMIN_QUESTION.replace("colleague", "coworker"))
+
+    (shown,) = _similar(sqlite_engine, index, later)
+
+    assert [a.title for a in shown.articles] == articles

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assist.domain import TicketStatus
-from assist.store.models import CsatRow, MessageRow, ReplyRow, StatusChangeRow, TicketRow
+from assist.store.models import ArticleRow, CsatRow, DraftRow, MessageRow, ReplyRow, StatusChangeRow, TicketRow
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,33 @@ def sent_replies(
     if reply_ids is not None:
         query = query.where(ReplyRow.id.in_(reply_ids))
     return [SentReply(*row) for row in session.execute(query)]
+
+
+def draft_articles(
+    session: Session, *, reply_ids: Collection[int], light: float
+) -> dict[int, list[tuple[str, str | None]]]:
+    """For each of these replies sent from a draft as drafted or with an edit ratio of at most `light`: the
+    articles that draft cited, in its order, as (title, url), those the knowledge base still holds."""
+    if not reply_ids:
+        return {}
+    rows = session.execute(
+        select(ReplyRow.id, ReplyRow.sent_as_drafted, ReplyRow.edit_ratio, DraftRow.sources)
+        .join(DraftRow, DraftRow.id == ReplyRow.draft_id)
+        .where(ReplyRow.id.in_(reply_ids))
+    ).all()
+    cited = {
+        reply_id: [str(a) for a in sources]
+        for reply_id, as_drafted, ratio, sources in rows
+        if as_drafted or (ratio is not None and ratio <= light)
+    }
+    wanted = {a for ids in cited.values() for a in ids}
+    held = {
+        article_id: (title, url)
+        for article_id, title, url in session.execute(
+            select(ArticleRow.id, ArticleRow.title, ArticleRow.url).where(ArticleRow.id.in_(wanted))
+        )
+    }
+    return {reply_id: [held[a] for a in ids if a in held] for reply_id, ids in cited.items()}
 
 
 def endings(session: Session, *, ticket_ids: Collection[int]) -> dict[int, Ending]:
