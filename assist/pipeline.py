@@ -217,6 +217,8 @@ def weigh_past_reply(
         return None, confidence
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
     held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
+    if not held:  # every article it cited is gone: a draft states its source
+        return None, confidence
     same_article = best is not None and held[:1] == (best.article_id,)
     return replace(past, article_ids=held), policy.reusing(probability, confidence, same_article=same_article)
 

@@ -40,8 +40,8 @@ ANSWER = (
     "exponential backoff and jitter; do not retry immediately in a loop."
 )
 CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
-ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
-NEVER = ReuseModel(Linear((0.0, 0.0, 0.0, 0.0, 0.0), -50.0))
+ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
+NEVER = ReuseModel(Linear((0.0, 0.0, 0.0, 0.0), -50.0))
 UNREAD = ReplyReading()
 
 
@@ -55,8 +55,8 @@ def test_a_past_reply_s_body_leaves_out_its_greeting_sign_off_and_closing_questi
     assert past.body == [ANSWER, "", CITATION]
 
 
-def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citing_the_chosen_article() -> None:
-    model = ReuseModel(Linear((4.0, 2.0, -1.0, 0.5, 0.5), -4.0))
+def test_the_reuse_model_weighs_no_unlike_or_uncited_reply_and_favours_one_citing_the_chosen_article() -> None:
+    model = ReuseModel(Linear((4.0, 2.0, 0.5, 0.5), -4.0))
     cites = PastReply(ticket_id=1, similarity=0.9, text="", article_titles=("API rate limits",))
     unlike = PastReply(ticket_id=1, similarity=MIN_SIMILARITY - 0.01, text="")
 
@@ -65,7 +65,9 @@ def test_the_reuse_model_offers_nothing_below_its_floor_and_favours_a_reply_citi
         cites, selected_title="Set up webhooks", reading=UNREAD
     )
     read = ReplyReading(reply=2.0, answer=3.5)
-    assert features(cites, selected_title="api RATE limits", reading=read) == (0.9, 1.0, 0.0, 2.0, -1.5)
+    uncited = PastReply(ticket_id=1, similarity=0.95, text="We do: an external firm tests us every year.")
+    assert model.probability(uncited, selected_title="API rate limits", reading=read) == 0  # fitted on cited alone
+    assert features(cites, selected_title="api RATE limits", reading=read) == (0.9, 1.0, 2.0, -1.5)
     with_token = PastReply(
         ticket_id=1,
         similarity=0.9,
@@ -163,7 +165,7 @@ def test_a_reply_on_a_reopened_or_badly_rated_ticket_is_never_weighed(
     agent = _agent(sqlite_engine)
     reopened, rated, fine = _asked_again(assistant), _asked_again(assistant), _asked_again(assistant)
     for ticket_id in (reopened, rated, fine):
-        _send(assistant, ticket_id, f"Hi,\n\n{ANSWER}\n\nBest regards,\nLumen Support", agent)
+        _send(assistant, ticket_id, f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nBest regards,\nLumen Support", agent)
     with session_scope(sqlite_engine) as session:
         version = ticket_detail(session, ticket_id=reopened).version
         token = survey_token(session, ticket_id=rated, settings=SETTINGS)
@@ -218,7 +220,8 @@ def test_a_message_the_articles_do_not_answer_is_never_answered_from_a_past_repl
     question = "Can you give our workspace a 30-day extension of the Pro trial? We are still evaluating."
     with session_scope(sqlite_engine) as session:
         first = make_ticket(session, customer=make_customer(session), subject="Trial", body=question).id
-    _send(assistant, first, "Hi,\n\nI've extended your trial by 30 days.\n\nBest regards,\nLumen Support", agent)
+    extended = f"Hi,\n\nI've extended your trial by 30 days.\n\n{CITATION}\n\nBest regards,\nLumen Support"
+    _send(assistant, first, extended, agent)
     with session_scope(sqlite_engine) as session:
         later = make_ticket(session, customer=make_customer(session), subject="Trial", body=question).id
 

@@ -30,7 +30,7 @@ from assist.drafting.stance import CLOSER
 
 WEIGHTS = Path(__file__).with_name("reuse.json")
 PASSAGE_KEY = "past-reply:"  # how the LLM's passages name a past reply (article ids never hold a colon)
-FEATURES = ("similarity", "cites_selected", "cites_none", "reader", "reader_over_answer")
+FEATURES = ("similarity", "cites_selected", "reader", "reader_over_answer")
 # A question this unlike the one the reply answered is not weighed at all: on the fit sets the closest earlier
 # reply held the answer for 26 of 467 lines below it, 24 of 116 at or above (docs/evaluation.md).
 MIN_SIMILARITY = 0.6
@@ -108,8 +108,9 @@ class ReuseModel:
 
     @staticmethod
     def weighs(past: PastReply) -> bool:
-        """Whether the reply is weighed at all: alike enough (`MIN_SIMILARITY`), and no link in it was theirs."""
-        return past.similarity >= MIN_SIMILARITY and past.reusable
+        """Whether the reply is weighed at all: alike enough (`MIN_SIMILARITY`), citing a help article (the model
+        was fitted on such replies alone, and a draft states its source), and no link in it was theirs."""
+        return past.similarity >= MIN_SIMILARITY and bool(past.article_titles) and past.reusable
 
     def probability(self, past: PastReply, *, selected_title: str | None, reading: ReplyReading) -> float:
         if not self.weighs(past):
@@ -124,7 +125,6 @@ def features(past: PastReply, *, selected_title: str | None, reading: ReplyReadi
     return (
         past.similarity,
         float(selected_title is not None and selected_title.casefold() in cites),
-        float(not cites),
         reading.reply,
         reading.reply - reading.answer,
     )

@@ -124,8 +124,10 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
     beats: list[float] = []
     for r in rows:
         past = r["past"]
-        if past is None or past["similarity"] < MIN_SIMILARITY or not past["reusable"] or not r["weighed"]:
-            continue  # the product weighs a reusable past reply only against an answer the articles offer
+        if past is None or not past["articles"] or past["similarity"] < MIN_SIMILARITY or not past["reusable"]:
+            continue  # the replies the product weighs (`ReuseModel.weighs`, an article it cites still held)
+        if not r["weighed"]:
+            continue  # ... only against an answer the articles offer
         selected = r["selected"]  # ids on both sides: features compares names
         reply = PastReply(ticket_id=0, similarity=past["similarity"], text="", article_titles=tuple(past["articles"]))
         x.append(list(features(reply, selected_title=selected, reading=ReplyReading(*past["reading"]))))
