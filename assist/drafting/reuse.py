@@ -4,6 +4,8 @@ When an earlier ticket asked much the same and ended well (resolved, not reopene
 closed it is evidence of what answers this question, in the team's own words. `assist/similar.py` finds that
 reply and removes everything of the other customer; this module decides whether the draft is built on it.
 
+Only a reply that stands on a help article is weighed (it links one, or it went out from a draft that cited one
+with light edits at most: `similar`): the model was fitted on such replies, and a draft states its source.
 The decision is one logistic model over what predicts that the earlier reply answers this question too: how
 alike the two questions are (the sentence encoder's cosine of the newest customer words of each), whether the
 reply cites the article the knowledge base's answer selection chose, and how well it answers the question as the
