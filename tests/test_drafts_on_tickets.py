@@ -148,6 +148,12 @@ def test_318_hundreds_of_429_errors_are_answered_from_the_rate_limits_article(as
     assert "Retry-After" in draft.text
 
 
+def test_317_error_codes_in_the_plural_find_the_article_about_that_code(assistant: Assistant) -> None:
+    draft = _draft(assistant, "hundreds of 429s on nightly sync. help")
+    assert draft.sources[:1] == ("rate-limits",)  # not "Mobile sync", which shares only "sync"
+    assert "Retry-After" in draft.text
+
+
 def test_316_a_blank_page_in_chrome_gets_the_loading_steps(assistant: Assistant) -> None:
     draft = _draft(assistant, "Lumen just shows a blank white page in Chrome since this morning. Firefox works.")
     # Both articles state the fix (the sign-in troubleshooting steps include "Blank page or endless loading?").
