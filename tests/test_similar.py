@@ -209,22 +209,29 @@ def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine:
     assert "Settings > Members" in found.reply and "$12 per month" in found.reply  # the answer itself stays
 
 
-def test_the_reply_offered_is_the_one_that_closed_the_ticket_not_the_question_back(
-    sqlite_engine: Engine, index: SimilarIndex
+ASKING_BACK = "Hi Dana,\n\nCould you tell me which plan your workspace is on?\n\nBest regards,\nLumen Support"
+WELCOME = "Hi Dana,\n\nYou're welcome, glad that helped. I'll close this ticket.\n\nBest regards,\nLumen Support"
+
+
+@pytest.mark.parametrize(
+    ("first_reply", "customer", "last_reply", "not_offered"),
+    [
+        (ASKING_BACK, "We're on Pro. So how do I make her an admin?", ADMIN_REPLY, "which plan"),
+        (ADMIN_REPLY, "Perfect, that's exactly what I needed. Thank you!", WELCOME, "welcome"),
+    ],
+    ids=["not-the-question-back", "not-the-courtesy-after-thanks"],
+)
+def test_the_reply_offered_is_the_answer_that_closed_the_ticket(
+    sqlite_engine: Engine, index: SimilarIndex, first_reply: str, customer: str, last_reply: str, not_offered: str
 ) -> None:
     agent = _agent(sqlite_engine)
     first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
-    asking = "Hi Dana,\n\nCould you tell me which plan your workspace is on?\n\nBest regards,\nLumen Support"
-    send_and_index(sqlite_engine, index, first, asking, agent, resolve=False)
+    send_and_index(sqlite_engine, index, first, first_reply, agent, resolve=False)
     with session_scope(sqlite_engine) as session:
         add_message(
-            session,
-            ticket=session.get_one(TicketRow, first),
-            role=AuthorRole.CUSTOMER,
-            body="We're on Pro. So how do I make her an admin?",
-            actor="customer",
+            session, ticket=session.get_one(TicketRow, first), role=AuthorRole.CUSTOMER, body=customer, actor="customer"
         )
-    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent)
+    send_and_index(sqlite_engine, index, first, last_reply, agent)
     later = _ticket(sqlite_engine, subject="New admin", body=ADMIN_QUESTION.replace("colleague", "coworker"))
     with session_scope(sqlite_engine) as session:
         ticket = ticket_detail(session, ticket_id=later)
@@ -234,37 +241,8 @@ def test_the_reply_offered_is_the_one_that_closed_the_ticket_not_the_question_ba
         sqlite_engine, index, ticket=ticket, vector=index.embedder.encode_one(ticket.messages[-1].body), region="US"
     )
 
-    assert "Settings > Members" in shown.reply and "which plan" not in shown.reply
-    assert reused is not None and "Settings > Members" in reused.text and "which plan" not in reused.text
-
-
-def test_the_reply_offered_is_the_answer_not_the_courtesy_after_the_customer_s_thanks(
-    sqlite_engine: Engine, index: SimilarIndex
-) -> None:
-    agent = _agent(sqlite_engine)
-    first = _ticket(sqlite_engine, subject="Admin rights", body=ADMIN_QUESTION)
-    send_and_index(sqlite_engine, index, first, ADMIN_REPLY, agent, resolve=False)
-    with session_scope(sqlite_engine) as session:
-        add_message(
-            session,
-            ticket=session.get_one(TicketRow, first),
-            role=AuthorRole.CUSTOMER,
-            body="Perfect, that's exactly what I needed. Thank you!",
-            actor="customer",
-        )
-    welcome = "Hi Dana,\n\nYou're welcome, glad that helped. I'll close this ticket.\n\nBest regards,\nLumen Support"
-    send_and_index(sqlite_engine, index, first, welcome, agent)
-    later = _ticket(sqlite_engine, subject="New admin", body=ADMIN_QUESTION.replace("colleague", "coworker"))
-    with session_scope(sqlite_engine) as session:
-        ticket = ticket_detail(session, ticket_id=later)
-
-    (shown,) = _similar(sqlite_engine, index, later)
-    reused = past_reply(
-        sqlite_engine, index, ticket=ticket, vector=index.embedder.encode_one(ticket.messages[-1].body), region="US"
-    )
-
-    assert "Settings > Members" in shown.reply and "welcome" not in shown.reply
-    assert reused is not None and "Settings > Members" in reused.text and "welcome" not in reused.text
+    assert "Settings > Members" in shown.reply and not_offered not in shown.reply
+    assert reused is not None and "Settings > Members" in reused.text and not_offered not in reused.text
 
 
 @pytest.mark.parametrize(("sent", "articles"), [("as drafted", ["Roles and permissions"]), ("rewritten", [])])
