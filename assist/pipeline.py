@@ -220,7 +220,13 @@ def weigh_past_reply(
     if not held:  # every article it cited is gone: a draft states its source
         return None, confidence
     same_article = best is not None and held[:1] == (best.article_id,)
-    return replace(past, article_ids=held), policy.reusing(probability, confidence, same_article=same_article)
+    reusing = policy.reusing(probability, confidence, same_article=same_article)
+    if not reusing.answerable:
+        # A team's recalibration can show the articles' answer below the abstain threshold, which reads the
+        # model's own figure: a past reply that beats the shown figure but not the threshold would turn an answer
+        # into an abstention.
+        return None, confidence
+    return replace(past, article_ids=held), reusing
 
 
 def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence) -> PastReply | None:
