@@ -35,7 +35,7 @@ from assist.domain import AuthorRole, LinkedArticle, SimilarTicket, TicketDetail
 from assist.drafting.message_text import content
 from assist.drafting.offline import first_name
 from assist.drafting.redaction import Redaction
-from assist.drafting.reuse import PastReply
+from assist.drafting.reuse import PastReply, reply_body
 from assist.drafting.thread import read_thread
 from assist.edits import LIGHT_EDIT
 from assist.embeddings import Embedder
@@ -212,7 +212,7 @@ def _closing_replies(session: Session, tickets: list[int]) -> dict[int, int]:
     out: dict[int, int] = {}
     for t in tickets:
         newest_first = by_ticket.get(t, [])[::-1]
-        says = [len(" ".join(PastReply(ticket_id=t, similarity=0.0, text=r.text).body).split()) for r in newest_first]
+        says = [len(" ".join(reply_body(r.text)).split()) for r in newest_first]
         for reply, words in zip(newest_first, says, strict=True):
             if words >= SAYS_LITTLE * max(says):
                 out[t] = reply.reply_id

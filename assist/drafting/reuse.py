@@ -53,16 +53,7 @@ class PastReply:
 
     @property
     def body(self) -> list[str]:
-        """Its paragraphs between the greeting and the sign-off, without "does this solve it?" (the plan
-        closes the draft), blank lines between paragraphs kept."""
-        lines = GREETING.sub("", self.text.strip(), count=1).splitlines()
-        end = next((n for n, line in enumerate(lines) if SIGN_OFF.match(line)), len(lines))
-        kept = [line.rstrip() for line in lines[:end] if line.strip() != CLOSER]
-        while kept and not kept[0].strip():
-            kept.pop(0)
-        while kept and not kept[-1].strip():
-            kept.pop()
-        return kept
+        return reply_body(self.text)
 
     @property
     def passage(self) -> str:
@@ -74,6 +65,19 @@ class PastReply:
     def reusable(self) -> bool:
         """No link in it was that customer's alone (`_PRIVATE_LINK`)."""
         return _PRIVATE_LINK.search(self.text) is None
+
+
+def reply_body(text: str) -> list[str]:
+    """A reply's paragraphs between the greeting and the sign-off, without "does this solve it?" (the plan
+    closes the draft), blank lines between paragraphs kept."""
+    lines = GREETING.sub("", text.strip(), count=1).splitlines()
+    end = next((n for n, line in enumerate(lines) if SIGN_OFF.match(line)), len(lines))
+    kept = [line.rstrip() for line in lines[:end] if line.strip() != CLOSER]
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
 
 
 @dataclass(frozen=True)
