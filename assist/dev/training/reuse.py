@@ -23,7 +23,7 @@ from assist.dev.evaluation.drafts import (
     temporary_assistant,
 )
 from assist.dev.evaluation.history import load_history, seed_history, write_split
-from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, WEIGHTS, PastReply, ReplyReading, features, read_reply
+from assist.drafting.reuse import FEATURES, WEIGHTS, PastReply, ReplyReading, ReuseModel, features, read_reply
 from assist.drafting.stated import answer_units
 from assist.pipeline import closest_past_reply, confidence_policy, gather_evidence
 from assist.store.db import session_scope
@@ -124,12 +124,13 @@ def fit_records(rows: list[dict[str, Any]]) -> dict[str, Any]:
     beats: list[float] = []
     for r in rows:
         past = r["past"]
-        if past is None or not past["articles"] or past["similarity"] < MIN_SIMILARITY or not past["reusable"]:
-            continue  # the replies the product weighs (`ReuseModel.weighs`, an article it cites still held)
-        if not r["weighed"]:
-            continue  # ... only against an answer the articles offer
-        selected = r["selected"]  # ids on both sides: features compares names
+        if past is None or not past["reusable"] or not r["weighed"]:
+            continue  # the product weighs a reusable past reply only against an answer the articles offer
+        # Its articles as ids, those still held: the product also needs one (`pipeline.weigh_past_reply`).
         reply = PastReply(ticket_id=0, similarity=past["similarity"], text="", article_titles=tuple(past["articles"]))
+        if not ReuseModel.weighs(reply):
+            continue
+        selected = r["selected"]  # ids on both sides: features compares names
         x.append(list(features(reply, selected_title=selected, reading=ReplyReading(*past["reading"]))))
         y.append(int(past["answers"]))
         beats.append(r["shown"])
