@@ -14,8 +14,9 @@ cards, IBANs, order, invoice and ticket references, and the amounts and dates of
 placeholders (`drafting.redaction.Redaction`, the prompt redactor's one rule), and the greeting is addressed
 to this ticket's customer.
 
-`past_reply` reads the same index for the pipeline: the reply that closed the closest earlier ticket that ended
-well, with the same removal, which `drafting.reuse` weighs against the articles' answer.
+The reply shown or reused is the one that answered the question a later ticket matched (`_answers`), not the
+thread's newest. `past_reply` reads the same index for the pipeline: that reply of the closest earlier ticket that
+ended well, with the same removal, which `drafting.reuse` weighs against the articles' answer.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from assist.domain import AuthorRole, LinkedArticle, SimilarTicket, TicketDetail
 from assist.drafting.message_text import content
 from assist.drafting.offline import first_name
 from assist.drafting.redaction import Redaction
-from assist.drafting.reuse import PastReply, reply_body
+from assist.drafting.reuse import PastReply, ReuseModel, reply_body
 from assist.drafting.thread import read_thread
 from assist.edits import LIGHT_EDIT
 from assist.embeddings import Embedder
@@ -54,8 +55,9 @@ BAD_CSAT = 2  # a CSAT score this low or lower: the reply did not help, so it is
 BATCH = 64
 _GREETING = re.compile(r"^(\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b)[^,\n!]{0,60}([,!])", re.I)
 # A reply that says less than this share of its ticket's fullest reply is a courtesy or a question back ("Great to
-# hear it's working now", "Could you send a screenshot?"), not the answer that closed the ticket.
+# hear it's working now", "Could you send a screenshot?"), not the answer to the question.
 SAYS_LITTLE = 0.5
+WEIGHED_TICKETS = 3  # the closest tickets that ended well whose replies a draft may be built on (`past_reply`)
 _CITATION = re.compile(r'help article "([^"\n]{1,200})"(?::\s*(https?://\S+))?')
 _SIGNATURE_NAME = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s[^\W\d_][\w'’.-]*){0,2}$")
 _NOT_NAMES = re.compile(r"^(thanks|thank you|best|regards|cheers|kind regards|best regards|sent from.*|--)$", re.I)
@@ -148,7 +150,7 @@ def similar_tickets(
     engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, k: int = SHOWN, region: str = "US"
 ) -> tuple[SimilarTicket, ...]:
     """The `k` earlier resolved tickets (any customer) whose answered question is closest to this ticket's
-    newest customer words, with the reply that closed each ready to reuse for this customer.
+    newest customer words, with the reply that answered it (`_answers`) ready to reuse for this customer.
 
     Raises:
         SearchIndexError: the vector store cannot be read; re-index.
@@ -160,12 +162,12 @@ def similar_tickets(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         chosen = [t for t in best if t in ends and ends[t].resolved][:k]
-        found = _reusable(session, ticket, _closing_replies(session, chosen), region=region)
+        found = _reusable(session, ticket, _answers(session, {t: best[t].reply_id for t in chosen}), region=region)
     return tuple(
         SimilarTicket(
             ticket_id=t,
             subject=r.removal.redact(ends[t].subject),
-            similarity=round(best[t], 3),
+            similarity=round(best[t].similarity, 3),
             status=ends[t].status,
             resolved=ends[t].resolved,
             reopened=ends[t].reopened,
@@ -180,9 +182,11 @@ def similar_tickets(
 def past_reply(
     engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, vector: npt.NDArray[np.float32], region: str
 ) -> PastReply | None:
-    """The reply that closed the closest earlier ticket that ended well (resolved, never reopened, no CSAT of
-    `BAD_CSAT` or less), with the other customer removed: what `drafting.reuse` weighs. `vector` is this ticket's
-    newest customer words, embedded (the pipeline has it already). None when no such ticket exists.
+    """The answer (`_answers`) of the closest earlier ticket that ended well (resolved, never reopened, no CSAT of
+    `BAD_CSAT` or less), with the other customer removed: what `drafting.reuse` weighs. Of the `WEIGHED_TICKETS`
+    closest such tickets, the first whose reply could be built on (`ReuseModel.weighs`: one that cites no article
+    must not hide the next, which answered the same question and cites one); else the closest. `vector` is this
+    ticket's newest customer words, embedded (the pipeline has it already). None when no such ticket exists.
 
     Raises:
         SearchIndexError: the vector store cannot be read; re-index.
@@ -192,28 +196,36 @@ def past_reply(
     best = _nearest(index, vector, ticket_id=ticket.id)
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
-        good = [t for t in best if t in ends and _ended_well(ends[t])][:1]
-        found = _reusable(session, ticket, _closing_replies(session, good), region=region)
-    for t, r in found.items():
-        return PastReply(
-            ticket_id=t, similarity=round(best[t], 4), text=r.text, article_titles=tuple(a.title for a in r.articles)
+        good = [t for t in best if t in ends and _ended_well(ends[t])][:WEIGHED_TICKETS]
+        found = _reusable(session, ticket, _answers(session, {t: best[t].reply_id for t in good}), region=region)
+    replies = [
+        PastReply(
+            ticket_id=t,
+            similarity=round(best[t].similarity, 4),
+            text=r.text,
+            article_titles=tuple(a.title for a in r.articles),
         )
-    return None
+        for t, r in found.items()
+    ]
+    return next((p for p in replies if ReuseModel.weighs(p)), replies[0] if replies else None)
 
 
-def _closing_replies(session: Session, tickets: list[int]) -> dict[int, int]:
-    """Each ticket's answer, in the order given: its newest sent reply that says at least `SAYS_LITTLE` of what its
-    fullest reply says (words between greeting and sign-off). Not the reply whose question matched best (an agent's
-    first reply is often a question back, "could you send a screenshot?", to the very words a later ticket
-    repeats), nor the "glad it works now" that closes many threads after the customer's thanks."""
+def _answers(session: Session, matched: dict[int, int]) -> dict[int, int]:
+    """Each ticket's answer to the question a later ticket matched (`matched`: ticket -> the reply whose question
+    matched best, in the order given): from that reply on, the first sent reply that says at least `SAYS_LITTLE` of
+    what the ticket's fullest reply says (words between greeting and sign-off). Not the matched reply when it says
+    little (an agent's first reply is often a question back, "could you send a screenshot?", to the very words a
+    later ticket repeats), nor the newest: the "glad it works now" after the customer's thanks, or the answer to a
+    follow-up about something else ("and where do I add a PO number?")."""
     by_ticket: dict[int, list[answered.SentReply]] = {}
-    for reply in answered.sent_replies(session, ticket_ids=tickets):  # oldest first
+    for reply in answered.sent_replies(session, ticket_ids=list(matched)):  # oldest first
         by_ticket.setdefault(reply.ticket_id, []).append(reply)
     out: dict[int, int] = {}
-    for t in tickets:
-        newest_first = by_ticket.get(t, [])[::-1]
-        says = [len(" ".join(reply_body(r.text)).split()) for r in newest_first]
-        for reply, words in zip(newest_first, says, strict=True):
+    for t, reply_id in matched.items():
+        replies = by_ticket.get(t, [])
+        says = [len(" ".join(reply_body(r.text)).split()) for r in replies]
+        start = next((n for n, r in enumerate(replies) if r.reply_id == reply_id), 0)  # 0: deleted since indexed
+        for reply, words in zip(replies[start:], says[start:], strict=True):
             if words >= SAYS_LITTLE * max(says):
                 out[t] = reply.reply_id
                 break
@@ -224,9 +236,14 @@ def _ended_well(end: answered.Ending) -> bool:
     return end.resolved and not end.reopened and (end.csat_score is None or end.csat_score > BAD_CSAT)
 
 
-def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id: int) -> dict[int, float]:
-    """Other tickets by how close their answered questions are to `vector`, closest first: ticket -> the cosine of
-    its best-matching question."""
+@dataclass(frozen=True)
+class _Match:
+    similarity: float  # the cosine of the ticket's best-matching answered question
+    reply_id: int  # the reply that answered it
+
+
+def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id: int) -> dict[int, _Match]:
+    """Other tickets by how close their answered questions are to `vector`, closest first."""
     try:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
         # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
@@ -247,9 +264,10 @@ def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id:
             f"The similar-tickets index cannot be read ({type(e).__name__}: {str(e)[:120]}). "
             "Rebuild it: `python -m assist similar reindex`."
         ) from e
-    best: dict[int, float] = {}
-    for meta, distance in zip((found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True):
-        best.setdefault(int(str(meta["ticket_id"])), 1.0 - float(distance))
+    best: dict[int, _Match] = {}
+    rows = zip(found["ids"][0], (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0], strict=True)
+    for reply_id, meta, distance in rows:  # the index holds one entry per reply, under the reply's id
+        best.setdefault(int(str(meta["ticket_id"])), _Match(1.0 - float(distance), int(reply_id)))
     return best
 
 

@@ -299,3 +299,19 @@ def test_preparing_assistance_first_takes_in_replies_sent_without_the_index(
     prepared = precompute_many(assistant, ticket_ids=[later])[later]
 
     assert not isinstance(prepared, str) and prepared.draft.reused_from == first
+
+
+def test_a_closer_reply_that_cites_no_article_does_not_hide_the_next_one_that_does(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
+    agent = _agent(sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        uncited = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
+        cited = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
+    _send(assistant, uncited, f"Hi,\n\n{ANSWER}\n\nBest regards,\nRiley", agent)
+    _send(assistant, cited, f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nBest regards,\nRiley", agent)
+
+    draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
+
+    assert draft.reused_from == cited and draft.sources == ("rate-limits",)

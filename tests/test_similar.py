@@ -211,6 +211,10 @@ def test_nothing_of_the_other_customer_reaches_this_ones_similar_tickets(engine:
 
 ASKING_BACK = "Hi Dana,\n\nCould you tell me which plan your workspace is on?\n\nBest regards,\nLumen Support"
 WELCOME = "Hi Dana,\n\nYou're welcome, glad that helped. I'll close this ticket.\n\nBest regards,\nLumen Support"
+ANOTHER_QUESTION = (
+    "Hi Dana,\n\nThe billing address is under Settings > Billing > Company details; every new invoice shows "
+    "it.\n\nBest regards,\nLumen Support"
+)
 
 
 @pytest.mark.parametrize(
@@ -218,10 +222,11 @@ WELCOME = "Hi Dana,\n\nYou're welcome, glad that helped. I'll close this ticket.
     [
         (ASKING_BACK, "We're on Pro. So how do I make her an admin?", ADMIN_REPLY, "which plan"),
         (ADMIN_REPLY, "Perfect, that's exactly what I needed. Thank you!", WELCOME, "welcome"),
+        (ADMIN_REPLY, "Thanks! And where do I change our billing address?", ANOTHER_QUESTION, "billing address"),
     ],
-    ids=["not-the-question-back", "not-the-courtesy-after-thanks"],
+    ids=["not-the-question-back", "not-the-courtesy-after-thanks", "not-the-answer-to-a-follow-up"],
 )
-def test_the_reply_offered_is_the_answer_that_closed_the_ticket(
+def test_the_reply_offered_is_the_answer_to_the_question_matched(
     sqlite_engine: Engine, index: SimilarIndex, first_reply: str, customer: str, last_reply: str, not_offered: str
 ) -> None:
     agent = _agent(sqlite_engine)
