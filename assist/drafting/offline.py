@@ -171,8 +171,10 @@ class OfflineDrafter:
         quoted: tuple[str, ...] = ()
         notes: tuple[str, ...] = ()
         reused = past if plan.facts_allowed else None
+        asked: list[str] = []
         if reused is not None:
-            body = ["", *reused.body]
+            asked = reused.closing_question
+            body = ["", *reused.body[: len(reused.body) - len(asked)]]
             sources = reused.article_ids
             notes = (reused_note(reused),)
         elif units:
@@ -181,7 +183,9 @@ class OfflineDrafter:
             sources = (article.article_id,)
             quoted = tuple(c.unit.text for c in units)
         tail = [plan.follow_up] if plan.follow_up else []
-        if plan.closer:
+        if asked:  # the team's own closing question stays last, after who follows up
+            tail.extend(asked)
+        elif plan.closer:
             tail.append(plan.closer)
         lines = [*greeting, *opening, *body, *([""] if tail else []), *tail, *sign_off(agent_name)]
         return Draft(

@@ -62,6 +62,16 @@ class PastReply:
         return f"{self.article_titles[0]}: {text}" if self.article_titles else text
 
     @property
+    def closing_question(self) -> list[str]:
+        """The body's last paragraph when it is a question to the customer (the agent's own "anything else?", or
+        what they need to know), else nothing: a draft built on the reply keeps it last and asks no second one."""
+        body = self.body
+        if not body or not body[-1].rstrip().endswith("?"):
+            return []
+        start = max((n for n, line in enumerate(body) if not line.strip()), default=-1) + 1
+        return body[start:]
+
+    @property
     def reusable(self) -> bool:
         """No link in it was that customer's alone (`_PRIVATE_LINK`)."""
         return _PRIVATE_LINK.search(self.text) is None

@@ -8,6 +8,7 @@ import pytest
 
 from assist.domain import DraftAction, DraftMode, Escalation, EscalationPriority, Queue, SentimentLevel, Signal
 from assist.drafting import ArticleText, OfflineDrafter, Question, plan
+from assist.drafting.reuse import PastReply
 from assist.drafting.stance import CLOSER, OPENINGS, Plan, Stance
 from assist.drafting.units import split_units
 from assist.embeddings import Embedder
@@ -15,6 +16,13 @@ from tests.factories import KB_DOCS, reading, selection_over, sentiment
 
 pytestmark = pytest.mark.model
 CALM = Escalation(suggest=False, reasons=(), priority=EscalationPriority.LOW, queue=Queue.AUTO, suggested_action="")
+ESCALATED = Escalation(
+    suggest=True,
+    reasons=("Customer is angry",),
+    priority=EscalationPriority.HIGH,
+    queue=Queue.TIER2,
+    suggested_action="",
+)
 
 
 def _draft(
@@ -91,15 +99,8 @@ def test_the_opening_follows_the_sentiment_and_the_history(embedder: Embedder) -
 
 
 def test_a_hand_over_to_a_specialist_holds_the_reply_and_says_who_follows_up(embedder: Embedder) -> None:
-    escalated = Escalation(
-        suggest=True,
-        reasons=("Customer is angry",),
-        priority=EscalationPriority.HIGH,
-        queue=Queue.TIER2,
-        suggested_action="",
-    )
     held = plan(
-        sentiment=sentiment(level="angry"), escalation=escalated, answerable=True, specific=True, thread=reading()
+        sentiment=sentiment(level="angry"), escalation=ESCALATED, answerable=True, specific=True, thread=reading()
     )
     assert held.stance is Stance.HOLD
     text, _ = _draft(embedder, "Where is my refund, it's been weeks", "refund-policy", the_plan=held)
@@ -226,3 +227,42 @@ def test_a_step_keeps_its_article_number_only_in_a_run_of_steps() -> None:
     assert paragraphs(chosen(1, 3)) == ["Check the address.", "Try a private window."]  # step 2 was said before
     # Steps 1, 2 and 4 (3 was said before): no "2." then "4.".
     assert paragraphs(chosen(1, 2, 4)) == ["Check the address.", "Clear cookies for lumen.app.", "Ask your owner."]
+
+
+@pytest.mark.parametrize("level", ["neutral", "angry"])
+def test_a_draft_on_the_team_s_reply_keeps_its_closing_question_last_and_asks_no_second(
+    embedder: Embedder, level: str
+) -> None:
+    """Defect (issue 33): a reply ending "Is there anything else I can help with?" was followed by the plan's own
+    "Does this solve it…?", and a hand-over line came after the reply's question."""
+    asked = "Is there anything else I can help with?"
+    past = PastReply(
+        ticket_id=9,
+        similarity=0.97,
+        text=f"Hi Ines,\n\nSwitch on reminders under Settings → Invoices → Reminders.\n\n{asked}\n\nBest,\nSam",
+        article_titles=("Invoice your clients",),
+        article_ids=("client-invoicing",),
+    )
+    escalation = CALM if level == "neutral" else ESCALATED
+    the_plan = plan(
+        sentiment=sentiment(level=level), escalation=escalation, answerable=True, specific=True, thread=reading()
+    )
+    selection = selection_over(embedder, "Can Lumen remind my clients when an invoice is overdue?", ("invoices", 0.6))
+
+    text = (
+        OfflineDrafter()
+        .draft(
+            customer_name="Dana Reyes",
+            selection=selection,
+            plan=the_plan,
+            earlier_contacts=0,
+            confidence=0.7,
+            past=past,
+        )
+        .text
+    )
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert text.count("?") == 1 and CLOSER not in text
+    assert lines[lines.index(asked) + 1] == "Best regards,"  # last before the sign-off
+    assert ("senior specialist" in text) is (level == "angry")
