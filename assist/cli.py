@@ -531,6 +531,18 @@ def eval_split_history(source: Path, history_out: Path, queries_out: Path) -> No
     click.echo(json.dumps({"history": past, "queries": asked}))
 
 
+@evaluate.command("same-question")
+@click.option("--data", required=True, type=INPUT_FILE, help="text,label CSV of customer questions by intent.")
+@friendly_errors
+def eval_same_question(data: Path) -> None:
+    """How often a question's nearest other question has its label, by cosine: the evidence for the similarity
+    from which an earlier ticket counts as the same question asked again (drafting.reuse.SAME_QUESTION)."""
+    from assist.dev.evaluation.same_question import evaluate as run
+    from assist.factories import build_embedder
+
+    click.echo(json.dumps({"eval": "same-question", "data": data.name, **run(data, build_embedder(get_settings()))}))
+
+
 @evaluate.command("replay")
 @click.option("--from-db", is_flag=True, required=True, help="Replay this workspace's history (DATABASE_URL).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only tickets created on or after DATE.")

@@ -191,8 +191,9 @@ def compute_assistance(
 def weigh_past_reply(
     assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence, policy: ConfidencePolicy, confidence: Confidence
 ) -> tuple[PastReply | None, Confidence]:
-    """The reply that closed the closest earlier ticket, when it is likelier to be right than the articles' answer
-    (`drafting.reuse`), with the confidence of the draft built on it; else (None, `confidence`)."""
+    """The answer of the closest earlier ticket (`similar.past_reply`), when that ticket asked the same question or
+    the reply is likelier to be right than the articles' answer (`drafting.reuse`), with the confidence of the
+    draft built on it; else (None, `confidence`)."""
     reuse = assistant.reuse
     if reuse is None or not confidence.answerable or confidence.needs_lead:
         # Only an answer competes: where the articles hold none, or a lead must decide, an earlier reply to a
@@ -207,7 +208,19 @@ def weigh_past_reply(
         return None, confidence
     if past is None or not reuse.weighs(past):  # read by the answer reader only when it may be used
         return None, confidence
+    ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
+    held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
+    if not held:  # every article it cited is gone: a draft states its source
+        return None, confidence
     best = selection.best
+    same_article = best is not None and held[:1] == (best.article_id,)
+    if past.asked_again:
+        # The same question, answered by the team on a ticket that ended well: their answer is the draft, shown
+        # with the figure of the article it stands on (none among the candidates: the reuse model decides).
+        standing = confidence if same_article else _confidence_of(assistant, evidence, policy, article_id=held[0])
+        if standing is not None:
+            reusing = policy.standing_on(standing)
+            return (replace(past, article_ids=held), reusing) if reusing.answerable else (None, confidence)
     selected = selection.articles[best.article_id].title if best else None
     reading = read_reply(assistant.selector.reader, selection, past)
     probability = reuse.probability(past, selected_title=selected, reading=reading)
@@ -215,11 +228,6 @@ def weigh_past_reply(
     # (Regenerate, which gives the articles' draft, would otherwise raise it).
     if probability <= confidence.calibrated:
         return None, confidence
-    ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
-    held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
-    if not held:  # every article it cited is gone: a draft states its source
-        return None, confidence
-    same_article = best is not None and held[:1] == (best.article_id,)
     reusing = policy.reusing(probability, confidence, same_article=same_article)
     if not reusing.answerable:
         # A team's recalibration can show the articles' answer below the abstain threshold, which reads the
@@ -292,6 +300,18 @@ def gather_evidence(assistant: Assistant, ticket: TicketDetail, *, timer: StepTi
     return Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
 
 
+def _confidence_of(
+    assistant: Assistant, evidence: Evidence, policy: ConfidencePolicy, *, article_id: str
+) -> Confidence | None:
+    """The confidence that `article_id` answers the ticket: of the articles' draft restricted to it, as Regenerate
+    reads one. None when it is not among the candidate articles."""
+    hit = next((h for h in evidence.hits if h.article_id == article_id), None)
+    if hit is None or article_id not in evidence.selection.articles:
+        return None
+    restricted = _restrict(assistant, evidence, hit)
+    return policy.read(restricted.selection, restricted.thread.signals)
+
+
 def focus(assistant: Assistant, evidence: Evidence, *, alternative: int, timer: StepTimer | None = None) -> Evidence:
     """The evidence with the answer restricted to the `alternative`-th best article as the selector ranked them
     (1 = the runner-up; Regenerate).
@@ -308,12 +328,15 @@ def focus(assistant: Assistant, evidence: Evidence, *, alternative: int, timer: 
             "There is no other grounded candidate for this ticket: no other article answers it nearly as "
             "well as the one the draft uses. Edit the draft, or write the answer by hand."
         )
-    chosen = ranked[alternative]
-    hits = [chosen, *(h for h in hits if h.article_id != chosen.article_id)]
     with (timer or StepTimer()).step("select"):
-        only = {chosen.article_id: selection.articles[chosen.article_id]}
-        selection = assistant.selector.select(selection.question, hits, only)
-    return replace(evidence, hits=hits, selection=selection)
+        return _restrict(assistant, evidence, ranked[alternative])
+
+
+def _restrict(assistant: Assistant, evidence: Evidence, chosen: Hit) -> Evidence:
+    """The evidence with the answer selected from `chosen`'s article alone, ranked first."""
+    hits = [chosen, *(h for h in evidence.hits if h.article_id != chosen.article_id)]
+    only = {chosen.article_id: evidence.selection.articles[chosen.article_id]}
+    return replace(evidence, hits=hits, selection=assistant.selector.select(evidence.selection.question, hits, only))
 
 
 def _sentiment(

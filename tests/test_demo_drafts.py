@@ -88,3 +88,40 @@ def test_the_teams_recalibration_moves_the_badge_not_which_tickets_get_an_answer
 def test_recalibration_refuses_too_few_sends(assistant: Assistant) -> None:
     result = CliRunner().invoke(main, ["train", "confidence", "--from-db", "--url", str(assistant.engine.url)])
     assert result.exit_code == 1 and "needs at least 50" in result.output
+
+
+# The questions the demo asks again (issue 33), each first answered well on another customer's ticket.
+ASKED_AGAIN = (
+    "make-admin",
+    "export-for-auditors",
+    "sepa-direct-debit",
+    "429-hundreds",
+    "blank-page-chrome",
+    "blank-page-tried",
+)
+# Not yet drafted from the team's reply, and why (docs/evaluation.md, issue 33).
+NOT_YET = {
+    "LUM-10240": "the earlier tickets asked in these words were answered citing no article, and a draft states one",
+    "LUM-10291": "more words around the question: 0.92 alike, under SAME_QUESTION; the reuse model gives 0.06",
+    "LUM-10306": "non-native wording 0.93 alike, under SAME_QUESTION; the reuse model gives 0.86 against 0.87",
+    "LUM-10312": "the need model reads no article answering it (#278), and no past reply answers an abstention",
+    "LUM-10316": "'hundreds of 429s on nightly sync. help' is 0.69 alike; the reuse model gives the reply 0.04",
+}
+
+
+def test_the_questions_the_demo_asks_again_are_drafted_from_the_reply_the_team_sent(demo_assistant: Assistant) -> None:
+    with session_scope(demo_assistant.engine) as session:
+        rows = session.execute(
+            select(TicketRow.id, TicketRow.external_id, TicketRow.intent, TicketRow.status).where(
+                TicketRow.intent.in_(ASKED_AGAIN)
+            )
+        ).all()
+    answered = {r.id: r.intent for r in rows if r.status == "resolved"}
+    asked = {r.id: (r.external_id, r.intent) for r in rows if r.status != "resolved"}
+
+    prepared = precompute_many(demo_assistant, ticket_ids=list(asked))  # the index caught up first, as `make run`
+
+    drafts = {asked[t][0]: r.draft for t, r in prepared.items() if not isinstance(r, str)}
+    assert len(drafts) == len(asked) >= 9
+    from_team = {e for t, (e, intent) in asked.items() if answered.get(drafts[e].reused_from or 0) == intent}
+    assert set(drafts) - from_team == set(NOT_YET)

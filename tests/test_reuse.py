@@ -301,6 +301,50 @@ def test_preparing_assistance_first_takes_in_replies_sent_without_the_index(
     assert not isinstance(prepared, str) and prepared.draft.reused_from == first
 
 
+def test_the_same_question_asked_again_is_drafted_from_the_team_s_reply_whatever_the_reuse_model_says(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    """The reuse model's fit sets hold no question asked again in nearly the same words, so it cannot speak for
+    one (`SAME_QUESTION`): the team's answer is the draft, with the figure of the article it stands on."""
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
+    asking = f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nIs there anything else I can help with?\n\nBest regards,\nRiley"
+    _send(assistant, first, asking, _agent(sqlite_engine))
+    later = _asked_again(assistant)
+    regenerated = compute_assistance(assistant, ticket_id=later, alternative=1).draft
+    articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": None}), ticket_id=later).draft
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from == first and draft.sources == ("rate-limits",)
+    assert "exponential backoff and jitter" in draft.text
+    # The reply's own closing question stands; the draft asks no second one.
+    assert draft.text.count("?") == 1 and CLOSER not in draft.text
+    assert regenerated.reused_from is None and regenerated.text == articles.text  # Regenerate: the articles' draft
+    assert draft.confidence == articles.confidence > 0  # the figure of the article both stand on
+
+
+def test_the_same_question_answered_on_another_article_shows_that_article_s_figure(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
+    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(sqlite_engine))
+    later = _asked_again(assistant)
+    # Regenerate offers the articles' best (1), then the other articles by rank.
+    offered = [compute_assistance(assistant, ticket_id=later, alternative=n).draft for n in (1, 2)]
+    on_webhooks = next(d for d in offered if d.sources[:1] == ("webhooks",))
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from == first and draft.sources == ("webhooks",)
+    assert draft.confidence == on_webhooks.confidence  # what the articles' draft on that article shows
+    assert draft.raw_confidence is None
+
+
 def test_a_closer_reply_that_cites_no_article_does_not_hide_the_next_one_that_does(
     sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
 ) -> None:

@@ -132,8 +132,15 @@ class ConfidencePolicy:
         team's recalibration neither learns from it nor, for the reuse model's figure, maps it (no raw figure is
         stored: `recorded`): its edits are of another text than the one the figure was read for."""
         if same_article:
-            return replace(articles, recalibrated=False, margin=None)
+            return self.standing_on(articles)
         return self._confidence(probability, probability, articles.need, recalibrated=False)
+
+    @staticmethod
+    def standing_on(article: Confidence) -> Confidence:
+        """A past reply's confidence as the figure of the article it stands on (`article`: the articles' draft on
+        that article), neither learnt by the team's recalibration nor checked against the units the reply leaves
+        out (`reusing`)."""
+        return replace(article, recalibrated=False, margin=None)
 
     def _confidence(
         self,
