@@ -32,7 +32,7 @@ from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.message_text import without_signature
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
-from assist.drafting.reuse import PastReply, ReuseModel, read_reply
+from assist.drafting.reuse import PastReply, ReuseModel, read_reply, restated_article
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
@@ -206,7 +206,10 @@ def weigh_past_reply(
     except SearchIndexError as e:  # the articles' draft stands; the similar-tickets panel says what to do
         log.warning("ticket #%s: no past replies weighed (%s)", ticket.id, e)
         return None, confidence
-    if past is None or not reuse.weighs(past):  # read by the answer reader only when it may be used
+    if past is None:
+        return None, confidence
+    past = restated_article(past, selection)
+    if not reuse.weighs(past):  # read by the answer reader only when it may be used
         return None, confidence
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
     held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))

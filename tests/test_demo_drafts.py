@@ -101,7 +101,6 @@ ASKED_AGAIN = (
 )
 # Not yet drafted from the team's reply, and why (docs/evaluation.md, issue 33).
 NOT_YET = {
-    "LUM-10240": "the earlier tickets asked in these words were answered citing no article, and a draft states one",
     "LUM-10291": "more words around the question: 0.92 alike, under SAME_QUESTION; the reuse model gives 0.06",
     "LUM-10306": "non-native wording 0.93 alike, under SAME_QUESTION; the reuse model gives 0.86 against 0.87",
     "LUM-10312": "the need model reads no article answering it (#278), and no past reply answers an abstention",

@@ -359,3 +359,33 @@ def test_a_closer_reply_that_cites_no_article_does_not_hide_the_next_one_that_do
     draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
 
     assert draft.reused_from == cited and draft.sources == ("rate-limits",)
+
+
+@pytest.mark.parametrize(
+    ("answer", "stands_on"),
+    [
+        (ANSWER, ("rate-limits",)),  # the article's own sentences, without its link
+        ("I've raised your workspace's limit for the rest of the week; tell me if the errors come back.", None),
+    ],
+    ids=["restates-an-article", "restates-none"],
+)
+def test_a_reply_without_a_link_stands_on_the_article_it_restates_and_is_otherwise_never_reused(
+    sqlite_engine: Engine,
+    embedder: Embedder,
+    tmp_path: Path,
+    kb_dir: Path,
+    answer: str,
+    stands_on: tuple[str, ...] | None,
+) -> None:
+    """Agents who answer in the article's words rarely paste its link: such a reply stood on no article, so the
+    same question asked again was drafted from the articles, never from the team's answer."""
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    with session_scope(sqlite_engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
+    _send(assistant, first, f"Hi,\n\n{answer}\n\nBest regards,\nRiley", _agent(sqlite_engine))
+
+    draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
+
+    assert (draft.reused_from == first) is (stands_on is not None)
+    assert draft.sources[:1] == ("rate-limits",)  # the team's answer, or the articles'
+    assert ("raised your workspace's limit" in draft.text) is False

@@ -4,8 +4,9 @@ When an earlier ticket asked much the same and ended well (resolved, not reopene
 closed it is evidence of what answers this question, in the team's own words. `assist/similar.py` finds that
 reply and removes everything of the other customer; this module decides whether the draft is built on it.
 
-Only a reply that stands on a help article is weighed (it links one, or it went out from a draft that cited one
-with light edits at most: `similar`): the model was fitted on such replies, and a draft states its source.
+Only a reply that stands on a help article is weighed (it links one, it went out from a draft that cited one
+with light edits at most: `similar`, or it restates a sentence of one: `restated_article`): the model was fitted
+on such replies, and a draft states its source.
 The decision is one logistic model over what predicts that the earlier reply answers this question too: how
 alike the two questions are (the sentence encoder's cosine of the newest customer words of each), whether the
 reply cites the article the knowledge base's answer selection chose, and how well it answers the question as the
@@ -25,14 +26,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assist.drafting.answers import Linear, Reader, Selection
 from assist.drafting.links import SIGN_OFF
-from assist.drafting.message_text import GREETING
+from assist.drafting.message_text import GREETING, sentences
 from assist.drafting.selection_features import UNIT_FEATURES
 from assist.drafting.stance import CLOSER
+from assist.drafting.units import content_words
 
 WEIGHTS = Path(__file__).with_name("reuse.json")
 PASSAGE_KEY = "past-reply:"  # how the LLM's passages name a past reply (article ids never hold a colon)
@@ -47,6 +49,11 @@ MIN_SIMILARITY = 0.6
 # examples reaches 0.9), so it cannot speak for them; the team's answer to the question asked again is the draft
 # (`pipeline.weigh_past_reply`).
 SAME_QUESTION = 0.95
+# A reply that links no article stands on the candidate article one of whose units a sentence of it restates: that
+# sentence holds at least this share of the unit's key words (the share `train reuse` reads as holding an answer),
+# and the unit has at least `RESTATED_WORDS` of them (a shorter one says too little to tell an article by).
+RESTATES = 0.6
+RESTATED_WORDS = 4
 # A link that carries a token or a query (a reset or sign-in link, a signed download) was that customer's alone,
 # and the redaction cannot know it: a reply holding one is shown in the similar-tickets panel, never reused.
 _PRIVATE_LINK = re.compile(r"https?://[^\s?]*(\?\S+|/(?=[A-Za-z_]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_]{16,})")
@@ -104,6 +111,26 @@ def reply_body(text: str) -> list[str]:
     while kept and not kept[-1].strip():
         kept.pop()
     return kept
+
+
+def restated_article(past: PastReply, selection: Selection) -> PastReply:
+    """A reply that links no article, standing on the candidate article it restates (`RESTATES`): an agent who
+    answers in the article's words without pasting its link still answered from it. Unchanged when it links one,
+    or restates none of the articles the selection read."""
+    if past.article_titles:
+        return past
+    said = [content_words(s) for line in past.body for s in sentences(line)]
+    best, share = None, RESTATES
+    for candidate in selection.candidates:
+        unit = content_words(candidate.unit.text)
+        if len(unit) < RESTATED_WORDS:
+            continue
+        covered = max((len(unit & s) / len(unit) for s in said), default=0.0)
+        if covered >= share:
+            best, share = candidate.article_id, covered
+    if best is None:
+        return past
+    return replace(past, article_titles=(selection.articles[best].title,))
 
 
 @dataclass(frozen=True)
