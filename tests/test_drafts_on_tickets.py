@@ -154,6 +154,29 @@ def test_317_error_codes_in_the_plural_find_the_article_about_that_code(assistan
     assert "Retry-After" in draft.text
 
 
+def test_317_under_its_subject_the_code_in_the_plural_is_the_code_the_article_quotes(assistant: Assistant) -> None:
+    """The demo's #317 as it stands: the subject found the 429 articles, but the article model read the code the
+    rate-limits article quotes ("The API answers 429 rate_limited…") as absent from "429s", and chose Mobile sync."""
+    with session_scope(assistant.engine) as session:
+        customer = CustomerRow(name="Fatima Noor", email="fatima@example.com")
+        session.add(customer)
+        session.flush()
+        ticket = create_ticket(
+            session,
+            customer=customer,
+            subject="Hundreds of 429 errors",
+            body="hundreds of 429s on nightly sync. help",
+            actor="test",
+        )
+        session.flush()
+        ticket_id = ticket.id
+
+    draft = compute_assistance(assistant, ticket_id=ticket_id).draft
+
+    assert draft.sources[:1] == ("rate-limits",)
+    assert "Retry-After" in draft.text
+
+
 def test_316_a_blank_page_in_chrome_gets_the_loading_steps(assistant: Assistant) -> None:
     draft = _draft(assistant, "Lumen just shows a blank white page in Chrome since this morning. Firefox works.")
     # Both articles state the fix (the sign-in troubleshooting steps include "Blank page or endless loading?").

@@ -57,9 +57,10 @@ ALREADY_SAID = 0.7
 READ_PER_ARTICLE = (5, 4, 2, 1, 1)
 READ_NEXT = 2  # articles whose closest unit brings the unit after it
 # Text the customer quotes ("Invalid date", 'Too many attempts'), and codes such as 409 or invoice.paid: the
-# passage that contains the same words answers this customer, not the procedure around it.
+# passage that contains the same words answers this customer, not the procedure around it. A code in the plural
+# ("hundreds of 429s") is the code.
 _QUOTED = re.compile(r"[\"'“‘]([^\"'”’]{3,80})[\"'”’]")
-_CODE = re.compile(r"\b(\d{3}|[a-z]+[_.][a-z_.]+)\b")
+_CODE = re.compile(r"\b(\d{3}(?=s?\b)|[a-z]+[_.][a-z_.]+\b)")
 # The kind of answer the question wants: "how do I" a procedure, "when / how long" a duration, "how much" an amount
 # (selection_features weighs each against the kind a passage gives).
 _HOW_TO = re.compile(
