@@ -104,7 +104,6 @@ NOT_YET = {
     "LUM-10291": "more words around the question: 0.92 alike, under SAME_QUESTION; the reuse model gives 0.06",
     "LUM-10306": "non-native wording 0.93 alike, under SAME_QUESTION; the reuse model gives 0.86 against 0.87",
     "LUM-10312": "the need model reads no article answering it (#278), and no past reply answers an abstention",
-    "LUM-10316": "'hundreds of 429s on nightly sync. help' is 0.69 alike; the reuse model gives the reply 0.04",
 }
 
 
