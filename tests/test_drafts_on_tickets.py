@@ -19,7 +19,7 @@ from assist.store.db import session_scope
 from assist.store.models import CustomerRow
 from assist.store.tickets import create_ticket
 from assist.ticket_actions import escalate, open_ticket
-from tests.factories import make_actor
+from tests.factories import make_actor, make_customer, make_ticket
 
 pytestmark = pytest.mark.model
 
@@ -158,18 +158,9 @@ def test_317_under_its_subject_the_code_in_the_plural_is_the_code_the_article_qu
     """The demo's #317 as it stands: the subject found the 429 articles, but the article model read the code the
     rate-limits article quotes ("The API answers 429 rate_limited…") as absent from "429s", and chose Mobile sync."""
     with session_scope(assistant.engine) as session:
-        customer = CustomerRow(name="Fatima Noor", email="fatima@example.com")
-        session.add(customer)
-        session.flush()
-        ticket = create_ticket(
-            session,
-            customer=customer,
-            subject="Hundreds of 429 errors",
-            body="hundreds of 429s on nightly sync. help",
-            actor="test",
-        )
-        session.flush()
-        ticket_id = ticket.id
+        customer = make_customer(session, name="Fatima Noor")
+        body = "hundreds of 429s on nightly sync. help"
+        ticket_id = make_ticket(session, customer=customer, subject="Hundreds of 429 errors", body=body).id
 
     draft = compute_assistance(assistant, ticket_id=ticket_id).draft
 

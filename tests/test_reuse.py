@@ -114,6 +114,15 @@ def _answered_with_secrets(assistant: Assistant, agent: User) -> int:
     return first
 
 
+def _answered_citing_webhooks(assistant: Assistant, question: str) -> int:
+    """A ticket asking `question`, answered with the 429 fix under a link to another article."""
+    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
+    with session_scope(assistant.engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
+    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(assistant.engine))
+    return first
+
+
 def _asked_again(assistant: Assistant) -> int:
     with session_scope(assistant.engine) as session:
         sam = make_customer(session, name="Sam Okafor")  # each time another customer of that name
@@ -259,10 +268,7 @@ def test_a_past_reply_standing_on_another_article_shows_the_reuse_model_s_figure
     sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
 ) -> None:
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
-    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
-    with session_scope(sqlite_engine) as session:
-        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
-    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nLumen Support", _agent(sqlite_engine))
+    first = _answered_citing_webhooks(assistant, QUESTION)
     later = _asked_again(assistant)
     articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": NEVER}), ticket_id=later).draft
 
@@ -329,10 +335,7 @@ def test_the_same_question_answered_on_another_article_shows_that_article_s_figu
     sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
 ) -> None:
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
-    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
-    with session_scope(sqlite_engine) as session:
-        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
-    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(sqlite_engine))
+    first = _answered_citing_webhooks(assistant, AGAIN)
     later = _asked_again(assistant)
     # Regenerate offers the articles' best (1), then the other articles by rank.
     offered = [compute_assistance(assistant, ticket_id=later, alternative=n).draft for n in (1, 2)]

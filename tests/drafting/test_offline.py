@@ -12,17 +12,11 @@ from assist.drafting.reuse import PastReply
 from assist.drafting.stance import CLOSER, OPENINGS, Plan, Stance
 from assist.drafting.units import split_units
 from assist.embeddings import Embedder
+from tests.drafting.test_stance import ANGRY_TO_TIER2
 from tests.factories import KB_DOCS, reading, selection_over, sentiment
 
 pytestmark = pytest.mark.model
 CALM = Escalation(suggest=False, reasons=(), priority=EscalationPriority.LOW, queue=Queue.AUTO, suggested_action="")
-ESCALATED = Escalation(
-    suggest=True,
-    reasons=("Customer is angry",),
-    priority=EscalationPriority.HIGH,
-    queue=Queue.TIER2,
-    suggested_action="",
-)
 
 
 def _draft(
@@ -100,7 +94,7 @@ def test_the_opening_follows_the_sentiment_and_the_history(embedder: Embedder) -
 
 def test_a_hand_over_to_a_specialist_holds_the_reply_and_says_who_follows_up(embedder: Embedder) -> None:
     held = plan(
-        sentiment=sentiment(level="angry"), escalation=ESCALATED, answerable=True, specific=True, thread=reading()
+        sentiment=sentiment(level="angry"), escalation=ANGRY_TO_TIER2, answerable=True, specific=True, thread=reading()
     )
     assert held.stance is Stance.HOLD
     text, _ = _draft(embedder, "Where is my refund, it's been weeks", "refund-policy", the_plan=held)
@@ -243,7 +237,7 @@ def test_a_draft_on_the_team_s_reply_keeps_its_closing_question_last_and_asks_no
         article_titles=("Invoice your clients",),
         article_ids=("client-invoicing",),
     )
-    escalation = CALM if level == "neutral" else ESCALATED
+    escalation = CALM if level == "neutral" else ANGRY_TO_TIER2
     the_plan = plan(
         sentiment=sentiment(level=level), escalation=escalation, answerable=True, specific=True, thread=reading()
     )
