@@ -391,4 +391,5 @@ def test_a_reply_without_a_link_stands_on_the_article_it_restates_and_is_otherwi
 
     assert (draft.reused_from == first) is (stands_on is not None)
     assert draft.sources[:1] == ("rate-limits",)  # the team's answer, or the articles'
+    assert 'help article "API rate limits": https://' in draft.text  # either way the draft links its source
     assert ("raised your workspace's limit" in draft.text) is False

@@ -174,7 +174,7 @@ class OfflineDrafter:
         asked: list[str] = []
         if reused is not None:
             asked = reused.closing_question
-            body = ["", *reused.body[: len(reused.body) - len(asked)]]
+            body = ["", *reused.body[: len(reused.body) - len(asked)], *_citing(reused, selection)]
             sources = reused.article_ids
             notes = (reused_note(reused),)
         elif units:
@@ -200,6 +200,16 @@ class OfflineDrafter:
             reused_from=reused.ticket_id if reused is not None else None,
             notes=notes,
         )
+
+
+def _citing(past: PastReply, selection: Selection) -> list[str]:
+    """The citation of the article a past reply stands on, when the reply does not name it (it went out from a
+    draft whose link the agent cut, or restates the article without a link): a draft states its source."""
+    article = selection.articles.get(past.article_ids[0]) if past.article_ids else None
+    text = "\n".join(past.body)
+    if article is None or f'"{article.title}"' in text or (article.url and article.url in text):
+        return []
+    return ["", citation(article.title, article.url)]
 
 
 def reused_note(past: PastReply) -> str:
