@@ -206,10 +206,7 @@ def weigh_past_reply(
     except SearchIndexError as e:  # the articles' draft stands; the similar-tickets panel says what to do
         log.warning("ticket #%s: no past replies weighed (%s)", ticket.id, e)
         return None, confidence
-    if past is None:
-        return None, confidence
-    past = restated_article(past, selection)
-    if not reuse.weighs(past):  # read by the answer reader only when it may be used
+    if past is None or not reuse.weighs(past):  # read by the answer reader only when it may be used
         return None, confidence
     ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
     held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
@@ -241,7 +238,8 @@ def weigh_past_reply(
 
 
 def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence) -> PastReply | None:
-    """`similar.past_reply` for this ticket, read with the newest words the evidence embedded.
+    """`similar.past_reply` for this ticket, read with the newest words the evidence embedded, each earlier reply
+    standing on the article it restates when it links none (`drafting.reuse.restated_article`).
 
     Raises:
         SearchIndexError: the similar-tickets index cannot be read.
@@ -252,6 +250,7 @@ def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: 
         ticket=ticket,
         vector=evidence.selection.question.newest_words_vector,
         region=assistant.settings.default_phone_region,
+        read=lambda reply: restated_article(reply, evidence.selection),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,12 +180,19 @@ def similar_tickets(
 
 
 def past_reply(
-    engine: Engine, index: SimilarIndex | None, *, ticket: TicketDetail, vector: npt.NDArray[np.float32], region: str
+    engine: Engine,
+    index: SimilarIndex | None,
+    *,
+    ticket: TicketDetail,
+    vector: npt.NDArray[np.float32],
+    region: str,
+    read: Callable[[PastReply], PastReply] = lambda reply: reply,
 ) -> PastReply | None:
     """The answer (`_answers`) of the closest earlier ticket that ended well (resolved, never reopened, no CSAT of
     `BAD_CSAT` or less), with the other customer removed: what `drafting.reuse` weighs. Of the `WEIGHED_TICKETS`
     closest such tickets, the first whose reply could be built on (`ReuseModel.weighs`: one that cites no article
-    must not hide the next, which answered the same question and cites one); else the closest. `vector` is this
+    must not hide the next, which answered the same question and cites one) once `read` as the caller reads it (the
+    pipeline: the article it restates, `drafting.reuse.restated_article`); else the closest. `vector` is this
     ticket's newest customer words, embedded (the pipeline has it already). None when no such ticket exists.
 
     Raises:
@@ -199,11 +206,13 @@ def past_reply(
         good = [t for t in best if t in ends and _ended_well(ends[t])][:WEIGHED_TICKETS]
         found = _reusable(session, ticket, _answers(session, {t: best[t].reply_id for t in good}), region=region)
     replies = [
-        PastReply(
-            ticket_id=t,
-            similarity=round(best[t].similarity, 4),
-            text=r.text,
-            article_titles=tuple(a.title for a in r.articles),
+        read(
+            PastReply(
+                ticket_id=t,
+                similarity=round(best[t].similarity, 4),
+                text=r.text,
+                article_titles=tuple(a.title for a in r.articles),
+            )
         )
         for t, r in found.items()
     ]

@@ -40,6 +40,7 @@ ANSWER = (
     "exponential backoff and jitter; do not retry immediately in a loop."
 )
 CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
+RAISED = "I've raised your workspace's limit for the rest of the week; tell me if the errors come back."
 ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
 NEVER = ReuseModel(Linear((0.0, 0.0, 0.0, 0.0), -50.0))
 UNREAD = ReplyReading()
@@ -356,7 +357,7 @@ def test_a_closer_reply_that_cites_no_article_does_not_hide_the_next_one_that_do
     with session_scope(sqlite_engine) as session:
         uncited = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
         cited = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
-    _send(assistant, uncited, f"Hi,\n\n{ANSWER}\n\nBest regards,\nRiley", agent)
+    _send(assistant, uncited, f"Hi,\n\n{RAISED}\n\nBest regards,\nRiley", agent)  # restates no article either
     _send(assistant, cited, f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nBest regards,\nRiley", agent)
 
     draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
@@ -368,7 +369,7 @@ def test_a_closer_reply_that_cites_no_article_does_not_hide_the_next_one_that_do
     ("answer", "stands_on"),
     [
         (ANSWER, ("rate-limits",)),  # the article's own sentences, without its link
-        ("I've raised your workspace's limit for the rest of the week; tell me if the errors come back.", None),
+        (RAISED, None),
     ],
     ids=["restates-an-article", "restates-none"],
 )
@@ -393,3 +394,21 @@ def test_a_reply_without_a_link_stands_on_the_article_it_restates_and_is_otherwi
     assert draft.sources[:1] == ("rate-limits",)  # the team's answer, or the articles'
     assert 'help article "API rate limits": https://' in draft.text  # either way the draft links its source
     assert ("raised your workspace's limit" in draft.text) is False
+
+
+def test_the_same_question_answered_without_a_link_is_not_hidden_by_a_farther_reply_that_has_one(
+    sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
+) -> None:
+    """The closest reply's article is read (the one it restates) before a farther reply citing one is preferred:
+    otherwise the question asked again was weighed on a neighbouring question's reply."""
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    agent = _agent(sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        same = make_ticket(session, customer=make_customer(session), subject="API errors", body=AGAIN).id
+        neighbour = make_ticket(session, customer=make_customer(session), subject="API errors", body=QUESTION).id
+    _send(assistant, same, f"Hi,\n\n{ANSWER}\n\nBest regards,\nRiley", agent)
+    _send(assistant, neighbour, f"Hi,\n\n{ANSWER}\n\n{CITATION}\n\nBest regards,\nRiley", agent)
+
+    draft = compute_assistance(assistant, ticket_id=_asked_again(assistant)).draft
+
+    assert draft.reused_from == same and draft.sources == ("rate-limits",)

@@ -23,16 +23,7 @@ from assist.dev.evaluation.drafts import (
     temporary_assistant,
 )
 from assist.dev.evaluation.history import load_history, seed_history, write_split
-from assist.drafting.reuse import (
-    FEATURES,
-    WEIGHTS,
-    PastReply,
-    ReplyReading,
-    ReuseModel,
-    features,
-    read_reply,
-    restated_article,
-)
+from assist.drafting.reuse import FEATURES, WEIGHTS, PastReply, ReplyReading, ReuseModel, features, read_reply
 from assist.drafting.stated import answer_units
 from assist.pipeline import closest_past_reply, confidence_policy, gather_evidence
 from assist.store.db import session_scope
@@ -79,8 +70,7 @@ def _records(name: str, history: Path, queries: Path, progress: Callable[[str], 
             evidence = gather_evidence(assistant, ticket)
             selection = evidence.selection
             confidence = policy.read(selection, evidence.thread.signals)
-            found = closest_past_reply(assistant, ticket=ticket, evidence=evidence)
-            past = None if found is None else restated_article(found, selection)  # as weigh_past_reply reads it
+            past = closest_past_reply(assistant, ticket=ticket, evidence=evidence)
             reading = None if past is None else read_reply(assistant.selector.reader, selection, past)
             best = selection.best
             answer = " ".join(c.unit.text for c in answer_units(selection))
