@@ -165,7 +165,7 @@ def test_without_the_reuse_model_s_say_so_the_draft_comes_from_the_articles(
 
     assert draft.reused_from is None
     assert draft.sources == ("rate-limits",)
-    assert not any("Built on the reply" in note for note in draft.notes)
+    assert not any("Built on the team's reply" in note for note in draft.notes)
 
 
 def test_a_reply_on_a_reopened_or_badly_rated_ticket_is_never_weighed(

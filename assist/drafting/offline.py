@@ -214,8 +214,8 @@ def _citing(past: PastReply, selection: Selection) -> list[str]:
 
 def reused_note(past: PastReply) -> str:
     return (
-        f"Built on the reply the team sent on ticket #{past.ticket_id} to a question {past.similarity:.0%} alike. "
-        "That customer's details are replaced by placeholders: check every [bracketed] part."
+        f"Built on the team's reply on ticket #{past.ticket_id} ({past.similarity:.0%} alike); "
+        "check every [bracketed] placeholder."
     )
 
 
