@@ -208,15 +208,15 @@ def weigh_past_reply(
         return None, confidence
     if past is None or not reuse.weighs(past):  # read by the answer reader only when it may be used
         return None, confidence
-    ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
-    held = tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
-    if not held:  # every article it cited is gone: a draft states its source
-        return None, confidence
     best = selection.best
-    same_article = best is not None and held[:1] == (best.article_id,)
+    held: tuple[str, ...] | None = None  # looked up only where the reply may be used: it reads every article
     if past.asked_again:
+        held = _held_articles(assistant, past)
+        if not held:  # every article it cited is gone: a draft states its source
+            return None, confidence
         # The same question, answered by the team on a ticket that ended well: their answer is the draft, shown
         # with the figure of the article it stands on (none among the candidates: the reuse model decides).
+        same_article = best is not None and held[0] == best.article_id
         standing = confidence if same_article else _confidence_of(assistant, evidence, policy, article_id=held[0])
         if standing is not None:
             reusing = policy.standing_on(standing)
@@ -228,6 +228,10 @@ def weigh_past_reply(
     # (Regenerate, which gives the articles' draft, would otherwise raise it).
     if probability <= confidence.calibrated:
         return None, confidence
+    held = _held_articles(assistant, past) if held is None else held
+    if not held:
+        return None, confidence
+    same_article = best is not None and held[0] == best.article_id
     reusing = policy.reusing(probability, confidence, same_article=same_article)
     if not reusing.answerable:
         # A team's recalibration can show the articles' answer below the abstain threshold, which reads the
@@ -235,6 +239,12 @@ def weigh_past_reply(
         # into an abstention.
         return None, confidence
     return replace(past, article_ids=held), reusing
+
+
+def _held_articles(assistant: Assistant, past: PastReply) -> tuple[str, ...]:
+    """The ids of the articles the reply cites that the knowledge base still holds, in its order."""
+    ids = {a.title.casefold(): a.id for a in assistant.knowledge_base.list_articles()}
+    return tuple(dict.fromkeys(ids[t.casefold()] for t in past.article_titles if t.casefold() in ids))
 
 
 def closest_past_reply(assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence) -> PastReply | None:
@@ -307,10 +317,9 @@ def _confidence_of(
 ) -> Confidence | None:
     """The confidence that `article_id` answers the ticket: of the articles' draft restricted to it, as Regenerate
     reads one. None when it is not among the candidate articles."""
-    hit = next((h for h in evidence.hits if h.article_id == article_id), None)
-    if hit is None or article_id not in evidence.selection.articles:
+    if article_id not in evidence.selection.articles:  # the candidates', each one of the hits
         return None
-    restricted = _restrict(assistant, evidence, hit)
+    restricted = _restrict(assistant, evidence, next(h for h in evidence.hits if h.article_id == article_id))
     return policy.read(restricted.selection, restricted.thread.signals)
 
 

@@ -204,19 +204,21 @@ def past_reply(
     with session_scope(engine) as session:
         ends = answered.endings(session, ticket_ids=list(best))
         good = [t for t in best if t in ends and _ended_well(ends[t])][:WEIGHED_TICKETS]
-        found = _reusable(session, ticket, _answers(session, {t: best[t].reply_id for t in good}), region=region)
-    replies = [
-        read(
-            PastReply(
-                ticket_id=t,
-                similarity=round(best[t].similarity, 4),
-                text=r.text,
-                article_titles=tuple(a.title for a in r.articles),
-            )
-        )
-        for t, r in found.items()
-    ]
-    return next((p for p in replies if ReuseModel.weighs(p)), replies[0] if replies else None)
+        closest: PastReply | None = None
+        for t in good:  # one at a time: removing a customer's details is the costly part, and the first usually does
+            for r in _reusable(session, ticket, _answers(session, {t: best[t].reply_id}), region=region).values():
+                reply = read(
+                    PastReply(
+                        ticket_id=t,
+                        similarity=round(best[t].similarity, 4),
+                        text=r.text,
+                        article_titles=tuple(a.title for a in r.articles),
+                    )
+                )
+                if ReuseModel.weighs(reply):
+                    return reply
+                closest = closest or reply
+    return closest
 
 
 def _answers(session: Session, matched: dict[int, int]) -> dict[int, int]:
