@@ -18,7 +18,14 @@ from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReplyRead
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
 from assist.factories import build_assistant
-from assist.pipeline import Assistant, compute_assistance, gather_evidence, precompute_many
+from assist.pipeline import (
+    Assistant,
+    compute_assistance,
+    confidence_policy,
+    focus,
+    gather_evidence,
+    precompute_many,
+)
 from assist.similar import past_reply
 from assist.store.db import session_scope
 from assist.store.models import TicketRow
@@ -332,20 +339,25 @@ def test_the_same_question_asked_again_is_drafted_from_the_team_s_reply_whatever
     assert draft.confidence == articles.confidence > 0  # the figure of the article both stand on
 
 
-def test_the_same_question_answered_on_another_article_shows_that_article_s_figure(
+def test_the_same_question_answered_on_another_article_shows_that_article_s_own_figure(
     sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
 ) -> None:
+    """The figure of the articles' draft on that article read alone: the team's answer to the same question is
+    the evidence for it that Regenerate's figure, read against the article preferred, lacks."""
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
     first = _answered_citing_webhooks(assistant, AGAIN)
     later = _asked_again(assistant)
-    # Regenerate offers the articles' best (1), then the other articles by rank.
-    offered = [compute_assistance(assistant, ticket_id=later, alternative=n).draft for n in (1, 2)]
-    on_webhooks = next(d for d in offered if d.sources[:1] == ("webhooks",))
+    with session_scope(assistant.engine) as session:
+        evidence = gather_evidence(assistant, ticket_detail(session, ticket_id=later))
+    policy = confidence_policy(assistant)
+    alone, regenerated = focus(assistant, evidence, policy, alternative=1)  # the runner-up article
+    assert alone.selection.best is not None and alone.selection.best.article_id == "webhooks"
 
     draft = compute_assistance(assistant, ticket_id=later).draft
 
     assert draft.reused_from == first and draft.sources == ("webhooks",)
-    assert draft.confidence == on_webhooks.confidence  # what the articles' draft on that article shows
+    assert draft.confidence == policy.read(alone.selection, alone.thread.signals).calibrated
+    assert draft.confidence > regenerated.calibrated
     assert draft.raw_confidence is None
 
 

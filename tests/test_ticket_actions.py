@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from assist.config import Settings
-from assist.domain import AuthorRole, Queue, ReplyState, TicketStatus, User
+from assist.domain import AuthorRole, ConfidenceBand, DraftAction, Queue, ReplyState, TicketStatus, User
 from assist.errors import (
     ConcurrencyError,
     DuplicateReplyError,
@@ -432,6 +432,35 @@ def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(as
     assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft_id == second.draft_id  # what reopens
     with pytest.raises(NoAlternativeError, match="no other grounded candidate"):
         regenerate(assistant, ticket_id=ticket_id, alternative=len(first.hits), actor=OPERATOR)
+
+
+@pytest.mark.model
+def test_regenerate_reads_the_next_article_against_the_one_the_draft_preferred(assistant: Assistant) -> None:
+    """Defect: Regenerate read the next article as if no other competed. A client's GDPR erasure got the
+    workspace-deletion article at 81 % over the privacy article's draft at 55 %; on the check halves such drafts
+    showed 0.49 and 0.56 on average where 1 in 10 and 1 in 19 were on the gold article (docs/evaluation.md)."""
+    body = "A client of ours wants their personal data erased under GDPR. How do we do that in Lumen?"
+    ticket_id, _ = _ticket(assistant.engine, subject="GDPR", body=body)
+    first = open_ticket(assistant, ticket_id=ticket_id).assistance.draft
+    second = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR).draft
+    assert first.sources[:1] == ("privacy-gdpr",) and second.sources[:1] == ("account-deletion",)
+    assert second.action is DraftAction.ANSWER  # the agent asked for what that article says: it is still drafted
+    assert 0 < second.confidence < first.confidence
+
+
+@pytest.mark.model
+def test_regenerate_drafts_the_article_asked_for_even_where_its_figure_is_below_the_abstain_threshold(
+    assistant: Assistant,
+) -> None:
+    """Whether the next article answers is read on it alone (the agent asked to see what it says); only its figure
+    reads the competition."""
+    body = "I asked for a password reset link half an hour ago and nothing has arrived in my inbox yet."
+    ticket_id, _ = _ticket(assistant.engine, subject="Password reset", body=body)
+    assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft.sources[:1] == ("password-reset",)
+    second = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR).draft
+    assert second.action is DraftAction.ANSWER and second.sources[:1] == ("account-locked",)
+    assert second.raw_confidence is not None and second.raw_confidence < assistant.confidence.threshold
+    assert second.band is ConfidenceBand.CHECK
 
 
 @pytest.mark.model

@@ -24,7 +24,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -165,6 +165,12 @@ class Selection:
         if best is None:
             return 0.0
         return max((c.article_probability for c in self.candidates if c.article_id != best.article_id), default=0.0)
+
+    def led_by(self, article_id: str) -> Selection:
+        """The same candidates with `article_id`'s first: its best unit is `best`, and the article preferred
+        before competes with it as the runner-up."""
+        ordered = sorted(self.candidates, key=lambda c: c.article_id != article_id)  # stable: each keeps its rank
+        return replace(self, candidates=tuple(ordered))
 
 
 @dataclass(frozen=True)

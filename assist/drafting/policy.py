@@ -17,7 +17,9 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
                 on: it separates drafts whose article answers from those whose none does, while the team's
                 recalibration maps to how often drafts go out lightly edited, so recalibrating moves the badge, not
                 which tickets get an answer. A threshold the team sets (DRAFT_MIN_CONFIDENCE) reads `calibrated`,
-                the figure they see: a team that wants its sends to move the cut sets one.
+                the figure they see: a team that wants its sends to move the cut sets one. A draft on an article
+                the agent chose (Regenerate) answers whenever that article would on its own; its figure still
+                reads the article preferred (`ConfidencePolicy.read_chosen`)
     need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
                 (no article answers it) or a lead; only the first and the last may be answered from the articles
 """
@@ -54,12 +56,14 @@ class Confidence:
     abstain_reads_raw: bool = False  # the fitted threshold: it reads the model's own figure (module docstring)
     margin: float | None = None  # `stated_margin`; None: nothing else to state (a past reply, a whole article)
     likely_sent_margin: float = 0.0  # the margin from which the badge may say "likely sent as is"
+    chosen: bool = False  # the agent asked for this article's answer (`ConfidencePolicy.read_chosen`)
 
     @property
     def answerable(self) -> bool:
-        """The message asks what an article answers, with confidence high enough to draft that answer."""
+        """The message asks what an article answers, with confidence high enough to draft that answer (or the
+        agent chose the article, and it would answer on its own: `chosen`)."""
         figure = self.raw if self.abstain_reads_raw else self.calibrated
-        return self.need.answerable and figure >= self.abstain_below
+        return self.need.answerable and (self.chosen or figure >= self.abstain_below)
 
     @property
     def vague(self) -> bool:
@@ -121,6 +125,17 @@ class ConfidencePolicy:
         raw = self.model.probability(evidence)
         need = self.needs.read(selection, evidence, raw)
         return self._confidence(raw, self.recalibration.apply(raw), need, margin=stated_margin(selection))
+
+    def read_chosen(self, alone: Selection, against: Selection, thread: ThreadSignals | None = None) -> Confidence:
+        """The confidence of a draft on an article the selector did not prefer (Regenerate): whether it answers
+        is read on that article alone, the agent having asked for what it says; the figure, with the candidates
+        it was chosen over still competing (`against`: `Selection.led_by` it). Read alone, nothing competes, and
+        on the two check halves such drafts showed 0.49 and 0.56 on average where 1 in 10 and 1 in 19 were on the
+        gold article (docs/evaluation.md)."""
+        own = self.read(alone, thread)
+        if not own.answerable:
+            return own
+        return replace(self.read(against, thread), need=own.need, margin=own.margin, chosen=True)
 
     def reusing(self, probability: float, articles: Confidence, *, same_article: bool) -> Confidence:
         """The confidence of a draft built on a reply the team sent before (`drafting.reuse`), against `articles`,
