@@ -496,8 +496,15 @@ def eval_retrieval(kb_dir: Path, queries: Path, mode: str, k: int) -> None:
     help="Resolve these tickets first, each with the reply the team sent (JSON lines: query, reply, article, "
     "thread, label), so drafts can be built on past replies.",
 )
+@click.option(
+    "--regenerate",
+    is_flag=True,
+    help="Also draft every alternative Regenerate offers after each draft, and report how honest their figure is.",
+)
 @friendly_errors
-def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool, history: Path | None) -> None:
+def eval_drafts(
+    kb_dir: Path | None, queries: Path, mode: str, from_db: bool, history: Path | None, regenerate: bool
+) -> None:
     """Draft every labelled question as a ticket over a fresh index of KB_DIR (or score the workspace's stored
     drafts with --from-db); print grounding, answer recall, abstention, stance and confidence calibration as one
     JSON line."""
@@ -506,14 +513,16 @@ def eval_drafts(kb_dir: Path | None, queries: Path, mode: str, from_db: bool, hi
     from assist.errors import ValidationError
     from assist.factories import build_engine
 
-    if from_db and history is not None:
-        raise ValidationError("--history drafts over a fresh index; --from-db scores stored drafts: give one.")
+    if from_db and (history is not None or regenerate):
+        raise ValidationError(
+            "--history and --regenerate draft over a fresh index; --from-db scores stored drafts: give one."
+        )
     if from_db:
         report = evaluate_stored(build_engine(get_settings()), queries)
     elif kb_dir is None:
         raise ValidationError("Give --kb DIR (the articles to index), or --from-db to score a workspace's drafts.")
     else:
-        report = run(kb_dir, queries, mode=mode, history=history)
+        report = run(kb_dir, queries, mode=mode, history=history, regenerate=regenerate)
     click.echo(json.dumps({"eval": "drafts", "data": queries.name, **report}))
 
 

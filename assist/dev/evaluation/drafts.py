@@ -18,10 +18,14 @@ the product's own pipeline.
                       is grounded but needs a rewrite, which is what a person judging the drafts counts
     reused            share of drafts built on a reply the team sent before (`--history`)
     reuse_label_at_1  of those, where both lines carry a "label": the reused reply's label is the query's
+    regenerated       (`--regenerate`) the drafts Regenerate offers after each line's: how many, the share on the
+                      gold article, their mean figure, its AUROC and ECE against that, and how many were badged
+                      "likely sent as is"
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 import tempfile
@@ -39,7 +43,7 @@ from assist.domain import AuthorRole, Channel, ConfidenceBand, Draft, DraftActio
 from assist.drafting.confidence import expected_calibration_error
 from assist.drafting.units import content_words
 from assist.embeddings import Embedder
-from assist.errors import ConfigError, ValidationError
+from assist.errors import ConfigError, NoAlternativeError, ValidationError
 from assist.factories import build_assistant, build_engine
 from assist.pipeline import Assistant, compute_assistance
 from assist.store.db import session_scope
@@ -176,14 +180,18 @@ def answer_recall(answer: str, text: str) -> float:
     return len(wanted & content_words(text)) / len(wanted) if wanted else 1.0
 
 
-def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline", history: Path | None = None) -> dict[str, Any]:
+def evaluate(
+    kb_dir: Path, queries: Path, *, mode: str = "offline", history: Path | None = None, regenerate: bool = False
+) -> dict[str, Any]:
     """Draft every line; with `history`, after resolving each of its lines as a ticket of its own
-    (`assist.dev.evaluation.history`), so drafts can be built on the team's past replies."""
+    (`assist.dev.evaluation.history`), so drafts can be built on the team's past replies. With `regenerate`, also
+    every draft Regenerate offers after it (`regenerated`)."""
     from assist.dev.evaluation.history import load_history, seed_history
 
     rows = load_labelled(queries)
     past = load_history(history) if history is not None else []
-    outcomes = []
+    outcomes: list[Outcome] = []
+    alternatives: list[Outcome] = []
     with temporary_assistant(kb_dir, mode=mode) as assistant:
         made = seed_history(assistant, past, settings=assistant.settings)
         for n, row in enumerate(rows):
@@ -191,6 +199,8 @@ def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline", history: Pat
             started = time.perf_counter()
             draft = compute_assistance(assistant, ticket_id=ticket_id).draft
             outcomes.append(Outcome.of(row, draft, (time.perf_counter() - started) * 1000))
+            if regenerate:
+                alternatives.extend(Outcome.of(row, d, 0.0) for d in _regenerated(assistant, ticket_id))
     reused = [(r, made[o.reused_from]) for r, o in zip(rows, outcomes, strict=True) if o.reused_from in made]
     labelled = [r.label == h.label for r, h in reused if r.label is not None and h.label is not None]
     return {
@@ -199,6 +209,32 @@ def evaluate(kb_dir: Path, queries: Path, *, mode: str = "offline", history: Pat
         "history": len(past),
         **score(rows, outcomes),
         "reuse_label_at_1": _ratio(sum(labelled), len(labelled)),
+        **({"regenerated": regenerated(alternatives)} if regenerate else {}),
+    }
+
+
+def _regenerated(assistant: Assistant, ticket_id: int) -> Iterator[Draft]:
+    """Each draft Regenerate offers for the ticket, in its order, until it says there is no other candidate."""
+    for alternative in itertools.count(1):
+        try:
+            yield compute_assistance(assistant, ticket_id=ticket_id, alternative=alternative).draft
+        except NoAlternativeError:
+            return
+
+
+def regenerated(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """How honest the figure of Regenerate's drafts is: how many it offered, the share on the gold article, the
+    mean figure shown, AUROC and ECE of that figure against being on the gold article, and how many it badged
+    "likely sent as is"."""
+    grounded = [o.grounded for o in outcomes]
+    shown = [o.confidence for o in outcomes]
+    return {
+        "drafts": len(outcomes),
+        "on_gold": _ratio(sum(grounded), len(outcomes)),
+        "mean_shown": round(statistics.fmean(shown), 4) if shown else None,
+        "auroc": _auroc(grounded, shown),
+        "ece": expected_calibration_error(shown, grounded) if shown else None,
+        "likely_sent": sum(o.likely_sent for o in outcomes),
     }
 
 

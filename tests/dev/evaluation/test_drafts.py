@@ -103,6 +103,26 @@ def test_eval_drafts_prints_every_figure(tmp_path: Path) -> None:
     assert 0 <= report["grounded_at_1"] <= 1 and report["p50_ms"] > 0
 
 
+def test_eval_drafts_reports_the_drafts_regenerate_offers_after_each_line(tmp_path: Path) -> None:
+    """Each question has one other candidate: the first draft of the first is on the deletion article and
+    Regenerate offers the privacy one; the second's the other way round."""
+    queries = tmp_path / "q.jsonl"
+    erase = "A client of ours wants their personal data erased under GDPR. How do we do that"
+    lines = [{"query": f"{erase}?", "gold": "privacy-gdpr"}, {"query": f"{erase} in Lumen?", "gold": "privacy-gdpr"}]
+    queries.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    args = ["eval", "drafts", "--kb", "kb_docs", "--queries", str(queries)]
+
+    result = CliRunner().invoke(main, [*args, "--regenerate"])
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    offered = report["regenerated"]
+    assert offered["drafts"] == 2 and offered["on_gold"] == 0.5 and offered["likely_sent"] == 0
+    assert 0 < offered["mean_shown"] < 0.75
+    refused = CliRunner().invoke(main, ["eval", "drafts", "--from-db", "--queries", str(queries), "--regenerate"])
+    assert refused.exit_code == 1 and "--from-db scores stored drafts" in refused.output
+
+
 def test_eval_drafts_in_llm_mode_needs_a_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
