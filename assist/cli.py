@@ -643,6 +643,11 @@ def train() -> None:
 @click.option("--learning-rate", default=5e-5, show_default=True)
 @click.option("--seed", default=13, show_default=True)
 @click.option("--threads", type=int, help="torch CPU threads.")
+@click.option(
+    "--calibrate-only",
+    is_flag=True,
+    help="Keep the network in --out and refit only its calibration on the same dev rows (a few minutes).",
+)
 @friendly_errors
 def train_sentiment(
     data: tuple[Path, ...],
@@ -656,10 +661,11 @@ def train_sentiment(
     learning_rate: float,
     seed: int,
     threads: int | None,
+    calibrate_only: bool,
 ) -> None:
     """Fine-tune the whole packaged MiniLM into the tone + complaint + frustration network (about 25 min per epoch
     on 2 cores with every source)."""
-    from assist.dev.training.sentiment import TrainingOptions
+    from assist.dev.training.sentiment import TrainingOptions, recalibrate
     from assist.dev.training.sentiment import train as run
 
     options = TrainingOptions(
@@ -675,7 +681,7 @@ def train_sentiment(
         seed=seed,
         threads=threads,
     )
-    report = run(options, log=click.echo)
+    report = (recalibrate if calibrate_only else run)(options, log=click.echo)
     click.echo(json.dumps({"train": "sentiment", "check": report["check"], "out": str(out)}))
 
 

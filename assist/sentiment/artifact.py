@@ -4,16 +4,14 @@ Every weight matrix (word embeddings included: fine-tuning trains them too) is s
 one float16 scale per row, vectors as float16: about 23 MB for MiniLM's 22.7 M parameters, under
 the 25 MB limit, and the scores move by less than a rounding step (the training report compares
 the stored model with the trained one). The config carries the labels and the calibration fitted
-on held-out rows (a temperature for tone, a Platt scaling for complaint and for frustration, and for frustration a
-monotone curve fitted on support-style messages). Loading rebuilds the packaged MiniLM's architecture and replaces
-every weight with the stored one.
+on held-out rows (a temperature for tone, a Platt scaling for complaint and for frustration). Loading rebuilds
+the packaged MiniLM's architecture and replaces every weight with the stored one.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -34,32 +32,24 @@ LABELS = ("negative", "neutral", "positive")
 @dataclass(frozen=True)
 class Calibration:
     """Post-hoc calibration fitted on held-out rows: tone logits / temperature; complaint and frustration
-    sigmoid(a·logit + b) each; frustration then through `frustration_curve`, points (x, y) of a non-decreasing
-    piecewise-linear map fitted on support-style messages (none: the sigmoid as it is). The product reads messages
-    written to a company, whose frustration the sigmoid fitted on every source together under-reads in the middle
-    (docs/evaluation.md)."""
+    sigmoid(a·logit + b) each. Tone's temperature and frustration's scaling are fitted on support-style messages
+    where the trainer has enough of them: the product reads messages written to a company (docs/evaluation.md)."""
 
     temperature: float = 1.0
     complaint_scale: float = 1.0
     complaint_shift: float = 0.0
     frustration_scale: float = 1.0
     frustration_shift: float = 0.0
-    frustration_curve: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
-        xs = [x for x, _ in self.frustration_curve]
-        ys = [y for _, y in self.frustration_curve]
-        increasing = all(a < b for a, b in pairwise(xs))
-        rising = all(a <= b for a, b in pairwise(ys))
-        if not (increasing and rising and all(0.0 <= v <= 1.0 for v in [*xs, *ys])):
-            raise ValueError("frustration_curve: x must increase strictly, y must not fall, both within [0, 1]")
+        if not self.temperature > 0:
+            raise ValueError("the temperature must be positive")
 
     @classmethod
     def from_config(cls, config: dict[str, Any], *, source: Path | None = None) -> Calibration:
-        """The calibration as `to_config` stored it (a config written before the curve existed has none)."""
+        """The calibration as `to_config` stored it."""
         try:
-            curve = tuple((float(x), float(y)) for x, y in config.get("frustration_curve") or ())
-            return cls(**{**config, "frustration_curve": curve})
+            return cls(**config)
         except (TypeError, ValueError) as e:
             where = source or "the sentiment model's config"
             raise ConfigError(
@@ -68,7 +58,7 @@ class Calibration:
             ) from e
 
     def to_config(self) -> dict[str, Any]:
-        return {**asdict(self), "frustration_curve": [list(point) for point in self.frustration_curve]}
+        return asdict(self)
 
     def tone(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """P(negative, neutral, positive) [n, 3] from the tone logits [n, 3]."""
@@ -80,9 +70,6 @@ class Calibration:
 
     def frustration(self, logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         probability = expit(np.asarray(logits, dtype=np.float64) * self.frustration_scale + self.frustration_shift)
-        if self.frustration_curve:
-            xs, ys = zip(*self.frustration_curve, strict=True)
-            probability = np.interp(probability, xs, ys)  # beyond the ends: the end values
         return np.asarray(probability, dtype=np.float32)
 
 
@@ -92,9 +79,14 @@ def save(network: Any, target: Path, *, calibration: Calibration) -> int:
 
     target.mkdir(parents=True, exist_ok=True)
     save_file(quantise(network.state_dict()), str(target / WEIGHTS))
+    save_calibration(target, calibration)
+    return (target / WEIGHTS).stat().st_size
+
+
+def save_calibration(target: Path, calibration: Calibration) -> None:
+    """Write the config beside the weights: the labels, the base model and `calibration`."""
     config = {"labels": list(LABELS), "base": "all-MiniLM-L6-v2", "calibration": calibration.to_config()}
     (target / CONFIG).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    return (target / WEIGHTS).stat().st_size
 
 
 def save_report(target: Path, report: dict[str, Any]) -> None:

@@ -12,40 +12,27 @@ from assist.errors import ConfigError
 from assist.sentiment.artifact import Calibration
 
 
-def _sigmoid_inverse(p: float) -> float:
-    return float(np.log(p / (1 - p)))
-
-
-def test_without_a_curve_frustration_is_the_fitted_sigmoid() -> None:
+def test_frustration_is_the_fitted_sigmoid() -> None:
     calibration = Calibration(frustration_scale=2.0, frustration_shift=-1.0)
     logits = np.array([-3.0, 0.0, 0.5, 4.0], dtype=np.float32)
     assert calibration.frustration(logits) == pytest.approx(1 / (1 + np.exp(-(2 * logits - 1))), abs=1e-6)
 
 
-def test_the_curve_maps_the_sigmoid_through_its_points_and_holds_its_ends() -> None:
-    calibration = Calibration(frustration_curve=((0.1, 0.05), (0.2, 0.4), (0.9, 0.95)))
-    probabilities = np.array([0.01, 0.1, 0.15, 0.2, 0.55, 0.99])
-    shown = calibration.frustration(np.array([_sigmoid_inverse(p) for p in probabilities], dtype=np.float32))
-    assert shown == pytest.approx([0.05, 0.05, 0.225, 0.4, 0.675, 0.95], abs=1e-4)
-
-
-def test_the_curve_survives_the_stored_config() -> None:
-    calibration = Calibration(temperature=1.2, frustration_shift=0.3, frustration_curve=((0.1, 0.2), (0.8, 0.9)))
+def test_the_calibration_survives_the_stored_config() -> None:
+    calibration = Calibration(temperature=1.2, frustration_scale=0.9, frustration_shift=0.3)
     stored = json.loads(json.dumps(calibration.to_config()))
     assert Calibration.from_config(stored) == calibration
-    assert Calibration.from_config({"temperature": 1.1}) == Calibration(temperature=1.1)  # models stored before
+    assert Calibration.from_config({"temperature": 1.1}) == Calibration(temperature=1.1)
 
 
 @pytest.mark.parametrize(
-    "curve",
+    "config",
     [
-        [[0.5, 0.2], [0.4, 0.3]],  # x falls: np.interp would read it wrongly, silently
-        [[0.4, 0.2], [0.4, 0.3]],  # x repeats
-        [[0.1, 0.6], [0.4, 0.3]],  # y falls
-        [[0.1, 0.2], [0.4, 1.3]],  # not a probability
-        "not a curve",
+        {"temperature": 0.0},  # every tone would divide by zero
+        {"temperature": "warm"},
+        {"frustration_curve": [[0.1, 0.2], [0.4, 0.3]]},  # a config from before the curve was dropped
     ],
 )
-def test_a_broken_curve_in_a_stored_config_is_a_clear_error(curve: object) -> None:
+def test_a_broken_stored_config_is_a_clear_error(config: dict[str, object]) -> None:
     with pytest.raises(ConfigError, match="git checkout assist/sentiment/model"):
-        Calibration.from_config({"frustration_curve": curve})
+        Calibration.from_config(config)

@@ -10,20 +10,21 @@ training never sees (written beside the report so `python -m assist eval sentime
 a *dev* part that chooses when to stop and fits the calibration, and the rest to learn from (the
 support-style files give dev and training parts only: their check half is a file of its own). The
 network is scored on dev a few times per epoch and the best state is kept (early stopping); then a
-temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, then frustration's curve, and
-the check parts are scored once, with the stored 8-bit weights. Tone's temperature and frustration's curve are
-fitted on the support-style dev rows alone where there are enough of them (else tone's on every source): the
-product reads messages written to a company, and fitted on tweets and Reddit too, both were off there (tone
-less sure than it was right, frustration under-read in the middle; docs/evaluation.md).
+temperature (tone) and Platt scalings (complaint, frustration) are fitted on dev, and the check parts are scored
+once, with the stored 8-bit weights. Tone's temperature and frustration's scaling are fitted on the support-style
+dev rows alone where there are enough of them (else on every source): the product reads messages written to a
+company, and fitted on tweets and Reddit too, both were off there (tone less sure than it was right, frustration
+under-read in the middle; docs/evaluation.md). `recalibrate` refits the calibration of a stored network alone.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,23 @@ from assist.dev.training.complaints import COMPLAINT, from_banking77
 from assist.dev.training.support_style import from_goemotions, read_support
 from assist.embeddings import packaged_model_path
 from assist.errors import ValidationError
-from assist.sentiment.artifact import LABELS, Calibration, load_network, save, save_report
+from assist.sentiment.artifact import (
+    CONFIG,
+    LABELS,
+    Calibration,
+    load_network,
+    save,
+    save_calibration,
+    save_report,
+)
 
 Log = Callable[[str], None]
 NONE = -1  # a row without this label
 SUPPORT = "support"  # the support-style files, as one source
 SUPPORT_FRUSTRATION = f"frustration_{SUPPORT}"  # their dev rows, read for frustration
-CURVE_FLOOR = 0.005  # frustration's curve stays this far from 0 and 1
-# Support-style dev rows needed before tone's temperature and frustration's curve are fitted on them alone, and
-# (for the curve) of each label: fewer would let a few messages decide how sure every reading is.
-SUPPORT_MIN_ROWS, CURVE_MIN_EACH = 100, 20
+# Support-style dev rows needed before tone's temperature and frustration's scaling are fitted on them alone, and
+# (for frustration) of each label: fewer would let a few messages decide how sure every reading is.
+SUPPORT_MIN_ROWS, SUPPORT_MIN_EACH = 100, 20
 
 
 @dataclass(frozen=True)
@@ -290,6 +298,28 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     return report
 
 
+def recalibrate(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
+    """Refit the calibration of the network stored in `options.out` on the dev rows `train` cuts from the same data
+    and seed (never learnt from), store it, and score the check parts again: a change in how the calibration is
+    fitted, without training the network again. Fitted on the stored 8-bit network, the one the product reads."""
+    corpus = build_corpus(options, log)
+    network, tokenizer, before = load_network(options.out)
+    calibration = fit_calibration(network, tokenizer, corpus.dev, options.max_tokens)
+    log(f"calibration: {before} -> {calibration}")
+    save_calibration(options.out, calibration)
+    report_path = options.out / "training_report.json"
+    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+    report.pop("check_in_float32", None)  # of the float32 network, which recalibrating does not have
+    report |= {
+        "calibration": calibration.to_config(),
+        "calibration_refitted": f"on the stored network (`recalibrate`), written to {CONFIG}",
+        "temperature_fitted_on": tone_temperature_source(corpus.dev),
+        "check": check_scores(network, tokenizer, corpus.check, calibration, options.max_tokens),
+    }
+    save_report(options.out, report)
+    return report
+
+
 def write_holdouts(corpus: Corpus, folder: Path) -> None:
     """Each check part as a file `eval sentiment` reads: text,label for tone alone, text,tone,frustration where
     the source has both readings (GoEmotions' rows without one tone are left out of that file; the training
@@ -351,10 +381,10 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
     """Temperature for tone (least mean log-loss) on the support-style dev rows where there are at least
     `SUPPORT_MIN_ROWS` of them (`tone_temperature_source`), else on every tone dev set with each counting equally
     (so the largest source does not decide alone how sure the model may be on the others); Platt scaling for
-    complaint, and for frustration with each of its dev sets counting equally; then, where support-style dev rows
-    exist, frustration's curve on them (`frustration_curve`). The product reads messages written to a company:
-    fitted on tweets and Reddit too, the temperature read support messages' tone less surely than it was right
-    (docs/evaluation.md)."""
+    complaint; for frustration, on the support-style dev rows where there are enough of each label
+    (`_enough_support`), else on every frustration dev set with each counting equally. The product reads messages
+    written to a company: fitted on tweets and Reddit too, the temperature read support messages' tone less surely
+    than it was right, and frustration's scaling under-read them in the middle (docs/evaluation.md)."""
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
@@ -382,25 +412,23 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         _, complaint, _ = logits(network, tokenizer, frame["text"].tolist(), max_tokens)
         scale, shift = _platt(complaint, (frame["label"] == COMPLAINT).to_numpy())
     f_scale, f_shift = 1.0, 0.0
-    if frustrated:
+    if support is not None and _enough_support(support[1]):
+        # Two parameters, not a curve: cross-validated on these rows, Platt scaling had the least log-loss of the
+        # isotonic curve shipped before (a wide flat step over polite complaints), Platt and beta (docs/evaluation.md).
+        f_scale, f_shift = _platt(*support)
+    elif frustrated:
         f_scale, f_shift = _platt(
             np.concatenate([f for f, _ in frustrated]),
             np.concatenate([g for _, g in frustrated]),
             weights=np.concatenate([np.full(len(g), 1.0 / len(g)) for _, g in frustrated]),
         )
-    calibration = Calibration(
+    return Calibration(
         temperature=round(temperature, 4),
         complaint_scale=round(scale, 4),
         complaint_shift=round(shift, 4),
         frustration_scale=round(f_scale, 4),
         frustration_shift=round(f_shift, 4),
     )
-    if support is not None and _enough_for_a_curve(support[1]):
-        frustration, gold = support
-        calibration = replace(
-            calibration, frustration_curve=frustration_curve(calibration.frustration(frustration), gold)
-        )
-    return calibration
 
 
 def tone_temperature_source(dev: dict[str, pd.DataFrame]) -> str:
@@ -409,28 +437,10 @@ def tone_temperature_source(dev: dict[str, pd.DataFrame]) -> str:
     return SUPPORT if len(dev.get(SUPPORT, ())) >= SUPPORT_MIN_ROWS else "every tone dev set"
 
 
-def _enough_for_a_curve(frustrated: Any) -> bool:
-    """A curve fitted on a few rows, or on rows of one label, would flatten every reading to a constant."""
+def _enough_support(frustrated: Any) -> bool:
+    """A scaling fitted on a few rows, or on rows of one label, would let a few messages decide every reading."""
     positives = int(np.sum(frustrated))
-    return len(frustrated) >= SUPPORT_MIN_ROWS and min(positives, len(frustrated) - positives) >= CURVE_MIN_EACH
-
-
-def frustration_curve(probability: Any, frustrated: Any) -> tuple[tuple[float, float], ...]:
-    """The non-decreasing piecewise-linear map from the sigmoid's P(frustrated) to the share frustrated
-    (isotonic regression), as its corner points. Fitted on every source together, the sigmoid under-read the
-    support dev rows in the middle (0.1-0.4 were frustrated about twice as often as read); a monotone map keeps
-    the order (ties aside), so AUROC barely moves. Kept off 0 and 1: a reading is never certain. Points whose x
-    rounds to the one before are dropped (the curve's x must increase)."""
-    from sklearn.isotonic import IsotonicRegression
-
-    fitted = IsotonicRegression(y_min=CURVE_FLOOR, y_max=1 - CURVE_FLOOR, out_of_bounds="clip")
-    fitted.fit(np.asarray(probability, dtype=float), np.asarray(frustrated, dtype=float))
-    points: list[tuple[float, float]] = []
-    for x, y in zip(fitted.X_thresholds_, fitted.y_thresholds_, strict=True):
-        point = (round(float(x), 6), round(float(y), 4))
-        if not points or point[0] > points[-1][0]:
-            points.append(point)
-    return tuple(points)
+    return len(frustrated) >= SUPPORT_MIN_ROWS and min(positives, len(frustrated) - positives) >= SUPPORT_MIN_EACH
 
 
 def _platt(logit: Any, gold: Any, *, weights: Any = None) -> tuple[float, float]:

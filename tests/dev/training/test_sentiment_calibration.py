@@ -1,5 +1,5 @@
-"""The sentiment trainer's calibration: frustration's curve, fitted on the support-style dev rows alone (fakes for
-the network: no model is loaded and nothing is trained here)."""
+"""The sentiment trainer's calibration: tone's temperature and frustration's scaling, fitted on the support-style dev
+rows alone where there are enough (fakes for the network: no model is loaded and nothing is trained here)."""
 
 from __future__ import annotations
 
@@ -10,28 +10,7 @@ import pandas as pd
 import pytest
 
 from assist.dev.training import sentiment as trainer
-from assist.dev.training.sentiment import CURVE_FLOOR, SUPPORT_FRUSTRATION, fit_calibration, frustration_curve
-from assist.drafting.confidence import expected_calibration_error
-
-
-def _under_read_middle(rng: np.random.Generator, n: int) -> tuple[Any, Any]:
-    """Readings whose middle (0.1-0.45) is frustrated twice as often as read; elsewhere as read."""
-    read = rng.uniform(0, 1, n)
-    truth = np.where((read > 0.1) & (read < 0.45), 2 * read, read)
-    return read, rng.uniform(0, 1, n) < truth
-
-
-def test_the_curve_raises_an_under_read_middle_on_messages_it_was_not_fitted_on() -> None:
-    rng = np.random.default_rng(7)
-    curve = frustration_curve(*_under_read_middle(rng, 4000))
-    xs, ys = (np.array(v) for v in zip(*curve, strict=True))
-    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) >= 0)
-    assert ys.min() >= CURVE_FLOOR and ys.max() <= 1 - CURVE_FLOOR
-    assert np.interp(0.3, xs, ys) > 0.45  # read 0.3, frustrated about 0.6 of the time
-    read, frustrated = _under_read_middle(rng, 4000)  # a fresh sample
-    before = expected_calibration_error(read.tolist(), frustrated.tolist())
-    after = expected_calibration_error(np.interp(read, xs, ys).tolist(), frustrated.tolist())
-    assert after < before / 2
+from assist.dev.training.sentiment import SUPPORT_FRUSTRATION, fit_calibration
 
 
 def _fake_logits(frustration: dict[str, float] | None = None, tone: dict[str, Any] | None = None) -> Any:
@@ -56,9 +35,9 @@ def _rows(prefix: str, labels: list[int], readings: list[float]) -> tuple[pd.Dat
     return pd.DataFrame({"text": texts, "label": labels}), dict(zip(texts, readings, strict=True))
 
 
-def test_the_curve_is_fitted_on_the_support_dev_rows_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_frustration_s_scaling_is_fitted_on_the_support_dev_rows_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # Support: frustrated from the middle of its readings up. Reddit: calm there, frustrated only above them, so a
-    # curve fitted on both would read the frustrated support messages as calm.
+    # scaling fitted on both would read the frustrated support messages as calm.
     support_labels = [0] * 60 + [1] * 60
     support, support_logits = _rows("support", support_labels, [-2 + 0.02 * i for i in range(120)])
     reddit, reddit_logits = _rows("reddit", [0] * 160 + [1] * 40, [-2 + 0.02 * i for i in range(200)])
@@ -68,23 +47,29 @@ def test_the_curve_is_fitted_on_the_support_dev_rows_only(monkeypatch: pytest.Mo
     calibration = fit_calibration(
         None, None, {"tweets": TONE, "frustration_goemotions": reddit, SUPPORT_FRUSTRATION: support}, max_tokens=96
     )
-    assert without.frustration_curve == ()
-    shown = calibration.frustration(np.array(list(support_logits.values()), dtype=np.float32))
+    readings = np.array(list(support_logits.values()), dtype=np.float32)
     frustrated = np.array(support_labels) == 1
-    assert shown[frustrated].min() > 0.9 and shown[~frustrated].max() < 0.1
+    shown = calibration.frustration(readings)
+    assert shown[frustrated].min() > 0.5 > shown[~frustrated].max()
+    assert without.frustration(readings)[frustrated].mean() < 0.5  # Reddit's scaling reads them as calm
 
 
 @pytest.mark.parametrize(
     ("labels", "why"),
     [([1] * 150, "one label only"), ([0] * 60 + [1] * 10, "too few rows"), ([0] * 140 + [1] * 10, "too few of one")],
 )
-def test_no_curve_from_too_few_support_dev_rows(monkeypatch: pytest.MonkeyPatch, labels: list[int], why: str) -> None:
+def test_too_few_support_dev_rows_leave_frustration_to_every_source(
+    monkeypatch: pytest.MonkeyPatch, labels: list[int], why: str
+) -> None:
     support, support_logits = _rows("support", labels, [0.01 * i for i in range(len(labels))])
     reddit, reddit_logits = _rows("reddit", [0, 1] * 50, [0.01 * i for i in range(100)])  # Platt needs both labels
     monkeypatch.setattr(trainer, "logits", _fake_logits({**reddit_logits, **support_logits}))
     dev = {"tweets": TONE, "frustration_goemotions": reddit, SUPPORT_FRUSTRATION: support}
     calibration = fit_calibration(None, None, dev, max_tokens=96)
-    assert calibration.frustration_curve == (), why  # the sigmoid alone: a flat curve would read one value for all
+    # As if the support rows were any other source: every frustration dev set counting equally.
+    anonymous = {"tweets": TONE, "frustration_goemotions": reddit, "frustration_other": support}
+    expected = fit_calibration(None, None, anonymous, max_tokens=96)
+    assert calibration == expected, why
 
 
 def _toned(prefix: str, n: int, *, margin: float, right: float, rng: np.random.Generator) -> tuple[Any, Any, float]:
