@@ -76,3 +76,36 @@ def test_the_command_hands_every_support_file_to_the_trainer(tmp_path: Path, mon
 
     assert result.exit_code == 0, result.output
     assert [options.support for options in given] == [tuple(files)]
+
+
+@pytest.mark.model
+def test_calibrate_only_refits_the_stored_network_s_calibration_and_keeps_its_weights(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from assist.sentiment.artifact import CONFIG, SHIPPED, WEIGHTS, load_network
+
+    out = tmp_path / "model"
+    shutil.copytree(SHIPPED, out)
+    weights = (out / WEIGHTS).read_bytes()
+    before = json.loads((out / CONFIG).read_text())["calibration"]
+    tweets = tmp_path / "tweets.csv"
+    tweets.write_text(
+        "text,label\n" + "".join(f"tweet {i},{('negative', 'neutral', 'positive')[i % 3]}\n" for i in range(30))
+    )
+    support = _support_file(tmp_path / "support.csv", "support", 480)  # 120 dev rows: the support rows decide
+    args = ["train", "sentiment", "--data", str(tweets), "--support", str(support), "--out", str(out)]
+
+    result = CliRunner().invoke(main, [*args, "--holdout-dir", str(tmp_path / "eval"), "--calibrate-only"])
+
+    assert result.exit_code == 0, result.output
+    assert (out / WEIGHTS).read_bytes() == weights
+    _, _, calibration = load_network(out)
+    assert calibration.to_config() != before
+    # Every support message reads alike to the network ("support message N"), a quarter of them frustrated: the
+    # scaling fitted on them reads each near that share.
+    readings = sentiment.logits(*load_network(out)[:2], ["support message 7", "support message 8"], 96)[2]
+    assert calibration.frustration(readings) == pytest.approx([0.25, 0.25], abs=0.1)
+    report = json.loads((out / "training_report.json").read_text())
+    assert report["calibration"] == calibration.to_config() and "check_in_float32" not in report
+    assert set(report["check"]) == {"tweets"}
