@@ -109,12 +109,15 @@ def compute_assistance(
             )
         # Regenerate walks the candidates in the order the draft offers them: a past reply that won first, then
         # the articles by rank (so the first Regenerate of a draft built on a past reply gives the articles' best).
+        # The escalation reads the confidence of the draft offered first: the ticket's assessment does not move
+        # with the draft the agent looks at (a runner-up article's lower figure would suggest a lead).
         article_rank = alternative - (past is not None)
+        assessed = reusing  # the confidence of the draft offered first (the articles' where no past reply won)
         if alternative:
             past = None
             if article_rank:
                 evidence, confidence = focus(assistant, evidence, policy, alternative=article_rank, timer=timer)
-        elif past is not None:
+        else:
             confidence = reusing
         query, hits, selection = evidence.query, evidence.hits, evidence.selection
         triage = evidence.triage
@@ -132,7 +135,7 @@ def compute_assistance(
                 sentiment=sentiment,
                 history=history,
                 priority=priority,
-                confidence=confidence,
+                confidence=assessed,
                 settings=assistant.settings,
             )
         with timer.step("draft"):
@@ -350,13 +353,15 @@ def focus(
             "There is no other grounded candidate for this ticket: no other article answers it nearly as "
             "well as the one the draft uses. Edit the draft, or write the answer by hand."
         )
-    chosen = ranked[alternative].article_id
     with (timer or StepTimer()).step("select"):
         alone = _restrict(assistant, evidence, ranked[alternative])
         # The candidates selected again in the order `alone` read them, so the chosen article's units are read
-        # as fully as alone.
+        # as fully as alone; the figure is read on the unit the draft states.
         against = assistant.selector.select(alone.selection.question, alone.hits, evidence.selection.articles)
-    return alone, policy.read_chosen(alone.selection, against.led_by(chosen), alone.thread.signals)
+    best = alone.selection.best
+    if best is None:  # nothing of the article is left to offer: it abstains as on its own
+        return alone, policy.read(alone.selection, alone.thread.signals)
+    return alone, policy.read_chosen(alone.selection, against.led_by(best), alone.thread.signals)
 
 
 def _restrict(assistant: Assistant, evidence: Evidence, chosen: Hit) -> Evidence:

@@ -437,8 +437,8 @@ def test_regenerate_gives_the_next_best_candidate_and_says_when_there_is_none(as
 @pytest.mark.model
 def test_regenerate_reads_the_next_article_against_the_one_the_draft_preferred(assistant: Assistant) -> None:
     """Defect: Regenerate read the next article as if no other competed. A client's GDPR erasure got the
-    workspace-deletion article at 81 % over the privacy article's draft at 55 %; on the check halves such drafts
-    showed 0.49 and 0.56 on average where 1 in 10 and 1 in 19 were on the gold article (docs/evaluation.md)."""
+    workspace-deletion article at 81 % over the privacy article's draft at 55 %; on the realistic check Regenerate's
+    drafts showed 0.45 on average where 3.5 % were on the gold article (docs/evaluation.md)."""
     body = "A client of ours wants their personal data erased under GDPR. How do we do that in Lumen?"
     ticket_id, _ = _ticket(assistant.engine, subject="GDPR", body=body)
     first = open_ticket(assistant, ticket_id=ticket_id).assistance.draft
@@ -456,11 +456,16 @@ def test_regenerate_drafts_the_article_asked_for_even_where_its_figure_is_below_
     reads the competition."""
     body = "I asked for a password reset link half an hour ago and nothing has arrived in my inbox yet."
     ticket_id, _ = _ticket(assistant.engine, subject="Password reset", body=body)
-    assert open_ticket(assistant, ticket_id=ticket_id).assistance.draft.sources[:1] == ("password-reset",)
-    second = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR).draft
+    first = open_ticket(assistant, ticket_id=ticket_id).assistance
+    assert first.draft.sources[:1] == ("password-reset",)
+    regenerated = regenerate(assistant, ticket_id=ticket_id, alternative=1, actor=OPERATOR)
+    second = regenerated.draft
     assert second.action is DraftAction.ANSWER and second.sources[:1] == ("account-locked",)
     assert second.raw_confidence is not None and second.raw_confidence < assistant.confidence.threshold
     assert second.band is ConfidenceBand.CHECK
+    # The ticket's assessment does not move with the draft the agent looks at (a second read's finding: the low
+    # figure suggested escalating for a low-confidence draft).
+    assert regenerated.escalation == first.escalation
 
 
 @pytest.mark.model

@@ -166,11 +166,14 @@ class Selection:
             return 0.0
         return max((c.article_probability for c in self.candidates if c.article_id != best.article_id), default=0.0)
 
-    def led_by(self, article_id: str) -> Selection:
-        """The same candidates with `article_id`'s first: its best unit is `best`, and the article preferred
-        before competes with it as the runner-up."""
-        ordered = sorted(self.candidates, key=lambda c: c.article_id != article_id)  # stable: each keeps its rank
-        return replace(self, candidates=tuple(ordered))
+    def led_by(self, unit: Candidate) -> Selection:
+        """The same candidates led by `unit`'s (article, unit): it is `best`, its article's other units follow, and
+        the article preferred before competes with it as the runner-up."""
+        same = [c for c in self.candidates if (c.article_id, c.index) == (unit.article_id, unit.index)]
+        if not same:
+            raise ValueError(f"unit {unit.index} of {unit.article_id!r} is not among the candidates")
+        ordered = sorted(self.candidates, key=lambda c: (c is not same[0], c.article_id != unit.article_id))
+        return replace(self, candidates=tuple(ordered))  # sorted is stable: otherwise each keeps its rank
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import DraftAction
 from assist.drafting.policy import Confidence
@@ -109,3 +111,31 @@ def test_the_figure_shown_maps_the_models_through_the_shipped_scaling_until_the_
     forget_cached(assistant.engine)
     again = compute_assistance(assistant, ticket_id=open_ticket_for(assistant, question, 1)).draft
     assert again.raw_confidence == draft.raw_confidence and again.confidence == teams.apply(draft.raw_confidence)
+
+
+def test_a_selection_led_by_a_unit_reads_that_unit_against_the_article_preferred() -> None:
+    """Regenerate's figure: the unit the draft states leads, the article the selector preferred is the runner-up."""
+    import numpy as np
+
+    from assist.drafting.answers import Candidate, Question, Selection
+    from assist.drafting.units import split_units
+
+    units = split_units("# A\n\nFirst sentence here.\n\nSecond sentence here.\n\nThird sentence here.\n")
+    preferred = [Candidate("refunds", i, units[i], (), 0.6 - 0.1 * i, (), 0.9) for i in range(2)]
+    other = [Candidate("billing", i, units[i], (), 0.5 - 0.1 * i, (), 0.4) for i in range(3)]
+    vector = np.zeros(384, dtype=np.float32)
+    selection = Selection(Question("q", vector, vector), (*preferred, *other), {}, (), ())
+
+    led = selection.led_by(other[2])
+
+    assert led.best is other[2]
+    assert [(c.article_id, c.index) for c in led.candidates] == [
+        ("billing", 2),
+        ("billing", 0),
+        ("billing", 1),
+        ("refunds", 0),
+        ("refunds", 1),
+    ]
+    assert led.runner_up_elsewhere() == 0.9
+    with pytest.raises(ValueError, match="not among the candidates"):
+        selection.led_by(Candidate("billing", 7, units[0], (), 0.1, (), 0.4))

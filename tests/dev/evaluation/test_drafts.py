@@ -103,6 +103,7 @@ def test_eval_drafts_prints_every_figure(tmp_path: Path) -> None:
     assert 0 <= report["grounded_at_1"] <= 1 and report["p50_ms"] > 0
 
 
+@pytest.mark.model
 def test_eval_drafts_reports_the_drafts_regenerate_offers_after_each_line(tmp_path: Path) -> None:
     """Each question has one other candidate: the first draft of the first is on the deletion article and
     Regenerate offers the privacy one; the second's the other way round."""
