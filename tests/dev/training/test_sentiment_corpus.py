@@ -88,15 +88,23 @@ def test_calibrate_only_refits_the_stored_network_s_calibration_and_keeps_its_we
     out = tmp_path / "model"
     shutil.copytree(SHIPPED, out)
     weights = (out / WEIGHTS).read_bytes()
-    before = json.loads((out / CONFIG).read_text())["calibration"]
+    config = json.loads((out / CONFIG).read_text())
+    before = config["calibration"]
+    config["calibration"]["frustration_curve"] = [[0.1, 0.2], [0.9, 0.8]]  # as stored before 2026-12-07
+    (out / CONFIG).write_text(json.dumps(config))
     tweets = tmp_path / "tweets.csv"
     tweets.write_text(
         "text,label\n" + "".join(f"tweet {i},{('negative', 'neutral', 'positive')[i % 3]}\n" for i in range(30))
     )
     support = _support_file(tmp_path / "support.csv", "support", 480)  # 120 dev rows: the support rows decide
+    trained_on = ["tweets.csv", "support (tone and frustration, x8)", "support.csv (support-style)"]
+    (out / "training_report.json").write_text(json.dumps({"data": trained_on, "seed": 13, "history": []}))
     args = ["train", "sentiment", "--data", str(tweets), "--support", str(support), "--out", str(out)]
+    args += ["--holdout-dir", str(tmp_path / "eval"), "--calibrate-only"]
 
-    result = CliRunner().invoke(main, [*args, "--holdout-dir", str(tmp_path / "eval"), "--calibrate-only"])
+    refused = CliRunner().invoke(main, [*args, "--seed", "14"])  # other dev rows: some were learnt from
+    assert refused.exit_code == 1 and "give the same" in refused.output
+    result = CliRunner().invoke(main, args)
 
     assert result.exit_code == 0, result.output
     assert (out / WEIGHTS).read_bytes() == weights
@@ -108,4 +116,4 @@ def test_calibrate_only_refits_the_stored_network_s_calibration_and_keeps_its_we
     assert calibration.frustration(readings) == pytest.approx([0.25, 0.25], abs=0.1)
     report = json.loads((out / "training_report.json").read_text())
     assert report["calibration"] == calibration.to_config() and "check_in_float32" not in report
-    assert set(report["check"]) == {"tweets"}
+    assert set(report["check"]) == {"tweets"} and report["history"] == []  # the training run's record is kept
