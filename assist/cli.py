@@ -1132,7 +1132,8 @@ def eval_all(shared: Path) -> None:
         rows.append({"eval": "drafts", "data": queries.name, **drafts(Path("kb_docs"), queries)})
     model = build_sentiment_model(settings)
     held = sorted(Path("data/eval").glob("sentiment_holdout_*.csv"))
-    for data in [*held, Path("tests/data/support_sentiment_check.csv"), shared / "sentiment" / "sst2_dev.csv"]:
+    support = [Path("tests/data/support_sentiment_check.csv"), Path("tests/data/support_sentiment_check_more.csv")]
+    for data in [*held, *support, shared / "sentiment" / "sst2_dev.csv"]:
         if data.exists() and "sst2_train" not in data.name:
             rows.append({"eval": "sentiment", **sentiment(data=data, model=model, baseline="vader")})
     banking = shared / "intent" / "banking77_train.csv"
