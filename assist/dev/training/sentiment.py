@@ -439,8 +439,9 @@ def fit_calibration(network: Any, tokenizer: Any, dev: dict[str, pd.DataFrame], 
         scale, shift = _platt(complaint, (frame["label"] == COMPLAINT).to_numpy())
     f_scale, f_shift = 1.0, 0.0
     if support is not None and _enough_support(support[1]):
-        # Two parameters, not a curve: cross-validated on these rows, Platt scaling had the least log-loss of the
-        # isotonic curve shipped before (a wide flat step over polite complaints), Platt and beta (docs/evaluation.md).
+        # Two parameters, not a curve: cross-validated on these rows, Platt scaling had the least log-loss of three
+        # forms; the isotonic curve shipped before had the most (a wide flat step over polite complaints;
+        # docs/evaluation.md).
         f_scale, f_shift = _platt(*support)
     elif frustrated:
         f_scale, f_shift = _platt(
