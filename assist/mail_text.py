@@ -61,7 +61,7 @@ def quote_window(text: str) -> str:
         line = line.strip()
         if line or (kept and kept[-1]):
             kept.extend(textwrap.wrap(line, LONG_LINE) if len(line) > LONG_LINE else [line])
-    return "\n".join(kept).strip()[:REPLY_WINDOW]
+    return "\n".join(kept).strip()[:REPLY_WINDOW].rstrip()  # a cut just after a blank line would end on one
 
 
 def newest_words(text: str) -> str:
