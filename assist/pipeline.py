@@ -355,13 +355,14 @@ def focus(
         )
     with (timer or StepTimer()).step("select"):
         alone = _restrict(assistant, evidence, ranked[alternative])
+        own = policy.read(alone.selection, alone.thread.signals)
+        best = alone.selection.best
+        if best is None or not own.answerable:  # it abstains as it would on its own: no figure to read
+            return alone, own
         # The candidates selected again in the order `alone` read them, so the chosen article's units are read
         # as fully as alone; the figure is read on the unit the draft states.
         against = assistant.selector.select(alone.selection.question, alone.hits, evidence.selection.articles)
-    best = alone.selection.best
-    if best is None:  # nothing of the article is left to offer: it abstains as on its own
-        return alone, policy.read(alone.selection, alone.thread.signals)
-    return alone, policy.read_chosen(alone.selection, against.led_by(best), alone.thread.signals)
+    return alone, policy.read_chosen(own, against.led_by(best), alone.thread.signals)
 
 
 def _restrict(assistant: Assistant, evidence: Evidence, chosen: Hit) -> Evidence:

@@ -126,15 +126,12 @@ class ConfidencePolicy:
         need = self.needs.read(selection, evidence, raw)
         return self._confidence(raw, self.recalibration.apply(raw), need, margin=stated_margin(selection))
 
-    def read_chosen(self, alone: Selection, against: Selection, thread: ThreadSignals | None = None) -> Confidence:
-        """The confidence of a draft on an article the selector did not prefer (Regenerate): whether it answers
-        is read on that article alone, the agent having asked for what it says; the figure, with the candidates
-        it was chosen over still competing (`against`: `Selection.led_by` the unit it states). Read alone, nothing
+    def read_chosen(self, own: Confidence, against: Selection, thread: ThreadSignals | None = None) -> Confidence:
+        """The confidence of a draft on an article the selector did not prefer (Regenerate), which answers on that
+        article alone (`own`, `read` on it: the agent asked for what it says): its figure, with the candidates it
+        was chosen over still competing (`against`: `Selection.led_by` the unit it states). Read alone, nothing
         competes: on the realistic check half Regenerate's drafts showed 0.45 on average where 3.5 % were on the
         gold article (docs/evaluation.md)."""
-        own = self.read(alone, thread)
-        if not own.answerable:
-            return own
         return replace(self.read(against, thread), need=own.need, margin=own.margin, chosen=True)
 
     def reusing(self, probability: float, articles: Confidence, *, same_article: bool) -> Confidence:
