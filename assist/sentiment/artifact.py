@@ -73,13 +73,13 @@ class Calibration:
         return np.asarray(probability, dtype=np.float32)
 
 
-def save(network: Any, target: Path, *, calibration: Calibration) -> int:
-    """Write the network quantised and its config; returns the weights' size in bytes."""
+def save_weights(network: Any, target: Path) -> int:
+    """Write the network quantised (its calibration is fitted on what this stores: `save_calibration`); returns the
+    weights' size in bytes."""
     from safetensors.torch import save_file
 
     target.mkdir(parents=True, exist_ok=True)
     save_file(quantise(network.state_dict()), str(target / WEIGHTS))
-    save_calibration(target, calibration)
     return (target / WEIGHTS).stat().st_size
 
 
@@ -95,14 +95,14 @@ def save_report(target: Path, report: dict[str, Any]) -> None:
 
 
 def load_network(directory: Path) -> tuple[Any, Any, Calibration]:
-    """(network, tokenizer, calibration) from a folder written by `save`."""
+    """(network, tokenizer, calibration) from a folder written by `save_weights` and `save_calibration`."""
     config = json.loads((directory / CONFIG).read_text(encoding="utf-8"))
     network, tokenizer = load_weights(directory)
     return network, tokenizer, Calibration.from_config(config.get("calibration", {}), source=directory / CONFIG)
 
 
 def load_weights(directory: Path) -> tuple[Any, Any]:
-    """(network, tokenizer) from a folder written by `save`, whatever its calibration (`train sentiment
+    """(network, tokenizer) from a folder written by `save_weights`, whatever its calibration (`train sentiment
     --calibrate-only` refits one stored in an older form)."""
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
@@ -136,7 +136,8 @@ def load_classifier(directory: Path) -> tuple[Any, Any]:
 
 
 def kind(directory: Path) -> str:
-    """'shipped' for a folder written by `save`, 'classifier' for a Hugging Face folder; else a ConfigError."""
+    """'shipped' for a folder written by `save_weights` and `save_calibration`, 'classifier' for a Hugging Face
+    folder; else a ConfigError."""
     if (directory / CONFIG).exists() and (directory / WEIGHTS).exists():
         return "shipped"
     if (directory / "config.json").exists():

@@ -41,9 +41,9 @@ from assist.sentiment.artifact import (
     WEIGHTS,
     Calibration,
     load_weights,
-    save,
     save_calibration,
     save_report,
+    save_weights,
 )
 
 Log = Callable[[str], None]
@@ -267,7 +267,7 @@ def train(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
                     best = (scores["objective"], copy.deepcopy(network.state_dict()))
     network.load_state_dict(best[1])
     network.eval()
-    size = save(network, options.out, calibration=Calibration())  # the weights; their calibration next
+    size = save_weights(network, options.out)
     stored, _ = load_weights(options.out)  # calibrated and scored as it ships: the 8-bit weights
     calibration = fit_calibration(stored, tokenizer, corpus.dev, options.max_tokens)
     save_calibration(options.out, calibration)
