@@ -66,7 +66,7 @@ def fresh_network() -> tuple[Any, Any]:
 
 def encode_pairs(tokenizer: Any, questions: Sequence[str], passages: Sequence[str]) -> Any:
     """Tokenised pairs as the network reads them, in training and in the product alike."""
-    clipped = {q: _clip(tokenizer, q) for q in dict.fromkeys(questions)}  # the product asks one question 15 times
+    clipped = {q: _clip(tokenizer, q) for q in dict.fromkeys(questions)}  # the product asks one question about 8 times
     return tokenizer(
         [clipped[q] for q in questions],
         list(passages),
