@@ -50,13 +50,14 @@ WEIGHTS = Path(__file__).with_name("answers.json")
 CANDIDATE_ARTICLES = 5
 # A unit this similar to a sentence the agent already wrote repeats it (gold answers in the fit threads: <= 0.63).
 ALREADY_SAID = 0.7
-# The answer reader reads this many units of the first three candidate articles, in retrieval order (the closest
-# to the newest words by the sentence encoder, plus the sentence after the closest in the first two: the answer is
-# often the sentence after the one that restates the problem): one batch of about 8 pairs. It read (5, 4, 2, 1, 1)
-# until 2026-12-07: on the realistic and issue-15 halves, check and fit, and on the repeats check half, grounded@1
-# and answer recall were the same to the fourth decimal with (3, 2, 1), AUROC as high or higher (realistic check
-# 0.845 -> 0.856), ECE lower, and the pipeline's p95 fell 265 -> 177 ms (docs/evaluation.md). On the fit halves the
-# gold article came first for 90 % of tickets.
+# The answer reader reads this many units of the three likeliest articles (by the selection without the reader, whose
+# scores it gives no weight): each one's best unit, then the closest to the newest words by the sentence encoder, plus
+# the sentence after the closest in the first two (the answer is often the sentence after the one that restates the
+# problem): one batch of about 8 pairs. Its scores feed the confidence and the reuse model. Until 2026-12-07 it read
+# (5, 4, 2, 1, 1) units of the five candidates in retrieval's order, and the unit a draft stated could go unread
+# (scored as the floor, `selection_features.UNREAD_GAP`). Measured on every labelled set (docs/evaluation.md):
+# grounding and answer recall the same or within a line, AUROC and ECE about the same; the pipeline's p95 fell from
+# 265 ms to 171-204 ms.
 READ_PER_ARTICLE = (3, 2, 1)
 READ_NEXT = 2  # articles whose closest unit brings the unit after it
 # Text the customer quotes ("Invalid date", 'Too many attempts'), and codes such as 409 or invoice.paid: the
@@ -241,10 +242,34 @@ class AnswerSelector:
                         title=self._title(article),
                     )
                 )
-        read = self._read(question, articles, pools)
-        best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
         unit_words = [p.units[i].terms for p in pools for i in p.keep]
         cues = Cues.of(question, word_weights(unit_words))
+        # The reader reads the units the selection would choose without it (the shipped unit and article models
+        # give its scores no weight: `train confidence`), so the article and unit a draft states are always read.
+        scored = self._scored(question, articles, pools, cues, {})
+        read = self._read(question, articles, pools, scored)
+        if read:
+            scored = self._scored(question, articles, pools, cues, read)
+        candidates = []
+        for pool, (rows, ps, article_x, article_p) in zip(pools, scored, strict=True):
+            for i, x, p in zip(pool.keep, rows, ps, strict=True):
+                candidates.append(Candidate(pool.hit.article_id, i, pool.units[i], x, p, article_x, article_p))
+        candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
+        known = set().union(*unit_words)
+        uncovered = tuple(sorted(w for w in cues.asked - known if len(w) > 2))
+        return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)
+
+    def _scored(
+        self,
+        question: Question,
+        articles: dict[str, ArticleText],
+        pools: Sequence[Pool],
+        cues: Cues,
+        read: dict[str, dict[int, float]],
+    ) -> list[tuple[list[tuple[float, ...]], list[float], tuple[float, ...], float]]:
+        """Per pool: its units' features and probabilities, its article's features and probability, given the
+        reader's logits `read` ({article: {unit index: logit}}; empty: nothing read yet)."""
+        best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
         unit_x = [unit_features(p, cues, read.get(p.hit.article_id, {})) for p in pools]
         unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]
         # Where a candidate article's best unit (by the unit model) sends the reader to another candidate, the full
@@ -253,33 +278,33 @@ class AnswerSelector:
             {p.hit.article_id: articles[p.hit.article_id].title for p in pools},
             {p.hit.article_id: p.units[p.keep[int(np.argmax(ps))]].text for p, ps in zip(pools, unit_p, strict=True)},
         )
-        candidates = []
+        out = []
         for pool, rows, ps in zip(pools, unit_x, unit_p, strict=True):
             article_x = article_features(pool, rows, cues, question.vector, best_read, sends_to)
-            article_p = self.weights.article.probability(article_x)
-            for i, x, p in zip(pool.keep, rows, ps, strict=True):
-                candidates.append(Candidate(pool.hit.article_id, i, pool.units[i], x, p, article_x, article_p))
-        candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
-        known = set().union(*unit_words)
-        uncovered = tuple(sorted(w for w in cues.asked - known if len(w) > 2))
-        return Selection(question, tuple(candidates), articles, tuple(hits), uncovered)
+            out.append((rows, ps, article_x, self.weights.article.probability(article_x)))
+        return out
 
     def _read(
         self,
         question: Question,
         articles: dict[str, ArticleText],
         pools: Sequence[Pool],
+        scored: Sequence[tuple[Any, list[float], Any, float]],
     ) -> dict[str, dict[int, float]]:
-        """The reader's score of each article's most likely units, in one batch: {article: {unit index: logit}}."""
+        """The reader's score of the likeliest units of the likeliest articles (`scored`: the selection without the
+        reader), in one batch: {article: {unit index: logit}}. Each article's best unit is read first, then the
+        units closest to the newest words (`READ_PER_ARTICLE`)."""
         if self.reader is None:
             return {}
+        ranked_pools = sorted(range(len(pools)), key=lambda n: -scored[n][3])[: len(READ_PER_ARTICLE)]
         pairs: list[tuple[str, int]] = []
-        for rank, pool in enumerate(pools[: len(READ_PER_ARTICLE)]):
+        for rank, n in enumerate(ranked_pools):
+            pool, ps = pools[n], scored[n][1]
             units, keep = pool.units, pool.keep
-            ranked = sorted(keep, key=lambda i: -float(pool.to_words[i]))
-            chosen = ranked[: READ_PER_ARTICLE[rank]]
-            after = ranked[0] + 1
-            if rank < READ_NEXT and after in keep and units[after].heading == units[ranked[0]].heading:
+            closest = sorted(keep, key=lambda i: -float(pool.to_words[i]))
+            chosen = list(dict.fromkeys([keep[int(np.argmax(ps))], *closest]))[: READ_PER_ARTICLE[rank]]
+            after = closest[0] + 1
+            if rank < READ_NEXT and after in keep and units[after].heading == units[closest[0]].heading:
                 chosen.append(after)
             pairs.extend((pool.hit.article_id, i) for i in dict.fromkeys(chosen))
         passages = [passage(articles[a], self.units(articles[a])[0][i]) for a, i in pairs]

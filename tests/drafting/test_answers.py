@@ -3,11 +3,16 @@ article sends the reader."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 import pytest
 
+from assist.drafting.answers import READ_NEXT, READ_PER_ARTICLE, AnswerSelector, Question, passage
 from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES, cross_references
 from assist.embeddings import Embedder
-from tests.factories import selection_over
+from tests.factories import hit, selection_over, shipped_article
 
 
 def _unit_features(
@@ -105,3 +110,37 @@ def test_a_cross_reference_names_a_candidate_by_its_title_whatever_the_case_or_a
         "limits": 'You will see "Too many requests" in the response.',  # quoted text that is no title
     }
     assert cross_references(titles, best_units) == {"login": {"2fa", "limits"}}
+
+
+class _RecordingReader:
+    """Scores every passage 1.0 and remembers what it was asked to read."""
+
+    def __init__(self) -> None:
+        self.read: list[str] = []
+
+    def scores(self, question: str, passages: Sequence[str]) -> npt.NDArray[np.float32]:
+        self.read.extend(passages)
+        return np.ones(len(passages), dtype=np.float32)
+
+
+@pytest.mark.model
+def test_the_answer_reader_reads_the_unit_the_selection_states_wherever_retrieval_put_its_article(
+    embedder: Embedder,
+) -> None:
+    """Defect: the reader read the first candidates in retrieval's order, so an article the selection preferred from
+    further down went unread, and the confidence and the reuse model took a made-up floor score for the answer it
+    states (the demo's terse 429 repeat: -4.9 unread, 0.48 read)."""
+    question = "How long until my card refund shows up?"
+    ids = ("team-members", "password-reset", "data-export", "webhooks", "refund-policy")
+    texts = {a: shipped_article(a) for a in ids}
+    hits = [hit(a, title=texts[a].title, score=0.9 if a == "refund-policy" else 0.2) for a in ids]  # best one last
+    vector = embedder.encode_one(question)
+    reader = _RecordingReader()
+
+    selection = AnswerSelector(embedder, reader).select(Question(question, vector, vector), hits, texts)
+
+    best = selection.best
+    assert best is not None and best.article_id == "refund-policy"
+    assert passage(texts["refund-policy"], best.unit) in reader.read
+    assert dict(zip(UNIT_FEATURES, best.features, strict=True))["reader"] == 1.0  # read, not the unread floor
+    assert len(reader.read) <= sum(READ_PER_ARTICLE) + READ_NEXT  # still one small batch
