@@ -110,6 +110,17 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """One candidate article's pool as the selector scored it: each kept unit's features and probability, and the
+    article's."""
+
+    unit_features: list[tuple[float, ...]]
+    unit_probabilities: list[float]
+    article_features: tuple[float, ...]
+    article_probability: float
+
+
+@dataclass(frozen=True)
 class Question:
     """What the reply must answer (the customer's newest words), its context, and what the agent already said."""
 
@@ -251,9 +262,13 @@ class AnswerSelector:
         if read:
             scored = self._scored(question, articles, pools, cues, read)
         candidates = []
-        for pool, (rows, ps, article_x, article_p) in zip(pools, scored, strict=True):
-            for i, x, p in zip(pool.keep, rows, ps, strict=True):
-                candidates.append(Candidate(pool.hit.article_id, i, pool.units[i], x, p, article_x, article_p))
+        for pool, pooled in zip(pools, scored, strict=True):
+            for i, x, p in zip(pool.keep, pooled.unit_features, pooled.unit_probabilities, strict=True):
+                candidates.append(
+                    Candidate(
+                        pool.hit.article_id, i, pool.units[i], x, p, pooled.article_features, pooled.article_probability
+                    )
+                )
         candidates.sort(key=lambda c: (-c.article_probability, -c.probability))
         known = set().union(*unit_words)
         uncovered = tuple(sorted(w for w in cues.asked - known if len(w) > 2))
@@ -266,9 +281,9 @@ class AnswerSelector:
         pools: Sequence[Pool],
         cues: Cues,
         read: dict[str, dict[int, float]],
-    ) -> list[tuple[list[tuple[float, ...]], list[float], tuple[float, ...], float]]:
-        """Per pool: its units' features and probabilities, its article's features and probability, given the
-        reader's logits `read` ({article: {unit index: logit}}; empty: nothing read yet)."""
+    ) -> list[Scored]:
+        """Each pool scored, given the reader's logits `read` ({article: {unit index: logit}}; empty: nothing read
+        yet)."""
         best_read = {a: max(scores.values()) for a, scores in read.items() if scores}
         unit_x = [unit_features(p, cues, read.get(p.hit.article_id, {})) for p in pools]
         unit_p = [[self.weights.unit.probability(x) for x in rows] for rows in unit_x]
@@ -281,7 +296,7 @@ class AnswerSelector:
         out = []
         for pool, rows, ps in zip(pools, unit_x, unit_p, strict=True):
             article_x = article_features(pool, rows, cues, question.vector, best_read, sends_to)
-            out.append((rows, ps, article_x, self.weights.article.probability(article_x)))
+            out.append(Scored(rows, ps, article_x, self.weights.article.probability(article_x)))
         return out
 
     def _read(
@@ -289,17 +304,17 @@ class AnswerSelector:
         question: Question,
         articles: dict[str, ArticleText],
         pools: Sequence[Pool],
-        scored: Sequence[tuple[Any, list[float], Any, float]],
+        scored: Sequence[Scored],
     ) -> dict[str, dict[int, float]]:
         """The reader's score of the likeliest units of the likeliest articles (`scored`: the selection without the
         reader), in one batch: {article: {unit index: logit}}. Each article's best unit is read first, then the
         units closest to the newest words (`READ_PER_ARTICLE`)."""
         if self.reader is None:
             return {}
-        ranked_pools = sorted(range(len(pools)), key=lambda n: -scored[n][3])[: len(READ_PER_ARTICLE)]
+        ranked_pools = sorted(range(len(pools)), key=lambda n: -scored[n].article_probability)[: len(READ_PER_ARTICLE)]
         pairs: list[tuple[str, int]] = []
         for rank, n in enumerate(ranked_pools):
-            pool, ps = pools[n], scored[n][1]
+            pool, ps = pools[n], scored[n].unit_probabilities
             units, keep = pool.units, pool.keep
             closest = sorted(keep, key=lambda i: -float(pool.to_words[i]))
             chosen = list(dict.fromkeys([keep[int(np.argmax(ps))], *closest]))[: READ_PER_ARTICLE[rank]]
