@@ -359,9 +359,11 @@ def focus(
         best = alone.selection.best
         if best is None or not own.answerable:  # it abstains as it would on its own: no figure to read
             return alone, own
-        # The candidates selected again in the order `alone` read them, so the chosen article's units are read
-        # as fully as alone; the figure is read on the unit the draft states.
-        against = assistant.selector.select(alone.selection.question, alone.hits, evidence.selection.articles)
+        # The candidates selected again, the chosen article read first, so its units are read as fully as alone;
+        # the figure is read on the unit the draft states.
+        against = assistant.selector.select(
+            alone.selection.question, alone.hits, evidence.selection.articles, lead=best.article_id
+        )
     return alone, policy.read_chosen(own, against.led_by(best), alone.thread.signals)
 
 

@@ -227,7 +227,11 @@ class AnswerSelector:
         self._titles: dict[str, npt.NDArray[np.float32]] = {}
         self._lock = threading.Lock()
 
-    def select(self, question: Question, hits: Sequence[Hit], articles: dict[str, ArticleText]) -> Selection:
+    def select(
+        self, question: Question, hits: Sequence[Hit], articles: dict[str, ArticleText], *, lead: str | None = None
+    ) -> Selection:
+        """The candidate units of the first `CANDIDATE_ARTICLES` hits, most likely first. `lead`: an article the
+        reader reads first, however likely (the one an agent chose with Regenerate, whose figure reads its unit)."""
         top = [h for h in hits if h.article_id in articles][:CANDIDATE_ARTICLES]
         said = question.said_vectors if question.said_vectors is not None else self._vectors(question.agent_said)
         tried = question.tried_vectors if question.tried_vectors is not None else np.zeros((0, 384), np.float32)
@@ -258,7 +262,7 @@ class AnswerSelector:
         # The reader reads the units the selection would choose without it (the shipped unit and article models
         # give its scores no weight: `train confidence`), so the article and unit a draft states are always read.
         scored = self._scored(question, articles, pools, cues, {})
-        read = self._read(question, articles, pools, scored)
+        read = self._read(question, articles, pools, scored, lead)
         if read:
             scored = self._scored(question, articles, pools, cues, read)
         candidates = []
@@ -305,13 +309,16 @@ class AnswerSelector:
         articles: dict[str, ArticleText],
         pools: Sequence[Pool],
         scored: Sequence[Scored],
+        lead: str | None = None,
     ) -> dict[str, dict[int, float]]:
         """The reader's score of the likeliest units of the likeliest articles (`scored`: the selection without the
         reader), in one batch: {article: {unit index: logit}}. Each article's best unit is read first, then the
         units closest to the newest words (`READ_PER_ARTICLE`)."""
         if self.reader is None:
             return {}
-        ranked_pools = sorted(range(len(pools)), key=lambda n: -scored[n].article_probability)[: len(READ_PER_ARTICLE)]
+        ranked_pools = sorted(
+            range(len(pools)), key=lambda n: (pools[n].hit.article_id != lead, -scored[n].article_probability)
+        )[: len(READ_PER_ARTICLE)]
         pairs: list[tuple[str, int]] = []
         for rank, n in enumerate(ranked_pools):
             pool, ps = pools[n], scored[n].unit_probabilities

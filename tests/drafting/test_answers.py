@@ -144,3 +144,24 @@ def test_the_answer_reader_reads_the_unit_the_selection_states_wherever_retrieva
     assert passage(texts["refund-policy"], best.unit) in reader.read
     assert dict(zip(UNIT_FEATURES, best.features, strict=True))["reader"] == 1.0  # read, not the unread floor
     assert len(reader.read) <= sum(READ_PER_ARTICLE) + READ_NEXT  # still one small batch
+
+
+@pytest.mark.model
+def test_an_article_the_agent_chose_is_read_first_however_unlikely(embedder: Embedder) -> None:
+    """Regenerate reads its figure on a selection led by the article the agent chose; from the fourth likeliest on,
+    that article went unread and its unit took the unread floor."""
+    question = "How long until my card refund shows up?"
+    ids = ("refund-policy", "password-reset", "data-export", "webhooks", "team-members")
+    texts = {a: shipped_article(a) for a in ids}
+    hits = [hit(a, title=texts[a].title, score=0.9 - 0.1 * n) for n, a in enumerate(ids)]
+    vector = embedder.encode_one(question)
+    reader = _RecordingReader()
+
+    selection = AnswerSelector(embedder, reader).select(
+        Question(question, vector, vector), hits, texts, lead="team-members"
+    )
+
+    chosen = next(c for c in selection.candidates if c.article_id == "team-members")  # its best unit
+    assert passage(texts["team-members"], chosen.unit) in reader.read
+    assert dict(zip(UNIT_FEATURES, chosen.features, strict=True))["reader"] == 1.0
+    assert selection.best is not None and selection.best.article_id == "refund-policy"  # reading is not choosing
