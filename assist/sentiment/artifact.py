@@ -26,6 +26,7 @@ from assist.quantised import dequantise, quantise
 SHIPPED = Path(__file__).parent / "model"
 WEIGHTS = "weights.safetensors"
 CONFIG = "sentiment.json"
+REPORT = "training_report.json"
 LABELS = ("negative", "neutral", "positive")
 
 
@@ -91,7 +92,7 @@ def save_calibration(target: Path, calibration: Calibration) -> None:
 
 def save_report(target: Path, report: dict[str, Any]) -> None:
     """The training report beside the model (data, settings, dev history, check scores)."""
-    (target / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (target / REPORT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def load_network(directory: Path) -> tuple[Any, Any, Calibration]:

@@ -38,6 +38,7 @@ from assist.errors import ValidationError
 from assist.sentiment.artifact import (
     CONFIG,
     LABELS,
+    REPORT,
     WEIGHTS,
     Calibration,
     load_weights,
@@ -316,7 +317,7 @@ def recalibrate(options: TrainingOptions, log: Log = print) -> dict[str, Any]:
         ValidationError: no trained model in `options.out`, or other data or another seed than it was trained with
             (the dev rows would then include rows it learnt from).
     """
-    report_path = options.out / "training_report.json"
+    report_path = options.out / REPORT
     if not (options.out / WEIGHTS).exists() or not report_path.exists():
         raise ValidationError(
             f"No trained sentiment model with its training report in {options.out}: train one first (without "
