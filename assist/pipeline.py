@@ -49,7 +49,7 @@ from assist.store.runs import save_run
 from assist.store.tickets import ticket_detail
 from assist.telemetry import StepTimer
 from assist.times import utcnow
-from assist.topics import TopicMatch, ticket_topic_text
+from assist.topics import TopicMatch
 from assist.triage import Triager
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,9 @@ def compute_assistance(
         query, hits, selection = evidence.query, evidence.hits, evidence.selection
         triage = evidence.triage
         with timer.step("history"), session_scope(assistant.engine) as session:
-            match = TopicMatch(ticket_id=ticket.id, vector=evidence.topic_vector, embed=assistant.embedder.encode)
+            match = TopicMatch.of(
+                session, ticket, embed=assistant.embedder.encode, known={evidence.query: evidence.vector}
+            )
             history = contact_history(
                 session, ticket=ticket, category=ticket.category or triage.category, intent=triage.intent, topic=match
             )
@@ -272,7 +274,6 @@ class Evidence:
 
     query: str  # what retrieval searched for: subject + unanswered words (+ first message as context)
     vector: npt.NDArray[np.float32]
-    topic_vector: npt.NDArray[np.float32]
     triage: Triage
     hits: list[Hit]
     retrieval_note: str | None
@@ -286,10 +287,9 @@ def gather_evidence(assistant: Assistant, ticket: TicketDetail, *, timer: StepTi
     timer = timer or StepTimer()
     reading = read_thread(ticket)
     query = retrieval_query(ticket)
-    topic = ticket_topic_text(ticket)
     said, tried = reading.agent_said, reading.tried
     with timer.step("embed"):  # texts that coincide are embedded once; short ones batch apart from long ones
-        texts = list(dict.fromkeys([query, topic, reading.context, reading.asked, *said, *tried]))
+        texts = list(dict.fromkeys([query, reading.context, reading.asked, *said, *tried]))
         vectors = dict(zip(texts, assistant.embedder.encode(texts, batch_size=EMBED_BATCH), strict=True))
         vector = vectors[query]
     with timer.step("triage"):
@@ -311,7 +311,7 @@ def gather_evidence(assistant: Assistant, ticket: TicketDetail, *, timer: StepTi
             tried_vectors=np.stack([vectors[t] for t in tried]) if tried else None,
         )
         selection = assistant.selector.select(question, hits, articles)
-    return Evidence(query, vector, vectors[topic], triage, hits, note, selection, reading)
+    return Evidence(query, vector, triage, hits, note, selection, reading)
 
 
 def _confidence_of(

@@ -13,7 +13,7 @@ month's disabled endpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +48,19 @@ class TopicMatch:
     ticket_id: int
     vector: npt.NDArray[np.float32]
     embed: Embed
+
+    @classmethod
+    def of(
+        cls, session: Session, ticket: TicketDetail, *, embed: Embed, known: Mapping[str, npt.NDArray[np.float32]]
+    ) -> TopicMatch:
+        """The ticket's stored vector, else its opening embedded: read from `known` (texts the caller embedded
+        already: a one-message ticket's opening is the text retrieval searched with) or by `embed`. A ticket is
+        assisted again on each new message; its opening never changes, so it is embedded once."""
+        vector = topic_vectors.stored(session, [ticket.id]).get(ticket.id)
+        if vector is None:
+            text = ticket_topic_text(ticket)
+            vector = known[text] if text in known else embed([text])[0]
+        return cls(ticket_id=ticket.id, vector=vector, embed=embed)
 
     def remember(self, session: Session) -> None:
         """Store this ticket's vector (once) so later tickets compare with it without re-embedding."""

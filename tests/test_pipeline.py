@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from assist.domain import Category, DraftMode, Queue, SentimentLevel
+from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
+from assist.domain import AuthorRole, Category, DraftMode, Queue, SentimentLevel
+from assist.embeddings import Embedder, Vectors
 from assist.pipeline import Assistant, compute_assistance, precompute_many
 from assist.store import session_scope
 from assist.store.models import AssistRunRow, DraftRow, EscalationRow
 from assist.store.runs import current_assistance
+from assist.store.tickets import ticket_detail
+from assist.topics import ticket_topic_text
 from tests.conftest import NOW
 from tests.factories import make_customer, make_ticket
 
@@ -222,3 +229,49 @@ def test_each_step_is_a_span_when_tracing_is_on(assistant: Assistant) -> None:
     names = [span.name for span in exporter.get_finished_spans()]
     assert names[-1] == "assist"
     assert {"embed", "triage", "retrieve", "sentiment", "draft", "escalate", "store"} <= set(names)
+
+
+@dataclass
+class _Watched:
+    """The run's encoder, noting every text it is asked to embed."""
+
+    encoder: Embedder
+    texts: list[str] = field(default_factory=list)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+        self.texts.extend(texts)
+        return self.encoder.encode(texts, batch_size=batch_size)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.encoder, name)
+
+
+def test_a_ticket_assisted_again_on_a_new_message_does_not_embed_its_opening_again(assistant: Assistant) -> None:
+    """The opening (subject + first message) is what contact history compares; it never changes and is stored on
+    the first run, so the next run reads it back (it was embedded on every run: `bench pipeline`'s embed step)."""
+    thread = (
+        (AuthorRole.CUSTOMER, "Our CSV import says 'Invalid date' on every row, though the dates look fine."),
+        (AuthorRole.AGENT, "Please use ISO dates (2026-03-31) or choose your date format in the mapping step."),
+    )
+    ticket_id = open_ticket_for(
+        assistant, LabelledDraft("Done that, still the same error. What now?", None, None, thread), 1
+    )
+    with session_scope(assistant.engine) as session:
+        opening = ticket_topic_text(ticket_detail(session, ticket_id=ticket_id))
+    encoder = _Watched(assistant.embedder)
+    watched = replace(assistant, embedder=encoder)
+    compute_assistance(watched, ticket_id=ticket_id)
+    assert encoder.texts.count(opening) == 1
+    encoder.texts.clear()
+    again = compute_assistance(watched, ticket_id=ticket_id)
+    assert encoder.texts and opening not in encoder.texts
+    assert again.history.earlier_contacts_same_issue == 0
+
+
+def test_a_one_message_ticket_embeds_its_opening_once_as_the_retrieval_query(assistant: Assistant) -> None:
+    with session_scope(assistant.engine) as session:
+        ticket_id = make_ticket(session, subject="Where do I create an API key?", body="Where is the API key page?").id
+        opening = ticket_topic_text(ticket_detail(session, ticket_id=ticket_id))
+    encoder = _Watched(assistant.embedder)
+    result = compute_assistance(replace(assistant, embedder=encoder), ticket_id=ticket_id)
+    assert result.query == opening and encoder.texts.count(opening) == 1
