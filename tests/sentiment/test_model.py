@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from assist.dev.evaluation.sentiment import evaluate
@@ -14,6 +15,8 @@ from assist.sentiment import SentimentModel
 from assist.sentiment.artifact import SHIPPED, WEIGHTS
 
 pytestmark = pytest.mark.model
+
+SUPPORT_CHECK = Path(__file__).parents[1] / "data" / "support_sentiment_check.csv"
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +38,16 @@ def test_eight_bit_storage_keeps_every_weight_within_half_a_step_of_its_row() ->
     assert ((restored["matrix"] - state["matrix"]).abs() <= step * 0.51 + 1e-3).all()
     assert torch.allclose(restored["bias"], state["bias"], atol=1e-2)  # vectors as float16
     assert quantise(state)["matrix"].dtype == torch.int8
+
+
+def test_bfloat16_products_read_support_messages_as_float32_does(model: SentimentModel) -> None:
+    """Where the CPU multiplies bfloat16 in hardware the network runs in it (`multiplies_bfloat16`); its readings
+    must stay those the calibration was fitted on, float32's, on the messages it reads."""
+    texts = pd.read_csv(SUPPORT_CHECK)["text"].tolist()[:80]
+    fast = SentimentModel(bfloat16=True).predict(texts, batch_size=8)
+    exact = SentimentModel(bfloat16=False).predict(texts, batch_size=8)
+    assert np.abs(fast - exact).max() <= 0.03
+    assert (fast[:, :3].argmax(axis=1) == exact[:, :3].argmax(axis=1)).mean() >= 0.97
 
 
 @pytest.mark.parametrize(
