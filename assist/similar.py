@@ -259,12 +259,9 @@ def _nearest(index: SimilarIndex, vector: npt.NDArray[np.float32], *, ticket_id:
         # No catch-up here: embedding a workspace's missed replies (300 in the demo) would stall the ticket an
         # agent just opened. Sends index on write; the server catches up before it says it is ready (ui/serve.py),
         # precomputing before it drafts (pipeline.precompute_many), and `python -m assist similar reindex` rebuilds.
-        count = index.collection.count()
-        if count == 0:
-            return {}
-        found = index.collection.query(
+        found = index.collection.query(  # an index holding fewer (none, in a new workspace) gives what it holds
             query_embeddings=[vector.tolist()],
-            n_results=min(CANDIDATES, count),
+            n_results=CANDIDATES,
             where={"ticket_id": {"$ne": ticket_id}},  # type: ignore[dict-item]  # chroma's Where is too narrow
             include=["metadatas", "distances"],
         )

@@ -79,13 +79,11 @@ class Filters:
 def dense_candidates(
     collection: Collection, vector: npt.NDArray[np.float32], *, live: dict[str, LiveChunk], filters: Filters
 ) -> dict[str, float]:
-    """Cosine similarity of the nearest live chunks (vectors of half-finished ingests are ignored)."""
-    total = collection.count()
-    if not total:
-        return {}
+    """Cosine similarity of the nearest live chunks (vectors of half-finished ingests are ignored). Chroma gives
+    what it holds when asked for more, so there is no count first (a count cost as much as the query)."""
     result = collection.query(
         query_embeddings=[vector.tolist()],
-        n_results=min(CANDIDATES, total),
+        n_results=CANDIDATES,
         where=filters.where(),  # type: ignore[arg-type]
         include=["distances"],
     )
