@@ -51,6 +51,8 @@ def passes(lengths: Sequence[int], most: int) -> list[range]:
     fewest padded tokens plus PASS_COST per group. A batch is as wide as its longest text: fixed-size batches pad
     an agent's short sentences to the width of a whole ticket beside them, and one pass per text pays the pass
     many times over."""
+    if most < 1:
+        raise ValueError(f"A pass holds at least one text (most={most}).")
     cost = [0.0] + [math.inf] * len(lengths)
     first = [0] * (len(lengths) + 1)
     for end in range(1, len(lengths) + 1):
@@ -106,21 +108,25 @@ class Embedder:
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
-        _torch, tokenizer, _model = self.load()
-        lengths = [len(ids) for ids in tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]]
+        torch, tokenizer, _model = self.load()
+        # Tokenised once, always with the same settings: the fast tokenizer keeps its padding and truncation as
+        # shared state, so a call with other settings would switch them under a thread tokenising at the same time.
+        tokens = tokenizer(list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+        lengths = tokens["attention_mask"].sum(dim=1).tolist()
         order = np.argsort(lengths, kind="stable")
         for group in passes([lengths[i] for i in order], batch_size):
             rows = order[group.start : group.stop]
-            result[rows] = self._encode_batch([texts[i] for i in rows])
+            width = lengths[rows[-1]]  # the longest of the pass: padding is on the right, so the rest is padding
+            index = torch.as_tensor(rows)
+            result[rows] = self._pooled({name: column[index, :width] for name, column in tokens.items()})
         return result
 
     def encode_one(self, text: str) -> npt.NDArray[np.float32]:
         vector: npt.NDArray[np.float32] = self.encode([text])[0]
         return vector
 
-    def _encode_batch(self, batch: list[str]) -> Vectors:
-        torch, tokenizer, model = self.load()
-        tokens = tokenizer(batch, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
+    def _pooled(self, tokens: dict[str, Any]) -> Vectors:
+        torch, _tokenizer, model = self.load()
         with self._lock, torch.inference_mode():
             hidden = model(**tokens).last_hidden_state
         mask = tokens["attention_mask"].unsqueeze(-1).to(hidden.dtype)

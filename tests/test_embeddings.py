@@ -65,3 +65,5 @@ def test_short_texts_share_a_pass_apart_from_the_long_ones() -> None:
     capped = passes([40] * 10, 4)
     assert len(capped) == 3 and max(map(len, capped)) <= 4 and sum(map(len, capped)) == 10
     assert passes([], 32) == []
+    with pytest.raises(ValueError, match="at least one"):
+        passes([40], 0)
