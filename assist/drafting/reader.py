@@ -126,7 +126,9 @@ class AnswerReader:
         """One logit per passage: higher answers the question better (comparable across passages)."""
         if not passages:
             return np.zeros(0, dtype=np.float32)
-        tokens = encode_pairs(self.tokenizer, [question] * len(passages), passages)
+        # Tokenised under the lock: clipping the question and cutting the pairs set the fast tokenizer's shared
+        # truncation and padding differently, and a thread between the two would cut another's pairs.
         with self._lock, self._torch.inference_mode():
+            tokens = encode_pairs(self.tokenizer, [question] * len(passages), passages)
             logits = self.model(**tokens)
         return np.asarray(logits.float().numpy(), dtype=np.float32)
