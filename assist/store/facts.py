@@ -330,9 +330,8 @@ def _move(connection: Connection, table: Any, before: Sums, after: Sums) -> None
         )
 
 
-_IDS: BindParameter[list[int]] = bindparam(
-    "refreshed_ids", expanding=True
-)  # the tickets one `refresh` batch recomputes
+# The tickets one `refresh` batch recomputes, bound afresh to statements built once (`_refresh_statements`).
+_IDS: BindParameter[list[int]] = bindparam("refreshed_ids", expanding=True)
 
 
 def _listed(column: Any) -> Any:

@@ -40,7 +40,7 @@ def test_eight_bit_storage_keeps_every_weight_within_half_a_step_of_its_row() ->
     assert quantise(state)["matrix"].dtype == torch.int8
 
 
-def test_bfloat16_products_read_support_messages_as_float32_does(model: SentimentModel) -> None:
+def test_bfloat16_products_read_support_messages_as_float32_does() -> None:
     """Where the CPU multiplies bfloat16 in hardware the network runs in it (`multiplies_bfloat16`); its readings
     must stay those the calibration was fitted on, float32's, on the messages it reads."""
     texts = pd.read_csv(SUPPORT_CHECK)["text"].tolist()[:80]
