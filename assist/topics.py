@@ -55,7 +55,9 @@ class TopicMatch:
     ) -> TopicMatch:
         """The ticket's stored vector, else its opening embedded: read from `known` (texts the caller embedded
         already: a one-message ticket's opening is the text retrieval searched with) or by `embed`. A ticket is
-        assisted again on each new message; its opening never changes, so it is embedded once."""
+        assisted again on each new message; its opening never changes, so it is embedded once. The stored vectors
+        do not record the rules that read the opening (`topic_text`, `message_text.content`): a change to those
+        rules empties `ticket_topics` in its migration, and every vector is embedded again on first use."""
         vector = topic_vectors.stored(session, [ticket.id]).get(ticket.id)
         if vector is None:
             text = ticket_topic_text(ticket)
