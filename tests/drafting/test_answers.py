@@ -9,7 +9,15 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from assist.drafting.answers import READ_NEXT, READ_PER_ARTICLE, AnswerSelector, Question, passage
+from assist.drafting.answers import (
+    READ_NEXT,
+    READ_PER_ARTICLE,
+    AnswerSelector,
+    ArticleText,
+    Question,
+    Selection,
+    passage,
+)
 from assist.drafting.selection_features import ARTICLE_FEATURES, UNIT_FEATURES, cross_references
 from assist.embeddings import Embedder
 from tests.factories import hit, selection_over, shipped_article
@@ -123,6 +131,19 @@ class _RecordingReader:
         return np.ones(len(passages), dtype=np.float32)
 
 
+def _selected(
+    embedder: Embedder, scores: dict[str, float], *, lead: str | None = None
+) -> tuple[Selection, _RecordingReader, dict[str, ArticleText]]:
+    """A refund question selected over these shipped articles, retrieved in this order with these scores."""
+    question = "How long until my card refund shows up?"
+    texts = {a: shipped_article(a) for a in scores}
+    hits = [hit(a, title=texts[a].title, score=score) for a, score in scores.items()]
+    vector = embedder.encode_one(question)
+    reader = _RecordingReader()
+    selection = AnswerSelector(embedder, reader).select(Question(question, vector, vector), hits, texts, lead=lead)
+    return selection, reader, texts
+
+
 @pytest.mark.model
 def test_the_answer_reader_reads_the_unit_the_selection_states_wherever_retrieval_put_its_article(
     embedder: Embedder,
@@ -130,14 +151,8 @@ def test_the_answer_reader_reads_the_unit_the_selection_states_wherever_retrieva
     """Defect: the reader read the first candidates in retrieval's order, so an article the selection preferred from
     further down went unread, and the confidence and the reuse model took a made-up floor score for the answer it
     states (the demo's terse 429 repeat: -4.9 unread, 0.48 read)."""
-    question = "How long until my card refund shows up?"
-    ids = ("team-members", "password-reset", "data-export", "webhooks", "refund-policy")
-    texts = {a: shipped_article(a) for a in ids}
-    hits = [hit(a, title=texts[a].title, score=0.9 if a == "refund-policy" else 0.2) for a in ids]  # best one last
-    vector = embedder.encode_one(question)
-    reader = _RecordingReader()
-
-    selection = AnswerSelector(embedder, reader).select(Question(question, vector, vector), hits, texts)
+    scores = {"team-members": 0.2, "password-reset": 0.2, "data-export": 0.2, "webhooks": 0.2, "refund-policy": 0.9}
+    selection, reader, texts = _selected(embedder, scores)  # retrieval's best article last
 
     best = selection.best
     assert best is not None and best.article_id == "refund-policy"
@@ -150,16 +165,8 @@ def test_the_answer_reader_reads_the_unit_the_selection_states_wherever_retrieva
 def test_an_article_the_agent_chose_is_read_first_however_unlikely(embedder: Embedder) -> None:
     """Regenerate reads its figure on a selection led by the article the agent chose; from the fourth likeliest on,
     that article went unread and its unit took the unread floor."""
-    question = "How long until my card refund shows up?"
-    ids = ("refund-policy", "password-reset", "data-export", "webhooks", "team-members")
-    texts = {a: shipped_article(a) for a in ids}
-    hits = [hit(a, title=texts[a].title, score=0.9 - 0.1 * n) for n, a in enumerate(ids)]
-    vector = embedder.encode_one(question)
-    reader = _RecordingReader()
-
-    selection = AnswerSelector(embedder, reader).select(
-        Question(question, vector, vector), hits, texts, lead="team-members"
-    )
+    scores = {"refund-policy": 0.9, "password-reset": 0.8, "data-export": 0.7, "webhooks": 0.6, "team-members": 0.5}
+    selection, reader, texts = _selected(embedder, scores, lead="team-members")
 
     chosen = next(c for c in selection.candidates if c.article_id == "team-members")  # its best unit
     assert passage(texts["team-members"], chosen.unit) in reader.read
