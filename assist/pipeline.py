@@ -32,7 +32,7 @@ from assist.drafting.answers import CANDIDATE_ARTICLES
 from assist.drafting.message_text import without_signature
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
-from assist.drafting.reuse import PastReply, ReuseModel, read_reply, restated_article
+from assist.drafting.reuse import PastReply, ReuseModel, read_reply, restated, restated_article
 from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
@@ -194,14 +194,12 @@ def compute_assistance(
 def weigh_past_reply(
     assistant: Assistant, *, ticket: TicketDetail, evidence: Evidence, policy: ConfidencePolicy, confidence: Confidence
 ) -> tuple[PastReply | None, Confidence]:
-    """The answer of the closest earlier ticket (`similar.past_reply`), when that ticket asked the same question or
-    the reply is likelier to be right than the articles' answer (`drafting.reuse`), with the confidence of the
-    draft built on it; else (None, `confidence`)."""
+    """The answer of the closest earlier ticket (`similar.past_reply`), when that ticket asked the same question (also
+    where the need model reads no article answering it, if the reply says what its article says) or the reply is
+    likelier to be right than the articles' answer (`drafting.reuse`), with the confidence of the draft built on it;
+    else (None, `confidence`)."""
     reuse = assistant.reuse
-    if reuse is None or not confidence.answerable or confidence.needs_lead:
-        # Only an answer competes: where the articles hold none, or a lead must decide, an earlier reply to a
-        # question that shares the words answered near misses (abstain recall on the repeats check half fell
-        # from 0.33 to 0.17 when it could; docs/evaluation.md).
+    if reuse is None or confidence.needs_lead:  # a lead's call is not the team's earlier answer
         return None, confidence
     selection = evidence.selection
     try:
@@ -222,8 +220,17 @@ def weigh_past_reply(
         same_article = best is not None and held[0] == best.article_id
         standing = confidence if same_article else _confidence_of(assistant, evidence, policy, article_id=held[0])
         if standing is not None:
-            reusing = policy.standing_on(standing)
-            return (replace(past, article_ids=held), reusing) if reusing.answerable else (None, confidence)
+            reusing = policy.answered_before(standing)
+            # Where the articles hold no answer, the reply stands for one only when it says what its article says:
+            # an action taken for that customer ("I've extended your trial") is not an answer to copy.
+            own = (c for c in selection.candidates if c.article_id == held[0])
+            says = confidence.answerable or restated(past, own) is not None
+            return (replace(past, article_ids=held), reusing) if reusing.answerable and says else (None, confidence)
+    if not confidence.answerable:
+        # Where the articles hold no answer, only the same question answered before competes: an earlier reply
+        # to a question that shares the words answered near misses (abstain recall on the repeats check half fell
+        # from 0.33 to 0.17 when any could; docs/evaluation.md).
+        return None, confidence
     selected = selection.articles[best.article_id].title if best else None
     reading = read_reply(assistant.selector.reader, selection, past)
     probability = reuse.probability(past, selected_title=selected, reading=reading)

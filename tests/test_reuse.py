@@ -5,6 +5,7 @@ comes from; whether one is used is the reuse model's call against the articles' 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from assist.config import Settings
 from assist.csat import submit_rating, survey_token
 from assist.domain import Arm, DraftAction, User
 from assist.drafting.answers import Linear
+from assist.drafting.needs import Need
 from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReplyReading, ReuseModel, features, read_reply
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
@@ -128,6 +130,14 @@ def _answered_citing_webhooks(assistant: Assistant, question: str) -> int:
     with session_scope(assistant.engine) as session:
         first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
     _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(assistant.engine))
+    return first
+
+
+def _answered_citing_rate_limits(assistant: Assistant, question: str, answer: str = ANSWER) -> int:
+    """A ticket asking `question`, answered with `answer` under the rate limits article's link."""
+    with session_scope(assistant.engine) as session:
+        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
+    _send(assistant, first, f"Hi,\n\n{answer}\n\n{CITATION}\n\nBest regards,\nRiley", _agent(assistant.engine))
     return first
 
 
@@ -337,6 +347,48 @@ def test_the_same_question_asked_again_is_drafted_from_the_team_s_reply_whatever
     assert draft.text.count("?") == 1 and CLOSER not in draft.text
     assert regenerated.reused_from is None and regenerated.text == articles.text  # Regenerate: the articles' draft
     assert draft.confidence == articles.confidence > 0  # the figure of the article both stand on
+
+
+def _reading_no_article_answers(assistant: Assistant) -> Assistant:
+    """The assistant with a need model that reads every message as one no article answers."""
+    shipped = assistant.needs
+    bias = shipped.bias.copy()
+    bias[shipped.classes.index(Need.UNANSWERED)] += 50.0
+    return Assistant(**{**assistant.__dict__, "needs": replace(shipped, bias=bias)})
+
+
+@pytest.mark.parametrize(
+    ("asked_first", "answer", "reused"),
+    [(AGAIN, ANSWER, True), (QUESTION, ANSWER, False), (AGAIN, RAISED, False)],
+    ids=["same", "neighbouring", "same-answered-with-an-action"],
+)
+def test_where_no_article_answers_only_the_same_question_answered_from_an_article_is_drafted_from_that_reply(
+    sqlite_engine: Engine,
+    embedder: Embedder,
+    tmp_path: Path,
+    kb_dir: Path,
+    asked_first: str,
+    answer: str,
+    reused: bool,
+) -> None:
+    """The demo's make-admin asked again (issue 33): the need model read no article answering it, so the team's
+    answer to the very same question was never weighed and the draft abstained. A neighbouring question's reply
+    still never answers where the articles hold none, even with a reuse model that prefers every reply, nor does
+    a reply that links the article but says none of it (an action taken for that customer)."""
+    assistant = _reading_no_article_answers(_assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS))
+    first = _answered_citing_rate_limits(assistant, asked_first, answer)
+    later = _asked_again(assistant)
+    articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": None}), ticket_id=later).draft
+    assert articles.action.abstains  # what the articles' draft does under this need model
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    if reused:
+        assert draft.reused_from == first and draft.sources == ("rate-limits",) and not draft.action.abstains
+        assert "exponential backoff and jitter" in draft.text
+    else:
+        assert draft.reused_from is None and draft.action.abstains
+        assert "raised your workspace's limit" not in draft.text
 
 
 def test_the_same_question_answered_on_another_article_shows_that_article_s_own_figure(

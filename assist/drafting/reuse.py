@@ -18,18 +18,21 @@ than the one Regenerate gives instead. The weights are fitted on history splits 
 repeats fit half (`python -m assist train reuse`, assist/drafting/reuse.json).
 
 A question asked again in nearly the same words (`SAME_QUESTION`) is not left to that model, whose fit sets hold
-no such pair: where the articles offer an answer, the draft is the team's reply, shown with the confidence that the
-article it stands on answers the question.
+no such pair: the draft is the team's reply, shown with the confidence that the article it stands on answers the
+question. That holds also where the need model reads no article answering it (the team, answering the same
+question from that article, said one does), as long as the reply says what the article says (`restated`): an
+action taken for that customer is not an answer. A lead's call is never drafted from an earlier reply.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assist.drafting.answers import Linear, Reader, Selection
+from assist.drafting.answers import Candidate, Linear, Reader, Selection
 from assist.drafting.links import SIGN_OFF
 from assist.drafting.message_text import GREETING, sentences
 from assist.drafting.selection_features import UNIT_FEATURES
@@ -119,18 +122,25 @@ def restated_article(past: PastReply, selection: Selection) -> PastReply:
     or restates none of the articles the selection read."""
     if past.article_titles:
         return past
+    best = restated(past, selection.candidates)
+    if best is None:
+        return past
+    return replace(past, article_titles=(selection.articles[best].title,))
+
+
+def restated(past: PastReply, candidates: Iterable[Candidate]) -> str | None:
+    """The article of the candidate unit that a sentence of the reply restates most fully (`RESTATES`); None when
+    it restates none: what it says is not what these articles say (an action taken, a question asked)."""
     said = [content_words(s) for line in past.body for s in sentences(line)]
     best, share = None, RESTATES
-    for candidate in selection.candidates:
+    for candidate in candidates:
         unit = content_words(candidate.unit.text)
         if len(unit) < RESTATED_WORDS:
             continue
         covered = max((len(unit & s) / len(unit) for s in said), default=0.0)
         if covered >= share:
             best, share = candidate.article_id, covered
-    if best is None:
-        return past
-    return replace(past, article_titles=(selection.articles[best].title,))
+    return best
 
 
 @dataclass(frozen=True)
