@@ -157,11 +157,11 @@ class ConfidencePolicy:
     @classmethod
     def answered_before(cls, article: Confidence) -> Confidence:
         """The confidence of the team's answer to this very question (`drafting.reuse.SAME_QUESTION`), on a ticket
-        that ended well: `standing_on` the article it cites, and an answer whatever the need model reads. That
-        model reads whether an *article* answers the words in front of it; the team, answering the same question
-        from that article, said one does. The threshold still reads the article's figure, and a lead's call
-        stays a lead's (the pipeline reuses no reply there)."""
-        need = NeedReading(Need.ANSWER, article.need.probabilities)
+        that ended well: `standing_on` the article it cites, and answerable where the need model reads no article
+        answering it. That model reads whether an *article* answers the words in front of it; the team, answering
+        the same question from that article, said one does. The threshold still reads the article's figure, and a
+        lead's call stays a lead's."""
+        need = article.need if article.need.answerable else NeedReading(Need.ANSWER, article.need.probabilities)
         return replace(cls.standing_on(article), need=need)
 
     def _confidence(

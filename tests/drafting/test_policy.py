@@ -9,7 +9,8 @@ import pytest
 
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import DraftAction
-from assist.drafting.policy import Confidence
+from assist.drafting.needs import Need, NeedReading
+from assist.drafting.policy import Confidence, ConfidencePolicy
 from assist.pipeline import Assistant, compute_assistance
 from assist.recalibration import Recalibration
 from assist.store.calibrations import forget_cached, save_recalibration
@@ -39,6 +40,24 @@ def test_a_draft_withheld_for_low_confidence_always_suggests_escalation() -> Non
     assert not withheld.answerable and withheld.low
     answered = Confidence(0.40, EDITS_LESS.apply(0.40), abstain_below=0.15, escalate_below=0.35, abstain_reads_raw=True)
     assert answered.answerable and not answered.low
+
+
+@pytest.mark.parametrize(
+    ("need", "read_as"),
+    [(Need.UNANSWERED, Need.ANSWER), (Need.CLARIFY, Need.ANSWER), (Need.ANSWER, Need.ANSWER), (Need.LEAD, Need.LEAD)],
+)
+def test_the_team_s_answer_to_the_same_question_answers_unless_a_lead_must_decide(need: Need, read_as: Need) -> None:
+    """The need model reads whether an article answers; the team answering this very question from one says it
+    does. A lead's call stays a lead's, and the figure and the threshold are the article's."""
+    probabilities = {n: 0.25 for n in Need}
+    article = Confidence(0.6, 0.55, abstain_below=0.15, escalate_below=0.45, need=NeedReading(need, probabilities))
+
+    reused = ConfidencePolicy.answered_before(article)
+
+    assert reused.need == NeedReading(read_as, probabilities) and reused.answerable
+    assert (reused.raw, reused.calibrated, reused.recalibrated, reused.margin) == (0.6, 0.55, False, None)
+    below = ConfidencePolicy.answered_before(replace(article, raw=0.1, calibrated=0.1))
+    assert not below.answerable
 
 
 def test_a_threshold_the_team_sets_reads_the_figure_their_recalibration_shows(assistant: Assistant) -> None:
