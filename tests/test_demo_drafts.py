@@ -101,7 +101,8 @@ ASKED_AGAIN = (
 )
 # Not yet drafted from the team's reply, and why (docs/evaluation.md, issue 33).
 NOT_YET = {
-    "LUM-10291": "an escalation request around the question: 0.93 alike, under SAME_QUESTION; the reuse model gives 0.13",
+    "LUM-10291": "an escalation request around the question: 0.93 alike, under SAME_QUESTION; the reuse model "
+    "gives 0.13",
     "LUM-10316": "terse, 0.69 alike: the reuse model gives 0.09 against the articles' 0.46 now that the articles' "
     "answer is read (0.48); unread, it took a floor score of -4.9 and the reply won at 0.47",
 }
