@@ -220,11 +220,14 @@ def weigh_past_reply(
         same_article = best is not None and held[0] == best.article_id
         standing = confidence if same_article else _confidence_of(assistant, evidence, policy, article_id=held[0])
         if standing is not None:
+            if standing.needs_lead:  # a lead's call, read on the article the reply stands on
+                return None, confidence
             reusing = policy.answered_before(standing)
-            # Where the articles hold no answer, the reply stands for one only when it says what its article says:
-            # an action taken for that customer ("I've extended your trial") is not an answer to copy.
+            # Where the need model reads no answer in that article, the reply stands for one only when it says what
+            # the article says: an action taken for that customer ("I've extended your trial") is not an answer to
+            # copy. Units the agent already said in this thread are not candidates: repeating them answers nothing.
             own = (c for c in selection.candidates if c.article_id == held[0])
-            says = confidence.answerable or restated(past, own) is not None
+            says = standing.need.answerable or restated(past, own) is not None
             return (replace(past, article_ids=held), reusing) if reusing.answerable and says else (None, confidence)
     if not confidence.answerable:
         # Where the articles hold no answer, only the same question answered before competes: an earlier reply

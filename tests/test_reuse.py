@@ -5,6 +5,7 @@ comes from; whether one is used is the reuse model's call against the articles' 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from sqlalchemy import Engine
 from assist.config import Settings
 from assist.csat import submit_rating, survey_token
 from assist.domain import Arm, DraftAction, User
-from assist.drafting.answers import Linear
-from assist.drafting.needs import Need
+from assist.drafting.answers import Linear, Selection
+from assist.drafting.needs import Need, NeedModel, NeedReading
 from assist.drafting.reuse import FEATURES, MIN_SIMILARITY, PastReply, ReplyReading, ReuseModel, features, read_reply
 from assist.drafting.stance import CLOSER
 from assist.embeddings import Embedder
@@ -124,12 +125,12 @@ def _answered_with_secrets(assistant: Assistant, agent: User) -> int:
     return first
 
 
-def _answered_citing_webhooks(assistant: Assistant, question: str) -> int:
-    """A ticket asking `question`, answered with the 429 fix under a link to another article."""
+def _answered_citing_webhooks(assistant: Assistant, question: str, answer: str = ANSWER) -> int:
+    """A ticket asking `question`, answered with `answer` (the 429 fix) under a link to another article."""
     elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
     with session_scope(assistant.engine) as session:
         first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
-    _send(assistant, first, f"Hi,\n\n{ANSWER}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(assistant.engine))
+    _send(assistant, first, f"Hi,\n\n{answer}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(assistant.engine))
     return first
 
 
@@ -389,6 +390,41 @@ def test_where_no_article_answers_only_the_same_question_answered_from_an_articl
     else:
         assert draft.reused_from is None and draft.action.abstains
         assert "raised your workspace's limit" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("need", "answer"), [(Need.UNANSWERED, RAISED), (Need.LEAD, ANSWER)], ids=["no-answer-there", "a-lead-s-call-there"]
+)
+def test_the_same_question_answered_on_another_article_is_not_reused_where_it_holds_no_answer_or_a_lead_decides(
+    sqlite_engine: Engine,
+    embedder: Embedder,
+    tmp_path: Path,
+    kb_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    need: Need,
+    answer: str,
+) -> None:
+    """The articles answer from *API rate limits*; the team's reply to the same question links *Set up webhooks*,
+    read on its own as holding no answer (the reply says none of it: an action taken) or as a lead's call. Found
+    in a second read: the articles' answer let either through."""
+    shipped = NeedModel.read
+
+    def read_on_webhooks(
+        model: NeedModel, selection: Selection, evidence: Sequence[float] | None, raw: float
+    ) -> NeedReading:
+        if selection.best is not None and selection.best.article_id == "webhooks":
+            return NeedReading(need, {need: 1.0})
+        return shipped(model, selection, evidence, raw)
+
+    monkeypatch.setattr(NeedModel, "read", read_on_webhooks)
+    assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
+    first = _answered_citing_webhooks(assistant, AGAIN, answer)
+    later = _asked_again(assistant)
+
+    draft = compute_assistance(assistant, ticket_id=later).draft
+
+    assert draft.reused_from != first and draft.sources[:1] == ("rate-limits",)
+    assert "raised your workspace's limit" not in draft.text
 
 
 def test_the_same_question_answered_on_another_article_shows_that_article_s_own_figure(

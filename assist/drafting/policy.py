@@ -21,7 +21,8 @@ pipeline builds once per run and hands to the escalation rules, the plan and the
                 the agent chose (Regenerate) answers whenever that article would on its own; its figure still
                 reads the article preferred (`ConfidencePolicy.read_chosen`)
     need        what the message needs (assist/drafting/needs.py): an answer, a clarifying question, a hand-over
-                (no article answers it) or a lead; only the first and the last may be answered from the articles
+                (no article answers it) or a lead; only the first and the last may be answered from the articles,
+                and any but the last from the team's answer to the same question (`answered_before`)
 """
 
 from __future__ import annotations

@@ -46,7 +46,9 @@ def test_a_draft_withheld_for_low_confidence_always_suggests_escalation() -> Non
     ("need", "read_as"),
     [(Need.UNANSWERED, Need.ANSWER), (Need.CLARIFY, Need.ANSWER), (Need.ANSWER, Need.ANSWER), (Need.LEAD, Need.LEAD)],
 )
-def test_the_team_s_answer_to_the_same_question_answers_unless_a_lead_must_decide(need: Need, read_as: Need) -> None:
+def test_the_team_s_answer_to_the_same_question_reads_as_an_answer_and_a_lead_s_call_as_a_lead_s(
+    need: Need, read_as: Need
+) -> None:
     """The need model reads whether an article answers; the team answering this very question from one says it
     does. A lead's call stays a lead's, and the figure and the threshold are the article's."""
     probabilities = {n: 0.25 for n in Need}
