@@ -14,11 +14,13 @@ from assist.domain import (
     Category,
     Channel,
     CustomerProfile,
+    EscalatedTo,
     Hit,
     Message,
     Owner,
     Passage,
     PreviousTicket,
+    Queue,
     Role,
     Sentiment,
     SentimentLevel,
@@ -193,9 +195,15 @@ def reading(
     *,
     messages: list[tuple[str, str]] | None = None,
     owner: Owner = Owner.TEAM,
+    waiting_in: Queue | None = None,
 ) -> ThreadReading:
-    """The thread of a ticket built in memory, read as the pipeline reads it."""
-    return read_thread(detail(body=body, messages=messages).model_copy(update={"owner": owner}))
+    """The thread of a ticket built in memory, read as the pipeline reads it; `waiting_in`: the lead's queue an
+    escalation put it in, not yet taken over (the owner is then `Owner.ESCALATED`)."""
+    if waiting_in is not None:
+        owner = Owner.ESCALATED
+    escalation = EscalatedTo(queue=waiting_in, by_id=None, by_name=None) if waiting_in else None
+    ticket = detail(body=body, messages=messages).model_copy(update={"owner": owner, "escalation": escalation})
+    return read_thread(ticket)
 
 
 KB_DOCS = Path(__file__).parents[1] / "kb_docs"

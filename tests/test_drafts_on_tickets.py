@@ -12,12 +12,12 @@ import pytest
 from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import AuthorRole, ConfidenceBand, Draft, DraftAction, Queue, User
-from assist.drafting.stance import CLOSER, FOLLOW_UP, LEGAL
+from assist.drafting.stance import CLOSER, FOLLOW_UP, LEGAL, WAITING
 from assist.pipeline import Assistant, compute_assistance
 from assist.queue import list_escalations, return_to_tier1, take_over
 from assist.store.db import session_scope
-from assist.store.models import CustomerRow
-from assist.store.tickets import create_ticket
+from assist.store.models import CustomerRow, TicketRow
+from assist.store.tickets import add_message, create_ticket
 from assist.ticket_actions import escalate, open_ticket
 from tests.factories import make_actor, make_customer, make_ticket
 
@@ -251,6 +251,24 @@ def test_324_the_lead_who_took_a_ticket_over_is_not_told_to_hand_it_to_a_special
     assert SPECIALIST not in shown.assistance.draft.text
     assert "senior specialist" not in shown.assistance.draft.text
     assert "Rachel Kim" in shown.assistance.draft.text  # signed by the lead who replies
+
+
+def test_a_question_on_a_ticket_waiting_for_a_specialist_gets_the_answer_and_who_has_it(assistant: Assistant) -> None:
+    """The demo's LUM-10271: while the ticket waits in the specialists' queue, the customer asks something an
+    article answers. The draft was an ordinary answer ("Does this solve it?") as if tier 1 owned the ticket; it
+    now gives the answer and says a specialist has the ticket, without asking for one again."""
+    ticket_id, _, _ = _escalated(assistant, angry=ANGRY)
+    with session_scope(assistant.engine) as session:
+        ticket = session.get(TicketRow, ticket_id)
+        assert ticket is not None
+        asked = "Also, while I wait: my card shows two charges from Lumen on the same day. Is one of them a hold?"
+        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body=asked, actor="customer")
+
+    draft = compute_assistance(assistant, ticket_id=ticket_id).draft
+
+    assert draft.action is DraftAction.HOLD and draft.sources and draft.confidence > 0  # the answer goes out
+    assert WAITING[Queue.TIER2] in draft.text
+    assert SPECIALIST not in draft.text and CLOSER not in draft.text
 
 
 def test_252_a_ticket_a_lead_returned_to_tier_one_does_not_promise_a_specialist_again(assistant: Assistant) -> None:

@@ -3,7 +3,8 @@ the answer is drafted.
 
 ANSWER     the articles answer the question: give the answer, ask whether it solves it
 HOLD       the ticket goes to a specialist or a lead (for more than urgency: an urgent customer whose question
-           the articles answer gets the answer now), or the customer asked for a person, or an upset
+           the articles answer gets the answer now), or already waits in a lead's queue (the answer the articles
+           hold goes out meanwhile, with who has the ticket), or the customer asked for a person, or an upset
            customer's specific question has no answer yet, or the customer threatens legal action or to
            leave: acknowledge,
            answer only with what the articles state (never for a legal threat, nor when no article answers),
@@ -40,6 +41,12 @@ FOLLOW_UP = {
 HANDED_OVER = (Queue.TIER2, Queue.MANAGER)  # queues where someone other than the replying agent takes the ticket
 PROMISE_HOURS = {Queue.MANAGER: 24.0, Queue.TIER2: 8.0, Queue.TIER1: 24.0, Queue.AUTO: 24.0}
 LEAD_FOLLOW_UP = "I'm looking into this personally and will update you within one business day."
+# The ticket already waits in that queue (`Owner.ESCALATED`): whoever replies meanwhile says who has it, not that
+# they have just asked for someone.
+WAITING = {
+    Queue.MANAGER: "A team lead has your ticket and will reply to you within one business day.",
+    Queue.TIER2: "A senior specialist has your ticket and will reply to you today.",
+}
 LEGAL = (
     "Thank you for telling us. I've passed your message to a team lead, who will review it "
     "and reply to you within one business day."
@@ -97,6 +104,7 @@ def plan(
     opening = _opening(sentiment, thread)
     lead_replies = thread.owner is Owner.LEAD
     handled = thread.owner in (Owner.LEAD, Owner.RETURNED)  # a lead has already had this ticket
+    waiting = thread.waiting_in  # the lead's queue the ticket already waits in: they reply next
     if Signal.LEGAL_THREAT in sentiment.signals:
         return Plan(Stance.HOLD, "", LEGAL_LEAD if lead_replies else LEGAL, None, facts_allowed=False)
     if not asks and sentiment.level is SentimentLevel.POSITIVE:
@@ -111,6 +119,8 @@ def plan(
         # acted on yet), urgent or not: whoever picks it up needs the details first (issue 32's labelled tickets:
         # "import broke everything. pls help asap" is `clarify`), unless the customer asked for a person. A
         # specific one no article answers gets no text.
+        if waiting is not None and (specific or asked_for_a_person):
+            return Plan(Stance.HOLD, opening, follow_up(waiting, thread), None, facts_allowed=False)
         if escalated and (specific or asked_for_a_person):
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
         return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
@@ -122,6 +132,10 @@ def plan(
     # the articles answer gets the answer now, with the escalation still suggested to the agent (issue 32's
     # labelled tickets: 15 such fit lines are `answer`, 7 `escalate`, three of those a security matter the signals
     # missed).
+    if waiting is not None:
+        # Already in a lead's queue: the answer the articles hold goes out now, and the customer hears who has the
+        # ticket (issue 32's labels: "a holding reply while a lead takes over counts as escalate").
+        return Plan(Stance.HOLD, opening, follow_up(waiting, thread), None, facts_allowed=True)
     answer_queue = escalation.queue if answer_queue is None else answer_queue
     handed_over = escalated and (answer_queue in HANDED_OVER or asked_for_a_person)
     if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
@@ -132,7 +146,10 @@ def plan(
 
 def follow_up(queue: Queue, thread: ThreadReading) -> str:
     """Who follows up and when; when the customer asked for sooner than that, we say so rather than promise it."""
-    promise = LEAD_FOLLOW_UP if thread.owner is Owner.LEAD else FOLLOW_UP[queue]
+    if thread.owner is Owner.LEAD:
+        promise = LEAD_FOLLOW_UP
+    else:
+        promise = WAITING.get(queue, FOLLOW_UP[queue]) if thread.waiting_in is not None else FOLLOW_UP[queue]
     deadline = thread.deadline
     if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
         return (

@@ -12,8 +12,8 @@ sentiment and the handoff read the `ThreadReading` it returns, and nothing recom
     agent_said  what the agents already wrote (a draft never repeats it); `promised` their promises
     tried       what the customer says they already tried (the answer is the next step, not that)
     deadline    a time the customer asked for ("within the hour", "by Friday")
-    owner       who owns the ticket now: the team, a lead's queue, a lead who took it over, or tier 1 again
-                after a lead returned it
+    owner       who owns the ticket now: the team, a lead's queue (`waiting_in`: which), a lead who took it over, or
+                tier 1 again after a lead returned it
 Whether the customer wrote before *about the same issue* needs the store: assist/history.py.
 """
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assist.domain import AuthorRole, Owner, TicketDetail
+from assist.domain import AuthorRole, Owner, Queue, TicketDetail
 from assist.drafting.confidence import ThreadSignals
 from assist.drafting.message_text import content, sentences, without_signature
 
@@ -70,6 +70,7 @@ class ThreadReading:
     tried: tuple[str, ...]
     deadline: Deadline | None
     owner: Owner
+    waiting_in: Queue | None  # the lead's queue the ticket waits in (`Owner.ESCALATED`); None: it waits in none
     follow_up: bool  # the customer is answering an agent: no fresh welcome
     asks: bool  # the newest words ask or request something (not a plain "that worked, thanks")
 
@@ -105,6 +106,7 @@ def read_thread(ticket: TicketDetail) -> ThreadReading:
         tried=tuple(dict.fromkeys(s for words in customer_words for s in sentences(words) if _TRIED.search(s))),
         deadline=deadline_in(asked),
         owner=ticket.owner,
+        waiting_in=ticket.escalation.queue if ticket.owner is Owner.ESCALATED and ticket.escalation else None,
         follow_up=follow_up,
         asks=bool(_ASKS.search(asked)),
     )

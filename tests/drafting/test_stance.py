@@ -11,6 +11,7 @@ from assist.drafting.stance import (
     NOTHING_ASKED,
     OPENINGS,
     SOMETHING_WENT_WRONG,
+    WAITING,
     Plan,
     Stance,
     plan,
@@ -66,6 +67,28 @@ def test_a_lead_who_took_the_ticket_over_speaks_for_themselves() -> None:
     )
     assert legal.stance is Stance.HOLD and "personally" in (legal.follow_up or "")
     assert "passed your message to a team lead" not in (legal.follow_up or "")
+
+
+def test_a_ticket_waiting_in_a_lead_s_queue_gets_the_answer_and_hears_who_has_it() -> None:
+    """The demo's LUM-10271: a calm question on a ticket already in the specialists' queue was answered as if tier 1
+    owned it; labelled "escalate" (a holding reply while a lead takes over). The answer still goes out."""
+    waiting = reading(waiting_in=Queue.TIER2)
+    held = plan(sentiment=sentiment(), escalation=CALM, answerable=True, specific=True, thread=waiting)
+    assert held.stance is Stance.HOLD and held.facts_allowed
+    assert held.follow_up == WAITING[Queue.TIER2] and "I've asked" not in held.follow_up
+    unanswered = plan(sentiment=sentiment(), escalation=CALM, answerable=False, specific=True, thread=waiting)
+    assert unanswered.stance is Stance.HOLD and not unanswered.facts_allowed
+    assert unanswered.follow_up == WAITING[Queue.TIER2]
+    with_manager = plan(
+        sentiment=sentiment(),
+        escalation=CALM,
+        answerable=True,
+        specific=True,
+        thread=reading(waiting_in=Queue.MANAGER),
+    )
+    assert with_manager.follow_up == WAITING[Queue.MANAGER]
+    in_tier_one = plan(sentiment=sentiment(), escalation=CALM, answerable=True, specific=True, thread=reading())
+    assert in_tier_one.stance is Stance.ANSWER  # not waiting anywhere: the agent answers
 
 
 def test_a_deadline_sooner_than_we_can_promise_is_answered_honestly() -> None:
