@@ -183,8 +183,8 @@ class OfflineDrafter:
             sources = (article.article_id,)
             quoted = tuple(c.unit.text for c in units)
         tail = [plan.follow_up] if plan.follow_up else []
-        if asked:  # the team's own closing question stays last, after who follows up
-            tail.extend(asked)
+        if asked:  # the team's own closing question stays last, a paragraph after who follows up
+            tail.extend(["", *asked] if tail else asked)
         elif plan.closer:
             tail.append(plan.closer)
         lines = [*greeting, *opening, *body, *([""] if tail else []), *tail, *sign_off(agent_name)]

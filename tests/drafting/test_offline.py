@@ -260,3 +260,5 @@ def test_a_draft_on_the_team_s_reply_keeps_its_closing_question_last_and_asks_no
     assert text.count("?") == 1 and CLOSER not in text
     assert lines[lines.index(asked) + 1] == "Best regards,"  # last before the sign-off
     assert ("senior specialist" in text) is (level == "angry")
+    if the_plan.follow_up:  # who follows up, then the question as a paragraph of its own
+        assert f"{the_plan.follow_up}\n\n{asked}" in text
