@@ -201,7 +201,7 @@ def reading(
     escalation put it in, not yet taken over (the owner is then `Owner.ESCALATED`)."""
     if waiting_in is not None:
         owner = Owner.ESCALATED
-    escalation = EscalatedTo(queue=waiting_in, by_id=None, by_name=None) if waiting_in else None
+    escalation = EscalatedTo(queue=waiting_in, by_id=None, by_name=None) if waiting_in is not None else None
     ticket = detail(body=body, messages=messages).model_copy(update={"owner": owner, "escalation": escalation})
     return read_thread(ticket)
 

@@ -41,11 +41,15 @@ FOLLOW_UP = {
 HANDED_OVER = (Queue.TIER2, Queue.MANAGER)  # queues where someone other than the replying agent takes the ticket
 PROMISE_HOURS = {Queue.MANAGER: 24.0, Queue.TIER2: 8.0, Queue.TIER1: 24.0, Queue.AUTO: 24.0}
 LEAD_FOLLOW_UP = "I'm looking into this personally and will update you within one business day."
-# The ticket already waits in that queue (`Owner.ESCALATED`): whoever replies meanwhile says who has it, not that
-# they have just asked for someone.
+# The ticket already waits in the escalation queue (`Owner.ESCALATED`), under the queue its handoff named:
+# whoever replies meanwhile says who has it, not that they have just asked for someone. A handoff that named
+# tier 1 or no queue still waits for a team lead, never with the replying agent.
+_LEAD_HAS_IT = "A team lead has your ticket and will reply to you within one business day."
 WAITING = {
-    Queue.MANAGER: "A team lead has your ticket and will reply to you within one business day.",
+    Queue.MANAGER: _LEAD_HAS_IT,
     Queue.TIER2: "A senior specialist has your ticket and will reply to you today.",
+    Queue.TIER1: _LEAD_HAS_IT,
+    Queue.AUTO: _LEAD_HAS_IT,
 }
 LEGAL = (
     "Thank you for telling us. I've passed your message to a team lead, who will review it "
@@ -149,7 +153,7 @@ def follow_up(queue: Queue, thread: ThreadReading) -> str:
     if thread.owner is Owner.LEAD:
         promise = LEAD_FOLLOW_UP
     else:
-        promise = WAITING.get(queue, FOLLOW_UP[queue]) if thread.waiting_in is not None else FOLLOW_UP[queue]
+        promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
     deadline = thread.deadline
     if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
         return (

@@ -87,6 +87,11 @@ def test_a_ticket_waiting_in_a_lead_s_queue_gets_the_answer_and_hears_who_has_it
         thread=reading(waiting_in=Queue.MANAGER),
     )
     assert with_manager.follow_up == WAITING[Queue.MANAGER]
+    for named in (Queue.TIER1, Queue.AUTO):  # a handoff that named no specialist still waits for a team lead
+        waits = plan(
+            sentiment=sentiment(), escalation=CALM, answerable=True, specific=True, thread=reading(waiting_in=named)
+        )
+        assert waits.follow_up is not None and "team lead has your ticket" in waits.follow_up
     in_tier_one = plan(sentiment=sentiment(), escalation=CALM, answerable=True, specific=True, thread=reading())
     assert in_tier_one.stance is Stance.ANSWER  # not waiting anywhere: the agent answers
 
