@@ -111,7 +111,10 @@ def plan(
     waiting = thread.waiting_in  # the lead's queue the ticket already waits in: they reply next
     if Signal.LEGAL_THREAT in sentiment.signals:
         return Plan(Stance.HOLD, "", LEGAL_LEAD if lead_replies else LEGAL, None, facts_allowed=False)
-    if not asks and sentiment.level is SentimentLevel.POSITIVE:
+    # Nothing asked: thanks after our answer, or warm words no article speaks to. A first message an article
+    # answers reports something, though it asks nothing ("After syncing I have every entry from Monday twice.",
+    # beside praise for the timesheet view, read positive): marking that solved would drop it.
+    if not asks and sentiment.level is SentimentLevel.POSITIVE and (thread.follow_up or not answerable):
         return Plan(Stance.ANSWER, opening, None, NOTHING_ASKED, facts_allowed=False)
     # A low-confidence draft, or no article, alone is the agent's concern (the panel says so), not the customer's.
     suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT

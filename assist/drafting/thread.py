@@ -35,7 +35,9 @@ LEAD_WORDS = 25  # of the first question, in front of a short follow-up
 _ASKS = re.compile(
     r"\?|^\s*(how|where|what|why|when|which|who|can|could|would|will|is|are|do|does|did|should|may)\b|"
     r"\b(please|i need|we need|i('d| would) like|we('d| would) like|i want|we want|help me|let me know|"
-    r"tell me|any (idea|way)|is there a way)\b",
+    r"tell me|any (idea|way)|is there a way)\b|"
+    # Someone else's request, passed on: "Legal also wants the list of your sub-processors."
+    r"\b(wants|needs|asks for|would like)\s+(the|a|an|your|to)\b",
     re.I,
 )
 _TRIED = re.compile(

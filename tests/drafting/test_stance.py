@@ -125,18 +125,48 @@ def test_regret_only_when_something_went_wrong_or_the_customer_is_upset() -> Non
 
 
 def test_a_happy_customer_who_asks_nothing_is_thanked_and_gets_no_article() -> None:
+    answered = [
+        ("customer", "My timesheet won't sync."),
+        ("agent", "Pull down on the timesheet to sync it."),
+        ("customer", "That worked, thank you so much!"),
+    ]
     thanks = plan(
         sentiment=sentiment("positive"),
         escalation=CALM,
         answerable=True,
         specific=False,
-        thread=reading("That worked, thank you so much!"),
+        thread=reading(messages=answered),
         asks=False,
     )
     assert thanks.stance is Stance.ANSWER and not thanks.facts_allowed
     assert thanks.closer == NOTHING_ASKED and "thank" in thanks.opening.lower()
     asks = plan(sentiment=sentiment("positive"), escalation=CALM, answerable=True, specific=True, thread=reading())
     assert asks.closer == CLOSER and asks.facts_allowed
+
+
+def test_a_first_message_that_reports_a_problem_amid_praise_is_not_marked_solved() -> None:
+    """The demo's LUM-10280: "After syncing I have every entry from Monday twice." beside praise for the new
+    timesheet view reads positive and asks nothing, and the draft said "I'll mark this as solved". On a first
+    message an article answers, it is answered; warm words no article speaks to are still only thanked."""
+    report = "After syncing I have every entry from Monday twice. The team really likes the new timesheet view."
+    reported = plan(
+        sentiment=sentiment("positive"),
+        escalation=CALM,
+        answerable=True,
+        specific=True,
+        thread=reading(report),
+        asks=False,
+    )
+    assert reported.closer == CLOSER and reported.facts_allowed
+    praise = plan(
+        sentiment=sentiment("positive"),
+        escalation=CALM,
+        answerable=False,
+        specific=True,
+        thread=reading("Just wanted to say the new timesheet view is lovely."),
+        asks=False,
+    )
+    assert praise.closer == NOTHING_ASKED and not praise.facts_allowed
 
 
 def test_an_upset_customer_no_article_answers_still_hears_who_takes_over() -> None:

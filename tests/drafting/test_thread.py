@@ -110,3 +110,11 @@ def test_the_owner_is_the_ticket_s_and_a_thanks_only_message_asks_nothing() -> N
     assert reading("Where is my refund?", owner=Owner.RETURNED).owner is Owner.RETURNED
     assert not reading("That worked, thank you so much!").asks
     assert reading("Why does the reset email not arrive?").asks
+
+
+def test_a_request_passed_on_from_someone_else_asks_something() -> None:
+    """The demo's LUM-10137: "Legal also wants the list" asked for nothing, so the draft thanked the customer
+    and said "I'll mark this as solved"."""
+    assert reading("Signed, thanks. Legal also wants the list of your sub-processors.").asks
+    assert reading("Our accountant needs a copy of every invoice from 2025.").asks
+    assert not reading("That did it, all sorted on our side now. Thanks!").asks
