@@ -148,24 +148,20 @@ def test_a_first_message_that_reports_a_problem_amid_praise_is_not_marked_solved
     """The demo's LUM-10280: "After syncing I have every entry from Monday twice." beside praise for the new
     timesheet view reads positive and asks nothing, and the draft said "I'll mark this as solved". On a first
     message an article answers, it is answered; warm words no article speaks to are still only thanked."""
-    report = "After syncing I have every entry from Monday twice. The team really likes the new timesheet view."
-    reported = plan(
-        sentiment=sentiment("positive"),
-        escalation=CALM,
-        answerable=True,
-        specific=True,
-        thread=reading(report),
-        asks=False,
-    )
+
+    def warm(text: str, *, answerable: bool) -> Plan:  # a first message that reads positive and asks nothing
+        return plan(
+            sentiment=sentiment("positive"),
+            escalation=CALM,
+            answerable=answerable,
+            specific=True,
+            thread=reading(text),
+            asks=False,
+        )
+
+    reported = warm("After syncing I have every entry from Monday twice. The team loves the new view.", answerable=True)
     assert reported.closer == CLOSER and reported.facts_allowed
-    praise = plan(
-        sentiment=sentiment("positive"),
-        escalation=CALM,
-        answerable=False,
-        specific=True,
-        thread=reading("Just wanted to say the new timesheet view is lovely."),
-        asks=False,
-    )
+    praise = warm("Just wanted to say the new timesheet view is lovely.", answerable=False)
     assert praise.closer == NOTHING_ASKED and not praise.facts_allowed
 
 
