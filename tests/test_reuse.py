@@ -50,6 +50,7 @@ ANSWER = (
     "exponential backoff and jitter; do not retry immediately in a loop."
 )
 CITATION = 'You can read more in our help article "API rate limits": https://help.lumen.app/articles/rate-limits'
+ELSEWHERE = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
 RAISED = "I've raised your workspace's limit for the rest of the week; tell me if the errors come back."
 ALWAYS = ReuseModel(Linear((40.0, 0.0, 0.0, 0.0), -20.0))  # any reply >= 0.6 alike wins: the path under test
 NEVER = ReuseModel(Linear((0.0, 0.0, 0.0, 0.0), -50.0))
@@ -125,20 +126,12 @@ def _answered_with_secrets(assistant: Assistant, agent: User) -> int:
     return first
 
 
-def _answered_citing_webhooks(assistant: Assistant, question: str, answer: str = ANSWER) -> int:
-    """A ticket asking `question`, answered with `answer` (the 429 fix) under a link to another article."""
-    elsewhere = 'More in our help article "Set up webhooks": https://help.lumen.app/articles/webhooks'
+def _answered(assistant: Assistant, question: str, answer: str = ANSWER, *, citation: str = CITATION) -> int:
+    """A ticket asking `question`, answered with `answer` (the 429 fix) under `citation` (the rate limits article's
+    link, or `ELSEWHERE`)."""
     with session_scope(assistant.engine) as session:
         first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
-    _send(assistant, first, f"Hi,\n\n{answer}\n\n{elsewhere}\n\nBest regards,\nRiley", _agent(assistant.engine))
-    return first
-
-
-def _answered_citing_rate_limits(assistant: Assistant, question: str, answer: str = ANSWER) -> int:
-    """A ticket asking `question`, answered with `answer` under the rate limits article's link."""
-    with session_scope(assistant.engine) as session:
-        first = make_ticket(session, customer=make_customer(session), subject="API errors", body=question).id
-    _send(assistant, first, f"Hi,\n\n{answer}\n\n{CITATION}\n\nBest regards,\nRiley", _agent(assistant.engine))
+    _send(assistant, first, f"Hi,\n\n{answer}\n\n{citation}\n\nBest regards,\nRiley", _agent(assistant.engine))
     return first
 
 
@@ -287,7 +280,7 @@ def test_a_past_reply_standing_on_another_article_shows_the_reuse_model_s_figure
     sqlite_engine: Engine, embedder: Embedder, tmp_path: Path, kb_dir: Path
 ) -> None:
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS)
-    first = _answered_citing_webhooks(assistant, QUESTION)
+    first = _answered(assistant, QUESTION, citation=ELSEWHERE)
     later = _asked_again(assistant)
     articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": NEVER}), ticket_id=later).draft
 
@@ -377,7 +370,7 @@ def test_where_no_article_answers_only_the_same_question_answered_from_an_articl
     still never answers where the articles hold none, even with a reuse model that prefers every reply, nor does
     a reply that links the article but says none of it (an action taken for that customer)."""
     assistant = _reading_no_article_answers(_assistant(sqlite_engine, embedder, tmp_path, kb_dir, ALWAYS))
-    first = _answered_citing_rate_limits(assistant, asked_first, answer)
+    first = _answered(assistant, asked_first, answer)
     later = _asked_again(assistant)
     articles = compute_assistance(Assistant(**{**assistant.__dict__, "reuse": None}), ticket_id=later).draft
     assert articles.action.abstains  # what the articles' draft does under this need model
@@ -418,7 +411,7 @@ def test_the_same_question_answered_on_another_article_is_not_reused_where_it_ho
 
     monkeypatch.setattr(NeedModel, "read", read_on_webhooks)
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
-    first = _answered_citing_webhooks(assistant, AGAIN, answer)
+    first = _answered(assistant, AGAIN, answer, citation=ELSEWHERE)
     later = _asked_again(assistant)
 
     draft = compute_assistance(assistant, ticket_id=later).draft
@@ -433,7 +426,7 @@ def test_the_same_question_answered_on_another_article_shows_that_article_s_own_
     """The figure of the articles' draft on that article read alone: the team's answer to the same question is
     the evidence for it that Regenerate's figure, read against the article preferred, lacks."""
     assistant = _assistant(sqlite_engine, embedder, tmp_path, kb_dir, NEVER)
-    first = _answered_citing_webhooks(assistant, AGAIN)
+    first = _answered(assistant, AGAIN, citation=ELSEWHERE)
     later = _asked_again(assistant)
     with session_scope(assistant.engine) as session:
         evidence = gather_evidence(assistant, ticket_detail(session, ticket_id=later))
