@@ -339,6 +339,26 @@ def test_328_a_happy_customer_is_thanked_and_not_sent_an_article(assistant: Assi
     assert (draft.band, draft.confidence, draft.raw_confidence) == (ConfidenceBand.CLOSING, 0.0, None)
 
 
+def test_a_ticket_waiting_for_the_customer_gets_the_answer_to_their_words_not_a_closing(assistant: Assistant) -> None:
+    """Defect (issue 32, the demo's LUM-10280): on a ticket the team had answered, waiting for the customer, the
+    draft read the customer as answering that reply. A problem reported amid praise got "Thank you, that's great to
+    hear! I'll mark this as solved", which closes a ticket the customer never said was fixed."""
+    report = (
+        "Hello,\n\nAfter syncing I have every entry from Monday twice.\n\nOn a different note, the team really likes "
+        "the new timesheet view.\n\nKind regards,\nChloe"
+    )
+    reply = "Hi Chloe,\n\nDelete the duplicate on the web; the change syncs to the phone.\n\nBest,\nMaya"
+    ticket_id = _ticket(assistant, report)
+    with session_scope(assistant.engine) as session:
+        ticket = session.get_one(TicketRow, ticket_id)
+        add_message(session, ticket=ticket, role=AuthorRole.AGENT, body=reply, actor="maya@example.com")
+
+    draft = compute_assistance(assistant, ticket_id=ticket_id).draft
+
+    assert "mark this as solved" not in draft.text and "getting back to me" not in draft.text
+    assert draft.action is DraftAction.ANSWER and draft.sources[:1] == ("mobile-sync",)
+
+
 def test_send_and_resolve_does_not_ask_whether_it_solved_it(assistant: Assistant) -> None:
     from assist.ticket_actions import send_reply
 

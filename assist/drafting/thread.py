@@ -4,12 +4,14 @@
 sentiment and the handoff read the `ThreadReading` it returns, and nothing recomputes its parts:
 
     asked       the customer's words since the team last replied, without greetings, pleasantries,
-                sign-offs, signatures and quoted mail (assist/drafting/message_text.py)
+                sign-offs, signatures and quoted mail (assist/drafting/message_text.py); where the team replied
+                last (the ticket waits for the customer), the words that reply answered (`as_answered`)
     question    what the answer reader scores passages against: `asked`, cut to the sentences that ask when
                 a long message buries its question, and led by the first question when a short follow-up
                 ("still nothing, when will it show?") leans on it
     context     `asked` read after the agent's last reply (its "it" is what the agent said)
-    agent_said  what the agents already wrote (a draft never repeats it); `promised` their promises
+    agent_said  what the agents wrote before those words (a draft never repeats it); `promised` their promises,
+                the last reply's too
     tried       what the customer says they already tried (the answer is the next step, not that)
     deadline    a time the customer asked for ("within the hour", "by Friday")
     owner       who owns the ticket now: the team, a lead's queue (`waiting_in`: which), a lead who took it over, or
@@ -87,6 +89,7 @@ class ThreadReading:
 
 
 def read_thread(ticket: TicketDetail) -> ThreadReading:
+    whole, ticket = ticket, as_answered(ticket)
     pending = _pending(ticket)
     asked = "\n\n".join(content(body) for body in pending)
     last_reply = last_agent_reply(ticket)
@@ -104,7 +107,7 @@ def read_thread(ticket: TicketDetail) -> ThreadReading:
         question=question,
         context=reply_context(asked, last_reply),
         agent_said=said_by_agent,
-        promised=tuple(s for s in _agent_lines(ticket) if _PROMISE.search(s)),
+        promised=tuple(s for s in _agent_lines(whole) if _PROMISE.search(s)),  # a promise in the last reply stands
         tried=tuple(dict.fromkeys(s for words in customer_words for s in sentences(words) if _TRIED.search(s))),
         deadline=deadline_in(asked),
         owner=ticket.owner,
@@ -149,26 +152,37 @@ def deadline_in(text: str) -> Deadline | None:
 
 
 def unanswered(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
-    """The customer's words since the last agent reply, as written (the tone model reads all of them)."""
+    """The customer's newest words (`_pending`), as written (the tone model reads all of them)."""
     return "\n\n".join(_pending(ticket))[-max_chars:]
 
 
 def unanswered_words(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
-    """The customer's words since the last agent reply without signatures, disclaimers or quoted mail
+    """The customer's newest words (`_pending`) without signatures, disclaimers or quoted mail
     (`message_text.without_signature` of each message), for what the words say rather than how they read:
     "Oyelaran & Co Solicitors" under a calm question is a law firm's name, not a legal threat."""
     return "\n\n".join(without_signature(body) for body in _pending(ticket))[-max_chars:]
 
 
+def as_answered(ticket: TicketDetail) -> TicketDetail:
+    """The thread up to the customer's newest words. Where the team replied after them (the ticket waits for the
+    customer), a reply still answers those words, as the team's last reply found them: read with that reply, the
+    customer would seem to be answering it ("Thanks for getting back to me", or "I'll mark this as solved" on a
+    problem they reported) and the draft would skip the answer the team gave as already said."""
+    roles = [m.author_role for m in ticket.messages]
+    last = max((n for n, role in enumerate(roles) if role is AuthorRole.CUSTOMER), default=None)
+    if last is None or AuthorRole.AGENT not in roles[last + 1 :]:
+        return ticket
+    return ticket.model_copy(update={"messages": ticket.messages[: last + 1]})
+
+
 def _pending(ticket: TicketDetail) -> list[str]:
+    """The customer's words since the team last replied to them (`as_answered`)."""
     pending: list[str] = []
-    for message in ticket.messages:
+    for message in as_answered(ticket).messages:
         if message.author_role is AuthorRole.AGENT:
             pending = []
         elif message.author_role is AuthorRole.CUSTOMER:
             pending.append(message.body)
-    if not pending:  # nothing unanswered: the whole customer side
-        pending = [m.body for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER]
     return pending
 
 
@@ -201,6 +215,7 @@ def reply_context(asked: str, last_reply: str) -> str:
 def retrieval_query(ticket: TicketDetail, *, max_chars: int = 1000) -> str:
     """Subject + the unanswered words. A short follow-up ("still nothing, when will it arrive?") gets the first
     message and the agent's last reply as context: its "it" is what they were about."""
+    ticket = as_answered(ticket)
     text = "\n\n".join(content(body) for body in _pending(ticket))
     if len(text.split()) < SHORT_FOLLOW_UP:
         first = next((content(m.body) for m in ticket.messages if m.author_role is AuthorRole.CUSTOMER), "")

@@ -90,6 +90,36 @@ def test_what_the_customer_already_tried_and_what_the_agent_promised_are_found()
     assert thread.promised == ("I'll look at the mail logs and get back to you today.",)
 
 
+def test_a_ticket_waiting_for_the_customer_is_read_as_the_team_s_last_reply_found_it() -> None:
+    """Defect (issue 32, the demo's LUM-10280 and 13 more tickets awaiting the customer): where the team replied
+    last, the reading took the customer to be answering that reply and the reply as already said. A problem
+    reported amid praise got "Thank you, that's great to hear! I'll mark this as solved", and a question the team
+    had answered got "Thanks for getting back to me" and another sentence of the article."""
+    report = "After syncing I have every entry from Monday twice. The team really likes the new timesheet view."
+    fix = "Duplicates appear when the same entries were changed on two devices while one was offline."
+    thread = reading(
+        messages=[
+            ("customer", report),
+            ("agent", f"Hi Chloe,\n\n{fix} I'll check back with you on Friday.\n\nBest,\nMaya"),
+        ]
+    )
+    assert thread.asked == report and not thread.follow_up
+    assert not any(fix in s for s in thread.agent_said)
+    assert thread.promised == ("I'll check back with you on Friday.",)  # a promise still stands for the handoff
+
+    second = reading(
+        messages=[
+            ("customer", "Time I logged on my phone never showed up on the web."),
+            ("agent", "Hi Elena,\n\nPlease check that the app is up to date.\n\nBest,\nSam"),
+            ("customer", "It is up to date and still nothing."),
+            ("agent", "Hi Elena,\n\nPlease sign out of the app and back in.\n\nBest,\nSam"),
+        ]
+    )
+    assert second.asked == "It is up to date and still nothing." and second.follow_up
+    assert "Please check that the app is up to date." in second.agent_said
+    assert "Please sign out of the app and back in." not in second.agent_said
+
+
 def test_the_survey_link_of_a_resolving_reply_is_not_read_as_what_the_agent_said() -> None:
     """The thread keeps a resolving reply as sent, link included; the link says nothing about the problem."""
     sent = with_survey_link("Fixed, sorry for the wait.", "http://localhost:8501/survey?t=abc.def")
