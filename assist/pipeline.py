@@ -33,7 +33,14 @@ from assist.drafting.message_text import without_signature
 from assist.drafting.needs import NeedModel
 from assist.drafting.policy import Confidence, ConfidencePolicy
 from assist.drafting.reuse import PastReply, ReuseModel, read_reply, restated, restated_article
-from assist.drafting.thread import ThreadReading, read_thread, retrieval_query, unanswered, unanswered_words
+from assist.drafting.thread import (
+    ThreadReading,
+    as_answered,
+    read_thread,
+    retrieval_query,
+    unanswered,
+    unanswered_words,
+)
 from assist.embeddings import Embedder
 from assist.errors import NoAlternativeError, SearchIndexError
 from assist.escalation import SOONER, evaluate, queue_without
@@ -150,7 +157,7 @@ def compute_assistance(
                 answer_queue=queue_without(escalation, SOONER),
             )
             draft = assistant.drafter.draft(
-                ticket=ticket,
+                ticket=as_answered(ticket),  # the LLM reads the conversation the stance was planned for
                 selection=selection,
                 plan=reply_plan,
                 level=sentiment.level,

@@ -5,13 +5,17 @@ shipped articles) and, where ownership matters, the lead queue's own actions."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 
 import pytest
+from langchain_core.messages import AIMessage
 
 from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import AuthorRole, ConfidenceBand, Draft, DraftAction, Queue, User
+from assist.drafting import Drafter, LlmDrafter
 from assist.drafting.stance import CLOSER, FOLLOW_UP, LEGAL, WAITING
 from assist.pipeline import Assistant, compute_assistance
 from assist.queue import list_escalations, return_to_tier1, take_over
@@ -19,6 +23,7 @@ from assist.store.db import session_scope
 from assist.store.models import CustomerRow, TicketRow
 from assist.store.tickets import add_message, create_ticket
 from assist.ticket_actions import escalate, open_ticket
+from tests.drafting.test_llm import RecordingChatModel
 from tests.factories import make_actor, make_customer, make_ticket
 
 pytestmark = pytest.mark.model
@@ -34,6 +39,10 @@ def _ticket(assistant: Assistant, query: str, thread: Thread = (), n: int = 1) -
 def _answered(question: str, reply: str) -> Thread:
     """A customer's question and the agent's reply: the thread a follow-up comes after."""
     return ((AuthorRole.CUSTOMER, question), (AuthorRole.AGENT, reply))
+
+
+def _llm_reply(text: str) -> AIMessage:
+    return AIMessage(content=json.dumps({"reply": text, "confidence": 0.9, "sources": [1]}))
 
 
 def _draft(assistant: Assistant, query: str, thread: Thread = ()) -> Draft:
@@ -352,11 +361,20 @@ def test_a_ticket_waiting_for_the_customer_gets_the_answer_to_their_words_not_a_
     with session_scope(assistant.engine) as session:
         ticket = session.get_one(TicketRow, ticket_id)
         add_message(session, ticket=ticket, role=AuthorRole.AGENT, body=reply, actor="maya@example.com")
+    phrases = ("mark this as solved", "getting back to me", "great to hear")
 
     draft = compute_assistance(assistant, ticket_id=ticket_id).draft
 
-    assert "mark this as solved" not in draft.text and "getting back to me" not in draft.text
+    assert [p for p in phrases if p in draft.text] == []  # the customer is not answering us, nor said it is fixed
     assert draft.action is DraftAction.ANSWER and draft.sources[:1] == ("mobile-sync",)
+
+    # The LLM is asked for the reply to the customer's words, not for one after the team's answer.
+    model = RecordingChatModel(messages=iter([_llm_reply("Hi Chloe, delete the duplicate on the web.")]))
+    llm = LlmDrafter(model, name="gpt-test", usd_per_1k_input=0.001, usd_per_1k_output=0.002)
+    drafting = replace(assistant, drafter=Drafter(offline=assistant.drafter.offline, llm=llm))
+    compute_assistance(drafting, ticket_id=ticket_id)
+    prompt = str(model.seen[0][1].content)
+    assert "After syncing I have every entry from Monday twice." in prompt and "<agent_reply>" not in prompt
 
 
 def test_send_and_resolve_does_not_ask_whether_it_solved_it(assistant: Assistant) -> None:

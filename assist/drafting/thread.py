@@ -9,7 +9,7 @@ sentiment and the handoff read the `ThreadReading` it returns, and nothing recom
     question    what the answer reader scores passages against: `asked`, cut to the sentences that ask when
                 a long message buries its question, and led by the first question when a short follow-up
                 ("still nothing, when will it show?") leans on it
-    context     `asked` read after the agent's last reply (its "it" is what the agent said)
+    context     `asked` read after the agent's reply before it (its "it" is what the agent said)
     agent_said  what the agents wrote before those words (a draft never repeats it); `promised` their promises,
                 the last reply's too
     tried       what the customer says they already tried (the answer is the next step, not that)
@@ -213,8 +213,8 @@ def reply_context(asked: str, last_reply: str) -> str:
 
 
 def retrieval_query(ticket: TicketDetail, *, max_chars: int = 1000) -> str:
-    """Subject + the unanswered words. A short follow-up ("still nothing, when will it arrive?") gets the first
-    message and the agent's last reply as context: its "it" is what they were about."""
+    """Subject + the customer's newest words (`as_answered`). A short follow-up ("still nothing, when will it
+    arrive?") gets the first message and the agent's reply before it as context: its "it" is what they were about."""
     ticket = as_answered(ticket)
     text = "\n\n".join(content(body) for body in _pending(ticket))
     if len(text.split()) < SHORT_FOLLOW_UP:
