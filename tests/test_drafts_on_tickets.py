@@ -5,12 +5,10 @@ shipped articles) and, where ownership matters, the lead queue's own actions."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
 import pytest
-from langchain_core.messages import AIMessage
 
 from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
@@ -24,6 +22,7 @@ from assist.store.models import CustomerRow, TicketRow
 from assist.store.tickets import add_message, create_ticket
 from assist.ticket_actions import escalate, open_ticket
 from tests.drafting.test_llm import RecordingChatModel
+from tests.drafting.test_llm import _reply as llm_reply
 from tests.factories import make_actor, make_customer, make_ticket
 
 pytestmark = pytest.mark.model
@@ -39,10 +38,6 @@ def _ticket(assistant: Assistant, query: str, thread: Thread = (), n: int = 1) -
 def _answered(question: str, reply: str) -> Thread:
     """A customer's question and the agent's reply: the thread a follow-up comes after."""
     return ((AuthorRole.CUSTOMER, question), (AuthorRole.AGENT, reply))
-
-
-def _llm_reply(text: str) -> AIMessage:
-    return AIMessage(content=json.dumps({"reply": text, "confidence": 0.9, "sources": [1]}))
 
 
 def _draft(assistant: Assistant, query: str, thread: Thread = ()) -> Draft:
@@ -369,7 +364,8 @@ def test_a_ticket_waiting_for_the_customer_gets_the_answer_to_their_words_not_a_
     assert draft.action is DraftAction.ANSWER and draft.sources[:1] == ("mobile-sync",)
 
     # The LLM is asked for the reply to the customer's words, not for one after the team's answer.
-    model = RecordingChatModel(messages=iter([_llm_reply("Hi Chloe, delete the duplicate on the web.")]))
+    answer = {"reply": "Hi Chloe, delete the duplicate on the web.", "confidence": 0.9, "sources": [1]}
+    model = RecordingChatModel(messages=iter([llm_reply(answer)]))
     llm = LlmDrafter(model, name="gpt-test", usd_per_1k_input=0.001, usd_per_1k_output=0.002)
     drafting = replace(assistant, drafter=Drafter(offline=assistant.drafter.offline, llm=llm))
     compute_assistance(drafting, ticket_id=ticket_id)

@@ -152,15 +152,15 @@ def deadline_in(text: str) -> Deadline | None:
 
 
 def unanswered(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
-    """The customer's newest words (`_pending`), as written (the tone model reads all of them)."""
-    return "\n\n".join(_pending(ticket))[-max_chars:]
+    """The customer's newest words (`_pending` of `as_answered`), as written (the tone model reads all of them)."""
+    return "\n\n".join(_pending(as_answered(ticket)))[-max_chars:]
 
 
 def unanswered_words(ticket: TicketDetail, *, max_chars: int = 2000) -> str:
-    """The customer's newest words (`_pending`) without signatures, disclaimers or quoted mail
+    """The customer's newest words (`_pending` of `as_answered`) without signatures, disclaimers or quoted mail
     (`message_text.without_signature` of each message), for what the words say rather than how they read:
     "Oyelaran & Co Solicitors" under a calm question is a law firm's name, not a legal threat."""
-    return "\n\n".join(without_signature(body) for body in _pending(ticket))[-max_chars:]
+    return "\n\n".join(without_signature(body) for body in _pending(as_answered(ticket)))[-max_chars:]
 
 
 def as_answered(ticket: TicketDetail) -> TicketDetail:
@@ -176,9 +176,10 @@ def as_answered(ticket: TicketDetail) -> TicketDetail:
 
 
 def _pending(ticket: TicketDetail) -> list[str]:
-    """The customer's words since the team last replied to them (`as_answered`)."""
+    """The customer's words since the team last replied to them; `ticket` read `as_answered` (by the caller, which
+    reads the rest of the thread from the same messages)."""
     pending: list[str] = []
-    for message in as_answered(ticket).messages:
+    for message in ticket.messages:
         if message.author_role is AuthorRole.AGENT:
             pending = []
         elif message.author_role is AuthorRole.CUSTOMER:
