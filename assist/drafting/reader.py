@@ -8,7 +8,10 @@ network is the packaged MiniLM with one linear head over its mean-pooled token s
 `python -m assist train answers --public-only` on public customer-service and help-page relevance data (DSTC9
 FAQ siblings, MedQuAD question types); the script's second stage on our fit tickets was measured and did not
 help (docs/evaluation.md), so the shipped reader has seen no Lumen text. It is stored in 8 bits
-(assist/quantised.py) and run with int8 matrix products on the CPU.
+(assist/quantised.py) and run with int8 matrix products on the CPU. Those quantise a batch's activations with one
+scale, so a pair's logit is not the stored weights' (0.83 apart on average on the realistic check half's readings)
+and moves with the passages read beside it; the models that read it were fitted on these scores, and float32 or
+bfloat16 products with or without refitting them were measured and bought nothing yet (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ class AnswerReader:
                 f"with `git checkout {directory}` or retrain it with `python -m assist train answers`."
             ) from e
         model.eval()
-        if int8:  # int8 matrix products: about twice as fast on a CPU, scores move by a rounding step
+        if int8:  # int8 matrix products: a third faster than float32 here, scores not the weights' (module doc)
             with warnings.catch_warnings():  # torch 2.13 announces a future replacement; the pinned version has it
                 warnings.simplefilter("ignore", DeprecationWarning)
                 warnings.simplefilter("ignore", UserWarning)

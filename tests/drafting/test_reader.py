@@ -36,12 +36,30 @@ def test_the_question_decides_not_the_shared_words(reader: AnswerReader) -> None
     assert int(np.argmax(setup)) == 2
 
 
-def test_int8_products_rank_passages_as_the_stored_weights_do(reader: AnswerReader) -> None:
-    exact = AnswerReader(int8=False)
-    question = "Can an admin fix an approved timesheet?"
-    fast, slow = reader.scores(question, [LOCKED, UNLOCK, SET_UP]), exact.scores(question, [LOCKED, UNLOCK, SET_UP])
-    # The order is what selection uses (answer selection and confidence were fitted on the int8 scores).
-    assert list(np.argsort(fast)) == list(np.argsort(slow))
+RATE_LIMITS = "API rate limits"
+ON_429 = (
+    f"{RATE_LIMITS}: The limit applies per workspace across all your keys, so more clients in one sync means more "
+    "429s.",
+    f"{RATE_LIMITS}: The API answers 429 rate_limited with a Retry-After header in seconds.",
+    f"{RATE_LIMITS}: Wait for Retry-After and retry with exponential backoff and jitter; do not retry immediately in "
+    "a loop.",
+    f"{RATE_LIMITS}: Use bulk endpoints and updated_since filters to fetch only what changed.",
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="int8 products quantise a batch's activations with one scale; float32 and bfloat16 were measured and "
+    "not yet shipped (docs/evaluation.md, 'The answer reader's int8 products')",
+)
+def test_a_pair_scores_the_same_alone_and_among_the_other_passages_it_is_read_with(reader: AnswerReader) -> None:
+    """Open defect: run with int8 products the reader gives the Retry-After sentence -0.43 alone and 2.58 among
+    these four (2.77 in float32, alone and together), and on the realistic check half's 158 readings its best
+    passage is another than the stored weights' in 60."""
+    question = "hundreds of 429s on nightly sync. help"
+    together = reader.scores(question, list(ON_429))
+    alone = np.array([reader.scores(question, [p])[0] for p in ON_429])
+    np.testing.assert_allclose(together, alone, atol=1e-3)
 
 
 def test_a_long_question_is_cut_to_its_first_word_pieces_in_every_pair_and_each_pair_reads_as_it_would_alone(
