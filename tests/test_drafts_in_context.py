@@ -75,17 +75,27 @@ def test_a_confirmed_refund_is_not_requested_or_promised_again(
     assert "5–10 business days" in draft.text or "acquirer reference number" in draft.text  # where the money is
 
 
+@pytest.mark.parametrize(
+    ("query", "thread"),
+    [
+        ("You charged us twice again this month. We are considering legal action over these charges.", ()),
+        # Issue 32's realistic tickets: a complaint to a regulator was answered with the erasure steps.
+        (
+            "If there's no written confirmation that my data is erased by Monday, I will report Lumen to the ICO. "
+            "I asked once already.",
+            ((AuthorRole.CUSTOMER, "Please erase all my personal data, I've left the company that used Lumen."),),
+        ),
+    ],
+    ids=["legal-action", "regulator"],
+)
 def test_a_legal_threat_gets_an_acknowledgement_and_a_named_follow_up_not_a_cheerful_answer(
-    assistant: Assistant,
+    assistant: Assistant, query: str, thread: tuple[tuple[AuthorRole, str], ...]
 ) -> None:
-    draft = _draft(
-        assistant,
-        "You charged us twice again this month. We are considering legal action over these charges.",
-    )
+    draft = _draft(assistant, query, thread)
     assert draft.action is DraftAction.HOLD
     assert CLOSER not in draft.text and "Does this solve it" not in draft.text
     assert "team lead" in draft.text and "one business day" in draft.text
-    assert "refunded in full" not in draft.text  # nothing promised before legal has reviewed it
+    assert "refunded in full" not in draft.text and "Delete my account" not in draft.text  # nothing before legal
     assert draft.sources == ()
 
 

@@ -23,7 +23,16 @@ _NEGATION = re.compile(
 _PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.LEGAL_THREAT: re.compile(
         r"\b(sue|suing|sued|lawsuit|legal action|legal proceedings|litigation|"
-        r"small claims|take (you|this|the matter) to court|consumer protection|ombudsman)\b",
+        r"small claims|take (you|this|the matter) to court|consumer protection|ombudsman|"
+        r"(seek|seeking|take|taking|get|getting) legal advice|"
+        # A complaint to a regulator, said as what they will do: the support-style sets label "I'll be lodging a
+        # complaint with the ICO" a legal threat, and the ticket sets escalate it. A question about one ("have you
+        # reported this to the ICO?") and our own reporting ("we report breaches to the regulator") are not.
+        r"((lodge|lodging|file|filing|make|making|submit|submitting|raise|raising|send|sending) an? "
+        r"(formal |official )?complaint|complain|complaining|report (you|lumen|this|it|the matter|your company)) "
+        r"(with|to) (the )?(ico|information commissioner('s office)?|cnil|data protection (authority|authorities|"
+        r"regulator|commission|commissioner)|supervisory authority|regulators?|ftc|trading standards|"
+        r"attorney general|cfpb|better business bureau|bbb)\b(?=[^?\n]*([.!\n]|$)))\b",
         re.I,
     ),
     Signal.CHURN_THREAT: re.compile(
