@@ -14,7 +14,7 @@ from assist.csat import SURVEY_INVITE
 from assist.dev.evaluation.drafts import LabelledDraft, open_ticket_for
 from assist.domain import AuthorRole, ConfidenceBand, Draft, DraftAction, Queue, User
 from assist.drafting import Drafter, LlmDrafter
-from assist.drafting.stance import CLOSER, FOLLOW_UP, LEGAL, WAITING
+from assist.drafting.stance import CLOSER, FOLLOW_UP, LEAD_FOLLOW_UP, LEGAL, WAITING
 from assist.pipeline import Assistant, compute_assistance
 from assist.queue import list_escalations, return_to_tier1, take_over
 from assist.store.db import session_scope
@@ -255,6 +255,28 @@ def test_324_the_lead_who_took_a_ticket_over_is_not_told_to_hand_it_to_a_special
     assert SPECIALIST not in shown.assistance.draft.text
     assert "senior specialist" not in shown.assistance.draft.text
     assert "Rachel Kim" in shown.assistance.draft.text  # signed by the lead who replies
+
+
+def test_a_customer_asking_the_lead_who_took_over_for_someone_senior_hears_the_lead_has_it(
+    assistant: Assistant,
+) -> None:
+    """The demo's LUM-10291: on a ticket a lead had taken over, "Can you escalate this to someone senior?" got an
+    ordinary answer ending "Does this solve it?"; the lead now says they have it, and the answer still goes out."""
+    ticket_id, escalation_id, lead = _escalated(assistant, angry=ANGRY)
+    take_over(
+        assistant.engine, escalation_id=escalation_id, expected_version=_version(assistant, escalation_id), actor=lead
+    )
+    with session_scope(assistant.engine) as session:
+        ticket = session.get(TicketRow, ticket_id)
+        assert ticket is not None
+        asked = "Can you escalate this to someone senior? I want to know when the refund reaches my card."
+        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body=asked, actor="customer")
+
+    draft = open_ticket(assistant, ticket_id=ticket_id, viewer=lead).assistance.draft
+
+    assert draft.action is DraftAction.HOLD and draft.sources and draft.confidence > 0
+    assert LEAD_FOLLOW_UP in draft.text and "Rachel Kim" in draft.text
+    assert CLOSER not in draft.text and SPECIALIST not in draft.text
 
 
 def test_a_question_on_a_ticket_waiting_for_a_specialist_gets_the_answer_and_who_has_it(assistant: Assistant) -> None:

@@ -120,6 +120,10 @@ def plan(
     suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT
     escalated = suggested and not handled
     asked_for_a_person = Signal.HUMAN_REQUEST in sentiment.signals
+    # The person they asked for is the lead who replies: they hear that the lead has it now, as the lead who
+    # answers a legal threat says (the demo's LUM-10291, "Can you escalate this to someone senior?" on a ticket a
+    # lead took over, was answered with "Does this solve it?").
+    lead_speaks = lead_replies and asked_for_a_person
     if not answerable:
         # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
         # they hear who follows up and when. A vague message gets a question back ("its broken again" cannot be
@@ -128,7 +132,7 @@ def plan(
         # specific one no article answers gets no text.
         if waiting is not None and (specific or asked_for_a_person):
             return Plan(Stance.HOLD, opening, follow_up(waiting, thread), None, facts_allowed=False)
-        if escalated and (specific or asked_for_a_person):
+        if (escalated and (specific or asked_for_a_person)) or lead_speaks:
             return Plan(Stance.HOLD, opening, follow_up(escalation.queue, thread), None, facts_allowed=False)
         return Plan(Stance.ESCALATE if specific else Stance.CLARIFY, opening, None, None, facts_allowed=False)
     # Advice that keeps the ticket in tier 1 ("read the whole thread first", "a senior agent writes it") is for the
@@ -145,7 +149,7 @@ def plan(
         return Plan(Stance.HOLD, opening, follow_up(waiting, thread), None, facts_allowed=True)
     answer_queue = escalation.queue if answer_queue is None else answer_queue
     handed_over = escalated and (answer_queue in HANDED_OVER or asked_for_a_person)
-    if handed_over or (Signal.CHURN_THREAT in sentiment.signals and not handled):
+    if handed_over or lead_speaks or (Signal.CHURN_THREAT in sentiment.signals and not handled):
         queue = escalation.queue if handed_over else Queue.TIER1
         return Plan(Stance.HOLD, opening, follow_up(queue, thread), None, facts_allowed=True)
     return Plan(Stance.ANSWER, opening, None, CLOSER, facts_allowed=True)
@@ -153,12 +157,13 @@ def plan(
 
 def follow_up(queue: Queue, thread: ThreadReading) -> str:
     """Who follows up and when; when the customer asked for sooner than that, we say so rather than promise it."""
-    if thread.owner is Owner.LEAD:
-        promise = LEAD_FOLLOW_UP
+    if thread.owner is Owner.LEAD:  # the lead who replies promises one business day, whatever queue it came from
+        promise, hours = LEAD_FOLLOW_UP, PROMISE_HOURS[Queue.MANAGER]
     else:
         promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
+        hours = PROMISE_HOURS[queue]
     deadline = thread.deadline
-    if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
+    if deadline is not None and deadline.hours < hours:
         return (
             f"You asked for an answer {deadline.text}. I can't promise that, but I've marked your ticket as urgent "
             f"so it is picked up first. {promise}"

@@ -8,12 +8,14 @@ from assist.drafting.policy import LOW_CONFIDENCE
 from assist.drafting.stance import (
     CLOSER,
     FOLLOW_UP,
+    LEAD_FOLLOW_UP,
     NOTHING_ASKED,
     OPENINGS,
     SOMETHING_WENT_WRONG,
     WAITING,
     Plan,
     Stance,
+    follow_up,
     plan,
 )
 from tests.factories import reading, sentiment
@@ -67,6 +69,40 @@ def test_a_lead_who_took_the_ticket_over_speaks_for_themselves() -> None:
     )
     assert legal.stance is Stance.HOLD and "personally" in (legal.follow_up or "")
     assert "passed your message to a team lead" not in (legal.follow_up or "")
+
+
+def test_a_customer_who_asked_for_someone_senior_hears_that_the_lead_replying_has_it() -> None:
+    """The demo's LUM-10291: "Can you escalate this to someone senior?" on a ticket a lead took over was answered
+    with "Does this solve it?", as if the request had not been heard."""
+    for answerable in (True, False):
+        asked = plan(
+            sentiment=sentiment("angry", signals=(Signal.HUMAN_REQUEST,)),
+            escalation=ANGRY_TO_TIER2,
+            answerable=answerable,
+            specific=True,
+            thread=reading(owner=Owner.LEAD),
+        )
+        assert asked.stance is Stance.HOLD and asked.follow_up == LEAD_FOLLOW_UP and asked.closer is None
+        assert asked.facts_allowed is answerable  # the answer the articles hold still goes out
+    # Tier 1 again after a lead returned it: no lead speaks, and no specialist is promised again.
+    returned = plan(
+        sentiment=sentiment("angry", signals=(Signal.HUMAN_REQUEST,)),
+        escalation=ANGRY_TO_TIER2,
+        answerable=True,
+        specific=True,
+        thread=reading(owner=Owner.RETURNED),
+    )
+    assert returned.follow_up != LEAD_FOLLOW_UP and "senior specialist" not in (returned.follow_up or "")
+
+
+def test_the_lead_replying_weighs_a_deadline_against_their_own_promise() -> None:
+    """One business day, whatever queue the ticket came through: through tier 2 (whose promise is today), the lead
+    promised one business day to a customer who asked for an answer today without saying it could not be met."""
+    today = reading("Please get back to me today, our audit starts tomorrow.", owner=Owner.LEAD)
+    assert follow_up(Queue.TIER2, today).startswith("You asked for an answer today. I can't promise that")
+    assert follow_up(Queue.TIER2, today).endswith(LEAD_FOLLOW_UP)
+    later = reading("Please get back to me within 48 hours.", owner=Owner.LEAD)
+    assert follow_up(Queue.TIER2, later) == LEAD_FOLLOW_UP
 
 
 def test_a_ticket_waiting_in_a_lead_s_queue_gets_the_answer_and_hears_who_has_it() -> None:
