@@ -51,22 +51,20 @@ def test_no_specialist_is_promised_again_after_a_lead_returned_the_ticket() -> N
     assert returned.stance is Stance.ANSWER and "senior specialist" not in (returned.follow_up or "")
 
 
+def _angry_to_tier2(owner: Owner, *, signals: tuple[Signal, ...] = (), answerable: bool = True) -> Plan:
+    """The plan for an angry customer's specific question on a ticket `owner` holds, with the escalation to tier 2."""
+    return plan(
+        sentiment=sentiment("angry", signals=signals),
+        escalation=ANGRY_TO_TIER2,
+        answerable=answerable,
+        specific=True,
+        thread=reading(owner=owner),
+    )
+
+
 def test_a_lead_who_took_the_ticket_over_speaks_for_themselves() -> None:
-    lead = plan(
-        sentiment=sentiment("angry"),
-        escalation=ANGRY_TO_TIER2,
-        answerable=True,
-        specific=True,
-        thread=reading(owner=Owner.LEAD),
-    )
-    assert lead.stance is Stance.ANSWER
-    legal = plan(
-        sentiment=sentiment("angry", signals=(Signal.LEGAL_THREAT,)),
-        escalation=ANGRY_TO_TIER2,
-        answerable=True,
-        specific=True,
-        thread=reading(owner=Owner.LEAD),
-    )
+    assert _angry_to_tier2(Owner.LEAD).stance is Stance.ANSWER
+    legal = _angry_to_tier2(Owner.LEAD, signals=(Signal.LEGAL_THREAT,))
     assert legal.stance is Stance.HOLD and "personally" in (legal.follow_up or "")
     assert "passed your message to a team lead" not in (legal.follow_up or "")
 
@@ -75,23 +73,11 @@ def test_a_customer_who_asked_for_someone_senior_hears_that_the_lead_replying_ha
     """The demo's LUM-10291: "Can you escalate this to someone senior?" on a ticket a lead took over was answered
     with "Does this solve it?", as if the request had not been heard."""
     for answerable in (True, False):
-        asked = plan(
-            sentiment=sentiment("angry", signals=(Signal.HUMAN_REQUEST,)),
-            escalation=ANGRY_TO_TIER2,
-            answerable=answerable,
-            specific=True,
-            thread=reading(owner=Owner.LEAD),
-        )
+        asked = _angry_to_tier2(Owner.LEAD, signals=(Signal.HUMAN_REQUEST,), answerable=answerable)
         assert asked.stance is Stance.HOLD and asked.follow_up == LEAD_FOLLOW_UP and asked.closer is None
         assert asked.facts_allowed is answerable  # the answer the articles hold still goes out
     # Tier 1 again after a lead returned it: no lead speaks, and no specialist is promised again.
-    returned = plan(
-        sentiment=sentiment("angry", signals=(Signal.HUMAN_REQUEST,)),
-        escalation=ANGRY_TO_TIER2,
-        answerable=True,
-        specific=True,
-        thread=reading(owner=Owner.RETURNED),
-    )
+    returned = _angry_to_tier2(Owner.RETURNED, signals=(Signal.HUMAN_REQUEST,))
     assert returned.follow_up != LEAD_FOLLOW_UP and "senior specialist" not in (returned.follow_up or "")
 
 
