@@ -120,9 +120,9 @@ def plan(
     suggested = escalation.suggest and not set(escalation.reasons) <= ABOUT_THE_DRAFT
     escalated = suggested and not handled
     asked_for_a_person = Signal.HUMAN_REQUEST in sentiment.signals
-    # The person they asked for is the lead who replies: they hear that the lead has it now, as the lead who
-    # answers a legal threat says (the demo's LUM-10291, "Can you escalate this to someone senior?" on a ticket a
-    # lead took over, was answered with "Does this solve it?").
+    # The person they asked for is the lead who replies: they hear, in the lead's own voice, that the lead has it
+    # now (the demo's LUM-10291, "Can you escalate this to someone senior?" on a ticket a lead took over, was
+    # answered with "Does this solve it?").
     lead_speaks = lead_replies and asked_for_a_person
     if not answerable:
         # Someone else takes over, or an upset customer's specific question waits for an answer the articles lack:
@@ -157,13 +157,13 @@ def plan(
 
 def follow_up(queue: Queue, thread: ThreadReading) -> str:
     """Who follows up and when; when the customer asked for sooner than that, we say so rather than promise it."""
-    if thread.owner is Owner.LEAD:  # the lead who replies promises one business day, whatever queue it came from
-        promise, hours = LEAD_FOLLOW_UP, PROMISE_HOURS[Queue.MANAGER]
-    else:
-        promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
-        hours = PROMISE_HOURS[queue]
     deadline = thread.deadline
-    if deadline is not None and deadline.hours < hours:
+    if thread.owner is Owner.LEAD:  # the lead who replies promises one business day, whatever queue it came from
+        if deadline is not None and deadline.hours < PROMISE_HOURS[Queue.MANAGER]:
+            return f"You asked for an answer {deadline.text}. I can't promise that, but {LEAD_FOLLOW_UP}"
+        return LEAD_FOLLOW_UP
+    promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
+    if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
         return (
             f"You asked for an answer {deadline.text}. I can't promise that, but I've marked your ticket as urgent "
             f"so it is picked up first. {promise}"

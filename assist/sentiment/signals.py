@@ -24,15 +24,17 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     Signal.LEGAL_THREAT: re.compile(
         r"\b(sue|suing|sued|lawsuit|legal action|legal proceedings|litigation|"
         r"small claims|take (you|this|the matter) to court|consumer protection|ombudsman|"
-        r"(seek|seeking|take|taking|get|getting) legal advice|"
-        # A complaint to a regulator, said as what they will do: the support-style sets label "I'll be lodging a
-        # complaint with the ICO" a legal threat, and the ticket sets escalate it. A question about one ("have you
-        # reported this to the ICO?") and our own reporting ("we report breaches to the regulator") are not.
-        r"((lodge|lodging|file|filing|make|making|submit|submitting|raise|raising|send|sending) an? "
-        r"(formal |official )?complaint|complain|complaining|report (you|lumen|this|it|the matter|your company)) "
-        r"(with|to) (the )?(ico|information commissioner('s office)?|cnil|data protection (authority|authorities|"
-        r"regulator|commission|commissioner)|supervisory authority|regulators?|ftc|trading standards|"
-        r"attorney general|cfpb|better business bureau|bbb)\b(?=[^?\n]*([.!\n]|$)))\b",
+        # A complaint to a regulator, made or said as what they will do: the support-style sets label "I'll be
+        # lodging a complaint with the ICO" a legal threat, and the ticket sets escalate it. Reporting "this" is
+        # often a duty ("you must report this to the ICO within 72 hours"), so only reporting us counts; a question
+        # about one ("should I report you to the ICO?") does not (the sentence's end, looked for within 300
+        # characters so a long message is read in linear time).
+        r"((lodge|lodging|lodged|file|filing|filed|make|making|made|submit|submitting|submitted|raise|raising|"
+        r"raised|send|sending|sent) an? (formal |official )?complaint|complain|complaining|complained|"
+        r"(report|reporting|reported) (you|lumen|your company)) (with|to) (the )?(ico|information commissioner"
+        r"('s office)?|cnil|data protection (authority|authorities|regulator|commission|commissioner)|supervisory "
+        r"authority|regulators?|ftc|trading standards|attorney general|cfpb|better business bureau|bbb)\b"
+        r"(?=[^?\n]{0,300}?([.!](\s|$)|\n|$)))\b",
         re.I,
     ),
     Signal.CHURN_THREAT: re.compile(

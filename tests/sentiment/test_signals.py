@@ -13,11 +13,12 @@ FIRES = [
     # A negation in the condition before a comma does not reach the threat after it.
     (Signal.LEGAL_THREAT, "If you don't refund me, I will sue."),
     (Signal.LEGAL_THREAT, "If you won't, our lawyer will be in touch this week."),
-    # Issue 32 (realistic ticket): a complaint to a regulator, said as what they will do, got an ordinary answer.
+    # Issue 32 (realistic ticket): a complaint to a regulator, made or said as what they will do, got an ordinary answer.
     (Signal.LEGAL_THREAT, "If I don't get written confirmation by Monday, I will report Lumen to the ICO."),
     (Signal.LEGAL_THREAT, "Unless I hear back I will lodge a formal complaint with the data protection authority."),
-    (Signal.LEGAL_THREAT, "We are filing a complaint with the CNIL and will seek legal advice."),
+    (Signal.LEGAL_THREAT, "We are filing a complaint with the CNIL."),
     (Signal.LEGAL_THREAT, "I will report you to the ICO. Why is this so hard?"),
+    (Signal.LEGAL_THREAT, "I have already lodged a complaint with the ICO."),
     (Signal.CHURN_THREAT, "If it isn't fixed by Monday, we cancel our subscription."),
     (Signal.CHURN_THREAT, "Not today, but we are evaluating alternatives."),
     (Signal.CHURN_THREAT, "Frankly we're evaluating alternatives."),
@@ -70,9 +71,11 @@ DOES_NOT_FIRE = [
     (Signal.LEGAL_THREAT, "Our legal team needs a signed DPA."),
     (Signal.LEGAL_THREAT, "I'm not going to sue anyone, I just want it fixed."),
     (Signal.LEGAL_THREAT, "Please issue the refund to my account."),
-    (Signal.LEGAL_THREAT, "Have you reported this to the ICO?"),
-    (Signal.LEGAL_THREAT, "Do we have to file a complaint with the ICO ourselves?"),
+    (Signal.LEGAL_THREAT, "Should I report you to the ICO?"),
+    (Signal.LEGAL_THREAT, "Do we have to file a complaint with the ICO within 72 hours of v2.3 going live?"),
+    (Signal.LEGAL_THREAT, "Under GDPR you must report this to the ICO within 72 hours."),
     (Signal.LEGAL_THREAT, "We report breaches to the regulator as required."),
+    (Signal.LEGAL_THREAT, "We'll need to get legal advice on the new DPA before we sign."),
     (Signal.LEGAL_THREAT, "We need this archive for a regulator by Monday."),
     (Signal.LEGAL_THREAT, "I'm not going to report you to the ICO, I just want it fixed."),
     (Signal.CHURN_THREAT, "How do I cancel an invoice I sent by mistake?"),
