@@ -75,6 +75,16 @@ def test_a_confirmed_refund_is_not_requested_or_promised_again(
     assert "5–10 business days" in draft.text or "acquirer reference number" in draft.text  # where the money is
 
 
+def test_a_manager_asking_how_to_approve_timesheets_gets_the_answer_not_a_person(assistant: Assistant) -> None:
+    """Managers approve timesheets here: "a manager" in a question read as a request for one, so the escalation
+    said "Customer asked for a human or a manager" and the draft was a holding reply instead of the steps."""
+    query = "As a manager, how do I approve my team's timesheets?"
+    ticket_id = open_ticket_for(assistant, LabelledDraft(query, None, None, ()), 1)
+    result = compute_assistance(assistant, ticket_id=ticket_id)
+    assert "Customer asked for a human or a manager" not in result.escalation.reasons
+    assert result.draft.action is DraftAction.ANSWER and result.draft.sources[:1] == ("time-tracking-approvals",)
+
+
 @pytest.mark.parametrize(
     ("query", "thread"),
     [

@@ -46,8 +46,13 @@ _PATTERNS: dict[Signal, re.Pattern[str]] = {
     ),
     Signal.HUMAN_REQUEST: re.compile(
         r"\b((speak|talk|chat) (to|with) (a |an |your )?(human|real person|person|manager|supervisor|someone senior)|"
-        r"real (human|person)|(your|a) (manager|supervisor)|escalate (this|it|my)|someone senior|not a bot|"
-        r"(unless|until) (i|we) hear (back )?from (a |an )?(human|real person|person))\b",
+        r"real (human|person)|escalate (this|it|my)|someone senior|not a bot|"
+        r"(unless|until) (i|we) hear (back )?from (a |an )?(human|real person|person)|"
+        # A manager asked for ("pass this to a manager", "get me a manager"), not one named: managers approve
+        # timesheets here, so "As a manager, how do I approve…" and "so a manager checks hours" ask nothing of us.
+        r"((i'd|i would|we'd|we would) like|(i|we) want|get me|give me|get|put me through to|pass (this|it)( on)? to|"
+        r"hand(ed)? (this |it )?(over )?to|handled by|escalated? (this |it )?to|transfer (me|this|it) to) "
+        r"(an? [a-z]+ or )?(a|your) (manager|supervisor)(?!'s| role| account))\b",
         re.I,
     ),
     Signal.PROFANITY: re.compile(

@@ -13,7 +13,7 @@ FIRES = [
     # A negation in the condition before a comma does not reach the threat after it.
     (Signal.LEGAL_THREAT, "If you don't refund me, I will sue."),
     (Signal.LEGAL_THREAT, "If you won't, our lawyer will be in touch this week."),
-    # Issue 32 (realistic ticket): a complaint to a regulator, made or said as what they will do, got an ordinary answer.
+    # Issue 32 (realistic ticket): a complaint to a regulator, made or threatened, got an ordinary answer.
     (Signal.LEGAL_THREAT, "If I don't get written confirmation by Monday, I will report Lumen to the ICO."),
     (Signal.LEGAL_THREAT, "Unless I hear back I will lodge a formal complaint with the data protection authority."),
     (Signal.LEGAL_THREAT, "We are filing a complaint with the CNIL."),
@@ -37,6 +37,9 @@ FIRES = [
     (Signal.LOST_TIME, "I've wasted hours on your troubleshooting guides."),
     (Signal.LOST_TIME, "Honestly, it has already cost me a morning."),
     (Signal.HUMAN_REQUEST, "I'd like to speak to a manager about this."),
+    (Signal.HUMAN_REQUEST, "Please pass this to a manager."),
+    (Signal.HUMAN_REQUEST, "I want this handed to an engineer or a manager today, not another template."),
+    (Signal.HUMAN_REQUEST, "Get me a manager on the phone right now."),
     (Signal.HUMAN_REQUEST, "Can I talk to a real person please?"),
     (Signal.HUMAN_REQUEST, "I will post the details publicly in a week unless I hear from a human."),
     # "If not" is a condition, not a negation of what follows it.
@@ -110,6 +113,11 @@ DOES_NOT_FIRE = [
     (Signal.CHURN_THREAT, "We can't, and won't, leave Lumen."),
     (Signal.CHURN_THREAT, "We aren't switching to another provider."),
     (Signal.HUMAN_REQUEST, "Our project manager needs access."),
+    # Managers approve timesheets here: one named is not one asked for (a second read, issue 32).
+    (Signal.HUMAN_REQUEST, "As a manager, how do I approve my team's timesheets?"),
+    (Signal.HUMAN_REQUEST, "How do I set up approval so a manager checks hours before billing?"),
+    (Signal.HUMAN_REQUEST, "I need a manager's approval for overtime, where is that setting?"),
+    (Signal.HUMAN_REQUEST, "Can your supervisor role see all projects?"),
     (Signal.PROFANITY, "We are based in Scunthorpe and Essex."),
     (Signal.PROFANITY, "The assessment is due; Dickens would be proud."),
     (Signal.ALL_CAPS, "Our API returns 401 on the SSO and VAT endpoints."),
