@@ -14,9 +14,11 @@ from assist.domain import ContactHistory, Signal
 
 LONG_WAIT_HOURS = 24.0
 CHASING_MESSAGES = 3  # customer messages in a row with no reply: they are asking again
-# "If not, I'd like to speak to someone senior": "if not" and "or not" make a condition, they negate nothing after them.
+# "If not, I'd like to speak to someone senior": "if not" and "or not" make a condition, they negate nothing after them;
+# "no choice" does not either, it announces one ("I have no choice but to take legal action").
 _NEGATION = re.compile(
-    r"\b((?<!\bif )(?<!\bor )not|never|no|don't|dont|won't|wont|wouldn't|isn't|aren't|am not|i'm not|without)\b",
+    r"\b((?<!\bif )(?<!\bor )not|never|no(?! (other )?(choice|option|alternative)s?\b)|don't|dont|won't|wont|"
+    r"wouldn't|isn't|aren't|am not|i'm not|without)\b",
     re.I,
 )
 

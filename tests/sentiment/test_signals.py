@@ -19,6 +19,10 @@ FIRES = [
     (Signal.LEGAL_THREAT, "We are filing a complaint with the CNIL."),
     (Signal.LEGAL_THREAT, "I will report you to the ICO. Why is this so hard?"),
     (Signal.LEGAL_THREAT, "I have already lodged a complaint with the ICO."),
+    # "No choice" announces a threat, it negates nothing (a second read, issue 32).
+    (Signal.LEGAL_THREAT, "I have no choice but to take legal action."),
+    (Signal.LEGAL_THREAT, "You leave me no choice: I will report you to the ICO."),
+    (Signal.CHURN_THREAT, "You leave us no option but to cancel our subscription."),
     (Signal.CHURN_THREAT, "If it isn't fixed by Monday, we cancel our subscription."),
     (Signal.CHURN_THREAT, "Not today, but we are evaluating alternatives."),
     (Signal.CHURN_THREAT, "Frankly we're evaluating alternatives."),
@@ -81,6 +85,7 @@ DOES_NOT_FIRE = [
     (Signal.LEGAL_THREAT, "We'll need to get legal advice on the new DPA before we sign."),
     (Signal.LEGAL_THREAT, "We need this archive for a regulator by Monday."),
     (Signal.LEGAL_THREAT, "I'm not going to report you to the ICO, I just want it fixed."),
+    (Signal.CHURN_THREAT, "We have no plans to cancel our subscription."),
     (Signal.CHURN_THREAT, "How do I cancel an invoice I sent by mistake?"),
     (Signal.CHURN_THREAT, "We won't switch to another provider, we love Lumen."),
     (Signal.CHURN_THREAT, "If we move to Google Workspace, does SSO still work?"),
