@@ -243,14 +243,27 @@ def _version(assistant: Assistant, escalation_id: int) -> int:
     return next(e.ticket_version for e in list_escalations(assistant.engine) if e.id == escalation_id)
 
 
+def _taken_over(assistant: Assistant, *, angry: str) -> tuple[int, User]:
+    """An escalated ticket a lead has taken over; (ticket id, the lead)."""
+    ticket_id, escalation_id, lead = _escalated(assistant, angry=angry)
+    take_over(
+        assistant.engine, escalation_id=escalation_id, expected_version=_version(assistant, escalation_id), actor=lead
+    )
+    return ticket_id, lead
+
+
+def _customer_writes(assistant: Assistant, ticket_id: int, body: str) -> None:
+    with session_scope(assistant.engine) as session:
+        ticket = session.get(TicketRow, ticket_id)
+        assert ticket is not None
+        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body=body, actor="customer")
+
+
 ANGRY = "This is ridiculous. Where is my refund?? You confirmed it two weeks ago and I still have NOTHING."
 
 
 def test_324_the_lead_who_took_a_ticket_over_is_not_told_to_hand_it_to_a_specialist(assistant: Assistant) -> None:
-    ticket_id, escalation_id, lead = _escalated(assistant, angry=ANGRY)
-    take_over(
-        assistant.engine, escalation_id=escalation_id, expected_version=_version(assistant, escalation_id), actor=lead
-    )
+    ticket_id, lead = _taken_over(assistant, angry=ANGRY)
     shown = open_ticket(assistant, ticket_id=ticket_id, viewer=lead)
     assert SPECIALIST not in shown.assistance.draft.text
     assert "senior specialist" not in shown.assistance.draft.text
@@ -262,15 +275,9 @@ def test_a_customer_asking_the_lead_who_took_over_for_someone_senior_hears_the_l
 ) -> None:
     """The demo's LUM-10291: on a ticket a lead had taken over, "Can you escalate this to someone senior?" got an
     ordinary answer ending "Does this solve it?"; the lead now says they have it, and the answer still goes out."""
-    ticket_id, escalation_id, lead = _escalated(assistant, angry=ANGRY)
-    take_over(
-        assistant.engine, escalation_id=escalation_id, expected_version=_version(assistant, escalation_id), actor=lead
-    )
-    with session_scope(assistant.engine) as session:
-        ticket = session.get(TicketRow, ticket_id)
-        assert ticket is not None
-        asked = "Can you escalate this to someone senior? I want to know when the refund reaches my card."
-        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body=asked, actor="customer")
+    ticket_id, lead = _taken_over(assistant, angry=ANGRY)
+    asked = "Can you escalate this to someone senior? I want to know when the refund reaches my card."
+    _customer_writes(assistant, ticket_id, asked)
 
     draft = open_ticket(assistant, ticket_id=ticket_id, viewer=lead).assistance.draft
 
@@ -284,11 +291,8 @@ def test_a_question_on_a_ticket_waiting_for_a_specialist_gets_the_answer_and_who
     article answers. The draft was an ordinary answer ("Does this solve it?") as if tier 1 owned the ticket; it
     now gives the answer and says a specialist has the ticket, without asking for one again."""
     ticket_id, _, _ = _escalated(assistant, angry=ANGRY)
-    with session_scope(assistant.engine) as session:
-        ticket = session.get(TicketRow, ticket_id)
-        assert ticket is not None
-        asked = "Also, while I wait: my card shows two charges from Lumen on the same day. Is one of them a hold?"
-        add_message(session, ticket=ticket, role=AuthorRole.CUSTOMER, body=asked, actor="customer")
+    asked = "Also, while I wait: my card shows two charges from Lumen on the same day. Is one of them a hold?"
+    _customer_writes(assistant, ticket_id, asked)
 
     draft = compute_assistance(assistant, ticket_id=ticket_id).draft
 

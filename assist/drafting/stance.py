@@ -157,17 +157,14 @@ def plan(
 
 def follow_up(queue: Queue, thread: ThreadReading) -> str:
     """Who follows up and when; when the customer asked for sooner than that, we say so rather than promise it."""
-    deadline = thread.deadline
     if thread.owner is Owner.LEAD:  # the lead who replies promises one business day, whatever queue it came from
-        if deadline is not None and deadline.hours < PROMISE_HOURS[Queue.MANAGER]:
-            return f"You asked for an answer {deadline.text}. I can't promise that, but {LEAD_FOLLOW_UP}"
-        return LEAD_FOLLOW_UP
-    promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
-    if deadline is not None and deadline.hours < PROMISE_HOURS[queue]:
-        return (
-            f"You asked for an answer {deadline.text}. I can't promise that, but I've marked your ticket as urgent "
-            f"so it is picked up first. {promise}"
-        )
+        promise, hours, meanwhile = LEAD_FOLLOW_UP, PROMISE_HOURS[Queue.MANAGER], ""
+    else:
+        promise = WAITING[queue] if thread.waiting_in is not None else FOLLOW_UP[queue]
+        hours, meanwhile = PROMISE_HOURS[queue], "I've marked your ticket as urgent so it is picked up first. "
+    deadline = thread.deadline
+    if deadline is not None and deadline.hours < hours:
+        return f"You asked for an answer {deadline.text}. I can't promise that, but {meanwhile}{promise}"
     return promise
 
 
